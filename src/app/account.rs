@@ -1,0 +1,101 @@
+//! The customer's and the staff member's own account: password, language.
+
+use crate::app::bootstrap::check_new_password;
+use crate::app::sessions::Session;
+use crate::app::App;
+use crate::auth::password;
+use crate::clock;
+use crate::db::{self, audit, customers, sessions, staff};
+use crate::error::{Error, FieldErrors, Result};
+use crate::i18n::{m, Lang};
+use crate::model::Principal;
+
+pub struct PasswordChange<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+    pub repeat: &'a str,
+}
+
+/// Changes the logged-in principal's password. Every other session of the account ends; the
+/// current one stays.
+pub fn change_password(
+    app: &App,
+    session: &Session,
+    input: &PasswordChange,
+    address: &str,
+) -> Result<()> {
+    let mut errors = FieldErrors::new();
+    if input.old.is_empty() {
+        errors.add("old_password", m::ERR_REQUIRED);
+    }
+    check_new_password(app, input.new, "new_password", &mut errors);
+    if input.new != input.repeat {
+        errors.add("new_password_repeat", m::ERR_PASSWORD_MISMATCH);
+    }
+    if errors.is_empty() && input.new == input.old {
+        errors.add("new_password", m::ERR_PASSWORD_SAME);
+    }
+    errors.into_result()?;
+
+    let conn = app.conn()?;
+    let current = match &session.principal {
+        Principal::Customer(c) => customers::password_hash(&conn, c.id)?,
+        Principal::Staff(s) => staff::password_hash(&conn, s.id)?,
+    };
+    drop(conn);
+    let permit = app.hash_gate.try_enter().ok_or(Error::TooMany {
+        retry_after: 2,
+        msg: m::LOGIN_BUSY,
+    })?;
+    if !password::verify(input.old, &current) {
+        let mut errors = FieldErrors::new();
+        errors.add("old_password", m::ERR_OLD_PASSWORD);
+        return Err(Error::Invalid(errors));
+    }
+    let hash = password::hash(input.new, app.config.security.bcrypt_cost)?;
+    drop(permit);
+
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let actor = match &session.principal {
+            Principal::Customer(c) => {
+                customers::set_password(tx, c.id, &hash, now)?;
+                sessions::delete_customer_sessions(tx, c.id, Some(&session.token_hash))?;
+                format!("customer:{}", c.customer_no)
+            }
+            Principal::Staff(s) => {
+                staff::set_password(tx, s.id, &hash, false)?;
+                sessions::delete_staff_sessions(tx, s.id, Some(&session.token_hash))?;
+                format!("staff:{}", s.username)
+            }
+        };
+        audit::insert(
+            tx,
+            &audit::Entry {
+                actor: &actor,
+                action: "password.change",
+                target: "",
+                detail: "",
+                address,
+            },
+            now,
+        )
+    })
+}
+
+/// Remembers the chosen language with the account (for e-mails and the next login).
+pub fn set_language(app: &App, principal: &Principal, lang: Lang) -> Result<()> {
+    let current = match principal {
+        Principal::Customer(c) => c.language,
+        Principal::Staff(s) => s.language,
+    };
+    if current == Some(lang) {
+        return Ok(());
+    }
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| match principal {
+        Principal::Customer(c) => customers::set_language(tx, c.id, lang),
+        Principal::Staff(s) => staff::set_language(tx, s.id, lang),
+    })
+}

@@ -1,0 +1,198 @@
+//! Account creation from the command line and the first start.
+
+use crate::app::App;
+use crate::auth::password;
+use crate::clock;
+use crate::db::{self, audit, customers, staff};
+use crate::error::{Error, FieldErrors, Result};
+use crate::i18n::m;
+use crate::model::{is_plausible_email, CustomerNo, Role};
+
+/// On an empty staff table, creates `admin` with a generated one-time password and returns it.
+pub fn ensure_first_admin(app: &App) -> Result<Option<String>> {
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        if staff::count(tx)? > 0 {
+            return Ok(None);
+        }
+        let pw = password::generate()?;
+        let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+        let new = staff::NewStaff {
+            username: "admin",
+            name: "Administrator",
+            email: "",
+            role: Role::Admin,
+            password_hash: &hash,
+            must_change_password: true,
+        };
+        let now = clock::now();
+        staff::insert(tx, &new, now)?;
+        audit::insert(
+            tx,
+            &audit::Entry {
+                actor: "system",
+                action: "staff.create",
+                target: "admin",
+                detail: "first start",
+                address: "",
+            },
+            now,
+        )?;
+        Ok(Some(pw))
+    })
+}
+
+pub struct NewStaffInput<'a> {
+    pub username: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub role: Role,
+    pub password: Option<&'a str>,
+    /// A generated password must be changed at the first login.
+    pub actor: &'a str,
+}
+
+/// Creates a staff account; returns the generated password when none was given.
+pub fn create_staff(app: &App, input: &NewStaffInput) -> Result<Option<String>> {
+    let mut errors = FieldErrors::new();
+    let username = input.username.trim();
+    let valid_name = !username.is_empty()
+        && username.len() <= 40
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if !valid_name {
+        errors.add("username", m::ERR_INVALID_CHOICE);
+    }
+    if !input.email.trim().is_empty() && !is_plausible_email(input.email) {
+        errors.add("email", m::ERR_INVALID_EMAIL);
+    }
+    if let Some(pw) = input.password {
+        check_new_password(app, pw, "password", &mut errors);
+    }
+    errors.into_result()?;
+    let (pw, generated) = match input.password {
+        Some(p) => (p.to_string(), None),
+        None => {
+            let p = password::generate()?;
+            (p.clone(), Some(p))
+        }
+    };
+    let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+    let name = if input.name.trim().is_empty() {
+        username
+    } else {
+        input.name.trim()
+    };
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        if staff::exists_username(tx, username)? {
+            return Err(Error::Internal(format!(
+                "a staff member named {username:?} exists already"
+            )));
+        }
+        let now = clock::now();
+        let new = staff::NewStaff {
+            username,
+            name,
+            email: input.email.trim(),
+            role: input.role,
+            password_hash: &hash,
+            must_change_password: generated.is_some(),
+        };
+        staff::insert(tx, &new, now)?;
+        audit::insert(
+            tx,
+            &audit::Entry {
+                actor: input.actor,
+                action: "staff.create",
+                target: username,
+                detail: input.role.as_str(),
+                address: "",
+            },
+            now,
+        )?;
+        Ok(())
+    })?;
+    Ok(generated)
+}
+
+pub struct NewCustomerInput<'a> {
+    pub customer_no: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub password: Option<&'a str>,
+    pub actor: &'a str,
+}
+
+/// Creates a customer; returns the generated password when none was given.
+pub fn create_customer(app: &App, input: &NewCustomerInput) -> Result<(i64, Option<String>)> {
+    let mut errors = FieldErrors::new();
+    let no = CustomerNo::parse(input.customer_no);
+    if no.is_none() {
+        errors.add("customer_no", m::ERR_INVALID_CHOICE);
+    }
+    if input.name.trim().is_empty() {
+        errors.add("name", m::ERR_REQUIRED);
+    }
+    if !is_plausible_email(input.email) {
+        errors.add("email", m::ERR_INVALID_EMAIL);
+    }
+    if let Some(pw) = input.password {
+        check_new_password(app, pw, "password", &mut errors);
+    }
+    errors.into_result()?;
+    let no = no.ok_or(Error::NotFound)?;
+    let (pw, generated) = match input.password {
+        Some(p) => (p.to_string(), None),
+        None => {
+            let p = password::generate()?;
+            (p.clone(), Some(p))
+        }
+    };
+    let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+    let mut conn = app.conn()?;
+    let id = db::write(&mut conn, |tx| {
+        let mut errors = FieldErrors::new();
+        if customers::exists_no(tx, no.as_str())? {
+            errors.add("customer_no", m::ERR_CUSTOMER_NO_TAKEN);
+        }
+        if customers::exists_email(tx, input.email, None)? {
+            errors.add("email", m::ERR_EMAIL_TAKEN);
+        }
+        errors.into_result()?;
+        let now = clock::now();
+        let new = customers::NewCustomer {
+            customer_no: no.as_str(),
+            name: input.name.trim(),
+            email: input.email.trim(),
+            phone: input.phone.trim(),
+            password_hash: &hash,
+        };
+        let id = customers::insert(tx, &new, now)?;
+        audit::insert(
+            tx,
+            &audit::Entry {
+                actor: input.actor,
+                action: "customer.create",
+                target: no.as_str(),
+                detail: "",
+                address: "",
+            },
+            now,
+        )?;
+        Ok(id)
+    })?;
+    Ok((id, generated))
+}
+
+/// The rules for a new password, shared by every place that sets one.
+pub fn check_new_password(app: &App, pw: &str, field: &str, errors: &mut FieldErrors) {
+    let min = app.config.security.min_password_length;
+    if pw.chars().count() < min {
+        errors.add_with(field, m::ERR_PASSWORD_SHORT, vec![("min", min.to_string())]);
+    } else if pw.len() > password::MAX_PASSWORD_BYTES {
+        errors.add(field, m::ERR_PASSWORD_LONG);
+    }
+}

@@ -1,0 +1,72 @@
+//! Use-cases. Each public function is one thing a person does; each write is one
+//! transaction including its activity and audit rows. Knows nothing of HTTP.
+
+pub mod account;
+pub mod bootstrap;
+pub mod demo;
+pub mod sessions;
+pub mod tickets;
+
+use std::time::Duration;
+
+use crate::auth::gate::HashGate;
+use crate::auth::throttle::Throttle;
+use crate::config::Config;
+use crate::db::{self, Pool, PooledConn};
+use crate::error::Result;
+use crate::i18n::Lang;
+
+/// Everything a request needs that lives as long as the process.
+pub struct App {
+    pub config: Config,
+    pub tz: &'static time_tz::Tz,
+    pub default_lang: Lang,
+    pub pool: Pool,
+    pub hash_gate: HashGate,
+    pub account_throttle: Throttle,
+    pub address_throttle: Throttle,
+    /// Verified against for unknown accounts, so they cost as much as wrong passwords.
+    pub dummy_hash: String,
+    /// Branding built from `[portal]` at start: theme stylesheet and logo.
+    pub theme: crate::web::assets::Theme,
+}
+
+impl App {
+    /// Opens (and migrates) the database; does not create any account.
+    pub fn open(config: Config) -> Result<App> {
+        let tz = config
+            .tz()
+            .map_err(|e| crate::error::Error::Internal(e.0))?;
+        let default_lang = config
+            .language()
+            .map_err(|e| crate::error::Error::Internal(e.0))?;
+        let mut conn = db::open(&config.database)?;
+        db::migrate(&mut conn)?;
+        drop(conn);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        let s = &config.security;
+        let gate = if s.max_concurrent_logins == 0 {
+            cores
+        } else {
+            s.max_concurrent_logins
+        };
+        let window = Duration::from_secs(s.login_lockout_minutes * 60);
+        Ok(App {
+            tz,
+            default_lang,
+            pool: Pool::new(&config.database, 64),
+            hash_gate: HashGate::new(gate),
+            account_throttle: Throttle::new(s.login_max_failures_per_account, window),
+            address_throttle: Throttle::new(s.login_max_failures_per_address, window),
+            dummy_hash: crate::auth::password::dummy_hash(s.bcrypt_cost),
+            theme: crate::web::assets::Theme::build(&config),
+            config,
+        })
+    }
+
+    pub fn conn(&self) -> Result<PooledConn<'_>> {
+        self.pool.get()
+    }
+}

@@ -1,0 +1,341 @@
+//! The customer's tickets: overview, detail, opening, replying, closing.
+
+use std::collections::HashMap;
+
+use crate::app::App;
+use crate::clock;
+use crate::config::{Field, FieldType};
+use crate::db::tickets::{
+    self as tdb, NewActivity, NewTicket, Scope, TicketDetail, TicketPage, TicketQuery,
+};
+use crate::db::{self};
+use crate::error::{Error, FieldErrors, Result};
+use crate::i18n::m;
+use crate::model::{
+    month_key, Activity, ActivityKind, AuthorKind, Customer, KindFilter, Priority, Status, TicketNo,
+};
+
+pub const MAX_SUBJECT_CHARS: usize = 200;
+pub const MAX_BODY_CHARS: usize = 50_000;
+pub const MAX_FIELD_CHARS: usize = 2_000;
+
+pub struct Overview {
+    pub page: TicketPage,
+    /// `(YYYYMM, count)`, newest first: only months that have tickets.
+    pub months: Vec<(i64, i64)>,
+    pub total_minutes_all: i64,
+}
+
+pub fn overview(app: &App, customer: &Customer, query: &TicketQuery) -> Result<Overview> {
+    let conn = app.conn()?;
+    let scope = Scope::Customer(customer.id);
+    Ok(Overview {
+        page: tdb::list(&conn, scope, query)?,
+        months: tdb::month_counts(&conn, scope)?,
+        total_minutes_all: tdb::total_minutes(&conn, scope)?,
+    })
+}
+
+/// The staff queue: every customer's tickets.
+pub fn queue(app: &App, query: &TicketQuery) -> Result<TicketPage> {
+    let conn = app.conn()?;
+    tdb::list(&conn, Scope::Staff, query)
+}
+
+pub struct Detail {
+    pub ticket: TicketDetail,
+    pub activities: Vec<Activity>,
+    pub fields: Vec<(String, String)>,
+}
+
+pub fn detail(app: &App, scope: Scope, number: &str, kind: KindFilter) -> Result<Detail> {
+    TicketNo::parse(number).ok_or(Error::NotFound)?;
+    let conn = app.conn()?;
+    let ticket = tdb::get(&conn, number, scope)?.ok_or(Error::NotFound)?;
+    let activities = tdb::activities(&conn, ticket.summary.id, scope, kind)?;
+    let fields = tdb::fields(&conn, ticket.summary.id)?;
+    Ok(Detail {
+        ticket,
+        activities,
+        fields,
+    })
+}
+
+pub struct NewTicketInput<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub priority: &'a str,
+    /// `cf_<key>` form values, by key without the prefix.
+    pub custom: &'a HashMap<String, String>,
+}
+
+/// Checks subject, body and priority; returns the trimmed subject and the priority.
+fn check_basics<'a>(input: &NewTicketInput<'a>, errors: &mut FieldErrors) -> (&'a str, Priority) {
+    let subject = input.subject.trim();
+    if subject.is_empty() {
+        errors.add("subject", m::ERR_REQUIRED);
+    } else if subject.chars().count() > MAX_SUBJECT_CHARS {
+        errors.add_with(
+            "subject",
+            m::ERR_TOO_LONG,
+            vec![("max", MAX_SUBJECT_CHARS.to_string())],
+        );
+    }
+    check_body(input.body, "body", errors);
+    let priority = match input.priority.trim() {
+        "" => Priority::Normal,
+        p => Priority::parse(p).unwrap_or_else(|| {
+            errors.add("priority", m::ERR_INVALID_CHOICE);
+            Priority::Normal
+        }),
+    };
+    (subject, priority)
+}
+
+pub fn check_body(body: &str, field: &str, errors: &mut FieldErrors) {
+    if body.trim().is_empty() {
+        errors.add(field, m::ERR_REQUIRED);
+    } else if body.chars().count() > MAX_BODY_CHARS {
+        errors.add_with(
+            field,
+            m::ERR_TOO_LONG,
+            vec![("max", MAX_BODY_CHARS.to_string())],
+        );
+    }
+}
+
+/// Is a configured field shown, given the other values? Hidden fields are neither required nor
+/// stored.
+pub fn field_visible(field: &Field, values: &HashMap<String, String>, all: &[Field]) -> bool {
+    let Some(sw) = &field.show_when else {
+        return true;
+    };
+    // A field whose controlling field is itself hidden is hidden too.
+    let Some(parent) = all.iter().find(|f| f.key == sw.field) else {
+        return false;
+    };
+    if !field_visible(parent, values, all) {
+        return false;
+    }
+    let v = values.get(&sw.field).map(|s| s.trim()).unwrap_or("");
+    sw.equals.as_deref() == Some(v) || sw.any_of.as_ref().is_some_and(|l| l.iter().any(|x| x == v))
+}
+
+/// Validates the configured fields; returns the values to store, keyed without the prefix.
+pub fn check_custom_fields(
+    fields: &[Field],
+    values: &HashMap<String, String>,
+    errors: &mut FieldErrors,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in fields {
+        if !field_visible(f, values, fields) {
+            continue;
+        }
+        let name = format!("cf_{}", f.key);
+        let raw = values.get(&f.key).map(|s| s.trim()).unwrap_or("");
+        let value = if f.kind == FieldType::Checkbox {
+            if raw.is_empty() {
+                ""
+            } else {
+                "yes"
+            }
+        } else {
+            raw
+        };
+        if value.is_empty() {
+            if f.required {
+                errors.add(&name, m::ERR_REQUIRED);
+            }
+            continue;
+        }
+        if value.chars().count() > MAX_FIELD_CHARS {
+            errors.add_with(
+                &name,
+                m::ERR_TOO_LONG,
+                vec![("max", MAX_FIELD_CHARS.to_string())],
+            );
+            continue;
+        }
+        let ok = match f.kind {
+            FieldType::Number => value
+                .replace(',', ".")
+                .parse::<f64>()
+                .is_ok_and(|n| n.is_finite()),
+            FieldType::Date => time::Date::parse(
+                value,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .is_ok(),
+            FieldType::Email => crate::model::is_plausible_email(value),
+            FieldType::Select => f.options.iter().any(|o| o.value() == value),
+            FieldType::Phone => value
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-/()".contains(c)),
+            FieldType::Text | FieldType::Textarea | FieldType::Checkbox => true,
+        };
+        if !ok {
+            let msg = match f.kind {
+                FieldType::Number => m::ERR_INVALID_NUMBER,
+                FieldType::Date => m::ERR_INVALID_DATE,
+                FieldType::Email => m::ERR_INVALID_EMAIL,
+                FieldType::Phone => m::ERR_INVALID_PHONE,
+                _ => m::ERR_INVALID_CHOICE,
+            };
+            errors.add(&name, msg);
+            continue;
+        }
+        out.push((f.key.clone(), value.to_string()));
+    }
+    out
+}
+
+/// Opens a ticket for the customer; the description is its first activity.
+pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput) -> Result<TicketNo> {
+    let mut errors = FieldErrors::new();
+    let (subject, priority) = check_basics(input, &mut errors);
+    let custom = check_custom_fields(&app.config.fields, input.custom, &mut errors);
+    errors.into_result()?;
+    let now = clock::now();
+    let (year, month) = clock::year_month(now, app.tz);
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let seq = tdb::next_seq(tx, year)?;
+        let number = TicketNo { year, seq };
+        let number_s = number.to_string();
+        let id = tdb::insert(
+            tx,
+            &NewTicket {
+                number: &number_s,
+                customer_id: customer.id,
+                subject,
+                status: Status::Open,
+                priority,
+                assignee_id: None,
+                created_at: now,
+                created_month: month_key(year, month),
+            },
+        )?;
+        tdb::add_activity(
+            tx,
+            id,
+            &NewActivity {
+                customer_id: Some(customer.id),
+                ..NewActivity::new(
+                    ActivityKind::Message,
+                    AuthorKind::Customer,
+                    &customer.name,
+                    input.body.trim_end(),
+                    now,
+                )
+            },
+        )?;
+        for (k, v) in &custom {
+            tdb::set_field(tx, id, k, v)?;
+        }
+        Ok(number)
+    })
+}
+
+/// The customer answers. A ticket that waited for them, or was closed, opens again.
+pub fn reply(app: &App, customer: &Customer, number: &str, body: &str) -> Result<()> {
+    TicketNo::parse(number).ok_or(Error::NotFound)?;
+    let mut errors = FieldErrors::new();
+    check_body(body, "body", &mut errors);
+    // The ticket's existence is checked before the body, so another customer gets 404, not 422.
+    let conn = app.conn()?;
+    let exists = tdb::get(&conn, number, Scope::Customer(customer.id))?.is_some();
+    drop(conn);
+    if !exists {
+        return Err(Error::NotFound);
+    }
+    errors.into_result()?;
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let t = tdb::get(tx, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
+        tdb::add_activity(
+            tx,
+            t.summary.id,
+            &NewActivity {
+                customer_id: Some(customer.id),
+                ..NewActivity::new(
+                    ActivityKind::Message,
+                    AuthorKind::Customer,
+                    &customer.name,
+                    body.trim_end(),
+                    now,
+                )
+            },
+        )?;
+        if matches!(t.summary.status, Status::Waiting | Status::Closed) {
+            change_status(
+                tx,
+                t.summary.id,
+                t.summary.status,
+                Status::Open,
+                AuthorKind::System,
+                None,
+                None,
+                "",
+                now,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// The customer closes their own ticket (only when `customers_can_close`).
+pub fn close(app: &App, customer: &Customer, number: &str) -> Result<()> {
+    TicketNo::parse(number).ok_or(Error::NotFound)?;
+    if !app.config.portal.customers_can_close {
+        return Err(Error::NotFound);
+    }
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let t = tdb::get(tx, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
+        if t.summary.status == Status::Closed {
+            return Ok(());
+        }
+        change_status(
+            tx,
+            t.summary.id,
+            t.summary.status,
+            Status::Closed,
+            AuthorKind::Customer,
+            Some(customer.id),
+            None,
+            &customer.name,
+            now,
+        )
+    })
+}
+
+/// Sets a status and records the change as a visible activity, on the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub fn change_status(
+    tx: &rusqlite::Connection,
+    ticket_id: i64,
+    old: Status,
+    new: Status,
+    author_kind: AuthorKind,
+    customer_id: Option<i64>,
+    staff_id: Option<i64>,
+    author_name: &str,
+    now: i64,
+) -> Result<()> {
+    tdb::set_status(tx, ticket_id, new, now)?;
+    tdb::add_activity(
+        tx,
+        ticket_id,
+        &NewActivity {
+            customer_id,
+            staff_id,
+            old_value: Some(old.as_str()),
+            new_value: Some(new.as_str()),
+            ..NewActivity::new(ActivityKind::Status, author_kind, author_name, "", now)
+        },
+    )?;
+    Ok(())
+}

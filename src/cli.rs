@@ -1,0 +1,307 @@
+//! The command line. Wiring only: parse arguments, call `app`, print.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::app::{bootstrap, demo, sessions, App};
+use crate::config::Config;
+use crate::db;
+use crate::error::Error;
+use crate::model::Role;
+
+const HELP: &str = "ticketd — customer ticket portal (one binary, one SQLite file)
+
+Usage: ticketd [COMMAND] [OPTIONS]
+
+Commands:
+  serve                          run the portal (the default)
+  admin create --username U --email E [--name N] [--password-stdin]
+                                 create an admin; prints a generated password unless given on stdin
+  customer add --number N --name NAME --email E [--phone P] [--password-stdin]
+                                 create a customer; prints a generated password unless given on stdin
+  demo [--customers N] [--tickets N] [--activities N] [--seed N]
+                                 fill the database with realistic demo data and print the logins
+  backup FILE                    consistent online copy of the database (works while serving)
+  check                          integrity and schema check; exit status 0 when healthy
+
+Options:
+  --config FILE                  config file (default: built-in defaults)
+  --version                      print the version
+  --help                         print this help
+
+Environment: TICKETD_LISTEN and TICKETD_DATABASE override `listen` and `database`.
+";
+
+struct Args {
+    positional: Vec<String>,
+    options: Vec<(String, Option<String>)>,
+}
+
+impl Args {
+    fn parse(raw: Vec<String>) -> Result<Args, String> {
+        const FLAGS: &[&str] = &["--password-stdin", "--help", "--version", "-h", "-V"];
+        let mut positional = Vec::new();
+        let mut options = Vec::new();
+        let mut it = raw.into_iter();
+        while let Some(a) = it.next() {
+            if let Some((k, v)) = a.split_once('=').filter(|_| a.starts_with("--")) {
+                options.push((k.to_string(), Some(v.to_string())));
+            } else if FLAGS.contains(&a.as_str()) {
+                options.push((a, None));
+            } else if a.starts_with('-') && a.len() > 1 {
+                let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
+                options.push((a, Some(v)));
+            } else {
+                positional.push(a);
+            }
+        }
+        Ok(Args {
+            positional,
+            options,
+        })
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.options.iter().any(|(k, _)| k == name)
+    }
+
+    fn require(&self, name: &str) -> Result<&str, String> {
+        self.get(name).ok_or_else(|| format!("missing {name}"))
+    }
+
+    fn number(&self, name: &str, default: usize) -> Result<usize, String> {
+        match self.get(name) {
+            Some(v) => v
+                .parse()
+                .map_err(|_| format!("{name}: not a number: {v:?}")),
+            None => Ok(default),
+        }
+    }
+
+    /// Rejects options the command does not know, so a typo does not pass silently.
+    fn only(&self, allowed: &[&str]) -> Result<(), String> {
+        for (k, _) in &self.options {
+            if k != "--config" && !allowed.contains(&k.as_str()) {
+                return Err(format!("unknown option {k}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn run(raw: Vec<String>) -> i32 {
+    match run_inner(raw) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("ticketd: {msg}");
+            2
+        }
+    }
+}
+
+fn read_password_stdin() -> Result<String, String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut s)
+        .map_err(|e| format!("cannot read password: {e}"))?;
+    let pw = s.lines().next().unwrap_or("").to_string();
+    if pw.is_empty() {
+        return Err("no password on standard input".into());
+    }
+    Ok(pw)
+}
+
+fn describe(e: Error) -> String {
+    match e {
+        Error::Invalid(errs) => {
+            let fields: Vec<String> = errs
+                .fields()
+                .map(|f| {
+                    let err = errs.get(f).map(|e| {
+                        let args: Vec<(&str, &str)> =
+                            e.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        crate::i18n::Lang::En.f(e.msg, &args)
+                    });
+                    format!("{f}: {}", err.unwrap_or_default())
+                })
+                .collect();
+            format!("invalid input: {}", fields.join("; "))
+        }
+        other => other
+            .to_string()
+            .trim_start_matches("internal: ")
+            .to_string(),
+    }
+}
+
+fn run_inner(raw: Vec<String>) -> Result<i32, String> {
+    let args = Args::parse(raw)?;
+    if args.has("--help") || args.has("-h") {
+        print!("{HELP}");
+        return Ok(0);
+    }
+    if args.has("--version") || args.has("-V") {
+        println!("ticketd {}", env!("CARGO_PKG_VERSION"));
+        return Ok(0);
+    }
+    let config_path = args.get("--config").map(PathBuf::from);
+    let config = Config::load(config_path.as_deref()).map_err(|e| e.to_string())?;
+    let words: Vec<&str> = args.positional.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        [] | ["serve"] => {
+            args.only(&[])?;
+            serve(config)
+        }
+        ["admin", "create"] => {
+            args.only(&["--username", "--email", "--name", "--password-stdin"])?;
+            let app = App::open(config).map_err(describe)?;
+            let password = if args.has("--password-stdin") {
+                Some(read_password_stdin()?)
+            } else {
+                None
+            };
+            let username = args.require("--username")?;
+            let input = bootstrap::NewStaffInput {
+                username,
+                name: args.get("--name").unwrap_or(username),
+                email: args.require("--email")?,
+                role: Role::Admin,
+                password: password.as_deref(),
+                actor: "cli",
+            };
+            // A password given on stdin was chosen by the operator: no forced change.
+            let generated = bootstrap::create_staff(&app, &input).map_err(describe)?;
+            match generated {
+                Some(pw) => println!(
+                    "admin {username} created; one-time password (change it at first login): {pw}"
+                ),
+                None => println!("admin {username} created"),
+            }
+            Ok(0)
+        }
+        ["customer", "add"] => {
+            args.only(&[
+                "--number",
+                "--name",
+                "--email",
+                "--phone",
+                "--password-stdin",
+            ])?;
+            let app = App::open(config).map_err(describe)?;
+            let password = if args.has("--password-stdin") {
+                Some(read_password_stdin()?)
+            } else {
+                None
+            };
+            let number = args.require("--number")?;
+            let input = bootstrap::NewCustomerInput {
+                customer_no: number,
+                name: args.require("--name")?,
+                email: args.require("--email")?,
+                phone: args.get("--phone").unwrap_or(""),
+                password: password.as_deref(),
+                actor: "cli",
+            };
+            let (_, generated) = bootstrap::create_customer(&app, &input).map_err(describe)?;
+            match generated {
+                Some(pw) => println!("customer {number} created; password: {pw}"),
+                None => println!("customer {number} created"),
+            }
+            Ok(0)
+        }
+        ["demo"] => {
+            args.only(&["--customers", "--tickets", "--activities", "--seed"])?;
+            let app = App::open(config).map_err(describe)?;
+            let opts = demo::Options {
+                customers: args.number("--customers", 12)?,
+                tickets: args.number("--tickets", 150)?,
+                activities: args.number("--activities", 0)?,
+                seed: args.number("--seed", 42)? as u64,
+            };
+            let report = demo::fill(&app, &opts).map_err(describe)?;
+            print!("{report}");
+            Ok(0)
+        }
+        ["backup", file] => {
+            args.only(&[])?;
+            backup(&config, file)
+        }
+        ["check"] => {
+            args.only(&[])?;
+            check(&config)
+        }
+        _ => Err(format!(
+            "unknown command {:?}; see ticketd --help",
+            words.join(" ")
+        )),
+    }
+}
+
+fn serve(config: Config) -> Result<i32, String> {
+    let app = App::open(config).map_err(describe)?;
+    if let Some(pw) = bootstrap::ensure_first_admin(&app).map_err(describe)? {
+        eprintln!(
+            "first start: created the admin account \"admin\" with the one-time password: {pw}"
+        );
+        eprintln!("log in at /staff/login; you will be asked to choose a new password");
+    }
+    for (label, value) in crate::web::assets::contrast_warnings(&app.config) {
+        eprintln!("warning: {label}: {value}");
+    }
+    let _ = sessions::purge_expired(&app);
+    let app = Arc::new(app);
+    crate::web::server::serve(app)?;
+    Ok(1)
+}
+
+fn backup(config: &Config, file: &str) -> Result<i32, String> {
+    let target = PathBuf::from(file);
+    if target.exists() {
+        return Err(format!("{file} exists already; choose a new file name"));
+    }
+    let conn = db::open(&config.database).map_err(describe)?;
+    conn.execute("VACUUM INTO ?1", [file])
+        .map_err(|e| format!("backup failed: {e}"))?;
+    let copy = db::open(&target).map_err(describe)?;
+    let problems = db::check(&copy).map_err(describe)?;
+    if !problems.is_empty() {
+        return Err(format!(
+            "the backup does not verify: {}",
+            problems.join("; ")
+        ));
+    }
+    println!("backup written to {file} and verified");
+    Ok(0)
+}
+
+fn check(config: &Config) -> Result<i32, String> {
+    if !config.database.exists() {
+        return Err(format!("no database at {}", config.database.display()));
+    }
+    let conn = db::open(&config.database).map_err(describe)?;
+    let problems =
+        db::check(&conn).map_err(|e| format!("{}: {}", config.database.display(), describe(e)))?;
+    if problems.is_empty() {
+        println!(
+            "ok: {} (schema version {})",
+            config.database.display(),
+            db::latest_version()
+        );
+        Ok(0)
+    } else {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        Ok(1)
+    }
+}

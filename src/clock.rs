@@ -1,0 +1,146 @@
+//! Time: the current instant, and how instants read in the configured time zone.
+
+use time::format_description::well_known::Rfc3339;
+use time::{Month, OffsetDateTime};
+use time_tz::{OffsetDateTimeExt, Tz};
+
+use crate::i18n::Lang;
+
+pub fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn utc(ts: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(ts).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+pub fn local(ts: i64, tz: &Tz) -> OffsetDateTime {
+    utc(ts).to_timezone(tz)
+}
+
+/// The local year and month of an instant: what the overview's month filter groups by.
+pub fn year_month(ts: i64, tz: &Tz) -> (i32, u8) {
+    let l = local(ts, tz);
+    (l.year(), u8::from(l.month()))
+}
+
+pub fn rfc3339(ts: i64) -> String {
+    utc(ts).format(&Rfc3339).unwrap_or_default()
+}
+
+pub fn month_name(month: u8, lang: Lang) -> &'static str {
+    const DE: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let i = usize::from(month.clamp(1, 12) - 1);
+    match lang {
+        Lang::De => DE[i],
+        Lang::En => EN[i],
+    }
+}
+
+/// "28.11.2026, 14:05" (de) or "28 Nov 2026, 14:05" (en), local time.
+pub fn datetime(ts: i64, tz: &Tz, lang: Lang) -> String {
+    let l = local(ts, tz);
+    match lang {
+        Lang::De => format!(
+            "{:02}.{:02}.{}, {:02}:{:02}",
+            l.day(),
+            u8::from(l.month()),
+            l.year(),
+            l.hour(),
+            l.minute()
+        ),
+        Lang::En => format!(
+            "{} {} {}, {:02}:{:02}",
+            l.day(),
+            short_month_en(l.month()),
+            l.year(),
+            l.hour(),
+            l.minute()
+        ),
+    }
+}
+
+/// Date only.
+pub fn date(ts: i64, tz: &Tz, lang: Lang) -> String {
+    let l = local(ts, tz);
+    match lang {
+        Lang::De => format!("{:02}.{:02}.{}", l.day(), u8::from(l.month()), l.year()),
+        Lang::En => format!("{} {} {}", l.day(), short_month_en(l.month()), l.year()),
+    }
+}
+
+fn short_month_en(m: Month) -> &'static str {
+    match m {
+        Month::January => "Jan",
+        Month::February => "Feb",
+        Month::March => "Mar",
+        Month::April => "Apr",
+        Month::May => "May",
+        Month::June => "Jun",
+        Month::July => "Jul",
+        Month::August => "Aug",
+        Month::September => "Sep",
+        Month::October => "Oct",
+        Month::November => "Nov",
+        Month::December => "Dec",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn berlin() -> &'static Tz {
+        time_tz::timezones::get_by_name("Europe/Berlin").unwrap()
+    }
+
+    #[test]
+    fn late_january_utc_is_february_in_berlin() {
+        // 2025-01-31 23:30 UTC = 2025-02-01 00:30 CET
+        let ts = 1738366200;
+        assert_eq!(rfc3339(ts), "2025-01-31T23:30:00Z");
+        assert_eq!(year_month(ts, berlin()), (2025, 2));
+        let utc = time_tz::timezones::get_by_name("UTC").unwrap();
+        assert_eq!(year_month(ts, utc), (2025, 1));
+    }
+
+    #[test]
+    fn summer_time_is_applied() {
+        // 2025-07-01 12:00 UTC = 14:00 CEST
+        assert_eq!(
+            datetime(1751371200, berlin(), Lang::De),
+            "01.07.2025, 14:00"
+        );
+        assert_eq!(
+            datetime(1751371200, berlin(), Lang::En),
+            "1 Jul 2025, 14:00"
+        );
+    }
+}

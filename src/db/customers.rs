@@ -1,0 +1,119 @@
+//! Customer accounts.
+
+use rusqlite::{params, Connection, Row};
+
+use super::OptionalExt;
+use crate::error::Result;
+use crate::i18n::Lang;
+use crate::model::{normalize_email, Customer};
+
+const COLS: &str = "id, customer_no, name, email, phone, active, language, created_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<Customer> {
+    Ok(Customer {
+        id: r.get(0)?,
+        customer_no: r.get(1)?,
+        name: r.get(2)?,
+        email: r.get(3)?,
+        phone: r.get(4)?,
+        active: r.get(5)?,
+        language: r.get::<_, Option<String>>(6)?.and_then(|l| Lang::parse(&l)),
+        created_at: r.get(7)?,
+    })
+}
+
+pub struct NewCustomer<'a> {
+    pub customer_no: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub password_hash: &'a str,
+}
+
+pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO customers (customer_no, name, email, phone, password_hash, created_at, password_changed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![c.customer_no, c.name, normalize_email(c.email), c.phone, c.password_hash, now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn exists_no(conn: &Connection, customer_no: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM customers WHERE customer_no = ?1",
+            [customer_no],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+pub fn exists_email(conn: &Connection, email: &str, except_id: Option<i64>) -> Result<bool> {
+    let email = normalize_email(email);
+    if email.is_empty() {
+        return Ok(false);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM customers WHERE email = ?1 AND id IS NOT ?2",
+            params![email, except_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Login lookup: the customer number matches exactly; an e-mail address matches in any case.
+pub fn find_for_login(conn: &Connection, login: &str) -> Result<Option<(Customer, String)>> {
+    let login = login.trim();
+    if login.is_empty() {
+        return Ok(None);
+    }
+    let sql = format!("SELECT {COLS}, password_hash FROM customers WHERE customer_no = ?1");
+    let by_no = conn
+        .query_row(&sql, [login], |r| Ok((from_row(r)?, r.get(8)?)))
+        .optional()?;
+    if by_no.is_some() || !login.contains('@') {
+        return Ok(by_no);
+    }
+    let sql = format!("SELECT {COLS}, password_hash FROM customers WHERE email = ?1");
+    conn.query_row(&sql, [normalize_email(login)], |r| {
+        Ok((from_row(r)?, r.get(8)?))
+    })
+    .optional()
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Customer> {
+    let sql = format!("SELECT {COLS} FROM customers WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], from_row)?)
+}
+
+pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
+    Ok(conn.query_row(
+        "SELECT password_hash FROM customers WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn set_password(conn: &Connection, id: i64, hash: &str, now: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE customers SET password_hash = ?2, password_changed_at = ?3 WHERE id = ?1",
+        params![id, hash, now],
+    )?;
+    Ok(())
+}
+
+pub fn set_language(conn: &Connection, id: i64, lang: Lang) -> Result<()> {
+    conn.execute(
+        "UPDATE customers SET language = ?2 WHERE id = ?1",
+        params![id, lang.code()],
+    )?;
+    Ok(())
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+}

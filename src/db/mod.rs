@@ -1,0 +1,216 @@
+//! All SQL lives below this module. Connection setup (PRAGMAs in one place), the migration
+//! runner, a small connection pool and the write-transaction helper.
+
+pub mod audit;
+pub mod customers;
+pub mod sessions;
+pub mod staff;
+pub mod tickets;
+
+use std::ops::{Deref, DerefMut};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+#[derive(rust_embed::RustEmbed)]
+#[folder = "schema/"]
+struct Schema;
+
+/// How long a statement waits for another writer before giving up with `SQLITE_BUSY`.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The embedded migrations, in order: `(version, name, sql)`.
+pub fn migrations() -> Vec<(u32, String, String)> {
+    let mut names: Vec<String> = Schema::iter()
+        .map(|n| n.to_string())
+        .filter(|n| n.ends_with(".sql"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let version: u32 = name.split('_').next()?.parse().ok()?;
+            let file = Schema::get(&name)?;
+            let sql = String::from_utf8_lossy(&file.data).into_owned();
+            Some((version, name, sql))
+        })
+        .collect()
+}
+
+pub fn latest_version() -> u32 {
+    migrations().last().map(|m| m.0).unwrap_or(0)
+}
+
+/// Opens one connection with the PRAGMAs every connection needs.
+pub fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| Error::Unavailable(format!("cannot open database {}: {e}", path.display())))?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// Per-connection settings, in one place.
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL: readers never block the writer; FULL: an acknowledged write survives power loss.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Internal(format!(
+            "database refused WAL mode (got {mode})"
+        )));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -8000;",
+    )?;
+    Ok(())
+}
+
+/// Brings the schema up to date; refuses a database written by a newer ticketd.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let all = migrations();
+    let latest = all.last().map(|m| m.0).unwrap_or(0);
+    if current > latest {
+        return Err(Error::Internal(format!(
+            "the database has schema version {current}, but this ticketd only knows up to {latest}: \
+             it was written by a newer ticketd; refusing to touch it"
+        )));
+    }
+    for (version, name, sql) in all.into_iter().filter(|m| m.0 > current) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(&sql)
+            .map_err(|e| Error::Internal(format!("migration {name} failed: {e}")))?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Runs `f` in a `BEGIN IMMEDIATE` transaction and commits only if it returns `Ok`.
+/// One use-case, one transaction, including its activity and audit rows.
+pub fn write<T>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// A bounded pool of open connections. The lock is held only to take or return one, never
+/// across a request, so a panicking handler cannot poison it for others.
+pub struct Pool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    max_idle: usize,
+}
+
+impl Pool {
+    pub fn new(path: &Path, max_idle: usize) -> Pool {
+        Pool {
+            path: path.to_path_buf(),
+            idle: Mutex::new(Vec::new()),
+            max_idle,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn get(&self) -> Result<PooledConn<'_>> {
+        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => open(&self.path)?,
+        };
+        Ok(PooledConn {
+            pool: self,
+            conn: Some(conn),
+        })
+    }
+}
+
+pub struct PooledConn<'a> {
+    pool: &'a Pool,
+    conn: Option<Connection>,
+}
+
+impl Deref for PooledConn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        // Invariant: `conn` is `Some` until drop.
+        self.conn.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl DerefMut for PooledConn<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.conn.as_mut().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl Drop for PooledConn<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            // A connection left inside a transaction (a panic mid-use-case) is not reused.
+            if conn.is_autocommit() {
+                let mut idle = self.pool.idle.lock().unwrap_or_else(|p| p.into_inner());
+                if idle.len() < self.pool.max_idle {
+                    idle.push(conn);
+                }
+            }
+        }
+    }
+}
+
+/// `PRAGMA integrity_check` plus the schema version, for `ticketd check`.
+pub fn check(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if rows != ["ok"] {
+        problems.extend(rows.into_iter().map(|r| format!("integrity: {r}")));
+    }
+    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if fk > 0 {
+        problems.push(format!("foreign keys: {fk} violation(s)"));
+    }
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version != latest_version() {
+        problems.push(format!(
+            "schema version {version}, expected {}",
+            latest_version()
+        ));
+    }
+    Ok(problems)
+}
+
+/// Converts "no rows" into `None`, other errors into `Error`.
+pub trait OptionalExt<T> {
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> OptionalExt<T> for rusqlite::Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

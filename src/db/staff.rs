@@ -1,0 +1,114 @@
+//! Staff accounts (agents and admins).
+
+use rusqlite::{params, Connection, Row};
+
+use super::OptionalExt;
+use crate::error::Result;
+use crate::i18n::Lang;
+use crate::model::{normalize_email, Role, StaffMember};
+
+const COLS: &str = "id, username, name, email, role, active, must_change_password, language";
+
+fn from_row(r: &Row) -> rusqlite::Result<StaffMember> {
+    Ok(StaffMember {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        name: r.get(2)?,
+        email: r.get(3)?,
+        role: Role::parse(&r.get::<_, String>(4)?).unwrap_or(Role::Agent),
+        active: r.get(5)?,
+        must_change_password: r.get(6)?,
+        language: r.get::<_, Option<String>>(7)?.and_then(|l| Lang::parse(&l)),
+    })
+}
+
+pub struct NewStaff<'a> {
+    pub username: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+}
+
+pub fn insert(conn: &Connection, s: &NewStaff, now: i64) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO staff (username, name, email, role, password_hash, must_change_password, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![s.username, s.name, normalize_email(s.email), s.role.as_str(), s.password_hash, s.must_change_password, now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?)
+}
+
+pub fn exists_username(conn: &Connection, username: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM staff WHERE username = ?1",
+            [username],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Login lookup: the username matches exactly; an e-mail address matches in any case.
+pub fn find_for_login(conn: &Connection, login: &str) -> Result<Option<(StaffMember, String)>> {
+    let login = login.trim();
+    if login.is_empty() {
+        return Ok(None);
+    }
+    let sql = format!("SELECT {COLS}, password_hash FROM staff WHERE username = ?1");
+    let by_name = conn
+        .query_row(&sql, [login], |r| Ok((from_row(r)?, r.get(8)?)))
+        .optional()?;
+    if by_name.is_some() || !login.contains('@') {
+        return Ok(by_name);
+    }
+    let sql = format!("SELECT {COLS}, password_hash FROM staff WHERE email = ?1");
+    conn.query_row(&sql, [normalize_email(login)], |r| {
+        Ok((from_row(r)?, r.get(8)?))
+    })
+    .optional()
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<StaffMember> {
+    let sql = format!("SELECT {COLS} FROM staff WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], from_row)?)
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<StaffMember>> {
+    let sql = format!("SELECT {COLS} FROM staff ORDER BY active DESC, name COLLATE NOCASE");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
+    Ok(
+        conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+pub fn set_password(conn: &Connection, id: i64, hash: &str, must_change: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE staff SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
+        params![id, hash, must_change],
+    )?;
+    Ok(())
+}
+
+pub fn set_language(conn: &Connection, id: i64, lang: Lang) -> Result<()> {
+    conn.execute(
+        "UPDATE staff SET language = ?2 WHERE id = ?1",
+        params![id, lang.code()],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,483 @@
+//! Tickets, their activities, custom field values and the search index.
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, Row};
+
+use super::OptionalExt;
+use crate::error::Result;
+use crate::model::{
+    month_key, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter,
+    TicketSummary,
+};
+
+/// Hands out the next number of a year's sequence. Never returns a number twice, even if the
+/// ticket that got it is later rolled back with its transaction: the sequence row is in it too.
+pub fn next_seq(conn: &Connection, year: i32) -> Result<i64> {
+    Ok(conn.query_row(
+        "INSERT INTO ticket_sequences (year, last_seq) VALUES (?1, 1)
+         ON CONFLICT (year) DO UPDATE SET last_seq = last_seq + 1
+         RETURNING last_seq",
+        [year],
+        |r| r.get(0),
+    )?)
+}
+
+pub struct NewTicket<'a> {
+    pub number: &'a str,
+    pub customer_id: i64,
+    pub subject: &'a str,
+    pub status: Status,
+    pub priority: Priority,
+    pub assignee_id: Option<i64>,
+    pub created_at: i64,
+    pub created_month: i64,
+}
+
+pub fn insert(conn: &Connection, t: &NewTicket) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO tickets (number, customer_id, subject, status, priority, assignee_id, created_at, created_month,
+                              last_activity_at, last_activity_kind, last_activity_by, staff_last_activity_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, 'message', '', ?7)",
+        params![
+            t.number,
+            t.customer_id,
+            t.subject,
+            t.status.as_str(),
+            t.priority.as_str(),
+            t.assignee_id,
+            t.created_at,
+            t.created_month
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    conn.execute(
+        "INSERT INTO search (text, ticket_id, internal) VALUES (?1, ?2, 0)",
+        params![t.subject, id],
+    )?;
+    Ok(id)
+}
+
+pub struct NewActivity<'a> {
+    pub kind: ActivityKind,
+    pub author_kind: AuthorKind,
+    pub customer_id: Option<i64>,
+    pub staff_id: Option<i64>,
+    pub author_name: &'a str,
+    pub body: &'a str,
+    pub minutes: i64,
+    pub email_from: Option<&'a str>,
+    pub email_to: Option<&'a str>,
+    pub email_subject: Option<&'a str>,
+    pub old_value: Option<&'a str>,
+    pub new_value: Option<&'a str>,
+    pub created_at: i64,
+}
+
+impl<'a> NewActivity<'a> {
+    /// An activity with only the essentials set; callers fill in the rest with struct update.
+    pub fn new(
+        kind: ActivityKind,
+        author_kind: AuthorKind,
+        author_name: &'a str,
+        body: &'a str,
+        now: i64,
+    ) -> Self {
+        NewActivity {
+            kind,
+            author_kind,
+            customer_id: None,
+            staff_id: None,
+            author_name,
+            body,
+            minutes: 0,
+            email_from: None,
+            email_to: None,
+            email_subject: None,
+            old_value: None,
+            new_value: None,
+            created_at: now,
+        }
+    }
+}
+
+/// Adds an activity and brings the ticket's counters and the search index up to date, all on
+/// the caller's transaction.
+pub fn add_activity(conn: &Connection, ticket_id: i64, a: &NewActivity) -> Result<i64> {
+    let internal = a.kind.is_internal();
+    conn.execute(
+        "INSERT INTO activities (ticket_id, kind, internal, author_kind, customer_id, staff_id, author_name, body,
+                                 minutes, email_from, email_to, email_subject, old_value, new_value, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            ticket_id,
+            a.kind.as_str(),
+            internal,
+            a.author_kind.as_str(),
+            a.customer_id,
+            a.staff_id,
+            a.author_name,
+            a.body,
+            a.minutes,
+            a.email_from,
+            a.email_to,
+            a.email_subject,
+            a.old_value,
+            a.new_value,
+            a.created_at
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    if internal {
+        conn.execute(
+            "UPDATE tickets SET minutes = minutes + ?2, staff_activity_count = staff_activity_count + 1,
+                    staff_last_activity_at = max(staff_last_activity_at, ?3)
+             WHERE id = ?1",
+            params![ticket_id, a.minutes, a.created_at],
+        )?;
+    } else {
+        conn.execute(
+            "UPDATE tickets SET activity_count = activity_count + 1, minutes = minutes + ?2,
+                    last_activity_at = ?3, last_activity_kind = ?4, last_activity_by = ?5,
+                    staff_activity_count = staff_activity_count + 1,
+                    staff_last_activity_at = max(staff_last_activity_at, ?3)
+             WHERE id = ?1",
+            params![
+                ticket_id,
+                a.minutes,
+                a.created_at,
+                a.kind.as_str(),
+                a.author_name
+            ],
+        )?;
+    }
+    let text = match a.email_subject {
+        Some(s) if !s.is_empty() => format!("{s}\n{}", a.body),
+        _ => a.body.to_string(),
+    };
+    if !text.trim().is_empty() {
+        conn.execute(
+            "INSERT INTO search (rowid, text, ticket_id, internal) VALUES (?1, ?2, ?3, ?4)",
+            params![-id, text, ticket_id, internal],
+        )?;
+    }
+    Ok(id)
+}
+
+pub fn set_status(conn: &Connection, ticket_id: i64, status: Status, now: i64) -> Result<()> {
+    let closed_at = (status == Status::Closed).then_some(now);
+    conn.execute(
+        "UPDATE tickets SET status = ?2, closed_at = ?3 WHERE id = ?1",
+        params![ticket_id, status.as_str(), closed_at],
+    )?;
+    Ok(())
+}
+
+pub fn set_field(conn: &Connection, ticket_id: i64, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO ticket_fields (ticket_id, key, value) VALUES (?1, ?2, ?3)
+         ON CONFLICT (ticket_id, key) DO UPDATE SET value = excluded.value",
+        params![ticket_id, key, value],
+    )?;
+    Ok(())
+}
+
+pub fn fields(conn: &Connection, ticket_id: i64) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT key, value FROM ticket_fields WHERE ticket_id = ?1 ORDER BY key")?;
+    let rows = stmt
+        .query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Who may see a ticket: a customer only their own, staff all.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    Customer(i64),
+    Staff,
+}
+
+const SUMMARY_COLS: &str = "t.id, t.number, t.subject, t.status, t.priority, c.customer_no, c.name, s.name,
+     t.created_at, t.activity_count, t.last_activity_at, t.last_activity_kind, t.last_activity_by, t.minutes,
+     t.staff_activity_count, t.staff_last_activity_at";
+
+fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
+    let staff = matches!(scope, Scope::Staff);
+    Ok(TicketSummary {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        subject: r.get(2)?,
+        status: Status::parse(&r.get::<_, String>(3)?).unwrap_or(Status::Open),
+        priority: Priority::parse(&r.get::<_, String>(4)?).unwrap_or(Priority::Normal),
+        customer_no: r.get(5)?,
+        customer_name: r.get(6)?,
+        assignee: r.get(7)?,
+        created_at: r.get(8)?,
+        activity_count: if staff { r.get(14)? } else { r.get(9)? },
+        last_activity_at: if staff { r.get(15)? } else { r.get(10)? },
+        last_activity_kind: ActivityKind::parse(&r.get::<_, String>(11)?)
+            .unwrap_or(ActivityKind::Message),
+        last_activity_by: r.get(12)?,
+        minutes: r.get(13)?,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct TicketDetail {
+    pub summary: TicketSummary,
+    pub customer_id: i64,
+    pub assignee_id: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<TicketDetail>> {
+    let (filter, customer) = match scope {
+        Scope::Customer(id) => ("AND t.customer_id = ?2", Some(id)),
+        Scope::Staff => ("AND ?2 IS NULL", None),
+    };
+    let sql = format!(
+        "SELECT {SUMMARY_COLS}, t.customer_id, t.assignee_id, t.closed_at
+         FROM tickets t JOIN customers c ON c.id = t.customer_id LEFT JOIN staff s ON s.id = t.assignee_id
+         WHERE t.number = ?1 {filter}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    stmt.query_row(params![number, customer], |r| {
+        Ok(TicketDetail {
+            summary: summary_from_row(r, scope)?,
+            customer_id: r.get(16)?,
+            assignee_id: r.get(17)?,
+            closed_at: r.get(18)?,
+        })
+    })
+    .optional()
+}
+
+pub fn activities(
+    conn: &Connection,
+    ticket_id: i64,
+    scope: Scope,
+    kind: KindFilter,
+) -> Result<Vec<Activity>> {
+    let internal_filter = match scope {
+        Scope::Customer(_) => "AND internal = 0",
+        Scope::Staff => "",
+    };
+    let kind_filter = match kind {
+        KindFilter::All => "AND ?2 IS NULL",
+        _ => "AND kind = ?2",
+    };
+    let kind_value = (kind != KindFilter::All).then(|| kind.as_str());
+    let sql = format!(
+        "SELECT id, kind, internal, author_kind, author_name, body, minutes, email_from, email_to, email_subject,
+                old_value, new_value, created_at
+         FROM activities WHERE ticket_id = ?1 {internal_filter} {kind_filter}
+         ORDER BY created_at, id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(params![ticket_id, kind_value], |r| {
+            Ok(Activity {
+                id: r.get(0)?,
+                kind: ActivityKind::parse(&r.get::<_, String>(1)?).unwrap_or(ActivityKind::Message),
+                internal: r.get(2)?,
+                author_kind: AuthorKind::parse(&r.get::<_, String>(3)?)
+                    .unwrap_or(AuthorKind::System),
+                author_name: r.get(4)?,
+                body: r.get(5)?,
+                minutes: r.get(6)?,
+                email_from: r.get(7)?,
+                email_to: r.get(8)?,
+                email_subject: r.get(9)?,
+                old_value: r.get(10)?,
+                new_value: r.get(11)?,
+                created_at: r.get(12)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The filters of an overview (customer) or queue (staff).
+#[derive(Debug, Clone, Default)]
+pub struct TicketQuery {
+    pub year: Option<i32>,
+    pub month: Option<u8>,
+    pub status: Option<StatusFilter>,
+    pub exact_status: Option<Status>,
+    pub priority: Option<Priority>,
+    /// `Some(None)`: unassigned; `Some(Some(id))`: that staff member.
+    pub assignee: Option<Option<i64>>,
+    pub customer_no: Option<String>,
+    pub search: Option<String>,
+    pub page: usize,
+    pub page_size: usize,
+}
+
+pub struct TicketPage {
+    pub rows: Vec<TicketSummary>,
+    pub total: i64,
+    pub minutes: i64,
+}
+
+/// Turns what a person typed into an FTS5 query: each word a quoted prefix term, all required.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if let Scope::Customer(id) = scope {
+        clauses.push("t.customer_id = ?".into());
+        args.push(Value::Integer(id));
+    }
+    match (q.year, q.month) {
+        (Some(y), Some(m)) => {
+            clauses.push("t.created_month = ?".into());
+            args.push(Value::Integer(month_key(y, m)));
+        }
+        (Some(y), None) => {
+            clauses.push("t.created_month BETWEEN ? AND ?".into());
+            args.push(Value::Integer(month_key(y, 1)));
+            args.push(Value::Integer(month_key(y, 12)));
+        }
+        _ => {}
+    }
+    match q.status {
+        Some(StatusFilter::Open) => clauses.push("t.status <> 'closed'".into()),
+        Some(StatusFilter::Closed) => clauses.push("t.status = 'closed'".into()),
+        _ => {}
+    }
+    if let Some(s) = q.exact_status {
+        clauses.push("t.status = ?".into());
+        args.push(Value::Text(s.as_str().into()));
+    }
+    if let Some(p) = q.priority {
+        clauses.push("t.priority = ?".into());
+        args.push(Value::Text(p.as_str().into()));
+    }
+    match q.assignee {
+        Some(None) => clauses.push("t.assignee_id IS NULL".into()),
+        Some(Some(id)) => {
+            clauses.push("t.assignee_id = ?".into());
+            args.push(Value::Integer(id));
+        }
+        None => {}
+    }
+    if let Some(no) = &q.customer_no {
+        clauses.push("t.customer_id = (SELECT id FROM customers WHERE customer_no = ?)".into());
+        args.push(Value::Text(no.clone()));
+    }
+    if let Some(fts) = q.search.as_deref().and_then(fts_query) {
+        let internal = match scope {
+            Scope::Customer(_) => " AND internal = 0",
+            Scope::Staff => "",
+        };
+        clauses.push(format!(
+            "t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?{internal})"
+        ));
+        args.push(Value::Text(fts));
+    }
+    let sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (sql, args)
+}
+
+pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPage> {
+    let (where_sql, args) = where_clause(scope, q);
+    let (total, minutes): (i64, i64) = conn
+        .prepare_cached(&format!(
+            "SELECT count(*), coalesce(sum(t.minutes), 0) FROM tickets t {where_sql}"
+        ))?
+        .query_row(params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let order = match scope {
+        Scope::Customer(_) => "t.last_activity_at DESC, t.id DESC",
+        Scope::Staff => "t.staff_last_activity_at DESC, t.id DESC",
+    };
+    let page_size = q.page_size.max(1);
+    let offset = q.page.saturating_sub(1) * page_size;
+    let sql = format!(
+        "SELECT {SUMMARY_COLS}
+         FROM tickets t JOIN customers c ON c.id = t.customer_id LEFT JOIN staff s ON s.id = t.assignee_id
+         {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(args.iter()), |r| {
+            summary_from_row(r, scope)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(TicketPage {
+        rows,
+        total,
+        minutes,
+    })
+}
+
+/// Months (`YYYYMM`) that have tickets, newest first, with counts.
+pub fn month_counts(conn: &Connection, scope: Scope) -> Result<Vec<(i64, i64)>> {
+    let (sql, arg) = match scope {
+        Scope::Customer(id) => (
+            "SELECT created_month, count(*) FROM tickets WHERE customer_id = ?1
+             GROUP BY created_month ORDER BY created_month DESC",
+            Some(id),
+        ),
+        Scope::Staff => (
+            "SELECT created_month, count(*) FROM tickets WHERE ?1 IS NULL
+             GROUP BY created_month ORDER BY created_month DESC",
+            None,
+        ),
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map([arg], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Time spent on all of a customer's tickets.
+pub fn total_minutes(conn: &Connection, scope: Scope) -> Result<i64> {
+    Ok(match scope {
+        Scope::Customer(id) => conn
+            .prepare_cached("SELECT coalesce(sum(minutes), 0) FROM tickets WHERE customer_id = ?1")?
+            .query_row([id], |r| r.get(0))?,
+        Scope::Staff => {
+            conn.query_row("SELECT coalesce(sum(minutes), 0) FROM tickets", [], |r| {
+                r.get(0)
+            })?
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_queries_quote_every_word() {
+        assert_eq!(
+            fts_query("Drucker defekt").as_deref(),
+            Some("\"Drucker\"* \"defekt\"*")
+        );
+        assert_eq!(
+            fts_query("\" OR 1=1 --").as_deref(),
+            Some("\"OR\"* \"1\"* \"1\"*")
+        );
+        assert_eq!(fts_query("  "), None);
+        assert_eq!(
+            fts_query("Überweisung").as_deref(),
+            Some("\"Überweisung\"*")
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! The one error type. Every failure on a request path becomes an [`Error`]; `web::respond`
+//! is the only place that turns it into a response and logs internals (once).
+
+use std::fmt;
+
+use crate::i18n::Msg;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug)]
+pub enum Error {
+    /// Not there, or not yours: always 404 so existence is not revealed.
+    NotFound,
+    /// No session: the answer is a redirect to the login page that leads back to `next`.
+    LoginRequired {
+        login_path: &'static str,
+        next: String,
+    },
+    /// Logged in, but the wrong kind of principal for this page.
+    Forbidden,
+    /// POST without a valid CSRF token.
+    Csrf,
+    /// Form input that fails validation: messages per field. Handlers that own a form catch
+    /// this and re-render it with the entered values (422); elsewhere it becomes a 422 page.
+    Invalid(FieldErrors),
+    /// A request that cannot be read at all (malformed form encoding and the like).
+    BadRequest(Msg),
+    /// Body larger than allowed.
+    TooLarge(Msg),
+    /// Too many attempts or the hashing gate is full; seconds until a retry makes sense.
+    TooMany { retry_after: u64, msg: Msg },
+    /// The database cannot take writes right now (disk full, read-only, locked).
+    Unavailable(String),
+    /// Everything else: logged with the request id, shown generically.
+    Internal(String),
+}
+
+impl Error {
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::NotFound => 404,
+            Error::LoginRequired { .. } => 303,
+            Error::Forbidden => 403,
+            Error::Csrf => 403,
+            Error::Invalid(_) => 422,
+            Error::BadRequest(_) => 400,
+            Error::TooLarge(_) => 413,
+            Error::TooMany { .. } => 429,
+            Error::Unavailable(_) => 503,
+            Error::Internal(_) => 500,
+        }
+    }
+
+    pub fn internal(context: &str, err: impl fmt::Display) -> Error {
+        Error::Internal(format!("{context}: {err}"))
+    }
+
+    /// What goes into the log; `None` for expected outcomes that need no log line of their own.
+    pub fn log_detail(&self) -> Option<&str> {
+        match self {
+            Error::Unavailable(s) | Error::Internal(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NotFound => write!(f, "not found"),
+            Error::LoginRequired { .. } => write!(f, "login required"),
+            Error::Forbidden => write!(f, "forbidden"),
+            Error::Csrf => write!(f, "invalid CSRF token"),
+            Error::Invalid(e) => write!(
+                f,
+                "invalid input: {}",
+                e.fields().collect::<Vec<_>>().join(", ")
+            ),
+            Error::BadRequest(m) => write!(f, "bad request: {}", m.en),
+            Error::TooLarge(m) => write!(f, "too large: {}", m.en),
+            Error::TooMany { msg, .. } => write!(f, "too many requests: {}", msg.en),
+            Error::Unavailable(s) => write!(f, "unavailable: {s}"),
+            Error::Internal(s) => write!(f, "internal: {s}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Validation messages, each attached to a form field by name.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(Vec<FieldError>);
+
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: String,
+    pub msg: Msg,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        FieldErrors(Vec::new())
+    }
+
+    pub fn add(&mut self, field: &str, msg: Msg) {
+        self.add_with(field, msg, Vec::new());
+    }
+
+    pub fn add_with(&mut self, field: &str, msg: Msg, args: Vec<(&'static str, String)>) {
+        if !self.0.iter().any(|e| e.field == field) {
+            self.0.push(FieldError {
+                field: field.to_string(),
+                msg,
+                args,
+            });
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, field: &str) -> Option<&FieldError> {
+        self.0.iter().find(|e| e.field == field)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|e| e.field.as_str())
+    }
+
+    /// `Ok(())` when empty, so validation reads `errors.into_result()?`.
+    pub fn into_result(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(self))
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match &e {
+            rusqlite::Error::QueryReturnedNoRows => Error::NotFound,
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                ErrorCode::DiskFull
+                | ErrorCode::ReadOnly
+                | ErrorCode::DatabaseBusy
+                | ErrorCode::DatabaseLocked
+                | ErrorCode::CannotOpen
+                | ErrorCode::SystemIoFailure => Error::Unavailable(format!("database: {e}")),
+                _ => Error::Internal(format!("database: {e}")),
+            },
+            _ => Error::Internal(format!("database: {e}")),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Internal(format!("io: {e}"))
+    }
+}

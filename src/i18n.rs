@@ -1,0 +1,314 @@
+//! The one string catalog. Every UI string is a [`Msg`] with a German and an English text;
+//! the `catalog!` macro also lists them all so a test can check that none is missing.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    De,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "de" => Some(Lang::De),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::De => "de",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn t(self, m: Msg) -> &'static str {
+        match self {
+            Lang::De => m.de,
+            Lang::En => m.en,
+        }
+    }
+
+    /// A message with `{name}` placeholders filled in.
+    pub fn f(self, m: Msg, args: &[(&str, &str)]) -> String {
+        let mut s = self.t(m).to_string();
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+
+    /// Picks the first supported language of an `Accept-Language` header, by q-value.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("").trim();
+            let q = it
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(lang) = Lang::parse(primary) {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, lang));
+                }
+            }
+        }
+        best.filter(|(q, _)| *q > 0.0).map(|(_, l)| l)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Msg {
+    pub key: &'static str,
+    pub de: &'static str,
+    pub en: &'static str,
+}
+
+macro_rules! catalog {
+    ($($name:ident = $de:literal, $en:literal;)*) => {
+        $(pub const $name: Msg = Msg { key: stringify!($name), de: $de, en: $en };)*
+        /// Every message, for completeness tests.
+        pub const ALL: &[Msg] = &[$($name),*];
+    };
+}
+
+/// Message catalog, German first.
+pub mod m {
+    use super::Msg;
+
+    catalog! {
+        APP_NAME = "Kundenportal", "Customer portal";
+        SKIP_TO_CONTENT = "Zum Inhalt springen", "Skip to content";
+        LANGUAGE = "Sprache", "Language";
+        LANG_DE = "Deutsch", "Deutsch";
+        LANG_EN = "English", "English";
+        LOGOUT = "Abmelden", "Log out";
+        CUSTOMER_NO = "Kundennummer", "Customer number";
+        MAIN_NAV = "Hauptnavigation", "Main navigation";
+        NAV_TICKETS = "Meine Tickets", "My tickets";
+        NAV_NEW_TICKET = "Neues Ticket erstellen", "Create new ticket";
+        NAV_ACCOUNT = "Mein Konto", "My account";
+        FOOTER_POWERED = "Betrieben mit ticketd", "Powered by ticketd";
+
+        LOGIN_TITLE = "Anmeldung", "Log in";
+        LOGIN_INTRO = "Melden Sie sich mit Ihrer Kundennummer oder E-Mail-Adresse und Ihrem Passwort an.", "Log in with your customer number or e-mail address and your password.";
+        LOGIN_FIELD = "Kundennummer oder E-Mail-Adresse", "Customer number or e-mail address";
+        STAFF_LOGIN_FIELD = "Benutzername oder E-Mail-Adresse", "Username or e-mail address";
+        PASSWORD = "Passwort", "Password";
+        LOGIN_BUTTON = "Anmelden", "Log in";
+        LOGIN_FAILED = "Anmeldung fehlgeschlagen. Bitte prüfen Sie Ihre Angaben.", "Login failed. Please check your details.";
+        LOGIN_THROTTLED = "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {minutes} Minuten erneut.", "Too many failed login attempts. Please try again in {minutes} minutes.";
+        LOGIN_BUSY = "Der Server ist gerade ausgelastet. Bitte versuchen Sie es in einigen Sekunden erneut.", "The server is busy right now. Please try again in a few seconds.";
+        LOGIN_SAVE_HINT = "Speichern Sie Ihr Passwort nicht im Browser, wenn andere Personen diesen Rechner nutzen.", "Do not let the browser store your password if other people use this computer.";
+        STAFF_LOGIN_TITLE = "Anmeldung für Mitarbeiter", "Staff login";
+        STAFF_LINK = "Mitarbeiter-Anmeldung", "Staff login";
+        CUSTOMER_LINK = "Zur Kunden-Anmeldung", "Customer login";
+        LOGGED_OUT = "Sie wurden abgemeldet.", "You have been logged out.";
+        SESSION_EXPIRED = "Bitte melden Sie sich an.", "Please log in.";
+
+        TICKETS_TITLE = "Meine Tickets", "My tickets";
+        TICKET = "Ticket", "Ticket";
+        TICKET_NO = "Ticketnummer", "Ticket number";
+        SUBJECT = "Betreff", "Subject";
+        STATUS = "Status", "Status";
+        PRIORITY = "Priorität", "Priority";
+        ACTIVITIES = "Aktivitäten", "Activities";
+        LAST_ACTIVITY = "Letzte Aktivität", "Last activity";
+        TIME_SPENT = "Aufwand", "Time spent";
+        CREATED = "Erstellt", "Created";
+        UPDATED = "Aktualisiert", "Updated";
+        CLOSED_AT = "Geschlossen", "Closed";
+        YEAR = "Jahr", "Year";
+        MONTH = "Monat", "Month";
+        ALL_YEARS = "Alle Jahre", "All years";
+        ALL_MONTHS = "Alle Monate", "All months";
+        FILTER = "Filtern", "Filter";
+        FILTERS = "Filter", "Filters";
+        RESET_FILTERS = "Filter zurücksetzen", "Reset filters";
+        SEARCH = "Suche", "Search";
+        SEARCH_PLACEHOLDER = "Betreff oder Text durchsuchen", "Search subject or text";
+        STATUS_ALL = "Alle", "All";
+        STATUS_FILTER_OPEN = "Offen (nicht geschlossen)", "Open (not closed)";
+        STATUS_FILTER_CLOSED = "Geschlossen", "Closed";
+        NO_TICKETS = "Keine Tickets gefunden.", "No tickets found.";
+        NO_TICKETS_YET = "Sie haben noch keine Tickets. Erstellen Sie Ihr erstes Ticket, wenn Sie ein Anliegen haben.", "You have no tickets yet. Create your first ticket when you need help.";
+        TOTAL_TIME_FILTERED = "Aufwand in dieser Auswahl", "Time spent in this selection";
+        TOTAL_TIME_ALL = "Aufwand insgesamt", "Total time spent";
+        TICKETS_COUNT = "{n} Tickets", "{n} tickets";
+        TICKETS_COUNT_ONE = "1 Ticket", "1 ticket";
+        PAGE_PREV = "Zurück", "Previous";
+        PAGE_NEXT = "Weiter", "Next";
+        PAGE_OF = "Seite {page} von {pages}", "Page {page} of {pages}";
+        PAGINATION = "Seitennavigation", "Pagination";
+        BY = "von", "by";
+        NOBODY = "–", "–";
+
+        STATUS_OPEN = "Offen", "Open";
+        STATUS_IN_PROGRESS = "In Bearbeitung", "In progress";
+        STATUS_WAITING = "Wartet auf Ihre Antwort", "Waiting for your reply";
+        STATUS_WAITING_STAFF = "Wartet auf Kunde", "Waiting for customer";
+        STATUS_CLOSED = "Geschlossen", "Closed";
+        PRIO_LOW = "Niedrig", "Low";
+        PRIO_NORMAL = "Normal", "Normal";
+        PRIO_HIGH = "Hoch", "High";
+        PRIO_URGENT = "Dringend", "Urgent";
+
+        KIND_MESSAGE = "Nachricht", "Message";
+        KIND_INTERNAL_NOTE = "Interne Notiz", "Internal note";
+        KIND_CALL = "Anrufnotiz", "Call note";
+        KIND_EMAIL = "E-Mail", "E-mail";
+        KIND_STATUS = "Statusänderung", "Status change";
+        KIND_PRIORITY = "Prioritätsänderung", "Priority change";
+        KIND_ASSIGNEE = "Zuständigkeit geändert", "Assignee change";
+        KIND_DOCUMENT = "Dokument", "Document";
+        KIND_ALL = "Alle Aktivitäten", "All activities";
+        KIND_MESSAGES = "Nachrichten", "Messages";
+        KIND_CALLS = "Anrufnotizen", "Call notes";
+        KIND_EMAILS = "E-Mails", "E-mails";
+        KIND_DOCUMENTS = "Dokumente", "Documents";
+        SHOW = "Anzeigen", "Show";
+        STATUS_CHANGED = "Status geändert: {old} → {new}", "Status changed: {old} → {new}";
+        PRIORITY_CHANGED = "Priorität geändert: {old} → {new}", "Priority changed: {old} → {new}";
+        ASSIGNEE_CHANGED = "Zuständig: {old} → {new}", "Assignee: {old} → {new}";
+        EMAIL_FROM = "Von", "From";
+        EMAIL_TO = "An", "To";
+        MINUTES_SPENT = "{time} Aufwand", "{time} spent";
+        YOU = "Sie", "You";
+        NO_ACTIVITIES_OF_KIND = "Keine Aktivitäten dieser Art.", "No activities of this kind.";
+        BACK_TO_OVERVIEW = "Zurück zur Übersicht", "Back to overview";
+
+        REPLY_TITLE = "Antworten", "Reply";
+        REPLY_BODY = "Ihre Nachricht", "Your message";
+        REPLY_BUTTON = "Antwort senden", "Send reply";
+        REPLY_REOPENS = "Ihre Antwort öffnet das Ticket wieder.", "Your reply reopens the ticket.";
+        REPLY_SENT = "Ihre Antwort wurde gesendet.", "Your reply has been sent.";
+        CLOSE_TICKET = "Ticket schließen", "Close ticket";
+        CLOSE_TICKET_HINT = "Ist Ihr Anliegen erledigt? Dann können Sie das Ticket schließen.", "Is your request resolved? Then you can close the ticket.";
+        TICKET_CLOSED_MSG = "Das Ticket wurde geschlossen.", "The ticket has been closed.";
+
+        NEW_TICKET_TITLE = "Neues Ticket erstellen", "Create new ticket";
+        NEW_TICKET_INTRO = "Beschreiben Sie Ihr Anliegen so genau wie möglich: Was möchten Sie tun, was ist passiert, seit wann? Nur so kann Ihr Anliegen schnellstmöglich bearbeitet werden.", "Describe your request as precisely as possible: what do you want to do, what happened, since when? That is how it gets handled quickly.";
+        DESCRIPTION = "Beschreibung", "Description";
+        SUBMIT_TICKET = "Anfrage absenden", "Submit request";
+        TICKET_CREATED = "Ihr Ticket {number} wurde erstellt.", "Your ticket {number} has been created.";
+        REQUIRED = "Pflichtfeld", "required";
+        OPTIONAL = "optional", "optional";
+
+        ERR_REQUIRED = "Bitte füllen Sie dieses Feld aus.", "Please fill in this field.";
+        ERR_TOO_LONG = "Der Text ist zu lang (höchstens {max} Zeichen).", "The text is too long (at most {max} characters).";
+        ERR_INVALID_CHOICE = "Bitte wählen Sie einen gültigen Wert.", "Please choose a valid value.";
+        ERR_INVALID_NUMBER = "Bitte geben Sie eine Zahl ein.", "Please enter a number.";
+        ERR_INVALID_DATE = "Bitte geben Sie ein Datum ein (JJJJ-MM-TT).", "Please enter a date (YYYY-MM-DD).";
+        ERR_INVALID_EMAIL = "Bitte geben Sie eine gültige E-Mail-Adresse ein.", "Please enter a valid e-mail address.";
+        ERR_FORM = "Bitte korrigieren Sie die markierten Angaben.", "Please correct the marked fields.";
+
+        ACCOUNT_TITLE = "Mein Konto", "My account";
+        ACCOUNT_DATA = "Ihre Kundendaten", "Your customer data";
+        NAME = "Name", "Name";
+        EMAIL = "E-Mail-Adresse", "E-mail address";
+        PHONE = "Telefon", "Phone";
+        ACCOUNT_CHANGE_HINT = "Stimmen Ihre Daten nicht mehr? Teilen Sie uns Änderungen in einem Ticket mit.", "Has your data changed? Tell us in a ticket.";
+        CHANGE_PASSWORD = "Passwort ändern", "Change password";
+        OLD_PASSWORD = "Bisheriges Passwort", "Current password";
+        NEW_PASSWORD = "Neues Passwort", "New password";
+        NEW_PASSWORD_REPEAT = "Neues Passwort wiederholen", "Repeat new password";
+        PASSWORD_RULES = "Mindestens {min} Zeichen.", "At least {min} characters.";
+        PASSWORD_CHANGED = "Ihr Passwort wurde geändert.", "Your password has been changed.";
+        ERR_OLD_PASSWORD = "Das bisherige Passwort ist nicht richtig.", "The current password is not correct.";
+        ERR_PASSWORD_MISMATCH = "Die beiden neuen Passwörter stimmen nicht überein.", "The two new passwords do not match.";
+        ERR_PASSWORD_SHORT = "Das neue Passwort muss mindestens {min} Zeichen lang sein.", "The new password must be at least {min} characters long.";
+        ERR_PASSWORD_SAME = "Das neue Passwort muss sich vom bisherigen unterscheiden.", "The new password must differ from the current one.";
+        ERR_PASSWORD_LONG = "Das Passwort darf höchstens 72 Bytes lang sein.", "The password may be at most 72 bytes long.";
+        HOTLINE_NOTICE_TITLE = "Hinweis", "Please note";
+        HOTLINE_NOTICE = "Ihr Passwort kann von berechtigten Mitarbeitern Ihres Auftragnehmers im Klartext angezeigt werden. Es dient auch zur Identifizierung an der telefonischen Hotline, wie Sie es vielleicht von Ihrem Mobilfunkanbieter kennen. Bitte bedenken Sie das bei der Änderung und verwenden Sie dieses Passwort ausschließlich für dieses Portal.", "Authorised staff of your contractor can see your password in plain text. It is also used to identify you on the telephone hotline, as you may know from your mobile phone provider. Please keep this in mind when you change it, and use this password for this portal only.";
+        SAVE = "Speichern", "Save";
+        CANCEL = "Abbrechen", "Cancel";
+        MUST_CHANGE_PASSWORD = "Bitte vergeben Sie ein neues Passwort, bevor Sie fortfahren.", "Please set a new password before you continue.";
+
+        STAFF_AREA = "Mitarbeiterbereich", "Staff workspace";
+        STAFF_QUEUE = "Ticket-Warteschlange", "Ticket queue";
+        CUSTOMER = "Kunde", "Customer";
+        ASSIGNEE = "Zuständig", "Assignee";
+        UNASSIGNED = "Nicht zugewiesen", "Unassigned";
+
+        ERROR_TITLE = "Fehler", "Error";
+        ERR_404_TITLE = "Nicht gefunden", "Not found";
+        ERR_404 = "Diese Seite gibt es nicht, oder Sie haben keinen Zugriff darauf.", "This page does not exist, or you have no access to it.";
+        ERR_403_TITLE = "Kein Zugriff", "Access denied";
+        ERR_403 = "Sie haben keinen Zugriff auf diese Seite.", "You have no access to this page.";
+        ERR_CSRF = "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.", "The form has expired. Please reload the page and try again.";
+        ERR_400_TITLE = "Ungültige Anfrage", "Bad request";
+        ERR_413_TITLE = "Zu groß", "Too large";
+        ERR_BODY_TOO_LARGE = "Die Anfrage ist zu groß.", "The request is too large.";
+        ERR_429_TITLE = "Zu viele Anfragen", "Too many requests";
+        ERR_503_TITLE = "Vorübergehend nicht verfügbar", "Temporarily unavailable";
+        ERR_503 = "Ihre Änderung konnte gerade nicht gespeichert werden. Es ging nichts verloren, was bereits bestätigt war. Bitte versuchen Sie es in einigen Minuten erneut.", "Your change could not be saved right now. Nothing that was already confirmed is lost. Please try again in a few minutes.";
+        ERR_500_TITLE = "Interner Fehler", "Internal error";
+        ERR_500 = "Leider ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.", "Sorry, something went wrong. Please try again later.";
+        REQUEST_ID = "Anfrage-ID", "Request ID";
+        ERR_BAD_FORM = "Das Formular konnte nicht gelesen werden.", "The form could not be read.";
+        TO_START = "Zur Startseite", "To the start page";
+        ERR_CUSTOMER_NO_TAKEN = "Diese Kundennummer ist bereits vergeben.", "This customer number is already taken.";
+        ERR_EMAIL_TAKEN = "Diese E-Mail-Adresse ist bereits vergeben.", "This e-mail address is already taken.";
+        ERR_INVALID_PHONE = "Bitte geben Sie eine Telefonnummer ein (Ziffern, Leerzeichen, + - / ( )).", "Please enter a phone number (digits, spaces, + - / ( )).";
+        ERR_NO_FILES_HERE = "Hier können keine Dateien hochgeladen werden.", "Files cannot be uploaded here.";
+        FORMER_FIELD = "ehemaliges Feld", "former field";
+        YES = "Ja", "Yes";
+        NO = "Nein", "No";
+        IMPRINT = "Impressum", "Imprint";
+        PRIVACY = "Datenschutz", "Privacy";
+        TICKET_CREATED_FLASH = "Ihr Ticket wurde erstellt. Die Ticketnummer steht oben; geben Sie sie bei Rückfragen an.", "Your ticket has been created. Its number is shown at the top; please quote it when you get in touch.";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages_and_same_placeholders() {
+        for msg in m::ALL {
+            assert!(!msg.de.trim().is_empty(), "{} has no German text", msg.key);
+            assert!(!msg.en.trim().is_empty(), "{} has no English text", msg.key);
+            let ph = |s: &str| {
+                let mut v: Vec<String> = s
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split_once('}').map(|(k, _)| k.to_string()))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(ph(msg.de), ph(msg.en), "{} placeholders differ", msg.key);
+        }
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        let mut keys: Vec<_> = m::ALL.iter().map(|m| m.key).collect();
+        keys.sort();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(n, keys.len());
+    }
+
+    #[test]
+    fn accept_language_picks_by_quality() {
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,de;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr,de;q=0.5,en;q=0.4"),
+            Some(Lang::De)
+        );
+        assert_eq!(Lang::from_accept_language("fr"), None);
+        assert_eq!(Lang::from_accept_language("de;q=0"), None);
+    }
+}

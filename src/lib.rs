@@ -1,0 +1,16 @@
+//! ticketd: a customer ticket portal in one binary with one SQLite file.
+//!
+//! Layers: `web` (rouille) → `app` (use-cases) → `db` (all SQL); `views` render view models;
+//! `model` is the vocabulary. See ARCHITECTURE.md.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod model;
+pub mod views;
+pub mod web;

@@ -1,0 +1,416 @@
+//! Domain vocabulary: newtypes, enums and their parsing. No I/O here.
+
+use std::fmt;
+
+use crate::i18n::{m, Msg};
+
+/// A ticket number as people see it: `YYYY-NNNNN`, a sequence per year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TicketNo {
+    pub year: i32,
+    pub seq: i64,
+}
+
+impl TicketNo {
+    pub fn parse(s: &str) -> Option<TicketNo> {
+        let (y, n) = s.split_once('-')?;
+        if y.len() != 4 || n.len() < 5 || n.len() > 9 {
+            return None;
+        }
+        if !y.bytes().all(|b| b.is_ascii_digit()) || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let year: i32 = y.parse().ok()?;
+        let seq: i64 = n.parse().ok()?;
+        if seq == 0 || (n.len() > 5 && n.starts_with('0')) {
+            return None;
+        }
+        Some(TicketNo { year, seq })
+    }
+}
+
+impl fmt::Display for TicketNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:05}", self.year, self.seq)
+    }
+}
+
+/// A customer number: what the contractor's CRM uses, letters, digits, `-`, `_`, `.`, `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CustomerNo(String);
+
+impl CustomerNo {
+    pub fn parse(s: &str) -> Option<CustomerNo> {
+        let s = s.trim();
+        let ok = !s.is_empty()
+            && s.len() <= 32
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+        ok.then(|| CustomerNo(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CustomerNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+macro_rules! str_enum {
+    ($name:ident { $($variant:ident = $s:literal),* $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),* }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),* }
+            }
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($s => Some($name::$variant),)* _ => None }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+str_enum!(Status { Open = "open", InProgress = "in_progress", Waiting = "waiting", Closed = "closed" });
+str_enum!(Priority { Low = "low", Normal = "normal", High = "high", Urgent = "urgent" });
+str_enum!(ActivityKind {
+    Message = "message",
+    InternalNote = "internal_note",
+    Call = "call",
+    Email = "email",
+    Status = "status",
+    Priority = "priority",
+    Assignee = "assignee",
+    Document = "document",
+});
+str_enum!(AuthorKind { Customer = "customer", Staff = "staff", System = "system" });
+str_enum!(Role { Agent = "agent", Admin = "admin" });
+
+impl Status {
+    /// How a customer reads the status.
+    pub fn label(self) -> Msg {
+        match self {
+            Status::Open => m::STATUS_OPEN,
+            Status::InProgress => m::STATUS_IN_PROGRESS,
+            Status::Waiting => m::STATUS_WAITING,
+            Status::Closed => m::STATUS_CLOSED,
+        }
+    }
+
+    /// How staff read the status.
+    pub fn staff_label(self) -> Msg {
+        match self {
+            Status::Waiting => m::STATUS_WAITING_STAFF,
+            s => s.label(),
+        }
+    }
+}
+
+impl Priority {
+    pub fn label(self) -> Msg {
+        match self {
+            Priority::Low => m::PRIO_LOW,
+            Priority::Normal => m::PRIO_NORMAL,
+            Priority::High => m::PRIO_HIGH,
+            Priority::Urgent => m::PRIO_URGENT,
+        }
+    }
+
+    /// Sort rank, highest first.
+    pub fn rank(self) -> i64 {
+        match self {
+            Priority::Low => 0,
+            Priority::Normal => 1,
+            Priority::High => 2,
+            Priority::Urgent => 3,
+        }
+    }
+}
+
+impl ActivityKind {
+    pub fn label(self) -> Msg {
+        match self {
+            ActivityKind::Message => m::KIND_MESSAGE,
+            ActivityKind::InternalNote => m::KIND_INTERNAL_NOTE,
+            ActivityKind::Call => m::KIND_CALL,
+            ActivityKind::Email => m::KIND_EMAIL,
+            ActivityKind::Status => m::KIND_STATUS,
+            ActivityKind::Priority => m::KIND_PRIORITY,
+            ActivityKind::Assignee => m::KIND_ASSIGNEE,
+            ActivityKind::Document => m::KIND_DOCUMENT,
+        }
+    }
+
+    /// Internal activities are never shown to, counted for, or searchable by customers.
+    pub fn is_internal(self) -> bool {
+        matches!(self, ActivityKind::InternalNote | ActivityKind::Assignee)
+    }
+}
+
+/// The activity filter of a ticket view (`kind` query parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindFilter {
+    All,
+    Message,
+    Call,
+    Email,
+    Document,
+}
+
+impl KindFilter {
+    pub const ALL: &'static [KindFilter] = &[
+        KindFilter::All,
+        KindFilter::Message,
+        KindFilter::Call,
+        KindFilter::Email,
+        KindFilter::Document,
+    ];
+
+    /// Unknown or empty values mean "all", so a hand-edited URL still shows the ticket.
+    pub fn parse(s: Option<&str>) -> KindFilter {
+        match s.unwrap_or("") {
+            "message" => KindFilter::Message,
+            "call" => KindFilter::Call,
+            "email" => KindFilter::Email,
+            "document" => KindFilter::Document,
+            _ => KindFilter::All,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KindFilter::All => "all",
+            KindFilter::Message => "message",
+            KindFilter::Call => "call",
+            KindFilter::Email => "email",
+            KindFilter::Document => "document",
+        }
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            KindFilter::All => m::KIND_ALL,
+            KindFilter::Message => m::KIND_MESSAGES,
+            KindFilter::Call => m::KIND_CALLS,
+            KindFilter::Email => m::KIND_EMAILS,
+            KindFilter::Document => m::KIND_DOCUMENTS,
+        }
+    }
+
+    pub fn matches(self, kind: ActivityKind) -> bool {
+        match self {
+            KindFilter::All => true,
+            KindFilter::Message => kind == ActivityKind::Message,
+            KindFilter::Call => kind == ActivityKind::Call,
+            KindFilter::Email => kind == ActivityKind::Email,
+            KindFilter::Document => kind == ActivityKind::Document,
+        }
+    }
+}
+
+/// The overview's status filter (`status` query parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    All,
+    Open,
+    Closed,
+}
+
+impl StatusFilter {
+    pub fn parse(s: Option<&str>) -> StatusFilter {
+        match s.unwrap_or("") {
+            "open" => StatusFilter::Open,
+            "closed" => StatusFilter::Closed,
+            _ => StatusFilter::All,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::Open => "open",
+            StatusFilter::Closed => "closed",
+        }
+    }
+}
+
+/// A `YYYYMM` month key as stored with each ticket (local time of the configured zone).
+pub fn month_key(year: i32, month: u8) -> i64 {
+    i64::from(year) * 100 + i64::from(month)
+}
+
+/// "1 h 30 min", "45 min", "0 min": how time spent reads in German and English alike.
+pub fn format_minutes(minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// Normalises an e-mail address for lookup: trimmed, lower case.
+pub fn normalize_email(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// A plausible e-mail address: one `@`, something on both sides, a dot in the domain, no spaces.
+pub fn is_plausible_email(s: &str) -> bool {
+    let s = s.trim();
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+                && !domain.contains('@')
+                && s.len() <= 254
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticket_numbers_round_trip() {
+        for (s, ok) in [
+            ("2026-00042", true),
+            ("2026-123456", true),
+            ("2026-0042", false),
+            ("2026-00000", false),
+            ("2026-042000", false),
+            ("26-00042", false),
+            ("2026-0004a", false),
+            ("2026_00042", false),
+            ("", false),
+        ] {
+            let parsed = TicketNo::parse(s);
+            assert_eq!(parsed.is_some(), ok, "{s}");
+            if let Some(t) = parsed {
+                assert_eq!(t.to_string(), s);
+            }
+        }
+    }
+
+    #[test]
+    fn customer_numbers() {
+        assert!(CustomerNo::parse("10012").is_some());
+        assert!(CustomerNo::parse("K-100/2").is_some());
+        assert!(CustomerNo::parse("").is_none());
+        assert!(CustomerNo::parse("a b").is_none());
+        assert!(CustomerNo::parse("<x>").is_none());
+    }
+
+    #[test]
+    fn minutes_format() {
+        assert_eq!(format_minutes(0), "0 min");
+        assert_eq!(format_minutes(45), "45 min");
+        assert_eq!(format_minutes(60), "1 h");
+        assert_eq!(format_minutes(135), "2 h 15 min");
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_plausible_email("anna@alpha.example"));
+        assert!(!is_plausible_email("anna@alpha"));
+        assert!(!is_plausible_email("anna alpha@x.de"));
+        assert!(!is_plausible_email("@x.de"));
+    }
+
+    #[test]
+    fn enums_parse_their_own_names() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(*s));
+        }
+        for k in ActivityKind::ALL {
+            assert_eq!(ActivityKind::parse(k.as_str()), Some(*k));
+        }
+        assert!(ActivityKind::InternalNote.is_internal());
+        assert!(!ActivityKind::Message.is_internal());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Records: plain data read from the database and handed to views. No behaviour with I/O.
+
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub id: i64,
+    pub customer_no: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub active: bool,
+    pub language: Option<crate::i18n::Lang>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct StaffMember {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub language: Option<crate::i18n::Lang>,
+}
+
+/// Who is logged in.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Customer(Customer),
+    Staff(StaffMember),
+}
+
+/// A row of an overview or queue.
+#[derive(Debug, Clone)]
+pub struct TicketSummary {
+    pub id: i64,
+    pub number: String,
+    pub subject: String,
+    pub status: Status,
+    pub priority: Priority,
+    pub customer_no: String,
+    pub customer_name: String,
+    pub assignee: Option<String>,
+    pub created_at: i64,
+    pub activity_count: i64,
+    pub last_activity_at: i64,
+    pub last_activity_kind: ActivityKind,
+    pub last_activity_by: String,
+    pub minutes: i64,
+}
+
+/// One entry of a ticket's history.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    pub id: i64,
+    pub kind: ActivityKind,
+    pub internal: bool,
+    pub author_kind: AuthorKind,
+    pub author_name: String,
+    pub body: String,
+    pub minutes: i64,
+    pub email_from: Option<String>,
+    pub email_to: Option<String>,
+    pub email_subject: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub created_at: i64,
+}

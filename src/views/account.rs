@@ -1,0 +1,98 @@
+//! The customer's account pages and the password form (customers and staff).
+
+use maud::{html, Markup};
+
+use crate::error::FieldErrors;
+use crate::i18n::{m, Msg};
+use crate::model::Customer;
+use crate::views::{described_by, error_summary, field_error, layout, Chrome};
+
+pub fn account(c: &Chrome, customer: &Customer, notice: Option<Msg>) -> Markup {
+    let content = html! {
+        div.page-head {
+            h1 { (c.t(m::ACCOUNT_TITLE)) }
+        }
+        section.card aria-labelledby="data-title" {
+            h2 #data-title { (c.t(m::ACCOUNT_DATA)) }
+            dl.facts {
+                div { dt { (c.t(m::CUSTOMER_NO)) } dd data-customer-no=(customer.customer_no) { (customer.customer_no) } }
+                div { dt { (c.t(m::NAME)) } dd { (customer.name) } }
+                div { dt { (c.t(m::EMAIL)) } dd { (customer.email) } }
+                @if !customer.phone.is_empty() {
+                    div { dt { (c.t(m::PHONE)) } dd { (customer.phone) } }
+                }
+            }
+            p.muted { (c.t(m::ACCOUNT_CHANGE_HINT)) }
+        }
+        section.card aria-labelledby="pw-title" {
+            h2 #pw-title { (c.t(m::PASSWORD)) }
+            p { a.btn href="/account/password" { (c.t(m::CHANGE_PASSWORD)) } }
+        }
+    };
+    layout(c, c.t(m::ACCOUNT_TITLE), notice, content)
+}
+
+pub struct PasswordView {
+    pub action: &'static str,
+    pub errors: FieldErrors,
+    pub csrf: String,
+    pub min_length: usize,
+    pub hotline_notice: bool,
+    /// A staff member with a one-time password who must set a new one first.
+    pub forced: bool,
+}
+
+pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
+    let e = &v.errors;
+    let rules = c.f(m::PASSWORD_RULES, &[("min", &v.min_length.to_string())]);
+    let content = html! {
+        div.page-head {
+            h1 { (c.t(m::CHANGE_PASSWORD)) }
+        }
+        @if v.forced {
+            p.notice.warning role="status" { (c.t(m::MUST_CHANGE_PASSWORD)) }
+        }
+        @if v.hotline_notice {
+            aside.notice.info role="note" aria-labelledby="hotline-title" {
+                strong #hotline-title { (c.t(m::HOTLINE_NOTICE_TITLE)) ": " }
+                (c.t(m::HOTLINE_NOTICE))
+            }
+        }
+        section.card.narrow {
+            (error_summary(c.lang, e))
+            form.stack method="post" action=(v.action) novalidate {
+                input type="hidden" name="csrf" value=(v.csrf);
+                div.field {
+                    label for="old_password" { (c.t(m::OLD_PASSWORD)) }
+                    input #old_password type="password" name="old_password" required autocomplete="current-password"
+                        aria-invalid=[e.get("old_password").map(|_| "true")]
+                        aria-describedby=[described_by(e, "old_password", false)];
+                    (field_error(c.lang, e, "old_password"))
+                }
+                div.field {
+                    label for="new_password" { (c.t(m::NEW_PASSWORD)) }
+                    input #new_password type="password" name="new_password" required autocomplete="new-password"
+                        minlength=(v.min_length) maxlength="72"
+                        aria-invalid=[e.get("new_password").map(|_| "true")]
+                        aria-describedby=[described_by(e, "new_password", true)];
+                    p.help #help-new_password { (rules) }
+                    (field_error(c.lang, e, "new_password"))
+                }
+                div.field {
+                    label for="new_password_repeat" { (c.t(m::NEW_PASSWORD_REPEAT)) }
+                    input #new_password_repeat type="password" name="new_password_repeat" required autocomplete="new-password"
+                        aria-invalid=[e.get("new_password_repeat").map(|_| "true")]
+                        aria-describedby=[described_by(e, "new_password_repeat", false)];
+                    (field_error(c.lang, e, "new_password_repeat"))
+                }
+                div.actions {
+                    button.btn.btn-primary type="submit" { (c.t(m::SAVE)) }
+                    @if !v.forced {
+                        a.btn.btn-quiet href=(if v.action.starts_with("/staff") { "/staff/tickets" } else { "/account" }) { (c.t(m::CANCEL)) }
+                    }
+                }
+            }
+        }
+    };
+    layout(c, c.t(m::CHANGE_PASSWORD), None, content)
+}

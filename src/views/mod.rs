@@ -1,0 +1,286 @@
+//! HTML, with maud: pure functions of view models. User text reaches HTML only through maud
+//! splices (escaped); `PreEscaped` is used for constants only.
+
+pub mod account;
+pub mod errors;
+pub mod login;
+pub mod staff;
+pub mod tickets;
+
+use maud::{html, Markup, DOCTYPE};
+
+use crate::app::App;
+use crate::error::FieldErrors;
+use crate::i18n::{m, Lang, Msg};
+use crate::model::{Principal, Priority, Status};
+use crate::web::assets;
+use crate::web::form::url_encode;
+
+/// Who is shown in the header.
+#[derive(Debug, Clone)]
+pub struct UserBox {
+    pub name: String,
+    pub customer_no: Option<String>,
+    pub staff: bool,
+    pub admin: bool,
+}
+
+/// The view model of the page frame: header, language switch, footer.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub lang: Lang,
+    pub site_title: String,
+    pub logo_url: Option<String>,
+    pub theme_url: String,
+    pub user: Option<UserBox>,
+    /// The current URL, for the language switch.
+    pub path: String,
+    pub csrf: Option<String>,
+    pub imprint_url: Option<String>,
+    pub privacy_url: Option<String>,
+    pub login_text: Option<String>,
+}
+
+impl Chrome {
+    pub fn new(
+        app: &App,
+        lang: Lang,
+        principal: Option<&Principal>,
+        path: &str,
+        csrf: Option<String>,
+    ) -> Chrome {
+        let p = &app.config.portal;
+        let user = principal.map(|pr| match pr {
+            Principal::Customer(c) => UserBox {
+                name: c.name.clone(),
+                customer_no: Some(c.customer_no.clone()),
+                staff: false,
+                admin: false,
+            },
+            Principal::Staff(s) => UserBox {
+                name: s.name.clone(),
+                customer_no: None,
+                staff: true,
+                admin: s.role == crate::model::Role::Admin,
+            },
+        });
+        Chrome {
+            lang,
+            site_title: p.title.clone(),
+            logo_url: app.theme.logo_url(),
+            theme_url: app.theme.css_url(),
+            user,
+            path: path.to_string(),
+            csrf,
+            imprint_url: p.imprint_url.clone(),
+            privacy_url: p.privacy_url.clone(),
+            login_text: p.login_text.clone(),
+        }
+    }
+
+    pub fn anonymous(app: &App, lang: Lang) -> Chrome {
+        Chrome::new(app, lang, None, "/", None)
+    }
+
+    pub fn t(&self, msg: Msg) -> &'static str {
+        self.lang.t(msg)
+    }
+
+    pub fn f(&self, msg: Msg, args: &[(&str, &str)]) -> String {
+        self.lang.f(msg, args)
+    }
+
+    /// The current URL with `lang` set.
+    pub fn lang_url(&self, lang: Lang) -> String {
+        let (path, query) = self.path.split_once('?').unwrap_or((&self.path, ""));
+        let mut pairs: Vec<String> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+            .map(str::to_string)
+            .collect();
+        pairs.push(format!("lang={}", lang.code()));
+        format!("{path}?{}", pairs.join("&"))
+    }
+}
+
+/// The one page frame.
+pub fn layout(c: &Chrome, title: &str, notice: Option<Msg>, content: Markup) -> Markup {
+    let staff = c.user.as_ref().is_some_and(|u| u.staff);
+    html! {
+        (DOCTYPE)
+        html lang=(c.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="color-scheme" content="light dark";
+                meta name="referrer" content="same-origin";
+                title { (title) " – " (c.site_title) }
+                link rel="stylesheet" href=(assets::url("app.css"));
+                link rel="stylesheet" href=(c.theme_url);
+                link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";
+                script src=(assets::url("app.js")) defer {}
+            }
+            body class=[staff.then_some("staff")] {
+                a.skip-link href="#main" { (c.t(m::SKIP_TO_CONTENT)) }
+                (header(c))
+                main #main tabindex="-1" {
+                    @if let Some(n) = notice {
+                        div.notice.success role="status" { (c.t(n)) }
+                    }
+                    (content)
+                }
+                (footer(c))
+            }
+        }
+    }
+}
+
+fn header(c: &Chrome) -> Markup {
+    let staff = c.user.as_ref().is_some_and(|u| u.staff);
+    let home = if staff { "/staff/tickets" } else { "/tickets" };
+    html! {
+        header.topbar {
+            div.topbar-inner {
+                a.brand href=(home) {
+                    @if let Some(logo) = &c.logo_url {
+                        img.brand-logo src=(logo) alt="" width="32" height="32";
+                    } @else {
+                        span.brand-mark aria-hidden="true" { "✓" }
+                    }
+                    span.brand-title { (c.site_title) }
+                    @if staff { span.brand-area { (c.t(m::STAFF_AREA)) } }
+                }
+                @if let Some(u) = &c.user {
+                    nav.mainnav aria-label=(c.t(m::MAIN_NAV)) {
+                        @if u.staff {
+                            a href="/staff/tickets" aria-current=[c.path.starts_with("/staff/tickets").then_some("page")] { (c.t(m::STAFF_QUEUE)) }
+                        } @else {
+                            a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (c.t(m::NAV_TICKETS)) }
+                            a href="/tickets/new" aria-current=[c.path.starts_with("/tickets/new").then_some("page")] { (c.t(m::NAV_NEW_TICKET)) }
+                            a href="/account" aria-current=[c.path.starts_with("/account").then_some("page")] { (c.t(m::NAV_ACCOUNT)) }
+                        }
+                    }
+                }
+                div.topbar-tools {
+                    @if let Some(u) = &c.user {
+                        div.userbox {
+                            span.user-name { (u.name) }
+                            @if let Some(no) = &u.customer_no {
+                                span.customer-no data-customer-no=(no) {
+                                    span.label { (c.t(m::CUSTOMER_NO)) " " }
+                                    (no)
+                                }
+                            }
+                        }
+                    }
+                    (lang_switch(c))
+                    @if let (Some(u), Some(csrf)) = (&c.user, &c.csrf) {
+                        form.logout method="post" action=(if u.staff { "/staff/logout" } else { "/logout" }) {
+                            input type="hidden" name="csrf" value=(csrf);
+                            button.btn.btn-quiet type="submit" { (c.t(m::LOGOUT)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn lang_switch(c: &Chrome) -> Markup {
+    html! {
+        nav.lang-switch aria-label=(c.t(m::LANGUAGE)) {
+            @for (l, label) in [(Lang::De, "DE"), (Lang::En, "EN")] {
+                @let name = if l == Lang::De { m::LANG_DE.de } else { m::LANG_EN.en };
+                a href=(c.lang_url(l)) hreflang=(l.code()) lang=(l.code()) title=(name)
+                    aria-current=[(c.lang == l).then_some("true")] {
+                    span aria-hidden="true" { (label) }
+                    span.visually-hidden { (name) }
+                }
+            }
+        }
+    }
+}
+
+fn footer(c: &Chrome) -> Markup {
+    html! {
+        footer.site-footer {
+            div.footer-inner {
+                span { (c.site_title) }
+                @if let Some(u) = &c.imprint_url { a href=(u) { (c.t(m::IMPRINT)) } }
+                @if let Some(u) = &c.privacy_url { a href=(u) { (c.t(m::PRIVACY)) } }
+                span.powered { (c.t(m::FOOTER_POWERED)) }
+            }
+        }
+    }
+}
+
+pub fn status_badge(lang: Lang, s: Status, staff: bool) -> Markup {
+    let label = if staff { s.staff_label() } else { s.label() };
+    html! { span class={ "badge status status-" (s.as_str()) } { span.dot aria-hidden="true" {} (lang.t(label)) } }
+}
+
+pub fn priority_badge(lang: Lang, p: Priority) -> Markup {
+    html! { span class={ "badge prio prio-" (p.as_str()) } { (lang.t(p.label())) } }
+}
+
+/// The message under a field, with an id for `aria-describedby`.
+pub fn field_error(lang: Lang, errors: &FieldErrors, name: &str) -> Markup {
+    html! {
+        @if let Some(e) = errors.get(name) {
+            @let args: Vec<(&str, &str)> = e.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            p.field-error id={ "err-" (name) } { (lang.f(e.msg, &args)) }
+        }
+    }
+}
+
+/// `aria-describedby` for a field: its error and its help, where present.
+pub fn described_by(errors: &FieldErrors, name: &str, help: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if errors.get(name).is_some() {
+        ids.push(format!("err-{name}"));
+    }
+    if help {
+        ids.push(format!("help-{name}"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The summary at the top of a form that failed validation, announced to screen readers.
+pub fn error_summary(lang: Lang, errors: &FieldErrors) -> Markup {
+    html! {
+        div.form-errors aria-live="assertive" {
+            @if !errors.is_empty() {
+                p.notice.error role="alert" { (lang.t(m::ERR_FORM)) }
+            }
+        }
+    }
+}
+
+/// Previous/next links with a page count.
+pub fn pagination(lang: Lang, base: &str, page: usize, total: i64, page_size: usize) -> Markup {
+    let pages = ((total.max(0) as usize).div_ceil(page_size.max(1))).max(1);
+    let sep = if base.contains('?') { "&" } else { "?" };
+    html! {
+        @if pages > 1 {
+            nav.pagination aria-label=(lang.t(m::PAGINATION)) {
+                @if page > 1 {
+                    a.btn.btn-quiet rel="prev" href={ (base) (sep) "page=" (page - 1) } { "← " (lang.t(m::PAGE_PREV)) }
+                }
+                span.page-of { (lang.f(m::PAGE_OF, &[("page", &page.min(pages).to_string()), ("pages", &pages.to_string())])) }
+                @if page < pages {
+                    a.btn.btn-quiet rel="next" href={ (base) (sep) "page=" (page + 1) } { (lang.t(m::PAGE_NEXT)) " →" }
+                }
+            }
+        }
+    }
+}
+
+/// A query string from pairs, skipping empty values.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .collect();
+    parts.join("&")
+}

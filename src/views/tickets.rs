@@ -1,0 +1,483 @@
+//! The customer's ticket pages: overview, detail, new ticket.
+
+use maud::{html, Markup};
+use time_tz::Tz;
+
+use crate::app::tickets::{Detail, Overview};
+use crate::clock;
+use crate::config::{Field, FieldType};
+use crate::db::tickets::TicketQuery;
+use crate::error::FieldErrors;
+use crate::i18n::{m, Lang, Msg};
+use crate::model::{
+    format_minutes, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter,
+    TicketSummary,
+};
+use crate::views::{
+    described_by, error_summary, field_error, layout, pagination, priority_badge, query_string,
+    status_badge, Chrome,
+};
+use crate::web::form::Form;
+
+pub struct OverviewView {
+    pub data: Overview,
+    pub query: TicketQuery,
+    pub status: StatusFilter,
+    pub show_time: bool,
+    pub tz: &'static Tz,
+    pub notice: Option<Msg>,
+}
+
+/// Year → (total, months with counts), from the `(YYYYMM, count)` list.
+fn years(months: &[(i64, i64)]) -> Vec<(i32, i64, Vec<(u8, i64)>)> {
+    let mut out: Vec<(i32, i64, Vec<(u8, i64)>)> = Vec::new();
+    for &(ym, n) in months {
+        let (y, mo) = ((ym / 100) as i32, (ym % 100) as u8);
+        match out.last_mut() {
+            Some((yy, total, list)) if *yy == y => {
+                *total += n;
+                list.push((mo, n));
+            }
+            _ => out.push((y, n, vec![(mo, n)])),
+        }
+    }
+    for (_, _, list) in &mut out {
+        list.sort_by_key(|(mo, _)| *mo);
+    }
+    out
+}
+
+pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
+    let lang = c.lang;
+    let q = &v.query;
+    let years = years(&v.data.months);
+    let selected_year = q
+        .year
+        .and_then(|y| years.iter().find(|(yy, _, _)| *yy == y));
+    let filter_qs = query_string(&[
+        ("year", q.year.map(|y| y.to_string()).unwrap_or_default()),
+        ("month", q.month.map(|m| m.to_string()).unwrap_or_default()),
+        (
+            "status",
+            if v.status == StatusFilter::All {
+                String::new()
+            } else {
+                v.status.as_str().to_string()
+            },
+        ),
+        ("q", q.search.clone().unwrap_or_default()),
+    ]);
+    let base = if filter_qs.is_empty() {
+        "/tickets".to_string()
+    } else {
+        format!("/tickets?{filter_qs}")
+    };
+    let total = v.data.page.total;
+    let filtered = q.year.is_some() || v.status != StatusFilter::All || q.search.is_some();
+    let content = html! {
+        div.page-head {
+            h1 { (c.t(m::TICKETS_TITLE)) }
+            a.btn.btn-primary href="/tickets/new" { "+ " (c.t(m::NAV_NEW_TICKET)) }
+        }
+        form.filters.card method="get" action="/tickets" role="search" aria-label=(c.t(m::FILTERS)) {
+            div.field {
+                label for="f-year" { (c.t(m::YEAR)) }
+                select #f-year name="year" data-autosubmit {
+                    option value="" { (c.t(m::ALL_YEARS)) }
+                    @for (y, n, _) in &years {
+                        option value=(y) selected[q.year == Some(*y)] { (y) " (" (n) ")" }
+                    }
+                }
+            }
+            div.field {
+                label for="f-month" { (c.t(m::MONTH)) }
+                select #f-month name="month" data-autosubmit disabled[selected_year.is_none()] {
+                    option value="" { (c.t(m::ALL_MONTHS)) }
+                    @if let Some((_, _, months)) = selected_year {
+                        @for (mo, n) in months {
+                            option value=(mo) selected[q.month == Some(*mo)] { (clock::month_name(*mo, lang)) " (" (n) ")" }
+                        }
+                    }
+                }
+            }
+            div.field {
+                label for="f-status" { (c.t(m::STATUS)) }
+                select #f-status name="status" data-autosubmit {
+                    option value="all" selected[v.status == StatusFilter::All] { (c.t(m::STATUS_ALL)) }
+                    option value="open" selected[v.status == StatusFilter::Open] { (c.t(m::STATUS_FILTER_OPEN)) }
+                    option value="closed" selected[v.status == StatusFilter::Closed] { (c.t(m::STATUS_FILTER_CLOSED)) }
+                }
+            }
+            div.field.grow {
+                label for="f-q" { (c.t(m::SEARCH)) }
+                input #f-q type="search" name="q" value=(q.search.as_deref().unwrap_or("")) placeholder=(c.t(m::SEARCH_PLACEHOLDER));
+            }
+            div.field.filter-actions {
+                button.btn type="submit" { (c.t(m::FILTER)) }
+                @if filtered { a.btn.btn-quiet href="/tickets" { (c.t(m::RESET_FILTERS)) } }
+            }
+        }
+        div.summary {
+            span.count { (if total == 1 { c.t(m::TICKETS_COUNT_ONE).to_string() } else { c.f(m::TICKETS_COUNT, &[("n", &total.to_string())]) }) }
+            @if v.show_time {
+                span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
+                span.total-time { (c.t(m::TOTAL_TIME_ALL)) ": " strong data-all-minutes=(v.data.total_minutes_all) { (format_minutes(v.data.total_minutes_all)) } }
+            }
+        }
+        @if v.data.page.rows.is_empty() {
+            div.empty.card {
+                @if v.data.months.is_empty() { p { (c.t(m::NO_TICKETS_YET)) } a.btn.btn-primary href="/tickets/new" { (c.t(m::NAV_NEW_TICKET)) } }
+                @else { p { (c.t(m::NO_TICKETS)) } }
+            }
+        } @else {
+            (ticket_table(c, &v.data.page.rows, v.show_time, v.tz, false))
+        }
+        (pagination(lang, &base, q.page, total, q.page_size))
+    };
+    layout(c, c.t(m::TICKETS_TITLE), v.notice, content)
+}
+
+/// The list used by the overview and the staff queue.
+pub fn ticket_table(
+    c: &Chrome,
+    rows: &[TicketSummary],
+    show_time: bool,
+    tz: &Tz,
+    staff: bool,
+) -> Markup {
+    let lang = c.lang;
+    let link = |t: &TicketSummary| {
+        if staff {
+            format!("/staff/tickets/{}", t.number)
+        } else {
+            format!("/tickets/{}", t.number)
+        }
+    };
+    html! {
+        div.table-wrap {
+            table.tickets {
+                thead {
+                    tr {
+                        th scope="col" { (c.t(m::TICKET_NO)) }
+                        th scope="col" { (c.t(m::SUBJECT)) }
+                        @if staff { th scope="col" { (c.t(m::CUSTOMER)) } }
+                        th scope="col" { (c.t(m::STATUS)) }
+                        th scope="col" { (c.t(m::PRIORITY)) }
+                        @if staff { th scope="col" { (c.t(m::ASSIGNEE)) } }
+                        th scope="col" .num { (c.t(m::ACTIVITIES)) }
+                        th scope="col" { (c.t(m::LAST_ACTIVITY)) }
+                        @if show_time { th scope="col" .num { (c.t(m::TIME_SPENT)) } }
+                    }
+                }
+                tbody {
+                    @for t in rows {
+                        tr data-ticket=(t.number) data-status=(t.status.as_str()) data-priority=(t.priority.as_str())
+                            data-activities=(t.activity_count) data-minutes=[show_time.then_some(t.minutes)] {
+                            td.ticket-no data-label=(c.t(m::TICKET_NO)) { a href=(link(t)) tabindex="-1" { (t.number) } }
+                            td.subject data-label=(c.t(m::SUBJECT)) { a href=(link(t)) { (t.subject) } }
+                            @if staff { td data-label=(c.t(m::CUSTOMER)) { (t.customer_name) " " span.muted { "(" (t.customer_no) ")" } } }
+                            td data-label=(c.t(m::STATUS)) { (status_badge(lang, t.status, staff)) }
+                            td data-label=(c.t(m::PRIORITY)) { (priority_badge(lang, t.priority)) }
+                            @if staff { td data-label=(c.t(m::ASSIGNEE)) { (t.assignee.as_deref().unwrap_or("–")) } }
+                            td.num data-label=(c.t(m::ACTIVITIES)) { (t.activity_count) }
+                            td.last data-label=(c.t(m::LAST_ACTIVITY)) {
+                                time datetime=(clock::rfc3339(t.last_activity_at)) { (clock::datetime(t.last_activity_at, tz, lang)) }
+                                br;
+                                span.muted { (c.t(t.last_activity_kind.label())) @if !t.last_activity_by.is_empty() { " · " (t.last_activity_by) } }
+                            }
+                            @if show_time { td.num data-label=(c.t(m::TIME_SPENT)) { (format_minutes(t.minutes)) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub struct DetailView {
+    pub detail: Detail,
+    pub kind: KindFilter,
+    pub reply: String,
+    pub errors: FieldErrors,
+    pub csrf: String,
+    pub can_close: bool,
+    pub show_time: bool,
+    pub fields: Vec<Field>,
+    pub tz: &'static Tz,
+    pub notice: Option<Msg>,
+}
+
+pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
+    let lang = c.lang;
+    let t = &v.detail.ticket.summary;
+    let number = &t.number;
+    let e = &v.errors;
+    let content = html! {
+        p.back { a href="/tickets" { "← " (c.t(m::BACK_TO_OVERVIEW)) } }
+        article.ticket {
+            header.ticket-head.card {
+                p.ticket-number { (c.t(m::TICKET)) " " strong { (number) } }
+                h1 { (t.subject) }
+                div.badges { (status_badge(lang, t.status, false)) (priority_badge(lang, t.priority)) }
+                dl.facts.inline {
+                    div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
+                    div { dt { (c.t(m::LAST_ACTIVITY)) } dd { time datetime=(clock::rfc3339(t.last_activity_at)) { (clock::datetime(t.last_activity_at, v.tz, lang)) } } }
+                    @if let Some(closed) = v.detail.ticket.closed_at {
+                        @if t.status == Status::Closed {
+                            div { dt { (c.t(m::CLOSED_AT)) } dd { time datetime=(clock::rfc3339(closed)) { (clock::datetime(closed, v.tz, lang)) } } }
+                        }
+                    }
+                    div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }
+                    @if v.show_time {
+                        div { dt { (c.t(m::TIME_SPENT)) } dd data-minutes=(t.minutes) { (format_minutes(t.minutes)) } }
+                    }
+                    (custom_field_facts(lang, &v.fields, &v.detail.fields))
+                }
+            }
+            nav.kind-filter aria-label=(c.t(m::ACTIVITIES)) {
+                @for k in KindFilter::ALL {
+                    a.chip href={ "/tickets/" (number) @if *k != KindFilter::All { "?kind=" (k.as_str()) } }
+                        aria-current=[(v.kind == *k).then_some("page")] { (c.t(k.label())) }
+                }
+            }
+            section.timeline aria-label=(c.t(m::ACTIVITIES)) {
+                @if v.detail.activities.is_empty() {
+                    p.empty { (c.t(m::NO_ACTIVITIES_OF_KIND)) }
+                }
+                ol.activities {
+                    @for a in &v.detail.activities {
+                        (activity(c, a, v.tz, false))
+                    }
+                }
+            }
+            section.card.reply #reply aria-labelledby="reply-title" {
+                h2 #reply-title { (c.t(m::REPLY_TITLE)) }
+                @if matches!(t.status, Status::Waiting | Status::Closed) {
+                    p.muted { (c.t(m::REPLY_REOPENS)) }
+                }
+                (error_summary(lang, e))
+                form.stack method="post" action={ "/tickets/" (number) "/reply" } enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    div.field {
+                        label for="body" { (c.t(m::REPLY_BODY)) }
+                        textarea #body name="body" rows="6" required maxlength="50000"
+                            aria-invalid=[e.get("body").map(|_| "true")]
+                            aria-describedby=[described_by(e, "body", false)] { (v.reply) }
+                        (field_error(lang, e, "body"))
+                    }
+                    div.actions { button.btn.btn-primary type="submit" { (c.t(m::REPLY_BUTTON)) } }
+                }
+            }
+            @if v.can_close && t.status != Status::Closed {
+                section.card.close-ticket {
+                    p { (c.t(m::CLOSE_TICKET_HINT)) }
+                    form method="post" action={ "/tickets/" (number) "/close" } {
+                        input type="hidden" name="csrf" value=(v.csrf);
+                        button.btn type="submit" { (c.t(m::CLOSE_TICKET)) }
+                    }
+                }
+            }
+        }
+    };
+    layout(c, &format!("{} {}", number, t.subject), v.notice, content)
+}
+
+/// Stored custom field values; a field no longer configured still shows, as "former field".
+pub fn custom_field_facts(lang: Lang, fields: &[Field], values: &[(String, String)]) -> Markup {
+    html! {
+        @for (key, value) in values {
+            @let field = fields.iter().find(|f| &f.key == key);
+            div {
+                dt {
+                    @match field {
+                        Some(f) => (f.label.get(lang)),
+                        None => { (key) " " span.muted { "(" (lang.t(m::FORMER_FIELD)) ")" } }
+                    }
+                }
+                dd { (display_value(lang, field, value)) }
+            }
+        }
+    }
+}
+
+fn display_value(lang: Lang, field: Option<&Field>, value: &str) -> String {
+    match field {
+        Some(f) if f.kind == FieldType::Select => f
+            .options
+            .iter()
+            .find(|o| o.value() == value)
+            .map(|o| o.label(lang).to_string())
+            .unwrap_or_else(|| value.to_string()),
+        Some(f) if f.kind == FieldType::Checkbox => lang
+            .t(if value.is_empty() { m::NO } else { m::YES })
+            .to_string(),
+        _ => value.to_string(),
+    }
+}
+
+/// One entry of the timeline.
+pub fn activity(c: &Chrome, a: &Activity, tz: &Tz, staff: bool) -> Markup {
+    let lang = c.lang;
+    let author = match a.author_kind {
+        AuthorKind::Customer if !staff => c.t(m::YOU).to_string(),
+        _ => a.author_name.clone(),
+    };
+    let side = match a.author_kind {
+        AuthorKind::Customer => "from-customer",
+        AuthorKind::Staff => "from-staff",
+        AuthorKind::System => "from-system",
+    };
+    let change = |msg: Msg, label: &dyn Fn(&str) -> Option<Msg>| {
+        let old = a
+            .old_value
+            .as_deref()
+            .and_then(label)
+            .map(|m| lang.t(m))
+            .unwrap_or("–");
+        let new = a
+            .new_value
+            .as_deref()
+            .and_then(label)
+            .map(|m| lang.t(m))
+            .unwrap_or("–");
+        lang.f(msg, &[("old", old), ("new", new)])
+    };
+    html! {
+        li class={ "activity kind-" (a.kind.as_str()) " " (side) @if a.internal { " internal" } }
+            data-activity-kind=(a.kind.as_str()) data-created=(clock::rfc3339(a.created_at)) id={ "a" (a.id) } {
+            div.activity-head {
+                span.kind { (c.t(a.kind.label())) }
+                @if !author.is_empty() { span.author { (author) } }
+                time datetime=(clock::rfc3339(a.created_at)) { (clock::datetime(a.created_at, tz, lang)) }
+                @if a.minutes > 0 && (staff || a.kind != ActivityKind::InternalNote) {
+                    span.minutes { (c.f(m::MINUTES_SPENT, &[("time", &format_minutes(a.minutes))])) }
+                }
+            }
+            @match a.kind {
+                ActivityKind::Status => {
+                    p.change { (change(m::STATUS_CHANGED, &|s| Status::parse(s).map(|s| if staff { s.staff_label() } else { s.label() }))) }
+                }
+                ActivityKind::Priority => {
+                    p.change { (change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label()))) }
+                }
+                ActivityKind::Assignee => {
+                    p.change { (lang.f(m::ASSIGNEE_CHANGED, &[("old", a.old_value.as_deref().unwrap_or("–")), ("new", a.new_value.as_deref().unwrap_or("–"))])) }
+                }
+                _ => {
+                    @if a.kind == ActivityKind::Email {
+                        dl.email-meta {
+                            @if let Some(s) = &a.email_subject { div { dt { (c.t(m::SUBJECT)) } dd { (s) } } }
+                            @if let Some(s) = &a.email_from { div { dt { (c.t(m::EMAIL_FROM)) } dd { (s) } } }
+                            @if let Some(s) = &a.email_to { div { dt { (c.t(m::EMAIL_TO)) } dd { (s) } } }
+                        }
+                    }
+                    @if !a.body.is_empty() { div.body { (a.body) } }
+                }
+            }
+        }
+    }
+}
+
+pub struct NewTicketView {
+    pub values: Form,
+    pub errors: FieldErrors,
+    pub csrf: String,
+    pub fields: Vec<Field>,
+}
+
+pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
+    let lang = c.lang;
+    let e = &v.errors;
+    let prio = Priority::parse(v.values.str("priority")).unwrap_or(Priority::Normal);
+    let content = html! {
+        div.page-head { h1 { (c.t(m::NEW_TICKET_TITLE)) } }
+        p.lead { (c.t(m::NEW_TICKET_INTRO)) }
+        section.card {
+            (error_summary(lang, e))
+            form.stack method="post" action="/tickets" enctype="multipart/form-data" novalidate {
+                input type="hidden" name="csrf" value=(v.csrf);
+                div.field {
+                    label for="subject" { (c.t(m::SUBJECT)) " " span.req aria-hidden="true" { "*" } }
+                    input #subject type="text" name="subject" value=(v.values.str("subject")) required maxlength="200"
+                        aria-invalid=[e.get("subject").map(|_| "true")] aria-describedby=[described_by(e, "subject", false)];
+                    (field_error(lang, e, "subject"))
+                }
+                div.field {
+                    label for="body" { (c.t(m::DESCRIPTION)) " " span.req aria-hidden="true" { "*" } }
+                    textarea #body name="body" rows="8" required maxlength="50000"
+                        aria-invalid=[e.get("body").map(|_| "true")] aria-describedby=[described_by(e, "body", false)] { (v.values.str("body")) }
+                    (field_error(lang, e, "body"))
+                }
+                div.field {
+                    label for="priority" { (c.t(m::PRIORITY)) }
+                    select #priority name="priority" aria-invalid=[e.get("priority").map(|_| "true")] aria-describedby=[described_by(e, "priority", false)] {
+                        @for p in Priority::ALL {
+                            option value=(p.as_str()) selected[*p == prio] { (c.t(p.label())) }
+                        }
+                    }
+                    (field_error(lang, e, "priority"))
+                }
+                (custom_fields(lang, &v.fields, &v.values, e))
+                div.actions { button.btn.btn-primary type="submit" { (c.t(m::SUBMIT_TICKET)) } }
+            }
+        }
+    };
+    layout(c, c.t(m::NEW_TICKET_TITLE), None, content)
+}
+
+/// The configured `[[fields]]`, with `show_when` as data attributes for the small script.
+pub fn custom_fields(lang: Lang, fields: &[Field], values: &Form, e: &FieldErrors) -> Markup {
+    html! {
+        @for f in fields {
+            @let name = format!("cf_{}", f.key);
+            @let value = values.str(&name);
+            @let help = f.help.as_ref().map(|h| h.get(lang).to_string());
+            @let described = described_by(e, &name, help.is_some());
+            @let invalid = e.get(&name).map(|_| "true");
+            div.field.custom-field
+                data-show-when=[f.show_when.as_ref().map(|s| format!("cf_{}", s.field))]
+                data-show-values=[f.show_when.as_ref().map(|s| s.equals.iter().chain(s.any_of.iter().flatten()).cloned().collect::<Vec<_>>().join("\u{1f}"))] {
+                @if f.kind == FieldType::Checkbox {
+                    label.check for=(name) {
+                        input #(name) type="checkbox" name=(name) value="yes" checked[!value.is_empty()]
+                            aria-invalid=[invalid] aria-describedby=[described.clone()];
+                        " " (f.label.get(lang))
+                        @if f.required { " " span.req aria-hidden="true" { "*" } }
+                    }
+                } @else {
+                    label for=(name) {
+                        (f.label.get(lang))
+                        @if f.required { " " span.req aria-hidden="true" { "*" } }
+                    }
+                    @match f.kind {
+                        FieldType::Textarea => {
+                            textarea #(name) name=(name) rows="4" required[f.required] aria-invalid=[invalid] aria-describedby=[described.clone()] { (value) }
+                        }
+                        FieldType::Select => {
+                            select #(name) name=(name) required[f.required] aria-invalid=[invalid] aria-describedby=[described.clone()] {
+                                option value="" { "–" }
+                                @for o in &f.options {
+                                    option value=(o.value()) selected[o.value() == value] { (o.label(lang)) }
+                                }
+                            }
+                        }
+                        kind => {
+                            @let input_type = match kind {
+                                FieldType::Number => "number",
+                                FieldType::Date => "date",
+                                FieldType::Email => "email",
+                                FieldType::Phone => "tel",
+                                _ => "text",
+                            };
+                            input #(name) type=(input_type) name=(name) value=(value) required[f.required]
+                                step=[(kind == FieldType::Number).then_some("any")]
+                                aria-invalid=[invalid] aria-describedby=[described.clone()];
+                        }
+                    }
+                }
+                @if let Some(h) = &help { p.help id={ "help-" (name) } { (h) } }
+                (field_error(lang, e, &name))
+            }
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! Per-request context: language, session, CSRF, cookies to set, flash message.
+
+use rouille::{Request, Response};
+
+use crate::app::sessions::{self, Session};
+use crate::app::App;
+use crate::auth;
+use crate::error::{Error, Result};
+use crate::i18n::{m, Lang, Msg};
+use crate::model::{Customer, Principal, Role, StaffMember};
+use crate::views::Chrome;
+use crate::web::form::Form;
+
+pub const SESSION_COOKIE: &str = "ticketd_session";
+pub const CSRF_COOKIE: &str = "ticketd_csrf";
+pub const LANG_COOKIE: &str = "ticketd_lang";
+pub const FLASH_COOKIE: &str = "ticketd_flash";
+
+pub struct Ctx<'a> {
+    pub app: &'a App,
+    pub req: &'a Request,
+    pub request_id: String,
+    pub lang: Lang,
+    pub session: Option<Session>,
+    pub https: bool,
+    pub address: String,
+    anon_csrf: Option<String>,
+    flash: Option<Msg>,
+    set_cookies: Vec<String>,
+}
+
+fn cookie<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+    rouille::input::cookies(req)
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// `?lang=`, then the cookie, then `Accept-Language`, then `default_language`.
+pub fn negotiate_language(app: &App, req: &Request) -> Lang {
+    req.get_param("lang")
+        .and_then(|l| Lang::parse(&l))
+        .or_else(|| cookie(req, LANG_COOKIE).and_then(Lang::parse))
+        .or_else(|| {
+            req.header("Accept-Language")
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or(app.default_lang)
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(app: &'a App, req: &'a Request, request_id: &str) -> Result<Ctx<'a>> {
+        let lang = negotiate_language(app, req);
+        let session = match cookie(req, SESSION_COOKIE) {
+            Some(token) => sessions::resolve(app, token)?,
+            None => None,
+        };
+        let anon_csrf = cookie(req, CSRF_COOKIE)
+            .filter(|t| t.len() == 48 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(str::to_string);
+        let flash =
+            cookie(req, FLASH_COOKIE).and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
+        let mut ctx = Ctx {
+            app,
+            req,
+            request_id: request_id.to_string(),
+            lang,
+            session,
+            https: super::is_https(app, req),
+            address: super::client_address(app, req),
+            anon_csrf,
+            flash,
+            set_cookies: Vec::new(),
+        };
+        if ctx.flash.is_some() && req.method() == "GET" {
+            ctx.clear_cookie(FLASH_COOKIE);
+        }
+        if let Some(l) = req.get_param("lang").and_then(|l| Lang::parse(&l)) {
+            ctx.set_cookie(LANG_COOKIE, l.code(), Some(365 * 24 * 3600));
+            if let Some(s) = &ctx.session {
+                // Remembered for e-mails; failing to store it must not fail the page.
+                let _ = crate::app::account::set_language(app, &s.principal, l);
+            }
+        }
+        Ok(ctx)
+    }
+
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.req
+            .get_param(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn customer(&self) -> Result<&Customer> {
+        match self.session.as_ref().map(|s| &s.principal) {
+            Some(Principal::Customer(c)) => Ok(c),
+            _ => Err(Error::LoginRequired {
+                login_path: "/login",
+                next: self.req.raw_url().to_string(),
+            }),
+        }
+    }
+
+    /// A staff member who may work: one with a one-time password is sent to change it first.
+    pub fn staff(&self) -> Result<&StaffMember> {
+        let s = self.staff_even_with_one_time_password()?;
+        if s.must_change_password {
+            return Err(Error::LoginRequired {
+                login_path: "/staff/password",
+                next: String::new(),
+            });
+        }
+        Ok(s)
+    }
+
+    pub fn staff_even_with_one_time_password(&self) -> Result<&StaffMember> {
+        match self.session.as_ref().map(|s| &s.principal) {
+            Some(Principal::Staff(s)) => Ok(s),
+            Some(Principal::Customer(_)) => Err(Error::Forbidden),
+            None => Err(Error::LoginRequired {
+                login_path: "/staff/login",
+                next: self.req.raw_url().to_string(),
+            }),
+        }
+    }
+
+    pub fn admin(&self) -> Result<&StaffMember> {
+        let s = self.staff()?;
+        if s.role != Role::Admin {
+            return Err(Error::Forbidden);
+        }
+        Ok(s)
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// The token forms must echo: the session's, or for anonymous forms (login) a cookie-bound one.
+    pub fn csrf_token(&mut self) -> String {
+        if let Some(s) = &self.session {
+            return s.csrf.clone();
+        }
+        if let Some(t) = &self.anon_csrf {
+            return t.clone();
+        }
+        let t = auth::random_hex(24).unwrap_or_default();
+        self.set_cookie(CSRF_COOKIE, &t, None);
+        self.anon_csrf = Some(t.clone());
+        t
+    }
+
+    pub fn check_csrf(&self, form: &Form) -> Result<()> {
+        let sent = form.get("csrf").unwrap_or("");
+        let expected = match &self.session {
+            Some(s) => s.csrf.as_str(),
+            None => self.anon_csrf.as_deref().unwrap_or(""),
+        };
+        if sent.is_empty()
+            || expected.is_empty()
+            || !auth::constant_time_eq(sent.as_bytes(), expected.as_bytes())
+        {
+            return Err(Error::Csrf);
+        }
+        Ok(())
+    }
+
+    pub fn set_flash(&mut self, msg: Msg) {
+        self.set_cookie(FLASH_COOKIE, msg.key, Some(60));
+    }
+
+    pub fn take_flash(&mut self) -> Option<Msg> {
+        self.flash.take()
+    }
+
+    pub fn set_session_cookie(&mut self, token: &str) {
+        self.set_cookie(SESSION_COOKIE, token, None);
+    }
+
+    pub fn clear_session_cookie(&mut self) {
+        self.clear_cookie(SESSION_COOKIE);
+    }
+
+    fn set_cookie(&mut self, name: &str, value: &str, max_age: Option<u64>) {
+        let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+        if let Some(age) = max_age {
+            c.push_str(&format!("; Max-Age={age}"));
+        }
+        if self.https {
+            c.push_str("; Secure");
+        }
+        self.set_cookies
+            .retain(|s| !s.starts_with(&format!("{name}=")));
+        self.set_cookies.push(c);
+    }
+
+    fn clear_cookie(&mut self, name: &str) {
+        let mut c = format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+        if self.https {
+            c.push_str("; Secure");
+        }
+        self.set_cookies
+            .retain(|s| !s.starts_with(&format!("{name}=")));
+        self.set_cookies.push(c);
+    }
+
+    /// Adds the cookies this request decided on.
+    pub fn finish(&mut self, mut r: Response) -> Response {
+        for c in self.set_cookies.drain(..) {
+            r.headers.push(("Set-Cookie".into(), c.into()));
+        }
+        r
+    }
+
+    /// For the access log.
+    pub fn principal_label(&self) -> String {
+        match self.session.as_ref().map(|s| &s.principal) {
+            Some(Principal::Customer(c)) => format!("customer:{}", c.customer_no),
+            Some(Principal::Staff(s)) => format!("staff:{}", s.username),
+            None => String::new(),
+        }
+    }
+
+    /// The view model of the page frame.
+    pub fn chrome(&self) -> Chrome {
+        Chrome::new(
+            self.app,
+            self.lang,
+            self.session.as_ref().map(|s| &s.principal),
+            self.req.raw_url(),
+            self.session.as_ref().map(|s| s.csrf.clone()),
+        )
+    }
+}
+
+/// `next` only ever leads to a local path.
+pub fn safe_next(next: Option<&str>, default: &str) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.contains("://")
+                && !n.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            n.to_string()
+        }
+        _ => default.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_local() {
+        for (input, want) in [
+            (Some("/tickets/2026-00001"), "/tickets/2026-00001"),
+            (Some("//evil.example/x"), "/tickets"),
+            (Some("https://evil.example"), "/tickets"),
+            (Some("/\\evil.example"), "/tickets"),
+            (Some("/x\r\nSet-Cookie: a=b"), "/tickets"),
+            (Some("tickets"), "/tickets"),
+            (None, "/tickets"),
+        ] {
+            assert_eq!(safe_next(input, "/tickets"), want, "{input:?}");
+        }
+    }
+}

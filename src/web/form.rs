@@ -1,0 +1,268 @@
+//! Request bodies, read with a cap enforced while reading. urlencoded and multipart forms both
+//! end up as a [`Form`]. Multipart is parsed as a stream; nothing reads a whole body unbounded.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use rouille::Request;
+
+use crate::error::{Error, Result};
+use crate::i18n::m;
+
+#[derive(Debug, Default)]
+pub struct Form {
+    fields: Vec<(String, String)>,
+}
+
+impl Form {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value, or "" when absent.
+    pub fn str(&self, name: &str) -> &str {
+        self.get(name).unwrap_or("")
+    }
+
+    /// Every `cf_<key>` value, keyed without the prefix.
+    pub fn custom_fields(&self) -> HashMap<String, String> {
+        self.fields
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("cf_").map(|k| (k.to_string(), v.clone())))
+            .collect()
+    }
+
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Form {
+        Form { fields: pairs }
+    }
+}
+
+/// Reads at most `limit` bytes; one more means the body is too large.
+fn read_capped(mut body: impl Read, limit: u64) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let n = body
+        .by_ref()
+        .take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+    if n as u64 > limit {
+        return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
+    }
+    Ok(buf)
+}
+
+fn content_length(req: &Request) -> Option<u64> {
+    req.header("Content-Length")
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Reads a form body: urlencoded up to `security.max_form_bytes`, multipart up to the
+/// attachment request limit (file parts are refused here; uploads have their own path).
+pub fn read_form(req: &Request, form_limit: u64, multipart_limit: u64) -> Result<Form> {
+    let ctype = req
+        .header("Content-Type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if ctype.starts_with("multipart/form-data") {
+        if content_length(req).is_some_and(|n| n > multipart_limit) {
+            return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
+        }
+        let boundary = multipart_boundary(req.header("Content-Type").unwrap_or(""))
+            .ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+        let body = req.data().ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+        return read_multipart_text(
+            body.take(multipart_limit + 1),
+            &boundary,
+            form_limit,
+            multipart_limit,
+        );
+    }
+    if content_length(req).is_some_and(|n| n > form_limit) {
+        return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
+    }
+    let body = req.data().ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+    let raw = read_capped(body, form_limit)?;
+    let text = String::from_utf8(raw).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+    Ok(Form {
+        fields: parse_urlencoded(&text),
+    })
+}
+
+pub fn multipart_boundary(content_type: &str) -> Option<String> {
+    content_type.split(';').find_map(|p| {
+        let p = p.trim();
+        let v = p
+            .strip_prefix("boundary=")
+            .or_else(|| p.strip_prefix("BOUNDARY="))?;
+        let v = v.trim_matches('"');
+        (!v.is_empty() && v.len() <= 70).then(|| v.to_string())
+    })
+}
+
+/// Text fields of a multipart body. An empty file part (a file input left empty) is skipped;
+/// a file with content is refused until the route accepts attachments.
+fn read_multipart_text(
+    body: impl Read,
+    boundary: &str,
+    text_limit: u64,
+    limit: u64,
+) -> Result<Form> {
+    let counted = CountingReader {
+        inner: body,
+        count: 0,
+        limit,
+    };
+    let mut mp = multipart::server::Multipart::with_body(counted, boundary);
+    let mut fields = Vec::new();
+    let mut text_total = 0u64;
+    loop {
+        let entry = mp
+            .read_entry()
+            .map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+        let Some(mut field) = entry else { break };
+        let name = field.headers.name.to_string();
+        let is_file = field.headers.filename.is_some();
+        let mut buf = Vec::new();
+        let cap = text_limit.saturating_sub(text_total);
+        let n = field
+            .data
+            .by_ref()
+            .take(cap + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::Other && e.to_string() == TOO_LARGE {
+                    Error::TooLarge(m::ERR_BODY_TOO_LARGE)
+                } else {
+                    Error::BadRequest(m::ERR_BAD_FORM)
+                }
+            })?;
+        if n as u64 > cap {
+            return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
+        }
+        if is_file {
+            if buf.is_empty() {
+                continue;
+            }
+            return Err(Error::BadRequest(m::ERR_NO_FILES_HERE));
+        }
+        text_total += n as u64;
+        let value = String::from_utf8(buf).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+        fields.push((name, value));
+    }
+    Ok(Form { fields })
+}
+
+const TOO_LARGE: &str = "request body too large";
+
+/// Counts bytes as they pass and fails once more than `limit` went through.
+struct CountingReader<R> {
+    inner: R,
+    count: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        if self.count > self.limit {
+            return Err(std::io::Error::other(TOO_LARGE));
+        }
+        Ok(n)
+    }
+}
+
+pub fn parse_urlencoded(s: &str) -> Vec<(String, String)> {
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (url_decode(k), url_decode(v))
+        })
+        .collect()
+}
+
+pub fn url_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urlencoded_round_trip() {
+        let pairs = parse_urlencoded("a=1&b=Hallo+Welt&c=%C3%BC%26&d&e=%zz&f=%");
+        assert_eq!(pairs[0], ("a".into(), "1".into()));
+        assert_eq!(pairs[1], ("b".into(), "Hallo Welt".into()));
+        assert_eq!(pairs[2], ("c".into(), "ü&".into()));
+        assert_eq!(pairs[3], ("d".into(), "".into()));
+        assert_eq!(pairs[4], ("e".into(), "%zz".into()));
+        assert_eq!(pairs[5], ("f".into(), "%".into()));
+        assert_eq!(
+            url_encode("/tickets?year=2025&q=ä"),
+            "/tickets%3Fyear%3D2025%26q%3D%C3%A4"
+        );
+    }
+
+    #[test]
+    fn multipart_text_fields() {
+        let body = "--XX\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\nDrucker\r\n\
+                    --XX\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"\"\r\n\
+                    Content-Type: application/octet-stream\r\n\r\n\r\n--XX--\r\n";
+        let f = read_multipart_text(body.as_bytes(), "XX", 1000, 10_000).unwrap();
+        assert_eq!(f.get("subject"), Some("Drucker"));
+        assert_eq!(f.get("attachments"), None);
+    }
+
+    #[test]
+    fn boundary_parsing() {
+        assert_eq!(
+            multipart_boundary("multipart/form-data; boundary=abc").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            multipart_boundary("multipart/form-data; boundary=\"a b\"").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(multipart_boundary("multipart/form-data"), None);
+    }
+}

@@ -1,0 +1,213 @@
+//! The only module that knows rouille: routing, forms, cookies, security headers, assets, and
+//! the one place where errors become responses.
+
+pub mod assets;
+pub mod ctx;
+pub mod form;
+pub mod portal;
+pub mod routes;
+pub mod server;
+pub mod staff;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rouille::{Request, Response};
+
+use crate::app::App;
+use crate::error::Error;
+use crate::views;
+pub use ctx::Ctx;
+
+/// Builds the request handler: context → route → error mapping → headers → access log.
+pub fn handler(app: Arc<App>) -> impl Fn(&Request) -> Response + Send + Sync + 'static {
+    move |req: &Request| {
+        let started = Instant::now();
+        let request_id = next_request_id();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handle(&app, req, &request_id)
+        }));
+        let (response, user) = match result {
+            Ok(r) => r,
+            Err(_) => {
+                log_line(&request_id, "panic in handler");
+                (error_page_plain(500, &request_id), String::new())
+            }
+        };
+        let response = security_headers(response, is_https(&app, req));
+        eprintln!(
+            "{} {} {} {} {} {}us {} {}",
+            clock_stamp(),
+            request_id,
+            client_address(&app, req),
+            req.method(),
+            req.raw_url(),
+            started.elapsed().as_micros(),
+            response.status_code,
+            if user.is_empty() { "-" } else { &user }
+        );
+        response
+    }
+}
+
+fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
+    let mut ctx = match Ctx::new(app, req, request_id) {
+        Ok(c) => c,
+        Err(e) => {
+            let lang = ctx::negotiate_language(app, req);
+            return (respond_error_lang(app, lang, request_id, &e), String::new());
+        }
+    };
+    let result = routes::route(&mut ctx);
+    let response = match result {
+        Ok(r) => r,
+        Err(e) => respond_error(&ctx, &e),
+    };
+    let user = ctx.principal_label();
+    (ctx.finish(response), user)
+}
+
+/// The one place where an error becomes a response; internals are logged here, once.
+pub fn respond_error(ctx: &Ctx, e: &Error) -> Response {
+    respond_error_with(ctx.app, ctx.lang, &ctx.request_id, e, Some(ctx))
+}
+
+fn respond_error_lang(app: &App, lang: crate::i18n::Lang, request_id: &str, e: &Error) -> Response {
+    respond_error_with(app, lang, request_id, e, None)
+}
+
+fn respond_error_with(
+    app: &App,
+    lang: crate::i18n::Lang,
+    request_id: &str,
+    e: &Error,
+    ctx: Option<&Ctx>,
+) -> Response {
+    if let Error::LoginRequired { login_path, next } = e {
+        let target = format!("{login_path}?next={}", form::url_encode(next));
+        return redirect(&target);
+    }
+    if let Some(detail) = e.log_detail() {
+        log_line(request_id, detail);
+    }
+    let page = views::errors::error_page(&views::errors::ErrorView {
+        status: e.status(),
+        error: e,
+        request_id,
+        lang,
+        chrome: ctx
+            .map(|c| c.chrome())
+            .unwrap_or_else(|| views::Chrome::anonymous(app, lang)),
+    });
+    let mut resp = html(page).with_status_code(e.status());
+    if let Error::TooMany { retry_after, .. } = e {
+        resp = resp.with_additional_header("Retry-After", retry_after.to_string());
+    }
+    resp.with_no_cache()
+}
+
+fn error_page_plain(status: u16, request_id: &str) -> Response {
+    Response::text(format!("Internal error. Request ID: {request_id}\n")).with_status_code(status)
+}
+
+pub fn log_line(request_id: &str, msg: &str) {
+    eprintln!("{} {} error: {}", clock_stamp(), request_id, msg);
+}
+
+fn clock_stamp() -> String {
+    crate::clock::rfc3339(crate::clock::now())
+}
+
+static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Short, unique per process run: a random prefix chosen at start and a counter.
+fn next_request_id() -> String {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let prefix =
+        PREFIX.get_or_init(|| crate::auth::random_hex(3).unwrap_or_else(|_| "000000".into()));
+    format!(
+        "{prefix}-{:x}",
+        REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub fn html(markup: maud::Markup) -> Response {
+    Response::from_data("text/html; charset=utf-8", markup.into_string())
+}
+
+pub fn redirect(path: &str) -> Response {
+    Response {
+        status_code: 303,
+        headers: vec![("Location".into(), path.to_string().into())],
+        data: rouille::ResponseBody::empty(),
+        upgrade: None,
+    }
+}
+
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+
+/// Added to every response: pages, assets, errors, redirects.
+pub fn security_headers(mut r: Response, https: bool) -> Response {
+    let has =
+        |r: &Response, name: &str| r.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+    if !has(&r, "Content-Security-Policy") {
+        r.headers
+            .push(("Content-Security-Policy".into(), CSP.into()));
+    }
+    r.headers
+        .push(("X-Content-Type-Options".into(), "nosniff".into()));
+    r.headers
+        .push(("Referrer-Policy".into(), "same-origin".into()));
+    r.headers.push(("X-Frame-Options".into(), "DENY".into()));
+    r.headers
+        .push(("Cross-Origin-Opener-Policy".into(), "same-origin".into()));
+    r.headers.push((
+        "Permissions-Policy".into(),
+        "camera=(), microphone=(), geolocation=()".into(),
+    ));
+    if https {
+        r.headers.push((
+            "Strict-Transport-Security".into(),
+            "max-age=31536000".into(),
+        ));
+    }
+    if !has(&r, "Cache-Control") {
+        r.headers.push(("Cache-Control".into(), "no-cache".into()));
+    }
+    r
+}
+
+/// The client's address: the peer, or — when the peer is a trusted proxy — the last address
+/// in `X-Forwarded-For` that is not itself a trusted proxy.
+pub fn client_address(app: &App, req: &Request) -> String {
+    let peer = req.remote_addr().ip();
+    let trusted = app.config.trusted_proxy_addrs();
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    req.header("X-Forwarded-For")
+        .and_then(|h| {
+            h.rsplit(',')
+                .map(|s| s.trim())
+                .filter_map(|s| s.parse::<std::net::IpAddr>().ok())
+                .find(|ip| !trusted.contains(ip))
+        })
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| peer.to_string())
+}
+
+/// HTTPS directly, or per a trusted proxy's `X-Forwarded-Proto`.
+pub fn is_https(app: &App, req: &Request) -> bool {
+    if req.is_secure() {
+        return true;
+    }
+    let peer = req.remote_addr().ip();
+    app.config.trusted_proxy_addrs().contains(&peer)
+        && req
+            .header("X-Forwarded-Proto")
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+}

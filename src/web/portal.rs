@@ -1,0 +1,330 @@
+//! Customer portal handlers. Each: parse → check CSRF → call the use-case → 303 or re-render.
+
+use rouille::Response;
+
+use crate::app::sessions::{self, LoginOutcome, Realm};
+use crate::app::{account, tickets};
+use crate::db::tickets::{Scope, TicketQuery};
+use crate::error::{Error, FieldErrors, Result};
+use crate::i18n::m;
+use crate::model::{KindFilter, Principal, StatusFilter};
+use crate::views;
+use crate::web::ctx::safe_next;
+use crate::web::form::{read_form, Form};
+use crate::web::{html, redirect, Ctx};
+
+pub fn form(ctx: &Ctx) -> Result<Form> {
+    let c = &ctx.app.config;
+    read_form(
+        ctx.req,
+        c.security.max_form_bytes,
+        c.attachments.max_request_bytes.0,
+    )
+}
+
+/// Reads the form and checks its CSRF token; nothing is changed before both passed.
+pub fn checked_form(ctx: &Ctx) -> Result<Form> {
+    let f = form(ctx)?;
+    ctx.check_csrf(&f)?;
+    Ok(f)
+}
+
+pub fn root(ctx: &mut Ctx) -> Result<Response> {
+    Ok(match ctx.session().map(|s| &s.principal) {
+        Some(Principal::Customer(_)) => redirect("/tickets"),
+        Some(Principal::Staff(_)) => redirect("/staff/tickets"),
+        None => redirect("/login"),
+    })
+}
+
+pub fn login_form(ctx: &mut Ctx) -> Result<Response> {
+    if let Some(Principal::Customer(_)) = ctx.session().map(|s| &s.principal) {
+        return Ok(redirect(&safe_next(
+            ctx.query("next").as_deref(),
+            "/tickets",
+        )));
+    }
+    let view = views::login::LoginView {
+        realm: Realm::Customer,
+        login: String::new(),
+        next: ctx.query("next").map(|n| safe_next(Some(&n), "/tickets")),
+        error: None,
+        notice: ctx.take_flash(),
+        csrf: ctx.csrf_token(),
+    };
+    Ok(html(views::login::page(&ctx.chrome(), &view)))
+}
+
+pub fn login(ctx: &mut Ctx) -> Result<Response> {
+    login_as(ctx, Realm::Customer)
+}
+
+/// Shared by customer and staff login: same throttling, gate, session and CSRF rules.
+pub fn login_as(ctx: &mut Ctx, realm: Realm) -> Result<Response> {
+    let f = checked_form(ctx)?;
+    let default = match realm {
+        Realm::Customer => "/tickets",
+        Realm::Staff => "/staff/tickets",
+    };
+    let next = safe_next(f.get("next").filter(|n| !n.is_empty()), default);
+    let previous = ctx.session().map(|s| s.token_hash.clone());
+    let outcome = sessions::login(
+        ctx.app,
+        realm,
+        f.str("login"),
+        f.str("password"),
+        &ctx.address,
+        previous.as_deref(),
+    );
+    let (status, error) = match outcome {
+        Ok(LoginOutcome::LoggedIn { token, principal }) => {
+            ctx.set_session_cookie(&token);
+            let target = match principal {
+                Principal::Staff(s) if s.must_change_password => "/staff/password".to_string(),
+                _ => next,
+            };
+            return Ok(redirect(&target));
+        }
+        Ok(LoginOutcome::Failed) => (422, m::LOGIN_FAILED),
+        Err(Error::TooMany { retry_after, msg }) => {
+            let minutes = retry_after.div_ceil(60).max(1);
+            let text = ctx.lang.f(msg, &[("minutes", &minutes.to_string())]);
+            let view = views::login::LoginView {
+                realm,
+                login: f.str("login").to_string(),
+                next: Some(safe_next(f.get("next"), default)),
+                error: Some(text),
+                notice: None,
+                csrf: ctx.csrf_token(),
+            };
+            return Ok(html(views::login::page(&ctx.chrome(), &view))
+                .with_status_code(429)
+                .with_additional_header("Retry-After", retry_after.to_string()));
+        }
+        Err(e) => return Err(e),
+    };
+    let view = views::login::LoginView {
+        realm,
+        login: f.str("login").to_string(),
+        next: Some(safe_next(f.get("next"), default)),
+        error: Some(ctx.lang.t(error).to_string()),
+        notice: None,
+        csrf: ctx.csrf_token(),
+    };
+    Ok(html(views::login::page(&ctx.chrome(), &view)).with_status_code(status))
+}
+
+pub fn logout(ctx: &mut Ctx) -> Result<Response> {
+    logout_to(ctx, "/login")
+}
+
+pub fn logout_to(ctx: &mut Ctx, target: &str) -> Result<Response> {
+    let f = form(ctx)?;
+    if ctx.session().is_none() {
+        // Already gone: nothing to protect, just go to the login page.
+        return Ok(redirect(target));
+    }
+    ctx.check_csrf(&f)?;
+    if let Some(s) = ctx.session() {
+        sessions::logout(ctx.app, &s.token_hash)?;
+    }
+    ctx.clear_session_cookie();
+    ctx.set_flash(m::LOGGED_OUT);
+    Ok(redirect(target))
+}
+
+/// `?page=` as a number from 1; anything else is page 1.
+pub fn page_param(ctx: &Ctx) -> usize {
+    ctx.query("page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| *p >= 1 && *p <= 100_000)
+        .unwrap_or(1)
+}
+
+pub fn year_month_params(ctx: &Ctx) -> (Option<i32>, Option<u8>) {
+    let year = ctx
+        .query("year")
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| (1970..=9999).contains(y));
+    let month = ctx
+        .query("month")
+        .and_then(|m| m.parse::<u8>().ok())
+        .filter(|m| (1..=12).contains(m));
+    (year, month.filter(|_| year.is_some()))
+}
+
+pub fn overview(ctx: &mut Ctx) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    let (year, month) = year_month_params(ctx);
+    let status = StatusFilter::parse(ctx.query("status").as_deref());
+    let query = TicketQuery {
+        year,
+        month,
+        status: Some(status),
+        search: ctx.query("q"),
+        page: page_param(ctx),
+        page_size: ctx.app.config.portal.page_size,
+        ..TicketQuery::default()
+    };
+    let data = tickets::overview(ctx.app, &customer, &query)?;
+    let view = views::tickets::OverviewView {
+        data,
+        query,
+        status,
+        show_time: ctx.app.config.portal.show_time_spent,
+        tz: ctx.app.tz,
+        notice: ctx.take_flash(),
+    };
+    Ok(html(views::tickets::overview(&ctx.chrome(), &view)))
+}
+
+pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    let kind = KindFilter::parse(ctx.query("kind").as_deref());
+    let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, kind)?;
+    render_ticket(ctx, detail, kind, String::new(), FieldErrors::new(), 200)
+}
+
+fn render_ticket(
+    ctx: &mut Ctx,
+    detail: tickets::Detail,
+    kind: KindFilter,
+    reply: String,
+    errors: FieldErrors,
+    status: u16,
+) -> Result<Response> {
+    let view = views::tickets::DetailView {
+        detail,
+        kind,
+        reply,
+        errors,
+        csrf: ctx.csrf_token(),
+        can_close: ctx.app.config.portal.customers_can_close,
+        show_time: ctx.app.config.portal.show_time_spent,
+        fields: ctx.app.config.fields.clone(),
+        tz: ctx.app.tz,
+        notice: ctx.take_flash(),
+    };
+    Ok(html(views::tickets::detail(&ctx.chrome(), &view)).with_status_code(status))
+}
+
+pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    let f = checked_form(ctx)?;
+    match tickets::reply(ctx.app, &customer, number, f.str("body")) {
+        Ok(()) => {
+            ctx.set_flash(m::REPLY_SENT);
+            Ok(redirect(&format!("/tickets/{number}#reply")))
+        }
+        Err(Error::Invalid(errors)) => {
+            let detail = tickets::detail(
+                ctx.app,
+                Scope::Customer(customer.id),
+                number,
+                KindFilter::All,
+            )?;
+            render_ticket(
+                ctx,
+                detail,
+                KindFilter::All,
+                f.str("body").to_string(),
+                errors,
+                422,
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn close(ctx: &mut Ctx, number: &str) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    checked_form(ctx)?;
+    tickets::close(ctx.app, &customer, number)?;
+    ctx.set_flash(m::TICKET_CLOSED_MSG);
+    Ok(redirect(&format!("/tickets/{number}")))
+}
+
+pub fn new_ticket_form(ctx: &mut Ctx) -> Result<Response> {
+    ctx.customer()?;
+    let view = views::tickets::NewTicketView {
+        values: Form::default(),
+        errors: FieldErrors::new(),
+        csrf: ctx.csrf_token(),
+        fields: ctx.app.config.fields.clone(),
+    };
+    Ok(html(views::tickets::new_ticket(&ctx.chrome(), &view)))
+}
+
+pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    let f = checked_form(ctx)?;
+    let custom = f.custom_fields();
+    let input = tickets::NewTicketInput {
+        subject: f.str("subject"),
+        body: f.str("body"),
+        priority: f.str("priority"),
+        custom: &custom,
+    };
+    match tickets::open_ticket(ctx.app, &customer, &input) {
+        Ok(number) => {
+            ctx.set_flash(m::TICKET_CREATED_FLASH);
+            Ok(redirect(&format!("/tickets/{number}")))
+        }
+        Err(Error::Invalid(errors)) => {
+            let view = views::tickets::NewTicketView {
+                values: f,
+                errors,
+                csrf: ctx.csrf_token(),
+                fields: ctx.app.config.fields.clone(),
+            };
+            Ok(html(views::tickets::new_ticket(&ctx.chrome(), &view)).with_status_code(422))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn account(ctx: &mut Ctx) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    let notice = ctx.take_flash();
+    Ok(html(views::account::account(
+        &ctx.chrome(),
+        &customer,
+        notice,
+    )))
+}
+
+pub fn password_form(ctx: &mut Ctx) -> Result<Response> {
+    ctx.customer()?;
+    render_password(ctx, FieldErrors::new(), 200)
+}
+
+fn render_password(ctx: &mut Ctx, errors: FieldErrors, status: u16) -> Result<Response> {
+    let view = views::account::PasswordView {
+        action: "/account/password",
+        errors,
+        csrf: ctx.csrf_token(),
+        min_length: ctx.app.config.security.min_password_length,
+        hotline_notice: ctx.app.config.hotline.mode == crate::config::HotlineMode::Reveal,
+        forced: false,
+    };
+    Ok(html(views::account::password(&ctx.chrome(), &view)).with_status_code(status))
+}
+
+pub fn change_password(ctx: &mut Ctx) -> Result<Response> {
+    ctx.customer()?;
+    let f = checked_form(ctx)?;
+    let session = ctx.session().cloned().ok_or(Error::NotFound)?;
+    let input = account::PasswordChange {
+        old: f.str("old_password"),
+        new: f.str("new_password"),
+        repeat: f.str("new_password_repeat"),
+    };
+    match account::change_password(ctx.app, &session, &input, &ctx.address) {
+        Ok(()) => {
+            ctx.set_flash(m::PASSWORD_CHANGED);
+            Ok(redirect("/account"))
+        }
+        Err(Error::Invalid(errors)) => render_password(ctx, errors, 422),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,70 @@
+//! The route table: method and path segments to handler, nothing else.
+
+use rouille::Response;
+
+use crate::error::{Error, Result};
+use crate::web::{assets, portal, staff, Ctx};
+
+pub fn route(ctx: &mut Ctx) -> Result<Response> {
+    let path = ctx.req.url();
+    let method = match ctx.req.method() {
+        "HEAD" => "GET",
+        m => m,
+    };
+    let segs: Vec<&str> = path
+        .trim_start_matches('/')
+        .trim_end_matches('/')
+        .split('/')
+        .collect();
+    match (method, segs.as_slice()) {
+        ("GET", [""]) => portal::root(ctx),
+        ("GET", ["healthz"]) => health(ctx),
+        ("GET", ["assets", rest @ ..]) => {
+            assets::serve(ctx.app, ctx.req, &rest.join("/")).ok_or(Error::NotFound)
+        }
+
+        ("GET", ["login"]) => portal::login_form(ctx),
+        ("POST", ["login"]) => portal::login(ctx),
+        ("POST", ["logout"]) => portal::logout(ctx),
+        ("GET", ["tickets"]) => portal::overview(ctx),
+        ("POST", ["tickets"]) => portal::create_ticket(ctx),
+        ("GET", ["tickets", "new"]) => portal::new_ticket_form(ctx),
+        ("GET", ["tickets", number]) => portal::ticket(ctx, number),
+        ("POST", ["tickets", number, "reply"]) => portal::reply(ctx, number),
+        ("POST", ["tickets", number, "close"]) => portal::close(ctx, number),
+        ("GET", ["account"]) => portal::account(ctx),
+        ("GET", ["account", "password"]) => portal::password_form(ctx),
+        ("POST", ["account", "password"]) => portal::change_password(ctx),
+
+        ("GET", ["staff"]) => Ok(crate::web::redirect("/staff/tickets")),
+        ("GET", ["staff", "login"]) => staff::login_form(ctx),
+        ("POST", ["staff", "login"]) => staff::login(ctx),
+        ("POST", ["staff", "logout"]) => staff::logout(ctx),
+        ("GET", ["staff", "password"]) => staff::password_form(ctx),
+        ("POST", ["staff", "password"]) => staff::change_password(ctx),
+        ("GET", ["staff", "tickets"]) => staff::queue(ctx),
+        _ => Err(Error::NotFound),
+    }
+}
+
+/// `200 ok` when the database answers a query, `503` otherwise.
+fn health(ctx: &mut Ctx) -> Result<Response> {
+    let ok = ctx
+        .app
+        .conn()
+        .and_then(|c| {
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(Error::from)
+        })
+        .is_ok();
+    let (status, body) = if ok {
+        (200, "ok\n")
+    } else {
+        (503, "unavailable\n")
+    };
+    Ok(Response::text(body)
+        .with_status_code(status)
+        .with_no_cache())
+}
