@@ -178,6 +178,7 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
                 role: Role::Admin,
                 password: password.as_deref(),
                 actor: "cli",
+                address: "",
             };
             // A password given on stdin was chosen by the operator: no forced change.
             let generated = bootstrap::create_staff(&app, &input).map_err(describe)?;
@@ -211,6 +212,7 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
                 phone: args.get("--phone").unwrap_or(""),
                 password: password.as_deref(),
                 actor: "cli",
+                address: "",
             };
             let (_, generated) = bootstrap::create_customer(&app, &input).map_err(describe)?;
             match generated {

@@ -24,6 +24,31 @@ pub fn year_month(ts: i64, tz: &Tz) -> (i32, u8) {
     (l.year(), u8::from(l.month()))
 }
 
+/// The UTC instants `[start, end)` of a local calendar month.
+pub fn month_range(year: i32, month: u8, tz: &Tz) -> (i64, i64) {
+    let start = local_midnight(year, month, tz);
+    let (ny, nm) = if month >= 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    (start, local_midnight(ny, nm, tz))
+}
+
+fn local_midnight(year: i32, month: u8, tz: &Tz) -> i64 {
+    use time_tz::PrimitiveDateTimeExt;
+    let month = Month::try_from(month.clamp(1, 12)).unwrap_or(Month::January);
+    let Ok(date) = time::Date::from_calendar_date(year, month, 1) else {
+        return 0;
+    };
+    let naive = time::PrimitiveDateTime::new(date, time::Time::MIDNIGHT);
+    naive
+        .assume_timezone(tz)
+        .take_first()
+        .map(|d| d.unix_timestamp())
+        .unwrap_or_else(|| naive.assume_utc().unix_timestamp())
+}
+
 pub fn rfc3339(ts: i64) -> String {
     utc(ts).format(&Rfc3339).unwrap_or_default()
 }
@@ -129,6 +154,17 @@ mod tests {
         assert_eq!(year_month(ts, berlin()), (2025, 2));
         let utc = time_tz::timezones::get_by_name("UTC").unwrap();
         assert_eq!(year_month(ts, utc), (2025, 1));
+    }
+
+    #[test]
+    fn month_ranges_follow_the_zone() {
+        let (start, end) = month_range(2025, 2, berlin());
+        assert_eq!(rfc3339(start), "2025-01-31T23:00:00Z");
+        assert_eq!(rfc3339(end), "2025-02-28T23:00:00Z");
+        let (_, end) = month_range(2025, 12, berlin());
+        assert_eq!(rfc3339(end), "2025-12-31T23:00:00Z");
+        let (start, _) = month_range(2025, 7, berlin());
+        assert_eq!(rfc3339(start), "2025-06-30T22:00:00Z");
     }
 
     #[test]

@@ -47,9 +47,10 @@ pub struct NewStaffInput<'a> {
     pub name: &'a str,
     pub email: &'a str,
     pub role: Role,
-    pub password: Option<&'a str>,
     /// A generated password must be changed at the first login.
+    pub password: Option<&'a str>,
     pub actor: &'a str,
+    pub address: &'a str,
 }
 
 /// Creates a staff account; returns the generated password when none was given.
@@ -62,7 +63,7 @@ pub fn create_staff(app: &App, input: &NewStaffInput) -> Result<Option<String>> 
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     if !valid_name {
-        errors.add("username", m::ERR_INVALID_CHOICE);
+        errors.add("username", m::ERR_USERNAME);
     }
     if !input.email.trim().is_empty() && !is_plausible_email(input.email) {
         errors.add("email", m::ERR_INVALID_EMAIL);
@@ -124,6 +125,7 @@ pub struct NewCustomerInput<'a> {
     pub phone: &'a str,
     pub password: Option<&'a str>,
     pub actor: &'a str,
+    pub address: &'a str,
 }
 
 /// Creates a customer; returns the generated password when none was given.

@@ -2,9 +2,11 @@
 //! transaction including its activity and audit rows. Knows nothing of HTTP.
 
 pub mod account;
+pub mod admin;
 pub mod bootstrap;
 pub mod demo;
 pub mod sessions;
+pub mod staff;
 pub mod tickets;
 
 use std::time::Duration;
@@ -29,6 +31,15 @@ pub struct App {
     pub dummy_hash: String,
     /// Branding built from `[portal]` at start: theme stylesheet and logo.
     pub theme: crate::web::assets::Theme,
+    /// Generated passwords waiting to be shown once, keyed by the session that asked.
+    secrets: std::sync::Mutex<Vec<PendingSecret>>,
+}
+
+struct PendingSecret {
+    session: Vec<u8>,
+    target: String,
+    secret: String,
+    at: std::time::Instant,
 }
 
 impl App {
@@ -62,8 +73,34 @@ impl App {
             address_throttle: Throttle::new(s.login_max_failures_per_address, window),
             dummy_hash: crate::auth::password::dummy_hash(s.bcrypt_cost),
             theme: crate::web::assets::Theme::build(&config),
+            secrets: std::sync::Mutex::new(Vec::new()),
             config,
         })
+    }
+
+    /// Keeps a generated password for one display to the session that created it (POST →
+    /// 303 → GET). Held in memory only, for at most five minutes.
+    pub fn stash_secret(&self, session: &[u8], target: &str, secret: String) {
+        let mut v = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
+        v.retain(|p| {
+            p.at.elapsed() < Duration::from_secs(300)
+                && !(p.session == session && p.target == target)
+        });
+        v.push(PendingSecret {
+            session: session.to_vec(),
+            target: target.to_string(),
+            secret,
+            at: std::time::Instant::now(),
+        });
+    }
+
+    /// Takes the stashed secret out: it is shown exactly once.
+    pub fn take_secret(&self, session: &[u8], target: &str) -> Option<String> {
+        let mut v = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
+        let i = v.iter().position(|p| {
+            p.session == session && p.target == target && p.at.elapsed() < Duration::from_secs(300)
+        })?;
+        Some(v.remove(i).secret)
     }
 
     pub fn conn(&self) -> Result<PooledConn<'_>> {

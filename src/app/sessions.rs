@@ -119,6 +119,23 @@ pub fn login(
     let Some((principal, _, _)) = found.filter(|_| ok) else {
         app.account_throttle.record_failure(&account_key);
         app.address_throttle.record_failure(&address_key);
+        let realm_name = match realm {
+            Realm::Customer => "customer",
+            Realm::Staff => "staff",
+        };
+        // What was typed is kept short: it may be a mistyped password.
+        let attempted: String = login.trim().chars().take(64).collect();
+        let mut conn = app.conn()?;
+        db::write(&mut conn, |tx| {
+            let entry = audit::Entry {
+                actor: "anonymous",
+                action: "login.failed",
+                target: &attempted,
+                detail: realm_name,
+                address,
+            };
+            audit::insert(tx, &entry, clock::now())
+        })?;
         return Ok(LoginOutcome::Failed);
     };
     app.account_throttle.clear(&account_key);

@@ -4,6 +4,7 @@ use rusqlite::{params, Connection};
 
 use crate::error::Result;
 
+#[derive(Clone, Copy)]
 pub struct Entry<'a> {
     pub actor: &'a str,
     pub action: &'a str,
@@ -12,10 +13,77 @@ pub struct Entry<'a> {
     pub address: &'a str,
 }
 
+impl<'a> Entry<'a> {
+    pub fn with_action(&self, action: &'a str) -> Entry<'a> {
+        Entry { action, ..*self }
+    }
+}
+
 pub fn insert(conn: &Connection, e: &Entry, now: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO audit_log (created_at, actor, action, target, detail, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![now, e.actor, e.action, e.target, e.detail, e.address],
     )?;
     Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: i64,
+    pub created_at: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// `[from, to)` in Unix seconds.
+    pub range: Option<(i64, i64)>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+pub fn list(conn: &Connection, q: &Query) -> Result<(Vec<Row>, i64)> {
+    let (from, to) = q.range.unwrap_or((i64::MIN, i64::MAX));
+    let filter = "(?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2) AND created_at >= ?3 AND created_at < ?4";
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM audit_log WHERE {filter}"),
+        params![q.actor, q.action, from, to],
+        |r| r.get(0),
+    )?;
+    let sql = format!(
+        "SELECT id, created_at, actor, action, target, detail, address FROM audit_log WHERE {filter}
+         ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
+        q.limit.max(1),
+        q.offset
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(params![q.actor, q.action, from, to], |r| {
+            Ok(Row {
+                id: r.get(0)?,
+                created_at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                target: r.get(4)?,
+                detail: r.get(5)?,
+                address: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((rows, total))
+}
+
+/// The distinct actions, for the filter.
+pub fn actions(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT action FROM audit_log ORDER BY action")?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }

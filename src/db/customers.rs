@@ -117,3 +117,64 @@ pub fn set_language(conn: &Connection, id: i64, lang: Lang) -> Result<()> {
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
 }
+
+pub fn get_by_no(conn: &Connection, customer_no: &str) -> Result<Option<Customer>> {
+    let sql = format!("SELECT {COLS} FROM customers WHERE customer_no = ?1");
+    conn.query_row(&sql, [customer_no], from_row).optional()
+}
+
+/// Staff search over number, name, e-mail and phone; an empty query lists all, by name.
+pub fn search(
+    conn: &Connection,
+    q: &str,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<Customer>, i64)> {
+    let q = q.trim();
+    let like = format!(
+        "%{}%",
+        q.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let filter = "(?1 = '' OR customer_no = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE lower(?2) ESCAPE '\\'
+                   OR replace(phone, ' ', '') LIKE replace(?2, ' ', '') ESCAPE '\\')";
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM customers WHERE {filter}"),
+        params![q, like],
+        |r| r.get(0),
+    )?;
+    let sql = format!(
+        "SELECT {COLS} FROM customers WHERE {filter}
+         ORDER BY customer_no = ?1 DESC, active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(params![q, like], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((rows, total))
+}
+
+pub struct CustomerUpdate<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub active: bool,
+}
+
+pub fn update(conn: &Connection, id: i64, u: &CustomerUpdate) -> Result<()> {
+    conn.execute(
+        "UPDATE customers SET name = ?2, email = ?3, phone = ?4, active = ?5 WHERE id = ?1",
+        params![id, u.name, normalize_email(u.email), u.phone, u.active],
+    )?;
+    Ok(())
+}
+
+/// Open tickets and the last contact, for the hotline and the customer page.
+pub fn open_ticket_count(conn: &Connection, id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM tickets WHERE customer_id = ?1 AND status <> 'closed'",
+        [id],
+        |r| r.get(0),
+    )?)
+}

@@ -112,3 +112,52 @@ pub fn set_language(conn: &Connection, id: i64, lang: Lang) -> Result<()> {
     )?;
     Ok(())
 }
+
+pub fn get_by_username(conn: &Connection, username: &str) -> Result<Option<StaffMember>> {
+    let sql = format!("SELECT {COLS} FROM staff WHERE username = ?1");
+    conn.query_row(&sql, [username], from_row).optional()
+}
+
+pub struct StaffUpdate<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub role: Role,
+    pub active: bool,
+}
+
+pub fn update(conn: &Connection, id: i64, u: &StaffUpdate) -> Result<()> {
+    conn.execute(
+        "UPDATE staff SET name = ?2, email = ?3, role = ?4, active = ?5 WHERE id = ?1",
+        params![
+            id,
+            u.name,
+            normalize_email(u.email),
+            u.role.as_str(),
+            u.active
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn exists_email(conn: &Connection, email: &str, except_id: Option<i64>) -> Result<bool> {
+    let email = normalize_email(email);
+    if email.is_empty() {
+        return Ok(false);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM staff WHERE email = ?1 AND id IS NOT ?2",
+            params![email, except_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+pub fn count_active_admins(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1",
+        [],
+        |r| r.get(0),
+    )?)
+}

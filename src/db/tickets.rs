@@ -309,8 +309,36 @@ pub struct TicketQuery {
     pub assignee: Option<Option<i64>>,
     pub customer_no: Option<String>,
     pub search: Option<String>,
+    pub sort: Sort,
     pub page: usize,
     pub page_size: usize,
+}
+
+/// Queue order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    LastActivity,
+    Created,
+    Priority,
+}
+
+impl Sort {
+    pub fn parse(s: Option<&str>) -> Sort {
+        match s.unwrap_or("") {
+            "created" => Sort::Created,
+            "priority" => Sort::Priority,
+            _ => Sort::LastActivity,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::LastActivity => "last",
+            Sort::Created => "created",
+            Sort::Priority => "priority",
+        }
+    }
 }
 
 pub struct TicketPage {
@@ -401,9 +429,14 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
         .query_row(params_from_iter(args.iter()), |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
-    let order = match scope {
-        Scope::Customer(_) => "t.last_activity_at DESC, t.id DESC",
-        Scope::Staff => "t.staff_last_activity_at DESC, t.id DESC",
+    let order = match (scope, q.sort) {
+        (_, Sort::Created) => "t.created_at DESC, t.id DESC",
+        (_, Sort::Priority) => {
+            "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
+             t.staff_last_activity_at DESC, t.id DESC"
+        }
+        (Scope::Customer(_), Sort::LastActivity) => "t.last_activity_at DESC, t.id DESC",
+        (Scope::Staff, Sort::LastActivity) => "t.staff_last_activity_at DESC, t.id DESC",
     };
     let page_size = q.page_size.max(1);
     let offset = q.page.saturating_sub(1) * page_size;
@@ -458,6 +491,95 @@ pub fn total_minutes(conn: &Connection, scope: Scope) -> Result<i64> {
             })?
         }
     })
+}
+
+pub fn set_priority(conn: &Connection, ticket_id: i64, p: Priority) -> Result<()> {
+    conn.execute(
+        "UPDATE tickets SET priority = ?2 WHERE id = ?1",
+        params![ticket_id, p.as_str()],
+    )?;
+    Ok(())
+}
+
+pub fn set_assignee(conn: &Connection, ticket_id: i64, staff_id: Option<i64>) -> Result<()> {
+    conn.execute(
+        "UPDATE tickets SET assignee_id = ?2 WHERE id = ?1",
+        params![ticket_id, staff_id],
+    )?;
+    Ok(())
+}
+
+/// Tickets per status, over all customers (the queue's tabs).
+pub fn status_counts(conn: &Connection) -> Result<Vec<(Status, i64)>> {
+    let mut stmt = conn.prepare_cached("SELECT status, count(*) FROM tickets GROUP BY status")?;
+    let rows: Vec<(String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n)))
+        .collect())
+}
+
+/// One line of a time statement.
+#[derive(Debug, Clone)]
+pub struct TimeEntry {
+    pub number: String,
+    pub subject: String,
+    pub kind: ActivityKind,
+    pub internal: bool,
+    pub author_name: String,
+    /// Empty for internal activities when read for a customer.
+    pub body: String,
+    pub minutes: i64,
+    pub created_at: i64,
+}
+
+/// Activities with time spent on a customer's tickets in `[from, to)`, oldest first.
+pub fn time_entries(
+    conn: &Connection,
+    customer_id: i64,
+    from: i64,
+    to: i64,
+    scope: Scope,
+) -> Result<Vec<TimeEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.number, t.subject, a.kind, a.internal, a.author_name, a.body, a.minutes, a.created_at
+         FROM tickets t JOIN activities a ON a.ticket_id = t.id
+         WHERE t.customer_id = ?1 AND a.created_at >= ?2 AND a.created_at < ?3 AND a.minutes > 0
+         ORDER BY a.created_at, a.id",
+    )?;
+    let customer_view = matches!(scope, Scope::Customer(_));
+    let rows = stmt
+        .query_map(params![customer_id, from, to], |r| {
+            let internal: bool = r.get(3)?;
+            Ok(TimeEntry {
+                number: r.get(0)?,
+                subject: r.get(1)?,
+                kind: ActivityKind::parse(&r.get::<_, String>(2)?).unwrap_or(ActivityKind::Message),
+                internal,
+                author_name: r.get(4)?,
+                body: if internal && customer_view {
+                    String::new()
+                } else {
+                    r.get(5)?
+                },
+                minutes: r.get(6)?,
+                created_at: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Activities of a customer with time spent: the months that have any, for the statement's
+/// month picker. Read from ticket creation months, which bound where activities can be.
+pub fn first_ticket_at(conn: &Connection, customer_id: i64) -> Result<Option<i64>> {
+    Ok(conn.query_row(
+        "SELECT min(created_at) FROM tickets WHERE customer_id = ?1",
+        [customer_id],
+        |r| r.get(0),
+    )?)
 }
 
 #[cfg(test)]

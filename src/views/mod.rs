@@ -6,6 +6,7 @@ pub mod errors;
 pub mod login;
 pub mod staff;
 pub mod tickets;
+pub mod time;
 
 use maud::{html, Markup, DOCTYPE};
 
@@ -39,6 +40,8 @@ pub struct Chrome {
     pub imprint_url: Option<String>,
     pub privacy_url: Option<String>,
     pub login_text: Option<String>,
+    /// Customers see time spent (and their time statement).
+    pub show_time: bool,
 }
 
 impl Chrome {
@@ -75,6 +78,7 @@ impl Chrome {
             imprint_url: p.imprint_url.clone(),
             privacy_url: p.privacy_url.clone(),
             login_text: p.login_text.clone(),
+            show_time: p.show_time_spent,
         }
     }
 
@@ -154,10 +158,18 @@ fn header(c: &Chrome) -> Markup {
                     nav.mainnav aria-label=(c.t(m::MAIN_NAV)) {
                         @if u.staff {
                             a href="/staff/tickets" aria-current=[c.path.starts_with("/staff/tickets").then_some("page")] { (c.t(m::STAFF_QUEUE)) }
+                            a href="/staff/customers" aria-current=[c.path.starts_with("/staff/customers").then_some("page")] { (c.t(m::NAV_CUSTOMERS)) }
+                            @if u.admin {
+                                a href="/admin/staff" aria-current=[c.path.starts_with("/admin/staff").then_some("page")] { (c.t(m::NAV_STAFF)) }
+                                a href="/admin/audit" aria-current=[c.path.starts_with("/admin/audit").then_some("page")] { (c.t(m::NAV_AUDIT)) }
+                            }
                         } @else {
                             a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (c.t(m::NAV_TICKETS)) }
                             a href="/tickets/new" aria-current=[c.path.starts_with("/tickets/new").then_some("page")] { (c.t(m::NAV_NEW_TICKET)) }
-                            a href="/account" aria-current=[c.path.starts_with("/account").then_some("page")] { (c.t(m::NAV_ACCOUNT)) }
+                            @if c.show_time {
+                                a href="/account/time" aria-current=[c.path.starts_with("/account/time").then_some("page")] { (c.t(m::NAV_TIME)) }
+                            }
+                            a href="/account" aria-current=[(c.path == "/account" || c.path.starts_with("/account/password")).then_some("page")] { (c.t(m::NAV_ACCOUNT)) }
                         }
                     }
                 }

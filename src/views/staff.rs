@@ -1,66 +1,722 @@
-//! Staff workspace pages.
+//! Staff workspace and admin pages.
 
 use maud::{html, Markup};
 use time_tz::Tz;
 
-use crate::db::tickets::{TicketPage, TicketQuery};
+use crate::app::admin::AuditPage;
+use crate::app::staff::{CustomerPage, Queue, TicketWork, COMPOSER_KINDS};
+use crate::clock;
+use crate::config::Field;
+use crate::db::audit;
+use crate::db::tickets::{Sort, TicketQuery};
+use crate::error::FieldErrors;
 use crate::i18n::{m, Msg};
-use crate::model::StatusFilter;
-use crate::views::tickets::ticket_table;
-use crate::views::{layout, pagination, query_string, Chrome};
+use crate::model::{format_minutes, Customer, KindFilter, Priority, Role, StaffMember, Status};
+use crate::views::tickets::{activity, custom_field_facts, custom_fields, ticket_table};
+use crate::views::{
+    described_by, error_summary, field_error, layout, pagination, priority_badge, query_string,
+    status_badge, Chrome,
+};
+use crate::web::form::{url_encode, Form};
 
 pub struct QueueView {
-    pub page: TicketPage,
+    pub data: Queue,
     pub query: TicketQuery,
-    pub status: StatusFilter,
+    pub status_param: String,
+    pub assignee_param: String,
     pub tz: &'static Tz,
     pub notice: Option<Msg>,
 }
 
 pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
+    let lang = c.lang;
     let q = &v.query;
-    let qs = query_string(&[
-        (
-            "status",
-            if v.status == StatusFilter::All {
-                String::new()
-            } else {
-                v.status.as_str().to_string()
-            },
-        ),
-        ("q", q.search.clone().unwrap_or_default()),
-        ("year", q.year.map(|y| y.to_string()).unwrap_or_default()),
-        ("month", q.month.map(|m| m.to_string()).unwrap_or_default()),
-    ]);
-    let base = if qs.is_empty() {
-        "/staff/tickets".to_string()
-    } else {
-        format!("/staff/tickets?{qs}")
+    let params = |status: &str| {
+        query_string(&[
+            ("status", status.to_string()),
+            (
+                "priority",
+                q.priority
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            ("assignee", v.assignee_param.clone()),
+            ("customer", q.customer_no.clone().unwrap_or_default()),
+            ("year", q.year.map(|y| y.to_string()).unwrap_or_default()),
+            ("month", q.month.map(|m| m.to_string()).unwrap_or_default()),
+            ("q", q.search.clone().unwrap_or_default()),
+            (
+                "sort",
+                if q.sort == Sort::LastActivity {
+                    String::new()
+                } else {
+                    q.sort.as_str().to_string()
+                },
+            ),
+        ])
     };
+    let base = format!("/staff/tickets?{}", params(&v.status_param));
+    let count = |s: Status| {
+        v.data
+            .status_counts
+            .iter()
+            .find(|(x, _)| *x == s)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    let all: i64 = v.data.status_counts.iter().map(|(_, n)| n).sum();
+    let not_closed = all - count(Status::Closed);
+    let mut years: Vec<i32> = v
+        .data
+        .months
+        .iter()
+        .map(|(ym, _)| (ym / 100) as i32)
+        .collect();
+    years.dedup();
     let content = html! {
-        div.page-head { h1 { (c.t(m::STAFF_QUEUE)) } }
+        div.page-head {
+            h1 { (c.t(m::STAFF_QUEUE)) }
+            a.btn.btn-primary href="/staff/tickets/new" { "+ " (c.t(m::NEW_TICKET_FOR_CUSTOMER)) }
+        }
+        nav.status-tabs aria-label=(c.t(m::STATUS)) {
+            @for (value, label, n) in [("open", m::STATUS_FILTER_OPEN, not_closed), ("all", m::STATUS_ALL, all)] {
+                a.chip href={ "/staff/tickets?" (params(value)) } aria-current=[(v.status_param == value || (value == "all" && v.status_param.is_empty())).then_some("page")] {
+                    (c.t(label)) " " span.count { (n) }
+                }
+            }
+            @for s in Status::ALL {
+                a.chip href={ "/staff/tickets?" (params(s.as_str())) } aria-current=[(v.status_param == s.as_str()).then_some("page")] {
+                    (c.t(s.staff_label())) " " span.count data-status-count=(s.as_str()) { (count(*s)) }
+                }
+            }
+        }
         form.filters.card method="get" action="/staff/tickets" role="search" aria-label=(c.t(m::FILTERS)) {
+            input type="hidden" name="status" value=(v.status_param);
             div.field {
-                label for="f-status" { (c.t(m::STATUS)) }
-                select #f-status name="status" data-autosubmit {
-                    option value="all" selected[v.status == StatusFilter::All] { (c.t(m::STATUS_ALL)) }
-                    option value="open" selected[v.status == StatusFilter::Open] { (c.t(m::STATUS_FILTER_OPEN)) }
-                    option value="closed" selected[v.status == StatusFilter::Closed] { (c.t(m::STATUS_FILTER_CLOSED)) }
+                label for="f-priority" { (c.t(m::PRIORITY)) }
+                select #f-priority name="priority" data-autosubmit {
+                    option value="" { (c.t(m::STATUS_ALL)) }
+                    @for p in Priority::ALL { option value=(p.as_str()) selected[q.priority == Some(*p)] { (c.t(p.label())) } }
+                }
+            }
+            div.field {
+                label for="f-assignee" { (c.t(m::ASSIGNEE)) }
+                select #f-assignee name="assignee" data-autosubmit {
+                    option value="" { (c.t(m::STATUS_ALL)) }
+                    option value="mine" selected[v.assignee_param == "mine"] { (c.t(m::ASSIGNED_TO_ME)) }
+                    option value="unassigned" selected[v.assignee_param == "unassigned"] { (c.t(m::UNASSIGNED)) }
+                    @for s in v.data.staff.iter().filter(|s| s.active) {
+                        option value=(s.username) selected[v.assignee_param == s.username] { (s.name) }
+                    }
+                }
+            }
+            div.field {
+                label for="f-customer" { (c.t(m::CUSTOMER_NO)) }
+                input #f-customer type="text" name="customer" value=(q.customer_no.as_deref().unwrap_or("")) size="10";
+            }
+            div.field {
+                label for="f-year" { (c.t(m::YEAR)) }
+                select #f-year name="year" data-autosubmit {
+                    option value="" { (c.t(m::ALL_YEARS)) }
+                    @for y in &years { option value=(y) selected[q.year == Some(*y)] { (y) } }
+                }
+            }
+            div.field {
+                label for="f-month" { (c.t(m::MONTH)) }
+                select #f-month name="month" data-autosubmit disabled[q.year.is_none()] {
+                    option value="" { (c.t(m::ALL_MONTHS)) }
+                    @if let Some(y) = q.year {
+                        @for (ym, n) in v.data.months.iter().rev().filter(|(ym, _)| ym / 100 == i64::from(y)) {
+                            @let mo = (ym % 100) as u8;
+                            option value=(mo) selected[q.month == Some(mo)] { (clock::month_name(mo, lang)) " (" (n) ")" }
+                        }
+                    }
                 }
             }
             div.field.grow {
                 label for="f-q" { (c.t(m::SEARCH)) }
                 input #f-q type="search" name="q" value=(q.search.as_deref().unwrap_or(""));
             }
-            div.field.filter-actions { button.btn type="submit" { (c.t(m::FILTER)) } }
+            div.field {
+                label for="f-sort" { (c.t(m::SORT)) }
+                select #f-sort name="sort" data-autosubmit {
+                    option value="last" selected[q.sort == Sort::LastActivity] { (c.t(m::SORT_LAST)) }
+                    option value="created" selected[q.sort == Sort::Created] { (c.t(m::SORT_CREATED)) }
+                    option value="priority" selected[q.sort == Sort::Priority] { (c.t(m::SORT_PRIORITY)) }
+                }
+            }
+            div.field.filter-actions {
+                button.btn type="submit" { (c.t(m::FILTER)) }
+                a.btn.btn-quiet href="/staff/tickets" { (c.t(m::RESET_FILTERS)) }
+            }
         }
-        div.summary { span.count { (c.f(m::TICKETS_COUNT, &[("n", &v.page.total.to_string())])) } }
-        @if v.page.rows.is_empty() {
+        div.summary {
+            span.count { (c.f(m::TICKETS_COUNT, &[("n", &v.data.page.total.to_string())])) }
+            span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
+        }
+        @if v.data.page.rows.is_empty() {
             div.empty.card { p { (c.t(m::NO_TICKETS)) } }
         } @else {
-            (ticket_table(c, &v.page.rows, true, v.tz, true))
+            (ticket_table(c, &v.data.page.rows, true, v.tz, true))
         }
-        (pagination(c.lang, &base, q.page, v.page.total, q.page_size))
+        (pagination(lang, &base, q.page, v.data.page.total, q.page_size))
     };
     layout(c, c.t(m::STAFF_QUEUE), v.notice, content)
+}
+
+pub struct TicketView {
+    pub work: TicketWork,
+    pub kind: KindFilter,
+    pub values: Form,
+    pub errors: FieldErrors,
+    pub csrf: String,
+    pub fields: Vec<Field>,
+    pub tz: &'static Tz,
+    pub notice: Option<Msg>,
+}
+
+pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
+    let lang = c.lang;
+    let d = &v.work.detail;
+    let t = &d.ticket.summary;
+    let number = &t.number;
+    let e = &v.errors;
+    let customer = &v.work.customer;
+    let composer_kind = v.values.get("kind").unwrap_or("message");
+    let assignee_username = v
+        .work
+        .staff
+        .iter()
+        .find(|s| Some(s.id) == d.ticket.assignee_id)
+        .map(|s| s.username.as_str())
+        .unwrap_or("");
+    let content = html! {
+        p.back { a href="/staff/tickets" { "← " (c.t(m::STAFF_QUEUE)) } }
+        article.ticket {
+            header.ticket-head.card {
+                p.ticket-number { (c.t(m::TICKET)) " " strong { (number) } }
+                h1 { (t.subject) }
+                div.badges { (status_badge(lang, t.status, true)) (priority_badge(lang, t.priority)) }
+                dl.facts.inline {
+                    div { dt { (c.t(m::CUSTOMER)) } dd {
+                        a href={ "/staff/customers/" (url_encode(&customer.customer_no)) } { (customer.name) }
+                        " " span.muted { "(" (customer.customer_no) ")" }
+                        @if !customer.phone.is_empty() { br; a href={ "tel:" (customer.phone.replace(' ', "")) } { (customer.phone) } }
+                    } }
+                    div { dt { (c.t(m::ASSIGNEE)) } dd { (t.assignee.as_deref().unwrap_or("–")) } }
+                    div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
+                    div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }
+                    div { dt { (c.t(m::TIME_SPENT)) } dd data-minutes=(t.minutes) { (format_minutes(t.minutes)) } }
+                    (custom_field_facts(lang, &v.fields, &d.fields))
+                }
+                form.ticket-update method="post" action={ "/staff/tickets/" (number) } {
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    div.field {
+                        label for="u-status" { (c.t(m::STATUS)) }
+                        select #u-status name="status" aria-describedby=[described_by(e, "status", false)] {
+                            @for s in Status::ALL { option value=(s.as_str()) selected[*s == t.status] { (c.t(s.staff_label())) } }
+                        }
+                        (field_error(lang, e, "status"))
+                    }
+                    div.field {
+                        label for="u-priority" { (c.t(m::PRIORITY)) }
+                        select #u-priority name="priority" {
+                            @for p in Priority::ALL { option value=(p.as_str()) selected[*p == t.priority] { (c.t(p.label())) } }
+                        }
+                        (field_error(lang, e, "priority"))
+                    }
+                    div.field {
+                        label for="u-assignee" { (c.t(m::ASSIGNEE)) }
+                        select #u-assignee name="assignee" {
+                            option value="" selected[assignee_username.is_empty()] { (c.t(m::UNASSIGNED)) }
+                            @for s in v.work.staff.iter().filter(|s| s.active || s.username == assignee_username) {
+                                option value=(s.username) selected[s.username == assignee_username] { (s.name) }
+                            }
+                        }
+                        (field_error(lang, e, "assignee"))
+                    }
+                    div.field.filter-actions { button.btn type="submit" { (c.t(m::SAVE)) } }
+                }
+            }
+            nav.kind-filter aria-label=(c.t(m::ACTIVITIES)) {
+                @for k in KindFilter::ALL {
+                    a.chip href={ "/staff/tickets/" (number) @if *k != KindFilter::All { "?kind=" (k.as_str()) } }
+                        aria-current=[(v.kind == *k).then_some("page")] { (c.t(k.label())) }
+                }
+            }
+            section.timeline aria-label=(c.t(m::ACTIVITIES)) {
+                @if d.activities.is_empty() { p.empty { (c.t(m::NO_ACTIVITIES_OF_KIND)) } }
+                ol.activities {
+                    @for a in &d.activities { (activity(c, a, v.tz, true)) }
+                }
+            }
+            section.card.reply #composer aria-labelledby="composer-title" {
+                h2 #composer-title { (c.t(m::COMPOSER_TITLE)) }
+                (error_summary(lang, e))
+                form.stack method="post" action={ "/staff/tickets/" (number) "/activities" } enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    fieldset.kind-choice {
+                        legend { (c.t(m::ACTIVITY_KIND)) }
+                        @for k in COMPOSER_KINDS {
+                            label.check {
+                                input type="radio" name="kind" value=(k.as_str()) checked[composer_kind == k.as_str()];
+                                " " (c.t(k.label()))
+                            }
+                        }
+                    }
+                    p.help { (c.t(m::INTERNAL_HINT)) }
+                    div.email-fields {
+                        div.field {
+                            label for="email_from" { (c.t(m::EMAIL_FROM)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
+                            input #email_from type="text" name="email_from" value=(v.values.str("email_from"));
+                        }
+                        div.field {
+                            label for="email_to" { (c.t(m::EMAIL_TO)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
+                            input #email_to type="text" name="email_to" value=(v.values.str("email_to"));
+                        }
+                        div.field {
+                            label for="email_subject" { (c.t(m::SUBJECT)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
+                            input #email_subject type="text" name="email_subject" value=(v.values.str("email_subject"));
+                        }
+                    }
+                    div.field {
+                        label for="body" { (c.t(m::TEXT)) }
+                        textarea #body name="body" rows="6" maxlength="50000" aria-invalid=[e.get("body").map(|_| "true")]
+                            aria-describedby=[described_by(e, "body", false)] { (v.values.str("body")) }
+                        (field_error(lang, e, "body"))
+                    }
+                    div.field.minutes-field {
+                        label for="minutes" { (c.t(m::MINUTES_LABEL)) }
+                        input #minutes type="number" name="minutes" min="0" max="10000" step="1" inputmode="numeric"
+                            value=(v.values.str("minutes")) aria-invalid=[e.get("minutes").map(|_| "true")]
+                            aria-describedby=[described_by(e, "minutes", false)];
+                        (field_error(lang, e, "minutes"))
+                    }
+                    div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE_ACTIVITY)) } }
+                }
+            }
+        }
+    };
+    layout(c, &format!("{} {}", number, t.subject), v.notice, content)
+}
+
+pub struct NewTicketView {
+    pub values: Form,
+    pub errors: FieldErrors,
+    pub csrf: String,
+    pub fields: Vec<Field>,
+}
+
+pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
+    let lang = c.lang;
+    let e = &v.errors;
+    let kind = v.values.get("kind").unwrap_or("call");
+    let prio = Priority::parse(v.values.str("priority")).unwrap_or(Priority::Normal);
+    let content = html! {
+        div.page-head { h1 { (c.t(m::NEW_TICKET_FOR_CUSTOMER)) } }
+        section.card {
+            (error_summary(lang, e))
+            form.stack method="post" action="/staff/tickets" enctype="multipart/form-data" novalidate {
+                input type="hidden" name="csrf" value=(v.csrf);
+                div.field {
+                    label for="customer" { (c.t(m::CUSTOMER_PICK)) " " span.req aria-hidden="true" { "*" } }
+                    input #customer type="text" name="customer" value=(v.values.str("customer")) required autocomplete="off"
+                        aria-invalid=[e.get("customer").map(|_| "true")] aria-describedby=[described_by(e, "customer", true)];
+                    p.help #help-customer { (c.t(m::CUSTOMER_PICK_HELP)) }
+                    (field_error(lang, e, "customer"))
+                }
+                div.field {
+                    label for="subject" { (c.t(m::SUBJECT)) " " span.req aria-hidden="true" { "*" } }
+                    input #subject type="text" name="subject" value=(v.values.str("subject")) required maxlength="200"
+                        aria-invalid=[e.get("subject").map(|_| "true")] aria-describedby=[described_by(e, "subject", false)];
+                    (field_error(lang, e, "subject"))
+                }
+                fieldset.kind-choice {
+                    legend { (c.t(m::ACTIVITY_KIND)) }
+                    @for k in COMPOSER_KINDS {
+                        label.check {
+                            input type="radio" name="kind" value=(k.as_str()) checked[kind == k.as_str()];
+                            " " (c.t(k.label()))
+                        }
+                    }
+                }
+                div.field {
+                    label for="body" { (c.t(m::TEXT)) }
+                    textarea #body name="body" rows="6" maxlength="50000" aria-invalid=[e.get("body").map(|_| "true")]
+                        aria-describedby=[described_by(e, "body", false)] { (v.values.str("body")) }
+                    (field_error(lang, e, "body"))
+                }
+                div.field {
+                    label for="priority" { (c.t(m::PRIORITY)) }
+                    select #priority name="priority" {
+                        @for p in Priority::ALL { option value=(p.as_str()) selected[*p == prio] { (c.t(p.label())) } }
+                    }
+                }
+                div.field.minutes-field {
+                    label for="minutes" { (c.t(m::MINUTES_LABEL)) }
+                    input #minutes type="number" name="minutes" min="0" max="10000" step="1" value=(v.values.str("minutes"))
+                        aria-invalid=[e.get("minutes").map(|_| "true")] aria-describedby=[described_by(e, "minutes", false)];
+                    (field_error(lang, e, "minutes"))
+                }
+                (custom_fields(lang, &v.fields, &v.values, e))
+                div.actions { button.btn.btn-primary type="submit" { (c.t(m::CREATE_TICKET)) } }
+            }
+        }
+    };
+    layout(c, c.t(m::NEW_TICKET_FOR_CUSTOMER), None, content)
+}
+
+pub struct CustomersView {
+    pub rows: Vec<Customer>,
+    pub total: i64,
+    pub q: String,
+    pub page: usize,
+    pub page_size: usize,
+    pub notice: Option<Msg>,
+}
+
+pub fn customers(c: &Chrome, v: &CustomersView) -> Markup {
+    let base = if v.q.is_empty() {
+        "/staff/customers".to_string()
+    } else {
+        format!("/staff/customers?q={}", url_encode(&v.q))
+    };
+    let content = html! {
+        div.page-head {
+            h1 { (c.t(m::CUSTOMERS)) }
+            a.btn.btn-primary href="/staff/customers/new" { "+ " (c.t(m::NEW_CUSTOMER)) }
+        }
+        form.filters.card method="get" action="/staff/customers" role="search" aria-label=(c.t(m::SEARCH)) {
+            div.field.grow {
+                label for="f-q" { (c.t(m::CUSTOMER_SEARCH)) }
+                input #f-q type="search" name="q" value=(v.q);
+            }
+            div.field.filter-actions { button.btn type="submit" { (c.t(m::SEARCH)) } }
+        }
+        div.summary { span.count { (c.f(m::CUSTOMERS_COUNT, &[("n", &v.total.to_string())])) } }
+        @if v.rows.is_empty() {
+            div.empty.card { p { (c.t(m::NO_CUSTOMERS)) } }
+        } @else {
+            div.table-wrap {
+                table.tickets.customers {
+                    thead { tr {
+                        th scope="col" { (c.t(m::CUSTOMER_NO)) }
+                        th scope="col" { (c.t(m::NAME)) }
+                        th scope="col" { (c.t(m::EMAIL)) }
+                        th scope="col" { (c.t(m::PHONE)) }
+                        th scope="col" { (c.t(m::STATUS)) }
+                    } }
+                    tbody {
+                        @for cu in &v.rows {
+                            tr data-customer=(cu.customer_no) {
+                                td.ticket-no data-label=(c.t(m::CUSTOMER_NO)) { a href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.customer_no) } }
+                                td.subject data-label=(c.t(m::NAME)) { a href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.name) } }
+                                td data-label=(c.t(m::EMAIL)) { (cu.email) }
+                                td data-label=(c.t(m::PHONE)) { (cu.phone) }
+                                td data-label=(c.t(m::STATUS)) { @if cu.active { (c.t(m::ACTIVE)) } @else { span.badge.inactive { (c.t(m::INACTIVE)) } } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (pagination(c.lang, &base, v.page, v.total, v.page_size))
+    };
+    layout(c, c.t(m::CUSTOMERS), v.notice, content)
+}
+
+pub struct CustomerFormView {
+    pub existing: Option<CustomerPage>,
+    pub values: Form,
+    pub errors: FieldErrors,
+    pub csrf: String,
+    pub secret: Option<String>,
+    pub min_length: usize,
+    pub tz: &'static Tz,
+    pub notice: Option<Msg>,
+}
+
+fn text_field(
+    c: &Chrome,
+    e: &FieldErrors,
+    values: &Form,
+    name: &str,
+    label: Msg,
+    kind: &str,
+    required: bool,
+    readonly: bool,
+) -> Markup {
+    html! {
+        div.field {
+            label for=(name) { (c.t(label)) @if required { " " span.req aria-hidden="true" { "*" } } }
+            input #(name) type=(kind) name=(name) value=(values.str(name)) required[required] readonly[readonly]
+                aria-invalid=[e.get(name).map(|_| "true")] aria-describedby=[described_by(e, name, false)];
+            (field_error(c.lang, e, name))
+        }
+    }
+}
+
+fn secret_box(c: &Chrome, secret: &Option<String>) -> Markup {
+    html! {
+        @if let Some(s) = secret {
+            div.notice.warning.secret role="status" {
+                p { (c.t(m::GENERATED_PASSWORD)) }
+                p { code.secret-value data-generated-password { (s) } }
+                p.muted { (c.t(m::SHOWN_ONCE)) }
+            }
+        }
+    }
+}
+
+pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
+    let lang = c.lang;
+    let e = &v.errors;
+    let (title, action) = match &v.existing {
+        Some(p) => (
+            p.customer.name.clone(),
+            format!("/staff/customers/{}", url_encode(&p.customer.customer_no)),
+        ),
+        None => (
+            c.t(m::NEW_CUSTOMER).to_string(),
+            "/staff/customers".to_string(),
+        ),
+    };
+    let content = html! {
+        p.back { a href="/staff/customers" { "← " (c.t(m::CUSTOMERS)) } }
+        div.page-head {
+            h1 { (title) }
+            @if let Some(p) = &v.existing {
+                div.actions {
+                    a.btn href={ "/staff/tickets/new?customer=" (url_encode(&p.customer.customer_no)) } { "+ " (c.t(m::NEW_TICKET_FOR_CUSTOMER)) }
+                    a.btn.btn-quiet href={ "/staff/customers/" (url_encode(&p.customer.customer_no)) "/time" } { (c.t(m::TIME_STATEMENT)) }
+                }
+            }
+        }
+        (secret_box(c, &v.secret))
+        section.card {
+            (error_summary(lang, e))
+            form.stack method="post" action=(action) novalidate {
+                input type="hidden" name="csrf" value=(v.csrf);
+                (text_field(c, e, &v.values, "customer_no", m::CUSTOMER_NO, "text", true, v.existing.is_some()))
+                (text_field(c, e, &v.values, "name", m::NAME, "text", true, false))
+                (text_field(c, e, &v.values, "email", m::EMAIL, "email", true, false))
+                (text_field(c, e, &v.values, "phone", m::PHONE, "tel", false, false))
+                @if v.existing.is_none() {
+                    div.field {
+                        label for="password" { (c.t(m::PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
+                        input #password type="password" name="password" autocomplete="new-password"
+                            aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", true)];
+                        p.help #help-password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) " " (c.f(m::PASSWORD_RULES, &[("min", &v.min_length.to_string())])) }
+                        (field_error(lang, e, "password"))
+                    }
+                }
+                div.field {
+                    label.check for="active" {
+                        input #active type="checkbox" name="active" value="on" checked[!v.values.str("active").is_empty()];
+                        " " (c.t(m::ACTIVE_LOGIN_ALLOWED))
+                    }
+                }
+                div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE)) } }
+            }
+        }
+        @if let Some(p) = &v.existing {
+            section.card aria-labelledby="pw-title" {
+                h2 #pw-title { (c.t(m::SET_PASSWORD)) }
+                form.stack method="post" action={ (action) "/password" } novalidate {
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    div.field {
+                        label for="new_password" { (c.t(m::NEW_PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
+                        input #new_password type="password" name="new_password" autocomplete="new-password"
+                            aria-invalid=[e.get("new_password").map(|_| "true")] aria-describedby=[described_by(e, "new_password", true)];
+                        p.help #help-new_password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) }
+                        (field_error(lang, e, "new_password"))
+                    }
+                    div.actions { button.btn type="submit" { (c.t(m::SET_PASSWORD)) } }
+                }
+            }
+            section aria-labelledby="ct-title" {
+                h2 #ct-title { (c.t(m::TICKETS)) " " span.muted { "(" (c.f(m::OPEN_COUNT, &[("n", &p.open_tickets.to_string())])) ")" } }
+                @if p.tickets.rows.is_empty() { p.empty { (c.t(m::NO_TICKETS)) } }
+                @else { (ticket_table(c, &p.tickets.rows, true, v.tz, true)) }
+                @if p.tickets.total > p.tickets.rows.len() as i64 {
+                    p { a href={ "/staff/tickets?customer=" (url_encode(&p.customer.customer_no)) } { (c.t(m::ALL_TICKETS_OF_CUSTOMER)) } }
+                }
+            }
+        }
+    };
+    layout(c, &title, v.notice, content)
+}
+
+pub fn staff_list(c: &Chrome, rows: &[StaffMember], notice: Option<Msg>) -> Markup {
+    let content = html! {
+        div.page-head {
+            h1 { (c.t(m::STAFF_MEMBERS)) }
+            a.btn.btn-primary href="/admin/staff/new" { "+ " (c.t(m::NEW_STAFF)) }
+        }
+        div.table-wrap {
+            table.tickets {
+                thead { tr {
+                    th scope="col" { (c.t(m::USERNAME)) }
+                    th scope="col" { (c.t(m::NAME)) }
+                    th scope="col" { (c.t(m::EMAIL)) }
+                    th scope="col" { (c.t(m::ROLE)) }
+                    th scope="col" { (c.t(m::STATUS)) }
+                } }
+                tbody {
+                    @for s in rows {
+                        tr data-staff=(s.username) {
+                            td.ticket-no data-label=(c.t(m::USERNAME)) { a href={ "/admin/staff/" (s.username) } { (s.username) } }
+                            td.subject data-label=(c.t(m::NAME)) { (s.name) }
+                            td data-label=(c.t(m::EMAIL)) { (s.email) }
+                            td data-label=(c.t(m::ROLE)) { (c.t(role_label(s.role))) }
+                            td data-label=(c.t(m::STATUS)) { @if s.active { (c.t(m::ACTIVE)) } @else { span.badge.inactive { (c.t(m::INACTIVE)) } } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout(c, c.t(m::STAFF_MEMBERS), notice, content)
+}
+
+fn role_label(r: Role) -> Msg {
+    match r {
+        Role::Agent => m::ROLE_AGENT,
+        Role::Admin => m::ROLE_ADMIN,
+    }
+}
+
+pub struct StaffFormView {
+    pub username: Option<String>,
+    pub values: Form,
+    pub errors: FieldErrors,
+    pub csrf: String,
+    pub secret: Option<String>,
+    pub min_length: usize,
+    pub notice: Option<Msg>,
+}
+
+pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
+    let lang = c.lang;
+    let e = &v.errors;
+    let (title, action) = match &v.username {
+        Some(u) => (u.clone(), format!("/admin/staff/{u}")),
+        None => (c.t(m::NEW_STAFF).to_string(), "/admin/staff".to_string()),
+    };
+    let role = v.values.str("role");
+    let content = html! {
+        p.back { a href="/admin/staff" { "← " (c.t(m::STAFF_MEMBERS)) } }
+        div.page-head { h1 { (title) } }
+        (secret_box(c, &v.secret))
+        section.card.narrow {
+            (error_summary(lang, e))
+            form.stack method="post" action=(action) novalidate {
+                input type="hidden" name="csrf" value=(v.csrf);
+                (text_field(c, e, &v.values, "username", m::USERNAME, "text", true, v.username.is_some()))
+                (text_field(c, e, &v.values, "name", m::NAME, "text", true, false))
+                (text_field(c, e, &v.values, "email", m::EMAIL, "email", false, false))
+                div.field {
+                    label for="role" { (c.t(m::ROLE)) }
+                    select #role name="role" aria-invalid=[e.get("role").map(|_| "true")] aria-describedby=[described_by(e, "role", false)] {
+                        option value="agent" selected[role != "admin"] { (c.t(m::ROLE_AGENT)) }
+                        option value="admin" selected[role == "admin"] { (c.t(m::ROLE_ADMIN)) }
+                    }
+                    (field_error(lang, e, "role"))
+                }
+                @if v.username.is_none() {
+                    div.field {
+                        label for="password" { (c.t(m::PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
+                        input #password type="password" name="password" autocomplete="new-password"
+                            aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", true)];
+                        p.help #help-password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) " " (c.f(m::PASSWORD_RULES, &[("min", &v.min_length.to_string())])) }
+                        (field_error(lang, e, "password"))
+                    }
+                }
+                div.field {
+                    label.check for="active" {
+                        input #active type="checkbox" name="active" value="on" checked[!v.values.str("active").is_empty()];
+                        " " (c.t(m::ACTIVE_LOGIN_ALLOWED))
+                    }
+                }
+                div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE)) } }
+            }
+        }
+    };
+    layout(c, &title, v.notice, content)
+}
+
+pub struct AuditView {
+    pub data: AuditPage,
+    pub query: audit::Query,
+    pub year: Option<i32>,
+    pub month: Option<u8>,
+    pub page: usize,
+    pub page_size: usize,
+    pub tz: &'static Tz,
+}
+
+pub fn audit(c: &Chrome, v: &AuditView) -> Markup {
+    let lang = c.lang;
+    let q = &v.query;
+    let qs = query_string(&[
+        ("actor", q.actor.clone().unwrap_or_default()),
+        ("action", q.action.clone().unwrap_or_default()),
+        ("year", v.year.map(|y| y.to_string()).unwrap_or_default()),
+        ("month", v.month.map(|m| m.to_string()).unwrap_or_default()),
+    ]);
+    let base = format!("/admin/audit?{qs}");
+    let content = html! {
+        div.page-head { h1 { (c.t(m::AUDIT_LOG)) } }
+        form.filters.card method="get" action="/admin/audit" role="search" aria-label=(c.t(m::FILTERS)) {
+            div.field {
+                label for="f-actor" { (c.t(m::ACTOR)) }
+                input #f-actor type="text" name="actor" value=(q.actor.as_deref().unwrap_or("")) placeholder="staff:admin";
+            }
+            div.field {
+                label for="f-action" { (c.t(m::ACTION)) }
+                select #f-action name="action" data-autosubmit {
+                    option value="" { (c.t(m::STATUS_ALL)) }
+                    @for a in &v.data.actions { option value=(a) selected[q.action.as_deref() == Some(a.as_str())] { (a) } }
+                }
+            }
+            div.field {
+                label for="f-year" { (c.t(m::YEAR)) }
+                input #f-year type="number" name="year" value=[v.year] min="2000" max="9999";
+            }
+            div.field {
+                label for="f-month" { (c.t(m::MONTH)) }
+                select #f-month name="month" {
+                    option value="" { (c.t(m::ALL_MONTHS)) }
+                    @for mo in 1..=12u8 { option value=(mo) selected[v.month == Some(mo)] { (clock::month_name(mo, lang)) } }
+                }
+            }
+            div.field.filter-actions { button.btn type="submit" { (c.t(m::FILTER)) } }
+        }
+        div.table-wrap {
+            table.tickets.audit {
+                thead { tr {
+                    th scope="col" { (c.t(m::WHEN)) }
+                    th scope="col" { (c.t(m::ACTOR)) }
+                    th scope="col" { (c.t(m::ACTION)) }
+                    th scope="col" { (c.t(m::TARGET)) }
+                    th scope="col" { (c.t(m::DETAIL)) }
+                    th scope="col" { (c.t(m::ADDRESS)) }
+                } }
+                tbody {
+                    @for r in &v.data.rows {
+                        tr data-audit=(r.id) data-action=(r.action) {
+                            td data-label=(c.t(m::WHEN)) { time datetime=(clock::rfc3339(r.created_at)) { (clock::datetime(r.created_at, v.tz, lang)) } }
+                            td data-label=(c.t(m::ACTOR)) { (r.actor) }
+                            td.subject data-label=(c.t(m::ACTION)) { code { (r.action) } }
+                            td data-label=(c.t(m::TARGET)) { (r.target) }
+                            td data-label=(c.t(m::DETAIL)) { (r.detail) }
+                            td data-label=(c.t(m::ADDRESS)) { (r.address) }
+                        }
+                    }
+                }
+            }
+        }
+        (pagination(lang, &base, v.page, v.data.total, v.page_size))
+    };
+    layout(c, c.t(m::AUDIT_LOG), None, content)
 }

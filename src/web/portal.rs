@@ -328,3 +328,20 @@ pub fn change_password(ctx: &mut Ctx) -> Result<Response> {
         Err(e) => Err(e),
     }
 }
+
+/// The customer's own time statement (only when time spent is shown to customers).
+pub fn time_statement(ctx: &mut Ctx) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    if !ctx.app.config.portal.show_time_spent {
+        return Err(Error::NotFound);
+    }
+    let (year, month) = crate::web::staff::statement_month(ctx);
+    let st = crate::app::staff::time_statement(
+        ctx.app,
+        &customer,
+        year,
+        month,
+        Scope::Customer(customer.id),
+    )?;
+    crate::web::staff::statement_response(ctx, st, false)
+}

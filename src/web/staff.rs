@@ -1,15 +1,18 @@
-//! Staff workspace handlers.
+//! Staff workspace and admin handlers.
 
 use rouille::Response;
 
-use crate::app::account;
 use crate::app::sessions::Realm;
-use crate::db::tickets::TicketQuery;
+use crate::app::staff::{self as work, ActivityInput, CustomerInput, OnBehalfInput, TicketUpdate};
+use crate::app::{account, admin};
+use crate::db::audit;
+use crate::db::tickets::{Scope, Sort, TicketQuery};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
-use crate::model::{Principal, StatusFilter};
+use crate::model::{KindFilter, Principal, Priority, Status, StatusFilter};
 use crate::views;
 use crate::web::ctx::safe_next;
+use crate::web::form::Form;
 use crate::web::portal::{checked_form, login_as, logout_to, page_param, year_month_params};
 use crate::web::{html, redirect, Ctx};
 
@@ -80,26 +83,527 @@ pub fn change_password(ctx: &mut Ctx) -> Result<Response> {
     }
 }
 
+// ------------------------------------------------------------------------------ queue
+
 pub fn queue(ctx: &mut Ctx) -> Result<Response> {
-    ctx.staff()?;
+    let me = ctx.staff()?.clone();
     let (year, month) = year_month_params(ctx);
-    let status = StatusFilter::parse(ctx.query("status").as_deref());
+    let status_param = ctx.query("status").unwrap_or_default();
+    let (status, exact_status) = match Status::parse(&status_param) {
+        Some(s) => (StatusFilter::All, Some(s)),
+        None => (StatusFilter::parse(Some(&status_param)), None),
+    };
+    let assignee_param = ctx.query("assignee").unwrap_or_default();
+    let assignee = match assignee_param.as_str() {
+        "" | "all" => None,
+        "mine" => Some(Some(me.id)),
+        "unassigned" => Some(None),
+        username => match work::staff_by_username(ctx.app, username)? {
+            Some(s) => Some(Some(s.id)),
+            None => Some(Some(-1)),
+        },
+    };
     let query = TicketQuery {
         year,
         month,
         status: Some(status),
+        exact_status,
+        priority: ctx.query("priority").and_then(|p| Priority::parse(&p)),
+        assignee,
+        customer_no: ctx.query("customer"),
         search: ctx.query("q"),
+        sort: Sort::parse(ctx.query("sort").as_deref()),
         page: page_param(ctx),
         page_size: ctx.app.config.portal.page_size,
-        ..TicketQuery::default()
     };
-    let page = crate::app::tickets::queue(ctx.app, &query)?;
+    let data = work::queue(ctx.app, &query)?;
     let view = views::staff::QueueView {
-        page,
+        data,
         query,
-        status,
+        status_param,
+        assignee_param,
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
     };
     Ok(html(views::staff::queue(&ctx.chrome(), &view)))
+}
+
+// ------------------------------------------------------------------------------ tickets
+
+pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
+    ctx.staff()?;
+    let kind = KindFilter::parse(ctx.query("kind").as_deref());
+    let work = work::ticket(ctx.app, number, kind)?;
+    render_ticket(ctx, work, kind, Form::default(), FieldErrors::new(), 200)
+}
+
+fn render_ticket(
+    ctx: &mut Ctx,
+    work: work::TicketWork,
+    kind: KindFilter,
+    values: Form,
+    errors: FieldErrors,
+    status: u16,
+) -> Result<Response> {
+    let view = views::staff::TicketView {
+        work,
+        kind,
+        values,
+        errors,
+        csrf: ctx.csrf_token(),
+        fields: ctx.app.config.fields.clone(),
+        tz: ctx.app.tz,
+        notice: ctx.take_flash(),
+    };
+    Ok(html(views::staff::ticket(&ctx.chrome(), &view)).with_status_code(status))
+}
+
+pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
+    let me = ctx.staff()?.clone();
+    let f = checked_form(ctx)?;
+    let input = ActivityInput {
+        kind: f.str("kind"),
+        body: f.str("body"),
+        minutes: f.str("minutes"),
+        email_from: f.str("email_from"),
+        email_to: f.str("email_to"),
+        email_subject: f.str("email_subject"),
+    };
+    match work::add_activity(ctx.app, &me, number, &input) {
+        Ok(()) => {
+            ctx.set_flash(m::ACTIVITY_SAVED);
+            Ok(redirect(&format!("/staff/tickets/{number}#composer")))
+        }
+        Err(Error::Invalid(errors)) => {
+            let work = work::ticket(ctx.app, number, KindFilter::All)?;
+            render_ticket(ctx, work, KindFilter::All, f, errors, 422)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn update_ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
+    let me = ctx.staff()?.clone();
+    let f = checked_form(ctx)?;
+    let input = TicketUpdate {
+        status: f.str("status"),
+        priority: f.str("priority"),
+        assignee: f.get("assignee"),
+    };
+    match work::update_ticket(ctx.app, &me, number, &input) {
+        Ok(()) => {
+            ctx.set_flash(m::TICKET_UPDATED);
+            Ok(redirect(&format!("/staff/tickets/{number}")))
+        }
+        Err(Error::Invalid(errors)) => {
+            let work = work::ticket(ctx.app, number, KindFilter::All)?;
+            render_ticket(ctx, work, KindFilter::All, f, errors, 422)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn new_ticket_form(ctx: &mut Ctx) -> Result<Response> {
+    ctx.staff()?;
+    let mut pairs = vec![("kind".to_string(), "call".to_string())];
+    if let Some(c) = ctx.query("customer") {
+        pairs.push(("customer".into(), c));
+    }
+    render_new_ticket(ctx, Form::from_pairs(pairs), FieldErrors::new(), 200)
+}
+
+fn render_new_ticket(
+    ctx: &mut Ctx,
+    values: Form,
+    errors: FieldErrors,
+    status: u16,
+) -> Result<Response> {
+    let view = views::staff::NewTicketView {
+        values,
+        errors,
+        csrf: ctx.csrf_token(),
+        fields: ctx.app.config.fields.clone(),
+    };
+    Ok(html(views::staff::new_ticket(&ctx.chrome(), &view)).with_status_code(status))
+}
+
+pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
+    let me = ctx.staff()?.clone();
+    let f = checked_form(ctx)?;
+    let custom = f.custom_fields();
+    let input = OnBehalfInput {
+        customer: f.str("customer"),
+        subject: f.str("subject"),
+        body: f.str("body"),
+        kind: f.str("kind"),
+        priority: f.str("priority"),
+        minutes: f.str("minutes"),
+        custom: &custom,
+    };
+    match work::open_for_customer(ctx.app, &me, &input) {
+        Ok(number) => {
+            ctx.set_flash(m::TICKET_CREATED_STAFF);
+            Ok(redirect(&format!("/staff/tickets/{number}")))
+        }
+        Err(Error::Invalid(errors)) => render_new_ticket(ctx, f, errors, 422),
+        Err(e) => Err(e),
+    }
+}
+
+// ------------------------------------------------------------------------------ customers
+
+pub fn customers(ctx: &mut Ctx) -> Result<Response> {
+    ctx.staff()?;
+    let q = ctx.query("q").unwrap_or_default();
+    let page = page_param(ctx);
+    let size = ctx.app.config.portal.page_size;
+    let (rows, total) = work::customer_list(ctx.app, &q, page, size)?;
+    let view = views::staff::CustomersView {
+        rows,
+        total,
+        q,
+        page,
+        page_size: size,
+        notice: ctx.take_flash(),
+    };
+    Ok(html(views::staff::customers(&ctx.chrome(), &view)))
+}
+
+pub fn customer_new_form(ctx: &mut Ctx) -> Result<Response> {
+    ctx.staff()?;
+    let values = Form::from_pairs(vec![("active".into(), "on".into())]);
+    render_customer_form(ctx, None, values, FieldErrors::new(), 200)
+}
+
+fn render_customer_form(
+    ctx: &mut Ctx,
+    existing: Option<work::CustomerPage>,
+    values: Form,
+    errors: FieldErrors,
+    status: u16,
+) -> Result<Response> {
+    let secret = match (&existing, ctx.session()) {
+        (Some(p), Some(s)) => ctx.app.take_secret(
+            &s.token_hash,
+            &format!("customer:{}", p.customer.customer_no),
+        ),
+        _ => None,
+    };
+    let view = views::staff::CustomerFormView {
+        existing,
+        values,
+        errors,
+        csrf: ctx.csrf_token(),
+        secret,
+        min_length: ctx.app.config.security.min_password_length,
+        tz: ctx.app.tz,
+        notice: ctx.take_flash(),
+    };
+    Ok(html(views::staff::customer_form(&ctx.chrome(), &view)).with_status_code(status))
+}
+
+fn customer_input(f: &Form) -> CustomerInput<'_> {
+    CustomerInput {
+        customer_no: f.str("customer_no"),
+        name: f.str("name"),
+        email: f.str("email"),
+        phone: f.str("phone"),
+        password: f.str("password"),
+        active: !f.str("active").is_empty(),
+    }
+}
+
+pub fn customer_create(ctx: &mut Ctx) -> Result<Response> {
+    let me = ctx.staff()?.clone();
+    let f = checked_form(ctx)?;
+    match work::create_customer(ctx.app, &me, &customer_input(&f), &ctx.address) {
+        Ok((no, generated)) => {
+            if let (Some(pw), Some(s)) = (generated, ctx.session()) {
+                ctx.app
+                    .stash_secret(&s.token_hash, &format!("customer:{no}"), pw);
+            }
+            ctx.set_flash(m::CUSTOMER_CREATED);
+            Ok(redirect(&format!(
+                "/staff/customers/{}",
+                crate::web::form::url_encode(&no)
+            )))
+        }
+        Err(Error::Invalid(errors)) => render_customer_form(ctx, None, f, errors, 422),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn customer(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
+    ctx.staff()?;
+    let page = work::customer_page(ctx.app, customer_no)?;
+    let c = &page.customer;
+    let values = Form::from_pairs(vec![
+        ("customer_no".into(), c.customer_no.clone()),
+        ("name".into(), c.name.clone()),
+        ("email".into(), c.email.clone()),
+        ("phone".into(), c.phone.clone()),
+        (
+            "active".into(),
+            if c.active { "on".into() } else { String::new() },
+        ),
+    ]);
+    render_customer_form(ctx, Some(page), values, FieldErrors::new(), 200)
+}
+
+pub fn customer_update(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
+    let me = ctx.staff()?.clone();
+    let f = checked_form(ctx)?;
+    match work::update_customer(ctx.app, &me, customer_no, &customer_input(&f), &ctx.address) {
+        Ok(()) => {
+            ctx.set_flash(m::CUSTOMER_SAVED);
+            Ok(redirect(&format!(
+                "/staff/customers/{}",
+                crate::web::form::url_encode(customer_no)
+            )))
+        }
+        Err(Error::Invalid(errors)) => {
+            let page = work::customer_page(ctx.app, customer_no)?;
+            render_customer_form(ctx, Some(page), f, errors, 422)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn customer_password(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
+    let me = ctx.staff()?.clone();
+    let f = checked_form(ctx)?;
+    match work::reset_customer_password(
+        ctx.app,
+        &me,
+        customer_no,
+        f.str("new_password"),
+        &ctx.address,
+    ) {
+        Ok(generated) => {
+            if let (Some(pw), Some(s)) = (generated, ctx.session()) {
+                ctx.app
+                    .stash_secret(&s.token_hash, &format!("customer:{customer_no}"), pw);
+            }
+            ctx.set_flash(m::PASSWORD_RESET_DONE);
+            Ok(redirect(&format!(
+                "/staff/customers/{}",
+                crate::web::form::url_encode(customer_no)
+            )))
+        }
+        Err(Error::Invalid(errors)) => {
+            let page = work::customer_page(ctx.app, customer_no)?;
+            let c = &page.customer;
+            let values = Form::from_pairs(vec![
+                ("customer_no".into(), c.customer_no.clone()),
+                ("name".into(), c.name.clone()),
+                ("email".into(), c.email.clone()),
+                ("phone".into(), c.phone.clone()),
+                (
+                    "active".into(),
+                    if c.active { "on".into() } else { String::new() },
+                ),
+            ]);
+            render_customer_form(ctx, Some(page), values, errors, 422)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `?year=&month=` with the current month as default.
+pub fn statement_month(ctx: &Ctx) -> (i32, u8) {
+    let (y, m) = year_month_params(ctx);
+    let (cy, cm) = crate::clock::year_month(crate::clock::now(), ctx.app.tz);
+    (
+        y.unwrap_or(cy),
+        m.unwrap_or(if y.is_some() { 1 } else { cm }),
+    )
+}
+
+pub fn customer_time(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
+    ctx.staff()?;
+    let customer = work::customer_by_no(ctx.app, customer_no)?;
+    let (year, month) = statement_month(ctx);
+    let st = work::time_statement(ctx.app, &customer, year, month, Scope::Staff)?;
+    statement_response(ctx, st, true)
+}
+
+/// HTML or CSV (`format=csv`; `sep=comma` for `,` instead of `;`).
+pub fn statement_response(ctx: &mut Ctx, st: work::Statement, staff: bool) -> Result<Response> {
+    if ctx.query("format").as_deref() == Some("csv") {
+        let sep = if ctx.query("sep").as_deref() == Some("comma") {
+            ','
+        } else {
+            ';'
+        };
+        let csv = views::time::csv(ctx.lang, &st, ctx.app.tz, sep, staff);
+        let name = format!(
+            "zeitnachweis-{}-{:04}-{:02}.csv",
+            st.customer.customer_no, st.year, st.month
+        );
+        let safe: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        return Ok(
+            Response::from_data("text/csv; charset=utf-8", csv).with_additional_header(
+                "Content-Disposition",
+                format!("attachment; filename=\"{safe}\""),
+            ),
+        );
+    }
+    let view = views::time::StatementView {
+        st,
+        staff,
+        tz: ctx.app.tz,
+    };
+    Ok(html(views::time::page(&ctx.chrome(), &view)))
+}
+
+// ------------------------------------------------------------------------------ admin
+
+pub fn staff_list(ctx: &mut Ctx) -> Result<Response> {
+    ctx.admin()?;
+    let rows = admin::staff_list(ctx.app)?;
+    let notice = ctx.take_flash();
+    Ok(html(views::staff::staff_list(&ctx.chrome(), &rows, notice)))
+}
+
+pub fn staff_new_form(ctx: &mut Ctx) -> Result<Response> {
+    ctx.admin()?;
+    let values = Form::from_pairs(vec![
+        ("role".into(), "agent".into()),
+        ("active".into(), "on".into()),
+    ]);
+    render_staff_form(ctx, None, values, FieldErrors::new(), 200)
+}
+
+fn render_staff_form(
+    ctx: &mut Ctx,
+    username: Option<String>,
+    values: Form,
+    errors: FieldErrors,
+    status: u16,
+) -> Result<Response> {
+    let secret = match (&username, ctx.session()) {
+        (Some(u), Some(s)) => ctx.app.take_secret(&s.token_hash, &format!("staff:{u}")),
+        _ => None,
+    };
+    let view = views::staff::StaffFormView {
+        username,
+        values,
+        errors,
+        csrf: ctx.csrf_token(),
+        secret,
+        min_length: ctx.app.config.security.min_password_length,
+        notice: ctx.take_flash(),
+    };
+    Ok(html(views::staff::staff_form(&ctx.chrome(), &view)).with_status_code(status))
+}
+
+fn staff_input(f: &Form) -> admin::StaffInput<'_> {
+    admin::StaffInput {
+        username: f.str("username"),
+        name: f.str("name"),
+        email: f.str("email"),
+        role: f.str("role"),
+        active: !f.str("active").is_empty(),
+        password: f.str("password"),
+    }
+}
+
+pub fn staff_create(ctx: &mut Ctx) -> Result<Response> {
+    let me = ctx.admin()?.clone();
+    let f = checked_form(ctx)?;
+    let input = staff_input(&f);
+    match admin::create_staff(ctx.app, &me, &input, &ctx.address) {
+        Ok(generated) => {
+            let username = input.username.trim().to_string();
+            if let (Some(pw), Some(s)) = (generated, ctx.session()) {
+                ctx.app
+                    .stash_secret(&s.token_hash, &format!("staff:{username}"), pw);
+            }
+            if !input.active {
+                let update = admin::StaffInput {
+                    active: false,
+                    ..staff_input(&f)
+                };
+                admin::update_staff(ctx.app, &me, &username, &update, &ctx.address)?;
+            }
+            ctx.set_flash(m::STAFF_CREATED);
+            Ok(redirect(&format!("/admin/staff/{username}")))
+        }
+        Err(Error::Invalid(errors)) => render_staff_form(ctx, None, f, errors, 422),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn staff_member(ctx: &mut Ctx, username: &str) -> Result<Response> {
+    ctx.admin()?;
+    let s = admin::staff_member(ctx.app, username)?;
+    let values = Form::from_pairs(vec![
+        ("username".into(), s.username.clone()),
+        ("name".into(), s.name.clone()),
+        ("email".into(), s.email.clone()),
+        ("role".into(), s.role.as_str().into()),
+        (
+            "active".into(),
+            if s.active { "on".into() } else { String::new() },
+        ),
+    ]);
+    render_staff_form(ctx, Some(s.username), values, FieldErrors::new(), 200)
+}
+
+pub fn staff_update(ctx: &mut Ctx, username: &str) -> Result<Response> {
+    let me = ctx.admin()?.clone();
+    let f = checked_form(ctx)?;
+    admin::staff_member(ctx.app, username)?;
+    match admin::update_staff(ctx.app, &me, username, &staff_input(&f), &ctx.address) {
+        Ok(()) => {
+            ctx.set_flash(m::STAFF_SAVED);
+            Ok(redirect(&format!("/admin/staff/{username}")))
+        }
+        Err(Error::Invalid(errors)) => {
+            render_staff_form(ctx, Some(username.to_string()), f, errors, 422)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn audit_log(ctx: &mut Ctx) -> Result<Response> {
+    ctx.admin()?;
+    let (year, month) = year_month_params(ctx);
+    let range = match (year, month) {
+        (Some(y), Some(mo)) => Some(crate::clock::month_range(y, mo, ctx.app.tz)),
+        (Some(y), None) => Some((
+            crate::clock::month_range(y, 1, ctx.app.tz).0,
+            crate::clock::month_range(y, 12, ctx.app.tz).1,
+        )),
+        _ => None,
+    };
+    let page = page_param(ctx);
+    let size = 100;
+    let q = audit::Query {
+        actor: ctx.query("actor"),
+        action: ctx.query("action"),
+        range,
+        limit: size,
+        offset: (page - 1) * size,
+    };
+    let data = admin::audit_log(ctx.app, &q)?;
+    let view = views::staff::AuditView {
+        data,
+        query: q,
+        year,
+        month,
+        page,
+        page_size: size,
+        tz: ctx.app.tz,
+    };
+    Ok(html(views::staff::audit(&ctx.chrome(), &view)))
 }

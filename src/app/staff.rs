@@ -1,0 +1,571 @@
+//! The staff workspace: queue, ticket work, tickets on behalf of callers, customers, time.
+
+use std::collections::HashMap;
+
+use crate::app::bootstrap::{self, check_new_password};
+use crate::app::tickets::{
+    change_status, check_body, check_custom_fields, Detail, MAX_SUBJECT_CHARS,
+};
+use crate::app::App;
+use crate::auth::password;
+use crate::clock;
+use crate::db::tickets::{
+    self as tdb, NewActivity, NewTicket, Scope, TicketPage, TicketQuery, TimeEntry,
+};
+use crate::db::{self, audit, customers, sessions, staff};
+use crate::error::{Error, FieldErrors, Result};
+use crate::i18n::m;
+use crate::model::{
+    is_plausible_email, month_key, ActivityKind, AuthorKind, Customer, KindFilter, Priority,
+    StaffMember, Status, TicketNo,
+};
+
+fn actor(s: &StaffMember) -> String {
+    format!("staff:{}", s.username)
+}
+
+pub struct Queue {
+    pub page: TicketPage,
+    pub status_counts: Vec<(Status, i64)>,
+    pub staff: Vec<StaffMember>,
+    pub months: Vec<(i64, i64)>,
+}
+
+pub fn queue(app: &App, query: &TicketQuery) -> Result<Queue> {
+    let conn = app.conn()?;
+    Ok(Queue {
+        page: tdb::list(&conn, Scope::Staff, query)?,
+        status_counts: tdb::status_counts(&conn)?,
+        staff: staff::list(&conn)?,
+        months: tdb::month_counts(&conn, Scope::Staff)?,
+    })
+}
+
+/// Finds a staff member by username, for the assignee filter.
+pub fn staff_by_username(app: &App, username: &str) -> Result<Option<StaffMember>> {
+    let conn = app.conn()?;
+    staff::get_by_username(&conn, username)
+}
+
+pub struct TicketWork {
+    pub detail: Detail,
+    pub customer: Customer,
+    pub staff: Vec<StaffMember>,
+}
+
+pub fn ticket(app: &App, number: &str, kind: KindFilter) -> Result<TicketWork> {
+    let detail = crate::app::tickets::detail(app, Scope::Staff, number, kind)?;
+    let conn = app.conn()?;
+    let customer = customers::get(&conn, detail.ticket.customer_id)?;
+    let staff = staff::list(&conn)?;
+    Ok(TicketWork {
+        detail,
+        customer,
+        staff,
+    })
+}
+
+/// What staff may add to a ticket from the composer.
+pub const COMPOSER_KINDS: &[ActivityKind] = &[
+    ActivityKind::Message,
+    ActivityKind::InternalNote,
+    ActivityKind::Call,
+    ActivityKind::Email,
+];
+
+pub struct ActivityInput<'a> {
+    pub kind: &'a str,
+    pub body: &'a str,
+    pub minutes: &'a str,
+    pub email_from: &'a str,
+    pub email_to: &'a str,
+    pub email_subject: &'a str,
+}
+
+/// Minutes as typed: empty is 0; at most a working week in one entry.
+fn parse_minutes(s: &str, errors: &mut FieldErrors) -> i64 {
+    let s = s.trim();
+    if s.is_empty() {
+        return 0;
+    }
+    match s.parse::<i64>() {
+        Ok(n) if (0..=10_000).contains(&n) => n,
+        _ => {
+            errors.add("minutes", m::ERR_MINUTES);
+            0
+        }
+    }
+}
+
+fn check_activity(input: &ActivityInput, errors: &mut FieldErrors) -> (ActivityKind, i64) {
+    let kind = ActivityKind::parse(input.kind.trim())
+        .filter(|k| COMPOSER_KINDS.contains(k))
+        .unwrap_or_else(|| {
+            errors.add("kind", m::ERR_INVALID_CHOICE);
+            ActivityKind::Message
+        });
+    let minutes = parse_minutes(input.minutes, errors);
+    // A call or internal note may be time only; a message needs text.
+    if kind == ActivityKind::Message || !(minutes > 0 && input.body.trim().is_empty()) {
+        check_body(input.body, "body", errors);
+    }
+    if kind == ActivityKind::Email
+        && !input.email_from.trim().is_empty()
+        && input.email_from.len() > 300
+    {
+        errors.add("email_from", m::ERR_INVALID_EMAIL);
+    }
+    (kind, minutes)
+}
+
+fn new_activity<'a>(
+    kind: ActivityKind,
+    s: &'a StaffMember,
+    input: &'a ActivityInput,
+    minutes: i64,
+    now: i64,
+) -> NewActivity<'a> {
+    let opt = |v: &'a str| Some(v.trim()).filter(|v| !v.is_empty());
+    let is_email = kind == ActivityKind::Email;
+    NewActivity {
+        staff_id: Some(s.id),
+        minutes,
+        email_from: if is_email {
+            opt(input.email_from)
+        } else {
+            None
+        },
+        email_to: if is_email { opt(input.email_to) } else { None },
+        email_subject: if is_email {
+            opt(input.email_subject)
+        } else {
+            None
+        },
+        ..NewActivity::new(kind, AuthorKind::Staff, &s.name, input.body.trim_end(), now)
+    }
+}
+
+/// A message, internal note, call note or e-mail record, with optional time spent.
+pub fn add_activity(app: &App, s: &StaffMember, number: &str, input: &ActivityInput) -> Result<()> {
+    TicketNo::parse(number).ok_or(Error::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let (kind, minutes) = check_activity(input, &mut errors);
+    errors.into_result()?;
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
+        tdb::add_activity(
+            tx,
+            t.summary.id,
+            &new_activity(kind, s, input, minutes, now),
+        )?;
+        Ok(())
+    })
+}
+
+pub struct TicketUpdate<'a> {
+    pub status: &'a str,
+    pub priority: &'a str,
+    /// A username, or "" for unassigned; `None` leaves it.
+    pub assignee: Option<&'a str>,
+}
+
+/// Status, priority and assignee; each change is an activity (the assignee's internal only).
+pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpdate) -> Result<()> {
+    TicketNo::parse(number).ok_or(Error::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let status = match input.status.trim() {
+        "" => None,
+        v => Status::parse(v).or_else(|| {
+            errors.add("status", m::ERR_INVALID_CHOICE);
+            None
+        }),
+    };
+    let priority = match input.priority.trim() {
+        "" => None,
+        v => Priority::parse(v).or_else(|| {
+            errors.add("priority", m::ERR_INVALID_CHOICE);
+            None
+        }),
+    };
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    let assignee = match input.assignee.map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(u) => match staff::get_by_username(&conn, u)? {
+            Some(a) if a.active => Some(Some(a)),
+            _ => {
+                errors.add("assignee", m::ERR_INVALID_CHOICE);
+                None
+            }
+        },
+    };
+    errors.into_result()?;
+    db::write(&mut conn, |tx| {
+        let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
+        let id = t.summary.id;
+        if let Some(new) = status.filter(|n| *n != t.summary.status) {
+            change_status(
+                tx,
+                id,
+                t.summary.status,
+                new,
+                AuthorKind::Staff,
+                None,
+                Some(s.id),
+                &s.name,
+                now,
+            )?;
+        }
+        if let Some(new) = priority.filter(|p| *p != t.summary.priority) {
+            tdb::set_priority(tx, id, new)?;
+            tdb::add_activity(
+                tx,
+                id,
+                &NewActivity {
+                    staff_id: Some(s.id),
+                    old_value: Some(t.summary.priority.as_str()),
+                    new_value: Some(new.as_str()),
+                    ..NewActivity::new(ActivityKind::Priority, AuthorKind::Staff, &s.name, "", now)
+                },
+            )?;
+        }
+        if let Some(new) = assignee {
+            let new_id = new.as_ref().map(|a| a.id);
+            if new_id != t.assignee_id {
+                tdb::set_assignee(tx, id, new_id)?;
+                let old_name = t.summary.assignee.clone().unwrap_or_default();
+                let new_name = new.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+                tdb::add_activity(
+                    tx,
+                    id,
+                    &NewActivity {
+                        staff_id: Some(s.id),
+                        old_value: Some(&old_name)
+                            .filter(|v| !v.is_empty())
+                            .map(|v| v.as_str()),
+                        new_value: Some(&new_name)
+                            .filter(|v| !v.is_empty())
+                            .map(|v| v.as_str()),
+                        ..NewActivity::new(
+                            ActivityKind::Assignee,
+                            AuthorKind::Staff,
+                            &s.name,
+                            "",
+                            now,
+                        )
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    })
+}
+
+pub struct OnBehalfInput<'a> {
+    pub customer: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub kind: &'a str,
+    pub priority: &'a str,
+    pub minutes: &'a str,
+    pub custom: &'a HashMap<String, String>,
+}
+
+/// Finds the customer a staff member meant: exact number, exact e-mail, or a unique name match.
+pub fn find_customer(app: &App, input: &str) -> Result<Option<Customer>> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let conn = app.conn()?;
+    if let Some(c) = customers::get_by_no(&conn, input)? {
+        return Ok(Some(c));
+    }
+    let (found, total) = customers::search(&conn, input, 2, 0)?;
+    Ok(if total == 1 {
+        found.into_iter().next()
+    } else {
+        None
+    })
+}
+
+/// A new ticket for a customer, e.g. from a phone call: the first activity is a call note by
+/// default.
+pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput) -> Result<TicketNo> {
+    let mut errors = FieldErrors::new();
+    let customer = find_customer(app, input.customer)?;
+    match &customer {
+        Some(c) if c.active => {}
+        _ => errors.add("customer", m::ERR_UNKNOWN_CUSTOMER),
+    }
+    let subject = input.subject.trim();
+    if subject.is_empty() {
+        errors.add("subject", m::ERR_REQUIRED);
+    } else if subject.chars().count() > MAX_SUBJECT_CHARS {
+        errors.add_with(
+            "subject",
+            m::ERR_TOO_LONG,
+            vec![("max", MAX_SUBJECT_CHARS.to_string())],
+        );
+    }
+    let kind_str = if input.kind.trim().is_empty() {
+        "call"
+    } else {
+        input.kind
+    };
+    let activity = ActivityInput {
+        kind: kind_str,
+        body: input.body,
+        minutes: input.minutes,
+        email_from: "",
+        email_to: "",
+        email_subject: "",
+    };
+    let (kind, minutes) = check_activity(&activity, &mut errors);
+    let priority = match input.priority.trim() {
+        "" => Priority::Normal,
+        p => Priority::parse(p).unwrap_or_else(|| {
+            errors.add("priority", m::ERR_INVALID_CHOICE);
+            Priority::Normal
+        }),
+    };
+    let custom = check_custom_fields(&app.config.fields, input.custom, &mut errors);
+    errors.into_result()?;
+    let customer = customer.ok_or(Error::NotFound)?;
+    let now = clock::now();
+    let (year, month) = clock::year_month(now, app.tz);
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let seq = tdb::next_seq(tx, year)?;
+        let number = TicketNo { year, seq };
+        let number_s = number.to_string();
+        let id = tdb::insert(
+            tx,
+            &NewTicket {
+                number: &number_s,
+                customer_id: customer.id,
+                subject,
+                status: Status::Open,
+                priority,
+                assignee_id: Some(s.id),
+                created_at: now,
+                created_month: month_key(year, month),
+            },
+        )?;
+        tdb::add_activity(tx, id, &new_activity(kind, s, &activity, minutes, now))?;
+        for (k, v) in &custom {
+            tdb::set_field(tx, id, k, v)?;
+        }
+        Ok(number)
+    })
+}
+
+// ------------------------------------------------------------------------------ customers
+
+pub fn customer_list(
+    app: &App,
+    q: &str,
+    page: usize,
+    page_size: usize,
+) -> Result<(Vec<Customer>, i64)> {
+    let conn = app.conn()?;
+    customers::search(&conn, q, page_size, page.saturating_sub(1) * page_size)
+}
+
+pub struct CustomerPage {
+    pub customer: Customer,
+    pub open_tickets: i64,
+    pub tickets: TicketPage,
+}
+
+pub fn customer_page(app: &App, customer_no: &str) -> Result<CustomerPage> {
+    let conn = app.conn()?;
+    let customer = customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)?;
+    let open_tickets = customers::open_ticket_count(&conn, customer.id)?;
+    let query = TicketQuery {
+        page: 1,
+        page_size: 20,
+        ..TicketQuery::default()
+    };
+    let tickets = tdb::list(&conn, Scope::Customer(customer.id), &query)?;
+    Ok(CustomerPage {
+        customer,
+        open_tickets,
+        tickets,
+    })
+}
+
+pub struct CustomerInput<'a> {
+    pub customer_no: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub password: &'a str,
+    pub active: bool,
+}
+
+/// Creates a customer; an empty password is generated and returned to be shown once.
+pub fn create_customer(
+    app: &App,
+    s: &StaffMember,
+    input: &CustomerInput,
+    address: &str,
+) -> Result<(String, Option<String>)> {
+    let actor = actor(s);
+    let new = bootstrap::NewCustomerInput {
+        customer_no: input.customer_no,
+        name: input.name,
+        email: input.email,
+        phone: input.phone,
+        password: Some(input.password).filter(|p| !p.is_empty()),
+        actor: &actor,
+        address,
+    };
+    let (_, generated) = bootstrap::create_customer(app, &new)?;
+    Ok((input.customer_no.trim().to_string(), generated))
+}
+
+pub fn update_customer(
+    app: &App,
+    s: &StaffMember,
+    customer_no: &str,
+    input: &CustomerInput,
+    address: &str,
+) -> Result<()> {
+    let mut errors = FieldErrors::new();
+    if input.name.trim().is_empty() {
+        errors.add("name", m::ERR_REQUIRED);
+    }
+    if !is_plausible_email(input.email) {
+        errors.add("email", m::ERR_INVALID_EMAIL);
+    }
+    if !input
+        .phone
+        .trim()
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-/()".contains(c))
+    {
+        errors.add("phone", m::ERR_INVALID_PHONE);
+    }
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let c = customers::get_by_no(tx, customer_no)?.ok_or(Error::NotFound)?;
+        if customers::exists_email(tx, input.email, Some(c.id))? {
+            errors.add("email", m::ERR_EMAIL_TAKEN);
+        }
+        std::mem::take(&mut errors).into_result()?;
+        customers::update(
+            tx,
+            c.id,
+            &customers::CustomerUpdate {
+                name: input.name.trim(),
+                email: input.email.trim(),
+                phone: input.phone.trim(),
+                active: input.active,
+            },
+        )?;
+        let actor = actor(s);
+        let entry = audit::Entry {
+            actor: &actor,
+            action: "customer.update",
+            target: customer_no,
+            detail: "",
+            address,
+        };
+        audit::insert(tx, &entry, now)?;
+        if c.active && !input.active {
+            sessions::delete_customer_sessions(tx, c.id, None)?;
+            audit::insert(tx, &entry.with_action("customer.deactivate"), now)?;
+        } else if !c.active && input.active {
+            audit::insert(tx, &entry.with_action("customer.activate"), now)?;
+        }
+        Ok(())
+    })
+}
+
+/// Sets a customer's password (or generates one, returned to be shown once); their sessions end.
+pub fn reset_customer_password(
+    app: &App,
+    s: &StaffMember,
+    customer_no: &str,
+    new: &str,
+    address: &str,
+) -> Result<Option<String>> {
+    let mut errors = FieldErrors::new();
+    if !new.is_empty() {
+        check_new_password(app, new, "new_password", &mut errors);
+    }
+    errors.into_result()?;
+    let (pw, generated) = if new.is_empty() {
+        let p = password::generate()?;
+        (p.clone(), Some(p))
+    } else {
+        (new.to_string(), None)
+    };
+    let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let c = customers::get_by_no(tx, customer_no)?.ok_or(Error::NotFound)?;
+        customers::set_password(tx, c.id, &hash, now)?;
+        sessions::delete_customer_sessions(tx, c.id, None)?;
+        let actor = actor(s);
+        let detail = if generated.is_some() {
+            "generated"
+        } else {
+            "set"
+        };
+        audit::insert(
+            tx,
+            &audit::Entry {
+                actor: &actor,
+                action: "password.reset",
+                target: customer_no,
+                detail,
+                address,
+            },
+            now,
+        )
+    })?;
+    Ok(generated)
+}
+
+// ------------------------------------------------------------------------------ time
+
+pub struct Statement {
+    pub customer: Customer,
+    pub year: i32,
+    pub month: u8,
+    pub entries: Vec<TimeEntry>,
+    pub total_minutes: i64,
+}
+
+/// The time statement of a customer for a month (local time), for staff or the customer.
+pub fn time_statement(
+    app: &App,
+    customer: &Customer,
+    year: i32,
+    month: u8,
+    scope: Scope,
+) -> Result<Statement> {
+    let (from, to) = clock::month_range(year, month, app.tz);
+    let conn = app.conn()?;
+    let entries = tdb::time_entries(&conn, customer.id, from, to, scope)?;
+    let total_minutes = entries.iter().map(|e| e.minutes).sum();
+    Ok(Statement {
+        customer: customer.clone(),
+        year,
+        month,
+        entries,
+        total_minutes,
+    })
+}
+
+pub fn customer_by_no(app: &App, customer_no: &str) -> Result<Customer> {
+    let conn = app.conn()?;
+    customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)
+}
