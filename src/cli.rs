@@ -261,6 +261,11 @@ fn serve(config: Config) -> Result<i32, String> {
         eprintln!("warning: {label}: {value}");
     }
     let _ = sessions::purge_expired(&app);
+    match crate::app::attachments::cleanup_pending(&app) {
+        Ok(0) => {}
+        Ok(n) => eprintln!("removed {n} unfinished upload(s) from an earlier run"),
+        Err(e) => eprintln!("warning: could not remove unfinished uploads: {e}"),
+    }
     let app = Arc::new(app);
     crate::web::server::serve(app)?;
     Ok(1)

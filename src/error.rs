@@ -25,6 +25,8 @@ pub enum Error {
     Invalid(FieldErrors),
     /// A request that cannot be read at all (malformed form encoding and the like).
     BadRequest(Msg),
+    /// A `Range` outside the file; carries the file size for `Content-Range`.
+    RangeNotSatisfiable(u64),
     /// Body larger than allowed.
     TooLarge(Msg),
     /// Too many attempts or the hashing gate is full; seconds until a retry makes sense.
@@ -45,6 +47,7 @@ impl Error {
             Error::Invalid(_) => 422,
             Error::BadRequest(_) => 400,
             Error::TooLarge(_) => 413,
+            Error::RangeNotSatisfiable(_) => 416,
             Error::TooMany { .. } => 429,
             Error::Unavailable(_) => 503,
             Error::Internal(_) => 500,
@@ -78,6 +81,7 @@ impl fmt::Display for Error {
             ),
             Error::BadRequest(m) => write!(f, "bad request: {}", m.en),
             Error::TooLarge(m) => write!(f, "too large: {}", m.en),
+            Error::RangeNotSatisfiable(n) => write!(f, "range not satisfiable (size {n})"),
             Error::TooMany { msg, .. } => write!(f, "too many requests: {}", msg.en),
             Error::Unavailable(s) => write!(f, "unavailable: {s}"),
             Error::Internal(s) => write!(f, "internal: {s}"),

@@ -414,3 +414,102 @@ pub struct Activity {
     pub new_value: Option<String>,
     pub created_at: i64,
 }
+
+/// A file attached to an activity.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub id: i64,
+    pub activity_id: Option<i64>,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: Option<String>,
+    pub previewable: bool,
+    pub uploader_kind: AuthorKind,
+    pub uploader_name: String,
+    pub created_at: i64,
+}
+
+/// A file name as display text: the last path component, without control characters or
+/// bidirectional overrides, at most 255 characters; "unnamed" when nothing is left.
+pub fn clean_file_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .filter(|c| !matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'))
+        .take(255)
+        .collect();
+    let trimmed = cleaned.trim().trim_start_matches('.').trim();
+    if trimmed.is_empty() {
+        "unnamed".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// The raster image type whose magic bytes `head` starts with, if any: only these are ever
+/// shown inline.
+pub fn sniff_raster_image(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if head.len() >= 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// "1,2 MB" / "1.2 MB" style sizes.
+pub fn format_size(bytes: i64, lang: crate::i18n::Lang) -> String {
+    let (value, unit) = match bytes {
+        b if b < 1024 => return format!("{b} B"),
+        b if b < 1024 * 1024 => (b as f64 / 1024.0, "KB"),
+        b if b < 1024 * 1024 * 1024 => (b as f64 / (1024.0 * 1024.0), "MB"),
+        b => (b as f64 / (1024.0 * 1024.0 * 1024.0), "GB"),
+    };
+    let s = format!("{value:.1}");
+    match lang {
+        crate::i18n::Lang::De => format!("{} {unit}", s.replace('.', ",")),
+        crate::i18n::Lang::En => format!("{s} {unit}"),
+    }
+}
+
+#[cfg(test)]
+mod attachment_tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_become_display_text() {
+        for (raw, want) in [
+            ("../../etc/passwd", "passwd"),
+            ("C:\\Users\\x\\bericht.pdf", "bericht.pdf"),
+            ("a\r\nb\u{0}.txt", "ab.txt"),
+            ("evil\u{202E}fdp.exe", "evilfdp.exe"),
+            ("", "unnamed"),
+            ("...", "unnamed"),
+            ("\"quoted\".txt", "\"quoted\".txt"),
+        ] {
+            assert_eq!(clean_file_name(raw), want, "{raw:?}");
+        }
+        assert_eq!(clean_file_name(&"x".repeat(1000)).chars().count(), 255);
+    }
+
+    #[test]
+    fn raster_images_are_sniffed_by_bytes() {
+        assert_eq!(sniff_raster_image(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
+        assert_eq!(sniff_raster_image(b"<svg xmlns"), None);
+        assert_eq!(sniff_raster_image(b"RIFF0000WEBPVP8 "), Some("image/webp"));
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(format_size(512, crate::i18n::Lang::De), "512 B");
+        assert_eq!(format_size(1536, crate::i18n::Lang::De), "1,5 KB");
+        assert_eq!(format_size(1536, crate::i18n::Lang::En), "1.5 KB");
+    }
+}

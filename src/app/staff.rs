@@ -3,9 +3,8 @@
 use std::collections::HashMap;
 
 use crate::app::bootstrap::{self, check_new_password};
-use crate::app::tickets::{
-    change_status, check_body, check_custom_fields, Detail, MAX_SUBJECT_CHARS,
-};
+use crate::app::attachments::{attach_all, PendingFile};
+use crate::app::tickets::{change_status, check_body_or_files, check_custom_fields, Detail, MAX_SUBJECT_CHARS};
 use crate::app::App;
 use crate::auth::password;
 use crate::clock;
@@ -97,7 +96,7 @@ fn parse_minutes(s: &str, errors: &mut FieldErrors) -> i64 {
     }
 }
 
-fn check_activity(input: &ActivityInput, errors: &mut FieldErrors) -> (ActivityKind, i64) {
+fn check_activity(input: &ActivityInput, has_files: bool, errors: &mut FieldErrors) -> (ActivityKind, i64) {
     let kind = ActivityKind::parse(input.kind.trim())
         .filter(|k| COMPOSER_KINDS.contains(k))
         .unwrap_or_else(|| {
@@ -105,9 +104,14 @@ fn check_activity(input: &ActivityInput, errors: &mut FieldErrors) -> (ActivityK
             ActivityKind::Message
         });
     let minutes = parse_minutes(input.minutes, errors);
-    // A call or internal note may be time only; a message needs text.
-    if kind == ActivityKind::Message || !(minutes > 0 && input.body.trim().is_empty()) {
-        check_body(input.body, "body", errors);
+    // A document needs files; a call or internal note may be time only; else text or files.
+    if kind == ActivityKind::Document {
+        if !has_files {
+            errors.add("attachments", m::ERR_NO_FILE);
+        }
+        check_body_or_files(input.body, "body", true, errors);
+    } else if kind == ActivityKind::Message || !(minutes > 0 && input.body.trim().is_empty()) {
+        check_body_or_files(input.body, "body", has_files, errors);
     }
     if kind == ActivityKind::Email
         && !input.email_from.trim().is_empty()
@@ -146,21 +150,17 @@ fn new_activity<'a>(
 }
 
 /// A message, internal note, call note or e-mail record, with optional time spent.
-pub fn add_activity(app: &App, s: &StaffMember, number: &str, input: &ActivityInput) -> Result<()> {
+pub fn add_activity(app: &App, s: &StaffMember, number: &str, input: &ActivityInput, files: &[PendingFile]) -> Result<()> {
     TicketNo::parse(number).ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
-    let (kind, minutes) = check_activity(input, &mut errors);
+    let (kind, minutes) = check_activity(input, !files.is_empty(), &mut errors);
     errors.into_result()?;
     let now = clock::now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
-        tdb::add_activity(
-            tx,
-            t.summary.id,
-            &new_activity(kind, s, input, minutes, now),
-        )?;
-        Ok(())
+        let activity = tdb::add_activity(tx, t.summary.id, &new_activity(kind, s, input, minutes, now))?;
+        attach_all(tx, t.summary.id, activity, files)
     })
 }
 
@@ -294,7 +294,7 @@ pub fn find_customer(app: &App, input: &str) -> Result<Option<Customer>> {
 
 /// A new ticket for a customer, e.g. from a phone call: the first activity is a call note by
 /// default.
-pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput) -> Result<TicketNo> {
+pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, files: &[PendingFile]) -> Result<TicketNo> {
     let mut errors = FieldErrors::new();
     let customer = find_customer(app, input.customer)?;
     match &customer {
@@ -324,7 +324,7 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput) -> R
         email_to: "",
         email_subject: "",
     };
-    let (kind, minutes) = check_activity(&activity, &mut errors);
+    let (kind, minutes) = check_activity(&activity, !files.is_empty(), &mut errors);
     let priority = match input.priority.trim() {
         "" => Priority::Normal,
         p => Priority::parse(p).unwrap_or_else(|| {
@@ -355,7 +355,8 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput) -> R
                 created_month: month_key(year, month),
             },
         )?;
-        tdb::add_activity(tx, id, &new_activity(kind, s, &activity, minutes, now))?;
+        let first = tdb::add_activity(tx, id, &new_activity(kind, s, &activity, minutes, now))?;
+        attach_all(tx, id, first, files)?;
         for (k, v) in &custom {
             tdb::set_field(tx, id, k, v)?;
         }

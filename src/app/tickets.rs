@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::app::attachments::{attach_all, PendingFile};
 use crate::app::App;
 use crate::clock;
 use crate::config::{Field, FieldType};
@@ -12,7 +13,7 @@ use crate::db::{self};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
-    month_key, Activity, ActivityKind, AuthorKind, Customer, KindFilter, Priority, Status, TicketNo,
+    month_key, Activity, ActivityKind, Attachment, AuthorKind, Customer, KindFilter, Priority, Status, TicketNo,
 };
 
 pub const MAX_SUBJECT_CHARS: usize = 200;
@@ -46,6 +47,8 @@ pub struct Detail {
     pub ticket: TicketDetail,
     pub activities: Vec<Activity>,
     pub fields: Vec<(String, String)>,
+    /// Every attachment the principal may see, whatever the activity filter.
+    pub attachments: Vec<Attachment>,
 }
 
 pub fn detail(app: &App, scope: Scope, number: &str, kind: KindFilter) -> Result<Detail> {
@@ -54,11 +57,8 @@ pub fn detail(app: &App, scope: Scope, number: &str, kind: KindFilter) -> Result
     let ticket = tdb::get(&conn, number, scope)?.ok_or(Error::NotFound)?;
     let activities = tdb::activities(&conn, ticket.summary.id, scope, kind)?;
     let fields = tdb::fields(&conn, ticket.summary.id)?;
-    Ok(Detail {
-        ticket,
-        activities,
-        fields,
-    })
+    let attachments = crate::db::attachments::list_for_ticket(&conn, ticket.summary.id, scope)?;
+    Ok(Detail { ticket, activities, fields, attachments })
 }
 
 pub struct NewTicketInput<'a> {
@@ -90,6 +90,14 @@ fn check_basics<'a>(input: &NewTicketInput<'a>, errors: &mut FieldErrors) -> (&'
         }),
     };
     (subject, priority)
+}
+
+/// A text that may be empty when files come with it.
+pub fn check_body_or_files(body: &str, field: &str, has_files: bool, errors: &mut FieldErrors) {
+    if has_files && body.trim().is_empty() {
+        return;
+    }
+    check_body(body, field, errors);
 }
 
 pub fn check_body(body: &str, field: &str, errors: &mut FieldErrors) {
@@ -191,7 +199,7 @@ pub fn check_custom_fields(
 }
 
 /// Opens a ticket for the customer; the description is its first activity.
-pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput) -> Result<TicketNo> {
+pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files: &[PendingFile]) -> Result<TicketNo> {
     let mut errors = FieldErrors::new();
     let (subject, priority) = check_basics(input, &mut errors);
     let custom = check_custom_fields(&app.config.fields, input.custom, &mut errors);
@@ -216,20 +224,15 @@ pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput) -> Re
                 created_month: month_key(year, month),
             },
         )?;
-        tdb::add_activity(
+        let activity = tdb::add_activity(
             tx,
             id,
             &NewActivity {
                 customer_id: Some(customer.id),
-                ..NewActivity::new(
-                    ActivityKind::Message,
-                    AuthorKind::Customer,
-                    &customer.name,
-                    input.body.trim_end(),
-                    now,
-                )
+                ..NewActivity::new(ActivityKind::Message, AuthorKind::Customer, &customer.name, input.body.trim_end(), now)
             },
         )?;
+        attach_all(tx, id, activity, files)?;
         for (k, v) in &custom {
             tdb::set_field(tx, id, k, v)?;
         }
@@ -238,10 +241,10 @@ pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput) -> Re
 }
 
 /// The customer answers. A ticket that waited for them, or was closed, opens again.
-pub fn reply(app: &App, customer: &Customer, number: &str, body: &str) -> Result<()> {
+pub fn reply(app: &App, customer: &Customer, number: &str, body: &str, files: &[PendingFile]) -> Result<()> {
     TicketNo::parse(number).ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
-    check_body(body, "body", &mut errors);
+    check_body_or_files(body, "body", !files.is_empty(), &mut errors);
     // The ticket's existence is checked before the body, so another customer gets 404, not 422.
     let conn = app.conn()?;
     let exists = tdb::get(&conn, number, Scope::Customer(customer.id))?.is_some();
@@ -254,20 +257,15 @@ pub fn reply(app: &App, customer: &Customer, number: &str, body: &str) -> Result
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         let t = tdb::get(tx, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
-        tdb::add_activity(
+        let activity = tdb::add_activity(
             tx,
             t.summary.id,
             &NewActivity {
                 customer_id: Some(customer.id),
-                ..NewActivity::new(
-                    ActivityKind::Message,
-                    AuthorKind::Customer,
-                    &customer.name,
-                    body.trim_end(),
-                    now,
-                )
+                ..NewActivity::new(ActivityKind::Message, AuthorKind::Customer, &customer.name, body.trim_end(), now)
             },
         )?;
+        attach_all(tx, t.summary.id, activity, files)?;
         if matches!(t.summary.status, Status::Waiting | Status::Closed) {
             change_status(
                 tx,
@@ -282,6 +280,33 @@ pub fn reply(app: &App, customer: &Customer, number: &str, body: &str) -> Result
             )?;
         }
         Ok(())
+    })
+}
+
+/// The customer adds documents on their own: one activity of kind `document`.
+pub fn add_documents(app: &App, customer: &Customer, number: &str, files: &[PendingFile]) -> Result<()> {
+    TicketNo::parse(number).ok_or(Error::NotFound)?;
+    let conn = app.conn()?;
+    tdb::get(&conn, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
+    drop(conn);
+    if files.is_empty() {
+        let mut errors = FieldErrors::new();
+        errors.add("attachments", m::ERR_NO_FILE);
+        return Err(Error::Invalid(errors));
+    }
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let t = tdb::get(tx, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
+        let activity = tdb::add_activity(
+            tx,
+            t.summary.id,
+            &NewActivity {
+                customer_id: Some(customer.id),
+                ..NewActivity::new(ActivityKind::Document, AuthorKind::Customer, &customer.name, "", now)
+            },
+        )?;
+        attach_all(tx, t.summary.id, activity, files)
     })
 }
 

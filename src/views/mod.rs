@@ -42,6 +42,9 @@ pub struct Chrome {
     pub login_text: Option<String>,
     /// Customers see time spent (and their time statement).
     pub show_time: bool,
+    /// Upload limits, for the hint under file inputs.
+    pub max_file_bytes: u64,
+    pub max_files: usize,
 }
 
 impl Chrome {
@@ -79,6 +82,8 @@ impl Chrome {
             privacy_url: p.privacy_url.clone(),
             login_text: p.login_text.clone(),
             show_time: p.show_time_spent,
+            max_file_bytes: app.config.attachments.max_file_bytes.0,
+            max_files: app.config.attachments.max_files_per_request,
         }
     }
 

@@ -12,7 +12,7 @@ use crate::db::tickets::{Sort, TicketQuery};
 use crate::error::FieldErrors;
 use crate::i18n::{m, Msg};
 use crate::model::{format_minutes, Customer, KindFilter, Priority, Role, StaffMember, Status};
-use crate::views::tickets::{activity, custom_field_facts, custom_fields, ticket_table};
+use crate::views::tickets::{activity, custom_field_facts, custom_fields, documents_panel, file_input, ticket_table};
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination, priority_badge, query_string,
     status_badge, Chrome,
@@ -247,7 +247,7 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
             section.timeline aria-label=(c.t(m::ACTIVITIES)) {
                 @if d.activities.is_empty() { p.empty { (c.t(m::NO_ACTIVITIES_OF_KIND)) } }
                 ol.activities {
-                    @for a in &d.activities { (activity(c, a, v.tz, true)) }
+                    @for a in &d.activities { (activity(c, a, v.tz, true, number, &d.attachments)) }
                 }
             }
             section.card.reply #composer aria-labelledby="composer-title" {
@@ -292,9 +292,11 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
                             aria-describedby=[described_by(e, "minutes", false)];
                         (field_error(lang, e, "minutes"))
                     }
+                    (file_input(c, "composer-files", e))
                     div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE_ACTIVITY)) } }
                 }
             }
+            (documents_panel(c, true, number, &d.attachments, v.tz))
         }
     };
     layout(c, &format!("{} {}", number, t.subject), v.notice, content)

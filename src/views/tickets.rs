@@ -13,6 +13,7 @@ use crate::model::{
     format_minutes, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter,
     TicketSummary,
 };
+use crate::model::{format_size, Attachment};
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination, priority_badge, query_string,
     status_badge, Chrome,
@@ -246,7 +247,7 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
                 }
                 ol.activities {
                     @for a in &v.detail.activities {
-                        (activity(c, a, v.tz, false))
+                        (activity(c, a, v.tz, false, number, &v.detail.attachments))
                     }
                 }
             }
@@ -265,7 +266,17 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
                             aria-describedby=[described_by(e, "body", false)] { (v.reply) }
                         (field_error(lang, e, "body"))
                     }
+                    (file_input(c, "reply-files", e))
                     div.actions { button.btn.btn-primary type="submit" { (c.t(m::REPLY_BUTTON)) } }
+                }
+            }
+            (documents_panel(c, false, number, &v.detail.attachments, v.tz))
+            section.card.upload aria-labelledby="upload-title" {
+                h2 #upload-title { (c.t(m::UPLOAD_DOCUMENTS)) }
+                form.stack method="post" action={ "/tickets/" (number) "/attachments" } enctype="multipart/form-data" data-upload {
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    (file_input(c, "doc-files", e))
+                    div.actions { button.btn type="submit" { (c.t(m::UPLOAD_BUTTON)) } }
                 }
             }
             @if v.can_close && t.status != Status::Closed {
@@ -316,8 +327,75 @@ fn display_value(lang: Lang, field: Option<&Field>, value: &str) -> String {
 }
 
 /// One entry of the timeline.
-pub fn activity(c: &Chrome, a: &Activity, tz: &Tz, staff: bool) -> Markup {
+/// Where a ticket's files are downloaded from, for customers or staff.
+pub fn attachment_url(staff: bool, number: &str, id: i64) -> String {
+    if staff {
+        format!("/staff/tickets/{number}/attachments/{id}")
+    } else {
+        format!("/tickets/{number}/attachments/{id}")
+    }
+}
+
+/// The file list under an activity.
+fn activity_files(c: &Chrome, staff: bool, number: &str, files: &[&Attachment]) -> Markup {
+    html! {
+        @if !files.is_empty() {
+            ul.files aria-label=(c.t(m::ATTACHMENTS)) {
+                @for f in files {
+                    li {
+                        a href=(attachment_url(staff, number, f.id)) data-attachment=(f.id) download { (f.file_name) }
+                        " " span.muted { "(" (format_size(f.size, c.lang)) ")" }
+                        @if f.previewable {
+                            " " a.preview href={ (attachment_url(staff, number, f.id)) "?inline=1" } target="_blank" rel="noopener" { (c.t(m::PREVIEW)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The documents panel: every file of the ticket with who and when.
+pub fn documents_panel(c: &Chrome, staff: bool, number: &str, files: &[Attachment], tz: &Tz) -> Markup {
     let lang = c.lang;
+    html! {
+        section.card.documents #documents aria-labelledby="documents-title" {
+            h2 #documents-title { (c.t(m::DOCUMENTS)) " " span.muted { "(" (files.len()) ")" } }
+            @if files.is_empty() {
+                p.muted { (c.t(m::NO_DOCUMENTS)) }
+            } @else {
+                ul.doc-list {
+                    @for f in files {
+                        li {
+                            a.doc-name href=(attachment_url(staff, number, f.id)) data-attachment=(f.id) download { (f.file_name) }
+                            span.doc-meta {
+                                (format_size(f.size, lang)) " · " (f.uploader_name) " · "
+                                time datetime=(clock::rfc3339(f.created_at)) { (clock::datetime(f.created_at, tz, lang)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A file input that works without JavaScript; the script adds drag and drop and progress.
+pub fn file_input(c: &Chrome, id: &str, e: &FieldErrors) -> Markup {
+    let hint = c.f(m::UPLOAD_HINT, &[("size", &format_size(c.max_file_bytes as i64, c.lang)), ("count", &c.max_files.to_string())]);
+    html! {
+        div.field.dropzone data-dropzone {
+            label for=(id) { (c.t(m::ADD_FILES)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
+            input #(id) type="file" name="attachments" multiple aria-describedby={ "hint-" (id) @if e.get("attachments").is_some() { " err-attachments" } };
+            p.help id={ "hint-" (id) } { (c.t(m::DROP_HERE)) ". " (hint) }
+            (field_error(c.lang, e, "attachments"))
+        }
+    }
+}
+
+pub fn activity(c: &Chrome, a: &Activity, tz: &Tz, staff: bool, number: &str, files: &[Attachment]) -> Markup {
+    let lang = c.lang;
+    let files: Vec<&Attachment> = files.iter().filter(|f| f.activity_id == Some(a.id)).collect();
     let author = match a.author_kind {
         AuthorKind::Customer if !staff => c.t(m::YOU).to_string(),
         _ => a.author_name.clone(),
@@ -372,6 +450,7 @@ pub fn activity(c: &Chrome, a: &Activity, tz: &Tz, staff: bool) -> Markup {
                         }
                     }
                     @if !a.body.is_empty() { div.body { (a.body) } }
+                    (activity_files(c, staff, number, &files))
                 }
             }
         }
@@ -418,6 +497,7 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                     (field_error(lang, e, "priority"))
                 }
                 (custom_fields(lang, &v.fields, &v.values, e))
+                (file_input(c, "new-files", e))
                 div.actions { button.btn.btn-primary type="submit" { (c.t(m::SUBMIT_TICKET)) } }
             }
         }

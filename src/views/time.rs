@@ -74,7 +74,7 @@ pub fn page(c: &Chrome, v: &StatementView) -> Markup {
                         th scope="col" { (c.t(m::DATE)) }
                         th scope="col" { (c.t(m::TICKET)) }
                         th scope="col" { (c.t(m::ACTIVITY)) }
-                        th scope="col" { (c.t(m::BY)) }
+                        th scope="col" { (c.t(m::AUTHOR)) }
                         th scope="col" .num { (c.t(m::TIME_SPENT)) }
                     } }
                     tbody {
@@ -88,7 +88,7 @@ pub fn page(c: &Chrome, v: &StatementView) -> Markup {
                                     (c.t(e.kind.label()))
                                     @if !e.body.is_empty() { br; span.muted.excerpt { (excerpt(&e.body, 140)) } }
                                 }
-                                td data-label=(c.t(m::BY)) { (e.author_name) }
+                                td data-label=(c.t(m::AUTHOR)) { (e.author_name) }
                                 td.num data-label=(c.t(m::TIME_SPENT)) { (format_minutes(e.minutes)) }
                             }
                         }

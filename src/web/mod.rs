@@ -3,11 +3,13 @@
 
 pub mod assets;
 pub mod ctx;
+pub mod files;
 pub mod form;
 pub mod portal;
 pub mod routes;
 pub mod server;
 pub mod staff;
+pub mod upload;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

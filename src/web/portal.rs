@@ -10,7 +10,10 @@ use crate::i18n::m;
 use crate::model::{KindFilter, Principal, StatusFilter};
 use crate::views;
 use crate::web::ctx::safe_next;
+use crate::app::attachments::Uploader;
+use crate::model::AuthorKind;
 use crate::web::form::{read_form, Form};
+use crate::web::upload::read_upload;
 use crate::web::{html, redirect, Ctx};
 
 pub fn form(ctx: &Ctx) -> Result<Form> {
@@ -25,6 +28,15 @@ pub fn form(ctx: &Ctx) -> Result<Form> {
 /// Reads the form and checks its CSRF token; nothing is changed before both passed.
 pub fn checked_form(ctx: &Ctx) -> Result<Form> {
     let f = form(ctx)?;
+    ctx.check_csrf(&f)?;
+    Ok(f)
+}
+
+/// Reads a form that may carry files, storing them as they stream in, then checks CSRF. The
+/// files stay pending (invisible) until the use-case attaches them in its transaction.
+pub fn upload_form(ctx: &Ctx, up: &mut Uploader) -> Result<Form> {
+    let c = &ctx.app.config;
+    let f = read_upload(ctx.req, &c.attachments, c.security.max_form_bytes, up)?;
     ctx.check_csrf(&f)?;
     Ok(f)
 }
@@ -210,9 +222,11 @@ fn render_ticket(
 
 pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
-    let f = checked_form(ctx)?;
-    match tickets::reply(ctx.app, &customer, number, f.str("body")) {
+    let mut up = Uploader::new(ctx.app, AuthorKind::Customer, &customer.name);
+    let f = upload_form(ctx, &mut up)?;
+    match tickets::reply(ctx.app, &customer, number, f.str("body"), up.files()) {
         Ok(()) => {
+            up.keep();
             ctx.set_flash(m::REPLY_SENT);
             Ok(redirect(&format!("/tickets/{number}#reply")))
         }
@@ -236,6 +250,31 @@ pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
     }
 }
 
+pub fn upload(ctx: &mut Ctx, number: &str) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    let mut up = Uploader::new(ctx.app, AuthorKind::Customer, &customer.name);
+    let f = upload_form(ctx, &mut up)?;
+    drop(f);
+    match tickets::add_documents(ctx.app, &customer, number, up.files()) {
+        Ok(()) => {
+            up.keep();
+            ctx.set_flash(m::FILES_UPLOADED);
+            Ok(redirect(&format!("/tickets/{number}#documents")))
+        }
+        Err(Error::Invalid(errors)) => {
+            let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, KindFilter::All)?;
+            render_ticket(ctx, detail, KindFilter::All, String::new(), errors, 422)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `GET /tickets/<number>/attachments/<id>`: the customer's own files only.
+pub fn download(ctx: &mut Ctx, number: &str, id: &str) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    crate::web::files::download(ctx, Scope::Customer(customer.id), number, id)
+}
+
 pub fn close(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     checked_form(ctx)?;
@@ -257,7 +296,8 @@ pub fn new_ticket_form(ctx: &mut Ctx) -> Result<Response> {
 
 pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
     let customer = ctx.customer()?.clone();
-    let f = checked_form(ctx)?;
+    let mut up = Uploader::new(ctx.app, AuthorKind::Customer, &customer.name);
+    let f = upload_form(ctx, &mut up)?;
     let custom = f.custom_fields();
     let input = tickets::NewTicketInput {
         subject: f.str("subject"),
@@ -265,8 +305,9 @@ pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
         priority: f.str("priority"),
         custom: &custom,
     };
-    match tickets::open_ticket(ctx.app, &customer, &input) {
+    match tickets::open_ticket(ctx.app, &customer, &input, up.files()) {
         Ok(number) => {
+            up.keep();
             ctx.set_flash(m::TICKET_CREATED_FLASH);
             Ok(redirect(&format!("/tickets/{number}")))
         }

@@ -13,7 +13,9 @@ use crate::model::{KindFilter, Principal, Priority, Status, StatusFilter};
 use crate::views;
 use crate::web::ctx::safe_next;
 use crate::web::form::Form;
-use crate::web::portal::{checked_form, login_as, logout_to, page_param, year_month_params};
+use crate::app::attachments::Uploader;
+use crate::model::AuthorKind;
+use crate::web::portal::{upload_form, checked_form, login_as, logout_to, page_param, year_month_params};
 use crate::web::{html, redirect, Ctx};
 
 pub fn login_form(ctx: &mut Ctx) -> Result<Response> {
@@ -160,7 +162,8 @@ fn render_ticket(
 
 pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
-    let f = checked_form(ctx)?;
+    let mut up = Uploader::new(ctx.app, AuthorKind::Staff, &me.name);
+    let f = upload_form(ctx, &mut up)?;
     let input = ActivityInput {
         kind: f.str("kind"),
         body: f.str("body"),
@@ -169,8 +172,9 @@ pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
         email_to: f.str("email_to"),
         email_subject: f.str("email_subject"),
     };
-    match work::add_activity(ctx.app, &me, number, &input) {
+    match work::add_activity(ctx.app, &me, number, &input, up.files()) {
         Ok(()) => {
+            up.keep();
             ctx.set_flash(m::ACTIVITY_SAVED);
             Ok(redirect(&format!("/staff/tickets/{number}#composer")))
         }
@@ -180,6 +184,12 @@ pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// `GET /staff/tickets/<number>/attachments/<id>`.
+pub fn download(ctx: &mut Ctx, number: &str, id: &str) -> Result<Response> {
+    ctx.staff()?;
+    crate::web::files::download(ctx, Scope::Staff, number, id)
 }
 
 pub fn update_ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
@@ -229,7 +239,8 @@ fn render_new_ticket(
 
 pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
     let me = ctx.staff()?.clone();
-    let f = checked_form(ctx)?;
+    let mut up = Uploader::new(ctx.app, AuthorKind::Staff, &me.name);
+    let f = upload_form(ctx, &mut up)?;
     let custom = f.custom_fields();
     let input = OnBehalfInput {
         customer: f.str("customer"),
@@ -240,8 +251,9 @@ pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
         minutes: f.str("minutes"),
         custom: &custom,
     };
-    match work::open_for_customer(ctx.app, &me, &input) {
+    match work::open_for_customer(ctx.app, &me, &input, up.files()) {
         Ok(number) => {
+            up.keep();
             ctx.set_flash(m::TICKET_CREATED_STAFF);
             Ok(redirect(&format!("/staff/tickets/{number}")))
         }

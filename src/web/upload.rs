@@ -1,0 +1,144 @@
+//! Streaming multipart parsing for forms that carry files. The one module that touches the
+//! `multipart` crate for uploads (it is unmaintained; keep its use here).
+//!
+//! Limits are decided from `Content-Length` when it allows, and enforced while counting bytes:
+//! the request as a whole, each file, and the number of files. A body that ends without the
+//! closing boundary is treated as truncated: nothing of it is kept.
+
+use std::cell::RefCell;
+use std::io::Read;
+use std::rc::Rc;
+
+use rouille::Request;
+
+use crate::app::attachments::{Uploader, CHUNK};
+use crate::config::Attachments;
+use crate::error::{Error, Result};
+use crate::i18n::m;
+use crate::web::form::{multipart_boundary, read_form, Form};
+
+const TOO_LARGE: &str = "request body too large";
+
+/// Counts bytes, fails past the limit, and remembers the last bytes seen so the closing
+/// boundary can be checked after the parser is done.
+struct Guarded<R> {
+    inner: R,
+    count: u64,
+    limit: u64,
+    tail: Rc<RefCell<Vec<u8>>>,
+    tail_len: usize,
+}
+
+impl<R: Read> Read for Guarded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        if self.count > self.limit {
+            return Err(std::io::Error::other(TOO_LARGE));
+        }
+        let got = &buf[..n];
+        let mut tail = self.tail.borrow_mut();
+        tail.extend_from_slice(&got[got.len().saturating_sub(self.tail_len)..]);
+        let excess = tail.len().saturating_sub(self.tail_len);
+        tail.drain(..excess);
+        Ok(n)
+    }
+}
+
+fn io_error(e: &std::io::Error) -> Error {
+    if e.to_string() == TOO_LARGE {
+        Error::TooLarge(m::ERR_BODY_TOO_LARGE)
+    } else {
+        Error::BadRequest(m::ERR_UPLOAD_INCOMPLETE)
+    }
+}
+
+/// Reads `buf` full from `r`, or up to its end; returns the bytes read.
+fn fill(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Reads a form that may carry files under the field name `attachments`, storing each file as
+/// it streams in through `up`. urlencoded bodies are read as plain forms.
+pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mut Uploader) -> Result<Form> {
+    let ctype = req.header("Content-Type").unwrap_or("");
+    if !ctype.to_ascii_lowercase().starts_with("multipart/form-data") {
+        return read_form(req, form_limit, limits.max_request_bytes.0);
+    }
+    let max_request = limits.max_request_bytes.0;
+    if req.header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok()).is_some_and(|n| n > max_request) {
+        return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
+    }
+    let boundary = multipart_boundary(ctype).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+    let body = req.data().ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+    let closing = format!("--{boundary}--");
+    let tail = Rc::new(RefCell::new(Vec::new()));
+    let guarded = Guarded { inner: body, count: 0, limit: max_request, tail: tail.clone(), tail_len: closing.len() + 256 };
+    let mut mp = multipart::server::Multipart::with_body(guarded, boundary);
+    let mut fields = Vec::new();
+    let mut text_total = 0u64;
+    let mut files = 0usize;
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let entry = mp.read_entry().map_err(|e| io_error(&e))?;
+        let Some(mut field) = entry else { break };
+        let name = field.headers.name.to_string();
+        if let Some(file_name) = field.headers.filename.clone() {
+            let n = fill(&mut field.data, &mut buf).map_err(|e| io_error(&e))?;
+            if n == 0 && file_name.is_empty() {
+                continue; // a file input left empty
+            }
+            if name != "attachments" {
+                return Err(Error::BadRequest(m::ERR_NO_FILES_HERE));
+            }
+            files += 1;
+            if files > limits.max_files_per_request {
+                return Err(Error::TooLarge(m::ERR_TOO_MANY_FILES));
+            }
+            let declared = field.headers.content_type.as_ref().map(|m| m.to_string()).unwrap_or_default();
+            let mut r = up.begin(&file_name, &declared)?;
+            let mut n = n;
+            loop {
+                if Uploader::size_of(&r) + n as u64 > limits.max_file_bytes.0 {
+                    return Err(crate::app::attachments::too_large());
+                }
+                up.write(&mut r, &buf[..n])?;
+                if n < buf.len() {
+                    break;
+                }
+                n = fill(&mut field.data, &mut buf).map_err(|e| io_error(&e))?;
+                if n == 0 {
+                    break;
+                }
+            }
+            up.finish(r);
+        } else {
+            let cap = form_limit.saturating_sub(text_total);
+            let mut value = Vec::new();
+            let n = field.data.by_ref().take(cap + 1).read_to_end(&mut value).map_err(|e| io_error(&e))?;
+            if n as u64 > cap {
+                return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
+            }
+            text_total += n as u64;
+            let value = String::from_utf8(value).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+            fields.push((name, value));
+        }
+    }
+    // The parser also stops quietly on a body cut short: only the closing boundary proves the
+    // whole form arrived.
+    drop(mp);
+    let tail = tail.borrow();
+    if !tail.windows(closing.len()).any(|w| w == closing.as_bytes()) {
+        return Err(Error::BadRequest(m::ERR_UPLOAD_INCOMPLETE));
+    }
+    Ok(Form::from_pairs(fields))
+}
