@@ -1,7 +1,7 @@
 # ticketd — the two commands: `make run` and `make test`.
 CARGO ?= cargo
 
-.PHONY: run test lint fmt smoke bench release clean
+.PHONY: run test lint fmt smoke bench bench-attachments release clean
 
 ## Build and start the portal on built-in defaults (http://127.0.0.1:8080, ./ticketd.db).
 run:
@@ -23,6 +23,13 @@ fmt:
 smoke:
 	python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet requests
 	python3 ../shared/tools/contract_smoke.py
+
+## Benchmarks (numbers printed; rerun anytime).
+bench: bench-attachments
+
+## A 150 MiB upload and download: time, MiB/s and the server's peak-RSS growth.
+bench-attachments: release
+	python3 bench/attachments.py --mb 150 --binary target/release/ticketd
 
 release:
 	$(CARGO) build --release

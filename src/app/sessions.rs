@@ -109,6 +109,14 @@ pub fn login(
             .map(|(s, h)| (Principal::Staff(s.clone()), h, s.active)),
     };
     drop(conn);
+    // The account itself is throttled too, whichever spelling (number, e-mail) was typed.
+    let id_key = found.as_ref().map(|(p, _, _)| match p {
+        Principal::Customer(c) => format!("c#{}", c.id),
+        Principal::Staff(s) => format!("s#{}", s.id),
+    });
+    if let Some(secs) = id_key.as_deref().and_then(|k| app.account_throttle.locked(k)) {
+        return Err(Error::TooMany { retry_after: secs, msg: m::LOGIN_THROTTLED });
+    }
     let ok = match &found {
         Some((_, hash, active)) => password::verify(pw, hash) && *active,
         None => {
@@ -118,6 +126,9 @@ pub fn login(
     };
     let Some((principal, _, _)) = found.filter(|_| ok) else {
         app.account_throttle.record_failure(&account_key);
+        if let Some(k) = &id_key {
+            app.account_throttle.record_failure(k);
+        }
         app.address_throttle.record_failure(&address_key);
         let realm_name = match realm {
             Realm::Customer => "customer",
@@ -139,6 +150,9 @@ pub fn login(
         return Ok(LoginOutcome::Failed);
     };
     app.account_throttle.clear(&account_key);
+    if let Some(k) = &id_key {
+        app.account_throttle.clear(k);
+    }
 
     let (token, token_hash) = auth::new_session_token()?;
     let csrf = auth::random_hex(24)?;

@@ -1,0 +1,13 @@
+//! The integration suite: one test binary, a real `ticketd serve` per test on a loopback port
+//! with a temp database, spoken to over real HTTP. See `harness.rs` for the fixture and
+//! `http.rs` for the client.
+
+mod harness;
+mod html;
+mod http;
+
+mod cli;
+mod language;
+mod login;
+mod portal;
+mod security;
