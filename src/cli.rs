@@ -56,18 +56,11 @@ impl Args {
                 positional.push(a);
             }
         }
-        Ok(Args {
-            positional,
-            options,
-        })
+        Ok(Args { positional, options })
     }
 
     fn get(&self, name: &str) -> Option<&str> {
-        self.options
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .and_then(|(_, v)| v.as_deref())
+        self.options.iter().rev().find(|(k, _)| k == name).and_then(|(_, v)| v.as_deref())
     }
 
     fn has(&self, name: &str) -> bool {
@@ -80,9 +73,7 @@ impl Args {
 
     fn number(&self, name: &str, default: usize) -> Result<usize, String> {
         match self.get(name) {
-            Some(v) => v
-                .parse()
-                .map_err(|_| format!("{name}: not a number: {v:?}")),
+            Some(v) => v.parse().map_err(|_| format!("{name}: not a number: {v:?}")),
             None => Ok(default),
         }
     }
@@ -110,10 +101,7 @@ pub fn run(raw: Vec<String>) -> i32 {
 
 fn read_password_stdin() -> Result<String, String> {
     let mut s = String::new();
-    std::io::stdin()
-        .take(4096)
-        .read_to_string(&mut s)
-        .map_err(|e| format!("cannot read password: {e}"))?;
+    std::io::stdin().take(4096).read_to_string(&mut s).map_err(|e| format!("cannot read password: {e}"))?;
     let pw = s.lines().next().unwrap_or("").to_string();
     if pw.is_empty() {
         return Err("no password on standard input".into());
@@ -128,8 +116,7 @@ fn describe(e: Error) -> String {
                 .fields()
                 .map(|f| {
                     let err = errs.get(f).map(|e| {
-                        let args: Vec<(&str, &str)> =
-                            e.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        let args: Vec<(&str, &str)> = e.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
                         crate::i18n::Lang::En.f(e.msg, &args)
                     });
                     format!("{f}: {}", err.unwrap_or_default())
@@ -137,10 +124,7 @@ fn describe(e: Error) -> String {
                 .collect();
             format!("invalid input: {}", fields.join("; "))
         }
-        other => other
-            .to_string()
-            .trim_start_matches("internal: ")
-            .to_string(),
+        other => other.to_string().trim_start_matches("internal: ").to_string(),
     }
 }
 
@@ -165,11 +149,7 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
         ["admin", "create"] => {
             args.only(&["--username", "--email", "--name", "--password-stdin"])?;
             let app = App::open(config).map_err(describe)?;
-            let password = if args.has("--password-stdin") {
-                Some(read_password_stdin()?)
-            } else {
-                None
-            };
+            let password = if args.has("--password-stdin") { Some(read_password_stdin()?) } else { None };
             let username = args.require("--username")?;
             let input = bootstrap::NewStaffInput {
                 username,
@@ -183,27 +163,15 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
             // A password given on stdin was chosen by the operator: no forced change.
             let generated = bootstrap::create_staff(&app, &input).map_err(describe)?;
             match generated {
-                Some(pw) => println!(
-                    "admin {username} created; one-time password (change it at first login): {pw}"
-                ),
+                Some(pw) => println!("admin {username} created; one-time password (change it at first login): {pw}"),
                 None => println!("admin {username} created"),
             }
             Ok(0)
         }
         ["customer", "add"] => {
-            args.only(&[
-                "--number",
-                "--name",
-                "--email",
-                "--phone",
-                "--password-stdin",
-            ])?;
+            args.only(&["--number", "--name", "--email", "--phone", "--password-stdin"])?;
             let app = App::open(config).map_err(describe)?;
-            let password = if args.has("--password-stdin") {
-                Some(read_password_stdin()?)
-            } else {
-                None
-            };
+            let password = if args.has("--password-stdin") { Some(read_password_stdin()?) } else { None };
             let number = args.require("--number")?;
             let input = bootstrap::NewCustomerInput {
                 customer_no: number,
@@ -242,19 +210,14 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
             args.only(&[])?;
             check(&config)
         }
-        _ => Err(format!(
-            "unknown command {:?}; see ticketd --help",
-            words.join(" ")
-        )),
+        _ => Err(format!("unknown command {:?}; see ticketd --help", words.join(" "))),
     }
 }
 
 fn serve(config: Config) -> Result<i32, String> {
     let app = App::open(config).map_err(describe)?;
     if let Some(pw) = bootstrap::ensure_first_admin(&app).map_err(describe)? {
-        eprintln!(
-            "first start: created the admin account \"admin\" with the one-time password: {pw}"
-        );
+        eprintln!("first start: created the admin account \"admin\" with the one-time password: {pw}");
         eprintln!("log in at /staff/login; you will be asked to choose a new password");
     }
     for (label, value) in crate::web::assets::contrast_warnings(&app.config) {
@@ -277,15 +240,11 @@ fn backup(config: &Config, file: &str) -> Result<i32, String> {
         return Err(format!("{file} exists already; choose a new file name"));
     }
     let conn = db::open(&config.database).map_err(describe)?;
-    conn.execute("VACUUM INTO ?1", [file])
-        .map_err(|e| format!("backup failed: {e}"))?;
+    conn.execute("VACUUM INTO ?1", [file]).map_err(|e| format!("backup failed: {e}"))?;
     let copy = db::open(&target).map_err(describe)?;
     let problems = db::check(&copy).map_err(describe)?;
     if !problems.is_empty() {
-        return Err(format!(
-            "the backup does not verify: {}",
-            problems.join("; ")
-        ));
+        return Err(format!("the backup does not verify: {}", problems.join("; ")));
     }
     println!("backup written to {file} and verified");
     Ok(0)
@@ -296,14 +255,9 @@ fn check(config: &Config) -> Result<i32, String> {
         return Err(format!("no database at {}", config.database.display()));
     }
     let conn = db::open(&config.database).map_err(describe)?;
-    let problems =
-        db::check(&conn).map_err(|e| format!("{}: {}", config.database.display(), describe(e)))?;
+    let problems = db::check(&conn).map_err(|e| format!("{}: {}", config.database.display(), describe(e)))?;
     if problems.is_empty() {
-        println!(
-            "ok: {} (schema version {})",
-            config.database.display(),
-            db::latest_version()
-        );
+        println!("ok: {} (schema version {})", config.database.display(), db::latest_version());
         Ok(0)
     } else {
         for p in &problems {

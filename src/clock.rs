@@ -27,11 +27,7 @@ pub fn year_month(ts: i64, tz: &Tz) -> (i32, u8) {
 /// The UTC instants `[start, end)` of a local calendar month.
 pub fn month_range(year: i32, month: u8, tz: &Tz) -> (i64, i64) {
     let start = local_midnight(year, month, tz);
-    let (ny, nm) = if month >= 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
+    let (ny, nm) = if month >= 12 { (year + 1, 1) } else { (year, month + 1) };
     (start, local_midnight(ny, nm, tz))
 }
 
@@ -93,22 +89,12 @@ pub fn month_name(month: u8, lang: Lang) -> &'static str {
 pub fn datetime(ts: i64, tz: &Tz, lang: Lang) -> String {
     let l = local(ts, tz);
     match lang {
-        Lang::De => format!(
-            "{:02}.{:02}.{}, {:02}:{:02}",
-            l.day(),
-            u8::from(l.month()),
-            l.year(),
-            l.hour(),
-            l.minute()
-        ),
-        Lang::En => format!(
-            "{} {} {}, {:02}:{:02}",
-            l.day(),
-            short_month_en(l.month()),
-            l.year(),
-            l.hour(),
-            l.minute()
-        ),
+        Lang::De => {
+            format!("{:02}.{:02}.{}, {:02}:{:02}", l.day(), u8::from(l.month()), l.year(), l.hour(), l.minute())
+        }
+        Lang::En => {
+            format!("{} {} {}, {:02}:{:02}", l.day(), short_month_en(l.month()), l.year(), l.hour(), l.minute())
+        }
     }
 }
 
@@ -170,13 +156,7 @@ mod tests {
     #[test]
     fn summer_time_is_applied() {
         // 2025-07-01 12:00 UTC = 14:00 CEST
-        assert_eq!(
-            datetime(1751371200, berlin(), Lang::De),
-            "01.07.2025, 14:00"
-        );
-        assert_eq!(
-            datetime(1751371200, berlin(), Lang::En),
-            "1 Jul 2025, 14:00"
-        );
+        assert_eq!(datetime(1751371200, berlin(), Lang::De), "01.07.2025, 14:00");
+        assert_eq!(datetime(1751371200, berlin(), Lang::En), "1 Jul 2025, 14:00");
     }
 }

@@ -119,11 +119,7 @@ pub enum FieldType {
 #[serde(untagged)]
 pub enum FieldOption {
     Plain(String),
-    Localized {
-        value: String,
-        de: String,
-        en: String,
-    },
+    Localized { value: String, de: String, en: String },
 }
 
 impl FieldOption {
@@ -231,9 +227,7 @@ impl<'de> Deserialize<'de> for ByteSize {
                 f.write_str("a byte count such as 26214400 or \"25 MiB\"")
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ByteSize, E> {
-                u64::try_from(v)
-                    .map(ByteSize)
-                    .map_err(|_| E::custom("must not be negative"))
+                u64::try_from(v).map(ByteSize).map_err(|_| E::custom("must not be negative"))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ByteSize, E> {
                 Ok(ByteSize(v))
@@ -304,10 +298,7 @@ impl Default for Portal {
 
 impl Default for Hotline {
     fn default() -> Self {
-        Hotline {
-            mode: HotlineMode::Reveal,
-            key_file: None,
-        }
+        Hotline { mode: HotlineMode::Reveal, key_file: None }
     }
 }
 
@@ -342,11 +333,9 @@ impl Config {
     pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
         let mut cfg = match path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| {
-                    ConfigError(format!("cannot read config file {}: {e}", p.display()))
-                })?;
-                Config::parse(&text)
-                    .map_err(|e| ConfigError(format!("{}: {}", p.display(), e.0)))?
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| ConfigError(format!("cannot read config file {}: {e}", p.display())))?;
+                Config::parse(&text).map_err(|e| ConfigError(format!("{}: {}", p.display(), e.0)))?
             }
             None => Config::default(),
         };
@@ -365,8 +354,7 @@ impl Config {
 
     /// Parses TOML text without environment overrides or validation.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        toml::from_str::<Config>(text)
-            .map_err(|e| ConfigError(e.to_string().trim_end().to_string()))
+        toml::from_str::<Config>(text).map_err(|e| ConfigError(e.to_string().trim_end().to_string()))
     }
 
     /// Paths in a config file are relative to the file, not to the working directory.
@@ -399,8 +387,7 @@ impl Config {
             }
         }
         for p in &self.trusted_proxies {
-            p.parse::<IpAddr>()
-                .map_err(|_| bad("trusted_proxies", format!("not an IP address: {p:?}")))?;
+            p.parse::<IpAddr>().map_err(|_| bad("trusted_proxies", format!("not an IP address: {p:?}")))?;
         }
         self.tz()?;
         self.language()?;
@@ -415,43 +402,30 @@ impl Config {
             return Err(bad("security.session_max_hours", "must be at least 1"));
         }
         if s.login_max_failures_per_account == 0 || s.login_max_failures_per_address == 0 {
-            return Err(bad(
-                "security.login_max_failures_per_account",
-                "must be at least 1",
-            ));
+            return Err(bad("security.login_max_failures_per_account", "must be at least 1"));
         }
         if !(6..=72).contains(&s.min_password_length) {
-            return Err(bad(
-                "security.min_password_length",
-                "must be between 6 and 72",
-            ));
+            return Err(bad("security.min_password_length", "must be between 6 and 72"));
         }
         if s.max_form_bytes < 1024 {
             return Err(bad("security.max_form_bytes", "must be at least 1024"));
         }
         if parse_hex_color(&self.portal.accent_color).is_none() {
-            return Err(bad(
-                "portal.accent_color",
-                "must be a colour like \"#1d4ed8\"",
-            ));
+            return Err(bad("portal.accent_color", "must be a colour like \"#1d4ed8\""));
         }
         if self.portal.page_size == 0 || self.portal.page_size > 500 {
             return Err(bad("portal.page_size", "must be between 1 and 500"));
         }
-        for (key, url) in [
-            ("portal.imprint_url", &self.portal.imprint_url),
-            ("portal.privacy_url", &self.portal.privacy_url),
-        ] {
+        for (key, url) in
+            [("portal.imprint_url", &self.portal.imprint_url), ("portal.privacy_url", &self.portal.privacy_url)]
+        {
             if let Some(u) = url {
                 if !(u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/')) {
                     return Err(bad(key, "must be an http(s) URL or a local path"));
                 }
             }
         }
-        for (key, p) in [
-            ("portal.logo", &self.portal.logo),
-            ("portal.custom_css", &self.portal.custom_css),
-        ] {
+        for (key, p) in [("portal.logo", &self.portal.logo), ("portal.custom_css", &self.portal.custom_css)] {
             if let Some(p) = p {
                 if !p.is_file() {
                     return Err(bad(key, format!("file not found: {}", p.display())));
@@ -463,16 +437,10 @@ impl Config {
             return Err(bad("attachments.max_file_bytes", "must be greater than 0"));
         }
         if a.max_request_bytes.0 < a.max_file_bytes.0 {
-            return Err(bad(
-                "attachments.max_request_bytes",
-                "must be at least attachments.max_file_bytes",
-            ));
+            return Err(bad("attachments.max_request_bytes", "must be at least attachments.max_file_bytes"));
         }
         if a.max_files_per_request == 0 {
-            return Err(bad(
-                "attachments.max_files_per_request",
-                "must be at least 1",
-            ));
+            return Err(bad("attachments.max_files_per_request", "must be at least 1"));
         }
         self.validate_fields()?;
         if let Some(smtp) = &self.smtp {
@@ -492,32 +460,18 @@ impl Config {
             let key = format!("fields[{i}]");
             let ok = !f.key.is_empty()
                 && f.key.len() <= 40
-                && f.key
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                && f.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
             if !ok {
-                return Err(bad(
-                    &format!("{key}.key"),
-                    format!("{:?}: use a-z, 0-9 and _", f.key),
-                ));
+                return Err(bad(&format!("{key}.key"), format!("{:?}: use a-z, 0-9 and _", f.key)));
             }
             if !seen.insert(f.key.as_str()) {
-                return Err(bad(
-                    &format!("{key}.key"),
-                    format!("{:?} is used twice", f.key),
-                ));
+                return Err(bad(&format!("{key}.key"), format!("{:?} is used twice", f.key)));
             }
             if f.kind == FieldType::Select && f.options.is_empty() {
-                return Err(bad(
-                    &format!("fields.{}.options", f.key),
-                    "a select needs options",
-                ));
+                return Err(bad(&format!("fields.{}.options", f.key), "a select needs options"));
             }
             if f.kind != FieldType::Select && !f.options.is_empty() {
-                return Err(bad(
-                    &format!("fields.{}.options", f.key),
-                    "only a select has options",
-                ));
+                return Err(bad(&format!("fields.{}.options", f.key), "only a select has options"));
             }
         }
         for f in &self.fields {
@@ -536,10 +490,7 @@ impl Config {
             if target.kind == FieldType::Select {
                 for v in values {
                     if !target.options.iter().any(|o| o.value() == v) {
-                        return Err(bad(
-                            &key,
-                            format!("{v:?} is not an option of field {:?}", target.key),
-                        ));
+                        return Err(bad(&key, format!("{v:?} is not an option of field {:?}", target.key)));
                     }
                 }
             }
@@ -548,34 +499,21 @@ impl Config {
     }
 
     pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
-        self.listen
-            .parse()
-            .map_err(|_| bad("listen", format!("not a socket address: {:?}", self.listen)))
+        self.listen.parse().map_err(|_| bad("listen", format!("not a socket address: {:?}", self.listen)))
     }
 
     pub fn tz(&self) -> Result<&'static time_tz::Tz, ConfigError> {
-        time_tz::timezones::get_by_name(&self.time_zone).ok_or_else(|| {
-            bad(
-                "time_zone",
-                format!("unknown time zone {:?}", self.time_zone),
-            )
-        })
+        time_tz::timezones::get_by_name(&self.time_zone)
+            .ok_or_else(|| bad("time_zone", format!("unknown time zone {:?}", self.time_zone)))
     }
 
     pub fn language(&self) -> Result<Lang, ConfigError> {
-        Lang::parse(&self.default_language).ok_or_else(|| {
-            bad(
-                "default_language",
-                format!("{:?}: use \"de\" or \"en\"", self.default_language),
-            )
-        })
+        Lang::parse(&self.default_language)
+            .ok_or_else(|| bad("default_language", format!("{:?}: use \"de\" or \"en\"", self.default_language)))
     }
 
     pub fn trusted_proxy_addrs(&self) -> Vec<IpAddr> {
-        self.trusted_proxies
-            .iter()
-            .filter_map(|p| p.parse().ok())
-            .collect()
+        self.trusted_proxies.iter().filter_map(|p| p.parse().ok()).collect()
     }
 
     pub fn hotline_key_path(&self) -> PathBuf {

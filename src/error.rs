@@ -12,10 +12,7 @@ pub enum Error {
     /// Not there, or not yours: always 404 so existence is not revealed.
     NotFound,
     /// No session: the answer is a redirect to the login page that leads back to `next`.
-    LoginRequired {
-        login_path: &'static str,
-        next: String,
-    },
+    LoginRequired { login_path: &'static str, next: String },
     /// Logged in, but the wrong kind of principal for this page.
     Forbidden,
     /// POST without a valid CSRF token.
@@ -74,11 +71,7 @@ impl fmt::Display for Error {
             Error::LoginRequired { .. } => write!(f, "login required"),
             Error::Forbidden => write!(f, "forbidden"),
             Error::Csrf => write!(f, "invalid CSRF token"),
-            Error::Invalid(e) => write!(
-                f,
-                "invalid input: {}",
-                e.fields().collect::<Vec<_>>().join(", ")
-            ),
+            Error::Invalid(e) => write!(f, "invalid input: {}", e.fields().collect::<Vec<_>>().join(", ")),
             Error::BadRequest(m) => write!(f, "bad request: {}", m.en),
             Error::TooLarge(m) => write!(f, "too large: {}", m.en),
             Error::RangeNotSatisfiable(n) => write!(f, "range not satisfiable (size {n})"),
@@ -113,11 +106,7 @@ impl FieldErrors {
 
     pub fn add_with(&mut self, field: &str, msg: Msg, args: Vec<(&'static str, String)>) {
         if !self.0.iter().any(|e| e.field == field) {
-            self.0.push(FieldError {
-                field: field.to_string(),
-                msg,
-                args,
-            });
+            self.0.push(FieldError { field: field.to_string(), msg, args });
         }
     }
 

@@ -45,13 +45,7 @@ impl Lang {
         for part in header.split(',') {
             let mut it = part.split(';');
             let tag = it.next().unwrap_or("").trim();
-            let q = it
-                .find_map(|p| {
-                    p.trim()
-                        .strip_prefix("q=")
-                        .and_then(|q| q.parse::<f32>().ok())
-                })
-                .unwrap_or(1.0);
+            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
             if let Some(lang) = Lang::parse(primary) {
                 if best.is_none_or(|(bq, _)| q > bq) {
@@ -339,6 +333,37 @@ pub mod m {
         UPLOADED_BY = "Von", "By";
         PREVIEW = "Vorschau", "Preview";
         DOWNLOAD = "Herunterladen", "Download";
+        ERR_ADMIN_PASSWORD = "Ihr eigenes Passwort ist nicht richtig.", "Your own password is not correct.";
+        ERR_REVEAL_LIMIT = "Sie haben in der letzten Stunde bereits 10 Passwörter angezeigt. Bitte warten Sie.", "You have already revealed 10 passwords in the last hour. Please wait.";
+        HOTLINE = "Hotline", "Hotline";
+        HOTLINE_TITLE = "Anrufer identifizieren", "Identify a caller";
+        HOTLINE_SEARCH = "Kundennummer, E-Mail, Name oder Telefon", "Customer number, e-mail, name or phone";
+        HOTLINE_NO_RESULT = "Kein Kunde gefunden.", "No customer found.";
+        OPEN_TICKETS = "Offene Tickets", "Open tickets";
+        LAST_CONTACT = "Letzter Kontakt", "Last contact";
+        VERIFY_TITLE = "Passwort prüfen", "Verify password";
+        VERIFY_FIELD = "Vom Anrufer genanntes Passwort", "Password the caller says";
+        VERIFY_BUTTON = "Prüfen", "Verify";
+        VERIFY_ATTEMPTS_LEFT = "Noch {n} Versuche in dieser Stunde.", "{n} attempts left this hour.";
+        VERIFY_MATCH = "Stimmt überein. Der Anrufer ist identifiziert.", "Match. The caller is identified.";
+        VERIFY_NO_MATCH = "Stimmt nicht überein.", "No match.";
+        VERIFY_LOCKED = "Gesperrt: In der letzten Stunde gab es bereits 5 Prüfungen für diesen Kunden. Bitte rufen Sie später zurück oder identifizieren Sie den Anrufer anders.", "Locked: this customer was already checked 5 times in the last hour. Please call back later or identify the caller another way.";
+        NEW_TICKET_FROM_CALL = "Neues Ticket mit Anrufnotiz", "New ticket with call note";
+        REVEAL_TITLE = "Passwort anzeigen (nur Administratoren)", "Reveal password (admins only)";
+        REVEAL_INTRO = "Jede Anzeige wird mit Grund protokolliert und dem Kunden in seinem Konto angezeigt.", "Every reveal is logged with its reason and shown to the customer in their account.";
+        REVEAL_REASON = "Grund", "Reason";
+        REVEAL_OWN_PASSWORD = "Ihr eigenes Passwort", "Your own password";
+        REVEAL_BUTTON = "Passwort anzeigen", "Reveal password";
+        REVEALED_PASSWORD = "Passwort des Kunden", "The customer's password";
+        REVEAL_CLICK = "Zum Anzeigen klicken", "Click to show";
+        REVEAL_NO_COPY = "Für diesen Kunden ist noch keine Kopie gespeichert. Sie entsteht bei der nächsten Anmeldung oder Passwortänderung des Kunden.", "No copy is stored for this customer yet. It is created at the customer's next login or password change.";
+        BACK_TO_HOTLINE = "Zurück zur Hotline", "Back to the hotline";
+        HOTLINE_EVENTS_TITLE = "Zugriffe der Hotline auf Ihr Passwort", "Hotline access to your password";
+        HOTLINE_EVENTS_INTRO = "Hier sehen Sie, wann Mitarbeiter Ihr Passwort am Telefon geprüft oder angezeigt haben.", "This is when staff checked or viewed your password on the phone.";
+        HOTLINE_EVENTS_NONE = "Bisher keine.", "None so far.";
+        HOTLINE_EVENT_VERIFY = "am Telefon geprüft", "checked on the phone";
+        HOTLINE_EVENT_REVEAL = "angezeigt", "viewed";
+        NAV_HOTLINE = "Hotline", "Hotline";
         AUTHOR = "Bearbeitet von", "By";
         NAV_TIME = "Zeitnachweis", "Time statement";
         NAV_CUSTOMERS = "Kunden", "Customers";
@@ -363,11 +388,8 @@ mod tests {
             assert!(!msg.de.trim().is_empty(), "{} has no German text", msg.key);
             assert!(!msg.en.trim().is_empty(), "{} has no English text", msg.key);
             let ph = |s: &str| {
-                let mut v: Vec<String> = s
-                    .split('{')
-                    .skip(1)
-                    .filter_map(|p| p.split_once('}').map(|(k, _)| k.to_string()))
-                    .collect();
+                let mut v: Vec<String> =
+                    s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(k, _)| k.to_string())).collect();
                 v.sort();
                 v
             };
@@ -386,14 +408,8 @@ mod tests {
 
     #[test]
     fn accept_language_picks_by_quality() {
-        assert_eq!(
-            Lang::from_accept_language("en-US,en;q=0.9,de;q=0.8"),
-            Some(Lang::En)
-        );
-        assert_eq!(
-            Lang::from_accept_language("fr,de;q=0.5,en;q=0.4"),
-            Some(Lang::De)
-        );
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,de;q=0.8"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("fr,de;q=0.5,en;q=0.4"), Some(Lang::De));
         assert_eq!(Lang::from_accept_language("fr"), None);
         assert_eq!(Lang::from_accept_language("de;q=0"), None);
     }

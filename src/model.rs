@@ -42,10 +42,7 @@ pub struct CustomerNo(String);
 impl CustomerNo {
     pub fn parse(s: &str) -> Option<CustomerNo> {
         let s = s.trim();
-        let ok = !s.is_empty()
-            && s.len() <= 32
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+        let ok = !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
         ok.then(|| CustomerNo(s.to_string()))
     }
 
@@ -168,13 +165,8 @@ pub enum KindFilter {
 }
 
 impl KindFilter {
-    pub const ALL: &'static [KindFilter] = &[
-        KindFilter::All,
-        KindFilter::Message,
-        KindFilter::Call,
-        KindFilter::Email,
-        KindFilter::Document,
-    ];
+    pub const ALL: &'static [KindFilter] =
+        &[KindFilter::All, KindFilter::Message, KindFilter::Call, KindFilter::Email, KindFilter::Document];
 
     /// Unknown or empty values mean "all", so a hand-edited URL still shows the ticket.
     pub fn parse(s: Option<&str>) -> KindFilter {
@@ -437,7 +429,9 @@ pub fn clean_file_name(raw: &str) -> String {
     let cleaned: String = last
         .chars()
         .filter(|c| !c.is_control())
-        .filter(|c| !matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'))
+        .filter(
+            |c| !matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'),
+        )
         .take(255)
         .collect();
     let trimmed = cleaned.trim().trim_start_matches('.').trim();

@@ -18,12 +18,7 @@ pub struct PasswordChange<'a> {
 
 /// Changes the logged-in principal's password. Every other session of the account ends; the
 /// current one stays.
-pub fn change_password(
-    app: &App,
-    session: &Session,
-    input: &PasswordChange,
-    address: &str,
-) -> Result<()> {
+pub fn change_password(app: &App, session: &Session, input: &PasswordChange, address: &str) -> Result<()> {
     let mut errors = FieldErrors::new();
     if input.old.is_empty() {
         errors.add("old_password", m::ERR_REQUIRED);
@@ -43,10 +38,7 @@ pub fn change_password(
         Principal::Staff(s) => staff::password_hash(&conn, s.id)?,
     };
     drop(conn);
-    let permit = app.hash_gate.try_enter().ok_or(Error::TooMany {
-        retry_after: 2,
-        msg: m::LOGIN_BUSY,
-    })?;
+    let permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
     if !password::verify(input.old, &current) {
         let mut errors = FieldErrors::new();
         errors.add("old_password", m::ERR_OLD_PASSWORD);
@@ -61,6 +53,7 @@ pub fn change_password(
         let actor = match &session.principal {
             Principal::Customer(c) => {
                 customers::set_password(tx, c.id, &hash, now)?;
+                customers::set_password_copy(tx, c.id, app.seal_password(c.id, input.new)?.as_deref())?;
                 sessions::delete_customer_sessions(tx, c.id, Some(&session.token_hash))?;
                 format!("customer:{}", c.customer_no)
             }
@@ -72,13 +65,7 @@ pub fn change_password(
         };
         audit::insert(
             tx,
-            &audit::Entry {
-                actor: &actor,
-                action: "password.change",
-                target: "",
-                detail: "",
-                address,
-            },
+            &audit::Entry { actor: &actor, action: "password.change", target: "", detail: "", address },
             now,
         )
     })

@@ -36,12 +36,7 @@ fn parse_role(s: &str, errors: &mut FieldErrors) -> Role {
 
 /// Creates a staff member; without a password one is generated, shown once, and must be
 /// changed at the first login.
-pub fn create_staff(
-    app: &App,
-    admin: &StaffMember,
-    input: &StaffInput,
-    address: &str,
-) -> Result<Option<String>> {
+pub fn create_staff(app: &App, admin: &StaffMember, input: &StaffInput, address: &str) -> Result<Option<String>> {
     let mut errors = FieldErrors::new();
     let role = parse_role(input.role, &mut errors);
     errors.into_result()?;
@@ -62,13 +57,7 @@ pub fn create_staff(
 
 /// Name, e-mail, role, active. Deactivating ends the member's sessions; the last active admin
 /// cannot be demoted or deactivated.
-pub fn update_staff(
-    app: &App,
-    admin: &StaffMember,
-    username: &str,
-    input: &StaffInput,
-    address: &str,
-) -> Result<()> {
+pub fn update_staff(app: &App, admin: &StaffMember, username: &str, input: &StaffInput, address: &str) -> Result<()> {
     let mut errors = FieldErrors::new();
     let role = parse_role(input.role, &mut errors);
     if input.name.trim().is_empty() {
@@ -84,8 +73,7 @@ pub fn update_staff(
         if staff::exists_email(tx, input.email, Some(s.id))? {
             errors.add("email", m::ERR_EMAIL_TAKEN);
         }
-        let loses_admin =
-            s.role == Role::Admin && s.active && (role != Role::Admin || !input.active);
+        let loses_admin = s.role == Role::Admin && s.active && (role != Role::Admin || !input.active);
         if loses_admin && staff::count_active_admins(tx)? <= 1 {
             errors.add("role", m::ERR_LAST_ADMIN);
         }
@@ -93,32 +81,14 @@ pub fn update_staff(
         staff::update(
             tx,
             s.id,
-            &staff::StaffUpdate {
-                name: input.name.trim(),
-                email: input.email.trim(),
-                role,
-                active: input.active,
-            },
+            &staff::StaffUpdate { name: input.name.trim(), email: input.email.trim(), role, active: input.active },
         )?;
         let actor = format!("staff:{}", admin.username);
-        let entry = audit::Entry {
-            actor: &actor,
-            action: "staff.update",
-            target: username,
-            detail: "",
-            address,
-        };
+        let entry = audit::Entry { actor: &actor, action: "staff.update", target: username, detail: "", address };
         audit::insert(tx, &entry, now)?;
         if s.role != role {
             let detail = format!("{} -> {}", s.role.as_str(), role.as_str());
-            audit::insert(
-                tx,
-                &audit::Entry {
-                    detail: &detail,
-                    ..entry.with_action("staff.role")
-                },
-                now,
-            )?;
+            audit::insert(tx, &audit::Entry { detail: &detail, ..entry.with_action("staff.role") }, now)?;
         }
         if s.active && !input.active {
             sessions::delete_staff_sessions(tx, s.id, None)?;
@@ -140,9 +110,5 @@ pub fn audit_log(app: &App, q: &audit::Query) -> Result<AuditPage> {
     let conn = app.conn()?;
     let (rows, total) = audit::list(&conn, q)?;
     let actions = audit::actions(&conn)?;
-    Ok(AuditPage {
-        rows,
-        total,
-        actions,
-    })
+    Ok(AuditPage { rows, total, actions })
 }

@@ -57,7 +57,9 @@ pub struct Uploader<'a> {
 /// A declared media type we store: `type/subtype` of token characters, else octet-stream.
 fn clean_media_type(declared: &str) -> String {
     let t = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let token = |s: &str| !s.is_empty() && s.len() <= 100 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
+    let token = |s: &str| {
+        !s.is_empty() && s.len() <= 100 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
     match t.split_once('/') {
         Some((a, b)) if token(a) && token(b) => t,
         _ => "application/octet-stream".to_string(),
@@ -193,7 +195,15 @@ pub fn open(app: &App, scope: Scope, number: &str, id: i64, range: Option<(u64, 
     };
     // Its own connection: the reader lives as long as the response body.
     let conn = db::open(app.pool.path())?;
-    let reader = ChunkReader { conn, attachment_id: a.id, seq: (start / CHUNK as u64) as i64, skip: (start % CHUNK as u64) as usize, buf: Vec::new(), pos: 0, remaining: len };
+    let reader = ChunkReader {
+        conn,
+        attachment_id: a.id,
+        seq: (start / CHUNK as u64) as i64,
+        skip: (start % CHUNK as u64) as usize,
+        buf: Vec::new(),
+        pos: 0,
+        remaining: len,
+    };
     Ok(Download { attachment: a, reader, range })
 }
 

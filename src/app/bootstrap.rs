@@ -59,9 +59,7 @@ pub fn create_staff(app: &App, input: &NewStaffInput) -> Result<Option<String>> 
     let username = input.username.trim();
     let valid_name = !username.is_empty()
         && username.len() <= 40
-        && username
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        && username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     if !valid_name {
         errors.add("username", m::ERR_USERNAME);
     }
@@ -80,17 +78,11 @@ pub fn create_staff(app: &App, input: &NewStaffInput) -> Result<Option<String>> 
         }
     };
     let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
-    let name = if input.name.trim().is_empty() {
-        username
-    } else {
-        input.name.trim()
-    };
+    let name = if input.name.trim().is_empty() { username } else { input.name.trim() };
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         if staff::exists_username(tx, username)? {
-            return Err(Error::Internal(format!(
-                "a staff member named {username:?} exists already"
-            )));
+            return Err(Error::Internal(format!("a staff member named {username:?} exists already")));
         }
         let now = clock::now();
         let new = staff::NewStaff {
@@ -173,6 +165,9 @@ pub fn create_customer(app: &App, input: &NewCustomerInput) -> Result<(i64, Opti
             password_hash: &hash,
         };
         let id = customers::insert(tx, &new, now)?;
+        if let Some(copy) = app.seal_password(id, &pw)? {
+            customers::set_password_copy(tx, id, Some(&copy))?;
+        }
         audit::insert(
             tx,
             &audit::Entry {

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod attachments;
 pub mod bootstrap;
 pub mod demo;
+pub mod hotline;
 pub mod sessions;
 pub mod staff;
 pub mod tickets;
@@ -32,6 +33,8 @@ pub struct App {
     pub dummy_hash: String,
     /// Branding built from `[portal]` at start: theme stylesheet and logo.
     pub theme: crate::web::assets::Theme,
+    /// The key of the hotline's recoverable password copies; `None` when the hotline is off.
+    pub hotline_key: Option<crate::auth::hotline::HotlineKey>,
     /// Generated passwords waiting to be shown once, keyed by the session that asked.
     secrets: std::sync::Mutex<Vec<PendingSecret>>,
 }
@@ -46,24 +49,22 @@ struct PendingSecret {
 impl App {
     /// Opens (and migrates) the database; does not create any account.
     pub fn open(config: Config) -> Result<App> {
-        let tz = config
-            .tz()
-            .map_err(|e| crate::error::Error::Internal(e.0))?;
-        let default_lang = config
-            .language()
-            .map_err(|e| crate::error::Error::Internal(e.0))?;
+        let tz = config.tz().map_err(|e| crate::error::Error::Internal(e.0))?;
+        let default_lang = config.language().map_err(|e| crate::error::Error::Internal(e.0))?;
         let mut conn = db::open(&config.database)?;
         db::migrate(&mut conn)?;
         drop(conn);
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
-        let s = &config.security;
-        let gate = if s.max_concurrent_logins == 0 {
-            cores
-        } else {
-            s.max_concurrent_logins
+        let hotline_key = match config.hotline.mode {
+            crate::config::HotlineMode::Off => None,
+            _ => Some(
+                crate::auth::hotline::HotlineKey::load_or_create(&config.hotline_key_path())
+                    .map_err(crate::error::Error::Internal)?,
+            ),
         };
+
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let s = &config.security;
+        let gate = if s.max_concurrent_logins == 0 { cores } else { s.max_concurrent_logins };
         let window = Duration::from_secs(s.login_lockout_minutes * 60);
         Ok(App {
             tz,
@@ -75,6 +76,7 @@ impl App {
             dummy_hash: crate::auth::password::dummy_hash(s.bcrypt_cost),
             theme: crate::web::assets::Theme::build(&config),
             secrets: std::sync::Mutex::new(Vec::new()),
+            hotline_key,
             config,
         })
     }
@@ -83,10 +85,7 @@ impl App {
     /// 303 → GET). Held in memory only, for at most five minutes.
     pub fn stash_secret(&self, session: &[u8], target: &str, secret: String) {
         let mut v = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
-        v.retain(|p| {
-            p.at.elapsed() < Duration::from_secs(300)
-                && !(p.session == session && p.target == target)
-        });
+        v.retain(|p| p.at.elapsed() < Duration::from_secs(300) && !(p.session == session && p.target == target));
         v.push(PendingSecret {
             session: session.to_vec(),
             target: target.to_string(),
@@ -98,10 +97,18 @@ impl App {
     /// Takes the stashed secret out: it is shown exactly once.
     pub fn take_secret(&self, session: &[u8], target: &str) -> Option<String> {
         let mut v = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
-        let i = v.iter().position(|p| {
-            p.session == session && p.target == target && p.at.elapsed() < Duration::from_secs(300)
-        })?;
+        let i = v
+            .iter()
+            .position(|p| p.session == session && p.target == target && p.at.elapsed() < Duration::from_secs(300))?;
         Some(v.remove(i).secret)
+    }
+
+    /// The encrypted copy of a password for the hotline, when the hotline is on.
+    pub fn seal_password(&self, customer_id: i64, password: &str) -> Result<Option<Vec<u8>>> {
+        match &self.hotline_key {
+            Some(k) => k.seal(customer_id, password).map(Some),
+            None => Ok(None),
+        }
     }
 
     pub fn conn(&self) -> Result<PooledConn<'_>> {

@@ -64,11 +64,7 @@ pub fn resolve(app: &App, token: &str) -> Result<Option<Session>> {
     if now - row.last_seen_at >= TOUCH_EVERY_SECS {
         let _ = sessions::touch(&conn, &hash, now);
     }
-    Ok(Some(Session {
-        token_hash: hash,
-        csrf: row.csrf,
-        principal,
-    }))
+    Ok(Some(Session { token_hash: hash, csrf: row.csrf, principal }))
 }
 
 /// Checks the password and, on success, starts a fresh session (a new id, always), ending the
@@ -86,27 +82,18 @@ pub fn login(
         Realm::Staff => format!("s:{}", normalize_email(login)),
     };
     let address_key = format!("ip:{address}");
-    let locked = app
-        .account_throttle
-        .locked(&account_key)
-        .or_else(|| app.address_throttle.locked(&address_key));
+    let locked = app.account_throttle.locked(&account_key).or_else(|| app.address_throttle.locked(&address_key));
     if let Some(secs) = locked {
-        return Err(Error::TooMany {
-            retry_after: secs,
-            msg: m::LOGIN_THROTTLED,
-        });
+        return Err(Error::TooMany { retry_after: secs, msg: m::LOGIN_THROTTLED });
     }
-    let _permit = app.hash_gate.try_enter().ok_or(Error::TooMany {
-        retry_after: 2,
-        msg: m::LOGIN_BUSY,
-    })?;
+    let _permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
 
     let conn = app.conn()?;
     let found = match realm {
-        Realm::Customer => customers::find_for_login(&conn, login)?
-            .map(|(c, h)| (Principal::Customer(c.clone()), h, c.active)),
-        Realm::Staff => staff::find_for_login(&conn, login)?
-            .map(|(s, h)| (Principal::Staff(s.clone()), h, s.active)),
+        Realm::Customer => {
+            customers::find_for_login(&conn, login)?.map(|(c, h)| (Principal::Customer(c.clone()), h, c.active))
+        }
+        Realm::Staff => staff::find_for_login(&conn, login)?.map(|(s, h)| (Principal::Staff(s.clone()), h, s.active)),
     };
     drop(conn);
     // The account itself is throttled too, whichever spelling (number, e-mail) was typed.
@@ -161,34 +148,33 @@ pub fn login(
         Principal::Customer(c) => (Some(c.id), None, format!("customer:{}", c.customer_no)),
         Principal::Staff(s) => (None, Some(s.id), format!("staff:{}", s.username)),
     };
+    // The hotline copy is filled in at the first login after it went missing (e.g. for
+    // accounts created before the hotline was switched on).
+    let missing_copy = match &principal {
+        Principal::Customer(c) if app.hotline_key.is_some() => {
+            let conn = app.conn()?;
+            customers::password_copy(&conn, c.id)?.is_none().then_some(c.id)
+        }
+        _ => None,
+    };
+    let copy = match missing_copy {
+        Some(id) => app.seal_password(id, pw)?,
+        None => None,
+    };
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
+        if let (Some(id), Some(copy)) = (missing_copy, &copy) {
+            customers::set_password_copy(tx, id, Some(copy))?;
+        }
         if let Some(prev) = previous {
             sessions::delete(tx, prev)?;
         }
         sessions::insert(
             tx,
-            &sessions::SessionRow {
-                token_hash,
-                customer_id,
-                staff_id,
-                csrf,
-                created_at: now,
-                last_seen_at: now,
-            },
+            &sessions::SessionRow { token_hash, customer_id, staff_id, csrf, created_at: now, last_seen_at: now },
         )?;
         if staff_id.is_some() {
-            audit::insert(
-                tx,
-                &audit::Entry {
-                    actor: &actor,
-                    action: "login",
-                    target: "",
-                    detail: "",
-                    address,
-                },
-                now,
-            )?;
+            audit::insert(tx, &audit::Entry { actor: &actor, action: "login", target: "", detail: "", address }, now)?;
         }
         Ok(())
     })?;

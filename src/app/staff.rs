@@ -2,21 +2,19 @@
 
 use std::collections::HashMap;
 
-use crate::app::bootstrap::{self, check_new_password};
 use crate::app::attachments::{attach_all, PendingFile};
+use crate::app::bootstrap::{self, check_new_password};
 use crate::app::tickets::{change_status, check_body_or_files, check_custom_fields, Detail, MAX_SUBJECT_CHARS};
 use crate::app::App;
 use crate::auth::password;
 use crate::clock;
-use crate::db::tickets::{
-    self as tdb, NewActivity, NewTicket, Scope, TicketPage, TicketQuery, TimeEntry,
-};
+use crate::db::tickets::{self as tdb, NewActivity, NewTicket, Scope, TicketPage, TicketQuery, TimeEntry};
 use crate::db::{self, audit, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
-    is_plausible_email, month_key, ActivityKind, AuthorKind, Customer, KindFilter, Priority,
-    StaffMember, Status, TicketNo,
+    is_plausible_email, month_key, ActivityKind, AuthorKind, Customer, KindFilter, Priority, StaffMember, Status,
+    TicketNo,
 };
 
 fn actor(s: &StaffMember) -> String {
@@ -57,20 +55,12 @@ pub fn ticket(app: &App, number: &str, kind: KindFilter) -> Result<TicketWork> {
     let conn = app.conn()?;
     let customer = customers::get(&conn, detail.ticket.customer_id)?;
     let staff = staff::list(&conn)?;
-    Ok(TicketWork {
-        detail,
-        customer,
-        staff,
-    })
+    Ok(TicketWork { detail, customer, staff })
 }
 
 /// What staff may add to a ticket from the composer.
-pub const COMPOSER_KINDS: &[ActivityKind] = &[
-    ActivityKind::Message,
-    ActivityKind::InternalNote,
-    ActivityKind::Call,
-    ActivityKind::Email,
-];
+pub const COMPOSER_KINDS: &[ActivityKind] =
+    &[ActivityKind::Message, ActivityKind::InternalNote, ActivityKind::Call, ActivityKind::Email];
 
 pub struct ActivityInput<'a> {
     pub kind: &'a str,
@@ -97,12 +87,10 @@ fn parse_minutes(s: &str, errors: &mut FieldErrors) -> i64 {
 }
 
 fn check_activity(input: &ActivityInput, has_files: bool, errors: &mut FieldErrors) -> (ActivityKind, i64) {
-    let kind = ActivityKind::parse(input.kind.trim())
-        .filter(|k| COMPOSER_KINDS.contains(k))
-        .unwrap_or_else(|| {
-            errors.add("kind", m::ERR_INVALID_CHOICE);
-            ActivityKind::Message
-        });
+    let kind = ActivityKind::parse(input.kind.trim()).filter(|k| COMPOSER_KINDS.contains(k)).unwrap_or_else(|| {
+        errors.add("kind", m::ERR_INVALID_CHOICE);
+        ActivityKind::Message
+    });
     let minutes = parse_minutes(input.minutes, errors);
     // A document needs files; a call or internal note may be time only; else text or files.
     if kind == ActivityKind::Document {
@@ -113,10 +101,7 @@ fn check_activity(input: &ActivityInput, has_files: bool, errors: &mut FieldErro
     } else if kind == ActivityKind::Message || !(minutes > 0 && input.body.trim().is_empty()) {
         check_body_or_files(input.body, "body", has_files, errors);
     }
-    if kind == ActivityKind::Email
-        && !input.email_from.trim().is_empty()
-        && input.email_from.len() > 300
-    {
+    if kind == ActivityKind::Email && !input.email_from.trim().is_empty() && input.email_from.len() > 300 {
         errors.add("email_from", m::ERR_INVALID_EMAIL);
     }
     (kind, minutes)
@@ -134,23 +119,21 @@ fn new_activity<'a>(
     NewActivity {
         staff_id: Some(s.id),
         minutes,
-        email_from: if is_email {
-            opt(input.email_from)
-        } else {
-            None
-        },
+        email_from: if is_email { opt(input.email_from) } else { None },
         email_to: if is_email { opt(input.email_to) } else { None },
-        email_subject: if is_email {
-            opt(input.email_subject)
-        } else {
-            None
-        },
+        email_subject: if is_email { opt(input.email_subject) } else { None },
         ..NewActivity::new(kind, AuthorKind::Staff, &s.name, input.body.trim_end(), now)
     }
 }
 
 /// A message, internal note, call note or e-mail record, with optional time spent.
-pub fn add_activity(app: &App, s: &StaffMember, number: &str, input: &ActivityInput, files: &[PendingFile]) -> Result<()> {
+pub fn add_activity(
+    app: &App,
+    s: &StaffMember,
+    number: &str,
+    input: &ActivityInput,
+    files: &[PendingFile],
+) -> Result<()> {
     TicketNo::parse(number).ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
     let (kind, minutes) = check_activity(input, !files.is_empty(), &mut errors);
@@ -207,17 +190,7 @@ pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpd
         let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
         let id = t.summary.id;
         if let Some(new) = status.filter(|n| *n != t.summary.status) {
-            change_status(
-                tx,
-                id,
-                t.summary.status,
-                new,
-                AuthorKind::Staff,
-                None,
-                Some(s.id),
-                &s.name,
-                now,
-            )?;
+            change_status(tx, id, t.summary.status, new, AuthorKind::Staff, None, Some(s.id), &s.name, now)?;
         }
         if let Some(new) = priority.filter(|p| *p != t.summary.priority) {
             tdb::set_priority(tx, id, new)?;
@@ -243,19 +216,9 @@ pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpd
                     id,
                     &NewActivity {
                         staff_id: Some(s.id),
-                        old_value: Some(&old_name)
-                            .filter(|v| !v.is_empty())
-                            .map(|v| v.as_str()),
-                        new_value: Some(&new_name)
-                            .filter(|v| !v.is_empty())
-                            .map(|v| v.as_str()),
-                        ..NewActivity::new(
-                            ActivityKind::Assignee,
-                            AuthorKind::Staff,
-                            &s.name,
-                            "",
-                            now,
-                        )
+                        old_value: Some(&old_name).filter(|v| !v.is_empty()).map(|v| v.as_str()),
+                        new_value: Some(&new_name).filter(|v| !v.is_empty()).map(|v| v.as_str()),
+                        ..NewActivity::new(ActivityKind::Assignee, AuthorKind::Staff, &s.name, "", now)
                     },
                 )?;
             }
@@ -285,11 +248,7 @@ pub fn find_customer(app: &App, input: &str) -> Result<Option<Customer>> {
         return Ok(Some(c));
     }
     let (found, total) = customers::search(&conn, input, 2, 0)?;
-    Ok(if total == 1 {
-        found.into_iter().next()
-    } else {
-        None
-    })
+    Ok(if total == 1 { found.into_iter().next() } else { None })
 }
 
 /// A new ticket for a customer, e.g. from a phone call: the first activity is a call note by
@@ -305,17 +264,9 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
     if subject.is_empty() {
         errors.add("subject", m::ERR_REQUIRED);
     } else if subject.chars().count() > MAX_SUBJECT_CHARS {
-        errors.add_with(
-            "subject",
-            m::ERR_TOO_LONG,
-            vec![("max", MAX_SUBJECT_CHARS.to_string())],
-        );
+        errors.add_with("subject", m::ERR_TOO_LONG, vec![("max", MAX_SUBJECT_CHARS.to_string())]);
     }
-    let kind_str = if input.kind.trim().is_empty() {
-        "call"
-    } else {
-        input.kind
-    };
+    let kind_str = if input.kind.trim().is_empty() { "call" } else { input.kind };
     let activity = ActivityInput {
         kind: kind_str,
         body: input.body,
@@ -366,12 +317,7 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
 
 // ------------------------------------------------------------------------------ customers
 
-pub fn customer_list(
-    app: &App,
-    q: &str,
-    page: usize,
-    page_size: usize,
-) -> Result<(Vec<Customer>, i64)> {
+pub fn customer_list(app: &App, q: &str, page: usize, page_size: usize) -> Result<(Vec<Customer>, i64)> {
     let conn = app.conn()?;
     customers::search(&conn, q, page_size, page.saturating_sub(1) * page_size)
 }
@@ -386,17 +332,9 @@ pub fn customer_page(app: &App, customer_no: &str) -> Result<CustomerPage> {
     let conn = app.conn()?;
     let customer = customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)?;
     let open_tickets = customers::open_ticket_count(&conn, customer.id)?;
-    let query = TicketQuery {
-        page: 1,
-        page_size: 20,
-        ..TicketQuery::default()
-    };
+    let query = TicketQuery { page: 1, page_size: 20, ..TicketQuery::default() };
     let tickets = tdb::list(&conn, Scope::Customer(customer.id), &query)?;
-    Ok(CustomerPage {
-        customer,
-        open_tickets,
-        tickets,
-    })
+    Ok(CustomerPage { customer, open_tickets, tickets })
 }
 
 pub struct CustomerInput<'a> {
@@ -443,12 +381,7 @@ pub fn update_customer(
     if !is_plausible_email(input.email) {
         errors.add("email", m::ERR_INVALID_EMAIL);
     }
-    if !input
-        .phone
-        .trim()
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-/()".contains(c))
-    {
+    if !input.phone.trim().chars().all(|c| c.is_ascii_digit() || " +-/()".contains(c)) {
         errors.add("phone", m::ERR_INVALID_PHONE);
     }
     let now = clock::now();
@@ -470,13 +403,7 @@ pub fn update_customer(
             },
         )?;
         let actor = actor(s);
-        let entry = audit::Entry {
-            actor: &actor,
-            action: "customer.update",
-            target: customer_no,
-            detail: "",
-            address,
-        };
+        let entry = audit::Entry { actor: &actor, action: "customer.update", target: customer_no, detail: "", address };
         audit::insert(tx, &entry, now)?;
         if c.active && !input.active {
             sessions::delete_customer_sessions(tx, c.id, None)?;
@@ -513,22 +440,13 @@ pub fn reset_customer_password(
     db::write(&mut conn, |tx| {
         let c = customers::get_by_no(tx, customer_no)?.ok_or(Error::NotFound)?;
         customers::set_password(tx, c.id, &hash, now)?;
+        customers::set_password_copy(tx, c.id, app.seal_password(c.id, &pw)?.as_deref())?;
         sessions::delete_customer_sessions(tx, c.id, None)?;
         let actor = actor(s);
-        let detail = if generated.is_some() {
-            "generated"
-        } else {
-            "set"
-        };
+        let detail = if generated.is_some() { "generated" } else { "set" };
         audit::insert(
             tx,
-            &audit::Entry {
-                actor: &actor,
-                action: "password.reset",
-                target: customer_no,
-                detail,
-                address,
-            },
+            &audit::Entry { actor: &actor, action: "password.reset", target: customer_no, detail, address },
             now,
         )
     })?;
@@ -546,24 +464,12 @@ pub struct Statement {
 }
 
 /// The time statement of a customer for a month (local time), for staff or the customer.
-pub fn time_statement(
-    app: &App,
-    customer: &Customer,
-    year: i32,
-    month: u8,
-    scope: Scope,
-) -> Result<Statement> {
+pub fn time_statement(app: &App, customer: &Customer, year: i32, month: u8, scope: Scope) -> Result<Statement> {
     let (from, to) = clock::month_range(year, month, app.tz);
     let conn = app.conn()?;
     let entries = tdb::time_entries(&conn, customer.id, from, to, scope)?;
     let total_minutes = entries.iter().map(|e| e.minutes).sum();
-    Ok(Statement {
-        customer: customer.clone(),
-        year,
-        month,
-        entries,
-        total_minutes,
-    })
+    Ok(Statement { customer: customer.clone(), year, month, entries, total_minutes })
 }
 
 pub fn customer_by_no(app: &App, customer_no: &str) -> Result<Customer> {

@@ -6,9 +6,7 @@ use crate::app::attachments::{attach_all, PendingFile};
 use crate::app::App;
 use crate::clock;
 use crate::config::{Field, FieldType};
-use crate::db::tickets::{
-    self as tdb, NewActivity, NewTicket, Scope, TicketDetail, TicketPage, TicketQuery,
-};
+use crate::db::tickets::{self as tdb, NewActivity, NewTicket, Scope, TicketDetail, TicketPage, TicketQuery};
 use crate::db::{self};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
@@ -75,11 +73,7 @@ fn check_basics<'a>(input: &NewTicketInput<'a>, errors: &mut FieldErrors) -> (&'
     if subject.is_empty() {
         errors.add("subject", m::ERR_REQUIRED);
     } else if subject.chars().count() > MAX_SUBJECT_CHARS {
-        errors.add_with(
-            "subject",
-            m::ERR_TOO_LONG,
-            vec![("max", MAX_SUBJECT_CHARS.to_string())],
-        );
+        errors.add_with("subject", m::ERR_TOO_LONG, vec![("max", MAX_SUBJECT_CHARS.to_string())]);
     }
     check_body(input.body, "body", errors);
     let priority = match input.priority.trim() {
@@ -104,11 +98,7 @@ pub fn check_body(body: &str, field: &str, errors: &mut FieldErrors) {
     if body.trim().is_empty() {
         errors.add(field, m::ERR_REQUIRED);
     } else if body.chars().count() > MAX_BODY_CHARS {
-        errors.add_with(
-            field,
-            m::ERR_TOO_LONG,
-            vec![("max", MAX_BODY_CHARS.to_string())],
-        );
+        errors.add_with(field, m::ERR_TOO_LONG, vec![("max", MAX_BODY_CHARS.to_string())]);
     }
 }
 
@@ -158,28 +148,17 @@ pub fn check_custom_fields(
             continue;
         }
         if value.chars().count() > MAX_FIELD_CHARS {
-            errors.add_with(
-                &name,
-                m::ERR_TOO_LONG,
-                vec![("max", MAX_FIELD_CHARS.to_string())],
-            );
+            errors.add_with(&name, m::ERR_TOO_LONG, vec![("max", MAX_FIELD_CHARS.to_string())]);
             continue;
         }
         let ok = match f.kind {
-            FieldType::Number => value
-                .replace(',', ".")
-                .parse::<f64>()
-                .is_ok_and(|n| n.is_finite()),
-            FieldType::Date => time::Date::parse(
-                value,
-                time::macros::format_description!("[year]-[month]-[day]"),
-            )
-            .is_ok(),
+            FieldType::Number => value.replace(',', ".").parse::<f64>().is_ok_and(|n| n.is_finite()),
+            FieldType::Date => {
+                time::Date::parse(value, time::macros::format_description!("[year]-[month]-[day]")).is_ok()
+            }
             FieldType::Email => crate::model::is_plausible_email(value),
             FieldType::Select => f.options.iter().any(|o| o.value() == value),
-            FieldType::Phone => value
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-/()".contains(c)),
+            FieldType::Phone => value.chars().all(|c| c.is_ascii_digit() || " +-/()".contains(c)),
             FieldType::Text | FieldType::Textarea | FieldType::Checkbox => true,
         };
         if !ok {
@@ -229,7 +208,13 @@ pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files
             id,
             &NewActivity {
                 customer_id: Some(customer.id),
-                ..NewActivity::new(ActivityKind::Message, AuthorKind::Customer, &customer.name, input.body.trim_end(), now)
+                ..NewActivity::new(
+                    ActivityKind::Message,
+                    AuthorKind::Customer,
+                    &customer.name,
+                    input.body.trim_end(),
+                    now,
+                )
             },
         )?;
         attach_all(tx, id, activity, files)?;
@@ -267,17 +252,7 @@ pub fn reply(app: &App, customer: &Customer, number: &str, body: &str, files: &[
         )?;
         attach_all(tx, t.summary.id, activity, files)?;
         if matches!(t.summary.status, Status::Waiting | Status::Closed) {
-            change_status(
-                tx,
-                t.summary.id,
-                t.summary.status,
-                Status::Open,
-                AuthorKind::System,
-                None,
-                None,
-                "",
-                now,
-            )?;
+            change_status(tx, t.summary.id, t.summary.status, Status::Open, AuthorKind::System, None, None, "", now)?;
         }
         Ok(())
     })

@@ -12,10 +12,7 @@ pub struct Permit<'a>(&'a HashGate);
 
 impl HashGate {
     pub fn new(limit: usize) -> HashGate {
-        HashGate {
-            in_flight: AtomicUsize::new(0),
-            limit: limit.max(1),
-        }
+        HashGate { in_flight: AtomicUsize::new(0), limit: limit.max(1) }
     }
 
     pub fn try_enter(&self) -> Option<Permit<'_>> {

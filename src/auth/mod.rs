@@ -1,6 +1,7 @@
 //! Passwords, session tokens, CSRF tokens and login throttling. Knows nothing of HTTP.
 
 pub mod gate;
+pub mod hotline;
 pub mod password;
 pub mod throttle;
 

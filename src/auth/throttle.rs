@@ -16,11 +16,7 @@ const MAX_KEYS: usize = 100_000;
 
 impl Throttle {
     pub fn new(max_failures: u32, window: Duration) -> Throttle {
-        Throttle {
-            window,
-            max_failures,
-            failures: Mutex::new(HashMap::new()),
-        }
+        Throttle { window, max_failures, failures: Mutex::new(HashMap::new()) }
     }
 
     /// `Some(seconds until the oldest failure leaves the window)` when the key is locked.
@@ -53,10 +49,7 @@ impl Throttle {
     }
 
     pub fn clear(&self, key: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(key);
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
     }
 }
 

@@ -82,8 +82,33 @@ pub fn list(conn: &Connection, q: &Query) -> Result<(Vec<Row>, i64)> {
 /// The distinct actions, for the filter.
 pub fn actions(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT DISTINCT action FROM audit_log ORDER BY action")?;
+    let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// How many rows of `action` name `target` since `since`.
+pub fn count_for_target(conn: &Connection, action: &str, target: &str, since: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM audit_log WHERE target = ?1 AND action = ?2 AND created_at >= ?3")?
+        .query_row(params![target, action, since], |r| r.get(0))?)
+}
+
+/// How many rows of `action` an actor wrote since `since`.
+pub fn count_for_actor(conn: &Connection, action: &str, actor: &str, since: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM audit_log WHERE actor = ?1 AND action = ?2 AND created_at >= ?3")?
+        .query_row(params![actor, action, since], |r| r.get(0))?)
+}
+
+/// When the hotline verified or revealed a customer's password: `(time, action)`, newest first.
+pub fn hotline_events(conn: &Connection, customer_no: &str, limit: usize) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT created_at, action FROM audit_log
+         WHERE target = ?1 AND action IN ('hotline.verify', 'hotline.reveal')
+         ORDER BY created_at DESC, id DESC LIMIT ?2",
+    )?;
     let rows = stmt
-        .query_map([], |r| r.get(0))?
+        .query_map(params![customer_no, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

@@ -41,11 +41,7 @@ pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
 
 pub fn exists_no(conn: &Connection, customer_no: &str) -> Result<bool> {
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM customers WHERE customer_no = ?1",
-            [customer_no],
-            |_| Ok(()),
-        )
+        .query_row("SELECT 1 FROM customers WHERE customer_no = ?1", [customer_no], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -56,11 +52,7 @@ pub fn exists_email(conn: &Connection, email: &str, except_id: Option<i64>) -> R
         return Ok(false);
     }
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM customers WHERE email = ?1 AND id IS NOT ?2",
-            params![email, except_id],
-            |_| Ok(()),
-        )
+        .query_row("SELECT 1 FROM customers WHERE email = ?1 AND id IS NOT ?2", params![email, except_id], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -72,17 +64,12 @@ pub fn find_for_login(conn: &Connection, login: &str) -> Result<Option<(Customer
         return Ok(None);
     }
     let sql = format!("SELECT {COLS}, password_hash FROM customers WHERE customer_no = ?1");
-    let by_no = conn
-        .query_row(&sql, [login], |r| Ok((from_row(r)?, r.get(8)?)))
-        .optional()?;
+    let by_no = conn.query_row(&sql, [login], |r| Ok((from_row(r)?, r.get(8)?))).optional()?;
     if by_no.is_some() || !login.contains('@') {
         return Ok(by_no);
     }
     let sql = format!("SELECT {COLS}, password_hash FROM customers WHERE email = ?1");
-    conn.query_row(&sql, [normalize_email(login)], |r| {
-        Ok((from_row(r)?, r.get(8)?))
-    })
-    .optional()
+    conn.query_row(&sql, [normalize_email(login)], |r| Ok((from_row(r)?, r.get(8)?))).optional()
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Customer> {
@@ -91,11 +78,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Customer> {
 }
 
 pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
-    Ok(conn.query_row(
-        "SELECT password_hash FROM customers WHERE id = ?1",
-        [id],
-        |r| r.get(0),
-    )?)
+    Ok(conn.query_row("SELECT password_hash FROM customers WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
 pub fn set_password(conn: &Connection, id: i64, hash: &str, now: i64) -> Result<()> {
@@ -107,10 +90,7 @@ pub fn set_password(conn: &Connection, id: i64, hash: &str, now: i64) -> Result<
 }
 
 pub fn set_language(conn: &Connection, id: i64, lang: Lang) -> Result<()> {
-    conn.execute(
-        "UPDATE customers SET language = ?2 WHERE id = ?1",
-        params![id, lang.code()],
-    )?;
+    conn.execute("UPDATE customers SET language = ?2 WHERE id = ?1", params![id, lang.code()])?;
     Ok(())
 }
 
@@ -124,34 +104,19 @@ pub fn get_by_no(conn: &Connection, customer_no: &str) -> Result<Option<Customer
 }
 
 /// Staff search over number, name, e-mail and phone; an empty query lists all, by name.
-pub fn search(
-    conn: &Connection,
-    q: &str,
-    limit: usize,
-    offset: usize,
-) -> Result<(Vec<Customer>, i64)> {
+pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result<(Vec<Customer>, i64)> {
     let q = q.trim();
-    let like = format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let filter = "(?1 = '' OR customer_no = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE lower(?2) ESCAPE '\\'
                    OR replace(phone, ' ', '') LIKE replace(?2, ' ', '') ESCAPE '\\')";
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM customers WHERE {filter}"),
-        params![q, like],
-        |r| r.get(0),
-    )?;
+    let total: i64 =
+        conn.query_row(&format!("SELECT count(*) FROM customers WHERE {filter}"), params![q, like], |r| r.get(0))?;
     let sql = format!(
         "SELECT {COLS} FROM customers WHERE {filter}
          ORDER BY customer_no = ?1 DESC, active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt
-        .query_map(params![q, like], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map(params![q, like], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok((rows, total))
 }
 
@@ -172,9 +137,16 @@ pub fn update(conn: &Connection, id: i64, u: &CustomerUpdate) -> Result<()> {
 
 /// Open tickets and the last contact, for the hotline and the customer page.
 pub fn open_ticket_count(conn: &Connection, id: i64) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM tickets WHERE customer_id = ?1 AND status <> 'closed'",
-        [id],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .query_row("SELECT count(*) FROM tickets WHERE customer_id = ?1 AND status <> 'closed'", [id], |r| r.get(0))?)
+}
+
+/// The encrypted hotline copy of the password (`None`: none stored yet).
+pub fn password_copy(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn.query_row("SELECT password_copy FROM customers WHERE id = ?1", [id], |r| r.get(0))?)
+}
+
+pub fn set_password_copy(conn: &Connection, id: i64, sealed: Option<&[u8]>) -> Result<()> {
+    conn.execute("UPDATE customers SET password_copy = ?2 WHERE id = ?1", params![id, sealed])?;
+    Ok(())
 }

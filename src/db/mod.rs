@@ -26,10 +26,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The embedded migrations, in order: `(version, name, sql)`.
 pub fn migrations() -> Vec<(u32, String, String)> {
-    let mut names: Vec<String> = Schema::iter()
-        .map(|n| n.to_string())
-        .filter(|n| n.ends_with(".sql"))
-        .collect();
+    let mut names: Vec<String> = Schema::iter().map(|n| n.to_string()).filter(|n| n.ends_with(".sql")).collect();
     names.sort();
     names
         .into_iter()
@@ -50,9 +47,7 @@ pub fn latest_version() -> u32 {
 pub fn open(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| Error::Unavailable(format!("cannot open database {}: {e}", path.display())))?;
     configure(&conn)?;
@@ -65,9 +60,7 @@ pub fn configure(conn: &Connection) -> Result<()> {
     // WAL: readers never block the writer; FULL: an acknowledged write survives power loss.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Internal(format!(
-            "database refused WAL mode (got {mode})"
-        )));
+        return Err(Error::Internal(format!("database refused WAL mode (got {mode})")));
     }
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
@@ -91,8 +84,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     }
     for (version, name, sql) in all.into_iter().filter(|m| m.0 > current) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(&sql)
-            .map_err(|e| Error::Internal(format!("migration {name} failed: {e}")))?;
+        tx.execute_batch(&sql).map_err(|e| Error::Internal(format!("migration {name} failed: {e}")))?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }
@@ -118,11 +110,7 @@ pub struct Pool {
 
 impl Pool {
     pub fn new(path: &Path, max_idle: usize) -> Pool {
-        Pool {
-            path: path.to_path_buf(),
-            idle: Mutex::new(Vec::new()),
-            max_idle,
-        }
+        Pool { path: path.to_path_buf(), idle: Mutex::new(Vec::new()), max_idle }
     }
 
     pub fn path(&self) -> &Path {
@@ -135,10 +123,7 @@ impl Pool {
             Some(c) => c,
             None => open(&self.path)?,
         };
-        Ok(PooledConn {
-            pool: self,
-            conn: Some(conn),
-        })
+        Ok(PooledConn { pool: self, conn: Some(conn) })
     }
 }
 
@@ -179,24 +164,17 @@ impl Drop for PooledConn<'_> {
 pub fn check(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-    let rows: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     if rows != ["ok"] {
         problems.extend(rows.into_iter().map(|r| format!("integrity: {r}")));
     }
-    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-        r.get(0)
-    })?;
+    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if fk > 0 {
         problems.push(format!("foreign keys: {fk} violation(s)"));
     }
     let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version != latest_version() {
-        problems.push(format!(
-            "schema version {version}, expected {}",
-            latest_version()
-        ));
+        problems.push(format!("schema version {version}, expected {}", latest_version()));
     }
     Ok(problems)
 }

@@ -19,14 +19,7 @@ pub fn insert(conn: &Connection, s: &SessionRow) -> Result<()> {
     conn.execute(
         "INSERT INTO sessions (token_hash, customer_id, staff_id, csrf, created_at, last_seen_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            s.token_hash,
-            s.customer_id,
-            s.staff_id,
-            s.csrf,
-            s.created_at,
-            s.last_seen_at
-        ],
+        params![s.token_hash, s.customer_id, s.staff_id, s.csrf, s.created_at, s.last_seen_at],
     )?;
     Ok(())
 }
@@ -50,10 +43,7 @@ pub fn get(conn: &Connection, token_hash: &[u8]) -> Result<Option<SessionRow>> {
 }
 
 pub fn touch(conn: &Connection, token_hash: &[u8], now: i64) -> Result<()> {
-    conn.execute(
-        "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
-        params![token_hash, now],
-    )?;
+    conn.execute("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1", params![token_hash, now])?;
     Ok(())
 }
 
@@ -63,23 +53,13 @@ pub fn delete(conn: &Connection, token_hash: &[u8]) -> Result<()> {
 }
 
 /// Ends every session of a customer except `keep` (the one that changed the password).
-pub fn delete_customer_sessions(
-    conn: &Connection,
-    customer_id: i64,
-    keep: Option<&[u8]>,
-) -> Result<()> {
-    conn.execute(
-        "DELETE FROM sessions WHERE customer_id = ?1 AND token_hash IS NOT ?2",
-        params![customer_id, keep],
-    )?;
+pub fn delete_customer_sessions(conn: &Connection, customer_id: i64, keep: Option<&[u8]>) -> Result<()> {
+    conn.execute("DELETE FROM sessions WHERE customer_id = ?1 AND token_hash IS NOT ?2", params![customer_id, keep])?;
     Ok(())
 }
 
 pub fn delete_staff_sessions(conn: &Connection, staff_id: i64, keep: Option<&[u8]>) -> Result<()> {
-    conn.execute(
-        "DELETE FROM sessions WHERE staff_id = ?1 AND token_hash IS NOT ?2",
-        params![staff_id, keep],
-    )?;
+    conn.execute("DELETE FROM sessions WHERE staff_id = ?1 AND token_hash IS NOT ?2", params![staff_id, keep])?;
     Ok(())
 }
 

@@ -35,7 +35,15 @@ pub fn insert(conn: &Connection, s: &NewStaff, now: i64) -> Result<i64> {
     conn.execute(
         "INSERT INTO staff (username, name, email, role, password_hash, must_change_password, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![s.username, s.name, normalize_email(s.email), s.role.as_str(), s.password_hash, s.must_change_password, now],
+        params![
+            s.username,
+            s.name,
+            normalize_email(s.email),
+            s.role.as_str(),
+            s.password_hash,
+            s.must_change_password,
+            now
+        ],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -45,14 +53,7 @@ pub fn count(conn: &Connection) -> Result<i64> {
 }
 
 pub fn exists_username(conn: &Connection, username: &str) -> Result<bool> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM staff WHERE username = ?1",
-            [username],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+    Ok(conn.query_row("SELECT 1 FROM staff WHERE username = ?1", [username], |_| Ok(())).optional()?.is_some())
 }
 
 /// Login lookup: the username matches exactly; an e-mail address matches in any case.
@@ -62,17 +63,12 @@ pub fn find_for_login(conn: &Connection, login: &str) -> Result<Option<(StaffMem
         return Ok(None);
     }
     let sql = format!("SELECT {COLS}, password_hash FROM staff WHERE username = ?1");
-    let by_name = conn
-        .query_row(&sql, [login], |r| Ok((from_row(r)?, r.get(8)?)))
-        .optional()?;
+    let by_name = conn.query_row(&sql, [login], |r| Ok((from_row(r)?, r.get(8)?))).optional()?;
     if by_name.is_some() || !login.contains('@') {
         return Ok(by_name);
     }
     let sql = format!("SELECT {COLS}, password_hash FROM staff WHERE email = ?1");
-    conn.query_row(&sql, [normalize_email(login)], |r| {
-        Ok((from_row(r)?, r.get(8)?))
-    })
-    .optional()
+    conn.query_row(&sql, [normalize_email(login)], |r| Ok((from_row(r)?, r.get(8)?))).optional()
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<StaffMember> {
@@ -83,18 +79,12 @@ pub fn get(conn: &Connection, id: i64) -> Result<StaffMember> {
 pub fn list(conn: &Connection) -> Result<Vec<StaffMember>> {
     let sql = format!("SELECT {COLS} FROM staff ORDER BY active DESC, name COLLATE NOCASE");
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
 pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
-    Ok(
-        conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })?,
-    )
+    Ok(conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
 pub fn set_password(conn: &Connection, id: i64, hash: &str, must_change: bool) -> Result<()> {
@@ -106,10 +96,7 @@ pub fn set_password(conn: &Connection, id: i64, hash: &str, must_change: bool) -
 }
 
 pub fn set_language(conn: &Connection, id: i64, lang: Lang) -> Result<()> {
-    conn.execute(
-        "UPDATE staff SET language = ?2 WHERE id = ?1",
-        params![id, lang.code()],
-    )?;
+    conn.execute("UPDATE staff SET language = ?2 WHERE id = ?1", params![id, lang.code()])?;
     Ok(())
 }
 
@@ -128,13 +115,7 @@ pub struct StaffUpdate<'a> {
 pub fn update(conn: &Connection, id: i64, u: &StaffUpdate) -> Result<()> {
     conn.execute(
         "UPDATE staff SET name = ?2, email = ?3, role = ?4, active = ?5 WHERE id = ?1",
-        params![
-            id,
-            u.name,
-            normalize_email(u.email),
-            u.role.as_str(),
-            u.active
-        ],
+        params![id, u.name, normalize_email(u.email), u.role.as_str(), u.active],
     )?;
     Ok(())
 }
@@ -145,19 +126,11 @@ pub fn exists_email(conn: &Connection, email: &str, except_id: Option<i64>) -> R
         return Ok(false);
     }
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM staff WHERE email = ?1 AND id IS NOT ?2",
-            params![email, except_id],
-            |_| Ok(()),
-        )
+        .query_row("SELECT 1 FROM staff WHERE email = ?1 AND id IS NOT ?2", params![email, except_id], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
 pub fn count_active_admins(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(conn.query_row("SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1", [], |r| r.get(0))?)
 }

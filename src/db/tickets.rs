@@ -6,8 +6,7 @@ use rusqlite::{params, params_from_iter, Connection, Row};
 use super::OptionalExt;
 use crate::error::Result;
 use crate::model::{
-    month_key, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter,
-    TicketSummary,
+    month_key, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter, TicketSummary,
 };
 
 /// Hands out the next number of a year's sequence. Never returns a number twice, even if the
@@ -50,10 +49,7 @@ pub fn insert(conn: &Connection, t: &NewTicket) -> Result<i64> {
         ],
     )?;
     let id = conn.last_insert_rowid();
-    conn.execute(
-        "INSERT INTO search (text, ticket_id, internal) VALUES (?1, ?2, 0)",
-        params![t.subject, id],
-    )?;
+    conn.execute("INSERT INTO search (text, ticket_id, internal) VALUES (?1, ?2, 0)", params![t.subject, id])?;
     Ok(id)
 }
 
@@ -75,13 +71,7 @@ pub struct NewActivity<'a> {
 
 impl<'a> NewActivity<'a> {
     /// An activity with only the essentials set; callers fill in the rest with struct update.
-    pub fn new(
-        kind: ActivityKind,
-        author_kind: AuthorKind,
-        author_name: &'a str,
-        body: &'a str,
-        now: i64,
-    ) -> Self {
+    pub fn new(kind: ActivityKind, author_kind: AuthorKind, author_name: &'a str, body: &'a str, now: i64) -> Self {
         NewActivity {
             kind,
             author_kind,
@@ -141,13 +131,7 @@ pub fn add_activity(conn: &Connection, ticket_id: i64, a: &NewActivity) -> Resul
                     staff_activity_count = staff_activity_count + 1,
                     staff_last_activity_at = max(staff_last_activity_at, ?3)
              WHERE id = ?1",
-            params![
-                ticket_id,
-                a.minutes,
-                a.created_at,
-                a.kind.as_str(),
-                a.author_name
-            ],
+            params![ticket_id, a.minutes, a.created_at, a.kind.as_str(), a.author_name],
         )?;
     }
     let text = match a.email_subject {
@@ -182,11 +166,8 @@ pub fn set_field(conn: &Connection, ticket_id: i64, key: &str, value: &str) -> R
 }
 
 pub fn fields(conn: &Connection, ticket_id: i64) -> Result<Vec<(String, String)>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT key, value FROM ticket_fields WHERE ticket_id = ?1 ORDER BY key")?;
-    let rows = stmt
-        .query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM ticket_fields WHERE ticket_id = ?1 ORDER BY key")?;
+    let rows = stmt.query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -215,8 +196,7 @@ fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
         created_at: r.get(8)?,
         activity_count: if staff { r.get(14)? } else { r.get(9)? },
         last_activity_at: if staff { r.get(15)? } else { r.get(10)? },
-        last_activity_kind: ActivityKind::parse(&r.get::<_, String>(11)?)
-            .unwrap_or(ActivityKind::Message),
+        last_activity_kind: ActivityKind::parse(&r.get::<_, String>(11)?).unwrap_or(ActivityKind::Message),
         last_activity_by: r.get(12)?,
         minutes: r.get(13)?,
     })
@@ -252,12 +232,7 @@ pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<Ticke
     .optional()
 }
 
-pub fn activities(
-    conn: &Connection,
-    ticket_id: i64,
-    scope: Scope,
-    kind: KindFilter,
-) -> Result<Vec<Activity>> {
+pub fn activities(conn: &Connection, ticket_id: i64, scope: Scope, kind: KindFilter) -> Result<Vec<Activity>> {
     let internal_filter = match scope {
         Scope::Customer(_) => "AND internal = 0",
         Scope::Staff => "",
@@ -280,8 +255,7 @@ pub fn activities(
                 id: r.get(0)?,
                 kind: ActivityKind::parse(&r.get::<_, String>(1)?).unwrap_or(ActivityKind::Message),
                 internal: r.get(2)?,
-                author_kind: AuthorKind::parse(&r.get::<_, String>(3)?)
-                    .unwrap_or(AuthorKind::System),
+                author_kind: AuthorKind::parse(&r.get::<_, String>(3)?).unwrap_or(AuthorKind::System),
                 author_name: r.get(4)?,
                 body: r.get(5)?,
                 minutes: r.get(6)?,
@@ -407,28 +381,18 @@ fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
             Scope::Customer(_) => " AND internal = 0",
             Scope::Staff => "",
         };
-        clauses.push(format!(
-            "t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?{internal})"
-        ));
+        clauses.push(format!("t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?{internal})"));
         args.push(Value::Text(fts));
     }
-    let sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     (sql, args)
 }
 
 pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPage> {
     let (where_sql, args) = where_clause(scope, q);
     let (total, minutes): (i64, i64) = conn
-        .prepare_cached(&format!(
-            "SELECT count(*), coalesce(sum(t.minutes), 0) FROM tickets t {where_sql}"
-        ))?
-        .query_row(params_from_iter(args.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+        .prepare_cached(&format!("SELECT count(*), coalesce(sum(t.minutes), 0) FROM tickets t {where_sql}"))?
+        .query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
     let order = match (scope, q.sort) {
         (_, Sort::Created) => "t.created_at DESC, t.id DESC",
         (_, Sort::Priority) => {
@@ -447,15 +411,9 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
-        .query_map(params_from_iter(args.iter()), |r| {
-            summary_from_row(r, scope)
-        })?
+        .query_map(params_from_iter(args.iter()), |r| summary_from_row(r, scope))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(TicketPage {
-        rows,
-        total,
-        minutes,
-    })
+    Ok(TicketPage { rows, total, minutes })
 }
 
 /// Months (`YYYYMM`) that have tickets, newest first, with counts.
@@ -473,9 +431,7 @@ pub fn month_counts(conn: &Connection, scope: Scope) -> Result<Vec<(i64, i64)>> 
         ),
     };
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt
-        .query_map([arg], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([arg], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -485,40 +441,26 @@ pub fn total_minutes(conn: &Connection, scope: Scope) -> Result<i64> {
         Scope::Customer(id) => conn
             .prepare_cached("SELECT coalesce(sum(minutes), 0) FROM tickets WHERE customer_id = ?1")?
             .query_row([id], |r| r.get(0))?,
-        Scope::Staff => {
-            conn.query_row("SELECT coalesce(sum(minutes), 0) FROM tickets", [], |r| {
-                r.get(0)
-            })?
-        }
+        Scope::Staff => conn.query_row("SELECT coalesce(sum(minutes), 0) FROM tickets", [], |r| r.get(0))?,
     })
 }
 
 pub fn set_priority(conn: &Connection, ticket_id: i64, p: Priority) -> Result<()> {
-    conn.execute(
-        "UPDATE tickets SET priority = ?2 WHERE id = ?1",
-        params![ticket_id, p.as_str()],
-    )?;
+    conn.execute("UPDATE tickets SET priority = ?2 WHERE id = ?1", params![ticket_id, p.as_str()])?;
     Ok(())
 }
 
 pub fn set_assignee(conn: &Connection, ticket_id: i64, staff_id: Option<i64>) -> Result<()> {
-    conn.execute(
-        "UPDATE tickets SET assignee_id = ?2 WHERE id = ?1",
-        params![ticket_id, staff_id],
-    )?;
+    conn.execute("UPDATE tickets SET assignee_id = ?2 WHERE id = ?1", params![ticket_id, staff_id])?;
     Ok(())
 }
 
 /// Tickets per status, over all customers (the queue's tabs).
 pub fn status_counts(conn: &Connection) -> Result<Vec<(Status, i64)>> {
     let mut stmt = conn.prepare_cached("SELECT status, count(*) FROM tickets GROUP BY status")?;
-    let rows: Vec<(String, i64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n)))
-        .collect())
+    let rows: Vec<(String, i64)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows.into_iter().filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n))).collect())
 }
 
 /// One line of a time statement.
@@ -536,13 +478,7 @@ pub struct TimeEntry {
 }
 
 /// Activities with time spent on a customer's tickets in `[from, to)`, oldest first.
-pub fn time_entries(
-    conn: &Connection,
-    customer_id: i64,
-    from: i64,
-    to: i64,
-    scope: Scope,
-) -> Result<Vec<TimeEntry>> {
+pub fn time_entries(conn: &Connection, customer_id: i64, from: i64, to: i64, scope: Scope) -> Result<Vec<TimeEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.number, t.subject, a.kind, a.internal, a.author_name, a.body, a.minutes, a.created_at
          FROM tickets t JOIN activities a ON a.ticket_id = t.id
@@ -559,11 +495,7 @@ pub fn time_entries(
                 kind: ActivityKind::parse(&r.get::<_, String>(2)?).unwrap_or(ActivityKind::Message),
                 internal,
                 author_name: r.get(4)?,
-                body: if internal && customer_view {
-                    String::new()
-                } else {
-                    r.get(5)?
-                },
+                body: if internal && customer_view { String::new() } else { r.get(5)? },
                 minutes: r.get(6)?,
                 created_at: r.get(7)?,
             })
@@ -575,11 +507,7 @@ pub fn time_entries(
 /// Activities of a customer with time spent: the months that have any, for the statement's
 /// month picker. Read from ticket creation months, which bound where activities can be.
 pub fn first_ticket_at(conn: &Connection, customer_id: i64) -> Result<Option<i64>> {
-    Ok(conn.query_row(
-        "SELECT min(created_at) FROM tickets WHERE customer_id = ?1",
-        [customer_id],
-        |r| r.get(0),
-    )?)
+    Ok(conn.query_row("SELECT min(created_at) FROM tickets WHERE customer_id = ?1", [customer_id], |r| r.get(0))?)
 }
 
 #[cfg(test)]
@@ -588,18 +516,9 @@ mod tests {
 
     #[test]
     fn fts_queries_quote_every_word() {
-        assert_eq!(
-            fts_query("Drucker defekt").as_deref(),
-            Some("\"Drucker\"* \"defekt\"*")
-        );
-        assert_eq!(
-            fts_query("\" OR 1=1 --").as_deref(),
-            Some("\"OR\"* \"1\"* \"1\"*")
-        );
+        assert_eq!(fts_query("Drucker defekt").as_deref(), Some("\"Drucker\"* \"defekt\"*"));
+        assert_eq!(fts_query("\" OR 1=1 --").as_deref(), Some("\"OR\"* \"1\"* \"1\"*"));
         assert_eq!(fts_query("  "), None);
-        assert_eq!(
-            fts_query("Überweisung").as_deref(),
-            Some("\"Überweisung\"*")
-        );
+        assert_eq!(fts_query("Überweisung").as_deref(), Some("\"Überweisung\"*"));
     }
 }

@@ -7,7 +7,14 @@ use crate::i18n::{m, Msg};
 use crate::model::Customer;
 use crate::views::{described_by, error_summary, field_error, layout, Chrome};
 
-pub fn account(c: &Chrome, customer: &Customer, notice: Option<Msg>) -> Markup {
+/// When the hotline checked or viewed the password: dates and what, never who.
+pub struct HotlineEvents<'a> {
+    pub shown: bool,
+    pub events: &'a [(i64, String)],
+    pub tz: &'a time_tz::Tz,
+}
+
+pub fn account(c: &Chrome, customer: &Customer, hotline: &HotlineEvents, notice: Option<Msg>) -> Markup {
     let content = html! {
         div.page-head {
             h1 { (c.t(m::ACCOUNT_TITLE)) }
@@ -27,6 +34,25 @@ pub fn account(c: &Chrome, customer: &Customer, notice: Option<Msg>) -> Markup {
         section.card aria-labelledby="pw-title" {
             h2 #pw-title { (c.t(m::PASSWORD)) }
             p { a.btn href="/account/password" { (c.t(m::CHANGE_PASSWORD)) } }
+        }
+        @if hotline.shown {
+            section.card aria-labelledby="hotline-events-title" {
+                h2 #hotline-events-title { (c.t(m::HOTLINE_EVENTS_TITLE)) }
+                p.muted { (c.t(m::HOTLINE_EVENTS_INTRO)) }
+                @if hotline.events.is_empty() {
+                    p { (c.t(m::HOTLINE_EVENTS_NONE)) }
+                } @else {
+                    ul.hotline-events {
+                        @for (at, action) in hotline.events {
+                            li data-hotline-event=(action) {
+                                time datetime=(crate::clock::rfc3339(*at)) { (crate::clock::date(*at, hotline.tz, c.lang)) }
+                                " – "
+                                (c.t(if action == "hotline.reveal" { m::HOTLINE_EVENT_REVEAL } else { m::HOTLINE_EVENT_VERIFY }))
+                            }
+                        }
+                    }
+                }
+            }
         }
     };
     layout(c, c.t(m::ACCOUNT_TITLE), notice, content)

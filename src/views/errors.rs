@@ -29,15 +29,9 @@ pub fn error_page(v: &ErrorView) -> Markup {
             (m::ERR_429_TITLE, c.f(*msg, &[("minutes", &minutes)]))
         }
         Error::Unavailable(_) => (m::ERR_503_TITLE, c.t(m::ERR_503).to_string()),
-        Error::Internal(_) | Error::LoginRequired { .. } => {
-            (m::ERR_500_TITLE, c.t(m::ERR_500).to_string())
-        }
+        Error::Internal(_) | Error::LoginRequired { .. } => (m::ERR_500_TITLE, c.t(m::ERR_500).to_string()),
     };
-    let home = if c.user.as_ref().is_some_and(|u| u.staff) {
-        "/staff/tickets"
-    } else {
-        "/"
-    };
+    let home = if c.user.as_ref().is_some_and(|u| u.staff) { "/staff/tickets" } else { "/" };
     let content = html! {
         section.card.error-card {
             p.error-code { (v.status) }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod errors;
+pub mod hotline;
 pub mod login;
 pub mod staff;
 pub mod tickets;
@@ -42,27 +43,20 @@ pub struct Chrome {
     pub login_text: Option<String>,
     /// Customers see time spent (and their time statement).
     pub show_time: bool,
+    /// The hotline view is on.
+    pub hotline: bool,
     /// Upload limits, for the hint under file inputs.
     pub max_file_bytes: u64,
     pub max_files: usize,
 }
 
 impl Chrome {
-    pub fn new(
-        app: &App,
-        lang: Lang,
-        principal: Option<&Principal>,
-        path: &str,
-        csrf: Option<String>,
-    ) -> Chrome {
+    pub fn new(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, csrf: Option<String>) -> Chrome {
         let p = &app.config.portal;
         let user = principal.map(|pr| match pr {
-            Principal::Customer(c) => UserBox {
-                name: c.name.clone(),
-                customer_no: Some(c.customer_no.clone()),
-                staff: false,
-                admin: false,
-            },
+            Principal::Customer(c) => {
+                UserBox { name: c.name.clone(), customer_no: Some(c.customer_no.clone()), staff: false, admin: false }
+            }
             Principal::Staff(s) => UserBox {
                 name: s.name.clone(),
                 customer_no: None,
@@ -82,6 +76,7 @@ impl Chrome {
             privacy_url: p.privacy_url.clone(),
             login_text: p.login_text.clone(),
             show_time: p.show_time_spent,
+            hotline: app.config.hotline.mode != crate::config::HotlineMode::Off,
             max_file_bytes: app.config.attachments.max_file_bytes.0,
             max_files: app.config.attachments.max_files_per_request,
         }
@@ -102,11 +97,8 @@ impl Chrome {
     /// The current URL with `lang` set.
     pub fn lang_url(&self, lang: Lang) -> String {
         let (path, query) = self.path.split_once('?').unwrap_or((&self.path, ""));
-        let mut pairs: Vec<String> = query
-            .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
-            .map(str::to_string)
-            .collect();
+        let mut pairs: Vec<String> =
+            query.split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).map(str::to_string).collect();
         pairs.push(format!("lang={}", lang.code()));
         format!("{path}?{}", pairs.join("&"))
     }
@@ -164,6 +156,9 @@ fn header(c: &Chrome) -> Markup {
                         @if u.staff {
                             a href="/staff/tickets" aria-current=[c.path.starts_with("/staff/tickets").then_some("page")] { (c.t(m::STAFF_QUEUE)) }
                             a href="/staff/customers" aria-current=[c.path.starts_with("/staff/customers").then_some("page")] { (c.t(m::NAV_CUSTOMERS)) }
+                            @if c.hotline {
+                                a href="/staff/hotline" aria-current=[c.path.starts_with("/staff/hotline").then_some("page")] { (c.t(m::NAV_HOTLINE)) }
+                            }
                             @if u.admin {
                                 a href="/admin/staff" aria-current=[c.path.starts_with("/admin/staff").then_some("page")] { (c.t(m::NAV_STAFF)) }
                                 a href="/admin/audit" aria-current=[c.path.starts_with("/admin/audit").then_some("page")] { (c.t(m::NAV_AUDIT)) }
@@ -294,10 +289,7 @@ pub fn pagination(lang: Lang, base: &str, page: usize, total: i64, page_size: us
 
 /// A query string from pairs, skipping empty values.
 pub fn query_string(pairs: &[(&str, String)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", url_encode(v)))
-        .collect();
+    let parts: Vec<String> =
+        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
     parts.join("&")
 }

@@ -14,8 +14,7 @@ use crate::i18n::{m, Msg};
 use crate::model::{format_minutes, Customer, KindFilter, Priority, Role, StaffMember, Status};
 use crate::views::tickets::{activity, custom_field_facts, custom_fields, documents_panel, file_input, ticket_table};
 use crate::views::{
-    described_by, error_summary, field_error, layout, pagination, priority_badge, query_string,
-    status_badge, Chrome,
+    described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
 };
 use crate::web::form::{url_encode, Form};
 
@@ -34,44 +33,20 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
     let params = |status: &str| {
         query_string(&[
             ("status", status.to_string()),
-            (
-                "priority",
-                q.priority
-                    .map(|p| p.as_str().to_string())
-                    .unwrap_or_default(),
-            ),
+            ("priority", q.priority.map(|p| p.as_str().to_string()).unwrap_or_default()),
             ("assignee", v.assignee_param.clone()),
             ("customer", q.customer_no.clone().unwrap_or_default()),
             ("year", q.year.map(|y| y.to_string()).unwrap_or_default()),
             ("month", q.month.map(|m| m.to_string()).unwrap_or_default()),
             ("q", q.search.clone().unwrap_or_default()),
-            (
-                "sort",
-                if q.sort == Sort::LastActivity {
-                    String::new()
-                } else {
-                    q.sort.as_str().to_string()
-                },
-            ),
+            ("sort", if q.sort == Sort::LastActivity { String::new() } else { q.sort.as_str().to_string() }),
         ])
     };
     let base = format!("/staff/tickets?{}", params(&v.status_param));
-    let count = |s: Status| {
-        v.data
-            .status_counts
-            .iter()
-            .find(|(x, _)| *x == s)
-            .map(|(_, n)| *n)
-            .unwrap_or(0)
-    };
+    let count = |s: Status| v.data.status_counts.iter().find(|(x, _)| *x == s).map(|(_, n)| *n).unwrap_or(0);
     let all: i64 = v.data.status_counts.iter().map(|(_, n)| n).sum();
     let not_closed = all - count(Status::Closed);
-    let mut years: Vec<i32> = v
-        .data
-        .months
-        .iter()
-        .map(|(ym, _)| (ym / 100) as i32)
-        .collect();
+    let mut years: Vec<i32> = v.data.months.iter().map(|(ym, _)| (ym / 100) as i32).collect();
     years.dedup();
     let content = html! {
         div.page-head {
@@ -183,13 +158,8 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
     let e = &v.errors;
     let customer = &v.work.customer;
     let composer_kind = v.values.get("kind").unwrap_or("message");
-    let assignee_username = v
-        .work
-        .staff
-        .iter()
-        .find(|s| Some(s.id) == d.ticket.assignee_id)
-        .map(|s| s.username.as_str())
-        .unwrap_or("");
+    let assignee_username =
+        v.work.staff.iter().find(|s| Some(s.id) == d.ticket.assignee_id).map(|s| s.username.as_str()).unwrap_or("");
     let content = html! {
         p.back { a href="/staff/tickets" { "← " (c.t(m::STAFF_QUEUE)) } }
         article.ticket {
@@ -474,14 +444,8 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
     let lang = c.lang;
     let e = &v.errors;
     let (title, action) = match &v.existing {
-        Some(p) => (
-            p.customer.name.clone(),
-            format!("/staff/customers/{}", url_encode(&p.customer.customer_no)),
-        ),
-        None => (
-            c.t(m::NEW_CUSTOMER).to_string(),
-            "/staff/customers".to_string(),
-        ),
+        Some(p) => (p.customer.name.clone(), format!("/staff/customers/{}", url_encode(&p.customer.customer_no))),
+        None => (c.t(m::NEW_CUSTOMER).to_string(), "/staff/customers".to_string()),
     };
     let content = html! {
         p.back { a href="/staff/customers" { "← " (c.t(m::CUSTOMERS)) } }

@@ -10,13 +10,11 @@ use crate::db::tickets::TicketQuery;
 use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
 use crate::model::{
-    format_minutes, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter,
-    TicketSummary,
+    format_minutes, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter, TicketSummary,
 };
 use crate::model::{format_size, Attachment};
 use crate::views::{
-    described_by, error_summary, field_error, layout, pagination, priority_badge, query_string,
-    status_badge, Chrome,
+    described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
 };
 use crate::web::form::Form;
 
@@ -52,27 +50,14 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
     let lang = c.lang;
     let q = &v.query;
     let years = years(&v.data.months);
-    let selected_year = q
-        .year
-        .and_then(|y| years.iter().find(|(yy, _, _)| *yy == y));
+    let selected_year = q.year.and_then(|y| years.iter().find(|(yy, _, _)| *yy == y));
     let filter_qs = query_string(&[
         ("year", q.year.map(|y| y.to_string()).unwrap_or_default()),
         ("month", q.month.map(|m| m.to_string()).unwrap_or_default()),
-        (
-            "status",
-            if v.status == StatusFilter::All {
-                String::new()
-            } else {
-                v.status.as_str().to_string()
-            },
-        ),
+        ("status", if v.status == StatusFilter::All { String::new() } else { v.status.as_str().to_string() }),
         ("q", q.search.clone().unwrap_or_default()),
     ]);
-    let base = if filter_qs.is_empty() {
-        "/tickets".to_string()
-    } else {
-        format!("/tickets?{filter_qs}")
-    };
+    let base = if filter_qs.is_empty() { "/tickets".to_string() } else { format!("/tickets?{filter_qs}") };
     let total = v.data.page.total;
     let filtered = q.year.is_some() || v.status != StatusFilter::All || q.search.is_some();
     let content = html! {
@@ -139,13 +124,7 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
 }
 
 /// The list used by the overview and the staff queue.
-pub fn ticket_table(
-    c: &Chrome,
-    rows: &[TicketSummary],
-    show_time: bool,
-    tz: &Tz,
-    staff: bool,
-) -> Markup {
+pub fn ticket_table(c: &Chrome, rows: &[TicketSummary], show_time: bool, tz: &Tz, staff: bool) -> Markup {
     let lang = c.lang;
     let link = |t: &TicketSummary| {
         if staff {
@@ -319,9 +298,7 @@ fn display_value(lang: Lang, field: Option<&Field>, value: &str) -> String {
             .find(|o| o.value() == value)
             .map(|o| o.label(lang).to_string())
             .unwrap_or_else(|| value.to_string()),
-        Some(f) if f.kind == FieldType::Checkbox => lang
-            .t(if value.is_empty() { m::NO } else { m::YES })
-            .to_string(),
+        Some(f) if f.kind == FieldType::Checkbox => lang.t(if value.is_empty() { m::NO } else { m::YES }).to_string(),
         _ => value.to_string(),
     }
 }
@@ -382,7 +359,10 @@ pub fn documents_panel(c: &Chrome, staff: bool, number: &str, files: &[Attachmen
 
 /// A file input that works without JavaScript; the script adds drag and drop and progress.
 pub fn file_input(c: &Chrome, id: &str, e: &FieldErrors) -> Markup {
-    let hint = c.f(m::UPLOAD_HINT, &[("size", &format_size(c.max_file_bytes as i64, c.lang)), ("count", &c.max_files.to_string())]);
+    let hint = c.f(
+        m::UPLOAD_HINT,
+        &[("size", &format_size(c.max_file_bytes as i64, c.lang)), ("count", &c.max_files.to_string())],
+    );
     html! {
         div.field.dropzone data-dropzone {
             label for=(id) { (c.t(m::ADD_FILES)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
@@ -406,18 +386,8 @@ pub fn activity(c: &Chrome, a: &Activity, tz: &Tz, staff: bool, number: &str, fi
         AuthorKind::System => "from-system",
     };
     let change = |msg: Msg, label: &dyn Fn(&str) -> Option<Msg>| {
-        let old = a
-            .old_value
-            .as_deref()
-            .and_then(label)
-            .map(|m| lang.t(m))
-            .unwrap_or("–");
-        let new = a
-            .new_value
-            .as_deref()
-            .and_then(label)
-            .map(|m| lang.t(m))
-            .unwrap_or("–");
+        let old = a.old_value.as_deref().and_then(label).map(|m| lang.t(m)).unwrap_or("–");
+        let new = a.new_value.as_deref().and_then(label).map(|m| lang.t(m)).unwrap_or("–");
         lang.f(msg, &[("old", old), ("new", new)])
     };
     html! {

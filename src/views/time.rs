@@ -20,29 +20,13 @@ pub fn page(c: &Chrome, v: &StatementView) -> Markup {
     let lang = c.lang;
     let st = &v.st;
     let base = if v.staff {
-        format!(
-            "/staff/customers/{}/time",
-            url_encode(&st.customer.customer_no)
-        )
+        format!("/staff/customers/{}/time", url_encode(&st.customer.customer_no))
     } else {
         "/account/time".to_string()
     };
-    let (py, pm) = if st.month == 1 {
-        (st.year - 1, 12)
-    } else {
-        (st.year, st.month - 1)
-    };
-    let (ny, nm) = if st.month == 12 {
-        (st.year + 1, 1)
-    } else {
-        (st.year, st.month + 1)
-    };
-    let title = format!(
-        "{} {} {}",
-        c.t(m::TIME_STATEMENT),
-        clock::month_name(st.month, lang),
-        st.year
-    );
+    let (py, pm) = if st.month == 1 { (st.year - 1, 12) } else { (st.year, st.month - 1) };
+    let (ny, nm) = if st.month == 12 { (st.year + 1, 1) } else { (st.year, st.month + 1) };
+    let title = format!("{} {} {}", c.t(m::TIME_STATEMENT), clock::month_name(st.month, lang), st.year);
     let content = html! {
         @if v.staff { p.back { a href={ "/staff/customers/" (url_encode(&st.customer.customer_no)) } { "← " (st.customer.name) } } }
         div.page-head {
@@ -130,33 +114,12 @@ pub fn csv_cell(s: &str, sep: char) -> String {
 /// UTF-8 with BOM, `;` by default, for German spreadsheet defaults.
 pub fn csv(lang: Lang, st: &Statement, tz: &Tz, sep: char, staff: bool) -> String {
     let mut out = String::from("\u{feff}");
-    let header = [
-        m::DATE,
-        m::TICKET,
-        m::SUBJECT,
-        m::ACTIVITY,
-        m::BY,
-        m::MINUTES_LABEL,
-        m::TEXT,
-    ];
-    let row = |cells: Vec<String>| {
-        cells
-            .iter()
-            .map(|c| csv_cell(c, sep))
-            .collect::<Vec<_>>()
-            .join(&sep.to_string())
-    };
-    out.push_str(&row(header
-        .iter()
-        .map(|h| lang.t(*h).to_string())
-        .collect()));
+    let header = [m::DATE, m::TICKET, m::SUBJECT, m::ACTIVITY, m::BY, m::MINUTES_LABEL, m::TEXT];
+    let row = |cells: Vec<String>| cells.iter().map(|c| csv_cell(c, sep)).collect::<Vec<_>>().join(&sep.to_string());
+    out.push_str(&row(header.iter().map(|h| lang.t(*h).to_string()).collect()));
     out.push_str("\r\n");
     for e in &st.entries {
-        let text = if e.internal && !staff {
-            String::new()
-        } else {
-            e.body.clone()
-        };
+        let text = if e.internal && !staff { String::new() } else { e.body.clone() };
         out.push_str(&row(vec![
             clock::datetime(e.created_at, tz, lang),
             e.number.clone(),

@@ -37,11 +37,7 @@ fn table() -> &'static HashMap<String, Entry> {
 }
 
 fn hex8(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .take(4)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(data).iter().take(4).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The URL to put into pages for an embedded asset.
@@ -76,14 +72,9 @@ impl Theme {
     pub fn build(app_config: &crate::config::Config) -> Theme {
         let p = &app_config.portal;
         let (r, g, b) = crate::config::parse_hex_color(&p.accent_color).unwrap_or((29, 78, 216));
-        let on_accent = if relative_luminance(r, g, b) > 0.40 {
-            "#111827"
-        } else {
-            "#ffffff"
-        };
-        let mut css = format!(
-            ":root {{ --accent: rgb({r} {g} {b}); --accent-rgb: {r} {g} {b}; --on-accent: {on_accent}; }}\n"
-        );
+        let on_accent = if relative_luminance(r, g, b) > 0.40 { "#111827" } else { "#ffffff" };
+        let mut css =
+            format!(":root {{ --accent: rgb({r} {g} {b}); --accent-rgb: {r} {g} {b}; --on-accent: {on_accent}; }}\n");
         if let Some(path) = &p.custom_css {
             if let Ok(extra) = std::fs::read_to_string(path) {
                 css.push_str("\n/* portal.custom_css */\n");
@@ -105,9 +96,7 @@ impl Theme {
     }
 
     pub fn logo_url(&self) -> Option<String> {
-        self.logo
-            .as_ref()
-            .map(|(_, _, h)| format!("/assets/logo.{h}"))
+        self.logo.as_ref().map(|(_, _, h)| format!("/assets/logo.{h}"))
     }
 }
 
@@ -131,26 +120,15 @@ pub fn contrast_ratio(l1: f64, l2: f64) -> f64 {
 
 fn respond(req: &Request, data: Vec<u8>, ctype: &str, etag: &str, immutable: bool) -> Response {
     let etag = format!("\"{etag}\"");
-    let cache = if immutable {
-        "public, max-age=31536000, immutable"
-    } else {
-        "public, max-age=0, must-revalidate"
-    };
-    let matches = req
-        .header("If-None-Match")
-        .is_some_and(|h| h.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let cache = if immutable { "public, max-age=31536000, immutable" } else { "public, max-age=0, must-revalidate" };
+    let matches =
+        req.header("If-None-Match").is_some_and(|h| h.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
     let r = if matches {
-        Response {
-            status_code: 304,
-            headers: vec![],
-            data: rouille::ResponseBody::empty(),
-            upgrade: None,
-        }
+        Response { status_code: 304, headers: vec![], data: rouille::ResponseBody::empty(), upgrade: None }
     } else {
         Response::from_data(ctype.to_string(), data)
     };
-    r.with_unique_header("Cache-Control", cache)
-        .with_unique_header("ETag", etag)
+    r.with_unique_header("Cache-Control", cache).with_unique_header("ETag", etag)
 }
 
 /// `GET /assets/<path>`; `None` when there is no such asset.
@@ -186,23 +164,11 @@ pub fn serve(app: &App, req: &Request, path: &str) -> Option<Response> {
     // Hashed name first: `app.1a2b3c4d.css` → `app.css`.
     if let Some((name, e)) = t.iter().find(|(_, e)| e.hashed_name == path) {
         let file = Embedded::get(name)?;
-        return Some(respond(
-            req,
-            file.data.into_owned(),
-            content_type(name),
-            &e.hash,
-            true,
-        ));
+        return Some(respond(req, file.data.into_owned(), content_type(name), &e.hash, true));
     }
     let e = t.get(path)?;
     let file = Embedded::get(path)?;
-    Some(respond(
-        req,
-        file.data.into_owned(),
-        content_type(path),
-        &e.hash,
-        false,
-    ))
+    Some(respond(req, file.data.into_owned(), content_type(path), &e.hash, false))
 }
 
 #[cfg(test)]
@@ -219,12 +185,7 @@ mod tests {
     #[test]
     fn hashed_urls_point_at_embedded_files() {
         let u = url("app.css");
-        assert!(
-            u.starts_with("/assets/app.")
-                && u.ends_with(".css")
-                && u.len() > "/assets/app.css".len(),
-            "{u}"
-        );
+        assert!(u.starts_with("/assets/app.") && u.ends_with(".css") && u.len() > "/assets/app.css".len(), "{u}");
     }
 }
 
@@ -239,7 +200,10 @@ pub fn contrast_warnings(config: &crate::config::Config) -> Vec<(&'static str, S
     if ratio < 4.5 {
         vec![(
             "portal.accent_color",
-            format!("text on {} has a contrast of {ratio:.2}:1, below 4.5:1; choose a darker or lighter colour", config.portal.accent_color),
+            format!(
+                "text on {} has a contrast of {ratio:.2}:1, below 4.5:1; choose a darker or lighter colour",
+                config.portal.accent_color
+            ),
         )]
     } else {
         Vec::new()

@@ -30,9 +30,7 @@ pub struct Ctx<'a> {
 }
 
 fn cookie<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
-    rouille::input::cookies(req)
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+    rouille::input::cookies(req).find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
 /// `?lang=`, then the cookie, then `Accept-Language`, then `default_language`.
@@ -40,10 +38,7 @@ pub fn negotiate_language(app: &App, req: &Request) -> Lang {
     req.get_param("lang")
         .and_then(|l| Lang::parse(&l))
         .or_else(|| cookie(req, LANG_COOKIE).and_then(Lang::parse))
-        .or_else(|| {
-            req.header("Accept-Language")
-                .and_then(Lang::from_accept_language)
-        })
+        .or_else(|| req.header("Accept-Language").and_then(Lang::from_accept_language))
         .unwrap_or(app.default_lang)
 }
 
@@ -57,8 +52,7 @@ impl<'a> Ctx<'a> {
         let anon_csrf = cookie(req, CSRF_COOKIE)
             .filter(|t| t.len() == 48 && t.bytes().all(|b| b.is_ascii_hexdigit()))
             .map(str::to_string);
-        let flash =
-            cookie(req, FLASH_COOKIE).and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
+        let flash = cookie(req, FLASH_COOKIE).and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
         let mut ctx = Ctx {
             app,
             req,
@@ -85,19 +79,13 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn query(&self, name: &str) -> Option<String> {
-        self.req
-            .get_param(name)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
+        self.req.get_param(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
     }
 
     pub fn customer(&self) -> Result<&Customer> {
         match self.session.as_ref().map(|s| &s.principal) {
             Some(Principal::Customer(c)) => Ok(c),
-            _ => Err(Error::LoginRequired {
-                login_path: "/login",
-                next: self.req.raw_url().to_string(),
-            }),
+            _ => Err(Error::LoginRequired { login_path: "/login", next: self.req.raw_url().to_string() }),
         }
     }
 
@@ -105,10 +93,7 @@ impl<'a> Ctx<'a> {
     pub fn staff(&self) -> Result<&StaffMember> {
         let s = self.staff_even_with_one_time_password()?;
         if s.must_change_password {
-            return Err(Error::LoginRequired {
-                login_path: "/staff/password",
-                next: String::new(),
-            });
+            return Err(Error::LoginRequired { login_path: "/staff/password", next: String::new() });
         }
         Ok(s)
     }
@@ -117,10 +102,7 @@ impl<'a> Ctx<'a> {
         match self.session.as_ref().map(|s| &s.principal) {
             Some(Principal::Staff(s)) => Ok(s),
             Some(Principal::Customer(_)) => Err(Error::Forbidden),
-            None => Err(Error::LoginRequired {
-                login_path: "/staff/login",
-                next: self.req.raw_url().to_string(),
-            }),
+            None => Err(Error::LoginRequired { login_path: "/staff/login", next: self.req.raw_url().to_string() }),
         }
     }
 
@@ -156,10 +138,7 @@ impl<'a> Ctx<'a> {
             Some(s) => s.csrf.as_str(),
             None => self.anon_csrf.as_deref().unwrap_or(""),
         };
-        if sent.is_empty()
-            || expected.is_empty()
-            || !auth::constant_time_eq(sent.as_bytes(), expected.as_bytes())
-        {
+        if sent.is_empty() || expected.is_empty() || !auth::constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
             return Err(Error::Csrf);
         }
         Ok(())
@@ -189,8 +168,7 @@ impl<'a> Ctx<'a> {
         if self.https {
             c.push_str("; Secure");
         }
-        self.set_cookies
-            .retain(|s| !s.starts_with(&format!("{name}=")));
+        self.set_cookies.retain(|s| !s.starts_with(&format!("{name}=")));
         self.set_cookies.push(c);
     }
 
@@ -199,8 +177,7 @@ impl<'a> Ctx<'a> {
         if self.https {
             c.push_str("; Secure");
         }
-        self.set_cookies
-            .retain(|s| !s.starts_with(&format!("{name}=")));
+        self.set_cookies.retain(|s| !s.starts_with(&format!("{name}=")));
         self.set_cookies.push(c);
     }
 

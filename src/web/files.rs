@@ -58,7 +58,12 @@ pub fn download(ctx: &mut Ctx, scope: Scope, number: &str, id: &str) -> Result<R
     let size = a.size.max(0) as u64;
     let etag = format!("\"{}\"", a.sha256.clone().unwrap_or_default());
     if ctx.req.header("If-None-Match").is_some_and(|h| h.split(',').any(|t| t.trim() == etag)) {
-        return Ok(Response { status_code: 304, headers: vec![("ETag".into(), etag.into())], data: ResponseBody::empty(), upgrade: None });
+        return Ok(Response {
+            status_code: 304,
+            headers: vec![("ETag".into(), etag.into())],
+            data: ResponseBody::empty(),
+            upgrade: None,
+        });
     }
     let range = range_header.as_deref().and_then(|h| parse_range(h, size));
     let (dl, status) = match range {
@@ -87,8 +92,14 @@ pub fn download(ctx: &mut Ctx, scope: Scope, number: &str, id: &str) -> Result<R
         status_code: status,
         headers: vec![
             ("Content-Type".into(), ctype.into()),
-            ("Content-Disposition".into(), content_disposition(if inline { "inline" } else { "attachment" }, &a.file_name).into()),
-            ("Content-Security-Policy".into(), "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'".into()),
+            (
+                "Content-Disposition".into(),
+                content_disposition(if inline { "inline" } else { "attachment" }, &a.file_name).into(),
+            ),
+            (
+                "Content-Security-Policy".into(),
+                "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'".into(),
+            ),
             ("ETag".into(), etag.into()),
             ("Accept-Ranges".into(), "bytes".into()),
             ("Cache-Control".into(), "private, no-cache".into()),
@@ -110,7 +121,10 @@ mod tests {
     fn dispositions_are_header_safe() {
         let d = content_disposition("attachment", "Bericht \"final\"\r\nX: ü.pdf");
         assert!(!d.contains('\r') && !d.contains('\n'));
-        assert!(d.starts_with("attachment; filename=\"Bericht _final___X: _.pdf\"") || d.contains("filename=\""), "{d}");
+        assert!(
+            d.starts_with("attachment; filename=\"Bericht _final___X: _.pdf\"") || d.contains("filename=\""),
+            "{d}"
+        );
         assert!(d.contains("filename*=UTF-8''Bericht%20%22final%22%0D%0AX%3A%20%C3%BC.pdf"), "{d}");
     }
 

@@ -16,10 +16,7 @@ pub struct Form {
 
 impl Form {
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     /// The value, or "" when absent.
@@ -29,10 +26,7 @@ impl Form {
 
     /// Every `cf_<key>` value, keyed without the prefix.
     pub fn custom_fields(&self) -> HashMap<String, String> {
-        self.fields
-            .iter()
-            .filter_map(|(k, v)| k.strip_prefix("cf_").map(|k| (k.to_string(), v.clone())))
-            .collect()
+        self.fields.iter().filter_map(|(k, v)| k.strip_prefix("cf_").map(|k| (k.to_string(), v.clone()))).collect()
     }
 
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Form {
@@ -43,11 +37,7 @@ impl Form {
 /// Reads at most `limit` bytes; one more means the body is too large.
 fn read_capped(mut body: impl Read, limit: u64) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    let n = body
-        .by_ref()
-        .take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+    let n = body.by_ref().take(limit + 1).read_to_end(&mut buf).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
     if n as u64 > limit {
         return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
     }
@@ -55,30 +45,21 @@ fn read_capped(mut body: impl Read, limit: u64) -> Result<Vec<u8>> {
 }
 
 fn content_length(req: &Request) -> Option<u64> {
-    req.header("Content-Length")
-        .and_then(|v| v.trim().parse().ok())
+    req.header("Content-Length").and_then(|v| v.trim().parse().ok())
 }
 
 /// Reads a form body: urlencoded up to `security.max_form_bytes`, multipart up to the
 /// attachment request limit (file parts are refused here; uploads have their own path).
 pub fn read_form(req: &Request, form_limit: u64, multipart_limit: u64) -> Result<Form> {
-    let ctype = req
-        .header("Content-Type")
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ctype = req.header("Content-Type").unwrap_or("").to_ascii_lowercase();
     if ctype.starts_with("multipart/form-data") {
         if content_length(req).is_some_and(|n| n > multipart_limit) {
             return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
         }
-        let boundary = multipart_boundary(req.header("Content-Type").unwrap_or(""))
-            .ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+        let boundary =
+            multipart_boundary(req.header("Content-Type").unwrap_or("")).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
         let body = req.data().ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
-        return read_multipart_text(
-            body.take(multipart_limit + 1),
-            &boundary,
-            form_limit,
-            multipart_limit,
-        );
+        return read_multipart_text(body.take(multipart_limit + 1), &boundary, form_limit, multipart_limit);
     }
     if content_length(req).is_some_and(|n| n > form_limit) {
         return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
@@ -86,17 +67,13 @@ pub fn read_form(req: &Request, form_limit: u64, multipart_limit: u64) -> Result
     let body = req.data().ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
     let raw = read_capped(body, form_limit)?;
     let text = String::from_utf8(raw).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
-    Ok(Form {
-        fields: parse_urlencoded(&text),
-    })
+    Ok(Form { fields: parse_urlencoded(&text) })
 }
 
 pub fn multipart_boundary(content_type: &str) -> Option<String> {
     content_type.split(';').find_map(|p| {
         let p = p.trim();
-        let v = p
-            .strip_prefix("boundary=")
-            .or_else(|| p.strip_prefix("BOUNDARY="))?;
+        let v = p.strip_prefix("boundary=").or_else(|| p.strip_prefix("BOUNDARY="))?;
         let v = v.trim_matches('"');
         (!v.is_empty() && v.len() <= 70).then(|| v.to_string())
     })
@@ -104,41 +81,25 @@ pub fn multipart_boundary(content_type: &str) -> Option<String> {
 
 /// Text fields of a multipart body. An empty file part (a file input left empty) is skipped;
 /// a file with content is refused until the route accepts attachments.
-fn read_multipart_text(
-    body: impl Read,
-    boundary: &str,
-    text_limit: u64,
-    limit: u64,
-) -> Result<Form> {
-    let counted = CountingReader {
-        inner: body,
-        count: 0,
-        limit,
-    };
+fn read_multipart_text(body: impl Read, boundary: &str, text_limit: u64, limit: u64) -> Result<Form> {
+    let counted = CountingReader { inner: body, count: 0, limit };
     let mut mp = multipart::server::Multipart::with_body(counted, boundary);
     let mut fields = Vec::new();
     let mut text_total = 0u64;
     loop {
-        let entry = mp
-            .read_entry()
-            .map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+        let entry = mp.read_entry().map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
         let Some(mut field) = entry else { break };
         let name = field.headers.name.to_string();
         let is_file = field.headers.filename.is_some();
         let mut buf = Vec::new();
         let cap = text_limit.saturating_sub(text_total);
-        let n = field
-            .data
-            .by_ref()
-            .take(cap + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::Other && e.to_string() == TOO_LARGE {
-                    Error::TooLarge(m::ERR_BODY_TOO_LARGE)
-                } else {
-                    Error::BadRequest(m::ERR_BAD_FORM)
-                }
-            })?;
+        let n = field.data.by_ref().take(cap + 1).read_to_end(&mut buf).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::Other && e.to_string() == TOO_LARGE {
+                Error::TooLarge(m::ERR_BODY_TOO_LARGE)
+            } else {
+                Error::BadRequest(m::ERR_BAD_FORM)
+            }
+        })?;
         if n as u64 > cap {
             return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
         }
@@ -193,9 +154,7 @@ pub fn url_decode(s: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -215,9 +174,7 @@ pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(char::from(b))
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(char::from(b)),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -237,10 +194,7 @@ mod tests {
         assert_eq!(pairs[3], ("d".into(), "".into()));
         assert_eq!(pairs[4], ("e".into(), "%zz".into()));
         assert_eq!(pairs[5], ("f".into(), "%".into()));
-        assert_eq!(
-            url_encode("/tickets?year=2025&q=ä"),
-            "/tickets%3Fyear%3D2025%26q%3D%C3%A4"
-        );
+        assert_eq!(url_encode("/tickets?year=2025&q=ä"), "/tickets%3Fyear%3D2025%26q%3D%C3%A4");
     }
 
     #[test]
@@ -255,14 +209,8 @@ mod tests {
 
     #[test]
     fn boundary_parsing() {
-        assert_eq!(
-            multipart_boundary("multipart/form-data; boundary=abc").as_deref(),
-            Some("abc")
-        );
-        assert_eq!(
-            multipart_boundary("multipart/form-data; boundary=\"a b\"").as_deref(),
-            Some("a b")
-        );
+        assert_eq!(multipart_boundary("multipart/form-data; boundary=abc").as_deref(), Some("abc"));
+        assert_eq!(multipart_boundary("multipart/form-data; boundary=\"a b\"").as_deref(), Some("a b"));
         assert_eq!(multipart_boundary("multipart/form-data"), None);
     }
 }

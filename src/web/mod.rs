@@ -5,6 +5,7 @@ pub mod assets;
 pub mod ctx;
 pub mod files;
 pub mod form;
+pub mod hotline;
 pub mod portal;
 pub mod routes;
 pub mod server;
@@ -27,9 +28,7 @@ pub fn handler(app: Arc<App>) -> impl Fn(&Request) -> Response + Send + Sync + '
     move |req: &Request| {
         let started = Instant::now();
         let request_id = next_request_id();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            handle(&app, req, &request_id)
-        }));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&app, req, &request_id)));
         let (response, user) = match result {
             Ok(r) => r,
             Err(_) => {
@@ -79,13 +78,7 @@ fn respond_error_lang(app: &App, lang: crate::i18n::Lang, request_id: &str, e: &
     respond_error_with(app, lang, request_id, e, None)
 }
 
-fn respond_error_with(
-    app: &App,
-    lang: crate::i18n::Lang,
-    request_id: &str,
-    e: &Error,
-    ctx: Option<&Ctx>,
-) -> Response {
+fn respond_error_with(app: &App, lang: crate::i18n::Lang, request_id: &str, e: &Error, ctx: Option<&Ctx>) -> Response {
     if let Error::LoginRequired { login_path, next } = e {
         let target = format!("{login_path}?next={}", form::url_encode(next));
         return redirect(&target);
@@ -98,9 +91,7 @@ fn respond_error_with(
         error: e,
         request_id,
         lang,
-        chrome: ctx
-            .map(|c| c.chrome())
-            .unwrap_or_else(|| views::Chrome::anonymous(app, lang)),
+        chrome: ctx.map(|c| c.chrome()).unwrap_or_else(|| views::Chrome::anonymous(app, lang)),
     });
     let mut resp = html(page).with_status_code(e.status());
     if let Error::TooMany { retry_after, .. } = e {
@@ -126,12 +117,8 @@ static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// Short, unique per process run: a random prefix chosen at start and a counter.
 fn next_request_id() -> String {
     static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let prefix =
-        PREFIX.get_or_init(|| crate::auth::random_hex(3).unwrap_or_else(|_| "000000".into()));
-    format!(
-        "{prefix}-{:x}",
-        REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    let prefix = PREFIX.get_or_init(|| crate::auth::random_hex(3).unwrap_or_else(|_| "000000".into()));
+    format!("{prefix}-{:x}", REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 pub fn html(markup: maud::Markup) -> Response {
@@ -147,35 +134,23 @@ pub fn redirect(path: &str) -> Response {
     }
 }
 
-pub const CSP: &str =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
 /// Added to every response: pages, assets, errors, redirects.
 pub fn security_headers(mut r: Response, https: bool) -> Response {
-    let has =
-        |r: &Response, name: &str| r.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+    let has = |r: &Response, name: &str| r.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
     if !has(&r, "Content-Security-Policy") {
-        r.headers
-            .push(("Content-Security-Policy".into(), CSP.into()));
+        r.headers.push(("Content-Security-Policy".into(), CSP.into()));
     }
-    r.headers
-        .push(("X-Content-Type-Options".into(), "nosniff".into()));
-    r.headers
-        .push(("Referrer-Policy".into(), "same-origin".into()));
+    r.headers.push(("X-Content-Type-Options".into(), "nosniff".into()));
+    r.headers.push(("Referrer-Policy".into(), "same-origin".into()));
     r.headers.push(("X-Frame-Options".into(), "DENY".into()));
-    r.headers
-        .push(("Cross-Origin-Opener-Policy".into(), "same-origin".into()));
-    r.headers.push((
-        "Permissions-Policy".into(),
-        "camera=(), microphone=(), geolocation=()".into(),
-    ));
+    r.headers.push(("Cross-Origin-Opener-Policy".into(), "same-origin".into()));
+    r.headers.push(("Permissions-Policy".into(), "camera=(), microphone=(), geolocation=()".into()));
     if https {
-        r.headers.push((
-            "Strict-Transport-Security".into(),
-            "max-age=31536000".into(),
-        ));
+        r.headers.push(("Strict-Transport-Security".into(), "max-age=31536000".into()));
     }
     if !has(&r, "Cache-Control") {
         r.headers.push(("Cache-Control".into(), "no-cache".into()));
@@ -209,7 +184,5 @@ pub fn is_https(app: &App, req: &Request) -> bool {
     }
     let peer = req.remote_addr().ip();
     app.config.trusted_proxy_addrs().contains(&peer)
-        && req
-            .header("X-Forwarded-Proto")
-            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+        && req.header("X-Forwarded-Proto").is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
 }

@@ -2,27 +2,23 @@
 
 use rouille::Response;
 
+use crate::app::attachments::Uploader;
 use crate::app::sessions::{self, LoginOutcome, Realm};
 use crate::app::{account, tickets};
 use crate::db::tickets::{Scope, TicketQuery};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
+use crate::model::AuthorKind;
 use crate::model::{KindFilter, Principal, StatusFilter};
 use crate::views;
 use crate::web::ctx::safe_next;
-use crate::app::attachments::Uploader;
-use crate::model::AuthorKind;
 use crate::web::form::{read_form, Form};
 use crate::web::upload::read_upload;
 use crate::web::{html, redirect, Ctx};
 
 pub fn form(ctx: &Ctx) -> Result<Form> {
     let c = &ctx.app.config;
-    read_form(
-        ctx.req,
-        c.security.max_form_bytes,
-        c.attachments.max_request_bytes.0,
-    )
+    read_form(ctx.req, c.security.max_form_bytes, c.attachments.max_request_bytes.0)
 }
 
 /// Reads the form and checks its CSRF token; nothing is changed before both passed.
@@ -51,10 +47,7 @@ pub fn root(ctx: &mut Ctx) -> Result<Response> {
 
 pub fn login_form(ctx: &mut Ctx) -> Result<Response> {
     if let Some(Principal::Customer(_)) = ctx.session().map(|s| &s.principal) {
-        return Ok(redirect(&safe_next(
-            ctx.query("next").as_deref(),
-            "/tickets",
-        )));
+        return Ok(redirect(&safe_next(ctx.query("next").as_deref(), "/tickets")));
     }
     let view = views::login::LoginView {
         realm: Realm::Customer,
@@ -80,14 +73,7 @@ pub fn login_as(ctx: &mut Ctx, realm: Realm) -> Result<Response> {
     };
     let next = safe_next(f.get("next").filter(|n| !n.is_empty()), default);
     let previous = ctx.session().map(|s| s.token_hash.clone());
-    let outcome = sessions::login(
-        ctx.app,
-        realm,
-        f.str("login"),
-        f.str("password"),
-        &ctx.address,
-        previous.as_deref(),
-    );
+    let outcome = sessions::login(ctx.app, realm, f.str("login"), f.str("password"), &ctx.address, previous.as_deref());
     let (status, error) = match outcome {
         Ok(LoginOutcome::LoggedIn { token, principal }) => {
             ctx.set_session_cookie(&token);
@@ -147,21 +133,12 @@ pub fn logout_to(ctx: &mut Ctx, target: &str) -> Result<Response> {
 
 /// `?page=` as a number from 1; anything else is page 1.
 pub fn page_param(ctx: &Ctx) -> usize {
-    ctx.query("page")
-        .and_then(|p| p.parse::<usize>().ok())
-        .filter(|p| *p >= 1 && *p <= 100_000)
-        .unwrap_or(1)
+    ctx.query("page").and_then(|p| p.parse::<usize>().ok()).filter(|p| *p >= 1 && *p <= 100_000).unwrap_or(1)
 }
 
 pub fn year_month_params(ctx: &Ctx) -> (Option<i32>, Option<u8>) {
-    let year = ctx
-        .query("year")
-        .and_then(|y| y.parse::<i32>().ok())
-        .filter(|y| (1970..=9999).contains(y));
-    let month = ctx
-        .query("month")
-        .and_then(|m| m.parse::<u8>().ok())
-        .filter(|m| (1..=12).contains(m));
+    let year = ctx.query("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1970..=9999).contains(y));
+    let month = ctx.query("month").and_then(|m| m.parse::<u8>().ok()).filter(|m| (1..=12).contains(m));
     (year, month.filter(|_| year.is_some()))
 }
 
@@ -231,20 +208,8 @@ pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
             Ok(redirect(&format!("/tickets/{number}#reply")))
         }
         Err(Error::Invalid(errors)) => {
-            let detail = tickets::detail(
-                ctx.app,
-                Scope::Customer(customer.id),
-                number,
-                KindFilter::All,
-            )?;
-            render_ticket(
-                ctx,
-                detail,
-                KindFilter::All,
-                f.str("body").to_string(),
-                errors,
-                422,
-            )
+            let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, KindFilter::All)?;
+            render_ticket(ctx, detail, KindFilter::All, f.str("body").to_string(), errors, 422)
         }
         Err(e) => Err(e),
     }
@@ -327,11 +292,10 @@ pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
 pub fn account(ctx: &mut Ctx) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     let notice = ctx.take_flash();
-    Ok(html(views::account::account(
-        &ctx.chrome(),
-        &customer,
-        notice,
-    )))
+    let shown = ctx.app.config.hotline.mode != crate::config::HotlineMode::Off;
+    let events = if shown { crate::app::hotline::events_for_customer(ctx.app, &customer)? } else { Vec::new() };
+    let hotline = views::account::HotlineEvents { shown, events: &events, tz: ctx.app.tz };
+    Ok(html(views::account::account(&ctx.chrome(), &customer, &hotline, notice)))
 }
 
 pub fn password_form(ctx: &mut Ctx) -> Result<Response> {
@@ -377,12 +341,6 @@ pub fn time_statement(ctx: &mut Ctx) -> Result<Response> {
         return Err(Error::NotFound);
     }
     let (year, month) = crate::web::staff::statement_month(ctx);
-    let st = crate::app::staff::time_statement(
-        ctx.app,
-        &customer,
-        year,
-        month,
-        Scope::Customer(customer.id),
-    )?;
+    let st = crate::app::staff::time_statement(ctx.app, &customer, year, month, Scope::Customer(customer.id))?;
     crate::web::staff::statement_response(ctx, st, false)
 }

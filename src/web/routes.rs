@@ -3,7 +3,7 @@
 use rouille::Response;
 
 use crate::error::{Error, Result};
-use crate::web::{assets, portal, staff, Ctx};
+use crate::web::{assets, hotline, portal, staff, Ctx};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
@@ -11,17 +11,11 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         "HEAD" => "GET",
         m => m,
     };
-    let segs: Vec<&str> = path
-        .trim_start_matches('/')
-        .trim_end_matches('/')
-        .split('/')
-        .collect();
+    let segs: Vec<&str> = path.trim_start_matches('/').trim_end_matches('/').split('/').collect();
     match (method, segs.as_slice()) {
         ("GET", [""]) => portal::root(ctx),
         ("GET", ["healthz"]) => health(ctx),
-        ("GET", ["assets", rest @ ..]) => {
-            assets::serve(ctx.app, ctx.req, &rest.join("/")).ok_or(Error::NotFound)
-        }
+        ("GET", ["assets", rest @ ..]) => assets::serve(ctx.app, ctx.req, &rest.join("/")).ok_or(Error::NotFound),
 
         ("GET", ["login"]) => portal::login_form(ctx),
         ("POST", ["login"]) => portal::login(ctx),
@@ -60,6 +54,9 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["staff", "customers", no, "password"]) => staff::customer_password(ctx, no),
         ("GET", ["staff", "customers", no, "time"]) => staff::customer_time(ctx, no),
 
+        ("GET", ["staff", "hotline"]) => hotline::lookup(ctx),
+        ("POST", ["staff", "hotline", no, "verify"]) => hotline::verify(ctx, no),
+        ("POST", ["admin", "hotline", no, "reveal"]) => hotline::reveal(ctx, no),
         ("GET", ["admin"]) => Ok(crate::web::redirect("/admin/staff")),
         ("GET", ["admin", "staff"]) => staff::staff_list(ctx),
         ("POST", ["admin", "staff"]) => staff::staff_create(ctx),
@@ -77,18 +74,9 @@ fn health(ctx: &mut Ctx) -> Result<Response> {
         .app
         .conn()
         .and_then(|c| {
-            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .map_err(Error::from)
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(Error::from)
         })
         .is_ok();
-    let (status, body) = if ok {
-        (200, "ok\n")
-    } else {
-        (503, "unavailable\n")
-    };
-    Ok(Response::text(body)
-        .with_status_code(status)
-        .with_no_cache())
+    let (status, body) = if ok { (200, "ok\n") } else { (503, "unavailable\n") };
+    Ok(Response::text(body).with_status_code(status).with_no_cache())
 }

@@ -23,16 +23,11 @@ pub fn set_nodelay_on_listener(addr: SocketAddr) -> bool {
     };
     let mut found = false;
     for entry in dir.flatten() {
-        let Some(fd) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<i32>().ok())
-        else {
+        let Some(fd) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
             continue;
         };
-        let is_socket = std::fs::read_link(entry.path())
-            .map(|t| t.to_string_lossy().starts_with("socket:"))
-            .unwrap_or(false);
+        let is_socket =
+            std::fs::read_link(entry.path()).map(|t| t.to_string_lossy().starts_with("socket:")).unwrap_or(false);
         if !is_socket {
             continue;
         }
@@ -41,10 +36,7 @@ pub fn set_nodelay_on_listener(addr: SocketAddr) -> bool {
         let fd = unsafe { BorrowedFd::borrow_raw(fd) };
         let sock = socket2::SockRef::from(&fd);
         let local = sock.local_addr().ok().and_then(|a| a.as_socket());
-        if local == Some(addr)
-            && sock.is_listener().unwrap_or(false)
-            && sock.set_nodelay(true).is_ok()
-        {
+        if local == Some(addr) && sock.is_listener().unwrap_or(false) && sock.set_nodelay(true).is_ok() {
             found = true;
         }
     }
@@ -59,14 +51,8 @@ pub fn set_nodelay_on_listener(_addr: SocketAddr) -> bool {
 /// Runs the server until the process ends.
 pub fn serve(app: Arc<App>) -> Result<(), String> {
     let addr = app.config.listen_addr().map_err(|e| e.0)?;
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2);
-    let workers = if app.config.workers == 0 {
-        cores * 8
-    } else {
-        app.config.workers
-    };
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let workers = if app.config.workers == 0 { cores * 8 } else { app.config.workers };
     let server = rouille::Server::new(addr, super::handler(app.clone()))
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?
         .pool_size(workers);
@@ -74,10 +60,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     if !set_nodelay_on_listener(bound) {
         eprintln!("warning: could not set TCP_NODELAY on the listening socket; pages may be slow");
     }
-    eprintln!(
-        "ticketd {} listening on http://{bound} ({workers} workers)",
-        env!("CARGO_PKG_VERSION")
-    );
+    eprintln!("ticketd {} listening on http://{bound} ({workers} workers)", env!("CARGO_PKG_VERSION"));
     server.run();
     Err("the listening socket closed".into())
 }

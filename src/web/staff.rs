@@ -2,6 +2,7 @@
 
 use rouille::Response;
 
+use crate::app::attachments::Uploader;
 use crate::app::sessions::Realm;
 use crate::app::staff::{self as work, ActivityInput, CustomerInput, OnBehalfInput, TicketUpdate};
 use crate::app::{account, admin};
@@ -9,28 +10,22 @@ use crate::db::audit;
 use crate::db::tickets::{Scope, Sort, TicketQuery};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
+use crate::model::AuthorKind;
 use crate::model::{KindFilter, Principal, Priority, Status, StatusFilter};
 use crate::views;
 use crate::web::ctx::safe_next;
 use crate::web::form::Form;
-use crate::app::attachments::Uploader;
-use crate::model::AuthorKind;
-use crate::web::portal::{upload_form, checked_form, login_as, logout_to, page_param, year_month_params};
+use crate::web::portal::{checked_form, login_as, logout_to, page_param, upload_form, year_month_params};
 use crate::web::{html, redirect, Ctx};
 
 pub fn login_form(ctx: &mut Ctx) -> Result<Response> {
     if let Some(Principal::Staff(_)) = ctx.session().map(|s| &s.principal) {
-        return Ok(redirect(&safe_next(
-            ctx.query("next").as_deref(),
-            "/staff/tickets",
-        )));
+        return Ok(redirect(&safe_next(ctx.query("next").as_deref(), "/staff/tickets")));
     }
     let view = views::login::LoginView {
         realm: Realm::Staff,
         login: String::new(),
-        next: ctx
-            .query("next")
-            .map(|n| safe_next(Some(&n), "/staff/tickets")),
+        next: ctx.query("next").map(|n| safe_next(Some(&n), "/staff/tickets")),
         error: None,
         notice: ctx.take_flash(),
         csrf: ctx.csrf_token(),
@@ -52,9 +47,7 @@ pub fn password_form(ctx: &mut Ctx) -> Result<Response> {
 }
 
 fn render_password(ctx: &mut Ctx, errors: FieldErrors, status: u16) -> Result<Response> {
-    let forced = ctx
-        .staff_even_with_one_time_password()?
-        .must_change_password;
+    let forced = ctx.staff_even_with_one_time_password()?.must_change_password;
     let view = views::account::PasswordView {
         action: "/staff/password",
         errors,
@@ -119,14 +112,8 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         page_size: ctx.app.config.portal.page_size,
     };
     let data = work::queue(ctx.app, &query)?;
-    let view = views::staff::QueueView {
-        data,
-        query,
-        status_param,
-        assignee_param,
-        tz: ctx.app.tz,
-        notice: ctx.take_flash(),
-    };
+    let view =
+        views::staff::QueueView { data, query, status_param, assignee_param, tz: ctx.app.tz, notice: ctx.take_flash() };
     Ok(html(views::staff::queue(&ctx.chrome(), &view)))
 }
 
@@ -195,11 +182,7 @@ pub fn download(ctx: &mut Ctx, number: &str, id: &str) -> Result<Response> {
 pub fn update_ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let f = checked_form(ctx)?;
-    let input = TicketUpdate {
-        status: f.str("status"),
-        priority: f.str("priority"),
-        assignee: f.get("assignee"),
-    };
+    let input = TicketUpdate { status: f.str("status"), priority: f.str("priority"), assignee: f.get("assignee") };
     match work::update_ticket(ctx.app, &me, number, &input) {
         Ok(()) => {
             ctx.set_flash(m::TICKET_UPDATED);
@@ -222,18 +205,9 @@ pub fn new_ticket_form(ctx: &mut Ctx) -> Result<Response> {
     render_new_ticket(ctx, Form::from_pairs(pairs), FieldErrors::new(), 200)
 }
 
-fn render_new_ticket(
-    ctx: &mut Ctx,
-    values: Form,
-    errors: FieldErrors,
-    status: u16,
-) -> Result<Response> {
-    let view = views::staff::NewTicketView {
-        values,
-        errors,
-        csrf: ctx.csrf_token(),
-        fields: ctx.app.config.fields.clone(),
-    };
+fn render_new_ticket(ctx: &mut Ctx, values: Form, errors: FieldErrors, status: u16) -> Result<Response> {
+    let view =
+        views::staff::NewTicketView { values, errors, csrf: ctx.csrf_token(), fields: ctx.app.config.fields.clone() };
     Ok(html(views::staff::new_ticket(&ctx.chrome(), &view)).with_status_code(status))
 }
 
@@ -270,14 +244,7 @@ pub fn customers(ctx: &mut Ctx) -> Result<Response> {
     let page = page_param(ctx);
     let size = ctx.app.config.portal.page_size;
     let (rows, total) = work::customer_list(ctx.app, &q, page, size)?;
-    let view = views::staff::CustomersView {
-        rows,
-        total,
-        q,
-        page,
-        page_size: size,
-        notice: ctx.take_flash(),
-    };
+    let view = views::staff::CustomersView { rows, total, q, page, page_size: size, notice: ctx.take_flash() };
     Ok(html(views::staff::customers(&ctx.chrome(), &view)))
 }
 
@@ -295,10 +262,7 @@ fn render_customer_form(
     status: u16,
 ) -> Result<Response> {
     let secret = match (&existing, ctx.session()) {
-        (Some(p), Some(s)) => ctx.app.take_secret(
-            &s.token_hash,
-            &format!("customer:{}", p.customer.customer_no),
-        ),
+        (Some(p), Some(s)) => ctx.app.take_secret(&s.token_hash, &format!("customer:{}", p.customer.customer_no)),
         _ => None,
     };
     let view = views::staff::CustomerFormView {
@@ -331,14 +295,10 @@ pub fn customer_create(ctx: &mut Ctx) -> Result<Response> {
     match work::create_customer(ctx.app, &me, &customer_input(&f), &ctx.address) {
         Ok((no, generated)) => {
             if let (Some(pw), Some(s)) = (generated, ctx.session()) {
-                ctx.app
-                    .stash_secret(&s.token_hash, &format!("customer:{no}"), pw);
+                ctx.app.stash_secret(&s.token_hash, &format!("customer:{no}"), pw);
             }
             ctx.set_flash(m::CUSTOMER_CREATED);
-            Ok(redirect(&format!(
-                "/staff/customers/{}",
-                crate::web::form::url_encode(&no)
-            )))
+            Ok(redirect(&format!("/staff/customers/{}", crate::web::form::url_encode(&no))))
         }
         Err(Error::Invalid(errors)) => render_customer_form(ctx, None, f, errors, 422),
         Err(e) => Err(e),
@@ -354,10 +314,7 @@ pub fn customer(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
         ("name".into(), c.name.clone()),
         ("email".into(), c.email.clone()),
         ("phone".into(), c.phone.clone()),
-        (
-            "active".into(),
-            if c.active { "on".into() } else { String::new() },
-        ),
+        ("active".into(), if c.active { "on".into() } else { String::new() }),
     ]);
     render_customer_form(ctx, Some(page), values, FieldErrors::new(), 200)
 }
@@ -368,10 +325,7 @@ pub fn customer_update(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
     match work::update_customer(ctx.app, &me, customer_no, &customer_input(&f), &ctx.address) {
         Ok(()) => {
             ctx.set_flash(m::CUSTOMER_SAVED);
-            Ok(redirect(&format!(
-                "/staff/customers/{}",
-                crate::web::form::url_encode(customer_no)
-            )))
+            Ok(redirect(&format!("/staff/customers/{}", crate::web::form::url_encode(customer_no))))
         }
         Err(Error::Invalid(errors)) => {
             let page = work::customer_page(ctx.app, customer_no)?;
@@ -384,23 +338,13 @@ pub fn customer_update(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
 pub fn customer_password(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let f = checked_form(ctx)?;
-    match work::reset_customer_password(
-        ctx.app,
-        &me,
-        customer_no,
-        f.str("new_password"),
-        &ctx.address,
-    ) {
+    match work::reset_customer_password(ctx.app, &me, customer_no, f.str("new_password"), &ctx.address) {
         Ok(generated) => {
             if let (Some(pw), Some(s)) = (generated, ctx.session()) {
-                ctx.app
-                    .stash_secret(&s.token_hash, &format!("customer:{customer_no}"), pw);
+                ctx.app.stash_secret(&s.token_hash, &format!("customer:{customer_no}"), pw);
             }
             ctx.set_flash(m::PASSWORD_RESET_DONE);
-            Ok(redirect(&format!(
-                "/staff/customers/{}",
-                crate::web::form::url_encode(customer_no)
-            )))
+            Ok(redirect(&format!("/staff/customers/{}", crate::web::form::url_encode(customer_no))))
         }
         Err(Error::Invalid(errors)) => {
             let page = work::customer_page(ctx.app, customer_no)?;
@@ -410,10 +354,7 @@ pub fn customer_password(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
                 ("name".into(), c.name.clone()),
                 ("email".into(), c.email.clone()),
                 ("phone".into(), c.phone.clone()),
-                (
-                    "active".into(),
-                    if c.active { "on".into() } else { String::new() },
-                ),
+                ("active".into(), if c.active { "on".into() } else { String::new() }),
             ]);
             render_customer_form(ctx, Some(page), values, errors, 422)
         }
@@ -425,10 +366,7 @@ pub fn customer_password(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
 pub fn statement_month(ctx: &Ctx) -> (i32, u8) {
     let (y, m) = year_month_params(ctx);
     let (cy, cm) = crate::clock::year_month(crate::clock::now(), ctx.app.tz);
-    (
-        y.unwrap_or(cy),
-        m.unwrap_or(if y.is_some() { 1 } else { cm }),
-    )
+    (y.unwrap_or(cy), m.unwrap_or(if y.is_some() { 1 } else { cm }))
 }
 
 pub fn customer_time(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
@@ -442,38 +380,15 @@ pub fn customer_time(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
 /// HTML or CSV (`format=csv`; `sep=comma` for `,` instead of `;`).
 pub fn statement_response(ctx: &mut Ctx, st: work::Statement, staff: bool) -> Result<Response> {
     if ctx.query("format").as_deref() == Some("csv") {
-        let sep = if ctx.query("sep").as_deref() == Some("comma") {
-            ','
-        } else {
-            ';'
-        };
+        let sep = if ctx.query("sep").as_deref() == Some("comma") { ',' } else { ';' };
         let csv = views::time::csv(ctx.lang, &st, ctx.app.tz, sep, staff);
-        let name = format!(
-            "zeitnachweis-{}-{:04}-{:02}.csv",
-            st.customer.customer_no, st.year, st.month
-        );
-        let safe: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        return Ok(
-            Response::from_data("text/csv; charset=utf-8", csv).with_additional_header(
-                "Content-Disposition",
-                format!("attachment; filename=\"{safe}\""),
-            ),
-        );
+        let name = format!("zeitnachweis-{}-{:04}-{:02}.csv", st.customer.customer_no, st.year, st.month);
+        let safe: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+        return Ok(Response::from_data("text/csv; charset=utf-8", csv)
+            .with_additional_header("Content-Disposition", format!("attachment; filename=\"{safe}\"")));
     }
-    let view = views::time::StatementView {
-        st,
-        staff,
-        tz: ctx.app.tz,
-    };
+    let view = views::time::StatementView { st, staff, tz: ctx.app.tz };
     Ok(html(views::time::page(&ctx.chrome(), &view)))
 }
 
@@ -488,10 +403,7 @@ pub fn staff_list(ctx: &mut Ctx) -> Result<Response> {
 
 pub fn staff_new_form(ctx: &mut Ctx) -> Result<Response> {
     ctx.admin()?;
-    let values = Form::from_pairs(vec![
-        ("role".into(), "agent".into()),
-        ("active".into(), "on".into()),
-    ]);
+    let values = Form::from_pairs(vec![("role".into(), "agent".into()), ("active".into(), "on".into())]);
     render_staff_form(ctx, None, values, FieldErrors::new(), 200)
 }
 
@@ -537,14 +449,10 @@ pub fn staff_create(ctx: &mut Ctx) -> Result<Response> {
         Ok(generated) => {
             let username = input.username.trim().to_string();
             if let (Some(pw), Some(s)) = (generated, ctx.session()) {
-                ctx.app
-                    .stash_secret(&s.token_hash, &format!("staff:{username}"), pw);
+                ctx.app.stash_secret(&s.token_hash, &format!("staff:{username}"), pw);
             }
             if !input.active {
-                let update = admin::StaffInput {
-                    active: false,
-                    ..staff_input(&f)
-                };
+                let update = admin::StaffInput { active: false, ..staff_input(&f) };
                 admin::update_staff(ctx.app, &me, &username, &update, &ctx.address)?;
             }
             ctx.set_flash(m::STAFF_CREATED);
@@ -563,10 +471,7 @@ pub fn staff_member(ctx: &mut Ctx, username: &str) -> Result<Response> {
         ("name".into(), s.name.clone()),
         ("email".into(), s.email.clone()),
         ("role".into(), s.role.as_str().into()),
-        (
-            "active".into(),
-            if s.active { "on".into() } else { String::new() },
-        ),
+        ("active".into(), if s.active { "on".into() } else { String::new() }),
     ]);
     render_staff_form(ctx, Some(s.username), values, FieldErrors::new(), 200)
 }
@@ -580,9 +485,7 @@ pub fn staff_update(ctx: &mut Ctx, username: &str) -> Result<Response> {
             ctx.set_flash(m::STAFF_SAVED);
             Ok(redirect(&format!("/admin/staff/{username}")))
         }
-        Err(Error::Invalid(errors)) => {
-            render_staff_form(ctx, Some(username.to_string()), f, errors, 422)
-        }
+        Err(Error::Invalid(errors)) => render_staff_form(ctx, Some(username.to_string()), f, errors, 422),
         Err(e) => Err(e),
     }
 }
@@ -592,10 +495,9 @@ pub fn audit_log(ctx: &mut Ctx) -> Result<Response> {
     let (year, month) = year_month_params(ctx);
     let range = match (year, month) {
         (Some(y), Some(mo)) => Some(crate::clock::month_range(y, mo, ctx.app.tz)),
-        (Some(y), None) => Some((
-            crate::clock::month_range(y, 1, ctx.app.tz).0,
-            crate::clock::month_range(y, 12, ctx.app.tz).1,
-        )),
+        (Some(y), None) => {
+            Some((crate::clock::month_range(y, 1, ctx.app.tz).0, crate::clock::month_range(y, 12, ctx.app.tz).1))
+        }
         _ => None,
     };
     let page = page_param(ctx);
@@ -608,14 +510,6 @@ pub fn audit_log(ctx: &mut Ctx) -> Result<Response> {
         offset: (page - 1) * size,
     };
     let data = admin::audit_log(ctx.app, &q)?;
-    let view = views::staff::AuditView {
-        data,
-        query: q,
-        year,
-        month,
-        page,
-        page_size: size,
-        tz: ctx.app.tz,
-    };
+    let view = views::staff::AuditView { data, query: q, year, month, page, page_size: size, tz: ctx.app.tz };
     Ok(html(views::staff::audit(&ctx.chrome(), &view)))
 }

@@ -82,7 +82,8 @@ pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mu
     let body = req.data().ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
     let closing = format!("--{boundary}--");
     let tail = Rc::new(RefCell::new(Vec::new()));
-    let guarded = Guarded { inner: body, count: 0, limit: max_request, tail: tail.clone(), tail_len: closing.len() + 256 };
+    let guarded =
+        Guarded { inner: body, count: 0, limit: max_request, tail: tail.clone(), tail_len: closing.len() + 256 };
     let mut mp = multipart::server::Multipart::with_body(guarded, boundary);
     let mut fields = Vec::new();
     let mut text_total = 0u64;

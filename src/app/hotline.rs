@@ -1,0 +1,196 @@
+//! The hotline: find a caller, verify the password they say (match / no match, never shown),
+//! and — for admins, deliberately and audited — reveal the recoverable copy.
+//!
+//! Threat model in short: the bcrypt hash answers verification; the plaintext exists only as
+//! an XChaCha20-Poly1305 copy whose key lives outside the database and its backups, so a stolen
+//! database or backup reveals nothing. An admin session can reveal, but only with the admin's
+//! own password, a reason, at most 10 times an hour, and every reveal is audited before the
+//! password is shown. Verification is limited to 5 attempts per customer and hour, so the
+//! hotline cannot be used to guess passwords.
+
+use crate::app::App;
+use crate::auth::password;
+use crate::clock;
+use crate::config::HotlineMode;
+use crate::db::tickets::{self as tdb, Scope, TicketQuery};
+use crate::db::{self, audit, customers, staff};
+use crate::error::{Error, FieldErrors, Result};
+use crate::i18n::m;
+use crate::model::{Customer, StaffMember, StatusFilter, TicketSummary};
+
+pub const VERIFY_PER_HOUR: i64 = 5;
+pub const REVEALS_PER_HOUR: i64 = 10;
+const HOUR: i64 = 3600;
+
+fn require_mode(app: &App, reveal: bool) -> Result<()> {
+    match (app.config.hotline.mode, reveal) {
+        (HotlineMode::Off, _) | (HotlineMode::Verify, true) => Err(Error::NotFound),
+        _ => Ok(()),
+    }
+}
+
+pub struct CallerCard {
+    pub customer: Customer,
+    pub open_tickets: Vec<TicketSummary>,
+    pub last_contact: Option<i64>,
+    pub has_copy: bool,
+    pub attempts_left: i64,
+}
+
+/// Finds callers by customer number, e-mail, name or phone.
+pub fn lookup(app: &App, q: &str) -> Result<Vec<CallerCard>> {
+    require_mode(app, false)?;
+    if q.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let conn = app.conn()?;
+    let (found, _) = customers::search(&conn, q, 10, 0)?;
+    let now = clock::now();
+    let mut cards = Vec::new();
+    for c in found {
+        let query = TicketQuery { status: Some(StatusFilter::Open), page: 1, page_size: 10, ..TicketQuery::default() };
+        let page = tdb::list(&conn, Scope::Customer(c.id), &query)?;
+        let all = TicketQuery { page: 1, page_size: 1, ..TicketQuery::default() };
+        let last_contact = tdb::list(&conn, Scope::Customer(c.id), &all)?.rows.first().map(|t| t.last_activity_at);
+        let has_copy = customers::password_copy(&conn, c.id)?.is_some();
+        let used = audit::count_for_target(&conn, "hotline.verify", &c.customer_no, now - HOUR)?;
+        cards.push(CallerCard {
+            customer: c,
+            open_tickets: page.rows,
+            last_contact,
+            has_copy,
+            attempts_left: (VERIFY_PER_HOUR - used).max(0),
+        });
+    }
+    Ok(cards)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Match,
+    NoMatch,
+    /// Five attempts within the hour: no more checks until the window passes.
+    Locked,
+}
+
+pub struct Verification {
+    pub customer: Customer,
+    pub verdict: Verdict,
+    pub attempts_left: i64,
+}
+
+/// Compares what the caller says with the bcrypt hash. Every attempt is audited.
+pub fn verify(app: &App, s: &StaffMember, customer_no: &str, spoken: &str, address: &str) -> Result<Verification> {
+    require_mode(app, false)?;
+    let conn = app.conn()?;
+    let customer = customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)?;
+    let hash = customers::password_hash(&conn, customer.id)?;
+    drop(conn);
+    let actor = format!("staff:{}", s.username);
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    // Count, check and record in one write transaction (a short hash under the write lock), so
+    // parallel attempts cannot exceed the limit and every attempt leaves exactly one row.
+    let (verdict, used) = db::write(&mut conn, |tx| {
+        let used = audit::count_for_target(tx, "hotline.verify", customer_no, now - HOUR)?;
+        if used >= VERIFY_PER_HOUR {
+            let e = audit::Entry {
+                actor: &actor,
+                action: "hotline.verify.locked",
+                target: customer_no,
+                detail: "",
+                address,
+            };
+            audit::insert(tx, &e, now)?;
+            return Ok((Verdict::Locked, used));
+        }
+        let permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
+        let ok = !spoken.is_empty() && password::verify(spoken, &hash);
+        drop(permit);
+        let (verdict, detail) = if ok { (Verdict::Match, "match") } else { (Verdict::NoMatch, "no match") };
+        let e = audit::Entry { actor: &actor, action: "hotline.verify", target: customer_no, detail, address };
+        audit::insert(tx, &e, now)?;
+        Ok((verdict, used + 1))
+    })?;
+    Ok(Verification { customer, verdict, attempts_left: (VERIFY_PER_HOUR - used).max(0) })
+}
+
+pub struct Revealed {
+    pub customer: Customer,
+    /// `None` when no copy exists yet (it is written at the next login or password change).
+    pub password: Option<String>,
+}
+
+/// Shows the customer's password to an admin who re-entered their own password and gave a
+/// reason. The audit row is written first, in the transaction that reads the copy: if it cannot
+/// be written, nothing is shown.
+pub fn reveal(
+    app: &App,
+    admin: &StaffMember,
+    customer_no: &str,
+    reason: &str,
+    admin_password: &str,
+    address: &str,
+) -> Result<Revealed> {
+    require_mode(app, true)?;
+    let reason = reason.trim();
+    let mut errors = FieldErrors::new();
+    if reason.is_empty() {
+        errors.add("reason", m::ERR_REQUIRED);
+    } else if reason.chars().count() > 500 {
+        errors.add_with("reason", m::ERR_TOO_LONG, vec![("max", "500".into())]);
+    }
+    if admin_password.is_empty() {
+        errors.add("password", m::ERR_REQUIRED);
+    }
+    errors.into_result()?;
+    let conn = app.conn()?;
+    let customer = customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)?;
+    let admin_hash = staff::password_hash(&conn, admin.id)?;
+    drop(conn);
+    let actor = format!("staff:{}", admin.username);
+    let now = clock::now();
+    let permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
+    let admin_ok = password::verify(admin_password, &admin_hash);
+    drop(permit);
+    let mut conn = app.conn()?;
+    if !admin_ok {
+        db::write(&mut conn, |tx| {
+            let e = audit::Entry {
+                actor: &actor,
+                action: "hotline.reveal.denied",
+                target: customer_no,
+                detail: "wrong admin password",
+                address,
+            };
+            audit::insert(tx, &e, now)
+        })?;
+        let mut errors = FieldErrors::new();
+        errors.add("password", m::ERR_ADMIN_PASSWORD);
+        return Err(Error::Invalid(errors));
+    }
+    let sealed = db::write(&mut conn, |tx| {
+        if audit::count_for_actor(tx, "hotline.reveal", &actor, now - HOUR)? >= REVEALS_PER_HOUR {
+            return Err(Error::TooMany { retry_after: 600, msg: m::ERR_REVEAL_LIMIT });
+        }
+        let e = audit::Entry { actor: &actor, action: "hotline.reveal", target: customer_no, detail: reason, address };
+        audit::insert(tx, &e, now)?;
+        customers::password_copy(tx, customer.id)
+    })?;
+    let key = app.hotline_key.as_ref().ok_or(Error::NotFound)?;
+    let password = match sealed {
+        Some(s) => Some(key.open(customer.id, &s).ok_or_else(|| {
+            Error::Internal(format!(
+                "hotline copy of customer {customer_no} does not decrypt (wrong key or moved copy)"
+            ))
+        })?),
+        None => None,
+    };
+    Ok(Revealed { customer, password })
+}
+
+/// When the hotline verified or viewed the customer's password (dates only, no staff names).
+pub fn events_for_customer(app: &App, customer: &Customer) -> Result<Vec<(i64, String)>> {
+    let conn = app.conn()?;
+    audit::hotline_events(&conn, &customer.customer_no, 20)
+}
