@@ -364,6 +364,16 @@ pub mod m {
         HOTLINE_EVENT_VERIFY = "am Telefon geprüft", "checked on the phone";
         HOTLINE_EVENT_REVEAL = "angezeigt", "viewed";
         NAV_HOTLINE = "Hotline", "Hotline";
+        KIND_FIELD = "Angabe geändert", "Detail changed";
+        FIELD_CHANGED = "{field}: {old} → {new}", "{field}: {old} → {new}";
+        DETAILS_TITLE = "Angaben", "Details";
+        EDIT_DETAILS = "Angaben ändern", "Edit details";
+        DETAILS_SAVED = "Die Angaben wurden gespeichert.", "The details have been saved.";
+        EXPORT_CSV = "Als CSV exportieren", "Export as CSV";
+        CSV_COMMA = "CSV mit Komma", "CSV with commas";
+        PRINT = "Drucken / als PDF speichern", "Print / save as PDF";
+        EXPORT_DATA = "Meine Daten exportieren (ZIP)", "Export my data (ZIP)";
+        EXPORT_DATA_HINT = "Alle Ihre Tickets, Nachrichten und Dateien in einer ZIP-Datei (JSON und Dateien).", "All your tickets, messages and files in one ZIP file (JSON and files).";
         AUTHOR = "Bearbeitet von", "By";
         NAV_TIME = "Zeitnachweis", "Time statement";
         NAV_CUSTOMERS = "Kunden", "Customers";

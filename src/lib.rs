@@ -14,3 +14,4 @@ pub mod i18n;
 pub mod model;
 pub mod views;
 pub mod web;
+pub mod zip;

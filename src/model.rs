@@ -89,6 +89,7 @@ str_enum!(ActivityKind {
     Priority = "priority",
     Assignee = "assignee",
     Document = "document",
+    Field = "field",
 });
 str_enum!(AuthorKind { Customer = "customer", Staff = "staff", System = "system" });
 str_enum!(Role { Agent = "agent", Admin = "admin" });
@@ -145,6 +146,7 @@ impl ActivityKind {
             ActivityKind::Priority => m::KIND_PRIORITY,
             ActivityKind::Assignee => m::KIND_ASSIGNEE,
             ActivityKind::Document => m::KIND_DOCUMENT,
+            ActivityKind::Field => m::KIND_FIELD,
         }
     }
 

@@ -207,6 +207,12 @@ pub fn open(app: &App, scope: Scope, number: &str, id: i64, range: Option<(u64, 
     Ok(Download { attachment: a, reader, range })
 }
 
+/// A reader over a whole attachment with its own connection (for archives built while sent).
+pub fn reader(db_path: &std::path::Path, attachment_id: i64, size: u64) -> Result<ChunkReader> {
+    let conn = db::open(db_path)?;
+    Ok(ChunkReader { conn, attachment_id, seq: 0, skip: 0, buf: Vec::new(), pos: 0, remaining: size })
+}
+
 /// Streams chunk rows, one at a time.
 pub struct ChunkReader {
     conn: Connection,

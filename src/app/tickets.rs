@@ -339,3 +339,75 @@ pub fn change_status(
     )?;
     Ok(())
 }
+
+/// Who changes configured field values.
+pub enum Editor<'a> {
+    Customer(&'a Customer),
+    Staff(&'a crate::model::StaffMember),
+}
+
+/// Changes configured field values of a ticket; each changed field becomes an activity of kind
+/// `field`. Customers may change only `customer_editable` fields. Values of fields hidden by
+/// `show_when` are dropped; `required` is not enforced on later edits (older tickets may lack
+/// values), but types are.
+pub fn update_fields(app: &App, editor: Editor, number: &str, values: &HashMap<String, String>) -> Result<usize> {
+    TicketNo::parse(number).ok_or(Error::NotFound)?;
+    let scope = match editor {
+        Editor::Customer(c) => Scope::Customer(c.id),
+        Editor::Staff(_) => Scope::Staff,
+    };
+    let editable: Vec<Field> = app
+        .config
+        .fields
+        .iter()
+        .filter(|f| matches!(editor, Editor::Staff(_)) || f.customer_editable)
+        .map(|f| Field { required: false, ..f.clone() })
+        .collect();
+    let conn = app.conn()?;
+    let ticket = tdb::get(&conn, number, scope)?.ok_or(Error::NotFound)?;
+    let current: HashMap<String, String> = tdb::fields(&conn, ticket.summary.id)?.into_iter().collect();
+    drop(conn);
+    // Visibility is judged on the full picture: submitted values over the stored ones.
+    let mut merged = current.clone();
+    for f in &editable {
+        merged.insert(f.key.clone(), values.get(&f.key).cloned().unwrap_or_default());
+    }
+    let all: Vec<Field> = app.config.fields.iter().map(|f| Field { required: false, ..f.clone() }).collect();
+    let mut errors = FieldErrors::new();
+    let checked: HashMap<String, String> = check_custom_fields(&all, &merged, &mut errors).into_iter().collect();
+    errors.into_result()?;
+    let now = clock::now();
+    let (author_kind, customer_id, staff_id, name) = match editor {
+        Editor::Customer(c) => (AuthorKind::Customer, Some(c.id), None, c.name.clone()),
+        Editor::Staff(s) => (AuthorKind::Staff, None, Some(s.id), s.name.clone()),
+    };
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let mut changed = 0;
+        for f in &editable {
+            let old = current.get(&f.key).map(String::as_str).unwrap_or("");
+            let new = checked.get(&f.key).map(String::as_str).unwrap_or("");
+            if old == new {
+                continue;
+            }
+            if new.is_empty() {
+                tdb::delete_field(tx, ticket.summary.id, &f.key)?;
+            } else {
+                tdb::set_field(tx, ticket.summary.id, &f.key, new)?;
+            }
+            tdb::add_activity(
+                tx,
+                ticket.summary.id,
+                &NewActivity {
+                    customer_id,
+                    staff_id,
+                    old_value: Some(old).filter(|v| !v.is_empty()),
+                    new_value: Some(new).filter(|v| !v.is_empty()),
+                    ..NewActivity::new(ActivityKind::Field, author_kind, &name, &f.key, now)
+                },
+            )?;
+            changed += 1;
+        }
+        Ok(changed)
+    })
+}

@@ -82,13 +82,24 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
              it was written by a newer ticketd; refusing to touch it"
         )));
     }
-    for (version, name, sql) in all.into_iter().filter(|m| m.0 > current) {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(&sql).map_err(|e| Error::Internal(format!("migration {name} failed: {e}")))?;
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
-    }
-    Ok(())
+    // Foreign keys are off while migrating, so a step may rebuild a table the SQLite way
+    // (create new, copy, drop old, rename); each step must leave no violation behind.
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let result = (|| {
+        for (version, name, sql) in all.into_iter().filter(|m| m.0 > current) {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(&sql).map_err(|e| Error::Internal(format!("migration {name} failed: {e}")))?;
+            let violations: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            if violations > 0 {
+                return Err(Error::Internal(format!("migration {name} left {violations} foreign key violation(s)")));
+            }
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    result
 }
 
 /// Runs `f` in a `BEGIN IMMEDIATE` transaction and commits only if it returns `Ok`.

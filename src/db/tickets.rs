@@ -162,7 +162,40 @@ pub fn set_field(conn: &Connection, ticket_id: i64, key: &str, value: &str) -> R
          ON CONFLICT (ticket_id, key) DO UPDATE SET value = excluded.value",
         params![ticket_id, key, value],
     )?;
+    reindex_fields(conn, ticket_id)
+}
+
+pub fn delete_field(conn: &Connection, ticket_id: i64, key: &str) -> Result<()> {
+    conn.execute("DELETE FROM ticket_fields WHERE ticket_id = ?1 AND key = ?2", params![ticket_id, key])?;
+    reindex_fields(conn, ticket_id)
+}
+
+/// One search row per ticket with all its field values (rowid = ticket id).
+fn reindex_fields(conn: &Connection, ticket_id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM field_search WHERE rowid = ?1")?.execute([ticket_id])?;
+    conn.prepare_cached(
+        "INSERT INTO field_search (rowid, text)
+         SELECT ?1, group_concat(value, ' ') FROM ticket_fields WHERE ticket_id = ?1 HAVING count(*) > 0",
+    )?
+    .execute([ticket_id])?;
     Ok(())
+}
+
+/// Field values of several tickets at once (for list columns and exports).
+pub fn fields_for(
+    conn: &Connection,
+    ticket_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<(String, String)>>> {
+    let mut out: std::collections::HashMap<i64, Vec<(String, String)>> = std::collections::HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM ticket_fields WHERE ticket_id = ?1")?;
+    for id in ticket_ids {
+        let rows: Vec<(String, String)> =
+            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        if !rows.is_empty() {
+            out.insert(*id, rows);
+        }
+    }
+    Ok(out)
 }
 
 pub fn fields(conn: &Connection, ticket_id: i64) -> Result<Vec<(String, String)>> {
@@ -283,6 +316,8 @@ pub struct TicketQuery {
     pub assignee: Option<Option<i64>>,
     pub customer_no: Option<String>,
     pub search: Option<String>,
+    /// `(key, value)` pairs of configured fields that must match exactly.
+    pub fields: Vec<(String, String)>,
     pub sort: Sort,
     pub page: usize,
     pub page_size: usize,
@@ -319,6 +354,8 @@ pub struct TicketPage {
     pub rows: Vec<TicketSummary>,
     pub total: i64,
     pub minutes: i64,
+    /// Configured field values of the rows, by ticket id.
+    pub fields: std::collections::HashMap<i64, Vec<(String, String)>>,
 }
 
 /// Turns what a person typed into an FTS5 query: each word a quoted prefix term, all required.
@@ -381,8 +418,17 @@ fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
             Scope::Customer(_) => " AND internal = 0",
             Scope::Staff => "",
         };
-        clauses.push(format!("t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?{internal})"));
+        clauses.push(format!(
+            "(t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?{internal})
+              OR t.id IN (SELECT rowid FROM field_search WHERE field_search MATCH ?))"
+        ));
+        args.push(Value::Text(fts.clone()));
         args.push(Value::Text(fts));
+    }
+    for (key, value) in &q.fields {
+        clauses.push("t.id IN (SELECT ticket_id FROM ticket_fields WHERE key = ? AND value = ?)".into());
+        args.push(Value::Text(key.clone()));
+        args.push(Value::Text(value.clone()));
     }
     let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     (sql, args)
@@ -410,10 +456,12 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
          {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
+    let rows: Vec<TicketSummary> = stmt
         .query_map(params_from_iter(args.iter()), |r| summary_from_row(r, scope))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(TicketPage { rows, total, minutes })
+    let ids: Vec<i64> = rows.iter().map(|r: &TicketSummary| r.id).collect();
+    let fields = fields_for(conn, &ids)?;
+    Ok(TicketPage { rows, total, minutes, fields })
 }
 
 /// Months (`YYYYMM`) that have tickets, newest first, with counts.

@@ -35,6 +35,11 @@ pub fn account(c: &Chrome, customer: &Customer, hotline: &HotlineEvents, notice:
             h2 #pw-title { (c.t(m::PASSWORD)) }
             p { a.btn href="/account/password" { (c.t(m::CHANGE_PASSWORD)) } }
         }
+        section.card aria-labelledby="export-title" {
+            h2 #export-title { (c.t(m::EXPORT_DATA)) }
+            p.muted { (c.t(m::EXPORT_DATA_HINT)) }
+            p { a.btn href="/account/export" download { (c.t(m::EXPORT_DATA)) } }
+        }
         @if hotline.shown {
             section.card aria-labelledby="hotline-events-title" {
                 h2 #hotline-events-title { (c.t(m::HOTLINE_EVENTS_TITLE)) }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod errors;
+pub mod export;
 pub mod hotline;
 pub mod login;
 pub mod staff;

@@ -12,7 +12,9 @@ use crate::db::tickets::{Sort, TicketQuery};
 use crate::error::FieldErrors;
 use crate::i18n::{m, Msg};
 use crate::model::{format_minutes, Customer, KindFilter, Priority, Role, StaffMember, Status};
-use crate::views::tickets::{activity, custom_field_facts, custom_fields, documents_panel, file_input, ticket_table};
+use crate::views::tickets::{
+    activity, custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, ticket_table,
+};
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
 };
@@ -25,6 +27,7 @@ pub struct QueueView {
     pub assignee_param: String,
     pub tz: &'static Tz,
     pub notice: Option<Msg>,
+    pub fields: Vec<Field>,
 }
 
 pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
@@ -125,6 +128,10 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
                 a.btn.btn-quiet href="/staff/tickets" { (c.t(m::RESET_FILTERS)) }
             }
         }
+        div.exports {
+            a.btn.btn-quiet href={ (base) "&format=csv" } download { (c.t(m::EXPORT_CSV)) }
+            a.btn.btn-quiet href={ (base) "&format=csv&sep=comma" } download { (c.t(m::CSV_COMMA)) }
+        }
         div.summary {
             span.count { (c.f(m::TICKETS_COUNT, &[("n", &v.data.page.total.to_string())])) }
             span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
@@ -132,7 +139,7 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
         @if v.data.page.rows.is_empty() {
             div.empty.card { p { (c.t(m::NO_TICKETS)) } }
         } @else {
-            (ticket_table(c, &v.data.page.rows, true, v.tz, true))
+            (ticket_table(c, &v.data.page, true, v.tz, true, &v.fields))
         }
         (pagination(lang, &base, q.page, v.data.page.total, q.page_size))
     };
@@ -164,6 +171,7 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
         p.back { a href="/staff/tickets" { "← " (c.t(m::STAFF_QUEUE)) } }
         article.ticket {
             header.ticket-head.card {
+                button.btn.btn-quiet.print-button type="button" data-print hidden { (c.t(m::PRINT)) }
                 p.ticket-number { (c.t(m::TICKET)) " " strong { (number) } }
                 h1 { (t.subject) }
                 div.badges { (status_badge(lang, t.status, true)) (priority_badge(lang, t.priority)) }
@@ -208,6 +216,7 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
                     div.field.filter-actions { button.btn type="submit" { (c.t(m::SAVE)) } }
                 }
             }
+            (field_edit_form(c, &format!("/staff/tickets/{number}/fields"), &v.csrf, &v.fields, &d.fields, e))
             nav.kind-filter aria-label=(c.t(m::ACTIVITIES)) {
                 @for k in KindFilter::ALL {
                     a.chip href={ "/staff/tickets/" (number) @if *k != KindFilter::All { "?kind=" (k.as_str()) } }
@@ -217,7 +226,7 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
             section.timeline aria-label=(c.t(m::ACTIVITIES)) {
                 @if d.activities.is_empty() { p.empty { (c.t(m::NO_ACTIVITIES_OF_KIND)) } }
                 ol.activities {
-                    @for a in &d.activities { (activity(c, a, v.tz, true, number, &d.attachments)) }
+                    @for a in &d.activities { (activity(c, a, v.tz, true, number, &d.attachments, &v.fields)) }
                 }
             }
             section.card.reply #composer aria-labelledby="composer-title" {
@@ -503,7 +512,7 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
             section aria-labelledby="ct-title" {
                 h2 #ct-title { (c.t(m::TICKETS)) " " span.muted { "(" (c.f(m::OPEN_COUNT, &[("n", &p.open_tickets.to_string())])) ")" } }
                 @if p.tickets.rows.is_empty() { p.empty { (c.t(m::NO_TICKETS)) } }
-                @else { (ticket_table(c, &p.tickets.rows, true, v.tz, true)) }
+                @else { (ticket_table(c, &p.tickets, true, v.tz, true, &[])) }
                 @if p.tickets.total > p.tickets.rows.len() as i64 {
                     p { a href={ "/staff/tickets?customer=" (url_encode(&p.customer.customer_no)) } { (c.t(m::ALL_TICKETS_OF_CUSTOMER)) } }
                 }

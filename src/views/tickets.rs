@@ -6,7 +6,7 @@ use time_tz::Tz;
 use crate::app::tickets::{Detail, Overview};
 use crate::clock;
 use crate::config::{Field, FieldType};
-use crate::db::tickets::TicketQuery;
+use crate::db::tickets::{TicketPage, TicketQuery};
 use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
 use crate::model::{
@@ -25,6 +25,7 @@ pub struct OverviewView {
     pub show_time: bool,
     pub tz: &'static Tz,
     pub notice: Option<Msg>,
+    pub fields: Vec<Field>,
 }
 
 /// Year → (total, months with counts), from the `(YYYYMM, count)` list.
@@ -103,6 +104,11 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
                 @if filtered { a.btn.btn-quiet href="/tickets" { (c.t(m::RESET_FILTERS)) } }
             }
         }
+        @let csv_base = if filter_qs.is_empty() { "/tickets?format=csv".to_string() } else { format!("/tickets?{filter_qs}&format=csv") };
+        div.exports {
+            a.btn.btn-quiet href=(csv_base) download { (c.t(m::EXPORT_CSV)) }
+            a.btn.btn-quiet href={ (csv_base) "&sep=comma" } download { (c.t(m::CSV_COMMA)) }
+        }
         div.summary {
             span.count { (if total == 1 { c.t(m::TICKETS_COUNT_ONE).to_string() } else { c.f(m::TICKETS_COUNT, &[("n", &total.to_string())]) }) }
             @if v.show_time {
@@ -116,7 +122,7 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
                 @else { p { (c.t(m::NO_TICKETS)) } }
             }
         } @else {
-            (ticket_table(c, &v.data.page.rows, v.show_time, v.tz, false))
+            (ticket_table(c, &v.data.page, v.show_time, v.tz, false, &v.fields))
         }
         (pagination(lang, &base, q.page, total, q.page_size))
     };
@@ -124,7 +130,16 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
 }
 
 /// The list used by the overview and the staff queue.
-pub fn ticket_table(c: &Chrome, rows: &[TicketSummary], show_time: bool, tz: &Tz, staff: bool) -> Markup {
+pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, staff: bool, fields: &[Field]) -> Markup {
+    let rows = &page.rows;
+    let columns: Vec<&Field> = fields.iter().filter(|f| f.list_column).collect();
+    let value_of = |t: &TicketSummary, f: &Field| -> String {
+        page.fields
+            .get(&t.id)
+            .and_then(|vs| vs.iter().find(|(k, _)| *k == f.key))
+            .map(|(_, v)| display_value(c.lang, Some(f), v))
+            .unwrap_or_default()
+    };
     let lang = c.lang;
     let link = |t: &TicketSummary| {
         if staff {
@@ -144,6 +159,7 @@ pub fn ticket_table(c: &Chrome, rows: &[TicketSummary], show_time: bool, tz: &Tz
                         th scope="col" { (c.t(m::STATUS)) }
                         th scope="col" { (c.t(m::PRIORITY)) }
                         @if staff { th scope="col" { (c.t(m::ASSIGNEE)) } }
+                        @for f in &columns { th scope="col" { (f.label.get(c.lang)) } }
                         th scope="col" .num { (c.t(m::ACTIVITIES)) }
                         th scope="col" { (c.t(m::LAST_ACTIVITY)) }
                         @if show_time { th scope="col" .num { (c.t(m::TIME_SPENT)) } }
@@ -159,6 +175,7 @@ pub fn ticket_table(c: &Chrome, rows: &[TicketSummary], show_time: bool, tz: &Tz
                             td data-label=(c.t(m::STATUS)) { (status_badge(lang, t.status, staff)) }
                             td data-label=(c.t(m::PRIORITY)) { (priority_badge(lang, t.priority)) }
                             @if staff { td data-label=(c.t(m::ASSIGNEE)) { (t.assignee.as_deref().unwrap_or("–")) } }
+                            @for f in &columns { td data-label=(f.label.get(c.lang)) data-field=(f.key) { (value_of(t, f)) } }
                             td.num data-label=(c.t(m::ACTIVITIES)) { (t.activity_count) }
                             td.last data-label=(c.t(m::LAST_ACTIVITY)) {
                                 time datetime=(clock::rfc3339(t.last_activity_at)) { (clock::datetime(t.last_activity_at, tz, lang)) }
@@ -196,6 +213,7 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
         p.back { a href="/tickets" { "← " (c.t(m::BACK_TO_OVERVIEW)) } }
         article.ticket {
             header.ticket-head.card {
+                button.btn.btn-quiet.print-button type="button" data-print hidden { (c.t(m::PRINT)) }
                 p.ticket-number { (c.t(m::TICKET)) " " strong { (number) } }
                 h1 { (t.subject) }
                 div.badges { (status_badge(lang, t.status, false)) (priority_badge(lang, t.priority)) }
@@ -214,6 +232,8 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
                     (custom_field_facts(lang, &v.fields, &v.detail.fields))
                 }
             }
+            (field_edit_form(c, &format!("/tickets/{number}/fields"), &v.csrf,
+                &v.fields.iter().filter(|f| f.customer_editable).cloned().collect::<Vec<_>>(), &v.detail.fields, e))
             nav.kind-filter aria-label=(c.t(m::ACTIVITIES)) {
                 @for k in KindFilter::ALL {
                     a.chip href={ "/tickets/" (number) @if *k != KindFilter::All { "?kind=" (k.as_str()) } }
@@ -226,7 +246,7 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
                 }
                 ol.activities {
                     @for a in &v.detail.activities {
-                        (activity(c, a, v.tz, false, number, &v.detail.attachments))
+                        (activity(c, a, v.tz, false, number, &v.detail.attachments, &v.fields))
                     }
                 }
             }
@@ -373,7 +393,26 @@ pub fn file_input(c: &Chrome, id: &str, e: &FieldErrors) -> Markup {
     }
 }
 
-pub fn activity(c: &Chrome, a: &Activity, tz: &Tz, staff: bool, number: &str, files: &[Attachment]) -> Markup {
+/// "Gerät: PC → Laptop", with labels from the config where the field still exists.
+fn field_change(lang: Lang, fields: &[Field], a: &Activity) -> String {
+    let field = fields.iter().find(|f| f.key == a.body);
+    let label = field.map(|f| f.label.get(lang).to_string()).unwrap_or_else(|| a.body.clone());
+    let show = |v: &Option<String>| match v {
+        Some(v) => display_value(lang, field, v),
+        None => "–".to_string(),
+    };
+    lang.f(m::FIELD_CHANGED, &[("field", &label), ("old", &show(&a.old_value)), ("new", &show(&a.new_value))])
+}
+
+pub fn activity(
+    c: &Chrome,
+    a: &Activity,
+    tz: &Tz,
+    staff: bool,
+    number: &str,
+    files: &[Attachment],
+    fields_config: &[Field],
+) -> Markup {
     let lang = c.lang;
     let files: Vec<&Attachment> = files.iter().filter(|f| f.activity_id == Some(a.id)).collect();
     let author = match a.author_kind {
@@ -407,6 +446,9 @@ pub fn activity(c: &Chrome, a: &Activity, tz: &Tz, staff: bool, number: &str, fi
                 }
                 ActivityKind::Priority => {
                     p.change { (change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label()))) }
+                }
+                ActivityKind::Field => {
+                    p.change { (field_change(lang, fields_config, a)) }
                 }
                 ActivityKind::Assignee => {
                     p.change { (lang.f(m::ASSIGNEE_CHANGED, &[("old", a.old_value.as_deref().unwrap_or("–")), ("new", a.new_value.as_deref().unwrap_or("–"))])) }
@@ -476,6 +518,31 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
 }
 
 /// The configured `[[fields]]`, with `show_when` as data attributes for the small script.
+/// The form that edits stored field values (staff: all fields; customers: `customer_editable`).
+pub fn field_edit_form(
+    c: &Chrome,
+    action: &str,
+    csrf: &str,
+    fields: &[Field],
+    stored: &[(String, String)],
+    e: &FieldErrors,
+) -> Markup {
+    let values = Form::from_pairs(stored.iter().map(|(k, v)| (format!("cf_{k}"), v.clone())).collect());
+    let editable: Vec<Field> = fields.iter().map(|f| Field { required: false, ..f.clone() }).collect();
+    html! {
+        @if !editable.is_empty() {
+            details.card.field-edit open[!e.is_empty()] {
+                summary { (c.t(m::EDIT_DETAILS)) }
+                form.stack method="post" action=(action) novalidate {
+                    input type="hidden" name="csrf" value=(csrf);
+                    (custom_fields(c.lang, &editable, &values, e))
+                    div.actions { button.btn type="submit" { (c.t(m::SAVE)) } }
+                }
+            }
+        }
+    }
+}
+
 pub fn custom_fields(lang: Lang, fields: &[Field], values: &Form, e: &FieldErrors) -> Markup {
     html! {
         @for f in fields {

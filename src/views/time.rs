@@ -33,6 +33,7 @@ pub fn page(c: &Chrome, v: &StatementView) -> Markup {
             h1 { (title) }
             div.actions {
                 a.btn href={ (base) "?year=" (st.year) "&month=" (st.month) "&format=csv" } download { (c.t(m::DOWNLOAD_CSV)) }
+                button.btn.btn-quiet.print-button type="button" data-print hidden { (c.t(m::PRINT)) }
             }
         }
         p.muted { (st.customer.name) " · " (c.t(m::CUSTOMER_NO)) " " span data-customer-no=(st.customer.customer_no) { (st.customer.customer_no) } }

@@ -155,6 +155,20 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
         page_size: ctx.app.config.portal.page_size,
         ..TicketQuery::default()
     };
+    if ctx.query("format").as_deref() == Some("csv") {
+        let all = TicketQuery { page: 1, page_size: EXPORT_MAX_ROWS, ..query };
+        let data = tickets::overview(ctx.app, &customer, &all)?;
+        let x = views::export::ListExport {
+            page: &data.page,
+            fields: &ctx.app.config.fields,
+            staff: false,
+            show_time: ctx.app.config.portal.show_time_spent,
+            tz: ctx.app.tz,
+            lang: ctx.lang,
+            sep: csv_separator(ctx),
+        };
+        return Ok(csv_response(views::export::tickets_csv(&x), "tickets.csv"));
+    }
     let data = tickets::overview(ctx.app, &customer, &query)?;
     let view = views::tickets::OverviewView {
         data,
@@ -163,8 +177,26 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
         show_time: ctx.app.config.portal.show_time_spent,
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
+        fields: ctx.app.config.fields.clone(),
     };
     Ok(html(views::tickets::overview(&ctx.chrome(), &view)))
+}
+
+/// The most rows one CSV export holds.
+pub const EXPORT_MAX_ROWS: usize = 100_000;
+
+/// `;` unless `sep=comma`.
+pub fn csv_separator(ctx: &Ctx) -> char {
+    if ctx.query("sep").as_deref() == Some("comma") {
+        ','
+    } else {
+        ';'
+    }
+}
+
+pub fn csv_response(body: String, file_name: &str) -> Response {
+    Response::from_data("text/csv; charset=utf-8", body)
+        .with_additional_header("Content-Disposition", format!("attachment; filename=\"{file_name}\""))
 }
 
 pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
@@ -240,6 +272,22 @@ pub fn download(ctx: &mut Ctx, number: &str, id: &str) -> Result<Response> {
     crate::web::files::download(ctx, Scope::Customer(customer.id), number, id)
 }
 
+pub fn update_fields(ctx: &mut Ctx, number: &str) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    let f = checked_form(ctx)?;
+    match tickets::update_fields(ctx.app, tickets::Editor::Customer(&customer), number, &f.custom_fields()) {
+        Ok(_) => {
+            ctx.set_flash(m::DETAILS_SAVED);
+            Ok(redirect(&format!("/tickets/{number}")))
+        }
+        Err(Error::Invalid(errors)) => {
+            let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, KindFilter::All)?;
+            render_ticket(ctx, detail, KindFilter::All, String::new(), errors, 422)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 pub fn close(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     checked_form(ctx)?;
@@ -296,6 +344,24 @@ pub fn account(ctx: &mut Ctx) -> Result<Response> {
     let events = if shown { crate::app::hotline::events_for_customer(ctx.app, &customer)? } else { Vec::new() };
     let hotline = views::account::HotlineEvents { shown, events: &events, tz: ctx.app.tz };
     Ok(html(views::account::account(&ctx.chrome(), &customer, &hotline, notice)))
+}
+
+/// `GET /account/export`: the customer's own visible data as a streamed ZIP.
+pub fn export(ctx: &mut Ctx) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    let zip = crate::app::export::customer_archive(ctx.app, &customer)?;
+    let safe: String =
+        customer.customer_no.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    Ok(Response {
+        status_code: 200,
+        headers: vec![
+            ("Content-Type".into(), "application/zip".into()),
+            ("Content-Disposition".into(), format!("attachment; filename=\"ticketd-export-{safe}.zip\"").into()),
+            ("Cache-Control".into(), "no-store".into()),
+        ],
+        data: rouille::ResponseBody::from_reader(zip),
+        upgrade: None,
+    })
 }
 
 pub fn password_form(ctx: &mut Ctx) -> Result<Response> {

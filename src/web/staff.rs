@@ -107,14 +107,46 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         assignee,
         customer_no: ctx.query("customer"),
         search: ctx.query("q"),
+        fields: field_filters(ctx),
         sort: Sort::parse(ctx.query("sort").as_deref()),
         page: page_param(ctx),
         page_size: ctx.app.config.portal.page_size,
     };
+    if ctx.query("format").as_deref() == Some("csv") {
+        let all = TicketQuery { page: 1, page_size: crate::web::portal::EXPORT_MAX_ROWS, ..query };
+        let page = crate::app::tickets::queue(ctx.app, &all)?;
+        let x = views::export::ListExport {
+            page: &page,
+            fields: &ctx.app.config.fields,
+            staff: true,
+            show_time: true,
+            tz: ctx.app.tz,
+            lang: ctx.lang,
+            sep: crate::web::portal::csv_separator(ctx),
+        };
+        return Ok(crate::web::portal::csv_response(views::export::tickets_csv(&x), "tickets.csv"));
+    }
     let data = work::queue(ctx.app, &query)?;
-    let view =
-        views::staff::QueueView { data, query, status_param, assignee_param, tz: ctx.app.tz, notice: ctx.take_flash() };
+    let view = views::staff::QueueView {
+        data,
+        query,
+        status_param,
+        assignee_param,
+        tz: ctx.app.tz,
+        notice: ctx.take_flash(),
+        fields: ctx.app.config.fields.clone(),
+    };
     Ok(html(views::staff::queue(&ctx.chrome(), &view)))
+}
+
+/// `cf_<key>=value` query parameters for configured fields.
+pub fn field_filters(ctx: &Ctx) -> Vec<(String, String)> {
+    ctx.app
+        .config
+        .fields
+        .iter()
+        .filter_map(|f| ctx.query(&format!("cf_{}", f.key)).map(|v| (f.key.clone(), v)))
+        .collect()
 }
 
 // ------------------------------------------------------------------------------ tickets
@@ -177,6 +209,27 @@ pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
 pub fn download(ctx: &mut Ctx, number: &str, id: &str) -> Result<Response> {
     ctx.staff()?;
     crate::web::files::download(ctx, Scope::Staff, number, id)
+}
+
+pub fn update_fields(ctx: &mut Ctx, number: &str) -> Result<Response> {
+    let me = ctx.staff()?.clone();
+    let f = checked_form(ctx)?;
+    match crate::app::tickets::update_fields(
+        ctx.app,
+        crate::app::tickets::Editor::Staff(&me),
+        number,
+        &f.custom_fields(),
+    ) {
+        Ok(_) => {
+            ctx.set_flash(m::DETAILS_SAVED);
+            Ok(redirect(&format!("/staff/tickets/{number}")))
+        }
+        Err(Error::Invalid(errors)) => {
+            let work = work::ticket(ctx.app, number, KindFilter::All)?;
+            render_ticket(ctx, work, KindFilter::All, f, errors, 422)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub fn update_ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
