@@ -1,1 +1,256 @@
-// enhancements
+// ticketd — small progressive enhancements. Every page works without this file; the server
+// enforces all rules. Plain ES2017, no dependencies, loaded with `defer`.
+(function () {
+  'use strict';
+
+  // ---------------------------------------------------------------- auto-submitting selects
+  //
+  // `select[data-autosubmit]` submits its form on change. Changes made with the keyboard on a
+  // closed select (arrow keys on Windows/Linux change the value at once) wait until the user
+  // presses Enter or leaves the field, so keyboard users are not thrown onto a new page while
+  // they browse the options.
+
+  var KEYS = ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown'];
+  var keyed = new WeakMap(); // select → time of the last navigation key
+  var pending = new WeakSet(); // selects changed by keyboard, not yet submitted
+
+  function isAutosubmit(el) {
+    return el instanceof HTMLSelectElement && el.hasAttribute('data-autosubmit') && !!el.form;
+  }
+
+  function submit(select) {
+    pending.delete(select);
+    var form = select.form;
+    if (!form) return;
+    // A new year has other months: drop the month so the server does not get a stale one.
+    if (select.name === 'year') {
+      var month = form.elements.namedItem('month');
+      if (month && month instanceof HTMLSelectElement) {
+        month.value = '';
+      }
+    }
+    if (typeof form.requestSubmit === 'function') {
+      form.requestSubmit();
+    } else {
+      form.submit();
+    }
+  }
+
+  document.addEventListener('keydown', function (ev) {
+    var el = ev.target;
+    if (!isAutosubmit(el)) return;
+    var key = ev.key || '';
+    if (key === 'Enter' && pending.has(el)) {
+      ev.preventDefault();
+      submit(el);
+    } else if (KEYS.indexOf(key) !== -1 || key.length === 1) {
+      keyed.set(el, Date.now());
+    }
+  });
+
+  document.addEventListener('change', function (ev) {
+    var el = ev.target;
+    if (!isAutosubmit(el)) return;
+    var t = keyed.get(el);
+    if (t && Date.now() - t < 800) {
+      pending.add(el);
+    } else {
+      submit(el);
+    }
+  });
+
+  document.addEventListener('focusout', function (ev) {
+    var el = ev.target;
+    if (isAutosubmit(el) && pending.has(el)) submit(el);
+  });
+
+  // ---------------------------------------------------------------- conditional custom fields
+  //
+  // `div.custom-field[data-show-when][data-show-values]`: shown only while the input named in
+  // data-show-when has one of the values in data-show-values (separated by U+001F; a checkbox
+  // counts as "yes" when checked, "" otherwise). Hidden fields get `hidden` and their inputs are
+  // disabled, so their values are not submitted. A field whose controlling field is hidden is
+  // hidden too.
+
+  var SEP = '\u001f';
+  var disabledByUs = new WeakSet();
+
+  function controls(wrapper) {
+    return wrapper.querySelectorAll('input, select, textarea');
+  }
+
+  function controllerOf(wrapper) {
+    var name = wrapper.getAttribute('data-show-when');
+    var scope = wrapper.closest('form') || document;
+    var list = scope.querySelectorAll('[name]');
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].getAttribute('name') === name) return list[i];
+    }
+    return null;
+  }
+
+  function currentValue(el) {
+    if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) {
+      if (el.type === 'radio') {
+        var checked = (el.form || document).querySelector(
+          'input[type="radio"][name="' + cssEscape(el.name) + '"]:checked'
+        );
+        return checked ? checked.value : '';
+      }
+      return el.checked ? 'yes' : '';
+    }
+    return 'value' in el ? String(el.value) : '';
+  }
+
+  function cssEscape(s) {
+    return window.CSS && typeof window.CSS.escape === 'function'
+      ? window.CSS.escape(s)
+      : s.replace(/["\\]/g, '\\$&');
+  }
+
+  function isHidden(el) {
+    var w = el.closest('.custom-field');
+    return !!(w && w.hidden);
+  }
+
+  function setShown(wrapper, show) {
+    if (wrapper.hidden === !show) return false;
+    wrapper.hidden = !show;
+    var list = controls(wrapper);
+    for (var i = 0; i < list.length; i++) {
+      var c = list[i];
+      if (!show) {
+        if (!c.disabled) {
+          c.disabled = true;
+          disabledByUs.add(c);
+        }
+      } else if (disabledByUs.has(c)) {
+        c.disabled = false;
+        disabledByUs.delete(c);
+      }
+    }
+    return true;
+  }
+
+  function evaluate() {
+    var wrappers = document.querySelectorAll('.custom-field[data-show-when]');
+    if (!wrappers.length) return;
+    // Repeat until nothing changes, so hiding cascades down chains of fields.
+    for (var pass = 0; pass <= wrappers.length; pass++) {
+      var changed = false;
+      for (var i = 0; i < wrappers.length; i++) {
+        var w = wrappers[i];
+        var ctl = controllerOf(w);
+        if (!ctl) continue; // unknown controller: leave the field as the server sent it
+        var values = (w.getAttribute('data-show-values') || '').split(SEP);
+        var show = !isHidden(ctl) && values.indexOf(currentValue(ctl)) !== -1;
+        if (setShown(w, show)) changed = true;
+      }
+      if (!changed) break;
+    }
+  }
+
+  function onEdit(ev) {
+    var t = ev.target;
+    if (t && t.name && document.querySelector('.custom-field[data-show-when]')) evaluate();
+  }
+
+  document.addEventListener('input', onEdit);
+  document.addEventListener('change', onEdit);
+  // Back/forward cache and form restoration can change values without events.
+  window.addEventListener('pageshow', evaluate);
+
+  try {
+    evaluate();
+  } catch (e) {
+    // Never break the page: without the script every field simply shows.
+  }
+
+  // ---------------------------------------------------------------- navigation
+  //
+  // On phones the main navigation scrolls sideways: bring the current section into view.
+
+  var nav = document.querySelector('.mainnav');
+  var current = nav && nav.querySelector('[aria-current="page"]');
+  if (current && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = Math.max(0, current.offsetLeft - nav.offsetLeft - 24);
+  }
+
+  // ---------------------------------------------------------------- print buttons
+  //
+  // `[data-print]` buttons come with `hidden`: printing needs the script.
+
+  var printButtons = document.querySelectorAll('[data-print]');
+  for (var p = 0; p < printButtons.length; p++) printButtons[p].hidden = false;
+
+  document.addEventListener('click', function (ev) {
+    var t = ev.target;
+    var btn = t && t.closest ? t.closest('[data-print]') : null;
+    if (btn && typeof window.print === 'function') {
+      ev.preventDefault();
+      window.print();
+    }
+  });
+
+  // ---------------------------------------------------------------- drop zones
+  //
+  // `[data-dropzone]` wraps a file input: files dropped anywhere on it go into the input.
+  // Files dropped elsewhere on a page with a drop zone are ignored instead of replacing the
+  // page (and what was typed) with the file.
+
+  function hasFiles(ev) {
+    var dt = ev.dataTransfer;
+    return !!dt && Array.prototype.indexOf.call(dt.types || [], 'Files') !== -1;
+  }
+
+  function setupDropzone(zone) {
+    var input = zone.querySelector('input[type="file"]');
+    if (!input) return;
+    var depth = 0;
+    var off = function () {
+      depth = 0;
+      zone.classList.remove('is-dragover');
+    };
+    zone.addEventListener('dragenter', function (ev) {
+      if (!hasFiles(ev)) return;
+      ev.preventDefault();
+      depth++;
+      zone.classList.add('is-dragover');
+    });
+    zone.addEventListener('dragover', function (ev) {
+      if (!hasFiles(ev)) return;
+      ev.preventDefault();
+      ev.dataTransfer.dropEffect = 'copy';
+    });
+    zone.addEventListener('dragleave', function () {
+      depth = Math.max(0, depth - 1);
+      if (!depth) off();
+    });
+    zone.addEventListener('drop', function (ev) {
+      if (!hasFiles(ev)) return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      off();
+      try {
+        input.files = ev.dataTransfer.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      } catch (e) {
+        // Older browsers cannot set files: the input still works by clicking.
+      }
+    });
+  }
+
+  var zones = document.querySelectorAll('[data-dropzone]');
+  for (var z = 0; z < zones.length; z++) setupDropzone(zones[z]);
+
+  if (zones.length) {
+    var ignore = function (ev) {
+      if (hasFiles(ev) && !(ev.target && ev.target.closest && ev.target.closest('[data-dropzone]'))) {
+        ev.preventDefault();
+        if (ev.dataTransfer) ev.dataTransfer.dropEffect = 'none';
+      }
+    };
+    window.addEventListener('dragover', ignore);
+    window.addEventListener('drop', ignore);
+  }
+})();

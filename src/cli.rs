@@ -231,7 +231,7 @@ fn serve(config: Config) -> Result<i32, String> {
     }
     let app = Arc::new(app);
     crate::web::server::serve(app)?;
-    Ok(1)
+    Ok(0)
 }
 
 fn backup(config: &Config, file: &str) -> Result<i32, String> {

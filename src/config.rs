@@ -21,6 +21,7 @@ pub struct Config {
     /// Request worker threads; 0 = 8 per core.
     pub workers: usize,
     pub security: Security,
+    pub limits: Limits,
     pub portal: Portal,
     pub hotline: Hotline,
     pub attachments: Attachments,
@@ -43,6 +44,34 @@ pub struct Security {
     pub min_password_length: usize,
     /// Largest urlencoded form body (bytes); multipart bodies follow `[attachments]`.
     pub max_form_bytes: u64,
+}
+
+/// Connection limits enforced by the front door (see `web::proxy`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// A keep-alive connection with no new request for this long is closed.
+    pub idle_timeout_seconds: u64,
+    /// The longest a request head may take, and the longest pause within a request body.
+    pub request_timeout_seconds: u64,
+    /// Largest request head (request line and headers); more get `431`.
+    pub max_head_bytes: u64,
+    /// Headers per request; more get `431`.
+    pub max_headers: usize,
+    /// Open client connections; more are answered `503` at once.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            idle_timeout_seconds: 30,
+            request_timeout_seconds: 20,
+            max_head_bytes: 65536,
+            max_headers: 100,
+            max_connections: 2048,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -253,6 +282,7 @@ impl Default for Config {
             default_language: "de".into(),
             workers: 0,
             security: Security::default(),
+            limits: Limits::default(),
             portal: Portal::default(),
             hotline: Hotline::default(),
             attachments: Attachments::default(),
@@ -409,6 +439,22 @@ impl Config {
         }
         if s.max_form_bytes < 1024 {
             return Err(bad("security.max_form_bytes", "must be at least 1024"));
+        }
+        let l = &self.limits;
+        if l.idle_timeout_seconds == 0 {
+            return Err(bad("limits.idle_timeout_seconds", "must be at least 1"));
+        }
+        if l.request_timeout_seconds == 0 {
+            return Err(bad("limits.request_timeout_seconds", "must be at least 1"));
+        }
+        if l.max_head_bytes < 4096 {
+            return Err(bad("limits.max_head_bytes", "must be at least 4096"));
+        }
+        if l.max_headers < 10 {
+            return Err(bad("limits.max_headers", "must be at least 10"));
+        }
+        if l.max_connections < 16 {
+            return Err(bad("limits.max_connections", "must be at least 16"));
         }
         if parse_hex_color(&self.portal.accent_color).is_none() {
             return Err(bad("portal.accent_color", "must be a colour like \"#1d4ed8\""));

@@ -16,8 +16,10 @@ struct Central {
 }
 
 pub struct ZipStream {
-    pending: VecDeque<(String, Opener)>,
+    pending: VecDeque<(String, u64, Opener)>,
+    total: u64,
     current: Option<(Vec<u8>, Box<dyn Read + Send>, u32, u64, u32)>, // name, reader, crc state, size, offset
+    expected: Option<u64>,
     out: Vec<u8>,
     pos: usize,
     written: u64,
@@ -69,13 +71,18 @@ pub fn safe_entry_name(name: &str) -> String {
 }
 
 impl ZipStream {
-    /// `timestamp`: Unix seconds used as every entry's modification time.
-    pub fn new(entries: Vec<(String, Opener)>, timestamp: i64) -> ZipStream {
+    /// `entries`: name, exact size and how to open the content. `timestamp`: Unix seconds used
+    /// as every entry's modification time. The archive's size is known up front.
+    pub fn new(entries: Vec<(String, u64, Opener)>, timestamp: i64) -> ZipStream {
+        let entries: Vec<(String, u64, Opener)> = entries.into_iter().map(|(n, s, o)| (safe_entry_name(&n), s, o)).collect();
+        let total = entries.iter().map(|(n, s, _)| 30 + 16 + 46 + 2 * n.len() as u64 + s).sum::<u64>() + 22;
         let t = time::OffsetDateTime::from_unix_timestamp(timestamp).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         let year = (t.year() - 1980).clamp(0, 127) as u16;
         ZipStream {
-            pending: entries.into_iter().map(|(n, o)| (safe_entry_name(&n), o)).collect(),
+            pending: entries.into_iter().collect(),
+            total,
             current: None,
+            expected: None,
             out: Vec::new(),
             pos: 0,
             written: 0,
@@ -84,6 +91,11 @@ impl ZipStream {
             dos_time: ((t.hour() as u16) << 11) | ((t.minute() as u16) << 5) | (t.second() as u16 / 2),
             dos_date: (year << 9) | ((u8::from(t.month()) as u16) << 5) | t.day() as u16,
         }
+    }
+
+    /// The exact size of the whole archive.
+    pub fn size(&self) -> u64 {
+        self.total
     }
 
     fn emit(&mut self, bytes: Vec<u8>) {
@@ -109,6 +121,9 @@ impl ZipStream {
                 return Ok(true);
             }
             let (name, _, crc, size, offset) = self.current.take().ok_or_else(|| io::Error::other("zip state"))?;
+            if self.expected.take() != Some(size) {
+                return Err(io::Error::other("ZIP entry size differs from its announced size"));
+            }
             let crc = !crc;
             let size = u32::try_from(size).map_err(|_| Self::too_big())?;
             let mut d = Vec::with_capacity(16);
@@ -120,8 +135,9 @@ impl ZipStream {
             self.emit(d);
             return Ok(true);
         }
-        if let Some((name, open)) = self.pending.pop_front() {
+        if let Some((name, size, open)) = self.pending.pop_front() {
             let reader = open()?;
+            self.expected = Some(size);
             let offset = u32::try_from(self.written).map_err(|_| Self::too_big())?;
             let name = name.into_bytes();
             let mut h = Vec::with_capacity(30 + name.len());
@@ -211,10 +227,14 @@ mod tests {
 
     #[test]
     fn archive_has_headers_and_directory() {
-        let mut z =
-            ZipStream::new(vec![("a.txt".into(), bytes(b"hello")), ("../x/b.txt".into(), bytes(b""))], 1_700_000_000);
+        let mut z = ZipStream::new(
+            vec![("a.txt".into(), 5, bytes(b"hello")), ("../x/b.txt".into(), 0, bytes(b""))],
+            1_700_000_000,
+        );
+        let announced = z.size();
         let mut out = Vec::new();
         z.read_to_end(&mut out).unwrap();
+        assert_eq!(out.len() as u64, announced);
         assert_eq!(&out[0..4], &[0x50, 0x4b, 0x03, 0x04]);
         assert!(out.windows(5).any(|w| w == b"hello"));
         assert!(out.windows(7).any(|w| w == b"x/b.txt"));

@@ -81,9 +81,14 @@ pub fn create_staff(app: &App, input: &NewStaffInput) -> Result<Option<String>> 
     let name = if input.name.trim().is_empty() { username } else { input.name.trim() };
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
+        let mut errors = FieldErrors::new();
         if staff::exists_username(tx, username)? {
-            return Err(Error::Internal(format!("a staff member named {username:?} exists already")));
+            errors.add("username", m::ERR_USERNAME_TAKEN);
         }
+        if staff::exists_email(tx, input.email, None)? {
+            errors.add("email", m::ERR_EMAIL_TAKEN);
+        }
+        errors.into_result()?;
         let now = clock::now();
         let new = staff::NewStaff {
             username,

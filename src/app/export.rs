@@ -139,8 +139,9 @@ pub fn customer_archive(app: &App, customer: &Customer) -> Result<ZipStream> {
     let tickets_json = json(&tickets)?;
     let bytes =
         |b: Vec<u8>| -> Opener { Box::new(move || Ok(Box::new(std::io::Cursor::new(b)) as Box<dyn Read + Send>)) };
-    let mut entries: Vec<(String, Opener)> =
-        vec![("account.json".into(), bytes(account_json)), ("tickets.json".into(), bytes(tickets_json))];
+    let (a_len, t_len) = (account_json.len() as u64, tickets_json.len() as u64);
+    let mut entries: Vec<(String, u64, Opener)> =
+        vec![("account.json".into(), a_len, bytes(account_json)), ("tickets.json".into(), t_len, bytes(tickets_json))];
     let db_path = app.pool.path().to_path_buf();
     for (path, id, size) in files {
         let db_path = db_path.clone();
@@ -149,7 +150,7 @@ pub fn customer_archive(app: &App, customer: &Customer) -> Result<ZipStream> {
                 .map(|r| Box::new(r) as Box<dyn Read + Send>)
                 .map_err(|e| std::io::Error::other(e.to_string()))
         });
-        entries.push((path, open));
+        entries.push((path, size, open));
     }
     Ok(ZipStream::new(entries, now))
 }

@@ -59,8 +59,13 @@ pub fn ticket(app: &App, number: &str, kind: KindFilter) -> Result<TicketWork> {
 }
 
 /// What staff may add to a ticket from the composer.
-pub const COMPOSER_KINDS: &[ActivityKind] =
-    &[ActivityKind::Message, ActivityKind::InternalNote, ActivityKind::Call, ActivityKind::Email];
+pub const COMPOSER_KINDS: &[ActivityKind] = &[
+    ActivityKind::Message,
+    ActivityKind::InternalNote,
+    ActivityKind::Call,
+    ActivityKind::Email,
+    ActivityKind::Document,
+];
 
 pub struct ActivityInput<'a> {
     pub kind: &'a str,

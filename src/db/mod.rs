@@ -4,6 +4,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod customers;
+pub mod demo;
 pub mod sessions;
 pub mod staff;
 pub mod tickets;

@@ -57,7 +57,7 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
             a.btn.btn-primary href="/staff/tickets/new" { "+ " (c.t(m::NEW_TICKET_FOR_CUSTOMER)) }
         }
         nav.status-tabs aria-label=(c.t(m::STATUS)) {
-            @for (value, label, n) in [("open", m::STATUS_FILTER_OPEN, not_closed), ("all", m::STATUS_ALL, all)] {
+            @for (value, label, n) in [("active", m::STATUS_FILTER_OPEN, not_closed), ("all", m::STATUS_ALL, all)] {
                 a.chip href={ "/staff/tickets?" (params(value)) } aria-current=[(v.status_param == value || (value == "all" && v.status_param.is_empty())).then_some("page")] {
                     (c.t(label)) " " span.count { (n) }
                 }

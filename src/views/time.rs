@@ -115,7 +115,7 @@ pub fn csv_cell(s: &str, sep: char) -> String {
 /// UTF-8 with BOM, `;` by default, for German spreadsheet defaults.
 pub fn csv(lang: Lang, st: &Statement, tz: &Tz, sep: char, staff: bool) -> String {
     let mut out = String::from("\u{feff}");
-    let header = [m::DATE, m::TICKET, m::SUBJECT, m::ACTIVITY, m::BY, m::MINUTES_LABEL, m::TEXT];
+    let header = [m::DATE, m::TICKET, m::SUBJECT, m::ACTIVITY, m::AUTHOR, m::MINUTES_LABEL, m::TEXT];
     let row = |cells: Vec<String>| cells.iter().map(|c| csv_cell(c, sep)).collect::<Vec<_>>().join(&sep.to_string());
     out.push_str(&row(header.iter().map(|h| lang.t(*h).to_string()).collect()));
     out.push_str("\r\n");

@@ -5,8 +5,10 @@ pub mod assets;
 pub mod ctx;
 pub mod files;
 pub mod form;
+pub mod guard;
 pub mod hotline;
 pub mod portal;
+pub mod proxy;
 pub mod routes;
 pub mod server;
 pub mod staff;
@@ -24,11 +26,22 @@ use crate::views;
 pub use ctx::Ctx;
 
 /// Builds the request handler: context → route → error mapping → headers → access log.
-pub fn handler(app: Arc<App>) -> impl Fn(&Request) -> Response + Send + Sync + 'static {
+pub fn handler(app: Arc<App>, in_flight: Arc<guard::InFlight>) -> impl Fn(&Request) -> Response + Send + Sync + 'static {
     move |req: &Request| {
         let started = Instant::now();
+        let _busy = in_flight.enter(peer(req));
         let request_id = next_request_id();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&app, req, &request_id)));
+        let probe = req.header("X-Ticketd-Probe").is_some();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if server::stopping() {
+                let r = Response::text("shutting down\n").with_status_code(503).with_additional_header("Connection", "close");
+                return (r, String::new());
+            }
+            match oversized_head(&app, req) {
+                Some(r) => (r, String::new()),
+                None => handle(&app, req, &request_id),
+            }
+        }));
         let (response, user) = match result {
             Ok(r) => r,
             Err(_) => {
@@ -37,6 +50,9 @@ pub fn handler(app: Arc<App>) -> impl Fn(&Request) -> Response + Send + Sync + '
             }
         };
         let response = security_headers(response, is_https(&app, req));
+        if probe {
+            return response;
+        }
         eprintln!(
             "{} {} {} {} {} {}us {} {}",
             clock_stamp(),
@@ -50,6 +66,19 @@ pub fn handler(app: Arc<App>) -> impl Fn(&Request) -> Response + Send + Sync + '
         );
         response
     }
+}
+
+/// Too many or too large headers: `431`, before anything else looks at the request.
+fn oversized_head(app: &App, req: &Request) -> Option<Response> {
+    let limits = &app.config.limits;
+    let mut count = 0usize;
+    let mut bytes = req.raw_url().len() as u64;
+    for (k, v) in req.headers() {
+        count += 1;
+        bytes += (k.len() + v.len() + 4) as u64;
+    }
+    (count > limits.max_headers || bytes > limits.max_head_bytes)
+        .then(|| Response::text("Request header fields too large\n").with_status_code(431))
 }
 
 fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
@@ -160,8 +189,13 @@ pub fn security_headers(mut r: Response, https: bool) -> Response {
 
 /// The client's address: the peer, or — when the peer is a trusted proxy — the last address
 /// in `X-Forwarded-For` that is not itself a trusted proxy.
+/// The peer of the client connection: from the front door's signed header, else the socket.
+pub fn peer(req: &Request) -> std::net::SocketAddr {
+    req.header(proxy::PEER_HEADER).and_then(proxy::peer_from_header).unwrap_or(*req.remote_addr())
+}
+
 pub fn client_address(app: &App, req: &Request) -> String {
-    let peer = req.remote_addr().ip();
+    let peer = peer(req).ip();
     let trusted = app.config.trusted_proxy_addrs();
     if !trusted.contains(&peer) {
         return peer.to_string();
@@ -182,7 +216,7 @@ pub fn is_https(app: &App, req: &Request) -> bool {
     if req.is_secure() {
         return true;
     }
-    let peer = req.remote_addr().ip();
+    let peer = peer(req).ip();
     app.config.trusted_proxy_addrs().contains(&peer)
         && req.header("X-Forwarded-Proto").is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
 }

@@ -359,7 +359,10 @@ pub fn export(ctx: &mut Ctx) -> Result<Response> {
             ("Content-Disposition".into(), format!("attachment; filename=\"ticketd-export-{safe}.zip\"").into()),
             ("Cache-Control".into(), "no-store".into()),
         ],
-        data: rouille::ResponseBody::from_reader(zip),
+        data: {
+            let size = zip.size() as usize;
+            rouille::ResponseBody::from_reader_and_size(zip, size)
+        },
         upgrade: None,
     })
 }

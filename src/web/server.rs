@@ -1,4 +1,5 @@
-//! Starting the HTTP server: a fixed worker pool and `TCP_NODELAY`.
+//! Starting the HTTP server: the front door (`web::proxy`) on the public address, rouille with
+//! a fixed worker pool behind it on loopback, `TCP_NODELAY` everywhere, graceful stop.
 //!
 //! tiny_http (under rouille) never sets `TCP_NODELAY`, so 2–30 KB responses stall ~40 ms on
 //! Nagle + delayed ACK. rouille does not hand us its listening socket, but on Linux an accepted
@@ -6,13 +7,12 @@
 //! process's file descriptors (by its local address) and set the option on it once.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::app::App;
-
-pub struct Running {
-    pub addr: SocketAddr,
-}
+use crate::web::{guard, proxy};
 
 /// Sets `TCP_NODELAY` on the listening socket bound to `addr`. Returns whether it was found.
 #[cfg(target_os = "linux")]
@@ -48,19 +48,95 @@ pub fn set_nodelay_on_listener(_addr: SocketAddr) -> bool {
     false
 }
 
-/// Runs the server until the process ends.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// A stop was requested: new requests get 503.
+pub fn stopping() -> bool {
+    STOP.load(Ordering::Relaxed)
+}
+
+extern "C" fn on_signal(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+/// SIGTERM and SIGINT ask for a graceful stop: no new requests, in-flight ones finish.
+fn install_signal_handlers() {
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
+    }
+}
+
+/// The public listening socket: `SO_REUSEADDR`, `TCP_NODELAY` (inherited by accepted sockets).
+fn public_listener(addr: SocketAddr) -> Result<std::net::TcpListener, String> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let sock = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(|e| e.to_string())?;
+    let _ = sock.set_reuse_address(true);
+    let _ = sock.set_nodelay(true);
+    sock.bind(&addr.into()).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    sock.listen(1024).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    Ok(sock.into())
+}
+
+/// Runs the server until SIGTERM/SIGINT; returns after in-flight requests finished.
 pub fn serve(app: Arc<App>) -> Result<(), String> {
     let addr = app.config.listen_addr().map_err(|e| e.0)?;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let workers = if app.config.workers == 0 { cores * 8 } else { app.config.workers };
-    let server = rouille::Server::new(addr, super::handler(app.clone()))
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?
-        .pool_size(workers);
-    let bound = server.server_addr();
-    if !set_nodelay_on_listener(bound) {
-        eprintln!("warning: could not set TCP_NODELAY on the listening socket; pages may be slow");
+    if let Some(n) = guard::raise_fd_limit() {
+        if n < 4096 {
+            eprintln!("warning: only {n} file descriptors allowed; raise LimitNOFILE");
+        }
     }
-    eprintln!("ticketd {} listening on http://{bound} ({workers} workers)", env!("CARGO_PKG_VERSION"));
-    server.run();
-    Err("the listening socket closed".into())
+    let public = public_listener(addr)?;
+    let public_addr = public.local_addr().map_err(|e| e.to_string())?;
+    // tiny_http only ever sees connections from the front door, on an ephemeral loopback port.
+    let in_flight = Arc::new(guard::InFlight::default());
+    let server = rouille::Server::new("127.0.0.1:0", super::handler(app.clone(), in_flight.clone()))
+        .map_err(|e| format!("cannot start the internal listener: {e}"))?
+        .pool_size(workers);
+    let backend = server.server_addr();
+    if !set_nodelay_on_listener(backend) {
+        eprintln!("warning: could not set TCP_NODELAY on the internal listener; pages may be slow");
+    }
+    let l = &app.config.limits;
+    let c = &app.config;
+    let limits = proxy::Limits {
+        idle_timeout: Duration::from_secs(l.idle_timeout_seconds),
+        head_timeout: Duration::from_secs(l.request_timeout_seconds),
+        max_head_bytes: l.max_head_bytes as usize,
+        max_headers: l.max_headers,
+        max_body_bytes: c.attachments.max_request_bytes.0.max(c.security.max_form_bytes) + 64 * 1024,
+        max_form_bytes: c.security.max_form_bytes + 1024,
+        max_connections: l.max_connections,
+    };
+    let _ = std::thread::Builder::new().name("ticketd-accept".into()).spawn(move || proxy::run(public, backend, limits));
+    let stop = Arc::new(AtomicBool::new(false));
+    guard::spawn_probe(public_addr, stop.clone());
+    install_signal_handlers();
+    // Under continuous load rouille's poll loop may not return; this thread makes sure a
+    // requested stop still happens once the requests in flight are done (30 s at most).
+    let _ = std::thread::Builder::new().name("ticketd-stop".into()).spawn(move || {
+        while !STOP.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !in_flight.is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        eprintln!("stopped");
+        std::process::exit(0);
+    });
+    eprintln!("ticketd {} listening on http://{public_addr} ({workers} workers)", env!("CARGO_PKG_VERSION"));
+    while !STOP.load(Ordering::SeqCst) {
+        server.poll_timeout(Duration::from_millis(100));
+    }
+    eprintln!("stopping: finishing requests in flight");
+    stop.store(true, Ordering::SeqCst);
+    server.poll_timeout(Duration::from_millis(50));
+    server.join();
+    eprintln!("stopped");
+    Ok(())
 }

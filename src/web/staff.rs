@@ -84,8 +84,10 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let (year, month) = year_month_params(ctx);
     let status_param = ctx.query("status").unwrap_or_default();
+    // One exact status, or "active" for everything not closed.
     let (status, exact_status) = match Status::parse(&status_param) {
         Some(s) => (StatusFilter::All, Some(s)),
+        None if status_param == "active" => (StatusFilter::Open, None),
         None => (StatusFilter::parse(Some(&status_param)), None),
     };
     let assignee_param = ctx.query("assignee").unwrap_or_default();

@@ -449,6 +449,151 @@ impl TestApp {
         let r = c.submit("/staff/login", "/staff/login", &[("login", login), ("password", password)]);
         (c, r)
     }
+
+    /// A client logged in as this staff member (asserts the 303 to the queue).
+    #[track_caller]
+    pub fn staff(&self, login: &str, password: &str) -> Client {
+        let (c, r) = self.staff_login(login, password);
+        r.expect_redirect("/staff/tickets");
+        assert!(c.cookie("ticketd_session").is_some(), "no session cookie after the staff login");
+        c
+    }
+
+    /// Ada, the admin of [`ADA`].
+    #[track_caller]
+    pub fn ada(&self) -> Client {
+        self.staff(ADA.username, ADA.password)
+    }
+}
+
+impl Env {
+    /// A connection of our own to the server's database file (WAL: reading while it runs).
+    pub fn db(&self) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open(&self.db_path).expect("open the database file");
+        conn.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
+        conn
+    }
+
+    /// `SELECT count(*) …` on the database file.
+    #[track_caller]
+    pub fn count(&self, sql: &str) -> i64 {
+        self.db().query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+}
+
+/// An agent or admin as created through `/admin/staff`.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffSpec {
+    pub username: &'static str,
+    pub name: &'static str,
+    pub email: &'static str,
+    pub role: &'static str,
+    pub password: &'static str,
+}
+
+pub const BOB: StaffSpec = StaffSpec {
+    username: "bob",
+    name: "Bob Berater",
+    email: "bob@contractor.example",
+    role: "agent",
+    password: "bob-agent-passwort",
+};
+
+/// Creates the staff member through the admin form (asserts the 303); returns the answer.
+#[track_caller]
+pub fn create_staff(admin: &mut Client, s: StaffSpec) -> Resp {
+    let r = admin.submit(
+        "/admin/staff/new",
+        "/admin/staff",
+        &[
+            ("username", s.username),
+            ("name", s.name),
+            ("email", s.email),
+            ("role", s.role),
+            ("active", "on"),
+            ("password", s.password),
+        ],
+    );
+    r.expect_redirect(&format!("/admin/staff/{}", s.username));
+    r
+}
+
+/// The staff session's CSRF token, from the logout form of the queue page.
+#[track_caller]
+pub fn staff_csrf(c: &mut Client) -> String {
+    c.csrf_from("/staff/tickets", "/staff/logout")
+}
+
+/// Opens a ticket on behalf of a customer (`customer` = number, e-mail or unique name) with
+/// these further fields; returns its number.
+#[track_caller]
+pub fn staff_ticket(c: &mut Client, customer: &str, subject: &str, body: &str, more: &[(&str, &str)]) -> String {
+    let mut fields = vec![("customer", customer), ("subject", subject), ("body", body)];
+    fields.extend_from_slice(more);
+    let r = c.submit("/staff/tickets/new", "/staff/tickets", &fields);
+    r.expect(303);
+    let loc = r.location();
+    let number =
+        loc.strip_prefix("/staff/tickets/").unwrap_or_else(|| panic!("staff create redirected to {loc}")).to_string();
+    assert!(is_ticket_no(&number), "not a ticket number: {number}");
+    number
+}
+
+/// Posts the composer of a staff ticket page (kind, body, minutes, e-mail fields).
+pub fn staff_activity(c: &mut Client, number: &str, fields: &[(&str, &str)]) -> Resp {
+    c.submit(&format!("/staff/tickets/{number}"), &format!("/staff/tickets/{number}/activities"), fields)
+}
+
+/// Posts the status / priority / assignee form of a staff ticket page.
+pub fn staff_update(c: &mut Client, number: &str, fields: &[(&str, &str)]) -> Resp {
+    c.submit(&format!("/staff/tickets/{number}"), &format!("/staff/tickets/{number}"), fields)
+}
+
+/// The queue rows (`tr[data-ticket]`) of `/staff/tickets` with that query, and the page.
+#[track_caller]
+pub fn queue_rows(c: &mut Client, query: &str) -> (Vec<crate::html::Tag>, String) {
+    let path = if query.is_empty() { "/staff/tickets".to_string() } else { format!("/staff/tickets?{query}") };
+    let r = c.get(&path);
+    r.expect(200);
+    let text = r.text();
+    let rows = crate::html::with_attr(&text, "data-ticket").into_iter().filter(|t| t.name == "tr").collect();
+    (rows, text)
+}
+
+/// The numbers in the queue with that query, sorted.
+#[track_caller]
+pub fn queued(c: &mut Client, query: &str) -> Vec<String> {
+    let mut v: Vec<String> = queue_rows(c, query).0.iter().map(|t| t.attr("data-ticket").to_string()).collect();
+    v.sort();
+    v
+}
+
+/// The activities of a ticket as staff see it.
+#[track_caller]
+pub fn staff_activities(c: &mut Client, number: &str) -> (Vec<crate::html::Tag>, String) {
+    let r = c.get(&format!("/staff/tickets/{number}"));
+    r.expect(200);
+    let text = r.text();
+    (crate::html::with_attr(&text, "data-activity-kind"), text)
+}
+
+/// A small deterministic pseudo-random generator (64-bit LCG, Knuth's MMIX constants).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next_u32(&mut self) -> u32 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) as u32
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u32) -> u32 {
+        self.next_u32() % n
+    }
+
+    pub fn bytes(&mut self, len: usize) -> Vec<u8> {
+        (0..len).map(|_| (self.next_u32() >> 7) as u8).collect()
+    }
 }
 
 impl Drop for TestApp {

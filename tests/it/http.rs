@@ -152,8 +152,14 @@ impl Client {
         self.request("POST", path, &[("Content-Type", &ctype)], Some(&body))
     }
 
-    /// Sends one request and reads the whole answer; stores the cookies it sets.
-    pub fn request(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Resp {
+    /// POSTs a body exactly as given, with this `Content-Type`.
+    pub fn post_body(&mut self, path: &str, content_type: &str, body: &[u8]) -> Resp {
+        self.request("POST", path, &[("Content-Type", content_type)], Some(body))
+    }
+
+    /// The request line and headers (cookies and default headers included), up to and including
+    /// the empty line; `Content-Length` only when given in `headers`.
+    pub fn request_head(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> String {
         let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.addr);
         for (k, v) in &self.default_headers {
             if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)) {
@@ -167,10 +173,34 @@ impl Client {
             let c: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
             req.push_str(&format!("Cookie: {}\r\n", c.join("; ")));
         }
-        if let Some(b) = body {
-            req.push_str(&format!("Content-Length: {}\r\n", b.len()));
-        }
         req.push_str("\r\n");
+        req
+    }
+
+    /// Writes these bytes on a fresh connection as they are, then reads the whole answer.
+    pub fn raw(&mut self, data: &[u8]) -> Resp {
+        let mut stream = TcpStream::connect(self.addr).unwrap_or_else(|e| panic!("connect to {}: {e}", self.addr));
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream.set_write_timeout(Some(Duration::from_secs(30))).unwrap();
+        let write_ok = stream.write_all(data).and_then(|_| stream.flush()).is_ok();
+        let raw = read_answer(&mut stream);
+        if raw.is_empty() {
+            panic!("raw request: no answer (write ok: {write_ok})");
+        }
+        let resp = parse_response(&raw, false)
+            .unwrap_or_else(|e| panic!("raw request: bad answer ({e}): {:?}", String::from_utf8_lossy(&raw)));
+        self.store_cookies(&resp);
+        resp
+    }
+
+    /// Sends one request and reads the whole answer; stores the cookies it sets.
+    pub fn request(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Resp {
+        let len = body.map(|b| b.len().to_string());
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        if let Some(l) = &len {
+            all.push(("Content-Length", l));
+        }
+        let req = self.request_head(method, path, &all);
         let mut stream = TcpStream::connect(self.addr).unwrap_or_else(|e| panic!("connect to {}: {e}", self.addr));
         stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
         stream.set_write_timeout(Some(Duration::from_secs(60))).unwrap();
@@ -208,6 +238,76 @@ impl Client {
                 self.cookies.push((name, value));
             }
         }
+    }
+}
+
+/// Reads one answer: up to the end of its body (by `Content-Length` or the last chunk), or until
+/// the server closes the connection; a server still reading a request body may keep it open.
+fn read_answer(stream: &mut TcpStream) -> Vec<u8> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        if let Ok(resp) = parse_response(&raw, false) {
+            let complete = match resp.header("Content-Length").and_then(|l| l.parse::<usize>().ok()) {
+                Some(n) => resp.body.len() >= n,
+                None => resp.header("Transfer-Encoding").is_some() || resp.status == 304 || resp.status == 204,
+            };
+            if complete {
+                return raw;
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return raw,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// A `multipart/form-data` body written by hand: file names go in verbatim (quotes, tabs, line
+/// breaks and all), and the closing boundary is only there when asked for.
+pub struct Multipart {
+    pub boundary: String,
+    pub body: Vec<u8>,
+}
+
+impl Default for Multipart {
+    fn default() -> Self {
+        Multipart::new()
+    }
+}
+
+impl Multipart {
+    pub fn new() -> Multipart {
+        Multipart { boundary: "----ticketdItRawBoundary4xQ9zK".to_string(), body: Vec::new() }
+    }
+
+    pub fn field(mut self, name: &str, value: &str) -> Multipart {
+        write!(self.body, "--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n", self.boundary)
+            .unwrap();
+        self
+    }
+
+    /// A file part; `filename` is written between the quotes exactly as given.
+    pub fn file(mut self, field: &str, filename: &str, content_type: &str, data: &[u8]) -> Multipart {
+        write!(
+            self.body,
+            "--{}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n",
+            self.boundary
+        )
+        .unwrap();
+        self.body.extend_from_slice(data);
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// Appends the closing boundary.
+    pub fn close(mut self) -> Multipart {
+        write!(self.body, "--{}--\r\n", self.boundary).unwrap();
+        self
+    }
+
+    pub fn content_type(&self) -> String {
+        format!("multipart/form-data; boundary={}", self.boundary)
     }
 }
 

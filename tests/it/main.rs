@@ -6,8 +6,12 @@ mod harness;
 mod html;
 mod http;
 
+mod admin;
+mod attachments;
 mod cli;
+mod hotline;
 mod language;
 mod login;
 mod portal;
 mod security;
+mod staff;

@@ -1,0 +1,115 @@
+//! Process-level protection: tracking requests in flight (for a graceful stop), raising the
+//! descriptor limit, and a self-probe that notices when nothing answers on our port any more
+//! (for example after descriptor exhaustion) and exits non-zero so the supervisor restarts us.
+//! Per-connection limits live in the front door, `web::proxy`.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Which peers have a request in our handler right now.
+#[derive(Default)]
+pub struct InFlight {
+    peers: Mutex<HashMap<SocketAddr, u32>>,
+}
+
+pub struct InFlightGuard<'a> {
+    set: &'a InFlight,
+    peer: SocketAddr,
+}
+
+impl InFlight {
+    pub fn enter(&self, peer: SocketAddr) -> InFlightGuard<'_> {
+        *self.peers.lock().unwrap_or_else(|p| p.into_inner()).entry(peer).or_insert(0) += 1;
+        InFlightGuard { set: self, peer }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.peers.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
+    }
+}
+
+impl Drop for InFlightGuard<'_> {
+    fn drop(&mut self) {
+        let mut map = self.set.peers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = map.get_mut(&self.peer) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.peer);
+            }
+        }
+    }
+}
+
+/// Raises the soft limit of open descriptors to the hard limit.
+pub fn raise_fd_limit() -> Option<u64> {
+    // SAFETY: getrlimit/setrlimit only read and write the struct we pass.
+    unsafe {
+        let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return None;
+        }
+        if lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max;
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                return None;
+            }
+        }
+        Some(lim.rlim_cur)
+    }
+}
+
+/// Starts the self-probe: three failed probes in a row end the process (exit 70) so the
+/// supervisor restarts it. `stop` ends the probe.
+pub fn spawn_probe(addr: SocketAddr, stop: Arc<AtomicBool>) {
+    let port = addr.port();
+    let _ = std::thread::Builder::new().name("ticketd-probe".into()).spawn(move || {
+        let target = match addr.ip() {
+            ip if ip.is_unspecified() => {
+                if addr.is_ipv4() {
+                    SocketAddr::from(([127, 0, 0, 1], port))
+                } else {
+                    SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port))
+                }
+            }
+            _ => addr,
+        };
+        let mut failures = 0;
+        let mut last_ok = Instant::now();
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_secs(5));
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
+            if probe(target) {
+                failures = 0;
+                last_ok = Instant::now();
+            } else {
+                failures += 1;
+                eprintln!("warning: self-probe of {target} failed ({failures} in a row)");
+                if failures >= 3 {
+                    eprintln!(
+                        "fatal: the server stopped answering on {target} (last answer {}s ago); exiting so the supervisor restarts it",
+                        last_ok.elapsed().as_secs()
+                    );
+                    std::process::exit(70);
+                }
+            }
+        }
+    });
+}
+
+/// Any HTTP answer counts: a 503 from a broken database still means the listener lives.
+fn probe(target: SocketAddr) -> bool {
+    let Ok(mut s) = TcpStream::connect_timeout(&target, Duration::from_secs(3)) else { return false };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = s.set_write_timeout(Some(Duration::from_secs(3)));
+    if s.write_all(b"GET /healthz HTTP/1.0\r\nX-Ticketd-Probe: 1\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    matches!(s.read(&mut buf), Ok(n) if n >= 9 && buf.starts_with(b"HTTP/1."))
+}

@@ -1,0 +1,433 @@
+//! The front door: our own accept loop in front of tiny_http.
+//!
+//! tiny_http reads header lines without a limit, never times out, and — worse — drains an
+//! unread request body on drop into `vec![0; remaining]`, so one request claiming a huge
+//! `Content-Length` aborts the process. Rather than trusting it with raw internet traffic, every
+//! connection is accepted here first. A thread per connection reads each request head itself,
+//! with a size limit, a header-count limit and timeouts, refuses what is too large (`431`,
+//! `413`, `411`, `408`) before any of it reaches tiny_http, and forwards good requests over a
+//! loopback connection to tiny_http (listening on an ephemeral loopback port). Bodies are
+//! forwarded exactly `Content-Length` bytes at a time, so every later head on a keep-alive
+//! connection passes the same checks. Responses flow back through a second thread untouched.
+//!
+//! The real client address travels in `X-Ticketd-Peer`, signed with a per-process secret so a
+//! local process that talks to the loopback port directly cannot forge it.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+pub const PEER_HEADER: &str = "X-Ticketd-Peer";
+
+/// The secret that proves a `X-Ticketd-Peer` header was written by this process.
+pub fn secret() -> &'static str {
+    static SECRET: OnceLock<String> = OnceLock::new();
+    SECRET.get_or_init(|| crate::auth::random_hex(16).unwrap_or_else(|_| format!("{:x}", std::process::id())))
+}
+
+/// The peer address a request came from, as the front door saw it.
+pub fn peer_from_header(value: &str) -> Option<SocketAddr> {
+    let (secret_part, addr) = value.split_once(' ')?;
+    if !crate::auth::constant_time_eq(secret_part.as_bytes(), secret().as_bytes()) {
+        return None;
+    }
+    addr.trim().parse().ok()
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Waiting for the first byte of a request (keep-alive idle time).
+    pub idle_timeout: Duration,
+    /// From the first byte of a head to its end; also the longest pause within a body.
+    pub head_timeout: Duration,
+    pub max_head_bytes: usize,
+    pub max_headers: usize,
+    /// Largest `Content-Length` forwarded at all (multipart uploads); larger gets `413` at once.
+    pub max_body_bytes: u64,
+    /// Largest body of any other content type (forms without files).
+    pub max_form_bytes: u64,
+    pub max_connections: usize,
+}
+
+struct Head {
+    bytes: Vec<u8>,
+    content_length: u64,
+    close: bool,
+    /// The client asked for `100 Continue` before sending the body; we answer it ourselves.
+    expect_continue: bool,
+}
+
+enum HeadError {
+    /// Nothing arrived: the connection was idle or closed between requests.
+    Gone,
+    Status(u16, &'static str),
+}
+
+fn respond_and_close(mut client: &TcpStream, status: u16, reason: &str) {
+    let body = format!("{status} {reason}\n");
+    let msg = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\
+         Connection: close\r\nX-Content-Type-Options: nosniff\r\nContent-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n\
+         Referrer-Policy: same-origin\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = client.set_write_timeout(Some(Duration::from_secs(5)));
+    let _ = client.write_all(msg.as_bytes());
+    let _ = client.shutdown(Shutdown::Write);
+    // Let the client read the answer before the socket goes away (a reset could swallow it).
+    let _ = client.set_read_timeout(Some(Duration::from_millis(500)));
+    let mut sink = [0u8; 4096];
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < deadline {
+        match client.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Reads one request head (up to and including the blank line) into `buf`, which may already
+/// hold bytes read past the previous request. Leftover bytes after the head stay in `buf`.
+fn read_head(client: &mut TcpStream, buf: &mut Vec<u8>, limits: &Limits) -> Result<Head, HeadError> {
+    let mut started: Option<Instant> = if buf.is_empty() { None } else { Some(Instant::now()) };
+    let mut chunk = [0u8; 8192];
+    loop {
+        if let Some(end) = find_head_end(buf) {
+            let head: Vec<u8> = buf.drain(..end).collect();
+            return parse_head(head, limits);
+        }
+        if buf.len() > limits.max_head_bytes {
+            return Err(HeadError::Status(431, "Request Header Fields Too Large"));
+        }
+        let timeout = match started {
+            None => limits.idle_timeout,
+            Some(t) => match limits.head_timeout.checked_sub(t.elapsed()) {
+                Some(left) if !left.is_zero() => left,
+                _ => return Err(HeadError::Status(408, "Request Timeout")),
+            },
+        };
+        let _ = client.set_read_timeout(Some(timeout));
+        match client.read(&mut chunk) {
+            Ok(0) => return Err(HeadError::Gone),
+            Ok(n) => {
+                if started.is_none() {
+                    started = Some(Instant::now());
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                return Err(match started {
+                    None => HeadError::Gone,
+                    Some(_) => HeadError::Status(408, "Request Timeout"),
+                });
+            }
+            Err(_) => return Err(HeadError::Gone),
+        }
+    }
+}
+
+fn find_head_end(buf: &[u8]) -> Option<usize> {
+    // Leading empty lines before a request line are allowed (RFC 9112 2.2).
+    let start = buf.iter().position(|b| *b != b'\r' && *b != b'\n')?;
+    buf[start..].windows(4).position(|w| w == b"\r\n\r\n").map(|p| start + p + 4)
+}
+
+fn parse_head(raw: Vec<u8>, limits: &Limits) -> Result<Head, HeadError> {
+    let text = std::str::from_utf8(&raw).map_err(|_| HeadError::Status(400, "Bad Request"))?;
+    let text = text.trim_start_matches(['\r', '\n']);
+    let mut lines = text.split("\r\n");
+    let request_line = lines.next().unwrap_or("");
+    let mut parts = request_line.split(' ');
+    let (method, target, version) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    if method.is_empty() || !target.starts_with('/') && target != "*" || !version.starts_with("HTTP/1.") || parts.next().is_some() {
+        return Err(HeadError::Status(400, "Bad Request"));
+    }
+    let mut out = Vec::with_capacity(raw.len() + 80);
+    out.extend_from_slice(request_line.as_bytes());
+    out.extend_from_slice(b"\r\n");
+    let mut content_length: Option<u64> = None;
+    let mut close = version == "HTTP/1.0";
+    let mut expect_continue = false;
+    let mut multipart = false;
+    let mut count = 0;
+    for line in lines.filter(|l| !l.is_empty()) {
+        count += 1;
+        if count > limits.max_headers {
+            return Err(HeadError::Status(431, "Request Header Fields Too Large"));
+        }
+        let (name, value) = line.split_once(':').ok_or(HeadError::Status(400, "Bad Request"))?;
+        if name.is_empty() || name.contains([' ', '\t']) {
+            return Err(HeadError::Status(400, "Bad Request"));
+        }
+        let value = value.trim();
+        if name.eq_ignore_ascii_case(PEER_HEADER) || name.eq_ignore_ascii_case("te") {
+            continue; // only we write these
+        }
+        if name.eq_ignore_ascii_case("content-type") && value.to_ascii_lowercase().starts_with("multipart/form-data") {
+            multipart = true;
+        }
+        if name.eq_ignore_ascii_case("expect") {
+            if value.eq_ignore_ascii_case("100-continue") {
+                expect_continue = true;
+                continue;
+            }
+            return Err(HeadError::Status(417, "Expectation Failed"));
+        }
+        if name.eq_ignore_ascii_case("transfer-encoding") {
+            // Browsers never send chunked request bodies; refusing them keeps framing exact.
+            return Err(HeadError::Status(411, "Length Required"));
+        }
+        if name.eq_ignore_ascii_case("content-length") {
+            let n: u64 = value.parse().map_err(|_| HeadError::Status(400, "Bad Request"))?;
+            if content_length.is_some_and(|c| c != n) {
+                return Err(HeadError::Status(400, "Bad Request"));
+            }
+            content_length = Some(n);
+        }
+        if name.eq_ignore_ascii_case("connection") {
+            let v = value.to_ascii_lowercase();
+            if v.contains("close") {
+                close = true;
+            } else if v.contains("keep-alive") {
+                close = false;
+            }
+        }
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    let content_length = content_length.unwrap_or(0);
+    let limit = if multipart { limits.max_body_bytes } else { limits.max_form_bytes };
+    if content_length > limit {
+        return Err(HeadError::Status(413, "Content Too Large"));
+    }
+    Ok(Head { bytes: out, content_length, close, expect_continue })
+}
+
+enum Forwarded {
+    Complete,
+    /// The backend answered before the body was through (it refused the request early): stop
+    /// forwarding, so tiny_http does not buffer the rest of a body nobody will read.
+    AnsweredEarly,
+}
+
+/// Copies exactly `n` bytes of body, starting with what is already buffered.
+fn forward_body(
+    client: &mut TcpStream,
+    backend: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    mut n: u64,
+    limits: &Limits,
+    answered: &AtomicU64,
+    before: u64,
+) -> io::Result<Forwarded> {
+    let take = (n.min(buf.len() as u64)) as usize;
+    if take > 0 {
+        backend.write_all(&buf[..take])?;
+        buf.drain(..take);
+        n -= take as u64;
+    }
+    let _ = client.set_read_timeout(Some(limits.head_timeout));
+    let mut chunk = vec![0u8; 64 * 1024];
+    while n > 0 {
+        if answered.load(Ordering::Acquire) != before {
+            return Ok(Forwarded::AnsweredEarly);
+        }
+        let want = chunk.len().min(n as usize);
+        let got = client.read(&mut chunk[..want])?;
+        if got == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "client went away mid-body"));
+        }
+        backend.write_all(&chunk[..got])?;
+        n -= got as u64;
+    }
+    Ok(Forwarded::Complete)
+}
+
+/// Reads and drops what a client still sends, for a short while, so the answer already on its
+/// way is not lost to a reset when the socket closes.
+fn linger(client: &mut TcpStream) {
+    let _ = client.set_read_timeout(Some(Duration::from_millis(200)));
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut sink = vec![0u8; 64 * 1024];
+    while Instant::now() < deadline {
+        match client.read(&mut sink) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {}
+            Err(_) => break,
+        }
+    }
+}
+
+fn handle(mut client: TcpStream, peer: SocketAddr, backend_addr: SocketAddr, limits: Limits) {
+    let _ = client.set_nodelay(true);
+    let mut backend: Option<TcpStream> = None;
+    let answered = Arc::new(AtomicU64::new(0));
+    let mut buf = Vec::new();
+    loop {
+        let head = match read_head(&mut client, &mut buf, &limits) {
+            Ok(h) => h,
+            Err(HeadError::Gone) => break,
+            Err(HeadError::Status(status, reason)) => {
+                // The backend may still be sending an earlier response on this connection; let
+                // it finish before the error goes out.
+                if let Some(b) = backend.take() {
+                    let _ = b.shutdown(Shutdown::Write);
+                }
+                respond_and_close(&client, status, reason);
+                return;
+            }
+        };
+        if backend.is_none() {
+            let Ok(b) = TcpStream::connect(backend_addr) else {
+                respond_and_close(&client, 503, "Service Unavailable");
+                return;
+            };
+            let _ = b.set_nodelay(true);
+            let (Ok(mut from_backend), Ok(mut to_client)) = (b.try_clone(), client.try_clone()) else {
+                respond_and_close(&client, 503, "Service Unavailable");
+                return;
+            };
+            // Responses flow back untouched; a client that stops reading is cut after a while.
+            let _ = to_client.set_write_timeout(Some(limits.head_timeout * 6));
+            let counter = answered.clone();
+            let _ = std::thread::Builder::new().name("ticketd-out".into()).stack_size(256 * 1024).spawn(move || {
+                let mut chunk = vec![0u8; 64 * 1024];
+                loop {
+                    match from_backend.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            counter.fetch_add(n as u64, Ordering::Release);
+                            if to_client.write_all(&chunk[..n]).is_err() {
+                                break;
+                            }
+                        }
+                    }
+                }
+                let _ = to_client.shutdown(Shutdown::Write);
+            });
+            backend = Some(b);
+        }
+        let Some(b) = backend.as_mut() else { return };
+        let mut head_bytes = head.bytes;
+        // `TE: identity` makes tiny_http send `Content-Length` instead of chunking bodies over
+        // 32 KiB (every response of ours has a known length).
+        head_bytes.extend_from_slice(format!("TE: identity\r\n{PEER_HEADER}: {} {peer}\r\n\r\n", secret()).as_bytes());
+        let before = answered.load(Ordering::Acquire);
+        if b.write_all(&head_bytes).is_err() {
+            break;
+        }
+        if head.expect_continue && head.content_length > 0 && buf.is_empty() {
+            let _ = client.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        match forward_body(&mut client, b, &mut buf, head.content_length, &limits, &answered, before) {
+            Ok(Forwarded::Complete) => {}
+            Ok(Forwarded::AnsweredEarly) => {
+                let _ = b.shutdown(Shutdown::Write);
+                linger(&mut client);
+                return;
+            }
+            Err(_) => break,
+        }
+        if head.close {
+            break;
+        }
+    }
+    if let Some(b) = backend {
+        let _ = b.shutdown(Shutdown::Write);
+    }
+}
+
+/// Accepts on `listener` forever, forwarding to tiny_http at `backend_addr`.
+pub fn run(listener: TcpListener, backend_addr: SocketAddr, limits: Limits) {
+    let open = Arc::new(AtomicUsize::new(0));
+    loop {
+        match listener.accept() {
+            Ok((client, peer)) => {
+                if open.load(Ordering::Relaxed) >= limits.max_connections {
+                    respond_and_close(&client, 503, "Service Unavailable");
+                    continue;
+                }
+                open.fetch_add(1, Ordering::Relaxed);
+                let open2 = open.clone();
+                let spawned = std::thread::Builder::new().name("ticketd-conn".into()).stack_size(256 * 1024).spawn(move || {
+                    handle(client, peer, backend_addr, limits);
+                    open2.fetch_sub(1, Ordering::Relaxed);
+                });
+                if spawned.is_err() {
+                    open.fetch_sub(1, Ordering::Relaxed);
+                }
+            }
+            Err(e) => {
+                // EMFILE/ENFILE and the like: back off and keep accepting instead of dying.
+                eprintln!("warning: accept failed: {e}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> Limits {
+        Limits {
+            idle_timeout: Duration::from_secs(1),
+            head_timeout: Duration::from_secs(1),
+            max_head_bytes: 1024,
+            max_headers: 5,
+            max_body_bytes: 1000,
+            max_form_bytes: 100,
+            max_connections: 10,
+        }
+    }
+
+    fn status(raw: &str) -> Result<(u64, bool), u16> {
+        match parse_head(raw.as_bytes().to_vec(), &limits()) {
+            Ok(h) => Ok((h.content_length, h.close)),
+            Err(HeadError::Status(s, _)) => Err(s),
+            Err(HeadError::Gone) => Err(0),
+        }
+    }
+
+    #[test]
+    fn heads_are_checked() {
+        assert_eq!(status("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), Ok((0, false)));
+        assert_eq!(status("POST /x HTTP/1.1\r\nContent-Length: 10\r\n\r\n"), Ok((10, false)));
+        assert_eq!(status("POST /x HTTP/1.1\r\nContent-Length: 500\r\n\r\n"), Err(413));
+        assert_eq!(
+            status("POST /x HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 500\r\n\r\n"),
+            Ok((500, false))
+        );
+        assert_eq!(status("GET / HTTP/1.0\r\n\r\n"), Ok((0, true)));
+        assert_eq!(status("POST /x HTTP/1.1\r\nContent-Length: 100000000000\r\n\r\n"), Err(413));
+        assert_eq!(status("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"), Err(411));
+        assert_eq!(status("POST /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), Err(400));
+        assert_eq!(status("GET / HTTP/1.1\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\nF: 1\r\n\r\n"), Err(431));
+        assert_eq!(status("GARBAGE\r\n\r\n"), Err(400));
+        assert_eq!(status("GET http://evil/ HTTP/1.1\r\n\r\n"), Err(400));
+    }
+
+    #[test]
+    fn forged_peer_headers_are_dropped_and_ours_verify() {
+        let h = match parse_head(b"GET / HTTP/1.1\r\nX-Ticketd-Peer: abc 1.2.3.4:5\r\n\r\n".to_vec(), &limits()) {
+            Ok(h) => h,
+            Err(_) => panic!("valid head"),
+        };
+        assert!(!String::from_utf8_lossy(&h.bytes).contains("1.2.3.4"));
+        assert_eq!(peer_from_header("abc 1.2.3.4:5"), None);
+        let ours = format!("{} 10.0.0.1:4242", secret());
+        assert_eq!(peer_from_header(&ours), Some("10.0.0.1:4242".parse().unwrap()));
+    }
+
+    #[test]
+    fn head_end_is_found() {
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\r\n\r\nrest"), Some(18));
+        assert_eq!(find_head_end(b"\r\nGET / HTTP/1.1\r\n\r\n"), Some(20));
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\r\n"), None);
+    }
+}
