@@ -15,10 +15,13 @@ struct Central {
     offset: u32,
 }
 
+/// The entry being sent: name, reader, running CRC, bytes so far, offset of its local header.
+type Current = (Vec<u8>, Box<dyn Read + Send>, u32, u64, u32);
+
 pub struct ZipStream {
     pending: VecDeque<(String, u64, Opener)>,
     total: u64,
-    current: Option<(Vec<u8>, Box<dyn Read + Send>, u32, u64, u32)>, // name, reader, crc state, size, offset
+    current: Option<Current>,
     expected: Option<u64>,
     out: Vec<u8>,
     pos: usize,
@@ -74,7 +77,8 @@ impl ZipStream {
     /// `entries`: name, exact size and how to open the content. `timestamp`: Unix seconds used
     /// as every entry's modification time. The archive's size is known up front.
     pub fn new(entries: Vec<(String, u64, Opener)>, timestamp: i64) -> ZipStream {
-        let entries: Vec<(String, u64, Opener)> = entries.into_iter().map(|(n, s, o)| (safe_entry_name(&n), s, o)).collect();
+        let entries: Vec<(String, u64, Opener)> =
+            entries.into_iter().map(|(n, s, o)| (safe_entry_name(&n), s, o)).collect();
         let total = entries.iter().map(|(n, s, _)| 30 + 16 + 46 + 2 * n.len() as u64 + s).sum::<u64>() + 22;
         let t = time::OffsetDateTime::from_unix_timestamp(timestamp).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         let year = (t.year() - 1980).clamp(0, 127) as u16;

@@ -147,7 +147,9 @@ impl Drop for Uploader<'_> {
 /// Attaches received files to an activity, in the caller's transaction.
 pub fn attach_all(tx: &Connection, ticket_id: i64, activity_id: i64, files: &[PendingFile]) -> Result<()> {
     for f in files {
-        adb::complete(tx, f.id, ticket_id, activity_id, f.size, &f.sha256, f.previewable, &f.media_type)?;
+        let received =
+            adb::Received { size: f.size, sha256: &f.sha256, previewable: f.previewable, media_type: &f.media_type };
+        adb::complete(tx, f.id, ticket_id, activity_id, &received)?;
     }
     Ok(())
 }

@@ -30,22 +30,21 @@ pub fn insert_chunk(conn: &Connection, attachment_id: i64, seq: i64, data: &[u8]
     Ok(())
 }
 
+/// What is known about a file once all of it arrived.
+pub struct Received<'a> {
+    pub size: u64,
+    pub sha256: &'a str,
+    pub previewable: bool,
+    pub media_type: &'a str,
+}
+
 /// Makes a fully received file visible, attached to its activity, in the caller's transaction.
-pub fn complete(
-    conn: &Connection,
-    id: i64,
-    ticket_id: i64,
-    activity_id: i64,
-    size: u64,
-    sha256: &str,
-    previewable: bool,
-    media_type: &str,
-) -> Result<()> {
+pub fn complete(conn: &Connection, id: i64, ticket_id: i64, activity_id: i64, f: &Received) -> Result<()> {
     conn.execute(
         "UPDATE attachments SET ticket_id = ?2, activity_id = ?3, size = ?4, sha256 = ?5, previewable = ?6,
                 media_type = ?7, complete = 1
          WHERE id = ?1 AND complete = 0",
-        params![id, ticket_id, activity_id, size as i64, sha256, previewable, media_type],
+        params![id, ticket_id, activity_id, f.size as i64, f.sha256, f.previewable, f.media_type],
     )?;
     Ok(())
 }

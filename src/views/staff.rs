@@ -417,20 +417,21 @@ pub struct CustomerFormView {
     pub notice: Option<Msg>,
 }
 
-fn text_field(
-    c: &Chrome,
-    e: &FieldErrors,
-    values: &Form,
-    name: &str,
+/// A labelled single-line input of the customer and staff forms.
+struct Input<'a> {
+    name: &'a str,
     label: Msg,
-    kind: &str,
+    kind: &'a str,
     required: bool,
     readonly: bool,
-) -> Markup {
+}
+
+fn text_field(c: &Chrome, e: &FieldErrors, values: &Form, i: Input) -> Markup {
+    let name = i.name;
     html! {
         div.field {
-            label for=(name) { (c.t(label)) @if required { " " span.req aria-hidden="true" { "*" } } }
-            input #(name) type=(kind) name=(name) value=(values.str(name)) required[required] readonly[readonly]
+            label for=(name) { (c.t(i.label)) @if i.required { " " span.req aria-hidden="true" { "*" } } }
+            input #(name) type=(i.kind) name=(name) value=(values.str(name)) required[i.required] readonly[i.readonly]
                 aria-invalid=[e.get(name).map(|_| "true")] aria-describedby=[described_by(e, name, false)];
             (field_error(c.lang, e, name))
         }
@@ -472,10 +473,10 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
             (error_summary(lang, e))
             form.stack method="post" action=(action) novalidate {
                 input type="hidden" name="csrf" value=(v.csrf);
-                (text_field(c, e, &v.values, "customer_no", m::CUSTOMER_NO, "text", true, v.existing.is_some()))
-                (text_field(c, e, &v.values, "name", m::NAME, "text", true, false))
-                (text_field(c, e, &v.values, "email", m::EMAIL, "email", true, false))
-                (text_field(c, e, &v.values, "phone", m::PHONE, "tel", false, false))
+                (text_field(c, e, &v.values, Input { name: "customer_no", label: m::CUSTOMER_NO, kind: "text", required: true, readonly: v.existing.is_some() }))
+                (text_field(c, e, &v.values, Input { name: "name", label: m::NAME, kind: "text", required: true, readonly: false }))
+                (text_field(c, e, &v.values, Input { name: "email", label: m::EMAIL, kind: "email", required: true, readonly: false }))
+                (text_field(c, e, &v.values, Input { name: "phone", label: m::PHONE, kind: "tel", required: false, readonly: false }))
                 @if v.existing.is_none() {
                     div.field {
                         label for="password" { (c.t(m::PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
@@ -587,9 +588,9 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
             (error_summary(lang, e))
             form.stack method="post" action=(action) novalidate {
                 input type="hidden" name="csrf" value=(v.csrf);
-                (text_field(c, e, &v.values, "username", m::USERNAME, "text", true, v.username.is_some()))
-                (text_field(c, e, &v.values, "name", m::NAME, "text", true, false))
-                (text_field(c, e, &v.values, "email", m::EMAIL, "email", false, false))
+                (text_field(c, e, &v.values, Input { name: "username", label: m::USERNAME, kind: "text", required: true, readonly: v.username.is_some() }))
+                (text_field(c, e, &v.values, Input { name: "name", label: m::NAME, kind: "text", required: true, readonly: false }))
+                (text_field(c, e, &v.values, Input { name: "email", label: m::EMAIL, kind: "email", required: false, readonly: false }))
                 div.field {
                     label for="role" { (c.t(m::ROLE)) }
                     select #role name="role" aria-invalid=[e.get("role").map(|_| "true")] aria-describedby=[described_by(e, "role", false)] {

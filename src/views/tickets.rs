@@ -29,8 +29,11 @@ pub struct OverviewView {
 }
 
 /// Year → (total, months with counts), from the `(YYYYMM, count)` list.
-fn years(months: &[(i64, i64)]) -> Vec<(i32, i64, Vec<(u8, i64)>)> {
-    let mut out: Vec<(i32, i64, Vec<(u8, i64)>)> = Vec::new();
+/// A year with its ticket count and its months with counts.
+type YearCounts = (i32, i64, Vec<(u8, i64)>);
+
+fn years(months: &[(i64, i64)]) -> Vec<YearCounts> {
+    let mut out: Vec<YearCounts> = Vec::new();
     for &(ym, n) in months {
         let (y, mo) = ((ym / 100) as i32, (ym % 100) as u8);
         match out.last_mut() {

@@ -171,24 +171,6 @@ pub fn serve(app: &App, req: &Request, path: &str) -> Option<Response> {
     Some(respond(req, file.data.into_owned(), content_type(path), &e.hash, false))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn contrast_of_white_on_default_accent_is_enough() {
-        let l = relative_luminance(29, 78, 216);
-        assert!(contrast_ratio(l, 1.0) >= 4.5);
-        assert!((contrast_ratio(0.0, 1.0) - 21.0).abs() < 0.01);
-    }
-
-    #[test]
-    fn hashed_urls_point_at_embedded_files() {
-        let u = url("app.css");
-        assert!(u.starts_with("/assets/app.") && u.ends_with(".css") && u.len() > "/assets/app.css".len(), "{u}");
-    }
-}
-
 /// Start-up warnings when text on the accent colour would fall below WCAG's 4.5:1.
 pub fn contrast_warnings(config: &crate::config::Config) -> Vec<(&'static str, String)> {
     let Some((r, g, b)) = crate::config::parse_hex_color(&config.portal.accent_color) else {
@@ -207,5 +189,23 @@ pub fn contrast_warnings(config: &crate::config::Config) -> Vec<(&'static str, S
         )]
     } else {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_of_white_on_default_accent_is_enough() {
+        let l = relative_luminance(29, 78, 216);
+        assert!(contrast_ratio(l, 1.0) >= 4.5);
+        assert!((contrast_ratio(0.0, 1.0) - 21.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn hashed_urls_point_at_embedded_files() {
+        let u = url("app.css");
+        assert!(u.starts_with("/assets/app.") && u.ends_with(".css") && u.len() > "/assets/app.css".len(), "{u}");
     }
 }

@@ -26,7 +26,10 @@ use crate::views;
 pub use ctx::Ctx;
 
 /// Builds the request handler: context → route → error mapping → headers → access log.
-pub fn handler(app: Arc<App>, in_flight: Arc<guard::InFlight>) -> impl Fn(&Request) -> Response + Send + Sync + 'static {
+pub fn handler(
+    app: Arc<App>,
+    in_flight: Arc<guard::InFlight>,
+) -> impl Fn(&Request) -> Response + Send + Sync + 'static {
     move |req: &Request| {
         let started = Instant::now();
         let _busy = in_flight.enter(peer(req));
@@ -34,7 +37,9 @@ pub fn handler(app: Arc<App>, in_flight: Arc<guard::InFlight>) -> impl Fn(&Reque
         let probe = req.header("X-Ticketd-Probe").is_some();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if server::stopping() {
-                let r = Response::text("shutting down\n").with_status_code(503).with_additional_header("Connection", "close");
+                let r = Response::text("shutting down\n")
+                    .with_status_code(503)
+                    .with_additional_header("Connection", "close");
                 return (r, String::new());
             }
             match oversized_head(&app, req) {

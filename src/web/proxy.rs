@@ -141,8 +141,13 @@ fn parse_head(raw: Vec<u8>, limits: &Limits) -> Result<Head, HeadError> {
     let mut lines = text.split("\r\n");
     let request_line = lines.next().unwrap_or("");
     let mut parts = request_line.split(' ');
-    let (method, target, version) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    if method.is_empty() || !target.starts_with('/') && target != "*" || !version.starts_with("HTTP/1.") || parts.next().is_some() {
+    let (method, target, version) =
+        (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    if method.is_empty()
+        || !target.starts_with('/') && target != "*"
+        || !version.starts_with("HTTP/1.")
+        || parts.next().is_some()
+    {
         return Err(HeadError::Status(400, "Bad Request"));
     }
     let mut out = Vec::with_capacity(raw.len() + 80);
@@ -353,10 +358,11 @@ pub fn run(listener: TcpListener, backend_addr: SocketAddr, limits: Limits) {
                 }
                 open.fetch_add(1, Ordering::Relaxed);
                 let open2 = open.clone();
-                let spawned = std::thread::Builder::new().name("ticketd-conn".into()).stack_size(256 * 1024).spawn(move || {
-                    handle(client, peer, backend_addr, limits);
-                    open2.fetch_sub(1, Ordering::Relaxed);
-                });
+                let spawned =
+                    std::thread::Builder::new().name("ticketd-conn".into()).stack_size(256 * 1024).spawn(move || {
+                        handle(client, peer, backend_addr, limits);
+                        open2.fetch_sub(1, Ordering::Relaxed);
+                    });
                 if spawned.is_err() {
                     open.fetch_sub(1, Ordering::Relaxed);
                 }

@@ -111,7 +111,8 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
         max_form_bytes: c.security.max_form_bytes + 1024,
         max_connections: l.max_connections,
     };
-    let _ = std::thread::Builder::new().name("ticketd-accept".into()).spawn(move || proxy::run(public, backend, limits));
+    let _ =
+        std::thread::Builder::new().name("ticketd-accept".into()).spawn(move || proxy::run(public, backend, limits));
     let stop = Arc::new(AtomicBool::new(false));
     guard::spawn_probe(public_addr, stop.clone());
     install_signal_handlers();
