@@ -216,7 +216,9 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
                     div.field.filter-actions { button.btn type="submit" { (c.t(m::SAVE)) } }
                 }
             }
-            (field_edit_form(c, &format!("/staff/tickets/{number}/fields"), &v.csrf, &v.fields, &d.fields, e))
+            @let entered: Vec<(String, String)> = v.values.custom_fields().into_iter().collect();
+            (field_edit_form(c, &format!("/staff/tickets/{number}/fields"), &v.csrf, &v.fields,
+                if entered.is_empty() { &d.fields } else { &entered }, e))
             nav.kind-filter aria-label=(c.t(m::ACTIVITIES)) {
                 @for k in KindFilter::ALL {
                     a.chip href={ "/staff/tickets/" (number) @if *k != KindFilter::All { "?kind=" (k.as_str()) } }

@@ -198,6 +198,8 @@ pub struct DetailView {
     pub detail: Detail,
     pub kind: KindFilter,
     pub reply: String,
+    /// Field values just entered in a rejected edit; `None` shows the stored ones.
+    pub field_values: Option<Vec<(String, String)>>,
     pub errors: FieldErrors,
     pub csrf: String,
     pub can_close: bool,
@@ -236,7 +238,8 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
                 }
             }
             (field_edit_form(c, &format!("/tickets/{number}/fields"), &v.csrf,
-                &v.fields.iter().filter(|f| f.customer_editable).cloned().collect::<Vec<_>>(), &v.detail.fields, e))
+                &v.fields.iter().filter(|f| f.customer_editable).cloned().collect::<Vec<_>>(),
+                v.field_values.as_deref().unwrap_or(&v.detail.fields), e))
             nav.kind-filter aria-label=(c.t(m::ACTIVITIES)) {
                 @for k in KindFilter::ALL {
                     a.chip href={ "/tickets/" (number) @if *k != KindFilter::All { "?kind=" (k.as_str()) } }

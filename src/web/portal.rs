@@ -214,10 +214,24 @@ fn render_ticket(
     errors: FieldErrors,
     status: u16,
 ) -> Result<Response> {
+    render_ticket_with(ctx, detail, kind, reply, errors, status, None)
+}
+
+/// As `render_ticket`, with the field values just entered (a rejected field edit).
+fn render_ticket_with(
+    ctx: &mut Ctx,
+    detail: tickets::Detail,
+    kind: KindFilter,
+    reply: String,
+    errors: FieldErrors,
+    status: u16,
+    field_values: Option<Vec<(String, String)>>,
+) -> Result<Response> {
     let view = views::tickets::DetailView {
         detail,
         kind,
         reply,
+        field_values,
         errors,
         csrf: ctx.csrf_token(),
         can_close: ctx.app.config.portal.customers_can_close,
@@ -282,7 +296,8 @@ pub fn update_fields(ctx: &mut Ctx, number: &str) -> Result<Response> {
         }
         Err(Error::Invalid(errors)) => {
             let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, KindFilter::All)?;
-            render_ticket(ctx, detail, KindFilter::All, String::new(), errors, 422)
+            let entered = f.custom_fields().into_iter().collect();
+            render_ticket_with(ctx, detail, KindFilter::All, String::new(), errors, 422, Some(entered))
         }
         Err(e) => Err(e),
     }

@@ -9,6 +9,8 @@ mod http;
 mod admin;
 mod attachments;
 mod cli;
+mod export;
+mod fields;
 mod hotline;
 mod language;
 mod login;
