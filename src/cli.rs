@@ -23,6 +23,7 @@ Commands:
   demo [--customers N] [--tickets N] [--activities N] [--seed N]
                                  fill the database with realistic demo data and print the logins
   backup FILE                    consistent online copy of the database (works while serving)
+  restore FILE                   verify a backup and copy it over the database (not while serving)
   check                          integrity and schema check; exit status 0 when healthy
 
 Options:
@@ -206,6 +207,10 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
             args.only(&[])?;
             backup(&config, file)
         }
+        ["restore", file] => {
+            args.only(&[])?;
+            restore(&config, file)
+        }
         ["check"] => {
             args.only(&[])?;
             check(&config)
@@ -214,8 +219,22 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
     }
 }
 
+/// A database that cannot even be opened: say so, and that it was left as it is.
+fn damaged(config: &Config, e: Error) -> String {
+    format!(
+        "{} cannot be used: {}; it was left unchanged (restore a backup with `ticketd restore FILE`)",
+        config.database.display(),
+        describe(e)
+    )
+}
+
 fn serve(config: Config) -> Result<i32, String> {
-    let app = App::open(config).map_err(describe)?;
+    let _lock = db::lock_for_server(&config.database)?;
+    let app = App::open(config.clone()).map_err(|e| match e {
+        Error::Internal(ref m) if m.contains("newer ticketd") || m.contains("hotline key") => describe(e),
+        e if !config.database.exists() => describe(e),
+        e => damaged(&config, e),
+    })?;
     if let Some(pw) = bootstrap::ensure_first_admin(&app).map_err(describe)? {
         eprintln!("first start: created the admin account \"admin\" with the one-time password: {pw}");
         eprintln!("log in at /staff/login; you will be asked to choose a new password");
@@ -241,7 +260,8 @@ fn backup(config: &Config, file: &str) -> Result<i32, String> {
     }
     let conn = db::open(&config.database).map_err(describe)?;
     conn.execute("VACUUM INTO ?1", [file]).map_err(|e| format!("backup failed: {e}"))?;
-    let copy = db::open(&target).map_err(describe)?;
+    let copy = rusqlite::Connection::open_with_flags(&target, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("cannot open the backup to verify it: {e}"))?;
     let problems = db::check(&copy).map_err(describe)?;
     if !problems.is_empty() {
         return Err(format!("the backup does not verify: {}", problems.join("; ")));
@@ -250,12 +270,23 @@ fn backup(config: &Config, file: &str) -> Result<i32, String> {
     Ok(0)
 }
 
+fn restore(config: &Config, file: &str) -> Result<i32, String> {
+    let backup = PathBuf::from(file);
+    if !backup.is_file() {
+        return Err(format!("no backup file at {file}"));
+    }
+    let _lock = db::lock_for_server(&config.database).map_err(|e| format!("{e}; stop it before restoring"))?;
+    db::restore_from(&backup, &config.database)?;
+    println!("restored {} from {file} and verified", config.database.display());
+    Ok(0)
+}
+
 fn check(config: &Config) -> Result<i32, String> {
     if !config.database.exists() {
         return Err(format!("no database at {}", config.database.display()));
     }
-    let conn = db::open(&config.database).map_err(describe)?;
-    let problems = db::check(&conn).map_err(|e| format!("{}: {}", config.database.display(), describe(e)))?;
+    let conn = db::open(&config.database).map_err(|e| damaged(config, e))?;
+    let problems = db::check(&conn).map_err(|e| damaged(config, e))?;
     if problems.is_empty() {
         println!("ok: {} (schema version {})", config.database.display(), db::latest_version());
         Ok(0)

@@ -205,3 +205,59 @@ impl<T> OptionalExt<T> for rusqlite::Result<T> {
         }
     }
 }
+
+/// Held by a running server for the database it serves: `restore` refuses while it is taken.
+/// An advisory `flock` on `<database>.lock`; the kernel drops it when the process dies.
+pub struct ServerLock {
+    _file: std::fs::File,
+}
+
+fn lock_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".lock");
+    db.with_file_name(name)
+}
+
+/// Takes the server lock, or says which process-independent fact stands in the way.
+pub fn lock_for_server(db: &Path) -> std::result::Result<ServerLock, String> {
+    use std::os::fd::AsRawFd;
+    let path = lock_path(db);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    // SAFETY: flock on a descriptor we own; no memory is involved.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        return Err(format!("another ticketd server is using {}", db.display()));
+    }
+    Ok(ServerLock { _file: file })
+}
+
+/// Copies a verified backup over `target` through SQLite's backup API (never a file copy), so
+/// the target's WAL and the copy agree. The caller holds the server lock.
+pub fn restore_from(backup: &Path, target: &Path) -> std::result::Result<(), String> {
+    let src = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("cannot open the backup {}: {e}", backup.display()))?;
+    let problems = check(&src).map_err(|e| format!("the backup {} cannot be read: {e}", backup.display()))?;
+    let version: u32 = src.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    let fatal: Vec<&String> = problems.iter().filter(|p| !p.starts_with("schema version")).collect();
+    if !fatal.is_empty() {
+        return Err(format!("the backup {} is damaged: {}", backup.display(), fatal.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ")));
+    }
+    if version > latest_version() {
+        return Err(format!("the backup has schema version {version}, newer than this ticketd ({})", latest_version()));
+    }
+    let mut dst = open(target).map_err(|e| format!("cannot open {}: {e}", target.display()))?;
+    let backup_run = rusqlite::backup::Backup::new(&src, &mut dst).map_err(|e| e.to_string())?;
+    backup_run.run_to_completion(256, Duration::from_millis(0), None).map_err(|e| format!("restore failed: {e}"))?;
+    drop(backup_run);
+    migrate(&mut dst).map_err(|e| e.to_string())?;
+    let after = check(&dst).map_err(|e| e.to_string())?;
+    if !after.is_empty() {
+        return Err(format!("the restored database does not verify: {}", after.join("; ")));
+    }
+    Ok(())
+}
