@@ -253,4 +253,64 @@
     window.addEventListener('dragover', ignore);
     window.addEventListener('drop', ignore);
   }
+
+  // The composer's e-mail fields only matter for the kind "e-mail".
+  var emailFields = document.querySelectorAll('[data-kind="email"]');
+  if (emailFields.length) {
+    var syncEmail = function () {
+      var chosen = document.querySelector('input[name="kind"]:checked');
+      var show = !chosen || chosen.value === 'email';
+      for (var i = 0; i < emailFields.length; i++) emailFields[i].hidden = !show;
+    };
+    var kinds = document.querySelectorAll('input[name="kind"]');
+    for (var k = 0; k < kinds.length; k++) kinds[k].addEventListener('change', syncEmail);
+    syncEmail();
+  }
+
+  // Upload progress: forms with chosen files are sent with XMLHttpRequest so a progress bar can
+  // show; the server's answer (a redirect target, or a page with an error) replaces the page.
+  // Without JavaScript the same forms post normally.
+  function chosenFiles(form) {
+    var inputs = form.querySelectorAll('input[type="file"]');
+    for (var i = 0; i < inputs.length; i++) if (inputs[i].files && inputs[i].files.length) return true;
+    return false;
+  }
+  var uploadForms = document.querySelectorAll('form[enctype="multipart/form-data"]');
+  for (var u = 0; u < uploadForms.length; u++) {
+    uploadForms[u].addEventListener('submit', function (ev) {
+      var form = ev.currentTarget;
+      if (!window.FormData || !window.XMLHttpRequest || !chosenFiles(form)) return;
+      ev.preventDefault();
+      var bar = form.querySelector('progress.upload-progress');
+      if (!bar) {
+        bar = document.createElement('progress');
+        bar.className = 'upload-progress';
+        bar.max = 100;
+        bar.value = 0;
+        bar.setAttribute('aria-label', document.documentElement.lang === 'en' ? 'Upload progress' : 'Fortschritt der Übertragung');
+        form.appendChild(bar);
+      }
+      var buttons = form.querySelectorAll('button[type="submit"]');
+      for (var b = 0; b < buttons.length; b++) buttons[b].disabled = true;
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', form.action);
+      xhr.upload.addEventListener('progress', function (e) {
+        if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+      });
+      xhr.addEventListener('load', function () {
+        if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL && xhr.responseURL !== form.action) {
+          window.location.assign(xhr.responseURL);
+          return;
+        }
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener('error', function () {
+        for (var b = 0; b < buttons.length; b++) buttons[b].disabled = false;
+        form.submit();
+      });
+      xhr.send(new FormData(form));
+    });
+  }
 })();

@@ -88,6 +88,7 @@ pub mod m {
         NAV_TICKETS = "Meine Tickets", "My tickets";
         NAV_NEW_TICKET = "Neues Ticket erstellen", "Create new ticket";
         NAV_ACCOUNT = "Mein Konto", "My account";
+        NAV_NEW_TICKET_SHORT = "Neues Ticket", "New ticket";
         FOOTER_POWERED = "Betrieben mit ticketd", "Powered by ticketd";
 
         LOGIN_TITLE = "Anmeldung", "Log in";

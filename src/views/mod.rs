@@ -166,7 +166,7 @@ fn header(c: &Chrome) -> Markup {
                             }
                         } @else {
                             a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (c.t(m::NAV_TICKETS)) }
-                            a href="/tickets/new" aria-current=[c.path.starts_with("/tickets/new").then_some("page")] { (c.t(m::NAV_NEW_TICKET)) }
+                            a href="/tickets/new" aria-current=[c.path.starts_with("/tickets/new").then_some("page")] { (c.t(m::NAV_NEW_TICKET_SHORT)) }
                             @if c.show_time {
                                 a href="/account/time" aria-current=[c.path.starts_with("/account/time").then_some("page")] { (c.t(m::NAV_TIME)) }
                             }

@@ -246,7 +246,7 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
                         }
                     }
                     p.help { (c.t(m::INTERNAL_HINT)) }
-                    div.email-fields {
+                    div.email-fields data-kind="email" {
                         div.field {
                             label for="email_from" { (c.t(m::EMAIL_FROM)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
                             input #email_from type="text" name="email_from" value=(v.values.str("email_from"));

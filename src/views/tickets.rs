@@ -174,10 +174,10 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                             data-activities=(t.activity_count) data-minutes=[show_time.then_some(t.minutes)] {
                             td.ticket-no data-label=(c.t(m::TICKET_NO)) { a href=(link(t)) tabindex="-1" { (t.number) } }
                             td.subject data-label=(c.t(m::SUBJECT)) { a href=(link(t)) { (t.subject) } }
-                            @if staff { td data-label=(c.t(m::CUSTOMER)) { (t.customer_name) " " span.muted { "(" (t.customer_no) ")" } } }
+                            @if staff { td.customer data-label=(c.t(m::CUSTOMER)) { (t.customer_name) " " span.muted { "(" (t.customer_no) ")" } } }
                             td data-label=(c.t(m::STATUS)) { (status_badge(lang, t.status, staff)) }
                             td data-label=(c.t(m::PRIORITY)) { (priority_badge(lang, t.priority)) }
-                            @if staff { td data-label=(c.t(m::ASSIGNEE)) { (t.assignee.as_deref().unwrap_or("–")) } }
+                            @if staff { td.assignee data-label=(c.t(m::ASSIGNEE)) { (t.assignee.as_deref().unwrap_or("–")) } }
                             @for f in &columns { td data-label=(f.label.get(c.lang)) data-field=(f.key) { (value_of(t, f)) } }
                             td.num data-label=(c.t(m::ACTIVITIES)) { (t.activity_count) }
                             td.last data-label=(c.t(m::LAST_ACTIVITY)) {

@@ -346,7 +346,7 @@ pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
                 csrf: ctx.csrf_token(),
                 fields: ctx.app.config.fields.clone(),
             };
-            Ok(html(views::tickets::new_ticket(&ctx.chrome(), &view)).with_status_code(422))
+            Ok(html(views::tickets::new_ticket(&ctx.chrome_at("/tickets/new"), &view)).with_status_code(422))
         }
         Err(e) => Err(e),
     }

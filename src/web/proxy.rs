@@ -211,6 +211,25 @@ fn parse_head(raw: Vec<u8>, limits: &Limits) -> Result<Head, HeadError> {
     Ok(Head { bytes: out, content_length, close, expect_continue })
 }
 
+/// Fuzzing entry point only (`fuzz/fuzz_targets/proxy_head.rs`), not used by the server: finds
+/// the end of one head in `bytes` and parses it as [`read_head`] would, with fixed limits
+/// (8 KiB, 50 headers, bodies up to 1 MiB, forms up to 64 KiB). Returns the head as it would be
+/// forwarded (without the final blank line) and the body length, or `None` when it is refused.
+#[doc(hidden)]
+pub fn parse_head_for_fuzz(bytes: &[u8]) -> Option<(Vec<u8>, u64)> {
+    let limits = Limits {
+        idle_timeout: Duration::from_secs(1),
+        head_timeout: Duration::from_secs(1),
+        max_head_bytes: 8 * 1024,
+        max_headers: 50,
+        max_body_bytes: 1024 * 1024,
+        max_form_bytes: 64 * 1024,
+        max_connections: 1,
+    };
+    let end = find_head_end(bytes)?;
+    parse_head(bytes[..end].to_vec(), &limits).ok().map(|h| (h.bytes, h.content_length))
+}
+
 enum Forwarded {
     Complete,
     /// The backend answered before the body was through (it refused the request early): stop

@@ -1,0 +1,69 @@
+//! E-mail: building RFC 5322 messages (`message`) and handing them to an SMTP relay (`smtp`,
+//! with TLS behind `tls`). Pure of the database and of HTTP; `app::notify` decides who gets what.
+
+pub mod message;
+pub mod smtp;
+pub mod tls;
+
+/// A name and an address, as in `From:` and `To:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mailbox {
+    pub name: String,
+    pub addr: String,
+}
+
+impl Mailbox {
+    pub fn new(name: &str, addr: &str) -> Mailbox {
+        Mailbox { name: name.to_string(), addr: addr.trim().to_string() }
+    }
+}
+
+/// Can this address go into `MAIL FROM`/`RCPT TO` and a header as it is? ASCII only (no
+/// SMTPUTF8), one `@`, no spaces, angle brackets, quotes or control characters.
+pub fn is_sendable_address(addr: &str) -> bool {
+    let Some((local, domain)) = addr.rsplit_once('@') else {
+        return false;
+    };
+    let ok_char = |c: char| c.is_ascii_graphic() && !"<>()[]\\,;:\"@".contains(c);
+    !local.is_empty()
+        && !domain.is_empty()
+        && addr.len() <= 254
+        && local.chars().all(ok_char)
+        && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+}
+
+/// The part after the `@`, for `Message-ID`s and `EHLO`.
+pub fn domain_of(addr: &str) -> &str {
+    addr.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty()).unwrap_or("localhost")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sendable_addresses() {
+        for ok in ["a@example.com", "anna.beispiel+x@mail.example.org", "x_y@a-b.de"] {
+            assert!(is_sendable_address(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "no-at",
+            "@example.com",
+            "a@",
+            "a b@example.com",
+            "a@exa mple.com",
+            "müller@example.com",
+            "a@bü.de",
+            "a>@x.de",
+            "a@x.de\r\nRCPT TO:<b@y.de>",
+            "a@.x",
+        ] {
+            assert!(!is_sendable_address(bad), "{bad:?}");
+        }
+        assert_eq!(domain_of("support@portal.example"), "portal.example");
+        assert_eq!(domain_of("nothing"), "localhost");
+    }
+}
