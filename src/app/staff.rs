@@ -316,6 +316,7 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
         for (k, v) in &custom {
             tdb::set_field(tx, id, k, v)?;
         }
+        crate::app::tickets::index_field_labels(tx, &app.config.fields, id)?;
         Ok(number)
     })
 }

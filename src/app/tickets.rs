@@ -177,6 +177,28 @@ pub fn check_custom_fields(
     out
 }
 
+/// Re-indexes a ticket's field values for search with the labels people see (a select's
+/// option label in both languages, "Ja"/"Yes" for a ticked checkbox) next to the raw values.
+pub fn index_field_labels(tx: &rusqlite::Connection, fields: &[Field], ticket_id: i64) -> Result<()> {
+    let mut text = Vec::new();
+    for (key, value) in tdb::fields(tx, ticket_id)? {
+        text.push(value.clone());
+        if let Some(f) = fields.iter().find(|f| f.key == key) {
+            match f.kind {
+                FieldType::Select => {
+                    if let Some(o) = f.options.iter().find(|o| o.value() == value) {
+                        text.push(o.label(crate::i18n::Lang::De).to_string());
+                        text.push(o.label(crate::i18n::Lang::En).to_string());
+                    }
+                }
+                FieldType::Checkbox => text.push(format!("{} {}", f.label.get(crate::i18n::Lang::De), f.label.get(crate::i18n::Lang::En))),
+                _ => {}
+            }
+        }
+    }
+    tdb::index_fields(tx, ticket_id, &text.join(" "))
+}
+
 /// Opens a ticket for the customer; the description is its first activity.
 pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files: &[PendingFile]) -> Result<TicketNo> {
     let mut errors = FieldErrors::new();
@@ -221,6 +243,7 @@ pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files
         for (k, v) in &custom {
             tdb::set_field(tx, id, k, v)?;
         }
+        index_field_labels(tx, &app.config.fields, id)?;
         Ok(number)
     })
 }
@@ -407,6 +430,9 @@ pub fn update_fields(app: &App, editor: Editor, number: &str, values: &HashMap<S
                 },
             )?;
             changed += 1;
+        }
+        if changed > 0 {
+            index_field_labels(tx, &app.config.fields, ticket.summary.id)?;
         }
         Ok(changed)
     })

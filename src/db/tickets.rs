@@ -181,6 +181,15 @@ fn reindex_fields(conn: &Connection, ticket_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Replaces a ticket's field search row with `text` (values plus what people see for them).
+pub fn index_fields(conn: &Connection, ticket_id: i64, text: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM field_search WHERE rowid = ?1")?.execute([ticket_id])?;
+    if !text.trim().is_empty() {
+        conn.prepare_cached("INSERT INTO field_search (rowid, text) VALUES (?1, ?2)")?.execute(params![ticket_id, text])?;
+    }
+    Ok(())
+}
+
 /// Field values of several tickets at once (for list columns and exports).
 pub fn fields_for(
     conn: &Connection,
