@@ -299,8 +299,10 @@
       });
       xhr.addEventListener('load', function () {
         if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL && xhr.responseURL !== form.action) {
-          window.location.assign(xhr.responseURL);
-          return;
+          // The request has followed the redirect already, and that answer carries the
+          // one-time notice ("Your ticket has been created"): show it under its own address
+          // instead of asking for the page a second time, which would lose the notice.
+          window.history.replaceState(null, '', xhr.responseURL);
         }
         document.open();
         document.write(xhr.responseText);

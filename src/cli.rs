@@ -25,6 +25,7 @@ Commands:
   backup FILE                    consistent online copy of the database (works while serving)
   restore FILE                   verify a backup and copy it over the database (not while serving)
   check                          integrity and schema check; exit status 0 when healthy
+  mail test ADDRESS              send a test e-mail through the [smtp] relay and print its answer
 
 Options:
   --config FILE                  config file (default: built-in defaults)
@@ -215,6 +216,12 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
             args.only(&[])?;
             check(&config)
         }
+        ["mail", "test", address] => {
+            args.only(&[])?;
+            let reply = crate::app::notify::send_test(&config, address)?;
+            println!("the relay accepted the message: {reply}");
+            Ok(0)
+        }
         _ => Err(format!("unknown command {:?}; see ticketd --help", words.join(" "))),
     }
 }
@@ -247,6 +254,9 @@ fn serve(config: Config) -> Result<i32, String> {
         Ok(0) => {}
         Ok(n) => eprintln!("removed {n} unfinished upload(s) from an earlier run"),
         Err(e) => eprintln!("warning: could not remove unfinished uploads: {e}"),
+    }
+    if app.config.smtp.is_some() && app.config.base_url.is_none() {
+        eprintln!("warning: [smtp] is set but base_url is not: e-mails cannot link to the portal");
     }
     let app = Arc::new(app);
     crate::web::server::serve(app)?;

@@ -215,12 +215,25 @@ pub struct Smtp {
     pub username: Option<String>,
     pub password: Option<String>,
     pub from: String,
+    /// Seconds to wait for the relay at each step (connect, each reply); default 60.
+    pub timeout_seconds: Option<u64>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Notifications {
     pub include_text: bool,
+    /// Seconds before the first retry of a mail the relay did not take; doubles per attempt
+    /// up to an hour.
+    pub retry_seconds: u64,
+    /// Attempts before a mail is marked failed (admins can retry it on `/admin/outbox`).
+    pub max_attempts: u32,
+}
+
+impl Default for Notifications {
+    fn default() -> Self {
+        Notifications { include_text: false, retry_seconds: 60, max_attempts: 20 }
+    }
 }
 
 /// A byte count: an integer, or a string such as `"25 MiB"`, `"100MB"`, `"512 KiB"`.
@@ -493,9 +506,15 @@ impl Config {
             if smtp.host.trim().is_empty() {
                 return Err(bad("smtp.host", "must not be empty"));
             }
-            if !crate::model::is_plausible_email(&smtp.from) {
+            if !crate::model::is_plausible_email(&smtp.from) || !crate::mail::is_sendable_address(smtp.from.trim()) {
                 return Err(bad("smtp.from", "must be an e-mail address"));
             }
+        }
+        if self.notifications.retry_seconds == 0 {
+            return Err(bad("notifications.retry_seconds", "must be at least 1"));
+        }
+        if self.notifications.max_attempts == 0 {
+            return Err(bad("notifications.max_attempts", "must be at least 1"));
         }
         Ok(())
     }

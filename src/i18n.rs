@@ -386,6 +386,46 @@ pub mod m {
         IMPRINT = "Impressum", "Imprint";
         PRIVACY = "Datenschutz", "Privacy";
         TICKET_CREATED_FLASH = "Ihr Ticket wurde erstellt. Die Ticketnummer steht oben; geben Sie sie bei Rückfragen an.", "Your ticket has been created. Its number is shown at the top; please quote it when you get in touch.";
+
+        // E-mail notifications (app::notify, views::mail): the mails, the switches, the outbox.
+        MAIL_GREETING = "Guten Tag {name},", "Hello {name},";
+        MAIL_NEW_TICKET = "{author} hat ein neues Ticket erstellt.", "{author} opened a new ticket.";
+        MAIL_CUSTOMER_REPLY = "{author} hat auf das Ticket geantwortet.", "{author} replied to the ticket.";
+        MAIL_CUSTOMER_DOCUMENTS = "{author} hat dem Ticket Dokumente hinzugefügt.", "{author} added documents to the ticket.";
+        MAIL_OPENED_FOR_YOU = "Für Sie wurde ein neues Ticket angelegt.", "A new ticket has been opened for you.";
+        MAIL_STAFF_MESSAGE = "Es gibt eine neue Antwort auf Ihr Ticket.", "There is a new reply to your ticket.";
+        MAIL_STAFF_CALL = "Zu Ihrem Ticket wurde eine Anrufnotiz erfasst.", "A call note has been added to your ticket.";
+        MAIL_STAFF_EMAIL = "Zu Ihrem Ticket wurde eine E-Mail erfasst.", "An e-mail has been recorded on your ticket.";
+        MAIL_STAFF_DOCUMENT = "Ihrem Ticket wurden Dokumente hinzugefügt.", "Documents have been added to your ticket.";
+        MAIL_STATUS = "Der Status Ihres Tickets ist jetzt: {status}.", "Your ticket's status is now: {status}.";
+        MAIL_TEXT_HEADING = "Der Text", "The text";
+        MAIL_VIEW = "Ticket ansehen", "View the ticket";
+        MAIL_LOGIN_TO_SEE = "Melden Sie sich im Portal an, um das Ticket zu sehen.", "Log in to the portal to see the ticket.";
+        MAIL_FOOTER = "Diese E-Mail wurde automatisch versandt. Bitte antworten Sie nicht darauf, sondern im Portal.", "This e-mail was sent automatically. Please do not reply to it; answer in the portal instead.";
+        MAIL_SETTINGS = "E-Mail-Benachrichtigungen ein- oder ausschalten", "Switch e-mail notifications on or off";
+        MAIL_TEST_SUBJECT = "Test-E-Mail von {site}", "Test e-mail from {site}";
+        MAIL_TEST_BODY = "Diese E-Mail bestätigt, dass {site} über das eingestellte SMTP-Relay senden kann.", "This e-mail confirms that {site} can send through the configured SMTP relay.";
+        NOTIFY_TITLE = "E-Mail-Benachrichtigungen", "E-mail notifications";
+        NOTIFY_CUSTOMER_HINT = "Wir schreiben Ihnen an {email}, wenn wir Ihr Ticket beantworten, Dokumente hinzufügen oder den Status ändern.", "We write to you at {email} when we answer your ticket, add documents or change its status.";
+        NOTIFY_STAFF_HINT = "Sie erhalten eine E-Mail an {email}, wenn ein Kunde ein Ticket erstellt oder antwortet: bei Tickets, die Ihnen zugewiesen sind, und bei Tickets ohne Zuständigen.", "You get an e-mail at {email} when a customer opens a ticket or replies: for tickets assigned to you and for tickets without an assignee.";
+        NOTIFY_LABEL = "E-Mail-Benachrichtigungen erhalten", "Receive e-mail notifications";
+        NOTIFY_NO_EMAIL = "Für Ihr Konto ist keine E-Mail-Adresse hinterlegt; Sie erhalten keine E-Mails.", "No e-mail address is stored for your account; you get no e-mails.";
+        NOTIFY_SAVED = "Ihre Einstellung wurde gespeichert.", "Your setting has been saved.";
+        STAFF_ACCOUNT_HINT = "Name, E-Mail-Adresse und Rolle ändert ein Administrator.", "An administrator changes name, e-mail address and role.";
+        NAV_OUTBOX = "Postausgang", "Outbox";
+        OUTBOX_TITLE = "E-Mail-Postausgang", "E-mail outbox";
+        OUTBOX_NO_RELAY = "Es ist kein SMTP-Relay eingerichtet ([smtp] in der Konfiguration); es werden keine E-Mails versandt.", "No SMTP relay is configured ([smtp] in the config); no e-mail is sent.";
+        OUTBOX_EMPTY = "Keine E-Mails.", "No e-mails.";
+        OUTBOX_PENDING = "Wartet", "Pending";
+        OUTBOX_SENDING = "Wird gesendet", "Sending";
+        OUTBOX_SENT = "Gesendet", "Sent";
+        OUTBOX_FAILED = "Fehlgeschlagen", "Failed";
+        OUTBOX_RECIPIENT = "Empfänger", "Recipient";
+        OUTBOX_ATTEMPTS = "Versuche", "Attempts";
+        OUTBOX_NEXT = "Nächster Versuch", "Next attempt";
+        OUTBOX_RESULT = "Ergebnis", "Result";
+        OUTBOX_RETRY = "Erneut versuchen", "Retry";
+        OUTBOX_RETRIED = "Die E-Mail wird erneut versandt.", "The e-mail will be sent again.";
     }
 }
 

@@ -436,7 +436,8 @@ pub fn clean_file_name(raw: &str) -> String {
         )
         .take(255)
         .collect();
-    let trimmed = cleaned.trim().trim_start_matches('.').trim();
+    // Dots and spaces in any order at the front ("..  .htaccess"), so no hidden file comes out.
+    let trimmed = cleaned.trim_start_matches(|c: char| c == '.' || c.is_whitespace()).trim_end();
     if trimmed.is_empty() {
         "unnamed".to_string()
     } else {
@@ -489,6 +490,9 @@ mod attachment_tests {
             ("", "unnamed"),
             ("...", "unnamed"),
             ("\"quoted\".txt", "\"quoted\".txt"),
+            // found by `fuzz/fuzz_targets/file_name.rs`: was ".htaccess"
+            ("..  .htaccess", "htaccess"),
+            (" . .x", "x"),
         ] {
             assert_eq!(clean_file_name(raw), want, "{raw:?}");
         }

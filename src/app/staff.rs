@@ -148,7 +148,8 @@ pub fn add_activity(
     db::write(&mut conn, |tx| {
         let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
         let activity = tdb::add_activity(tx, t.summary.id, &new_activity(kind, s, input, minutes, now))?;
-        attach_all(tx, t.summary.id, activity, files)
+        attach_all(tx, t.summary.id, activity, files)?;
+        crate::app::notify::queue_for_activity(tx, app, activity)
     })
 }
 
@@ -195,7 +196,9 @@ pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpd
         let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
         let id = t.summary.id;
         if let Some(new) = status.filter(|n| *n != t.summary.status) {
-            change_status(tx, id, t.summary.status, new, AuthorKind::Staff, None, Some(s.id), &s.name, now)?;
+            let activity =
+                change_status(tx, id, t.summary.status, new, AuthorKind::Staff, None, Some(s.id), &s.name, now)?;
+            crate::app::notify::queue_for_activity(tx, app, activity)?;
         }
         if let Some(new) = priority.filter(|p| *p != t.summary.priority) {
             tdb::set_priority(tx, id, new)?;
@@ -313,6 +316,7 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
         )?;
         let first = tdb::add_activity(tx, id, &new_activity(kind, s, &activity, minutes, now))?;
         attach_all(tx, id, first, files)?;
+        crate::app::notify::queue_for_activity(tx, app, first)?;
         for (k, v) in &custom {
             tdb::set_field(tx, id, k, v)?;
         }

@@ -240,6 +240,7 @@ pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files
             },
         )?;
         attach_all(tx, id, activity, files)?;
+        crate::app::notify::queue_for_activity(tx, app, activity)?;
         for (k, v) in &custom {
             tdb::set_field(tx, id, k, v)?;
         }
@@ -274,6 +275,7 @@ pub fn reply(app: &App, customer: &Customer, number: &str, body: &str, files: &[
             },
         )?;
         attach_all(tx, t.summary.id, activity, files)?;
+        crate::app::notify::queue_for_activity(tx, app, activity)?;
         if matches!(t.summary.status, Status::Waiting | Status::Closed) {
             change_status(tx, t.summary.id, t.summary.status, Status::Open, AuthorKind::System, None, None, "", now)?;
         }
@@ -304,7 +306,8 @@ pub fn add_documents(app: &App, customer: &Customer, number: &str, files: &[Pend
                 ..NewActivity::new(ActivityKind::Document, AuthorKind::Customer, &customer.name, "", now)
             },
         )?;
-        attach_all(tx, t.summary.id, activity, files)
+        attach_all(tx, t.summary.id, activity, files)?;
+        crate::app::notify::queue_for_activity(tx, app, activity)
     })
 }
 
@@ -332,10 +335,12 @@ pub fn close(app: &App, customer: &Customer, number: &str) -> Result<()> {
             &customer.name,
             now,
         )
+        .map(|_| ())
     })
 }
 
-/// Sets a status and records the change as a visible activity, on the caller's transaction.
+/// Sets a status and records the change as a visible activity, on the caller's transaction;
+/// returns the activity's id.
 #[allow(clippy::too_many_arguments)]
 pub fn change_status(
     tx: &rusqlite::Connection,
@@ -347,7 +352,7 @@ pub fn change_status(
     staff_id: Option<i64>,
     author_name: &str,
     now: i64,
-) -> Result<()> {
+) -> Result<i64> {
     tdb::set_status(tx, ticket_id, new, now)?;
     tdb::add_activity(
         tx,
@@ -359,8 +364,7 @@ pub fn change_status(
             new_value: Some(new.as_str()),
             ..NewActivity::new(ActivityKind::Status, author_kind, author_name, "", now)
         },
-    )?;
-    Ok(())
+    )
 }
 
 /// Who changes configured field values.

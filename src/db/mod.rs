@@ -5,13 +5,14 @@ pub mod attachments;
 pub mod audit;
 pub mod customers;
 pub mod demo;
+pub mod outbox;
 pub mod sessions;
 pub mod staff;
 pub mod tickets;
 
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -46,13 +47,37 @@ pub fn latest_version() -> u32 {
 
 /// Opens one connection with the PRAGMAs every connection needs.
 pub fn open(path: &Path) -> Result<Connection> {
-    let conn = Connection::open_with_flags(
+    let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| Error::Unavailable(format!("cannot open database {}: {e}", path.display())))?;
+    log_statements(&mut conn);
     configure(&conn)?;
     Ok(conn)
+}
+
+/// `TICKETD_SQL_LOG=<file>`: every statement any connection of this process runs is appended
+/// to the file, one JSON string per line, with its bound parameters filled in (SQLite's trace).
+/// For the query-plan guard (`tests/it/query_plan.rs`) and local profiling only: the file gets
+/// user data in the clear. Statements over 64 KiB (attachment chunks) are left out. Unset, it
+/// costs one check per opened connection.
+fn log_statements(conn: &mut Connection) {
+    static LOG: OnceLock<Option<Mutex<std::fs::File>>> = OnceLock::new();
+    fn append(sql: &str) {
+        use std::io::Write;
+        if let (Some(Some(file)), true) = (LOG.get(), sql.len() <= 64 * 1024) {
+            let line = serde_json::to_string(sql).unwrap_or_default();
+            let _ = writeln!(file.lock().unwrap_or_else(|p| p.into_inner()), "{line}");
+        }
+    }
+    let log = LOG.get_or_init(|| {
+        let path = std::env::var_os("TICKETD_SQL_LOG")?;
+        std::fs::OpenOptions::new().create(true).append(true).open(path).ok().map(Mutex::new)
+    });
+    if log.is_some() {
+        conn.trace(Some(append));
+    }
 }
 
 /// Per-connection settings, in one place.
@@ -209,7 +234,7 @@ impl<T> OptionalExt<T> for rusqlite::Result<T> {
 /// Held by a running server for the database it serves: `restore` refuses while it is taken.
 /// An advisory `flock` on `<database>.lock`; the kernel drops it when the process dies.
 pub struct ServerLock {
-    _file: std::fs::File,
+    _file: Option<std::fs::File>,
 }
 
 fn lock_path(db: &Path) -> PathBuf {
@@ -222,18 +247,22 @@ fn lock_path(db: &Path) -> PathBuf {
 pub fn lock_for_server(db: &Path) -> std::result::Result<ServerLock, String> {
     use std::os::fd::AsRawFd;
     let path = lock_path(db);
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let file = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path) {
+        Ok(f) => f,
+        // A read-only directory (a read-only mount, a full disk): serving reads must still
+        // work, and no restore can write there either, so there is nothing to guard.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EROFS) | Some(libc::EACCES) | Some(libc::ENOSPC)) => {
+            eprintln!("warning: cannot create {} ({e}); continuing without the server lock", path.display());
+            return Ok(ServerLock { _file: None });
+        }
+        Err(e) => return Err(format!("cannot open {}: {e}", path.display())),
+    };
     // SAFETY: flock on a descriptor we own; no memory is involved.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
     if rc != 0 {
         return Err(format!("another ticketd server is using {}", db.display()));
     }
-    Ok(ServerLock { _file: file })
+    Ok(ServerLock { _file: Some(file) })
 }
 
 /// Copies a verified backup over `target` through SQLite's backup API (never a file copy), so

@@ -4,7 +4,7 @@ use maud::{html, Markup};
 
 use crate::error::FieldErrors;
 use crate::i18n::{m, Msg};
-use crate::model::Customer;
+use crate::model::{Customer, StaffMember};
 use crate::views::{described_by, error_summary, field_error, layout, Chrome};
 
 /// When the hotline checked or viewed the password: dates and what, never who.
@@ -14,7 +14,13 @@ pub struct HotlineEvents<'a> {
     pub tz: &'a time_tz::Tz,
 }
 
-pub fn account(c: &Chrome, customer: &Customer, hotline: &HotlineEvents, notice: Option<Msg>) -> Markup {
+pub fn account(
+    c: &Chrome,
+    customer: &Customer,
+    hotline: &HotlineEvents,
+    notify: Option<&NotifyCard>,
+    notice: Option<Msg>,
+) -> Markup {
     let content = html! {
         div.page-head {
             h1 { (c.t(m::ACCOUNT_TITLE)) }
@@ -30,6 +36,9 @@ pub fn account(c: &Chrome, customer: &Customer, hotline: &HotlineEvents, notice:
                 }
             }
             p.muted { (c.t(m::ACCOUNT_CHANGE_HINT)) }
+        }
+        @if let Some(card) = notify {
+            (notify_card(c, card))
         }
         section.card aria-labelledby="pw-title" {
             h2 #pw-title { (c.t(m::PASSWORD)) }
@@ -126,4 +135,68 @@ pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
         }
     };
     layout(c, c.t(m::CHANGE_PASSWORD), None, content)
+}
+
+/// The e-mail notification switch, on the customer's and the staff member's account page.
+pub struct NotifyCard {
+    pub on: bool,
+    pub email: String,
+    pub csrf: String,
+    /// `/account/notifications` or `/staff/account/notifications`.
+    pub action: &'static str,
+    pub staff: bool,
+}
+
+pub fn notify_card(c: &Chrome, card: &NotifyCard) -> Markup {
+    let hint = if card.staff { m::NOTIFY_STAFF_HINT } else { m::NOTIFY_CUSTOMER_HINT };
+    html! {
+        section.card #notifications aria-labelledby="notify-title" data-notify=(if card.on { "on" } else { "off" }) {
+            h2 #notify-title { (c.t(m::NOTIFY_TITLE)) }
+            @if card.email.is_empty() {
+                p.muted { (c.t(m::NOTIFY_NO_EMAIL)) }
+            } @else {
+                p.muted { (c.f(hint, &[("email", &card.email)])) }
+            }
+            form.stack method="post" action=(card.action) {
+                input type="hidden" name="csrf" value=(card.csrf);
+                div.field {
+                    label.check for="notify" {
+                        input #notify type="checkbox" name="notify" value="on" checked[card.on];
+                        " " (c.t(m::NOTIFY_LABEL))
+                    }
+                }
+                div.actions { button.btn type="submit" { (c.t(m::SAVE)) } }
+            }
+        }
+    }
+}
+
+/// A staff member's own page: who they are, the password link, the notification switch.
+pub fn staff_account(c: &Chrome, s: &StaffMember, notify: Option<&NotifyCard>, notice: Option<Msg>) -> Markup {
+    let role = match s.role {
+        crate::model::Role::Admin => m::ROLE_ADMIN,
+        crate::model::Role::Agent => m::ROLE_AGENT,
+    };
+    let content = html! {
+        div.page-head {
+            h1 { (c.t(m::ACCOUNT_TITLE)) }
+        }
+        section.card aria-labelledby="data-title" {
+            h2 #data-title { (s.name) }
+            dl.facts {
+                div { dt { (c.t(m::USERNAME)) } dd { (s.username) } }
+                div { dt { (c.t(m::EMAIL)) } dd { (s.email) } }
+                div { dt { (c.t(m::ROLE)) } dd { (c.t(role)) } }
+            }
+            p.muted { (c.t(m::STAFF_ACCOUNT_HINT)) }
+        }
+        @if let Some(card) = notify {
+            (notify_card(c, card))
+        }
+        section.card aria-labelledby="pw-title" {
+            h2 #pw-title { (c.t(m::PASSWORD)) }
+            p { a.btn href="/staff/password" { (c.t(m::CHANGE_PASSWORD)) } }
+        }
+    };
+    layout(c, c.t(m::ACCOUNT_TITLE), notice, content)
 }

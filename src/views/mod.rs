@@ -6,6 +6,7 @@ pub mod errors;
 pub mod export;
 pub mod hotline;
 pub mod login;
+pub mod mail;
 pub mod staff;
 pub mod tickets;
 pub mod time;
@@ -46,6 +47,8 @@ pub struct Chrome {
     pub show_time: bool,
     /// The hotline view is on.
     pub hotline: bool,
+    /// An SMTP relay is configured: the admins' outbox is in the navigation.
+    pub mail: bool,
     /// Upload limits, for the hint under file inputs.
     pub max_file_bytes: u64,
     pub max_files: usize,
@@ -78,6 +81,7 @@ impl Chrome {
             login_text: p.login_text.clone(),
             show_time: p.show_time_spent,
             hotline: app.config.hotline.mode != crate::config::HotlineMode::Off,
+            mail: app.config.smtp.is_some(),
             max_file_bytes: app.config.attachments.max_file_bytes.0,
             max_files: app.config.attachments.max_files_per_request,
         }
@@ -163,6 +167,9 @@ fn header(c: &Chrome) -> Markup {
                             @if u.admin {
                                 a href="/admin/staff" aria-current=[c.path.starts_with("/admin/staff").then_some("page")] { (c.t(m::NAV_STAFF)) }
                                 a href="/admin/audit" aria-current=[c.path.starts_with("/admin/audit").then_some("page")] { (c.t(m::NAV_AUDIT)) }
+                                @if c.mail {
+                                    a href="/admin/outbox" aria-current=[c.path.starts_with("/admin/outbox").then_some("page")] { (c.t(m::NAV_OUTBOX)) }
+                                }
                             }
                         } @else {
                             a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (c.t(m::NAV_TICKETS)) }
@@ -177,7 +184,11 @@ fn header(c: &Chrome) -> Markup {
                 div.topbar-tools {
                     @if let Some(u) = &c.user {
                         div.userbox {
-                            span.user-name { (u.name) }
+                            @if u.staff {
+                                a.user-name href="/staff/account" title=(c.t(m::ACCOUNT_TITLE)) { (u.name) }
+                            } @else {
+                                span.user-name { (u.name) }
+                            }
                             @if let Some(no) = &u.customer_no {
                                 span.customer-no data-customer-no=(no) {
                                     span.label { (c.t(m::CUSTOMER_NO)) " " }

@@ -7,6 +7,7 @@ pub mod files;
 pub mod form;
 pub mod guard;
 pub mod hotline;
+pub mod notify;
 pub mod portal;
 pub mod proxy;
 pub mod routes;

@@ -358,7 +358,8 @@ pub fn account(ctx: &mut Ctx) -> Result<Response> {
     let shown = ctx.app.config.hotline.mode != crate::config::HotlineMode::Off;
     let events = if shown { crate::app::hotline::events_for_customer(ctx.app, &customer)? } else { Vec::new() };
     let hotline = views::account::HotlineEvents { shown, events: &events, tz: ctx.app.tz };
-    Ok(html(views::account::account(&ctx.chrome(), &customer, &hotline, notice)))
+    let notify = crate::web::notify::customer_card(ctx, &customer)?;
+    Ok(html(views::account::account(&ctx.chrome(), &customer, &hotline, notify.as_ref(), notice)))
 }
 
 /// `GET /account/export`: the customer's own visible data as a streamed ZIP.

@@ -354,6 +354,15 @@ fn handle(mut client: TcpStream, peer: SocketAddr, backend_addr: SocketAddr, lim
                 linger(&mut client);
                 return;
             }
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                // The body stalled. Nothing has been answered yet (the handler is still reading),
+                // so the 408 goes out first; then the backend sees the body end and drops it.
+                if answered.load(Ordering::Acquire) == before {
+                    respond_and_close(&client, 408, "Request Timeout");
+                }
+                let _ = b.shutdown(Shutdown::Both);
+                return;
+            }
             Err(_) => break,
         }
         if head.close {

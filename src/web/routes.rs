@@ -3,7 +3,7 @@
 use rouille::Response;
 
 use crate::error::{Error, Result};
-use crate::web::{assets, hotline, portal, staff, Ctx};
+use crate::web::{assets, hotline, notify, portal, staff, Ctx};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
@@ -34,6 +34,7 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["account", "password"]) => portal::change_password(ctx),
         ("GET", ["account", "time"]) => portal::time_statement(ctx),
         ("GET", ["account", "export"]) => portal::export(ctx),
+        ("POST", ["account", "notifications"]) => notify::customer_setting(ctx),
 
         ("GET", ["staff"]) => Ok(crate::web::redirect("/staff/tickets")),
         ("GET", ["staff", "login"]) => staff::login_form(ctx),
@@ -41,6 +42,8 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["staff", "logout"]) => staff::logout(ctx),
         ("GET", ["staff", "password"]) => staff::password_form(ctx),
         ("POST", ["staff", "password"]) => staff::change_password(ctx),
+        ("GET", ["staff", "account"]) => notify::staff_account(ctx),
+        ("POST", ["staff", "account", "notifications"]) => notify::staff_setting(ctx),
         ("GET", ["staff", "tickets"]) => staff::queue(ctx),
         ("POST", ["staff", "tickets"]) => staff::create_ticket(ctx),
         ("GET", ["staff", "tickets", "new"]) => staff::new_ticket_form(ctx),
@@ -67,6 +70,8 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["admin", "staff", username]) => staff::staff_member(ctx, username),
         ("POST", ["admin", "staff", username]) => staff::staff_update(ctx, username),
         ("GET", ["admin", "audit"]) => staff::audit_log(ctx),
+        ("GET", ["admin", "outbox"]) => notify::outbox(ctx),
+        ("POST", ["admin", "outbox", id, "retry"]) => notify::retry(ctx, id),
         _ => Err(Error::NotFound),
     }
 }

@@ -91,6 +91,9 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     }
     let public = public_listener(addr)?;
     let public_addr = public.local_addr().map_err(|e| e.to_string())?;
+    // The mail sender starts once the address is ours, so a second start that fails to bind
+    // never touches the outbox; it runs beside the requests and never inside one.
+    crate::app::notify::spawn_sender(app.clone()).map_err(|e| format!("cannot start the mail sender: {e}"))?;
     // tiny_http only ever sees connections from the front door, on an ephemeral loopback port.
     let in_flight = Arc::new(guard::InFlight::default());
     let server = rouille::Server::new("127.0.0.1:0", super::handler(app.clone(), in_flight.clone()))
@@ -131,13 +134,13 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
         std::process::exit(0);
     });
     eprintln!("ticketd {} listening on http://{public_addr} ({workers} workers)", env!("CARGO_PKG_VERSION"));
-    while !STOP.load(Ordering::SeqCst) {
+    // Requests keep being taken (new ones get 503) until the stop thread above ends the
+    // process; dropping the server instead would answer queued requests with tiny_http's 500.
+    loop {
         server.poll_timeout(Duration::from_millis(100));
+        if STOP.load(Ordering::SeqCst) {
+            stop.store(true, Ordering::SeqCst);
+        }
     }
-    eprintln!("stopping: finishing requests in flight");
-    stop.store(true, Ordering::SeqCst);
-    server.poll_timeout(Duration::from_millis(50));
-    server.join();
-    eprintln!("stopped");
-    Ok(())
 }
+

@@ -861,11 +861,7 @@ fn a_key_file_readable_by_others_stops_serve() {
         fs::set_permissions(&key, fs::Permissions::from_mode(mode)).unwrap();
         let out = run_ticketd(&["serve", "--config", &cfg], None, Duration::from_secs(30));
         out.failed();
-        assert!(
-            out.stderr.contains("readable by others"),
-            "mode {mode:o}: a clear message on stderr:\n{}",
-            out.stderr
-        );
+        assert!(out.stderr.contains("readable by others"), "mode {mode:o}: a clear message on stderr:\n{}", out.stderr);
     }
     // The key itself is left alone; fixed permissions let the server start and reveal.
     assert_eq!(fs::read(&key).unwrap(), original);
@@ -997,7 +993,8 @@ fn the_customer_sees_hotline_events_without_staff_names() {
     assert_eq!(kinds, ["hotline.reveal", "hotline.verify", "hotline.verify"], "{events:?}");
     for (kind, text) in &events {
         assert!(text.chars().any(|c| c.is_ascii_digit()), "{kind}: a date in {text:?}");
-        let has_time = text.as_bytes().windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+        let has_time =
+            text.as_bytes().windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
         assert!(!has_time, "{kind}: the date only, no time of day: {text:?}");
     }
     for s in [KAI, HEDWIG] {
