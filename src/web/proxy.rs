@@ -21,6 +21,10 @@ use std::time::{Duration, Instant};
 
 pub const PEER_HEADER: &str = "X-Ticketd-Peer";
 
+/// Response bytes passed on to clients so far; a graceful stop waits until this stands still,
+/// so responses still streaming out (a download) are not cut.
+pub static RELAYED: AtomicU64 = AtomicU64::new(0);
+
 /// The secret that proves a `X-Ticketd-Peer` header was written by this process.
 pub fn secret() -> &'static str {
     static SECRET: OnceLock<String> = OnceLock::new();
@@ -328,6 +332,7 @@ fn handle(mut client: TcpStream, peer: SocketAddr, backend_addr: SocketAddr, lim
                             if to_client.write_all(&chunk[..n]).is_err() {
                                 break;
                             }
+                            RELAYED.fetch_add(n as u64, Ordering::Relaxed);
                         }
                     }
                 }

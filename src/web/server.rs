@@ -125,10 +125,21 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
         while !STOP.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(50));
         }
-        std::thread::sleep(Duration::from_millis(500));
+        eprintln!("stopping: finishing requests in flight");
+        // Done when no request is in a handler and no response byte moved for 300 ms (a
+        // download to a slow client keeps it waiting), 30 s at most.
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while !in_flight.is_empty() && std::time::Instant::now() < deadline {
+        let mut last = proxy::RELAYED.load(Ordering::Relaxed);
+        let mut quiet_since = std::time::Instant::now();
+        while std::time::Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
+            let now = proxy::RELAYED.load(Ordering::Relaxed);
+            if now != last || !in_flight.is_empty() {
+                last = now;
+                quiet_since = std::time::Instant::now();
+            } else if quiet_since.elapsed() >= Duration::from_millis(300) {
+                break;
+            }
         }
         eprintln!("stopped");
         std::process::exit(0);
