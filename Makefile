@@ -1,31 +1,111 @@
 # ticketd — the two commands: `make run` and `make test`.
 CARGO ?= cargo
 
-.PHONY: run test lint fmt smoke bench bench-attachments release clean
+.PHONY: run test lint fmt smoke bench bench-attachments release clean browser-deps browser-test screenshots
 
 ## Build and start the portal on built-in defaults (http://127.0.0.1:8080, ./ticketd.db).
 run:
 	$(CARGO) run --release -- serve
 
-## Every test: unit tests beside the code and the integration suite in tests/it.
+## Every test: unit tests beside the code, the integration suite in tests/it, then the
+## real-browser suite in tests/browser.
 test:
 	$(CARGO) test --all-targets
+	$(MAKE) browser-test
 
-## fmt + clippy, warnings are errors.
+## The kill -9 crash-safety loop (tests/it/hardening.rs) with 20 rounds; `make test` runs 5.
+.PHONY: soak
+soak:
+	TICKETD_CRASH_ROUNDS=20 $(CARGO) test --test it crash -- --nocapture
+
+## fmt + clippy, warnings are errors; cargo-deny (deny.toml): licenses, bans and sources always,
+## advisories only where the RustSec database (on GitHub) can be fetched -- see deny.toml.
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	@command -v cargo-deny >/dev/null || $(CARGO) install --locked cargo-deny
+	$(CARGO) deny check --hide-inclusion-graph licenses bans sources
+	@if $(CARGO) deny fetch db >/dev/null 2>&1; then $(CARGO) deny check --disable-fetch --hide-inclusion-graph advisories; \
+	else echo "cargo deny: advisory database unreachable here; advisories not checked (make audit where GitHub is reachable)"; fi
+
+## RustSec advisories alone; fails when the database cannot be fetched.
+.PHONY: audit
+audit:
+	@command -v cargo-deny >/dev/null || $(CARGO) install --locked cargo-deny
+	$(CARGO) deny check advisories
+
+## cargo-fuzz targets in fuzz/ (own workspace, nightly), each for FUZZ_SECONDS; the corpus grows
+## in fuzz/corpus/<target>/ (kept in git), a crash stops with its input in fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= multipart_upload multipart_form form_urlencoded file_name content_disposition range proxy_head
+.PHONY: fuzz
+fuzz:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz
+	@mkdir -p fuzz/target
+	@cd fuzz && for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
+		if ! $(CARGO) +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) >target/fuzz-$$t.log 2>&1; then \
+			grep -v '^ *[0-9]*: \|^ *at ' target/fuzz-$$t.log | tail -n 40; \
+			echo "fuzz $$t FAILED: input in fuzz/artifacts/$$t/, log in fuzz/target/fuzz-$$t.log"; exit 1; \
+		fi; \
+		grep -E '^#[0-9]+ +DONE|^Done' target/fuzz-$$t.log; \
+	done
+
+## A fully static binary (glibc linked in): checked with ldd, size printed.
+STATIC_TARGET ?= x86_64-unknown-linux-gnu
+.PHONY: static
+static:
+	RUSTFLAGS="-C target-feature=+crt-static" $(CARGO) build --release --target $(STATIC_TARGET)
+	@f=target/$(STATIC_TARGET)/release/ticketd; \
+	out=$$(ldd $$f 2>&1); echo "ldd: $$out"; \
+	case "$$out" in *"not a dynamic executable"*|*"statically linked"*) ;; *) echo "$$f is not static"; exit 1;; esac; \
+	strip -o $$f.stripped $$f; \
+	echo "$$f: $$(stat -c %s $$f) bytes ($$(du -h $$f | cut -f1)); stripped: $$(stat -c %s $$f.stripped) bytes"; \
+	rm -f $$f.stripped
 
 fmt:
 	$(CARGO) fmt --all
+
+## Real-browser suite (tests/browser): Debian's chromium, installed if missing, driven by
+## playwright-core (no browser download); flows with and without JavaScript, axe-core on every
+## page in German and English, keyboard, layouts at 360/768/1280 px. Prints the axe table.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+browser-deps: tests/browser/node_modules/.package-lock.json
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nodejs npm; }
+	cd tests/browser && npm ci --no-audit --no-fund
+	@touch $@
+
+browser-test: browser-deps
+	$(CARGO) build
+	TICKETD_BIN=target/debug/ticketd CHROMIUM=$(CHROMIUM) node tests/browser/run.js
+
+## PNGs of the main pages at 360 px and 1280 px from the demo data, into docs/screenshots/
+## (chromium-l10n for German browser-drawn controls such as the file button).
+screenshots: browser-deps release
+	@test -e /usr/lib/chromium/locales/de.pak || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium-l10n; }
+	TICKETD_BIN=target/release/ticketd CHROMIUM=$(CHROMIUM) node tests/browser/screenshots.js
 
 ## The shared contract smoke test against the release binary (needs python3 + requests).
 smoke:
 	python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet requests
 	python3 ../shared/tools/contract_smoke.py
 
-## Benchmarks (numbers printed; rerun anytime).
-bench: bench-attachments
+## ticketd on 100,000 tickets and 1,000,000 activities beside nginx serving the same byte sizes,
+## wrk on the other core (bench/run.py): prints the table and writes it into BENCHMARKS.md.
+## Installs nginx and wrk with apt-get when missing; about 5 minutes.
+bench: release bench-deps
+	python3 bench/run.py --binary target/release/ticketd --out BENCHMARKS.md
+
+.PHONY: bench-deps
+bench-deps:
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v wrk >/dev/null || \
+		{ $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx wrk; }
+	@command -v taskset >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y util-linux; }
 
 ## A 150 MiB upload and download: time, MiB/s and the server's peak-RSS growth.
 bench-attachments: release

@@ -5,9 +5,14 @@ Prints the time, MB/s and the server's peak-RSS growth (VmHWM from /proc/<pid>/s
 each direction. Standard library only. Usage:
 
     python3 bench/attachments.py [--mb 150] [--binary target/release/ticketd]
+                                 [--server-cpus 0] [--json results.json]
+
+`--server-cpus` pins the server with `taskset -c`; `--json` also writes the numbers as JSON
+(`make bench` reads them for its upload/download row).
 """
 import argparse
 import hashlib
+import json
 import http.client
 import os
 import re
@@ -86,6 +91,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=int, default=150)
     ap.add_argument("--binary", default="target/release/ticketd")
+    ap.add_argument("--server-cpus", default="", help="pin the server to these CPUs (taskset -c)")
+    ap.add_argument("--json", default="", help="also write the results to this file")
     args = ap.parse_args()
     size = args.mb * 1024 * 1024
 
@@ -99,7 +106,8 @@ def main():
     subprocess.run([args.binary, "customer", "add", "--number", "1", "--name", "Bench GmbH", "--email",
                     "bench@bench.example", "--password-stdin", "--config", cfg], input=pw + "\n", text=True,
                    check=True, capture_output=True)
-    server = subprocess.Popen([args.binary, "serve", "--config", cfg], stderr=subprocess.DEVNULL)
+    pin = ["taskset", "-c", args.server_cpus] if args.server_cpus else []
+    server = subprocess.Popen(pin + [args.binary, "serve", "--config", cfg], stderr=subprocess.DEVNULL)
     try:
         c = Client(port)
         for _ in range(200):
@@ -159,6 +167,12 @@ def main():
         print(f"download:             {down_s:.2f} s, {mb / down_s:.1f} MiB/s, peak-RSS growth {(hwm_down - hwm_up) / 1024:.1f} MiB")
         growth = (hwm_down - hwm_before) / 1024
         print(f"total peak-RSS growth {growth:.1f} MiB (bound: 32 MiB) -> {'ok' if growth <= 32 and ok else 'FAIL'}")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"mib": mb, "round_trip": ok, "rss_before_mib": rss_idle / 1024,
+                           "upload_s": up_s, "upload_mib_s": mb / up_s, "upload_growth_mib": (hwm_up - hwm_before) / 1024,
+                           "download_s": down_s, "download_mib_s": mb / down_s,
+                           "download_growth_mib": (hwm_down - hwm_up) / 1024, "growth_mib": growth}, f)
         sys.exit(0 if growth <= 32 and ok else 1)
     finally:
         server.terminate()

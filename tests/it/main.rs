@@ -17,5 +17,6 @@ mod language;
 mod login;
 mod mail;
 mod portal;
+mod query_plan;
 mod security;
 mod staff;
