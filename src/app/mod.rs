@@ -37,6 +37,9 @@ pub struct App {
     pub theme: crate::web::assets::Theme,
     /// The key of the hotline's recoverable password copies; `None` when the hotline is off.
     pub hotline_key: Option<crate::auth::hotline::HotlineKey>,
+    /// Sessions whose `last_seen_at` was written lately: one write per session and minute, not
+    /// one per parallel request that noticed it was due.
+    touched: std::sync::Mutex<std::collections::HashMap<Vec<u8>, std::time::Instant>>,
     /// Generated passwords waiting to be shown once, keyed by the session that asked.
     secrets: std::sync::Mutex<Vec<PendingSecret>>,
 }
@@ -78,9 +81,26 @@ impl App {
             dummy_hash: crate::auth::password::dummy_hash(s.bcrypt_cost),
             theme: crate::web::assets::Theme::build(&config),
             secrets: std::sync::Mutex::new(Vec::new()),
+            touched: std::sync::Mutex::new(std::collections::HashMap::new()),
             hotline_key,
             config,
         })
+    }
+
+    /// `true` for the one caller that may write this session's `last_seen_at` now.
+    pub fn claim_session_touch(&self, token_hash: &[u8]) -> bool {
+        let mut map = self.touched.lock().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        if map.len() > 10_000 {
+            map.retain(|_, t| now.duration_since(*t) < Duration::from_secs(60));
+        }
+        match map.get(token_hash) {
+            Some(t) if now.duration_since(*t) < Duration::from_secs(60) => false,
+            _ => {
+                map.insert(token_hash.to_vec(), now);
+                true
+            }
+        }
     }
 
     /// Keeps a generated password for one display to the session that created it (POST →

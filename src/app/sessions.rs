@@ -61,7 +61,7 @@ pub fn resolve(app: &App, token: &str) -> Result<Option<Session>> {
         let _ = sessions::delete(&conn, &hash);
         return Ok(None);
     };
-    if now - row.last_seen_at >= TOUCH_EVERY_SECS {
+    if now - row.last_seen_at >= TOUCH_EVERY_SECS && app.claim_session_touch(&hash) {
         let _ = sessions::touch(&conn, &hash, now);
     }
     Ok(Some(Session { token_hash: hash, csrf: row.csrf, principal }))

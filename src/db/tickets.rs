@@ -190,18 +190,17 @@ pub fn index_fields(conn: &Connection, ticket_id: i64, text: &str) -> Result<()>
     Ok(())
 }
 
-/// Field values of several tickets at once (for list columns and exports).
-pub fn fields_for(
-    conn: &Connection,
-    ticket_ids: &[i64],
-) -> Result<std::collections::HashMap<i64, Vec<(String, String)>>> {
+/// Field values of several tickets at once (for list columns and exports), in one query.
+pub fn fields_for(conn: &Connection, ticket_ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<(String, String)>>> {
     let mut out: std::collections::HashMap<i64, Vec<(String, String)>> = std::collections::HashMap::new();
-    let mut stmt = conn.prepare_cached("SELECT key, value FROM ticket_fields WHERE ticket_id = ?1")?;
-    for id in ticket_ids {
-        let rows: Vec<(String, String)> =
-            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        if !rows.is_empty() {
-            out.insert(*id, rows);
+    for ids in ticket_ids.chunks(500) {
+        let marks = vec!["?"; ids.len()].join(",");
+        let sql = format!("SELECT ticket_id, key, value FROM ticket_fields WHERE ticket_id IN ({marks}) ORDER BY ticket_id, key");
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(ids.iter()), |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))?;
+        for row in rows {
+            let (id, k, v) = row?;
+            out.entry(id).or_default().push((k, v));
         }
     }
     Ok(out)
@@ -443,11 +442,45 @@ fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
     (sql, args)
 }
 
+/// Count and time total from the trigger-kept `ticket_counts` when a staff query filters by
+/// nothing but status and month; `None` when the rows must be counted.
+fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Option<(i64, i64)>> {
+    let plain = matches!(scope, Scope::Staff)
+        && q.priority.is_none()
+        && q.assignee.is_none()
+        && q.customer_no.is_none()
+        && q.search.is_none()
+        && q.fields.is_empty();
+    if !plain {
+        return Ok(None);
+    }
+    let (from, to) = match (q.year, q.month) {
+        (Some(y), Some(m)) => (month_key(y, m), month_key(y, m)),
+        (Some(y), None) => (month_key(y, 1), month_key(y, 12)),
+        _ => (i64::MIN, i64::MAX),
+    };
+    let status_sql = match (q.exact_status, q.status) {
+        (Some(_), _) => "status = ?3",
+        (None, Some(StatusFilter::Open)) => "status <> 'closed' AND ?3 IS NULL",
+        (None, Some(StatusFilter::Closed)) => "status = 'closed' AND ?3 IS NULL",
+        _ => "?3 IS NULL",
+    };
+    let sql = format!(
+        "SELECT coalesce(sum(n), 0), coalesce(sum(minutes), 0) FROM ticket_counts
+         WHERE month BETWEEN ?1 AND ?2 AND {status_sql}"
+    );
+    let status = q.exact_status.map(|s| s.as_str());
+    Ok(Some(conn.prepare_cached(&sql)?.query_row(params![from, to, status], |r| Ok((r.get(0)?, r.get(1)?)))?))
+}
+
 pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPage> {
     let (where_sql, args) = where_clause(scope, q);
-    let (total, minutes): (i64, i64) = conn
-        .prepare_cached(&format!("SELECT count(*), coalesce(sum(t.minutes), 0) FROM tickets t {where_sql}"))?
-        .query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (total, minutes): (i64, i64) = if let Some(t) = counted_totals(conn, scope, q)? {
+        t
+    } else {
+        conn.prepare_cached(&format!("SELECT count(*), coalesce(sum(t.minutes), 0) FROM tickets t {where_sql}"))?
+            .query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
+    };
     let order = match (scope, q.sort) {
         (_, Sort::Created) => "t.created_at DESC, t.id DESC",
         (_, Sort::Priority) => {
@@ -482,8 +515,8 @@ pub fn month_counts(conn: &Connection, scope: Scope) -> Result<Vec<(i64, i64)>> 
             Some(id),
         ),
         Scope::Staff => (
-            "SELECT created_month, count(*) FROM tickets WHERE ?1 IS NULL
-             GROUP BY created_month ORDER BY created_month DESC",
+            "SELECT month, sum(n) FROM ticket_counts WHERE ?1 IS NULL
+             GROUP BY month HAVING sum(n) > 0 ORDER BY month DESC",
             None,
         ),
     };
@@ -512,11 +545,10 @@ pub fn set_assignee(conn: &Connection, ticket_id: i64, staff_id: Option<i64>) ->
     Ok(())
 }
 
-/// Tickets per status, over all customers (the queue's tabs).
+/// Tickets per status, over all customers (the queue's tabs), from the trigger-kept counts.
 pub fn status_counts(conn: &Connection) -> Result<Vec<(Status, i64)>> {
-    let mut stmt = conn.prepare_cached("SELECT status, count(*) FROM tickets GROUP BY status")?;
-    let rows: Vec<(String, i64)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached("SELECT status, sum(n) FROM ticket_counts GROUP BY status")?;
+    let rows: Vec<(String, i64)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows.into_iter().filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n))).collect())
 }
 

@@ -45,7 +45,9 @@ pub fn negotiate_language(app: &App, req: &Request) -> Lang {
 impl<'a> Ctx<'a> {
     pub fn new(app: &'a App, req: &'a Request, request_id: &str) -> Result<Ctx<'a>> {
         let lang = negotiate_language(app, req);
-        let session = match cookie(req, SESSION_COOKIE) {
+        // Assets and the health check never need to know who asks: no session lookup there.
+        let sessionless = req.url().starts_with("/assets/") || req.url() == "/healthz";
+        let session = match cookie(req, SESSION_COOKIE).filter(|_| !sessionless) {
             Some(token) => sessions::resolve(app, token)?,
             None => None,
         };

@@ -126,7 +126,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
             std::thread::sleep(Duration::from_millis(50));
         }
         eprintln!("stopping: finishing requests in flight");
-        // Done when no request is in a handler and no response byte moved for 300 ms (a
+        // Done when no request is in a handler and no response byte moved for a second (a
         // download to a slow client keeps it waiting), 30 s at most.
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         let mut last = proxy::RELAYED.load(Ordering::Relaxed);
@@ -137,7 +137,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
             if now != last || !in_flight.is_empty() {
                 last = now;
                 quiet_since = std::time::Instant::now();
-            } else if quiet_since.elapsed() >= Duration::from_millis(300) {
+            } else if quiet_since.elapsed() >= Duration::from_millis(1000) {
                 break;
             }
         }
