@@ -8,13 +8,12 @@ use crate::app::tickets::{change_status, check_body_or_files, check_custom_field
 use crate::app::App;
 use crate::auth::password;
 use crate::clock;
-use crate::db::tickets::{self as tdb, NewActivity, NewTicket, Scope, TicketPage, TicketQuery, TimeEntry};
+use crate::db::tickets::{self as tdb, NewActivity, Scope, TicketPage, TicketQuery, TimeEntry};
 use crate::db::{self, audit, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
-    is_plausible_email, month_key, ActivityKind, AuthorKind, Customer, KindFilter, Priority, StaffMember, Status,
-    TicketNo,
+    is_plausible_email, ActivityKind, AuthorKind, Customer, KindFilter, Priority, StaffMember, Status, TicketNo,
 };
 
 fn actor(s: &StaffMember) -> String {
@@ -295,25 +294,10 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
     errors.into_result()?;
     let customer = customer.ok_or(Error::NotFound)?;
     let now = clock::now();
-    let (year, month) = clock::year_month(now, app.tz);
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        let seq = tdb::next_seq(tx, year)?;
-        let number = TicketNo { year, seq };
-        let number_s = number.to_string();
-        let id = tdb::insert(
-            tx,
-            &NewTicket {
-                number: &number_s,
-                customer_id: customer.id,
-                subject,
-                status: Status::Open,
-                priority,
-                assignee_id: Some(s.id),
-                created_at: now,
-                created_month: month_key(year, month),
-            },
-        )?;
+        let (id, number) =
+            crate::app::tickets::insert_ticket(tx, app, customer.id, subject, priority, Some(s.id), now)?;
         let first = tdb::add_activity(tx, id, &new_activity(kind, s, &activity, minutes, now))?;
         attach_all(tx, id, first, files)?;
         crate::app::notify::queue_for_activity(tx, app, first)?;

@@ -191,12 +191,40 @@ pub fn index_field_labels(tx: &rusqlite::Connection, fields: &[Field], ticket_id
                         text.push(o.label(crate::i18n::Lang::En).to_string());
                     }
                 }
-                FieldType::Checkbox => text.push(format!("{} {}", f.label.get(crate::i18n::Lang::De), f.label.get(crate::i18n::Lang::En))),
+                FieldType::Checkbox => {
+                    text.push(format!("{} {}", f.label.get(crate::i18n::Lang::De), f.label.get(crate::i18n::Lang::En)))
+                }
                 _ => {}
             }
         }
     }
     tdb::index_fields(tx, ticket_id, &text.join(" "))
+}
+
+/// A new open ticket with the next number of the (local) year, on the caller's transaction.
+pub fn insert_ticket(
+    tx: &rusqlite::Connection,
+    app: &App,
+    customer_id: i64,
+    subject: &str,
+    priority: Priority,
+    assignee_id: Option<i64>,
+    now: i64,
+) -> Result<(i64, TicketNo)> {
+    let (year, month) = clock::year_month(now, app.tz);
+    let number = TicketNo { year, seq: tdb::next_seq(tx, year)? };
+    let number_s = number.to_string();
+    let ticket = NewTicket {
+        number: &number_s,
+        customer_id,
+        subject,
+        status: Status::Open,
+        priority,
+        assignee_id,
+        created_at: now,
+        created_month: month_key(year, month),
+    };
+    Ok((tdb::insert(tx, &ticket)?, number))
 }
 
 /// Opens a ticket for the customer; the description is its first activity.
@@ -206,25 +234,9 @@ pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files
     let custom = check_custom_fields(&app.config.fields, input.custom, &mut errors);
     errors.into_result()?;
     let now = clock::now();
-    let (year, month) = clock::year_month(now, app.tz);
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        let seq = tdb::next_seq(tx, year)?;
-        let number = TicketNo { year, seq };
-        let number_s = number.to_string();
-        let id = tdb::insert(
-            tx,
-            &NewTicket {
-                number: &number_s,
-                customer_id: customer.id,
-                subject,
-                status: Status::Open,
-                priority,
-                assignee_id: None,
-                created_at: now,
-                created_month: month_key(year, month),
-            },
-        )?;
+        let (id, number) = insert_ticket(tx, app, customer.id, subject, priority, None, now)?;
         let activity = tdb::add_activity(
             tx,
             id,

@@ -274,7 +274,11 @@ pub fn restore_from(backup: &Path, target: &Path) -> std::result::Result<(), Str
     let version: u32 = src.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| e.to_string())?;
     let fatal: Vec<&String> = problems.iter().filter(|p| !p.starts_with("schema version")).collect();
     if !fatal.is_empty() {
-        return Err(format!("the backup {} is damaged: {}", backup.display(), fatal.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ")));
+        return Err(format!(
+            "the backup {} is damaged: {}",
+            backup.display(),
+            fatal.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ")
+        ));
     }
     if version > latest_version() {
         return Err(format!("the backup has schema version {version}, newer than this ticketd ({})", latest_version()));

@@ -185,17 +185,23 @@ fn reindex_fields(conn: &Connection, ticket_id: i64) -> Result<()> {
 pub fn index_fields(conn: &Connection, ticket_id: i64, text: &str) -> Result<()> {
     conn.prepare_cached("DELETE FROM field_search WHERE rowid = ?1")?.execute([ticket_id])?;
     if !text.trim().is_empty() {
-        conn.prepare_cached("INSERT INTO field_search (rowid, text) VALUES (?1, ?2)")?.execute(params![ticket_id, text])?;
+        conn.prepare_cached("INSERT INTO field_search (rowid, text) VALUES (?1, ?2)")?
+            .execute(params![ticket_id, text])?;
     }
     Ok(())
 }
 
 /// Field values of several tickets at once (for list columns and exports), in one query.
-pub fn fields_for(conn: &Connection, ticket_ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<(String, String)>>> {
+pub fn fields_for(
+    conn: &Connection,
+    ticket_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<(String, String)>>> {
     let mut out: std::collections::HashMap<i64, Vec<(String, String)>> = std::collections::HashMap::new();
     for ids in ticket_ids.chunks(500) {
         let marks = vec!["?"; ids.len()].join(",");
-        let sql = format!("SELECT ticket_id, key, value FROM ticket_fields WHERE ticket_id IN ({marks}) ORDER BY ticket_id, key");
+        let sql = format!(
+            "SELECT ticket_id, key, value FROM ticket_fields WHERE ticket_id IN ({marks}) ORDER BY ticket_id, key"
+        );
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(ids.iter()), |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))?;
         for row in rows {
@@ -548,7 +554,8 @@ pub fn set_assignee(conn: &Connection, ticket_id: i64, staff_id: Option<i64>) ->
 /// Tickets per status, over all customers (the queue's tabs), from the trigger-kept counts.
 pub fn status_counts(conn: &Connection) -> Result<Vec<(Status, i64)>> {
     let mut stmt = conn.prepare_cached("SELECT status, sum(n) FROM ticket_counts GROUP BY status")?;
-    let rows: Vec<(String, i64)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<(String, i64)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows.into_iter().filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n))).collect())
 }
 

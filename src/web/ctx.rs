@@ -202,7 +202,13 @@ impl<'a> Ctx<'a> {
 
     /// The page frame as if at `path` (a form re-rendered after a POST to another URL).
     pub fn chrome_at(&self, path: &str) -> Chrome {
-        Chrome::new(self.app, self.lang, self.session.as_ref().map(|s| &s.principal), path, self.session.as_ref().map(|s| s.csrf.clone()))
+        Chrome::new(
+            self.app,
+            self.lang,
+            self.session.as_ref().map(|s| &s.principal),
+            path,
+            self.session.as_ref().map(|s| s.csrf.clone()),
+        )
     }
 
     /// The view model of the page frame.

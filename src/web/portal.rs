@@ -402,6 +402,16 @@ fn render_password(ctx: &mut Ctx, errors: FieldErrors, status: u16) -> Result<Re
 
 pub fn change_password(ctx: &mut Ctx) -> Result<Response> {
     ctx.customer()?;
+    password_change(ctx, "/account", render_password)
+}
+
+/// The password change of the logged-in principal, customer or staff: `303` to `done`, or the
+/// form again (rendered by `form`) with the messages.
+pub fn password_change(
+    ctx: &mut Ctx,
+    done: &str,
+    form: fn(&mut Ctx, FieldErrors, u16) -> Result<Response>,
+) -> Result<Response> {
     let f = checked_form(ctx)?;
     let session = ctx.session().cloned().ok_or(Error::NotFound)?;
     let input = account::PasswordChange {
@@ -412,9 +422,9 @@ pub fn change_password(ctx: &mut Ctx) -> Result<Response> {
     match account::change_password(ctx.app, &session, &input, &ctx.address) {
         Ok(()) => {
             ctx.set_flash(m::PASSWORD_CHANGED);
-            Ok(redirect("/account"))
+            Ok(redirect(done))
         }
-        Err(Error::Invalid(errors)) => render_password(ctx, errors, 422),
+        Err(Error::Invalid(errors)) => form(ctx, errors, 422),
         Err(e) => Err(e),
     }
 }

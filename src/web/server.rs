@@ -154,4 +154,3 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
         }
     }
 }
-

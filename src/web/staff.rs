@@ -2,10 +2,10 @@
 
 use rouille::Response;
 
+use crate::app::admin;
 use crate::app::attachments::Uploader;
 use crate::app::sessions::Realm;
 use crate::app::staff::{self as work, ActivityInput, CustomerInput, OnBehalfInput, TicketUpdate};
-use crate::app::{account, admin};
 use crate::db::audit;
 use crate::db::tickets::{Scope, Sort, TicketQuery};
 use crate::error::{Error, FieldErrors, Result};
@@ -61,21 +61,7 @@ fn render_password(ctx: &mut Ctx, errors: FieldErrors, status: u16) -> Result<Re
 
 pub fn change_password(ctx: &mut Ctx) -> Result<Response> {
     ctx.staff_even_with_one_time_password()?;
-    let f = checked_form(ctx)?;
-    let session = ctx.session().cloned().ok_or(Error::NotFound)?;
-    let input = account::PasswordChange {
-        old: f.str("old_password"),
-        new: f.str("new_password"),
-        repeat: f.str("new_password_repeat"),
-    };
-    match account::change_password(ctx.app, &session, &input, &ctx.address) {
-        Ok(()) => {
-            ctx.set_flash(m::PASSWORD_CHANGED);
-            Ok(redirect("/staff/tickets"))
-        }
-        Err(Error::Invalid(errors)) => render_password(ctx, errors, 422),
-        Err(e) => Err(e),
-    }
+    crate::web::portal::password_change(ctx, "/staff/tickets", render_password)
 }
 
 // ------------------------------------------------------------------------------ queue
@@ -193,11 +179,27 @@ pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
         email_to: f.str("email_to"),
         email_subject: f.str("email_subject"),
     };
-    match work::add_activity(ctx.app, &me, number, &input, up.files()) {
-        Ok(()) => {
-            up.keep();
-            ctx.set_flash(m::ACTIVITY_SAVED);
-            Ok(redirect(&format!("/staff/tickets/{number}#composer")))
+    let result = work::add_activity(ctx.app, &me, number, &input, up.files());
+    if result.is_ok() {
+        up.keep();
+    }
+    after_ticket_action(ctx, number, result, m::ACTIVITY_SAVED, "#composer", f)
+}
+
+/// A staff action on a ticket done: `303` back to it with a notice; invalid input: the ticket
+/// page again with the entered values and the messages (422).
+fn after_ticket_action<T>(
+    ctx: &mut Ctx,
+    number: &str,
+    result: Result<T>,
+    done: crate::i18n::Msg,
+    anchor: &str,
+    f: Form,
+) -> Result<Response> {
+    match result {
+        Ok(_) => {
+            ctx.set_flash(done);
+            Ok(redirect(&format!("/staff/tickets/{number}{anchor}")))
         }
         Err(Error::Invalid(errors)) => {
             let work = work::ticket(ctx.app, number, KindFilter::All)?;
@@ -216,39 +218,21 @@ pub fn download(ctx: &mut Ctx, number: &str, id: &str) -> Result<Response> {
 pub fn update_fields(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let f = checked_form(ctx)?;
-    match crate::app::tickets::update_fields(
+    let result = crate::app::tickets::update_fields(
         ctx.app,
         crate::app::tickets::Editor::Staff(&me),
         number,
         &f.custom_fields(),
-    ) {
-        Ok(_) => {
-            ctx.set_flash(m::DETAILS_SAVED);
-            Ok(redirect(&format!("/staff/tickets/{number}")))
-        }
-        Err(Error::Invalid(errors)) => {
-            let work = work::ticket(ctx.app, number, KindFilter::All)?;
-            render_ticket(ctx, work, KindFilter::All, f, errors, 422)
-        }
-        Err(e) => Err(e),
-    }
+    );
+    after_ticket_action(ctx, number, result, m::DETAILS_SAVED, "", f)
 }
 
 pub fn update_ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let f = checked_form(ctx)?;
     let input = TicketUpdate { status: f.str("status"), priority: f.str("priority"), assignee: f.get("assignee") };
-    match work::update_ticket(ctx.app, &me, number, &input) {
-        Ok(()) => {
-            ctx.set_flash(m::TICKET_UPDATED);
-            Ok(redirect(&format!("/staff/tickets/{number}")))
-        }
-        Err(Error::Invalid(errors)) => {
-            let work = work::ticket(ctx.app, number, KindFilter::All)?;
-            render_ticket(ctx, work, KindFilter::All, f, errors, 422)
-        }
-        Err(e) => Err(e),
-    }
+    let result = work::update_ticket(ctx.app, &me, number, &input);
+    after_ticket_action(ctx, number, result, m::TICKET_UPDATED, "", f)
 }
 
 pub fn new_ticket_form(ctx: &mut Ctx) -> Result<Response> {
@@ -360,17 +344,22 @@ pub fn customer_create(ctx: &mut Ctx) -> Result<Response> {
     }
 }
 
-pub fn customer(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
-    ctx.staff()?;
-    let page = work::customer_page(ctx.app, customer_no)?;
-    let c = &page.customer;
-    let values = Form::from_pairs(vec![
+/// The customer form filled with what is stored.
+fn customer_values(c: &crate::model::Customer) -> Form {
+    Form::from_pairs(vec![
         ("customer_no".into(), c.customer_no.clone()),
         ("name".into(), c.name.clone()),
         ("email".into(), c.email.clone()),
         ("phone".into(), c.phone.clone()),
         ("active".into(), if c.active { "on".into() } else { String::new() }),
-    ]);
+    ])
+}
+
+pub fn customer(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
+    ctx.staff()?;
+    let page = work::customer_page(ctx.app, customer_no)?;
+    let c = &page.customer;
+    let values = customer_values(c);
     render_customer_form(ctx, Some(page), values, FieldErrors::new(), 200)
 }
 
@@ -403,14 +392,7 @@ pub fn customer_password(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
         }
         Err(Error::Invalid(errors)) => {
             let page = work::customer_page(ctx.app, customer_no)?;
-            let c = &page.customer;
-            let values = Form::from_pairs(vec![
-                ("customer_no".into(), c.customer_no.clone()),
-                ("name".into(), c.name.clone()),
-                ("email".into(), c.email.clone()),
-                ("phone".into(), c.phone.clone()),
-                ("active".into(), if c.active { "on".into() } else { String::new() }),
-            ]);
+            let values = customer_values(&page.customer);
             render_customer_form(ctx, Some(page), values, errors, 422)
         }
         Err(e) => Err(e),
