@@ -16,6 +16,7 @@ import json
 import http.client
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -177,6 +178,7 @@ def main():
     finally:
         server.terminate()
         server.wait(10)
+        shutil.rmtree(tmp, ignore_errors=True)  # the database holds the whole upload
 
 
 if __name__ == "__main__":

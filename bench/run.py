@@ -243,8 +243,10 @@ class Bench:
                 p.wait()
 
     def cleanup(self):
+        # SIGTERM first: nginx's master stops its worker (SIGKILL would orphan it), ticketd
+        # finishes gracefully; SIGKILL only for what does not stop in time.
         for p in self.procs:
-            self.stop(p, signal.SIGKILL)
+            self.stop(p)
         if not self.args.keep:
             shutil.rmtree(self.tmp, ignore_errors=True)
         else:

@@ -92,7 +92,7 @@ pub fn configure(conn: &Connection) -> Result<()> {
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -8000;",
+         PRAGMA cache_size = -2000;",
     )?;
     Ok(())
 }

@@ -59,8 +59,9 @@ pub fn handler(
         if probe {
             return response;
         }
-        eprintln!(
-            "{} {} {} {} {} {}us {} {}",
+        // One write per line: stderr is unbuffered, and a line in pieces costs a syscall each.
+        let line = format!(
+            "{} {} {} {} {} {}us {} {}\n",
             clock_stamp(),
             request_id,
             client_address(&app, req),
@@ -70,6 +71,10 @@ pub fn handler(
             response.status_code,
             if user.is_empty() { "-" } else { &user }
         );
+        {
+            use std::io::Write;
+            let _ = std::io::stderr().write_all(line.as_bytes());
+        }
         response
     }
 }

@@ -234,6 +234,45 @@ pub fn parse_head_for_fuzz(bytes: &[u8]) -> Option<(Vec<u8>, u64)> {
     parse_head(bytes[..end].to_vec(), &limits).ok().map(|h| (h.bytes, h.content_length))
 }
 
+/// tiny_http hands each new connection to its task pool, whose `spawn` can lose a wake-up when
+/// several connections arrive at once: the connection then waits until some thread's 5 s idle
+/// timeout (seen as 5 s p99 stalls under load). Opening backend connections one at a time, each
+/// until its first answer arrived, means a new connection is only handed over once the previous
+/// one's thread is running, so no wake-up is lost.
+fn warm_up(b: &mut TcpStream) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let _ = b.set_read_timeout(Some(Duration::from_secs(5)));
+    if b.write_all(b"GET /healthz HTTP/1.1\r\nHost: ticketd\r\nX-Ticketd-Probe: 1\r\nTE: identity\r\n\r\n").is_err() {
+        return;
+    }
+    // Read the small answer to its end (head, then Content-Length bytes) so nothing of it
+    // reaches the client.
+    let mut got = Vec::new();
+    let mut chunk = [0u8; 1024];
+    let mut need: Option<usize> = None;
+    loop {
+        if need.is_none() {
+            if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
+                let len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:").and_then(|v| v.trim().parse::<usize>().ok()))
+                    .unwrap_or(0);
+                need = Some(end + 4 + len);
+            }
+        }
+        if need.is_some_and(|n| got.len() >= n) {
+            break;
+        }
+        match b.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let _ = b.set_read_timeout(None);
+}
+
 enum Forwarded {
     Complete,
     /// The backend answered before the body was through (it refused the request early): stop
@@ -256,6 +295,9 @@ fn forward_body(
         backend.write_all(&buf[..take])?;
         buf.drain(..take);
         n -= take as u64;
+    }
+    if n == 0 {
+        return Ok(Forwarded::Complete);
     }
     let _ = client.set_read_timeout(Some(limits.head_timeout));
     let mut chunk = vec![0u8; 64 * 1024];
@@ -310,11 +352,12 @@ fn handle(mut client: TcpStream, peer: SocketAddr, backend_addr: SocketAddr, lim
             }
         };
         if backend.is_none() {
-            let Ok(b) = TcpStream::connect(backend_addr) else {
+            let Ok(mut b) = TcpStream::connect(backend_addr) else {
                 respond_and_close(&client, 503, "Service Unavailable");
                 return;
             };
             let _ = b.set_nodelay(true);
+            warm_up(&mut b);
             let (Ok(mut from_backend), Ok(mut to_client)) = (b.try_clone(), client.try_clone()) else {
                 respond_and_close(&client, 503, "Service Unavailable");
                 return;
