@@ -48,7 +48,7 @@ fuzz:
 			grep -v '^ *[0-9]*: \|^ *at ' target/fuzz-$$t.log | tail -n 40; \
 			echo "fuzz $$t FAILED: input in fuzz/artifacts/$$t/, log in fuzz/target/fuzz-$$t.log"; exit 1; \
 		fi; \
-		grep -E '^#[0-9]+ +DONE|^Done' target/fuzz-$$t.log; \
+		grep -E '^#[0-9]+[[:space:]]+DONE|^Done' target/fuzz-$$t.log; \
 	done
 
 ## A fully static binary (glibc linked in): checked with ldd, size printed.
