@@ -35,7 +35,8 @@ audit:
 	$(CARGO) deny check advisories
 
 ## cargo-fuzz targets in fuzz/ (own workspace, nightly), each for FUZZ_SECONDS; the corpus grows
-## in fuzz/corpus/<target>/ (kept in git), a crash stops with its input in fuzz/artifacts/.
+## in fuzz/corpus/<target>/ (kept in git; shrink it with `cd fuzz && cargo +nightly fuzz cmin TARGET`),
+## a crash stops with its input in fuzz/artifacts/ -- turn it into a unit test beside the code.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= multipart_upload multipart_form form_urlencoded file_name content_disposition range proxy_head
 .PHONY: fuzz

@@ -440,6 +440,29 @@ fn text_field(c: &Chrome, e: &FieldErrors, values: &Form, i: Input) -> Markup {
     }
 }
 
+/// The end of the customer and staff account forms: the optional first password (new accounts
+/// only), "active", and the save button.
+fn account_form_tail(c: &Chrome, e: &FieldErrors, values: &Form, new: bool, min_length: usize) -> Markup {
+    html! {
+        @if new {
+            div.field {
+                label for="password" { (c.t(m::PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
+                input #password type="password" name="password" autocomplete="new-password"
+                    aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", true)];
+                p.help #help-password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) " " (c.f(m::PASSWORD_RULES, &[("min", &min_length.to_string())])) }
+                (field_error(c.lang, e, "password"))
+            }
+        }
+        div.field {
+            label.check for="active" {
+                input #active type="checkbox" name="active" value="on" checked[!values.str("active").is_empty()];
+                " " (c.t(m::ACTIVE_LOGIN_ALLOWED))
+            }
+        }
+        div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE)) } }
+    }
+}
+
 fn secret_box(c: &Chrome, secret: &Option<String>) -> Markup {
     html! {
         @if let Some(s) = secret {
@@ -479,22 +502,7 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                 (text_field(c, e, &v.values, Input { name: "name", label: m::NAME, kind: "text", required: true, readonly: false }))
                 (text_field(c, e, &v.values, Input { name: "email", label: m::EMAIL, kind: "email", required: true, readonly: false }))
                 (text_field(c, e, &v.values, Input { name: "phone", label: m::PHONE, kind: "tel", required: false, readonly: false }))
-                @if v.existing.is_none() {
-                    div.field {
-                        label for="password" { (c.t(m::PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
-                        input #password type="password" name="password" autocomplete="new-password"
-                            aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", true)];
-                        p.help #help-password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) " " (c.f(m::PASSWORD_RULES, &[("min", &v.min_length.to_string())])) }
-                        (field_error(lang, e, "password"))
-                    }
-                }
-                div.field {
-                    label.check for="active" {
-                        input #active type="checkbox" name="active" value="on" checked[!v.values.str("active").is_empty()];
-                        " " (c.t(m::ACTIVE_LOGIN_ALLOWED))
-                    }
-                }
-                div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE)) } }
+                (account_form_tail(c, e, &v.values, v.existing.is_none(), v.min_length))
             }
         }
         @if let Some(p) = &v.existing {
@@ -601,22 +609,7 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
                     }
                     (field_error(lang, e, "role"))
                 }
-                @if v.username.is_none() {
-                    div.field {
-                        label for="password" { (c.t(m::PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
-                        input #password type="password" name="password" autocomplete="new-password"
-                            aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", true)];
-                        p.help #help-password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) " " (c.f(m::PASSWORD_RULES, &[("min", &v.min_length.to_string())])) }
-                        (field_error(lang, e, "password"))
-                    }
-                }
-                div.field {
-                    label.check for="active" {
-                        input #active type="checkbox" name="active" value="on" checked[!v.values.str("active").is_empty()];
-                        " " (c.t(m::ACTIVE_LOGIN_ALLOWED))
-                    }
-                }
-                div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE)) } }
+                (account_form_tail(c, e, &v.values, v.username.is_none(), v.min_length))
             }
         }
     };
