@@ -83,6 +83,9 @@ fn log_statements(conn: &mut Connection) {
 /// Per-connection settings, in one place.
 pub fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // A page runs more distinct statements than rusqlite's default cache of 16 holds; without
+    // room they are prepared again on every request.
+    conn.set_prepared_statement_cache_capacity(64);
     // WAL: readers never block the writer; FULL: an acknowledged write survives power loss.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
