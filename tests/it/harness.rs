@@ -552,12 +552,7 @@ pub fn staff_update(c: &mut Client, number: &str, fields: &[(&str, &str)]) -> Re
 /// The queue rows (`tr[data-ticket]`) of `/staff/tickets` with that query, and the page.
 #[track_caller]
 pub fn queue_rows(c: &mut Client, query: &str) -> (Vec<crate::html::Tag>, String) {
-    let path = if query.is_empty() { "/staff/tickets".to_string() } else { format!("/staff/tickets?{query}") };
-    let r = c.get(&path);
-    r.expect(200);
-    let text = r.text();
-    let rows = crate::html::with_attr(&text, "data-ticket").into_iter().filter(|t| t.name == "tr").collect();
-    (rows, text)
+    ticket_rows(c, "/staff/tickets", query)
 }
 
 /// The numbers in the queue with that query, sorted.
@@ -571,10 +566,7 @@ pub fn queued(c: &mut Client, query: &str) -> Vec<String> {
 /// The activities of a ticket as staff see it.
 #[track_caller]
 pub fn staff_activities(c: &mut Client, number: &str) -> (Vec<crate::html::Tag>, String) {
-    let r = c.get(&format!("/staff/tickets/{number}"));
-    r.expect(200);
-    let text = r.text();
-    (crate::html::with_attr(&text, "data-activity-kind"), text)
+    tags_of(c, &format!("/staff/tickets/{number}"), "data-activity-kind")
 }
 
 /// A small deterministic pseudo-random generator (64-bit LCG, Knuth's MMIX constants).
@@ -680,12 +672,24 @@ pub fn session_csrf(c: &mut Client) -> String {
 /// The overview rows (`data-ticket` tags) of `/tickets` with that query.
 #[track_caller]
 pub fn overview_rows(c: &mut Client, query: &str) -> (Vec<crate::html::Tag>, String) {
-    let path = if query.is_empty() { "/tickets".to_string() } else { format!("/tickets?{query}") };
-    let r = c.get(&path);
+    ticket_rows(c, "/tickets", query)
+}
+
+/// The ticket rows (`tr[data-ticket]`) of a list page with that query, and the page.
+#[track_caller]
+fn ticket_rows(c: &mut Client, base: &str, query: &str) -> (Vec<crate::html::Tag>, String) {
+    let path = if query.is_empty() { base.to_string() } else { format!("{base}?{query}") };
+    let (tags, text) = tags_of(c, &path, "data-ticket");
+    (tags.into_iter().filter(|t| t.name == "tr").collect(), text)
+}
+
+/// The tags carrying `attr` on a page that must answer 200, and the page.
+#[track_caller]
+fn tags_of(c: &mut Client, path: &str, attr: &str) -> (Vec<crate::html::Tag>, String) {
+    let r = c.get(path);
     r.expect(200);
     let text = r.text();
-    let rows = crate::html::with_attr(&text, "data-ticket").into_iter().filter(|t| t.name == "tr").collect();
-    (rows, text)
+    (crate::html::with_attr(&text, attr), text)
 }
 
 /// The numbers listed in the overview with that query.
@@ -699,8 +703,5 @@ pub fn listed(c: &mut Client, query: &str) -> Vec<String> {
 /// The activities (`data-activity-kind` tags) of a ticket page.
 #[track_caller]
 pub fn activities(c: &mut Client, number: &str) -> (Vec<crate::html::Tag>, String) {
-    let r = c.get(&format!("/tickets/{number}"));
-    r.expect(200);
-    let text = r.text();
-    (crate::html::with_attr(&text, "data-activity-kind"), text)
+    tags_of(c, &format!("/tickets/{number}"), "data-activity-kind")
 }
