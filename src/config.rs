@@ -60,6 +60,8 @@ pub struct Limits {
     pub max_headers: usize,
     /// Open client connections; more are answered `503` at once.
     pub max_connections: usize,
+    /// Memory for answers kept by the front door (assets, repeated page views); 0 turns it off.
+    pub page_cache_mb: u64,
 }
 
 impl Default for Limits {
@@ -70,6 +72,7 @@ impl Default for Limits {
             max_head_bytes: 65536,
             max_headers: 100,
             max_connections: 2048,
+            page_cache_mb: 16,
         }
     }
 }

@@ -40,6 +40,8 @@ pub struct App {
     /// Sessions whose `last_seen_at` was written lately: one write per session and minute, not
     /// one per parallel request that noticed it was due.
     touched: std::sync::Mutex<std::collections::HashMap<Vec<u8>, std::time::Instant>>,
+    /// Moves with every commit to the database (see `db::Watcher`).
+    watcher: db::Watcher,
     /// Generated passwords waiting to be shown once, keyed by the session that asked.
     secrets: std::sync::Mutex<Vec<PendingSecret>>,
 }
@@ -81,10 +83,16 @@ impl App {
             dummy_hash: crate::auth::password::dummy_hash(s.bcrypt_cost),
             theme: crate::web::assets::Theme::build(&config),
             secrets: std::sync::Mutex::new(Vec::new()),
+            watcher: db::Watcher::new(&config.database),
             touched: std::sync::Mutex::new(std::collections::HashMap::new()),
             hotline_key,
             config,
         })
+    }
+
+    /// A number that changes whenever anything commits to the database; `None` if unreadable.
+    pub fn data_version(&self) -> Option<i64> {
+        self.watcher.version()
     }
 
     /// `true` for the one caller that may write this session's `last_seen_at` now.

@@ -15,6 +15,11 @@ impl HashGate {
         HashGate { in_flight: AtomicUsize::new(0), limit: limit.max(1) }
     }
 
+    /// Every permit is taken right now (a login would be refused).
+    pub fn is_full(&self) -> bool {
+        self.in_flight.load(Ordering::Acquire) >= self.limit
+    }
+
     pub fn try_enter(&self) -> Option<Permit<'_>> {
         let prev = self.in_flight.fetch_add(1, Ordering::AcqRel);
         if prev >= self.limit {
@@ -42,7 +47,9 @@ mod tests {
         let b = g.try_enter();
         assert!(a.is_some() && b.is_some());
         assert!(g.try_enter().is_none());
+        assert!(g.is_full());
         drop(a);
+        assert!(!g.is_full());
         assert!(g.try_enter().is_some());
     }
 }

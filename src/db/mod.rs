@@ -133,11 +133,116 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 
 /// Runs `f` in a `BEGIN IMMEDIATE` transaction and commits only if it returns `Ok`.
 /// One use-case, one transaction, including its activity and audit rows.
+///
+/// Writers of this process first line up in arrival order (see [`WriteQueue`]): SQLite's own
+/// busy handler lets a blocked writer sleep in growing steps and retry, so under load a
+/// writer could wait seconds while later ones got through.
 pub fn write<T>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    let _turn = WRITERS.enter(BUSY_TIMEOUT);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let out = f(&tx)?;
     tx.commit()?;
     Ok(out)
+}
+
+static WRITERS: WriteQueue = WriteQueue::new();
+
+/// A first-come, first-served turn for writers of this process. A writer that waited
+/// `timeout` goes ahead anyway (SQLite's busy timeout then decides), so a write nested in
+/// another on the same thread cannot hang forever.
+pub struct WriteQueue {
+    state: Mutex<QueueState>,
+    turn: std::sync::Condvar,
+}
+
+struct QueueState {
+    next: u64,
+    serving: u64,
+    /// Tickets whose writers stopped waiting: skipped when their turn comes.
+    abandoned: std::collections::BTreeSet<u64>,
+}
+
+pub struct Turn<'a> {
+    queue: &'a WriteQueue,
+    held: bool,
+}
+
+impl WriteQueue {
+    pub const fn new() -> WriteQueue {
+        WriteQueue {
+            state: Mutex::new(QueueState { next: 0, serving: 0, abandoned: std::collections::BTreeSet::new() }),
+            turn: std::sync::Condvar::new(),
+        }
+    }
+
+    pub fn enter(&self, timeout: Duration) -> Turn<'_> {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let ticket = st.next;
+        st.next += 1;
+        while st.serving != ticket {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                st.abandoned.insert(ticket);
+                return Turn { queue: self, held: false };
+            }
+            st = self.turn.wait_timeout(st, left).unwrap_or_else(|p| p.into_inner()).0;
+        }
+        Turn { queue: self, held: true }
+    }
+}
+
+impl Default for WriteQueue {
+    fn default() -> Self {
+        WriteQueue::new()
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        if !self.held {
+            return;
+        }
+        let mut st = self.queue.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.serving += 1;
+        loop {
+            let serving = st.serving;
+            if !st.abandoned.remove(&serving) {
+                break;
+            }
+            st.serving += 1;
+        }
+        drop(st);
+        self.queue.turn.notify_all();
+    }
+}
+
+/// Notices commits: SQLite's `data_version` on a connection that never writes changes whenever
+/// any other connection — in this process or another — commits. The page cache
+/// (`web::cache`) uses it to drop entries rendered from an older database.
+pub struct Watcher {
+    path: PathBuf,
+    conn: Mutex<Option<Connection>>,
+}
+
+impl Watcher {
+    pub fn new(path: &Path) -> Watcher {
+        Watcher { path: path.to_path_buf(), conn: Mutex::new(None) }
+    }
+
+    /// The current version, or `None` when the database cannot be read (then nothing is cached).
+    pub fn version(&self) -> Option<i64> {
+        let mut slot = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = open(&self.path).ok();
+        }
+        let conn = slot.as_ref()?;
+        let v = conn.prepare_cached("PRAGMA data_version").and_then(|mut s| s.query_row([], |r| r.get(0)));
+        if v.is_err() {
+            *slot = None;
+        }
+        v.ok()
+    }
 }
 
 /// A bounded pool of open connections. The lock is held only to take or return one, never
@@ -296,4 +401,39 @@ pub fn restore_from(backup: &Path, target: &Path) -> std::result::Result<(), Str
         return Err(format!("the restored database does not verify: {}", after.join("; ")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writers_take_turns_in_order_and_a_stuck_turn_times_out() {
+        let q = std::sync::Arc::new(WriteQueue::new());
+        let first = q.enter(Duration::from_secs(1));
+        assert!(first.held);
+        // A nested writer on the same thread gives up waiting instead of hanging.
+        let nested = q.enter(Duration::from_millis(50));
+        assert!(!nested.held);
+        drop(nested);
+        let order = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let mut threads = Vec::new();
+        for i in 0..4 {
+            let (q, order) = (q.clone(), order.clone());
+            threads.push(std::thread::spawn(move || {
+                let t = q.enter(Duration::from_secs(5));
+                order.lock().unwrap().push((i, t.held));
+            }));
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        drop(first);
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(
+            *order.lock().unwrap(),
+            [(0, true), (1, true), (2, true), (3, true)],
+            "arrival order, skipping the abandoned turn"
+        );
+    }
 }

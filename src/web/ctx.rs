@@ -27,6 +27,8 @@ pub struct Ctx<'a> {
     anon_csrf: Option<String>,
     flash: Option<Msg>,
     set_cookies: Vec<String>,
+    /// The handler said its page is a pure read that may be kept (see `web::cache`).
+    page_cache: bool,
 }
 
 fn cookie<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
@@ -39,6 +41,16 @@ pub fn negotiate_language(app: &App, req: &Request) -> Lang {
         .and_then(|l| Lang::parse(&l))
         .or_else(|| cookie(req, LANG_COOKIE).and_then(Lang::parse))
         .or_else(|| req.header("Accept-Language").and_then(Lang::from_accept_language))
+        .unwrap_or(app.default_lang)
+}
+
+/// [`negotiate_language`] for a request without `?lang=`, from its raw headers (the front
+/// door's early answers).
+pub fn language_of(app: &App, cookie_header: Option<&str>, accept_language: Option<&str>) -> Lang {
+    cookie_header
+        .and_then(|h| h.split(';').filter_map(|c| c.trim().split_once('=')).find(|(k, _)| *k == LANG_COOKIE))
+        .and_then(|(_, v)| Lang::parse(v))
+        .or_else(|| accept_language.and_then(Lang::from_accept_language))
         .unwrap_or(app.default_lang)
 }
 
@@ -66,6 +78,7 @@ impl<'a> Ctx<'a> {
             anon_csrf,
             flash,
             set_cookies: Vec::new(),
+            page_cache: false,
         };
         if ctx.flash.is_some() && req.method() == "GET" {
             ctx.clear_cookie(FLASH_COOKIE);
@@ -183,8 +196,24 @@ impl<'a> Ctx<'a> {
         self.set_cookies.push(c);
     }
 
-    /// Adds the cookies this request decided on.
+    /// The page being rendered only reads and shows nothing shown only once: the front door
+    /// may answer the same request from memory until the database changes (`web::cache`).
+    pub fn allow_page_cache(&mut self) {
+        self.page_cache = true;
+    }
+
+    /// Adds the cookies this request decided on, and the page-cache mark where allowed: a
+    /// logged-in `GET` answered `200` that sets no cookie and is not `no-store`.
     pub fn finish(&mut self, mut r: Response) -> Response {
+        let keep = self.page_cache
+            && self.set_cookies.is_empty()
+            && r.status_code == 200
+            && self.req.method() == "GET"
+            && r.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("Content-Type") && v.starts_with("text/html"))
+            && !r.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("Cache-Control") && v.contains("no-store"));
+        if let (true, Some(s)) = (keep, &self.session) {
+            r.headers.push((super::cache::MARK.into(), format!("page {}", s.expires_at).into()));
+        }
         for c in self.set_cookies.drain(..) {
             r.headers.push(("Set-Cookie".into(), c.into()));
         }

@@ -2,9 +2,11 @@
 //! the one place where errors become responses.
 
 pub mod assets;
+pub mod cache;
 pub mod ctx;
 pub mod files;
 pub mod form;
+pub mod front;
 pub mod guard;
 pub mod hotline;
 pub mod notify;
@@ -55,28 +57,57 @@ pub fn handler(
                 (error_page_plain(500, &request_id), String::new())
             }
         };
-        let response = security_headers(response, is_https(&app, req));
+        let mut response = security_headers(response, is_https(&app, req));
+        if req.header(proxy::PEER_HEADER).is_some() {
+            // Came through tiny_http (an upload), which would send our internal headers on.
+            response
+                .headers
+                .retain(|(k, _)| !k.to_ascii_lowercase().starts_with(&proxy::INTERNAL_PREFIX.to_ascii_lowercase()));
+        } else if response.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(cache::MARK)) {
+            response.headers.push((USER_HEADER.into(), user.clone().into()));
+        }
         if probe {
             return response;
         }
-        // One write per line: stderr is unbuffered, and a line in pieces costs a syscall each.
-        let line = format!(
-            "{} {} {} {} {} {}us {} {}\n",
-            clock_stamp(),
-            request_id,
-            client_address(&app, req),
+        access_log(
+            &request_id,
+            &client_address(&app, req),
             req.method(),
             req.raw_url(),
             started.elapsed().as_micros(),
             response.status_code,
-            if user.is_empty() { "-" } else { &user }
+            &user,
+            false,
         );
-        {
-            use std::io::Write;
-            let _ = std::io::stderr().write_all(line.as_bytes());
-        }
         response
     }
+}
+
+/// Internal header: who a cacheable answer was for, so a cache hit logs the same user.
+pub const USER_HEADER: &str = "X-Ticketd-Internal-User";
+
+/// One line per request on stderr: time, request id, client, method, URL, handling time,
+/// status, user (`-` when nobody is logged in), and `cache` when the answer came from memory.
+#[allow(clippy::too_many_arguments)]
+pub fn access_log(
+    request_id: &str,
+    address: &str,
+    method: &str,
+    url: &str,
+    micros: u128,
+    status: u16,
+    user: &str,
+    from_cache: bool,
+) {
+    // One write per line: stderr is unbuffered, and a line in pieces costs a syscall each.
+    let line = format!(
+        "{} {request_id} {address} {method} {url} {micros}us {status} {}{}\n",
+        clock_stamp(),
+        if user.is_empty() { "-" } else { user },
+        if from_cache { " cache" } else { "" }
+    );
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// Too many or too large headers: `431`, before anything else looks at the request.
@@ -140,6 +171,13 @@ fn respond_error_with(app: &App, lang: crate::i18n::Lang, request_id: &str, e: &
     resp.with_no_cache()
 }
 
+/// The answer to a login while every bcrypt slot is busy: `429` with `Retry-After`, the same
+/// page the login handler gives, without reading the form (see `web::front`).
+pub fn login_busy_response(app: &App, lang: crate::i18n::Lang, https: bool) -> Response {
+    let e = Error::TooMany { retry_after: 2, msg: crate::i18n::m::LOGIN_BUSY };
+    security_headers(respond_error_lang(app, lang, "-", &e), https)
+}
+
 fn error_page_plain(status: u16, request_id: &str) -> Response {
     Response::text(format!("Internal error. Request ID: {request_id}\n")).with_status_code(status)
 }
@@ -155,7 +193,7 @@ fn clock_stamp() -> String {
 static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Short, unique per process run: a random prefix chosen at start and a counter.
-fn next_request_id() -> String {
+pub fn next_request_id() -> String {
     static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let prefix = PREFIX.get_or_init(|| crate::auth::random_hex(3).unwrap_or_else(|_| "000000".into()));
     format!("{prefix}-{:x}", REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed))
@@ -206,12 +244,16 @@ pub fn peer(req: &Request) -> std::net::SocketAddr {
 }
 
 pub fn client_address(app: &App, req: &Request) -> String {
-    let peer = peer(req).ip();
+    address_of(app, peer(req).ip(), req.header("X-Forwarded-For"))
+}
+
+/// [`client_address`] from its parts: the peer and its `X-Forwarded-For`.
+pub fn address_of(app: &App, peer: std::net::IpAddr, forwarded_for: Option<&str>) -> String {
     let trusted = app.config.trusted_proxy_addrs();
     if !trusted.contains(&peer) {
         return peer.to_string();
     }
-    req.header("X-Forwarded-For")
+    forwarded_for
         .and_then(|h| {
             h.rsplit(',')
                 .map(|s| s.trim())
@@ -224,10 +266,11 @@ pub fn client_address(app: &App, req: &Request) -> String {
 
 /// HTTPS directly, or per a trusted proxy's `X-Forwarded-Proto`.
 pub fn is_https(app: &App, req: &Request) -> bool {
-    if req.is_secure() {
-        return true;
-    }
-    let peer = peer(req).ip();
+    req.is_secure() || https_of(app, peer(req).ip(), req.header("X-Forwarded-Proto"))
+}
+
+/// [`is_https`] from its parts: the peer and its `X-Forwarded-Proto`.
+pub fn https_of(app: &App, peer: std::net::IpAddr, forwarded_proto: Option<&str>) -> bool {
     app.config.trusted_proxy_addrs().contains(&peer)
-        && req.header("X-Forwarded-Proto").is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+        && forwarded_proto.is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
 }

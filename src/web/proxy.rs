@@ -1,17 +1,25 @@
-//! The front door: our own accept loop in front of tiny_http.
+//! The front door: our own accept loop, and the HTTP/1.1 framing of every connection.
 //!
-//! tiny_http reads header lines without a limit, never times out, and — worse — drains an
-//! unread request body on drop into `vec![0; remaining]`, so one request claiming a huge
-//! `Content-Length` aborts the process. Rather than trusting it with raw internet traffic, every
-//! connection is accepted here first. A thread per connection reads each request head itself,
-//! with a size limit, a header-count limit and timeouts, refuses what is too large (`431`,
-//! `413`, `411`, `408`) before any of it reaches tiny_http, and forwards good requests over a
-//! loopback connection to tiny_http (listening on an ephemeral loopback port). Bodies are
-//! forwarded exactly `Content-Length` bytes at a time, so every later head on a keep-alive
-//! connection passes the same checks. Responses flow back through a second thread untouched.
+//! tiny_http (under rouille) reads header lines without a limit, never times out, and — worse —
+//! drains an unread request body on drop into `vec![0; remaining]`, so one request claiming a
+//! huge `Content-Length` aborts the process. So every connection is accepted here. A thread per
+//! connection reads each request head itself, with a size limit, a header-count limit and
+//! timeouts, and refuses what is too large (`431`, `413`, `411`, `408`) before anything else
+//! sees it. Then:
 //!
-//! The real client address travels in `X-Ticketd-Peer`, signed with a per-process secret so a
-//! local process that talks to the loopback port directly cannot forge it.
+//! - requests without a multipart body (every page, form, asset and download) are answered
+//!   right on this thread through [`Dispatch`] (`web::front`): body read (at most the form
+//!   limit), handler run, response encoded here and written with one `writev` — no second
+//!   socket, no thread switch;
+//! - uploads (`multipart/form-data`, up to the attachment limit) are forwarded over a loopback
+//!   connection to tiny_http, whose multipart reader streams them into the database; exactly
+//!   `Content-Length` bytes at a time, so every later head on a keep-alive connection passes
+//!   the same checks. Their responses flow back through a second thread untouched, and the
+//!   connection stays with tiny_http from then on, so answers cannot overtake each other.
+//!
+//! The real client address of a forwarded upload travels in `X-Ticketd-Peer`, signed with a
+//! per-process secret so a local process that talks to the loopback port directly cannot forge
+//! it.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -20,6 +28,265 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 pub const PEER_HEADER: &str = "X-Ticketd-Peer";
+
+/// What the front door needs from the application: an answer to one request without a
+/// multipart body (those stream through tiny_http, see the module docs).
+pub trait Dispatch: Send + Sync {
+    fn dispatch(&self, req: Incoming<'_>) -> Reply;
+}
+
+/// One request as the front door read it: head checked, body complete (at most the form limit).
+pub struct Incoming<'a> {
+    pub method: &'a str,
+    pub target: &'a str,
+    headers: &'a Head,
+    pub body: Vec<u8>,
+    pub peer: SocketAddr,
+}
+
+impl Incoming<'_> {
+    /// The request's headers, as sent (minus the ones only we may write).
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.headers()
+    }
+
+    /// The first header of that name (ASCII case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+    }
+}
+
+/// An answer: already encoded bytes, or a rouille response the front door encodes.
+pub enum Reply {
+    /// A whole response without its `Date` line: the status line is `bytes[..status_end]`,
+    /// the headers and body follow; `head_end` is where the body starts (for `HEAD`).
+    Encoded {
+        bytes: Arc<[u8]>,
+        status_end: usize,
+        head_end: usize,
+    },
+    Response(rouille::Response),
+}
+
+/// The `Date` header line for now, formatted once per second per thread.
+pub fn date_line() -> String {
+    thread_local! {
+        static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+    }
+    let now = time::OffsetDateTime::now_utc();
+    LAST.with(|cell| {
+        let mut last = cell.borrow_mut();
+        if last.0 != now.unix_timestamp() {
+            let f = time::macros::format_description!(
+                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+            );
+            last.1 = format!("Date: {}\r\n", now.format(&f).unwrap_or_default());
+            last.0 = now.unix_timestamp();
+        }
+        last.1.clone()
+    })
+}
+
+fn reason(code: u16) -> &'static str {
+    match code {
+        100 => "Continue",
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        422 => "Unprocessable Content",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+/// Headers the application uses to talk to the front door; never sent to clients.
+pub const INTERNAL_PREFIX: &str = "X-Ticketd-Internal-";
+
+/// Status line and header lines of `resp` (without `Date`): the status line ends at the first
+/// returned offset. Framing headers come from us: `Content-Length` when the size is known, else
+/// `Connection: close`. Returns the body reader and its size.
+pub fn encode_head(
+    resp: rouille::Response,
+    close: bool,
+) -> (Vec<u8>, usize, Box<dyn Read + Send>, Option<usize>, bool) {
+    use std::fmt::Write as _;
+    let mut h = String::with_capacity(640);
+    let _ = write!(h, "HTTP/1.1 {} {}\r\n", resp.status_code, reason(resp.status_code));
+    let status_end = h.len();
+    let mut close = close;
+    for (k, v) in &resp.headers {
+        if k.eq_ignore_ascii_case("connection") {
+            close |= v.eq_ignore_ascii_case("close");
+            continue;
+        }
+        if k.eq_ignore_ascii_case("content-length")
+            || k.eq_ignore_ascii_case("transfer-encoding")
+            || k.eq_ignore_ascii_case("date")
+            || k.len() > INTERNAL_PREFIX.len() && k[..INTERNAL_PREFIX.len()].eq_ignore_ascii_case(INTERNAL_PREFIX)
+        {
+            continue;
+        }
+        // Header values are ours, but a stray line break must never split a header.
+        if k.contains(['\r', '\n']) || v.contains(['\r', '\n']) {
+            continue;
+        }
+        let _ = write!(h, "{k}: {v}\r\n");
+    }
+    let no_body = resp.status_code == 204 || resp.status_code == 304 || (100..200).contains(&resp.status_code);
+    let (reader, size) = resp.data.into_reader_and_size();
+    let size = if no_body { Some(0) } else { size };
+    match size {
+        Some(n) if !no_body => {
+            let _ = write!(h, "Content-Length: {n}\r\n");
+        }
+        Some(_) => {}
+        None => close = true,
+    }
+    if close {
+        h.push_str("Connection: close\r\n");
+    }
+    h.push_str("\r\n");
+    (h.into_bytes(), status_end, reader, size, close)
+}
+
+/// Writes all of `parts` with as few system calls as the socket allows.
+fn write_all_parts(out: &mut TcpStream, parts: &[&[u8]]) -> io::Result<()> {
+    let mut idx = 0;
+    let mut off = 0;
+    while idx < parts.len() {
+        let mut slices: Vec<io::IoSlice<'_>> = Vec::with_capacity(parts.len() - idx);
+        slices.push(io::IoSlice::new(&parts[idx][off..]));
+        for p in &parts[idx + 1..] {
+            slices.push(io::IoSlice::new(p));
+        }
+        let mut n = match out.write_vectored(&slices) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        RELAYED.fetch_add(n as u64, Ordering::Relaxed);
+        while idx < parts.len() && n >= parts[idx].len() - off {
+            n -= parts[idx].len() - off;
+            idx += 1;
+            off = 0;
+        }
+        off += n;
+    }
+    Ok(())
+}
+
+/// Bodies up to this size are sent together with their head; larger ones stream in chunks.
+const INLINE_BODY: usize = 1 << 20;
+
+/// Answers one request in-process: reads its body, asks the application, writes the answer.
+/// Returns whether the connection may carry another request.
+fn serve_direct(
+    client: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    head: &Head,
+    peer: SocketAddr,
+    limits: &Limits,
+    app: &dyn Dispatch,
+) -> bool {
+    let n = head.content_length as usize;
+    let mut body = Vec::with_capacity(n);
+    let take = n.min(buf.len());
+    body.extend_from_slice(&buf[..take]);
+    buf.drain(..take);
+    if body.len() < n {
+        if head.expect_continue && client.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err() {
+            return false;
+        }
+        let _ = client.set_read_timeout(Some(limits.head_timeout));
+        body.resize(n, 0);
+        let mut got = take;
+        while got < n {
+            match client.read(&mut body[got..]) {
+                Ok(0) => return false,
+                Ok(k) => got += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                    respond_and_close(client, 408, "Request Timeout");
+                    return false;
+                }
+                Err(_) => return false,
+            }
+        }
+    }
+    let (method, target) = head.method_and_target();
+    let head_only = method == "HEAD";
+    let reply = app.dispatch(Incoming { method, target, headers: head, body, peer });
+    let date = date_line();
+    match reply {
+        Reply::Encoded { bytes, status_end, head_end } => {
+            let end = if head_only { head_end } else { bytes.len() };
+            let sent = write_all_parts(client, &[&bytes[..status_end], date.as_bytes(), &bytes[status_end..end]]);
+            sent.is_ok() && !head.close
+        }
+        Reply::Response(resp) => {
+            let (head_bytes, status_end, mut reader, size, close) = encode_head(resp, head.close);
+            let close = close || head.close;
+            let (status, rest) = head_bytes.split_at(status_end);
+            match size {
+                _ if head_only => write_all_parts(client, &[status, date.as_bytes(), rest]).is_ok() && !close,
+                Some(len) if len <= INLINE_BODY => {
+                    let mut data = Vec::with_capacity(len);
+                    if reader.read_to_end(&mut data).is_err() || data.len() != len {
+                        return false;
+                    }
+                    write_all_parts(client, &[status, date.as_bytes(), rest, &data]).is_ok() && !close
+                }
+                _ => {
+                    // Large bodies (downloads) stream: memory stays at one chunk per connection.
+                    if write_all_parts(client, &[status, date.as_bytes(), rest]).is_err() {
+                        return false;
+                    }
+                    let _ = client.set_write_timeout(Some(limits.head_timeout * 6));
+                    let mut chunk = vec![0u8; 64 * 1024];
+                    let mut left = size;
+                    loop {
+                        let k = match reader.read(&mut chunk) {
+                            Ok(0) => break,
+                            Ok(k) => k,
+                            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                            Err(_) => return false,
+                        };
+                        if client.write_all(&chunk[..k]).is_err() {
+                            return false;
+                        }
+                        RELAYED.fetch_add(k as u64, Ordering::Relaxed);
+                        left = left.map(|l| l.saturating_sub(k));
+                    }
+                    let _ = client.set_write_timeout(None);
+                    // A body shorter than announced leaves the client waiting: close instead.
+                    !close && left.is_none_or(|l| l == 0) && size.is_some()
+                }
+            }
+        }
+    }
+}
 
 /// Response bytes passed on to clients so far; a graceful stop waits until this stands still,
 /// so responses still streaming out (a download) are not cut.
@@ -61,6 +328,26 @@ struct Head {
     close: bool,
     /// The client asked for `100 Continue` before sending the body; we answer it ourselves.
     expect_continue: bool,
+    /// A `multipart/form-data` body (an upload): streamed to tiny_http instead of answered here.
+    multipart: bool,
+}
+
+impl Head {
+    /// The checked head as text: request line, then header lines (`bytes` is UTF-8, see
+    /// [`parse_head`]).
+    fn text(&self) -> &str {
+        std::str::from_utf8(&self.bytes).unwrap_or("")
+    }
+
+    fn method_and_target(&self) -> (&str, &str) {
+        let line = self.text().split("\r\n").next().unwrap_or("");
+        let mut parts = line.split(' ');
+        (parts.next().unwrap_or(""), parts.next().unwrap_or(""))
+    }
+
+    fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.text().split("\r\n").skip(1).filter_map(|l| l.split_once(':')).map(|(k, v)| (k, v.trim()))
+    }
 }
 
 enum HeadError {
@@ -212,7 +499,7 @@ fn parse_head(raw: Vec<u8>, limits: &Limits) -> Result<Head, HeadError> {
     if content_length > limit {
         return Err(HeadError::Status(413, "Content Too Large"));
     }
-    Ok(Head { bytes: out, content_length, close, expect_continue })
+    Ok(Head { bytes: out, content_length, close, expect_continue, multipart })
 }
 
 /// Fuzzing entry point only (`fuzz/fuzz_targets/proxy_head.rs`), not used by the server: finds
@@ -332,7 +619,7 @@ fn linger(client: &mut TcpStream) {
     }
 }
 
-fn handle(mut client: TcpStream, peer: SocketAddr, backend_addr: SocketAddr, limits: Limits) {
+fn handle(mut client: TcpStream, peer: SocketAddr, backend_addr: SocketAddr, limits: Limits, app: &dyn Dispatch) {
     let _ = client.set_nodelay(true);
     let mut backend: Option<TcpStream> = None;
     let answered = Arc::new(AtomicU64::new(0));
@@ -351,6 +638,14 @@ fn handle(mut client: TcpStream, peer: SocketAddr, backend_addr: SocketAddr, lim
                 return;
             }
         };
+        // Everything but uploads is answered right here. Once an upload went to tiny_http, the
+        // connection stays with it, so answers cannot overtake each other.
+        if backend.is_none() && !head.multipart {
+            if serve_direct(&mut client, &mut buf, &head, peer, &limits, app) {
+                continue;
+            }
+            break;
+        }
         if backend.is_none() {
             let Ok(mut b) = TcpStream::connect(backend_addr) else {
                 respond_and_close(&client, 503, "Service Unavailable");
@@ -422,8 +717,9 @@ fn handle(mut client: TcpStream, peer: SocketAddr, backend_addr: SocketAddr, lim
     }
 }
 
-/// Accepts on `listener` forever, forwarding to tiny_http at `backend_addr`.
-pub fn run(listener: TcpListener, backend_addr: SocketAddr, limits: Limits) {
+/// Accepts on `listener` forever: answers through `app`, uploads through tiny_http at
+/// `backend_addr`.
+pub fn run(listener: TcpListener, backend_addr: SocketAddr, limits: Limits, app: Arc<dyn Dispatch>) {
     let open = Arc::new(AtomicUsize::new(0));
     loop {
         match listener.accept() {
@@ -434,9 +730,10 @@ pub fn run(listener: TcpListener, backend_addr: SocketAddr, limits: Limits) {
                 }
                 open.fetch_add(1, Ordering::Relaxed);
                 let open2 = open.clone();
+                let app = app.clone();
                 let spawned =
                     std::thread::Builder::new().name("ticketd-conn".into()).stack_size(256 * 1024).spawn(move || {
-                        handle(client, peer, backend_addr, limits);
+                        handle(client, peer, backend_addr, limits, &*app);
                         open2.fetch_sub(1, Ordering::Relaxed);
                     });
                 if spawned.is_err() {

@@ -1,5 +1,6 @@
-//! Starting the HTTP server: the front door (`web::proxy`) on the public address, rouille with
-//! a fixed worker pool behind it on loopback, `TCP_NODELAY` everywhere, graceful stop.
+//! Starting the HTTP server: the front door (`web::proxy`) on the public address answering
+//! through `web::front`, rouille/tiny_http with a fixed worker pool on loopback for uploads,
+//! `TCP_NODELAY` everywhere, graceful stop.
 //!
 //! tiny_http (under rouille) never sets `TCP_NODELAY`, so 2–30 KB responses stall ~40 ms on
 //! Nagle + delayed ACK. rouille does not hand us its listening socket, but on Linux an accepted
@@ -114,8 +115,16 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
         max_form_bytes: c.security.max_form_bytes + 1024,
         max_connections: l.max_connections,
     };
-    let _ =
-        std::thread::Builder::new().name("ticketd-accept".into()).spawn(move || proxy::run(public, backend, limits));
+    // Everything but uploads is answered on the front door's connection threads, at most
+    // `workers` handlers at once; tiny_http keeps the uploads (streamed multipart bodies).
+    let front: Arc<dyn proxy::Dispatch> = Arc::new(super::front::Front::new(
+        app.clone(),
+        Box::new(super::handler(app.clone(), in_flight.clone())),
+        workers,
+    ));
+    let _ = std::thread::Builder::new()
+        .name("ticketd-accept".into())
+        .spawn(move || proxy::run(public, backend, limits, front));
     let stop = Arc::new(AtomicBool::new(false));
     guard::spawn_probe(public_addr, stop.clone());
     install_signal_handlers();

@@ -544,6 +544,16 @@ pub fn staff_activity(c: &mut Client, number: &str, fields: &[(&str, &str)]) -> 
     c.submit(&format!("/staff/tickets/{number}"), &format!("/staff/tickets/{number}/activities"), fields)
 }
 
+/// Saves a customer's master data on the staff customer page (`active` unticked deactivates).
+pub fn save_customer(staff: &mut Client, no: &str, name: &str, email: &str, active: bool) -> crate::http::Resp {
+    let page = format!("/staff/customers/{no}");
+    let mut fields = vec![("name", name), ("email", email), ("phone", "")];
+    if active {
+        fields.push(("active", "on"));
+    }
+    staff.submit(&page, &page, &fields)
+}
+
 /// Posts the status / priority / assignee form of a staff ticket page.
 pub fn staff_update(c: &mut Client, number: &str, fields: &[(&str, &str)]) -> Resp {
     c.submit(&format!("/staff/tickets/{number}"), &format!("/staff/tickets/{number}"), fields)

@@ -16,6 +16,7 @@ mod hotline;
 mod language;
 mod login;
 mod mail;
+mod page_cache;
 mod portal;
 mod query_plan;
 mod security;

@@ -2,11 +2,12 @@
 //! tickets on behalf of callers, the queue's filters.
 
 use crate::harness::{
-    activities, create_staff, create_ticket, overview_rows, queue_rows, queued, session_csrf, staff_activities,
-    staff_activity, staff_csrf, staff_ticket, staff_update, time_tz_berlin, Builder, Lcg, ADA, ANNA, BERND, BOB,
+    activities, create_staff, create_ticket, overview_rows, queue_rows, queued, save_customer, session_csrf,
+    staff_activities, staff_activity, staff_csrf, staff_ticket, staff_update, time_tz_berlin, Builder, Lcg, ADA, ANNA,
+    BERND, BOB,
 };
 use crate::html::{self, Tag};
-use crate::http::{urldecode, Client, Resp};
+use crate::http::{urldecode, Client};
 
 /// The current month in Berlin, as the `year=…&month=…` of a time statement.
 fn this_month() -> String {
@@ -407,15 +408,6 @@ fn time_spent_adds_up_everywhere() {
 }
 
 /// Posts the customer master-data form.
-fn save_customer(staff: &mut Client, no: &str, name: &str, email: &str, active: bool) -> Resp {
-    let page = format!("/staff/customers/{no}");
-    let mut fields = vec![("name", name), ("email", email), ("phone", "")];
-    if active {
-        fields.push(("active", "on"));
-    }
-    staff.submit(&page, &page, &fields)
-}
-
 #[test]
 fn deactivated_customers_cannot_log_in_and_their_sessions_end() {
     let app = Builder::new().admin(ADA).customer(ANNA).customer(BERND).start();
