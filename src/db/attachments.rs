@@ -106,7 +106,7 @@ pub fn get(conn: &Connection, ticket_id: i64, id: i64, scope: Scope) -> Result<O
         "SELECT {COLS} FROM attachments a JOIN activities act ON act.id = a.activity_id
          WHERE a.id = ?1 AND a.ticket_id = ?2 AND a.complete = 1 {internal}"
     );
-    conn.query_row(&sql, params![id, ticket_id], from_row).optional()
+    super::row(conn, &sql, params![id, ticket_id], from_row).optional()
 }
 
 /// The chunk with `seq`, if any.

@@ -51,7 +51,8 @@ pub struct Query {
 pub fn list(conn: &Connection, q: &Query) -> Result<(Vec<Row>, i64)> {
     let (from, to) = q.range.unwrap_or((i64::MIN, i64::MAX));
     let filter = "(?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2) AND created_at >= ?3 AND created_at < ?4";
-    let total: i64 = conn.query_row(
+    let total: i64 = super::row(
+        conn,
         &format!("SELECT count(*) FROM audit_log WHERE {filter}"),
         params![q.actor, q.action, from, to],
         |r| r.get(0),

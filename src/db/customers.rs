@@ -64,21 +64,21 @@ pub fn find_for_login(conn: &Connection, login: &str) -> Result<Option<(Customer
         return Ok(None);
     }
     let sql = format!("SELECT {COLS}, password_hash FROM customers WHERE customer_no = ?1");
-    let by_no = conn.query_row(&sql, [login], |r| Ok((from_row(r)?, r.get(8)?))).optional()?;
+    let by_no = super::row(conn, &sql, [login], |r| Ok((from_row(r)?, r.get(8)?))).optional()?;
     if by_no.is_some() || !login.contains('@') {
         return Ok(by_no);
     }
     let sql = format!("SELECT {COLS}, password_hash FROM customers WHERE email = ?1");
-    conn.query_row(&sql, [normalize_email(login)], |r| Ok((from_row(r)?, r.get(8)?))).optional()
+    super::row(conn, &sql, [normalize_email(login)], |r| Ok((from_row(r)?, r.get(8)?))).optional()
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Customer> {
     let sql = format!("SELECT {COLS} FROM customers WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], from_row)?)
+    Ok(super::row(conn, &sql, [id], from_row)?)
 }
 
 pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
-    Ok(conn.query_row("SELECT password_hash FROM customers WHERE id = ?1", [id], |r| r.get(0))?)
+    Ok(super::row(conn, "SELECT password_hash FROM customers WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
 pub fn set_password(conn: &Connection, id: i64, hash: &str, now: i64) -> Result<()> {
@@ -95,12 +95,12 @@ pub fn set_language(conn: &Connection, id: i64, lang: Lang) -> Result<()> {
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+    Ok(super::row(conn, "SELECT count(*) FROM customers", [], |r| r.get(0))?)
 }
 
 pub fn get_by_no(conn: &Connection, customer_no: &str) -> Result<Option<Customer>> {
     let sql = format!("SELECT {COLS} FROM customers WHERE customer_no = ?1");
-    conn.query_row(&sql, [customer_no], from_row).optional()
+    super::row(conn, &sql, [customer_no], from_row).optional()
 }
 
 /// Staff search over number, name, e-mail and phone; an empty query lists all, by name.
@@ -110,7 +110,7 @@ pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result
     let filter = "(?1 = '' OR customer_no = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE lower(?2) ESCAPE '\\'
                    OR replace(phone, ' ', '') LIKE replace(?2, ' ', '') ESCAPE '\\')";
     let total: i64 =
-        conn.query_row(&format!("SELECT count(*) FROM customers WHERE {filter}"), params![q, like], |r| r.get(0))?;
+        super::row(conn, &format!("SELECT count(*) FROM customers WHERE {filter}"), params![q, like], |r| r.get(0))?;
     let sql = format!(
         "SELECT {COLS} FROM customers WHERE {filter}
          ORDER BY customer_no = ?1 DESC, active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
@@ -143,7 +143,7 @@ pub fn open_ticket_count(conn: &Connection, id: i64) -> Result<i64> {
 
 /// The encrypted hotline copy of the password (`None`: none stored yet).
 pub fn password_copy(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
-    Ok(conn.query_row("SELECT password_copy FROM customers WHERE id = ?1", [id], |r| r.get(0))?)
+    Ok(super::row(conn, "SELECT password_copy FROM customers WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
 pub fn set_password_copy(conn: &Connection, id: i64, sealed: Option<&[u8]>) -> Result<()> {

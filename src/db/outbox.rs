@@ -132,7 +132,7 @@ pub fn staff_recipients(conn: &Connection, assignee_id: Option<i64>) -> Result<V
 }
 
 pub fn customer_notify(conn: &Connection, customer_id: i64) -> Result<bool> {
-    Ok(conn.query_row("SELECT notify FROM customers WHERE id = ?1", [customer_id], |r| r.get(0))?)
+    Ok(super::row(conn, "SELECT notify FROM customers WHERE id = ?1", [customer_id], |r| r.get(0))?)
 }
 
 pub fn set_customer_notify(conn: &Connection, customer_id: i64, on: bool) -> Result<()> {
@@ -141,7 +141,7 @@ pub fn set_customer_notify(conn: &Connection, customer_id: i64, on: bool) -> Res
 }
 
 pub fn staff_notify(conn: &Connection, staff_id: i64) -> Result<bool> {
-    Ok(conn.query_row("SELECT notify FROM staff WHERE id = ?1", [staff_id], |r| r.get(0))?)
+    Ok(super::row(conn, "SELECT notify FROM staff WHERE id = ?1", [staff_id], |r| r.get(0))?)
 }
 
 pub fn set_staff_notify(conn: &Connection, staff_id: i64, on: bool) -> Result<()> {
@@ -212,7 +212,7 @@ pub fn claim_due(conn: &Connection, now: i64) -> Result<Option<Claimed>> {
 
 /// The next time a pending mail is due, if any.
 pub fn next_due(conn: &Connection) -> Result<Option<i64>> {
-    Ok(conn.query_row("SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?)
+    Ok(super::row(conn, "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?)
 }
 
 /// After a crash or a stop mid-send: what was being sent goes back to the queue (it may have
@@ -276,7 +276,7 @@ pub struct Row {
 pub fn list(conn: &Connection, state: Option<State>, limit: usize, offset: usize) -> Result<(Vec<Row>, i64)> {
     let st = state.map(State::as_str);
     let total: i64 =
-        conn.query_row("SELECT count(*) FROM outbox WHERE ?1 IS NULL OR state = ?1", [st], |r| r.get(0))?;
+        super::row(conn, "SELECT count(*) FROM outbox WHERE ?1 IS NULL OR state = ?1", [st], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(
         "SELECT o.id, o.created_at, t.number, o.recipient, o.subject, o.state, o.attempts, o.next_attempt_at,
                 o.last_error, o.relay_reply, o.sent_at

@@ -25,7 +25,8 @@ pub fn insert(conn: &Connection, s: &SessionRow) -> Result<()> {
 }
 
 pub fn get(conn: &Connection, token_hash: &[u8]) -> Result<Option<SessionRow>> {
-    conn.query_row(
+    super::row(
+        conn,
         "SELECT token_hash, customer_id, staff_id, csrf, created_at, last_seen_at FROM sessions WHERE token_hash = ?1",
         [token_hash],
         |r| {

@@ -49,11 +49,11 @@ pub fn insert(conn: &Connection, s: &NewStaff, now: i64) -> Result<i64> {
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?)
+    Ok(super::row(conn, "SELECT count(*) FROM staff", [], |r| r.get(0))?)
 }
 
 pub fn exists_username(conn: &Connection, username: &str) -> Result<bool> {
-    Ok(conn.query_row("SELECT 1 FROM staff WHERE username = ?1", [username], |_| Ok(())).optional()?.is_some())
+    Ok(super::row(conn, "SELECT 1 FROM staff WHERE username = ?1", [username], |_| Ok(())).optional()?.is_some())
 }
 
 /// Login lookup: the username matches exactly; an e-mail address matches in any case.
@@ -63,17 +63,17 @@ pub fn find_for_login(conn: &Connection, login: &str) -> Result<Option<(StaffMem
         return Ok(None);
     }
     let sql = format!("SELECT {COLS}, password_hash FROM staff WHERE username = ?1");
-    let by_name = conn.query_row(&sql, [login], |r| Ok((from_row(r)?, r.get(8)?))).optional()?;
+    let by_name = super::row(conn, &sql, [login], |r| Ok((from_row(r)?, r.get(8)?))).optional()?;
     if by_name.is_some() || !login.contains('@') {
         return Ok(by_name);
     }
     let sql = format!("SELECT {COLS}, password_hash FROM staff WHERE email = ?1");
-    conn.query_row(&sql, [normalize_email(login)], |r| Ok((from_row(r)?, r.get(8)?))).optional()
+    super::row(conn, &sql, [normalize_email(login)], |r| Ok((from_row(r)?, r.get(8)?))).optional()
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<StaffMember> {
     let sql = format!("SELECT {COLS} FROM staff WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], from_row)?)
+    Ok(super::row(conn, &sql, [id], from_row)?)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<StaffMember>> {
@@ -84,7 +84,7 @@ pub fn list(conn: &Connection) -> Result<Vec<StaffMember>> {
 }
 
 pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
-    Ok(conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [id], |r| r.get(0))?)
+    Ok(super::row(conn, "SELECT password_hash FROM staff WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
 pub fn set_password(conn: &Connection, id: i64, hash: &str, must_change: bool) -> Result<()> {
@@ -102,7 +102,7 @@ pub fn set_language(conn: &Connection, id: i64, lang: Lang) -> Result<()> {
 
 pub fn get_by_username(conn: &Connection, username: &str) -> Result<Option<StaffMember>> {
     let sql = format!("SELECT {COLS} FROM staff WHERE username = ?1");
-    conn.query_row(&sql, [username], from_row).optional()
+    super::row(conn, &sql, [username], from_row).optional()
 }
 
 pub struct StaffUpdate<'a> {
@@ -132,5 +132,5 @@ pub fn exists_email(conn: &Connection, email: &str, except_id: Option<i64>) -> R
 }
 
 pub fn count_active_admins(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1", [], |r| r.get(0))?)
+    Ok(super::row(conn, "SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1", [], |r| r.get(0))?)
 }

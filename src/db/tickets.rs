@@ -12,7 +12,8 @@ use crate::model::{
 /// Hands out the next number of a year's sequence. Never returns a number twice, even if the
 /// ticket that got it is later rolled back with its transaction: the sequence row is in it too.
 pub fn next_seq(conn: &Connection, year: i32) -> Result<i64> {
-    Ok(conn.query_row(
+    Ok(super::row(
+        conn,
         "INSERT INTO ticket_sequences (year, last_seq) VALUES (?1, 1)
          ON CONFLICT (year) DO UPDATE SET last_seq = last_seq + 1
          RETURNING last_seq",
@@ -515,11 +516,10 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
 /// Months (`YYYYMM`) that have tickets, newest first, with counts.
 pub fn month_counts(conn: &Connection, scope: Scope) -> Result<Vec<(i64, i64)>> {
     let (sql, arg) = match scope {
-        Scope::Customer(id) => (
-            "SELECT created_month, count(*) FROM tickets WHERE customer_id = ?1
-             GROUP BY created_month ORDER BY created_month DESC",
-            Some(id),
-        ),
+        // Both from trigger-kept counters (schema 0009, 0010), not from the tickets.
+        Scope::Customer(id) => {
+            ("SELECT month, n FROM customer_counts WHERE customer_id = ?1 AND n > 0 ORDER BY month DESC", Some(id))
+        }
         Scope::Staff => (
             "SELECT month, sum(n) FROM ticket_counts WHERE ?1 IS NULL
              GROUP BY month HAVING sum(n) > 0 ORDER BY month DESC",
@@ -535,9 +535,9 @@ pub fn month_counts(conn: &Connection, scope: Scope) -> Result<Vec<(i64, i64)>> 
 pub fn total_minutes(conn: &Connection, scope: Scope) -> Result<i64> {
     Ok(match scope {
         Scope::Customer(id) => conn
-            .prepare_cached("SELECT coalesce(sum(minutes), 0) FROM tickets WHERE customer_id = ?1")?
+            .prepare_cached("SELECT coalesce(sum(minutes), 0) FROM customer_counts WHERE customer_id = ?1")?
             .query_row([id], |r| r.get(0))?,
-        Scope::Staff => conn.query_row("SELECT coalesce(sum(minutes), 0) FROM tickets", [], |r| r.get(0))?,
+        Scope::Staff => super::row(conn, "SELECT coalesce(sum(minutes), 0) FROM tickets", [], |r| r.get(0))?,
     })
 }
 
@@ -603,7 +603,7 @@ pub fn time_entries(conn: &Connection, customer_id: i64, from: i64, to: i64, sco
 /// Activities of a customer with time spent: the months that have any, for the statement's
 /// month picker. Read from ticket creation months, which bound where activities can be.
 pub fn first_ticket_at(conn: &Connection, customer_id: i64) -> Result<Option<i64>> {
-    Ok(conn.query_row("SELECT min(created_at) FROM tickets WHERE customer_id = ?1", [customer_id], |r| r.get(0))?)
+    Ok(super::row(conn, "SELECT min(created_at) FROM tickets WHERE customer_id = ?1", [customer_id], |r| r.get(0))?)
 }
 
 #[cfg(test)]
