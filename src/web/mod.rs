@@ -186,8 +186,19 @@ pub fn log_line(request_id: &str, msg: &str) {
     eprintln!("{} {} error: {}", clock_stamp(), request_id, msg);
 }
 
+/// The log's time stamp, formatted once per second per thread.
 fn clock_stamp() -> String {
-    crate::clock::rfc3339(crate::clock::now())
+    thread_local! {
+        static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+    }
+    let now = crate::clock::now();
+    LAST.with(|cell| {
+        let mut last = cell.borrow_mut();
+        if last.0 != now {
+            *last = (now, crate::clock::rfc3339(now));
+        }
+        last.1.clone()
+    })
 }
 
 static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -249,6 +260,9 @@ pub fn client_address(app: &App, req: &Request) -> String {
 
 /// [`client_address`] from its parts: the peer and its `X-Forwarded-For`.
 pub fn address_of(app: &App, peer: std::net::IpAddr, forwarded_for: Option<&str>) -> String {
+    if app.config.trusted_proxies.is_empty() {
+        return peer.to_string();
+    }
     let trusted = app.config.trusted_proxy_addrs();
     if !trusted.contains(&peer) {
         return peer.to_string();
@@ -271,6 +285,7 @@ pub fn is_https(app: &App, req: &Request) -> bool {
 
 /// [`is_https`] from its parts: the peer and its `X-Forwarded-Proto`.
 pub fn https_of(app: &App, peer: std::net::IpAddr, forwarded_proto: Option<&str>) -> bool {
-    app.config.trusted_proxy_addrs().contains(&peer)
+    !app.config.trusted_proxies.is_empty()
+        && app.config.trusted_proxy_addrs().contains(&peer)
         && forwarded_proto.is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
 }
