@@ -513,7 +513,7 @@ http {{
         self.flood = {"rps": total_rps, "statuses": statuses, "secs": secs}
         self.rows.append({"key": "login", "label": f"login (POST) flood, {c} connections", "bytes": 0,
                           "t": {"rps": total_rps, "p50": float("nan"), "p99": float("nan")}, "n": None, "ratio": None,
-                          "goal": "bcrypt-bound; 429 when the gate is full", "verdict": "info",
+                          "goal": "bcrypt-bound; waits ≤ 1 s for a free slot, then 429", "verdict": "info",
                           "note": parts})
         self.rows.append({"key": "during", "label": f"{label} *during* the login flood", "bytes": self.sizes[key],
                           "t": during, "n": None, "ratio": keep,

@@ -17,6 +17,9 @@ use crate::app::App;
 
 type Handler = Box<dyn Fn(&Request) -> Response + Send + Sync>;
 
+/// How long a login waits for a free bcrypt slot before it gets `429`.
+pub const LOGIN_WAIT: Duration = Duration::from_secs(1);
+
 pub struct Front {
     app: Arc<App>,
     handler: Handler,
@@ -158,14 +161,21 @@ impl Front {
 }
 
 impl Front {
-    /// A login while every bcrypt slot is busy is refused from its head: no form parsing, no
-    /// CSRF check, no page rendering (the page is kept per language), so a login flood costs
-    /// other pages as little as possible. The handler checks the gate again for the rest.
+    /// A login while every bcrypt slot is busy waits for a free one — asleep, up to
+    /// [`LOGIN_WAIT`] — and is then either handled as usual or refused from its head with the
+    /// kept `429` page: no form parsing, no CSRF check, no rendering. A login flood thus sends
+    /// at most one request per connection and second through, and costs other pages little;
+    /// a person who logs in while others do mostly just waits a moment. The handler checks
+    /// the gate again for everything that gets through.
     fn login_busy(&self, req: &Incoming<'_>, https: bool, started: Instant) -> Option<Reply> {
         if req.method != "POST" || !(req.target == "/login" || req.target == "/staff/login") {
             return None;
         }
-        if !self.app.hash_gate.is_full() {
+        let gate = &self.app.hash_gate;
+        while gate.is_full() && started.elapsed() < LOGIN_WAIT {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if !gate.is_full() {
             return None;
         }
         let lang = super::ctx::language_of(&self.app, req.header("Cookie"), req.header("Accept-Language"));

@@ -129,12 +129,12 @@ fn a_deactivated_customer_is_not_served_from_memory() {
 }
 
 #[test]
-fn a_login_while_every_hashing_slot_is_busy_is_refused_from_its_head() {
-    // One slot and a slow hash: an unknown account costs a full bcrypt of cost 14 (~1 s).
+fn a_login_while_every_hashing_slot_is_busy_waits_then_is_refused_from_its_head() {
+    // One slot and a slow hash: an unknown account costs a full bcrypt of cost 15 (~2 s here).
     let app = Builder::new()
         .customer(ANNA)
         .security("max_concurrent_logins = 1")
-        .security("bcrypt_cost = 14")
+        .security("bcrypt_cost = 15")
         .default_bcrypt_cost()
         .start();
     let addr = app.addr;
@@ -142,25 +142,28 @@ fn a_login_while_every_hashing_slot_is_busy_is_refused_from_its_head() {
         let mut c = Client::new(addr);
         c.submit("/login", "/login", &[("login", "niemand@example.com"), ("password", "falsch-falsch")]).status
     });
-    // Wait until the slow login holds the slot: then even a form without a CSRF token gets 429.
+    // Wait until the slow login holds the slot: then even a form without a CSRF token waits
+    // about a second (asleep) and gets 429, before its form is looked at.
     let mut c = Client::new(app.addr);
     let mut busy = None;
-    for _ in 0..200 {
+    for _ in 0..400 {
+        let asked = std::time::Instant::now();
         let r = c.post_form("/login", &[("login", "x"), ("password", "y")]);
         if r.status == 429 {
-            busy = Some(r);
+            busy = Some((r, asked.elapsed()));
             break;
         }
         assert_eq!(r.status, 403, "without a token, a free gate means the CSRF check answers");
         std::thread::sleep(Duration::from_millis(5));
     }
-    let busy = busy.expect("the busy gate answered 429");
+    let (busy, waited) = busy.expect("the busy gate answered 429");
+    assert!(waited >= Duration::from_millis(900), "the refusal came after waiting for a slot: {waited:?}");
     assert_eq!(busy.header("Retry-After"), Some("2"));
     assert!(busy.header("Content-Security-Policy").is_some());
     assert!(busy.text().contains("lang=\"de\""));
-    let en = c.get_with("/login", &[]); // a page still answers while the slot is busy
-    assert_eq!(en.status, 200);
+    assert_eq!(c.get("/login").status, 200, "pages still answer while the slot is busy");
     assert_eq!(slow.join().expect("slow login"), 422, "the slow login itself ends normally (unknown account)");
-    // Free again: the handler's own checks answer.
+    // Free again: the handler's own checks answer at once.
     assert_eq!(c.post_form("/login", &[("login", "x"), ("password", "y")]).status, 403);
+    assert!(app.stderr().lines().any(|l| l.contains(" POST /login ") && l.contains(" 429 ")), "logged");
 }
