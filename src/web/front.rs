@@ -144,20 +144,27 @@ impl Front {
             return Err(resp);
         }
         let status = resp.status_code;
-        let (mut bytes, status_end, mut reader, size, close) = proxy::encode_head(resp, false);
-        let head_end = bytes.len();
-        let Some(size) = size.filter(|_| !close) else {
-            return Err(Response::text("").with_status_code(500));
+        let Some((bytes, status_end, head_end)) = encode_whole(resp) else {
+            // Our marked responses are in memory; a body that cannot be read is a bug.
+            super::log_line("-", "a cacheable response could not be encoded");
+            return Err(super::security_headers(Response::text("Internal error\n").with_status_code(500), false));
         };
-        bytes.reserve_exact(size);
-        if std::io::Read::read_to_end(&mut reader, &mut bytes).is_err() || bytes.len() != head_end + size {
-            return Err(Response::text("").with_status_code(500));
-        }
-        let bytes: Arc<[u8]> = bytes.into();
         let version = if is_static { None } else { version };
         self.cache.put(key, bytes.clone(), status_end, head_end, status, user.to_string(), version, valid_for);
         Ok(Reply::Encoded { bytes, status_end, head_end })
     }
+}
+
+/// A response encoded whole, as kept in the cache: the bytes (without `Date`), where the
+/// status line ends and where the body starts. `None` when its size is unknown or its body
+/// cannot be read.
+fn encode_whole(resp: Response) -> Option<(Arc<[u8]>, usize, usize)> {
+    let (mut bytes, status_end, mut reader, size, close) = proxy::encode_head(resp, false);
+    let head_end = bytes.len();
+    let size = size.filter(|_| !close)?;
+    bytes.reserve_exact(size);
+    std::io::Read::read_to_end(&mut reader, &mut bytes).ok()?;
+    (bytes.len() == head_end + size).then(|| (bytes.into(), status_end, head_end))
 }
 
 impl Front {
@@ -183,11 +190,7 @@ impl Front {
         let hit = match self.cache.get(&key, None) {
             Some(hit) => hit,
             None => {
-                let resp = super::login_busy_response(&self.app, lang, https);
-                let (mut bytes, status_end, mut reader, _, _) = proxy::encode_head(resp, false);
-                let head_end = bytes.len();
-                std::io::Read::read_to_end(&mut reader, &mut bytes).ok()?;
-                let bytes: Arc<[u8]> = bytes.into();
+                let (bytes, status_end, head_end) = encode_whole(super::login_busy_response(&self.app, lang, https))?;
                 self.cache.put(key, bytes.clone(), status_end, head_end, 429, String::new(), None, Duration::ZERO);
                 self.log(req, started, 429, "", false);
                 return Some(Reply::Encoded { bytes, status_end, head_end });
