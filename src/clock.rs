@@ -10,7 +10,7 @@ pub fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn utc(ts: i64) -> OffsetDateTime {
+pub fn utc(ts: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(ts).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
@@ -43,6 +43,22 @@ fn local_midnight(year: i32, month: u8, tz: &Tz) -> i64 {
         .take_first()
         .map(|d| d.unix_timestamp())
         .unwrap_or_else(|| naive.assume_utc().unix_timestamp())
+}
+
+/// A text that only changes with the second (a log stamp, a `Date` header), formatted once per
+/// second and thread: `cell` is the caller's own `thread_local!` slot.
+pub fn per_second(
+    cell: &'static std::thread::LocalKey<std::cell::RefCell<(i64, String)>>,
+    format: impl FnOnce(i64) -> String,
+) -> String {
+    let now = now();
+    cell.with(|c| {
+        let mut last = c.borrow_mut();
+        if last.0 != now || last.1.is_empty() {
+            *last = (now, format(now));
+        }
+        last.1.clone()
+    })
 }
 
 pub fn rfc3339(ts: i64) -> String {
@@ -126,6 +142,25 @@ fn short_month_en(m: Month) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn per_second_texts_are_formatted_once_a_second() {
+        thread_local! {
+            static SLOT: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+        }
+        let mut calls = 0;
+        let first = per_second(&SLOT, |t| {
+            calls += 1;
+            t.to_string()
+        });
+        let again = per_second(&SLOT, |t| {
+            calls += 1;
+            t.to_string()
+        });
+        assert!(calls <= 2 && first.parse::<i64>().is_ok() && again.parse::<i64>().is_ok());
+        assert!(calls == 1 || first != again, "formatted again only when the second changed");
+    }
+
     use super::*;
 
     fn berlin() -> &'static Tz {

@@ -191,14 +191,7 @@ fn clock_stamp() -> String {
     thread_local! {
         static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
     }
-    let now = crate::clock::now();
-    LAST.with(|cell| {
-        let mut last = cell.borrow_mut();
-        if last.0 != now {
-            *last = (now, crate::clock::rfc3339(now));
-        }
-        last.1.clone()
-    })
+    crate::clock::per_second(&LAST, crate::clock::rfc3339)
 }
 
 static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(0);

@@ -73,17 +73,11 @@ pub fn date_line() -> String {
     thread_local! {
         static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
     }
-    let now = time::OffsetDateTime::now_utc();
-    LAST.with(|cell| {
-        let mut last = cell.borrow_mut();
-        if last.0 != now.unix_timestamp() {
-            let f = time::macros::format_description!(
-                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-            );
-            last.1 = format!("Date: {}\r\n", now.format(&f).unwrap_or_default());
-            last.0 = now.unix_timestamp();
-        }
-        last.1.clone()
+    crate::clock::per_second(&LAST, |now| {
+        let f = time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        );
+        format!("Date: {}\r\n", crate::clock::utc(now).format(&f).unwrap_or_default())
     })
 }
 
