@@ -38,7 +38,7 @@ audit:
 ## in fuzz/corpus/<target>/ (kept in git; shrink it with `cd fuzz && cargo +nightly fuzz cmin TARGET`),
 ## a crash stops with its input in fuzz/artifacts/ -- turn it into a unit test beside the code.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= multipart_upload multipart_form form_urlencoded file_name content_disposition range proxy_head
+FUZZ_TARGETS ?= multipart_upload multipart_form form_urlencoded file_name content_disposition range http_connection
 .PHONY: fuzz
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz

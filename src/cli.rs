@@ -246,6 +246,9 @@ fn serve(config: Config) -> Result<i32, String> {
         eprintln!("first start: created the admin account \"admin\" with the one-time password: {pw}");
         eprintln!("log in at /staff/login; you will be asked to choose a new password");
     }
+    if app.config.limits.page_cache_mb.is_some() {
+        eprintln!("warning: [limits] page_cache_mb is no longer used (pages are rendered every time); remove it");
+    }
     for (label, value) in crate::web::assets::contrast_warnings(&app.config) {
         eprintln!("warning: {label}: {value}");
     }

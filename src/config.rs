@@ -46,7 +46,7 @@ pub struct Security {
     pub max_form_bytes: u64,
 }
 
-/// Connection limits enforced by the front door (see `web::proxy`).
+/// Connection limits enforced by the server (see `web::http`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
@@ -60,8 +60,15 @@ pub struct Limits {
     pub max_headers: usize,
     /// Open client connections; more are answered `503` at once.
     pub max_connections: usize,
-    /// Memory for answers kept by the front door (assets, repeated page views); 0 turns it off.
-    pub page_cache_mb: u64,
+    /// Open connections from one client address (trusted proxies exempt); more get `429`.
+    pub max_connections_per_address: usize,
+    /// After `body_grace_seconds`, a request body must average at least this many bytes a
+    /// second, or the request ends with `408`; 0 turns the rate check off.
+    pub body_min_bytes_per_second: u64,
+    pub body_grace_seconds: u64,
+    /// No longer used: pages are rendered every time (logged-in pages answer `304` to a
+    /// matching `If-None-Match` instead). Accepted so older configuration files still load.
+    pub page_cache_mb: Option<u64>,
 }
 
 impl Default for Limits {
@@ -72,7 +79,10 @@ impl Default for Limits {
             max_head_bytes: 65536,
             max_headers: 100,
             max_connections: 2048,
-            page_cache_mb: 16,
+            max_connections_per_address: 32,
+            body_min_bytes_per_second: 1024,
+            body_grace_seconds: 10,
+            page_cache_mb: None,
         }
     }
 }
@@ -471,6 +481,12 @@ impl Config {
         }
         if l.max_connections < 16 {
             return Err(bad("limits.max_connections", "must be at least 16"));
+        }
+        if l.max_connections_per_address == 0 {
+            return Err(bad("limits.max_connections_per_address", "must be at least 1"));
+        }
+        if l.body_min_bytes_per_second > 0 && l.body_grace_seconds == 0 {
+            return Err(bad("limits.body_grace_seconds", "must be at least 1 while body_min_bytes_per_second is set"));
         }
         if parse_hex_color(&self.portal.accent_color).is_none() {
             return Err(bad("portal.accent_color", "must be a colour like \"#1d4ed8\""));

@@ -26,6 +26,8 @@ pub enum Error {
     RangeNotSatisfiable(u64),
     /// Body larger than allowed.
     TooLarge(Msg),
+    /// The body arrived too slowly (a pause over the limit, or under the minimum rate).
+    TooSlow(Msg),
     /// Too many attempts or the hashing gate is full; seconds until a retry makes sense.
     TooMany { retry_after: u64, msg: Msg },
     /// The database cannot take writes right now (disk full, read-only, locked).
@@ -44,6 +46,7 @@ impl Error {
             Error::Invalid(_) => 422,
             Error::BadRequest(_) => 400,
             Error::TooLarge(_) => 413,
+            Error::TooSlow(_) => 408,
             Error::RangeNotSatisfiable(_) => 416,
             Error::TooMany { .. } => 429,
             Error::Unavailable(_) => 503,
@@ -74,6 +77,7 @@ impl fmt::Display for Error {
             Error::Invalid(e) => write!(f, "invalid input: {}", e.fields().collect::<Vec<_>>().join(", ")),
             Error::BadRequest(m) => write!(f, "bad request: {}", m.en),
             Error::TooLarge(m) => write!(f, "too large: {}", m.en),
+            Error::TooSlow(m) => write!(f, "too slow: {}", m.en),
             Error::RangeNotSatisfiable(n) => write!(f, "range not satisfiable (size {n})"),
             Error::TooMany { msg, .. } => write!(f, "too many requests: {}", msg.en),
             Error::Unavailable(s) => write!(f, "unavailable: {s}"),

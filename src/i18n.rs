@@ -317,6 +317,8 @@ pub mod m {
         TOTAL = "Summe", "Total";
         ERR_FILE_TOO_LARGE = "Eine Datei ist größer als erlaubt.", "A file is larger than allowed.";
         ERR_TOO_MANY_FILES = "Zu viele Dateien auf einmal.", "Too many files at once.";
+        ERR_408_TITLE = "Zeitüberschreitung", "Request timeout";
+        ERR_TOO_SLOW = "Die Übertragung war zu langsam und wurde abgebrochen; es wurde nichts gespeichert. Bitte versuchen Sie es erneut.", "The upload was too slow and was stopped; nothing was saved. Please try again.";
         ERR_UPLOAD_INCOMPLETE = "Die Übertragung wurde unterbrochen; es wurde nichts gespeichert. Bitte versuchen Sie es erneut.", "The upload was interrupted; nothing was saved. Please try again.";
         ERR_NO_FILE = "Bitte wählen Sie mindestens eine Datei aus.", "Please choose at least one file.";
         ERR_416_TITLE = "Bereich nicht verfügbar", "Range not satisfiable";

@@ -23,6 +23,7 @@ pub fn error_page(v: &ErrorView) -> Markup {
         Error::Invalid(_) => (m::ERR_400_TITLE, c.t(m::ERR_FORM).to_string()),
         Error::BadRequest(msg) => (m::ERR_400_TITLE, c.t(*msg).to_string()),
         Error::TooLarge(msg) => (m::ERR_413_TITLE, c.t(*msg).to_string()),
+        Error::TooSlow(msg) => (m::ERR_408_TITLE, c.t(*msg).to_string()),
         Error::RangeNotSatisfiable(_) => (m::ERR_416_TITLE, c.t(m::ERR_416_TITLE).to_string()),
         Error::TooMany { msg, retry_after } => {
             let minutes = retry_after.div_ceil(60).max(1).to_string();

@@ -54,6 +54,12 @@ pub struct Chrome {
     pub max_files: usize,
 }
 
+/// The request path as a link target that stays on this site: `//host/x` or `/\\host/x` (which
+/// a browser reads as another host) become `/host/x`.
+fn local_path(path: &str) -> String {
+    format!("/{}", path.trim_start_matches(['/', '\\']))
+}
+
 impl Chrome {
     pub fn new(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, csrf: Option<String>) -> Chrome {
         let p = &app.config.portal;
@@ -74,7 +80,7 @@ impl Chrome {
             logo_url: app.theme.logo_url(),
             theme_url: app.theme.css_url(),
             user,
-            path: path.to_string(),
+            path: local_path(path),
             csrf,
             imprint_url: p.imprint_url.clone(),
             privacy_url: p.privacy_url.clone(),

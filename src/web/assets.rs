@@ -128,13 +128,7 @@ fn respond(req: &Request, data: Vec<u8>, ctype: &str, etag: &str, immutable: boo
     } else {
         Response::from_data(ctype.to_string(), data)
     };
-    let r = r.with_unique_header("Cache-Control", cache).with_unique_header("ETag", etag);
-    // Hashed URLs never change their content: the front door may keep the answer.
-    if immutable && !matches {
-        r.with_unique_header(super::cache::MARK, "static")
-    } else {
-        r
-    }
+    r.with_unique_header("Cache-Control", cache).with_unique_header("ETag", etag)
 }
 
 /// `GET /assets/<path>`; `None` when there is no such asset.

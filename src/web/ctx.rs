@@ -27,8 +27,8 @@ pub struct Ctx<'a> {
     anon_csrf: Option<String>,
     flash: Option<Msg>,
     set_cookies: Vec<String>,
-    /// The handler said its page is a pure read that may be kept (see `web::cache`).
-    page_cache: bool,
+    /// The handler said its page is a pure read of the database: it may carry an `ETag`.
+    etag: bool,
 }
 
 fn cookie<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
@@ -41,16 +41,6 @@ pub fn negotiate_language(app: &App, req: &Request) -> Lang {
         .and_then(|l| Lang::parse(&l))
         .or_else(|| cookie(req, LANG_COOKIE).and_then(Lang::parse))
         .or_else(|| req.header("Accept-Language").and_then(Lang::from_accept_language))
-        .unwrap_or(app.default_lang)
-}
-
-/// [`negotiate_language`] for a request without `?lang=`, from its raw headers (the front
-/// door's early answers).
-pub fn language_of(app: &App, cookie_header: Option<&str>, accept_language: Option<&str>) -> Lang {
-    cookie_header
-        .and_then(|h| h.split(';').filter_map(|c| c.trim().split_once('=')).find(|(k, _)| *k == LANG_COOKIE))
-        .and_then(|(_, v)| Lang::parse(v))
-        .or_else(|| accept_language.and_then(Lang::from_accept_language))
         .unwrap_or(app.default_lang)
 }
 
@@ -78,7 +68,7 @@ impl<'a> Ctx<'a> {
             anon_csrf,
             flash,
             set_cookies: Vec::new(),
-            page_cache: false,
+            etag: false,
         };
         if ctx.flash.is_some() && req.method() == "GET" {
             ctx.clear_cookie(FLASH_COOKIE);
@@ -196,23 +186,67 @@ impl<'a> Ctx<'a> {
         self.set_cookies.push(c);
     }
 
-    /// The page being rendered only reads and shows nothing shown only once: the front door
-    /// may answer the same request from memory until the database changes (`web::cache`).
-    pub fn allow_page_cache(&mut self) {
-        self.page_cache = true;
+    /// The page being rendered only reads the database and shows nothing shown only once: it
+    /// gets an `ETag`, and a matching `If-None-Match` is answered `304` without rendering.
+    pub fn allow_etag(&mut self) {
+        self.etag = true;
     }
 
-    /// Adds the cookies this request decided on, and the page-cache mark where allowed: a
-    /// logged-in `GET` answered `200` that sets no cookie and is not `no-store`.
-    pub fn finish(&mut self, mut r: Response) -> Response {
-        let keep = self.page_cache
-            && self.set_cookies.is_empty()
+    /// The `ETag` this request's page has while the database is at `version`: a hash of the
+    /// version, everything the page may depend on (URL, the whole `Cookie` header with session,
+    /// language and notices, `Accept-Language`, `Host`, HTTPS, today's date) and a secret chosen
+    /// at start, so a tag is only ever valid for the session and URL it was given to. `None`
+    /// unless a logged-in `GET`/`HEAD` that sets no cookie.
+    fn etag_for(&self, version: i64) -> Option<String> {
+        if self.session.is_none() || !self.set_cookies.is_empty() || !wants_etag(self.req) {
+            return None;
+        }
+        use sha2::Digest;
+        static SECRET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let secret =
+            SECRET.get_or_init(|| auth::random_hex(16).unwrap_or_else(|_| format!("{:?}", std::time::Instant::now())));
+        let mut h = sha2::Sha256::new();
+        let today = crate::clock::local(crate::clock::now(), self.app.tz).date();
+        for part in [
+            secret.as_str(),
+            &version.to_string(),
+            self.req.raw_url(),
+            self.req.header("Cookie").unwrap_or(""),
+            self.req.header("Accept-Language").unwrap_or(""),
+            self.req.header("Host").unwrap_or(""),
+            if self.https { "s" } else { "-" },
+            &today.to_string(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        let digest = h.finalize();
+        Some(format!("\"{}\"", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>()))
+    }
+
+    /// `304 Not Modified` when the client already has this page as it is now.
+    pub fn not_modified(&self, version: i64) -> Option<Response> {
+        let tag = self.etag_for(version)?;
+        let sent = self.req.header("If-None-Match")?;
+        let matches = sent.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == tag || t == "*");
+        matches.then(|| {
+            Response::empty_204()
+                .with_status_code(304)
+                .with_unique_header("ETag", tag)
+                .with_unique_header("Cache-Control", "private, no-cache")
+        })
+    }
+
+    /// Adds the cookies this request decided on, and the `ETag` of a page that allowed one
+    /// (`version`: the database's before the page was rendered), when it answers `200` with HTML
+    /// and is not `no-store`.
+    pub fn finish(&mut self, mut r: Response, version: Option<i64>) -> Response {
+        let tagged = self.etag
             && r.status_code == 200
-            && self.req.method() == "GET"
             && r.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("Content-Type") && v.starts_with("text/html"))
             && !r.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("Cache-Control") && v.contains("no-store"));
-        if let (true, Some(s)) = (keep, &self.session) {
-            r.headers.push((super::cache::MARK.into(), format!("page {}", s.expires_at).into()));
+        if let Some(tag) = version.filter(|_| tagged).and_then(|v| self.etag_for(v)) {
+            r = r.with_unique_header("ETag", tag).with_unique_header("Cache-Control", "private, no-cache");
         }
         for c in self.set_cookies.drain(..) {
             r.headers.push(("Set-Cookie".into(), c.into()));
@@ -250,6 +284,11 @@ impl<'a> Ctx<'a> {
             self.session.as_ref().map(|s| s.csrf.clone()),
         )
     }
+}
+
+/// A request whose page may be answered by its `ETag`: a `GET` or `HEAD` with a session cookie.
+pub fn wants_etag(req: &Request) -> bool {
+    (req.method() == "GET" || req.method() == "HEAD") && cookie(req, SESSION_COOKIE).is_some()
 }
 
 /// `next` only ever leads to a local path.

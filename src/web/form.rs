@@ -58,13 +58,13 @@ pub fn read_form(req: &Request, form_limit: u64, multipart_limit: u64) -> Result
         }
         let boundary =
             multipart_boundary(req.header("Content-Type").unwrap_or("")).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
-        let body = req.data().ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+        let body = super::http::body(req).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
         return read_multipart_text(body.take(multipart_limit + 1), &boundary, form_limit, multipart_limit);
     }
     if content_length(req).is_some_and(|n| n > form_limit) {
         return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
     }
-    let body = req.data().ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+    let body = super::http::body(req).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
     let raw = read_capped(body, form_limit)?;
     let text = String::from_utf8(raw).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
     Ok(Form { fields: parse_urlencoded(&text) })
@@ -87,19 +87,13 @@ fn read_multipart_text(body: impl Read, boundary: &str, text_limit: u64, limit: 
     let mut fields = Vec::new();
     let mut text_total = 0u64;
     loop {
-        let entry = mp.read_entry().map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+        let entry = mp.read_entry().map_err(|e| body_error(&e, m::ERR_BAD_FORM))?;
         let Some(mut field) = entry else { break };
         let name = field.headers.name.to_string();
         let is_file = field.headers.filename.is_some();
         let mut buf = Vec::new();
         let cap = text_limit.saturating_sub(text_total);
-        let n = field.data.by_ref().take(cap + 1).read_to_end(&mut buf).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::Other && e.to_string() == TOO_LARGE {
-                Error::TooLarge(m::ERR_BODY_TOO_LARGE)
-            } else {
-                Error::BadRequest(m::ERR_BAD_FORM)
-            }
-        })?;
+        let n = field.data.by_ref().take(cap + 1).read_to_end(&mut buf).map_err(|e| body_error(&e, m::ERR_BAD_FORM))?;
         if n as u64 > cap {
             return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
         }
@@ -116,7 +110,17 @@ fn read_multipart_text(body: impl Read, boundary: &str, text_limit: u64, limit: 
     Ok(Form { fields })
 }
 
-const TOO_LARGE: &str = "request body too large";
+pub const TOO_LARGE: &str = "request body too large";
+
+/// The error for a body that could not be read: over a limit (`413`), too slow (`408`, see
+/// `web::http`), else unreadable (`400` with `otherwise`).
+pub fn body_error(e: &std::io::Error, otherwise: crate::i18n::Msg) -> Error {
+    match e.kind() {
+        std::io::ErrorKind::Other if e.to_string() == TOO_LARGE => Error::TooLarge(m::ERR_BODY_TOO_LARGE),
+        std::io::ErrorKind::TimedOut => Error::TooSlow(m::ERR_TOO_SLOW),
+        _ => Error::BadRequest(otherwise),
+    }
+}
 
 /// Counts bytes as they pass and fails once more than `limit` went through.
 struct CountingReader<R> {

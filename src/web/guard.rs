@@ -1,12 +1,12 @@
 //! Process-level protection: tracking requests in flight (for a graceful stop), raising the
 //! descriptor limit, and a self-probe that notices when nothing answers on our port any more
 //! (for example after descriptor exhaustion) and exits non-zero so the supervisor restarts us.
-//! Per-connection limits live in the front door, `web::proxy`.
+//! Per-connection limits live in the server, `web::http`.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -102,12 +102,28 @@ pub fn spawn_probe(addr: SocketAddr, stop: Arc<AtomicBool>) {
     });
 }
 
+/// The local port of the probe's connection in flight (0: none). Its requests are not logged:
+/// they come from this process, which a client can neither claim nor hide behind.
+static PROBE_PORT: AtomicU16 = AtomicU16::new(0);
+
+/// The request came from our own self-probe.
+pub fn is_probe(peer: &SocketAddr) -> bool {
+    peer.ip().is_loopback() && peer.port() != 0 && PROBE_PORT.load(Ordering::Relaxed) == peer.port()
+}
+
 /// Any HTTP answer counts: a 503 from a broken database still means the listener lives.
 fn probe(target: SocketAddr) -> bool {
     let Ok(mut s) = TcpStream::connect_timeout(&target, Duration::from_secs(3)) else { return false };
+    PROBE_PORT.store(s.local_addr().map(|a| a.port()).unwrap_or(0), Ordering::Relaxed);
+    let answered = ask(&mut s);
+    PROBE_PORT.store(0, Ordering::Relaxed);
+    answered
+}
+
+fn ask(s: &mut TcpStream) -> bool {
     let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = s.set_write_timeout(Some(Duration::from_secs(3)));
-    if s.write_all(b"GET /healthz HTTP/1.0\r\nX-Ticketd-Probe: 1\r\n\r\n").is_err() {
+    if s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").is_err() {
         return false;
     }
     let mut buf = [0u8; 12];

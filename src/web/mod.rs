@@ -2,24 +2,22 @@
 //! the one place where errors become responses.
 
 pub mod assets;
-pub mod cache;
 pub mod ctx;
 pub mod files;
 pub mod form;
-pub mod front;
 pub mod guard;
 pub mod hotline;
+pub mod http;
 pub mod notify;
 pub mod portal;
-pub mod proxy;
 pub mod routes;
 pub mod server;
 pub mod staff;
 pub mod upload;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::Instant;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use rouille::{Request, Response};
 
@@ -28,16 +26,22 @@ use crate::error::Error;
 use crate::views;
 pub use ctx::Ctx;
 
-/// Builds the request handler: context → route → error mapping → headers → access log.
+/// How long a login waits for a free bcrypt slot before it gets `429`.
+pub const LOGIN_WAIT: Duration = Duration::from_secs(1);
+
+/// Builds the request handler: login wait → a worker slot → context → route → error mapping →
+/// headers → access log. At most `workers` requests are in `handle` at once (each may hold a
+/// database connection); more wait for a slot.
 pub fn handler(
     app: Arc<App>,
     in_flight: Arc<guard::InFlight>,
+    workers: usize,
 ) -> impl Fn(&Request) -> Response + Send + Sync + 'static {
+    let slots = Slots { used: Mutex::new(0), freed: Condvar::new(), max: workers.max(1) };
     move |req: &Request| {
         let started = Instant::now();
-        let _busy = in_flight.enter(peer(req));
+        let _busy = in_flight.enter(*req.remote_addr());
         let request_id = next_request_id();
-        let probe = req.header("X-Ticketd-Probe").is_some();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if server::stopping() {
                 let r = Response::text("shutting down\n")
@@ -45,10 +49,11 @@ pub fn handler(
                     .with_additional_header("Connection", "close");
                 return (r, String::new());
             }
-            match oversized_head(&app, req) {
-                Some(r) => (r, String::new()),
-                None => handle(&app, req, &request_id),
+            if let Some(busy) = login_wait(&app, req) {
+                return (busy, String::new());
             }
+            let _slot = slots.enter();
+            handle(&app, req, &request_id)
         }));
         let (response, user) = match result {
             Ok(r) => r,
@@ -57,73 +62,116 @@ pub fn handler(
                 (error_page_plain(500, &request_id), String::new())
             }
         };
-        let mut response = security_headers(response, is_https(&app, req));
-        if req.header(proxy::PEER_HEADER).is_some() {
-            // Came through tiny_http (an upload), which would send our internal headers on.
-            response
-                .headers
-                .retain(|(k, _)| !k.to_ascii_lowercase().starts_with(&proxy::INTERNAL_PREFIX.to_ascii_lowercase()));
-        } else if response.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(cache::MARK)) {
-            response.headers.push((USER_HEADER.into(), user.clone().into()));
+        let response = security_headers(response, is_https(&app, req));
+        if !guard::is_probe(req.remote_addr()) {
+            access_log(
+                &request_id,
+                &client_address(&app, req),
+                req.method(),
+                req.raw_url(),
+                started.elapsed().as_micros(),
+                response.status_code,
+                &user,
+            );
         }
-        if probe {
-            return response;
-        }
-        access_log(
-            &request_id,
-            &client_address(&app, req),
-            req.method(),
-            req.raw_url(),
-            started.elapsed().as_micros(),
-            response.status_code,
-            &user,
-            false,
-        );
         response
     }
 }
 
-/// Internal header: who a cacheable answer was for, so a cache hit logs the same user.
-pub const USER_HEADER: &str = "X-Ticketd-Internal-User";
+/// A counting semaphore: requests in a handler at once.
+struct Slots {
+    used: Mutex<usize>,
+    freed: Condvar,
+    max: usize,
+}
+
+struct SlotGuard<'a>(&'a Slots);
+
+impl Slots {
+    fn enter(&self) -> SlotGuard<'_> {
+        let mut n = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        while *n >= self.max {
+            n = self.freed.wait(n).unwrap_or_else(|p| p.into_inner());
+        }
+        *n += 1;
+        SlotGuard(self)
+    }
+}
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        *self.0.used.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// A login while every bcrypt slot is busy waits for a free one — asleep, without a worker
+/// slot, up to [`LOGIN_WAIT`] — and is then handled as usual or refused with `429` before its
+/// form is read. A login flood thus sends at most one request per connection and second
+/// through and costs other pages little; the handler checks the gate again.
+fn login_wait(app: &App, req: &Request) -> Option<Response> {
+    if req.method() != "POST" || !(req.raw_url() == "/login" || req.raw_url() == "/staff/login") {
+        return None;
+    }
+    let started = Instant::now();
+    while app.hash_gate.is_full() && started.elapsed() < LOGIN_WAIT {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if !app.hash_gate.is_full() {
+        return None;
+    }
+    let e = Error::TooMany { retry_after: 2, msg: crate::i18n::m::LOGIN_BUSY };
+    Some(respond_error_lang(app, ctx::negotiate_language(app, req), "-", &e))
+}
+
+/// Text from a request made safe for a log line: control characters, bidirectional overrides
+/// and the backslash that introduces an escape are written as escapes, so a client cannot
+/// forge, hide or reorder lines.
+pub fn log_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let special =
+        |c: char| c.is_control() || c == '\\' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(special) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if special(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 /// One line per request on stderr: time, request id, client, method, URL, handling time,
-/// status, user (`-` when nobody is logged in), and `cache` when the answer came from memory.
-#[allow(clippy::too_many_arguments)]
-pub fn access_log(
-    request_id: &str,
-    address: &str,
-    method: &str,
-    url: &str,
-    micros: u128,
-    status: u16,
-    user: &str,
-    from_cache: bool,
-) {
+/// status, user (`-` when nobody is logged in). Request text is escaped ([`log_safe`]).
+pub fn access_log(request_id: &str, address: &str, method: &str, url: &str, micros: u128, status: u16, user: &str) {
     // One write per line: stderr is unbuffered, and a line in pieces costs a syscall each.
     let line = format!(
-        "{} {request_id} {address} {method} {url} {micros}us {status} {}{}\n",
+        "{} {request_id} {} {} {} {micros}us {status} {}\n",
         clock_stamp(),
-        if user.is_empty() { "-" } else { user },
-        if from_cache { " cache" } else { "" }
+        log_safe(address),
+        log_safe(method),
+        log_safe(url),
+        if user.is_empty() { "-".into() } else { log_safe(user) },
     );
     use std::io::Write;
     let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
-/// Too many or too large headers: `431`, before anything else looks at the request.
-fn oversized_head(app: &App, req: &Request) -> Option<Response> {
-    let limits = &app.config.limits;
-    let mut count = 0usize;
-    let mut bytes = req.raw_url().len() as u64;
-    for (k, v) in req.headers() {
-        count += 1;
-        bytes += (k.len() + v.len() + 4) as u64;
-    }
-    (count > limits.max_headers || bytes > limits.max_head_bytes)
-        .then(|| Response::text("Request header fields too large\n").with_status_code(431))
+/// The access line of a request the server refused before any handler saw it (a malformed or
+/// oversized head, a slow body, a connection over a cap).
+pub fn log_refusal(peer: std::net::SocketAddr, status: u16) {
+    access_log(&next_request_id(), &peer.ip().to_string(), "-", "-", 0, status, "");
 }
 
 fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
+    // Read before anything else: a commit after this point makes the page's ETag stale.
+    let version = ctx::wants_etag(req).then(|| app.data_version()).flatten();
     let mut ctx = match Ctx::new(app, req, request_id) {
         Ok(c) => c,
         Err(e) => {
@@ -131,13 +179,16 @@ fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
             return (respond_error_lang(app, lang, request_id, &e), String::new());
         }
     };
+    let user = ctx.principal_label();
+    if let Some(not_modified) = version.and_then(|v| ctx.not_modified(v)) {
+        return (not_modified, user);
+    }
     let result = routes::route(&mut ctx);
     let response = match result {
         Ok(r) => r,
         Err(e) => respond_error(&ctx, &e),
     };
-    let user = ctx.principal_label();
-    (ctx.finish(response), user)
+    (ctx.finish(response, version), user)
 }
 
 /// The one place where an error becomes a response; internals are logged here, once.
@@ -171,19 +222,12 @@ fn respond_error_with(app: &App, lang: crate::i18n::Lang, request_id: &str, e: &
     resp.with_no_cache()
 }
 
-/// The answer to a login while every bcrypt slot is busy: `429` with `Retry-After`, the same
-/// page the login handler gives, without reading the form (see `web::front`).
-pub fn login_busy_response(app: &App, lang: crate::i18n::Lang, https: bool) -> Response {
-    let e = Error::TooMany { retry_after: 2, msg: crate::i18n::m::LOGIN_BUSY };
-    security_headers(respond_error_lang(app, lang, "-", &e), https)
-}
-
 fn error_page_plain(status: u16, request_id: &str) -> Response {
     Response::text(format!("Internal error. Request ID: {request_id}\n")).with_status_code(status)
 }
 
 pub fn log_line(request_id: &str, msg: &str) {
-    eprintln!("{} {} error: {}", clock_stamp(), request_id, msg);
+    eprintln!("{} {} error: {}", clock_stamp(), request_id, log_safe(msg));
 }
 
 /// The log's time stamp, formatted once per second per thread.
@@ -242,13 +286,8 @@ pub fn security_headers(mut r: Response, https: bool) -> Response {
 
 /// The client's address: the peer, or — when the peer is a trusted proxy — the last address
 /// in `X-Forwarded-For` that is not itself a trusted proxy.
-/// The peer of the client connection: from the front door's signed header, else the socket.
-pub fn peer(req: &Request) -> std::net::SocketAddr {
-    req.header(proxy::PEER_HEADER).and_then(proxy::peer_from_header).unwrap_or(*req.remote_addr())
-}
-
 pub fn client_address(app: &App, req: &Request) -> String {
-    address_of(app, peer(req).ip(), req.header("X-Forwarded-For"))
+    address_of(app, req.remote_addr().ip(), req.header("X-Forwarded-For"))
 }
 
 /// [`client_address`] from its parts: the peer and its `X-Forwarded-For`.
@@ -273,7 +312,7 @@ pub fn address_of(app: &App, peer: std::net::IpAddr, forwarded_for: Option<&str>
 
 /// HTTPS directly, or per a trusted proxy's `X-Forwarded-Proto`.
 pub fn is_https(app: &App, req: &Request) -> bool {
-    req.is_secure() || https_of(app, peer(req).ip(), req.header("X-Forwarded-Proto"))
+    req.is_secure() || https_of(app, req.remote_addr().ip(), req.header("X-Forwarded-Proto"))
 }
 
 /// [`is_https`] from its parts: the peer and its `X-Forwarded-Proto`.

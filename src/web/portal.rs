@@ -144,7 +144,7 @@ pub fn year_month_params(ctx: &Ctx) -> (Option<i32>, Option<u8>) {
 
 pub fn overview(ctx: &mut Ctx) -> Result<Response> {
     let customer = ctx.customer()?.clone();
-    ctx.allow_page_cache();
+    ctx.allow_etag();
     let (year, month) = year_month_params(ctx);
     let status = StatusFilter::parse(ctx.query("status").as_deref());
     let query = TicketQuery {
@@ -202,7 +202,7 @@ pub fn csv_response(body: String, file_name: &str) -> Response {
 
 pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
-    ctx.allow_page_cache();
+    ctx.allow_etag();
     let kind = KindFilter::parse(ctx.query("kind").as_deref());
     let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, kind)?;
     render_ticket(ctx, detail, kind, String::new(), FieldErrors::new(), 200)

@@ -68,7 +68,7 @@ pub fn change_password(ctx: &mut Ctx) -> Result<Response> {
 
 pub fn queue(ctx: &mut Ctx) -> Result<Response> {
     let me = ctx.staff()?.clone();
-    ctx.allow_page_cache();
+    ctx.allow_etag();
     let (year, month) = year_month_params(ctx);
     let status_param = ctx.query("status").unwrap_or_default();
     // One exact status, or "active" for everything not closed.
@@ -142,7 +142,7 @@ pub fn field_filters(ctx: &Ctx) -> Vec<(String, String)> {
 
 pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
     ctx.staff()?;
-    ctx.allow_page_cache();
+    ctx.allow_etag();
     let kind = KindFilter::parse(ctx.query("kind").as_deref());
     let work = work::ticket(ctx.app, number, kind)?;
     render_ticket(ctx, work, kind, Form::default(), FieldErrors::new(), 200)

@@ -15,9 +15,7 @@ use crate::app::attachments::{Uploader, CHUNK};
 use crate::config::Attachments;
 use crate::error::{Error, Result};
 use crate::i18n::m;
-use crate::web::form::{multipart_boundary, read_form, Form};
-
-const TOO_LARGE: &str = "request body too large";
+use crate::web::form::{body_error, multipart_boundary, read_form, Form};
 
 /// Counts bytes, fails past the limit, and remembers the last bytes seen so the closing
 /// boundary can be checked after the parser is done.
@@ -34,7 +32,7 @@ impl<R: Read> Read for Guarded<R> {
         let n = self.inner.read(buf)?;
         self.count += n as u64;
         if self.count > self.limit {
-            return Err(std::io::Error::other(TOO_LARGE));
+            return Err(std::io::Error::other(super::form::TOO_LARGE));
         }
         let got = &buf[..n];
         let mut tail = self.tail.borrow_mut();
@@ -46,11 +44,7 @@ impl<R: Read> Read for Guarded<R> {
 }
 
 fn io_error(e: &std::io::Error) -> Error {
-    if e.to_string() == TOO_LARGE {
-        Error::TooLarge(m::ERR_BODY_TOO_LARGE)
-    } else {
-        Error::BadRequest(m::ERR_UPLOAD_INCOMPLETE)
-    }
+    body_error(e, m::ERR_UPLOAD_INCOMPLETE)
 }
 
 /// Reads `buf` full from `r`, or up to its end; returns the bytes read.
@@ -79,7 +73,7 @@ pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mu
         return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
     }
     let boundary = multipart_boundary(ctype).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
-    let body = req.data().ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+    let body = super::http::body(req).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
     let closing = format!("--{boundary}--");
     let tail = Rc::new(RefCell::new(Vec::new()));
     let guarded =

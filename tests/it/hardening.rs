@@ -338,6 +338,15 @@ fn send_hostile(addr: SocketAddr, p: Arc<Payload>, timeout: Duration) -> Refusal
     Refusal { status, sent, took }
 }
 
+/// A connection from a chosen local address (any of 127.0.0.0/8 is ours on Linux).
+fn connect_from(from: SocketAddr, to: SocketAddr) -> std::io::Result<TcpStream> {
+    use socket2::{Domain, Socket, Type};
+    let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    s.bind(&from.into())?;
+    s.connect(&to.into())?;
+    Ok(s.into())
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -354,8 +363,10 @@ fn hostile_300_half_sent_heads_do_not_delay_a_normal_request() {
     anna.get("/tickets").expect(200);
     let rss_before = srv.rss_kib();
     let mut hanging = Vec::new();
+    // 300 clients from 300 addresses (one address may hold only 32 connections, see below).
     for i in 0..300 {
-        let mut s = TcpStream::connect(srv.addr).unwrap_or_else(|e| panic!("hanging client {i}: connect: {e}"));
+        let from = SocketAddr::from(([127, 0, 1 + (i / 250) as u8, 1 + (i % 250) as u8], 0));
+        let mut s = connect_from(from, srv.addr).unwrap_or_else(|e| panic!("hanging client {i}: connect: {e}"));
         s.write_all(b"POST /tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-")
             .unwrap_or_else(|e| panic!("hanging client {i}: write: {e}"));
         hanging.push(s);
@@ -398,6 +409,34 @@ fn hostile_300_half_sent_heads_do_not_delay_a_normal_request() {
     assert!(worst < Duration::from_secs(1), "a normal request took {worst:?} beside 300 hanging clients");
     drop(hanging);
     anna.get("/tickets").expect(200);
+
+    // One address holds at most 32 connections: the 33rd is refused at once with 429, and the
+    // refusals never hold up anyone else's connection.
+    let greedy = SocketAddr::from(([127, 0, 3, 1], 0));
+    let held: Vec<TcpStream> = (0..32)
+        .map(|i| connect_from(greedy, srv.addr).unwrap_or_else(|e| panic!("greedy client {i}: connect: {e}")))
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let t = Instant::now();
+    for i in 0..50 {
+        let mut s = connect_from(greedy, srv.addr).unwrap_or_else(|e| panic!("refused client {i}: connect: {e}"));
+        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        let status = parse_resp(&raw).map(|(r, _)| r.status);
+        assert_eq!(status, Ok(429), "connection {} from one address", 33 + i);
+    }
+    let refusals = t.elapsed();
+    let t = Instant::now();
+    anna.get("/tickets").expect(200);
+    let other = t.elapsed();
+    println!(
+        "hardening: 50 connections over the per-address cap refused in {}; another client meanwhile {}",
+        ms(refusals),
+        ms(other)
+    );
+    assert!(refusals < Duration::from_secs(5), "50 refusals took {refusals:?}: the accept loop lingers");
+    drop(held);
 }
 
 #[test]
