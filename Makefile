@@ -98,9 +98,15 @@ smoke:
 
 ## ticketd on 100,000 tickets and 1,000,000 activities beside nginx serving the same byte sizes,
 ## wrk on the other core (bench/run.py): prints the table and writes it into BENCHMARKS.md.
-## Installs nginx and wrk with apt-get when missing; about 5 minutes.
+## Installs nginx and wrk with apt-get when missing; about 7 minutes.
 bench: release bench-deps
 	python3 bench/run.py --binary target/release/ticketd --out BENCHMARKS.md
+
+## The same script on 2,000 tickets with 2 s runs, to check it in about a minute: prints the
+## tables, writes no file (bench/run.py --quick).
+.PHONY: bench-quick
+bench-quick: release bench-deps
+	python3 bench/run.py --quick --binary target/release/ticketd
 
 .PHONY: bench-deps
 bench-deps:

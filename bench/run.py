@@ -8,23 +8,35 @@ What it does, in order (standard library only; needs `wrk`, `nginx` and `taskset
 2. starts ticketd on one CPU, logs in a customer and a staff member (cookies for wrk), tops the
    customer's current month up to 50 tickets through the portal (the demo's busiest customer
    month has ~35), and fetches every measured page once for its exact body size;
-3. starts nginx (one worker, on the same CPU) serving static files of those byte sizes;
-4. runs wrk (on the other CPU) against ticketd and nginx in turns, `--duration` seconds and
-   `--connections` connections each: pages, the CSS asset, the reply POST, the login flood with
-   the overview measured during it, 256 connections for the RSS peak;
-5. cold start to the first `200` (median of 20), idle RSS, stripped binary size, and the
+3. logs in `--sessions` customers and `--staff-sessions` agents for the mixed row and lists
+   each one's own pages (overview, months it has tickets in, its tickets; queue views and
+   tickets for staff), each fetched once for its size;
+4. starts nginx (one worker, on the same CPU) serving static files of those byte sizes;
+5. runs wrk (on the other CPU) against ticketd and nginx in turns, `--duration` seconds and
+   `--connections` connections each: single pages, the CSS asset, the mixed row (bench/wrk/
+   mixed.lua picks a random (session, page) per request while a writer thread posts
+   `--writes` multipart replies a second), the multipart and urlencoded reply POSTs, the login
+   flood with the overview measured during it, 256 connections for the RSS peak;
+6. cold start to the first `200` (median of 20), idle RSS, stripped binary size, and the
    150 MiB upload/download of bench/attachments.py (nginx: the same bytes from a static file);
-6. prints one table and writes it into BENCHMARKS.md between the `bench:begin`/`bench:end`
+7. prints the tables and writes them into BENCHMARKS.md between the `bench:begin`/`bench:end`
    markers (the hand-written notes around them stay).
 
-Usage: python3 bench/run.py [--binary target/release/ticketd] [--out BENCHMARKS.md]
+`--quick` checks the whole script in about a minute: 150 customers, 2,000 tickets, 20,000
+activities, 2 s per wrk run, 5 cold starts, a 20 MiB upload; it prints the tables and writes a
+file only when `--out` is given (its numbers are not the benchmark's). `BENCH_QUICK=1` does the same.
+
+Usage: python3 bench/run.py [--binary target/release/ticketd] [--out BENCHMARKS.md] [--quick]
                             [--duration 10] [--connections 32] [--db FILE] [--keep]
+                            [--sessions 120] [--staff-sessions 4] [--writes 4] [--seed 1]
 """
 import argparse
+import concurrent.futures
 import http.client
 import json
 import os
 import platform
+import random
 import re
 import resource
 import shutil
@@ -35,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 
@@ -114,6 +127,122 @@ class Client:
         body = urllib.parse.urlencode(dict(fields, csrf=token))
         return self.request("POST", action, body, {"Content-Type": "application/x-www-form-urlencoded"})
 
+    def csrf(self, page):
+        """The session's CSRF token, read from the hidden field of `page` as a browser has it."""
+        _, html = self.request("GET", page)
+        return CSRF.search(html.decode()).group(1)
+
+
+def multipart(fields, files):
+    """A `multipart/form-data` body in the order a browser sends the form's fields: `fields` as
+    (name, text), then `files` as (name, file name, content type, bytes). Returns the body and
+    its Content-Type."""
+    boundary = "----ticketdBench" + os.urandom(8).hex()
+    parts = []
+    for name, value in fields:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                     + value.encode() + b"\r\n")
+    for name, filename, ctype, data in files:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: {ctype}\r\n\r\n".encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def log_file(size, rnd):
+    """A plain-text file of exactly `size` bytes, like the log excerpt a customer attaches."""
+    lines, total, second = [], 0, 0
+    while total < size:
+        second += rnd.randint(1, 30)
+        line = (f"2026-03-{10 + second // 86400 % 18:02d} {second // 3600 % 24:02d}:{second // 60 % 60:02d}:"
+                f"{second % 60:02d} WARN spooler: Auftrag {rnd.randint(1, 99999):05d} wartet auf Drucker "
+                f"EMPFANG-{rnd.randint(1, 4):02d} (Papierfach {rnd.randint(1, 3)} leer)\n")
+        lines.append(line)
+        total += len(line)
+    return "".join(lines).encode()[:size]
+
+
+def reply_form(csrf, body, attachment):
+    """The customer's reply form as a browser posts it: csrf, body, one file in `attachments`."""
+    return multipart([("csrf", csrf), ("body", body)],
+                     [("attachments", "protokoll.txt", "text/plain", attachment)])
+
+
+def fetch(port, method, path, cookie="", body=None, headers=None, timeout=60):
+    """One request on its own connection with a fixed Cookie header (no cookie jar): status,
+    body, Location."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        h = dict(headers or {})
+        if cookie:
+            h["Cookie"] = cookie
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        return r.status, r.read(), r.getheader("Location")
+    finally:
+        conn.close()
+
+
+def percentile(values, pct):
+    """The nearest-rank percentile of `values` (ms), NaN when there are none."""
+    if not values:
+        return float("nan")
+    v = sorted(values)
+    return v[min(len(v) - 1, max(0, int(round(pct / 100 * len(v) + 0.5)) - 1))]
+
+
+class Writer(threading.Thread):
+    """Posts multipart replies (a 2–20 KB text file each) at a fixed rate to random tickets as
+    their logged-in customers, on its own connections, for `seconds` or until `stop` is set (at
+    most rate × seconds posts). Up to 8 posts may be in flight, so a slow answer does not delay
+    the next; `stats()` reports the rate of `303` answers over `seconds` or until the last
+    answer, whichever is longer."""
+
+    def __init__(self, port, targets, rate, seconds, seed):
+        super().__init__(daemon=True)
+        self.port, self.targets, self.rate, self.seconds = port, targets, rate, seconds
+        self.rnd = random.Random(seed)
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.latencies, self.statuses, self.sent = [], {}, 0
+        self.t0 = self.last = None
+
+    def post(self, cookie, csrf, number, body):
+        t = time.monotonic()
+        try:
+            status, _, _ = fetch(self.port, "POST", f"/tickets/{number}/reply", cookie, body[0],
+                                 {"Content-Type": body[1]}, timeout=30)
+        except (OSError, http.client.HTTPException):
+            status = "error"
+        end = time.monotonic()
+        with self.lock:
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+            self.last = max(self.last or end, end)
+            if status == 303:
+                self.latencies.append((end - t) * 1000)
+
+    def run(self):
+        self.t0 = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            for i in range(int(self.rate * self.seconds)):
+                due = self.t0 + i / self.rate
+                if self.stop.wait(max(0.0, due - time.monotonic())):
+                    break
+                cookie, csrf, numbers = self.rnd.choice(self.targets)
+                number = self.rnd.choice(numbers)
+                text = f"Rückmeldung {i + 1} von make bench: Der Drucker läuft wieder, Protokoll anbei."
+                body = reply_form(csrf, text, log_file(self.rnd.randint(2048, 20480), self.rnd))
+                pool.submit(self.post, cookie, csrf, number, body)
+                self.sent += 1
+
+    def stats(self):
+        """After `join()`."""
+        window = max(self.seconds, (self.last or self.t0) - self.t0)
+        ok = self.statuses.get(303, 0)
+        return {"sent": self.sent, "ok": ok, "statuses": dict(self.statuses), "window": window,
+                "rate": ok / window, "p50": percentile(self.latencies, 50),
+                "p99": percentile(self.latencies, 99), "max": max(self.latencies, default=float("nan"))}
+
 
 def wait_for(port, path, timeout=60.0):
     deadline = time.monotonic() + timeout
@@ -151,7 +280,9 @@ def wrk(url, connections, duration, headers=(), script=None, env=None, threads=1
     before = {p: cpu_seconds(p) for p in (watch or [])}
     own = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
-    p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **(env or {})))
+    # wrk stops itself after `duration`; the timeout only guards against a hung client.
+    p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **(env or {})),
+                       timeout=duration + 60)
     wall = time.monotonic() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = p.stdout
@@ -266,28 +397,34 @@ class Bench:
             self.facts.append(("dataset", f"copied from {self.args.db}"))
             self.big = None
         else:
-            log("building the dataset (ticketd demo --customers 1000 --tickets 100000 --activities 1000000)")
+            a = self.args
+            demo = ["demo", "--customers", str(a.customers), "--tickets", str(a.tickets), "--activities",
+                    str(a.activities)]
+            log(f"building the dataset (ticketd {' '.join(demo)})")
             t0 = time.monotonic()
-            out = subprocess.run([self.binary, "demo", "--customers", "1000", "--tickets", "100000",
-                                  "--activities", "1000000", "--config", self.cfg],
+            out = subprocess.run([self.binary] + demo + ["--config", self.cfg],
                                  capture_output=True, text=True, check=True).stdout
             took = time.monotonic() - t0
             m = re.search(r"ticket with 1000 activities: (\S+)", out)
             self.big = m.group(1) if m else None
-            self.facts.append(("dataset", f"`ticketd demo --customers 1000 --tickets 100000 --activities 1000000`: {took:.1f} s"))
+            self.facts.append(("dataset", f"`ticketd {' '.join(demo)}`: {took:.1f} s"))
         with sqlite3.connect(self.db) as c:
             c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             tickets, = c.execute("SELECT count(*) FROM tickets").fetchone()
             activities, = c.execute("SELECT count(*) FROM activities").fetchone()
+        self.tickets_total = tickets
         size = sum(os.path.getsize(self.db + s) for s in ("", "-wal") if os.path.exists(self.db + s))
         self.db_per_1000 = size / tickets * 1000 / MIB
         self.facts.append(("database", f"{size / MIB:,.0f} MiB for {tickets:,} tickets and {activities:,} activities: "
                                        f"**{self.db_per_1000:.2f} MiB per 1,000 tickets** (with their activities and search index)"))
 
     def query(self, sql, *params):
+        return (self.query_all(sql, *params) or [None])[0]
+
+    def query_all(self, sql, *params):
         c = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
         try:
-            return c.execute(sql, params).fetchone()
+            return c.execute(sql, params).fetchall()
         finally:
             c.close()
 
@@ -324,10 +461,13 @@ class Bench:
                 break
         self.month = month
         self.month_rows = n
-        ten, = self.query("SELECT number FROM tickets WHERE customer_id = ? AND activity_count = 10 AND "
-                          "staff_activity_count = 10 ORDER BY id DESC LIMIT 1", cid)
+        # A ticket with 10 activities (on the small --quick dataset: the one closest to 10).
+        ten, ten_n = self.query("SELECT number, activity_count FROM tickets WHERE customer_id = ? "
+                                "ORDER BY abs(activity_count - 10) + abs(staff_activity_count - 10), id DESC "
+                                "LIMIT 1", cid)
         if not self.big:
             self.big, = self.query("SELECT number FROM tickets ORDER BY staff_activity_count DESC LIMIT 1")
+        big_n, = self.query("SELECT staff_activity_count FROM tickets WHERE number = ?", self.big)
         self.reply_ticket = last
         _, login_html = cust.request("GET", "/login")
         css = re.search(r'href="(/assets/app\.[0-9a-f]+\.css)"', login_html.decode())
@@ -341,19 +481,25 @@ class Bench:
              f"/tickets?year={y}&month={m}", 0.25, 50.0),
             ("queue", "staff queue, filtered (not closed, assigned to me)", "staff",
              "/staff/tickets?status=active&assignee=mine", 0.25, 50.0),
-            ("queue_all", "staff queue, unfiltered (all 100k tickets)", "staff", "/staff/tickets", 0.25, 50.0),
-            ("detail10", "ticket detail, 10 activities", "customer", f"/tickets/{ten}", 0.40, None),
-            ("detail1000", "ticket detail, 1,000 activities (staff view)", "staff", f"/staff/tickets/{self.big}",
+            ("queue_all", f"staff queue, unfiltered (all {self.tickets_total:,} tickets)", "staff", "/staff/tickets",
+             0.25, 50.0),
+            ("detail10", f"ticket detail, {ten_n} activities", "customer", f"/tickets/{ten}", 0.40, None),
+            ("detail1000", f"ticket detail, {big_n:,} activities (staff view)", "staff", f"/staff/tickets/{self.big}",
              0.40, None),
             ("css", "CSS asset", None, css.group(1), 0.60, None),
         ]
-        # The reply form's token.
-        _, html = cust.request("GET", f"/tickets/{self.reply_ticket}")
-        self.reply_csrf = CSRF.search(html.decode()).group(1)
-        r, _ = cust.request("POST", f"/tickets/{self.reply_ticket}/reply",
-                            urllib.parse.urlencode({"csrf": self.reply_csrf, "body": "Benchmark-Antwort"}),
-                            {"Content-Type": "application/x-www-form-urlencoded"})
-        assert r.status == 303, f"reply: {r.status}"
+        # The reply form as a browser posts it: the token from the ticket page's hidden field,
+        # the text and a file, multipart. wrk repeats this body (bench/wrk/mixed.lua) on up to 50
+        # of the customer's tickets.
+        self.reply_csrf = cust.csrf(f"/tickets/{self.reply_ticket}")
+        self.reply_file = log_file(8 * 1024, random.Random(self.args.seed))
+        self.reply_body, self.reply_type = reply_form(self.reply_csrf, "Benchmark-Antwort von wrk, Protokoll anbei.",
+                                                      self.reply_file)
+        r, _ = cust.request("POST", f"/tickets/{self.reply_ticket}/reply", self.reply_body,
+                            {"Content-Type": self.reply_type})
+        assert r.status == 303, f"multipart reply: {r.status}"
+        self.reply_tickets = [n for n, in self.query_all(
+            "SELECT number FROM tickets WHERE customer_id = ? ORDER BY id DESC LIMIT 50", cid)]
         # Follow the redirect as a browser would: it shows (and clears) the one-time notice, so
         # the measured pages are the plain ones.
         cust.request("GET", r.getheader("Location"))
@@ -375,17 +521,92 @@ class Bench:
     def cookie(self, who):
         return {"customer": self.cust, "staff": self.staff}.get(who)
 
+    def prepare_mixed(self):
+        """Logs in the sessions of the mixed row and lists each one's own pages, fetched once
+        for their sizes; writes the request files bench/wrk/mixed.lua picks from (ticketd's, and
+        nginx's with static files of the same sizes in the same order, so the same seed picks
+        the same page)."""
+        a = self.args
+        rnd = random.Random(a.seed)
+        customers = self.query_all(
+            "SELECT c.id, c.customer_no FROM customers c WHERE c.active = 1 AND c.customer_no NOT IN (?, ?) "
+            "AND EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = c.id) ORDER BY c.id", CUSTOMER, FLOOD_CUSTOMER)
+        if len(customers) < a.sessions:
+            sys.exit(f"the dataset has {len(customers)} customers with tickets; --sessions {a.sessions} needs more")
+        agents = [u for u, in self.query_all(
+            "SELECT username FROM staff WHERE role = 'agent' AND active = 1 AND must_change_password = 0 "
+            "ORDER BY id")]
+        if len(agents) < a.staff_sessions:
+            sys.exit(f"the dataset has {len(agents)} agents; --staff-sessions {a.staff_sessions} needs more")
+        log(f"mixed row: logging in {a.sessions} customers and {a.staff_sessions} agents, listing their pages")
+        pages = []  # (kind, path, cookie)
+        self.writer_targets = []  # (cookie, csrf, [ticket numbers]) of the customer sessions
+        for cid, no in sorted(rnd.sample(customers, a.sessions)):
+            c = Client(self.port)
+            r, _ = c.form("/login", "/login", {"login": no, "password": CUSTOMER_PW})
+            assert r.status == 303, f"login {no}: {r.status}"
+            cookie = c.cookie_header()
+            months = [m for m, in self.query_all(
+                "SELECT DISTINCT created_month FROM tickets WHERE customer_id = ? ORDER BY 1", cid)]
+            numbers = [n for n, in self.query_all("SELECT number FROM tickets WHERE customer_id = ? ORDER BY id", cid)]
+            months = rnd.sample(months, min(a.months_per_customer, len(months)))
+            numbers = rnd.sample(numbers, min(a.tickets_per_customer, len(numbers)))
+            pages.append(("overview", "/tickets", cookie))
+            pages += [("month", f"/tickets?year={m // 100}&month={m % 100}", cookie) for m in months]
+            pages += [("ticket", f"/tickets/{n}", cookie) for n in numbers]
+            self.writer_targets.append((cookie, c.csrf("/tickets"), numbers))
+        all_months = [m for m, in self.query_all("SELECT DISTINCT created_month FROM tickets ORDER BY 1")]
+        all_numbers = [n for n, in self.query_all("SELECT number FROM tickets ORDER BY id")]
+        some_customers = [no for _, no in customers]
+        for username in agents[:a.staff_sessions]:
+            c = Client(self.port)
+            r, _ = c.form("/staff/login", "/staff/login", {"login": username, "password": STAFF_PW})
+            assert r.status == 303, f"staff login {username}: {r.status}"
+            cookie = c.cookie_header()
+            queues = ["/staff/tickets", "/staff/tickets?status=active&assignee=mine", "/staff/tickets?status=active",
+                      "/staff/tickets?status=open&assignee=unassigned", "/staff/tickets?status=waiting",
+                      "/staff/tickets?status=active&priority=urgent", "/staff/tickets?priority=high",
+                      "/staff/tickets?page=2"]
+            for m in rnd.sample(all_months, min(2, len(all_months))):
+                queues.append(f"/staff/tickets?year={m // 100}&month={m % 100}")
+            for no in rnd.sample(some_customers, 2):
+                queues.append(f"/staff/tickets?customer={no}")
+            pages += [("queue", q, cookie) for q in queues]
+            pages += [("staff ticket", f"/staff/tickets/{n}", cookie)
+                      for n in rnd.sample(all_numbers, min(a.tickets_per_staff, len(all_numbers)))]
+        self.mixed_sizes = []
+        for kind, path, cookie in pages:
+            status, body, _ = fetch(self.port, "GET", path, cookie)
+            assert status == 200, f"{path}: {status}"
+            self.mixed_sizes.append(len(body))
+        self.mixed_pages = pages
+        self.mixed_t_file = os.path.join(self.tmp, "mixed-ticketd.txt")
+        self.mixed_n_file = os.path.join(self.tmp, "mixed-nginx.txt")
+        with open(self.mixed_t_file, "w") as t, open(self.mixed_n_file, "w") as n:
+            for i, (_, path, cookie) in enumerate(pages):
+                t.write(f"{path}\t{cookie}\n")
+                n.write(f"/mixed/{i}.html\t{cookie}\n")
+        kinds = {}
+        for kind, _, _ in pages:
+            kinds[kind] = kinds.get(kind, 0) + 1
+        self.mixed_kinds = kinds
+
     # -------------------------------------------------------------- nginx
 
     def start_nginx(self):
         root = os.path.join(self.tmp, "static")
         os.makedirs(root, exist_ok=True)
         filler = (b"<tr><td>2025-00001</td><td>Drucker im Empfang druckt nicht</td><td>offen</td></tr>\n" * 64)
-        for key, _, _, path, _, _ in self.pages:
-            ext = "css" if key == "css" else "html"
-            with open(os.path.join(root, f"{key}.{ext}"), "wb") as f:
-                n = self.sizes[key]
+
+        def write(name, n):
+            with open(os.path.join(root, name), "wb") as f:
                 f.write((filler * (n // len(filler) + 1))[:n])
+
+        for key, _, _, path, _, _ in self.pages:
+            write(f"{key}.css" if key == "css" else f"{key}.html", self.sizes[key])
+        os.makedirs(os.path.join(root, "mixed"), exist_ok=True)
+        for i, n in enumerate(self.mixed_sizes):
+            write(f"mixed/{i}.html", n)
         with open(os.path.join(root, "big.bin"), "wb") as f:
             block = os.urandom(MIB)
             for _ in range(self.args.mb):
@@ -464,31 +685,84 @@ http {{
             goal = f"≥ {target:.0%}" + (f", p99 ≤ {p99_bound:.0f} ms" if p99_bound else "")
             self.rows.append({"key": key, "label": label, "bytes": self.sizes[key], "t": t, "n": n,
                               "ratio": ratio, "cpu_ratio": cpu, "goal": goal, "verdict": "PASS" if ok else "MISS"})
-            if key != "css":
-                # The same page rendered for every request: what a first view, a hard reload or
-                # any view after a change costs (the request skips the page cache).
-                log(f"wrk {label}, not from the page cache")
-                u = wrk(self.t_url(path), c, d, headers + ["Cache-Control: no-cache"], watch=[self.ticketd.pid])
-                self.rows.append({"key": key + "_uncached", "label": f"{label}: rendered every time "
-                                  "(`Cache-Control: no-cache`, as a hard reload)", "bytes": self.sizes[key],
-                                  "t": u, "n": n, "ratio": u["rps"] / n["rps"] if n["rps"] else 0,
-                                  "cpu_ratio": cpu_ratio(u, n), "goal": "– (info)", "verdict": "info"})
+
+    def run_mixed(self):
+        """Many sessions on their own pages while replies with files come in: what a portal's
+        users do, unlike one URL repeated with one cookie."""
+        a = self.args
+        d, c = a.duration, a.connections
+        script = os.path.join(HERE, "wrk", "mixed.lua")
+        log(f"wrk mixed: {len(self.mixed_pages)} pages of {a.sessions} customers and {a.staff_sessions} agents, "
+            f"{a.writes:g} multipart replies/s alongside")
+        writer = Writer(self.port, self.writer_targets, a.writes, d, a.seed)
+        writer.start()
+        t = wrk(self.t_url("/"), c, d, script=script, env={"BENCH_REQUESTS": self.mixed_t_file,
+                                                           "BENCH_SEED": str(a.seed)}, watch=[self.ticketd.pid])
+        writer.stop.set()
+        writer.join(60)
+        w = writer.stats()
+        n = wrk(self.n_url("/"), c, d, script=script, env={"BENCH_REQUESTS": self.mixed_n_file,
+                                                           "BENCH_SEED": str(a.seed)}, watch=self.nginx_pids)
+        ratio = t["rps"] / n["rps"] if n["rps"] else 0
+        all_200 = set(t["statuses"]) == {200} and t["errors"] == 0 and set(n["statuses"]) == {200}
+        writer_ok = set(w["statuses"]) == {303} and w["rate"] >= 0.9 * a.writes
+        self.mixed_writer = w
+        kinds = ", ".join(f"{k} {v:,}" for k, v in self.mixed_kinds.items())
+        sizes = sorted(self.mixed_sizes)
+        self.mixed_text = (
+            f"Mixed row: {a.sessions} customer and {a.staff_sessions} staff sessions, {len(self.mixed_pages):,} "
+            f"(session, page) pairs ({kinds}); body sizes {sizes[0]:,}–{sizes[-1]:,} bytes, median "
+            f"{statistics.median(sizes):,.0f}, mean {statistics.mean(sizes):,.0f}. wrk picks one pair at random per "
+            f"request (bench/wrk/mixed.lua, seed {a.seed}); nginx gets static files of the same sizes picked the "
+            f"same way. ticketd statuses: {self.statuses_text(t)}; nginx: {self.statuses_text(n)}. "
+            f"Writer during the ticketd run (not during nginx's): {w['sent']} multipart replies with a 2–20 KB "
+            f"file sent at {a.writes:g}/s to random tickets of those customers, {w['rate']:.2f}/s answered `303` "
+            f"over {w['window']:.1f} s "
+            f"(statuses {', '.join(f'{k}: {v}' for k, v in sorted(w['statuses'].items(), key=str))}), latency "
+            f"p50 {fmt_ms(w['p50'])} ms, p99 {fmt_ms(w['p99'])} ms, max {fmt_ms(w['max'])} ms.")
+        self.rows.append({"key": "mixed", "label": f"mixed: {a.sessions} customers + {a.staff_sessions} staff, "
+                          f"each on its own pages at random, {a.writes:g} multipart replies/s alongside",
+                          "bytes": f"{statistics.mean(sizes):,.0f} (mean)", "t": t, "n": n, "ratio": ratio,
+                          "cpu_ratio": cpu_ratio(t, n), "goal": "– (info); all 200, writer ≥ 90% of its rate",
+                          "verdict": "info" if all_200 and writer_ok else "MISS",
+                          "note": f"writer {w['rate']:.2f}/s, p99 {fmt_ms(w['p99'])} ms"})
+
+    @staticmethod
+    def statuses_text(r):
+        return ", ".join(f"{k}: {v:,}" for k, v in sorted(r["statuses"].items())) or "none counted"
 
     def run_reply(self):
         d, c = self.args.duration, self.args.connections
-        log("wrk reply POST")
-        script = os.path.join(HERE, "wrk", "post.lua")
-        body = urllib.parse.urlencode({"csrf": self.reply_csrf, "body": "Benchmark-Antwort von wrk"})
-        env = {"BENCH_BODY": body, "BENCH_COOKIE": self.cust.cookie_header()}
-        t = wrk(self.t_url(f"/tickets/{self.reply_ticket}/reply"), c, d, script=script, env=env,
-                watch=[self.ticketd.pid])
-        n = wrk(self.n_url("/post"), c, d, script=script, env=env, watch=self.nginx_pids)
+        cookie = self.cust.cookie_header()
+        script = os.path.join(HERE, "wrk", "mixed.lua")
+        body_file = os.path.join(self.tmp, "reply-multipart.bin")
+        with open(body_file, "wb") as f:
+            f.write(self.reply_body)
+        t_file, n_file = os.path.join(self.tmp, "reply-ticketd.txt"), os.path.join(self.tmp, "reply-nginx.txt")
+        with open(t_file, "w") as f:
+            f.writelines(f"/tickets/{n}/reply\t{cookie}\n" for n in self.reply_tickets)
+        with open(n_file, "w") as f:
+            f.write(f"/post\t{cookie}\n")
+        env = {"BENCH_METHOD": "POST", "BENCH_BODY_FILE": body_file, "BENCH_CONTENT_TYPE": self.reply_type,
+               "BENCH_SEED": str(self.args.seed)}
+        log("wrk reply POST, multipart with a file")
+        t = wrk(self.t_url("/"), c, d, script=script, env=dict(env, BENCH_REQUESTS=t_file), watch=[self.ticketd.pid])
+        n = wrk(self.n_url("/"), c, d, script=script, env=dict(env, BENCH_REQUESTS=n_file), watch=self.nginx_pids)
         ok = set(t["statuses"]) == {303}
-        self.rows.append({"key": "reply", "label": "reply (POST, one activity + search row, fsync per commit)",
-                          "bytes": 0, "t": t, "n": n, "ratio": t["rps"] / n["rps"] if n["rps"] else 0,
-                          "cpu_ratio": cpu_ratio(t, n),
+        self.rows.append({"key": "reply", "label": f"reply (POST multipart: text + {len(self.reply_file) // 1024} KiB "
+                          f"file, one activity + attachment + search row, fsync per commit)",
+                          "bytes": len(self.reply_body), "t": t, "n": n,
+                          "ratio": t["rps"] / n["rps"] if n["rps"] else 0, "cpu_ratio": cpu_ratio(t, n),
                           "goal": "none (all 303)", "verdict": "info" if ok else "MISS",
-                          "note": "nginx: `return 303` to the same POST"})
+                          "note": f"{len(self.reply_tickets)} tickets at random; nginx: `return 303` to the same POST"})
+        log("wrk reply POST, urlencoded (text only)")
+        body = urllib.parse.urlencode({"csrf": self.reply_csrf, "body": "Benchmark-Antwort von wrk"})
+        u = wrk(self.t_url(f"/tickets/{self.reply_ticket}/reply"), c, d, script=os.path.join(HERE, "wrk", "post.lua"),
+                env={"BENCH_BODY": body, "BENCH_COOKIE": cookie}, watch=[self.ticketd.pid])
+        ok = set(u["statuses"]) == {303}
+        self.rows.append({"key": "reply_urlencoded", "label": "reply (POST urlencoded, text only, one ticket)",
+                          "bytes": len(body), "t": u, "n": None, "ratio": None, "cpu_ratio": None,
+                          "goal": "none (all 303)", "verdict": "info" if ok else "MISS"})
 
     def run_login_flood(self):
         d, c = self.args.duration, self.args.connections
@@ -527,8 +801,6 @@ http {{
         peak = [status_kb(pid, "VmRSS")]
         stop = [False]
 
-        import threading
-
         def sample():
             while not stop[0]:
                 peak.append(status_kb(pid, "VmRSS"))
@@ -547,9 +819,9 @@ http {{
         self.rss_hwm = status_kb(pid, "VmHWM") / 1024
 
     def cold_start(self):
-        log("cold start x20")
+        log(f"cold start x{self.args.cold_starts}")
         times = []
-        for _ in range(20):
+        for _ in range(self.args.cold_starts):
             port = free_port()
             env = dict(os.environ, TICKETD_LISTEN=f"127.0.0.1:{port}")
             t0 = time.monotonic()
@@ -695,7 +967,8 @@ http {{
             f"{self.rss_256:.1f} MiB", "≤ 96 MB", self.rss_256 <= 96)
         row("stripped binary", f"{self.binary_size / MIB:.2f} MiB ({self.binary_size:,} bytes)", "≤ 10 MB",
             self.binary_size <= 10_000_000)
-        row(f"cold start to first 200 of /login (median of {len(self.cold_all)}, on the big database; "
+        row(f"cold start to first 200 of /login (median of {len(self.cold_all)}, on the "
+            f"{self.tickets_total:,}-ticket database; "
             f"min {min(self.cold_all or [0]):.0f}, max {max(self.cold_all or [0]):.0f})", f"{self.cold:.0f} ms",
             "≤ 250 ms", self.cold <= 250)
         row("database size per 1,000 tickets", f"{self.db_per_1000:.2f} MiB", None, True)
@@ -717,14 +990,20 @@ http {{
               "## Last run", "", "Machine:", ""]
         md += [f"- **{k}**: {v}" for k, v in self.machine()]
         md += [f"- **{k}**: {v}" for k, v in self.facts]
-        md += ["", f"Command: `make bench` (= `python3 bench/run.py --duration {self.args.duration} "
-                   f"--connections {self.args.connections}` after building the release binary)", ""]
+        a = self.args
+        mixed = (f"--sessions {a.sessions} --staff-sessions {a.staff_sessions} --writes {a.writes:g} --seed {a.seed}")
+        if a.quick:
+            md += ["", f"**Quick mode** (`python3 bench/run.py --quick`, `make bench-quick`): a small dataset and "
+                       f"{a.duration} s runs to check the script; these numbers are not the benchmark.", ""]
+        else:
+            md += ["", f"Command: `make bench` (= `python3 bench/run.py --duration {a.duration} "
+                       f"--connections {a.connections} {mixed}` after building the release binary)", ""]
         if float(self.load_start.split()[0]) > 1.0:
             md += [f"**Note:** the machine was busy (load average {self.load_start} at start on "
                    f"{os.cpu_count()} CPUs): other processes shared both cores, so req/s and latencies are noisy "
                    "and a single-process nginx got a smaller share of its core than ticketd's many threads. "
                    "The CPU-per-request columns are not affected by that; results use the lower of both ratios.", ""]
-        md += lines + [""] + res + [""]
+        md += lines + [""] + [self.mixed_text, ""] + res + [""]
         md += ["CPU during each run: the server's share of its core, its CPU time per request, and wrk's share of "
                "the client core (near 100% means the client, not the server, set the pace):", "",
                "| run | ticketd CPU | ticketd CPU/request | wrk CPU | nginx CPU | nginx CPU/request | wrk CPU |",
@@ -734,8 +1013,12 @@ http {{
             md += ["bench/attachments.py said:", "", "```", self.attach_text, "```", ""]
         md += ["<!-- bench:end -->"]
         text = "\n".join(md)
-        print("\n".join(lines + [""] + res))
+        if self.args.quick:
+            print("QUICK MODE: small dataset, short runs; these numbers only show that the script works.\n")
+        print("\n".join(lines + ["", self.mixed_text, ""] + res))
         out = self.args.out
+        if not out:
+            return
         old = open(out).read() if os.path.exists(out) else "# Benchmarks\n\n<!-- bench:begin -->\n<!-- bench:end -->\n"
         start = old.find("<!-- bench:begin")
         end = old.find("<!-- bench:end -->")
@@ -760,8 +1043,10 @@ http {{
         self.prepare_pages()
         time.sleep(1)
         self.rss_idle = status_kb(self.ticketd.pid, "VmRSS") / 1024
+        self.prepare_mixed()
         self.start_nginx()
         self.run_pages()
+        self.run_mixed()
         time.sleep(1)
         self.rss_idle_after = status_kb(self.ticketd.pid, "VmRSS") / 1024
         self.run_login_flood()
@@ -773,16 +1058,44 @@ http {{
         self.write(*self.report())
 
 
+QUICK = {"customers": 150, "tickets": 2_000, "activities": 20_000, "duration": 2, "mb": 20, "cold_starts": 5}
+FULL = {"customers": 1_000, "tickets": 100_000, "activities": 1_000_000, "duration": 10, "mb": 150,
+        "cold_starts": 20}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/ticketd"))
-    ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
-    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--out", help="markdown file to write the tables into (default BENCHMARKS.md; "
+                                  "with --quick: none, only printed)")
+    ap.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK") == "1",
+                    help="small dataset and 2 s runs, to check the script (about a minute); also BENCH_QUICK=1")
+    ap.add_argument("--customers", type=int, help=f"demo customers ({FULL['customers']}; quick {QUICK['customers']})")
+    ap.add_argument("--tickets", type=int, help=f"demo tickets ({FULL['tickets']}; quick {QUICK['tickets']})")
+    ap.add_argument("--activities", type=int,
+                    help=f"demo activities ({FULL['activities']}; quick {QUICK['activities']})")
+    ap.add_argument("--duration", type=int, help=f"seconds per wrk run ({FULL['duration']}; quick {QUICK['duration']})")
     ap.add_argument("--connections", type=int, default=32)
-    ap.add_argument("--mb", type=int, default=150, help="size of the upload/download")
+    ap.add_argument("--mb", type=int, help=f"size of the upload/download ({FULL['mb']}; quick {QUICK['mb']})")
+    ap.add_argument("--cold-starts", type=int, help=f"cold starts to take the median of ({FULL['cold_starts']}; "
+                                                    f"quick {QUICK['cold_starts']})")
+    ap.add_argument("--sessions", type=int, default=120, help="customer sessions of the mixed row")
+    ap.add_argument("--staff-sessions", type=int, default=4, help="agent sessions of the mixed row")
+    ap.add_argument("--months-per-customer", type=int, default=6, help="month views per customer session")
+    ap.add_argument("--tickets-per-customer", type=int, default=12, help="ticket pages per customer session")
+    ap.add_argument("--tickets-per-staff", type=int, default=40, help="ticket pages per staff session")
+    ap.add_argument("--writes", type=float, default=4.0, help="multipart replies per second during the mixed row")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the mixed row's choices")
     ap.add_argument("--db", help="use a copy of this dataset instead of building one")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (database, logs, nginx files)")
     args = ap.parse_args()
+    for key, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    if args.out is None and not args.quick:
+        args.out = os.path.join(ROOT, "BENCHMARKS.md")
+    if not 0 < args.writes <= 100:
+        sys.exit("--writes must be between 0 and 100 per second")
     for tool in ("wrk", "nginx", "taskset"):
         if not shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"):
             sys.exit(f"{tool} is missing (make bench installs nginx and wrk with apt-get)")
