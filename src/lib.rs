@@ -13,6 +13,7 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 pub mod model;
+pub mod sync;
 pub mod views;
 pub mod web;
 pub mod zip;

@@ -21,6 +21,7 @@ use crate::config::Config;
 use crate::db::{self, Pool, PooledConn};
 use crate::error::Result;
 use crate::i18n::Lang;
+use crate::sync::Unpoison;
 
 /// Everything a request needs that lives as long as the process.
 pub struct App {
@@ -97,7 +98,7 @@ impl App {
 
     /// `true` for the one caller that may write this session's `last_seen_at` now.
     pub fn claim_session_touch(&self, token_hash: &[u8]) -> bool {
-        let mut map = self.touched.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.touched.lock().unpoisoned();
         let now = std::time::Instant::now();
         if map.len() > 10_000 {
             map.retain(|_, t| now.duration_since(*t) < Duration::from_secs(60));
@@ -114,7 +115,7 @@ impl App {
     /// Keeps a generated password for one display to the session that created it (POST →
     /// 303 → GET). Held in memory only, for at most five minutes.
     pub fn stash_secret(&self, session: &[u8], target: &str, secret: String) {
-        let mut v = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
+        let mut v = self.secrets.lock().unpoisoned();
         v.retain(|p| p.at.elapsed() < Duration::from_secs(300) && !(p.session == session && p.target == target));
         v.push(PendingSecret {
             session: session.to_vec(),
@@ -126,7 +127,7 @@ impl App {
 
     /// Takes the stashed secret out: it is shown exactly once.
     pub fn take_secret(&self, session: &[u8], target: &str) -> Option<String> {
-        let mut v = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
+        let mut v = self.secrets.lock().unpoisoned();
         let i = v
             .iter()
             .position(|p| p.session == session && p.target == target && p.at.elapsed() < Duration::from_secs(300))?;

@@ -27,6 +27,7 @@ use crate::mail::message::{self, Message};
 use crate::mail::smtp::{self, Relay, Reply};
 use crate::mail::{self as mail, Mailbox};
 use crate::model::{ActivityKind, AuthorKind, Customer, StaffMember, Status};
+use crate::sync::Unpoison;
 use crate::views::mail::{Event, Notification};
 
 /// Queues the mails an activity causes, on the caller's transaction. Without `[smtp]` it does
@@ -241,14 +242,14 @@ static WAKE: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
 /// Tells the sender that there may be something to send.
 pub fn wake() {
     let (flag, cv) = &WAKE;
-    *flag.lock().unwrap_or_else(|p| p.into_inner()) = true;
+    *flag.lock().unpoisoned() = true;
     cv.notify_all();
 }
 
 fn sleep_until_woken(max: Duration) {
     let (flag, cv) = &WAKE;
-    let guard = flag.lock().unwrap_or_else(|p| p.into_inner());
-    let (mut guard, _) = cv.wait_timeout_while(guard, max, |woken| !*woken).unwrap_or_else(|p| p.into_inner());
+    let guard = flag.lock().unpoisoned();
+    let (mut guard, _) = cv.wait_timeout_while(guard, max, |woken| !*woken).unpoisoned();
     *guard = false;
 }
 

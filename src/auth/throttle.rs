@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::sync::Unpoison;
+
 pub struct Throttle {
     window: Duration,
     max_failures: u32,
@@ -22,7 +24,7 @@ impl Throttle {
     /// `Some(seconds until the oldest failure leaves the window)` when the key is locked.
     pub fn locked(&self, key: &str) -> Option<u64> {
         let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.failures.lock().unpoisoned();
         let list = map.get_mut(key)?;
         list.retain(|t| now.duration_since(*t) < self.window);
         if list.len() as u32 >= self.max_failures {
@@ -35,7 +37,7 @@ impl Throttle {
 
     pub fn record_failure(&self, key: &str) {
         let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.failures.lock().unpoisoned();
         if map.len() >= MAX_KEYS && !map.contains_key(key) {
             let window = self.window;
             map.retain(|_, l| l.iter().any(|t| now.duration_since(*t) < window));
@@ -49,7 +51,7 @@ impl Throttle {
     }
 
     pub fn clear(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+        self.failures.lock().unpoisoned().remove(key);
     }
 }
 

@@ -18,6 +18,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
+use crate::sync::Unpoison;
 
 #[derive(rust_embed::RustEmbed)]
 #[folder = "schema/"]
@@ -68,7 +69,7 @@ fn log_statements(conn: &mut Connection) {
         use std::io::Write;
         if let (Some(Some(file)), true) = (LOG.get(), sql.len() <= 64 * 1024) {
             let line = serde_json::to_string(sql).unwrap_or_default();
-            let _ = writeln!(file.lock().unwrap_or_else(|p| p.into_inner()), "{line}");
+            let _ = writeln!(file.lock().unpoisoned(), "{line}");
         }
     }
     let log = LOG.get_or_init(|| {
@@ -189,7 +190,7 @@ impl WriteQueue {
 
     pub fn enter(&self, timeout: Duration) -> Turn<'_> {
         let deadline = std::time::Instant::now() + timeout;
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut st = self.state.lock().unpoisoned();
         let ticket = st.next;
         st.next += 1;
         while st.serving != ticket {
@@ -198,7 +199,7 @@ impl WriteQueue {
                 st.abandoned.insert(ticket);
                 return Turn { queue: self, held: false };
             }
-            st = self.turn.wait_timeout(st, left).unwrap_or_else(|p| p.into_inner()).0;
+            st = self.turn.wait_timeout(st, left).unpoisoned().0;
         }
         Turn { queue: self, held: true }
     }
@@ -215,7 +216,7 @@ impl Drop for Turn<'_> {
         if !self.held {
             return;
         }
-        let mut st = self.queue.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut st = self.queue.state.lock().unpoisoned();
         st.serving += 1;
         loop {
             let serving = st.serving;
@@ -244,7 +245,7 @@ impl Watcher {
 
     /// The current version, or `None` when the database cannot be read (then nothing is cached).
     pub fn version(&self) -> Option<i64> {
-        let mut slot = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let mut slot = self.conn.lock().unpoisoned();
         if slot.is_none() {
             *slot = open(&self.path).ok();
         }
@@ -275,7 +276,7 @@ impl Pool {
     }
 
     pub fn get(&self) -> Result<PooledConn<'_>> {
-        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let idle = self.idle.lock().unpoisoned().pop();
         let conn = match idle {
             Some(c) => c,
             None => open(&self.path)?,
@@ -308,7 +309,7 @@ impl Drop for PooledConn<'_> {
         if let Some(conn) = self.conn.take() {
             // A connection left inside a transaction (a panic mid-use-case) is not reused.
             if conn.is_autocommit() {
-                let mut idle = self.pool.idle.lock().unwrap_or_else(|p| p.into_inner());
+                let mut idle = self.pool.idle.lock().unpoisoned();
                 if idle.len() < self.pool.max_idle {
                     idle.push(conn);
                 }

@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::sync::Unpoison;
+
 /// Which peers have a request in our handler right now.
 #[derive(Default)]
 pub struct InFlight {
@@ -23,18 +25,18 @@ pub struct InFlightGuard<'a> {
 
 impl InFlight {
     pub fn enter(&self, peer: SocketAddr) -> InFlightGuard<'_> {
-        *self.peers.lock().unwrap_or_else(|p| p.into_inner()).entry(peer).or_insert(0) += 1;
+        *self.peers.lock().unpoisoned().entry(peer).or_insert(0) += 1;
         InFlightGuard { set: self, peer }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.peers.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
+        self.peers.lock().unpoisoned().is_empty()
     }
 }
 
 impl Drop for InFlightGuard<'_> {
     fn drop(&mut self) {
-        let mut map = self.set.peers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.set.peers.lock().unpoisoned();
         if let Some(n) = map.get_mut(&self.peer) {
             *n -= 1;
             if *n == 0 {

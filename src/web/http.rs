@@ -35,6 +35,8 @@ use std::time::{Duration, Instant};
 
 use rouille::{Request, Response};
 
+use crate::sync::Unpoison;
+
 /// What answers a request: the rouille handler.
 pub type Handler = dyn Fn(&Request) -> Response + Send + Sync;
 
@@ -721,7 +723,7 @@ struct Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let mut c = self.counts.lock().unpoisoned();
         c.total -= 1;
         if let Some(n) = c.by_address.get_mut(&self.ip) {
             *n -= 1;
@@ -808,7 +810,7 @@ pub fn run(
         let _ = s.set_nodelay(true);
         let ip = peer.ip();
         let verdict = {
-            let mut c = counts.lock().unwrap_or_else(|p| p.into_inner());
+            let mut c = counts.lock().unpoisoned();
             let mine = c.by_address.get(&ip).copied().unwrap_or(0);
             if c.total >= limits.max_connections {
                 Err(503)

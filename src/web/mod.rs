@@ -23,6 +23,7 @@ use rouille::{Request, Response};
 
 use crate::app::App;
 use crate::error::Error;
+use crate::sync::Unpoison;
 use crate::views;
 pub use ctx::Ctx;
 
@@ -89,9 +90,9 @@ struct SlotGuard<'a>(&'a Slots);
 
 impl Slots {
     fn enter(&self) -> SlotGuard<'_> {
-        let mut n = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        let mut n = self.used.lock().unpoisoned();
         while *n >= self.max {
-            n = self.freed.wait(n).unwrap_or_else(|p| p.into_inner());
+            n = self.freed.wait(n).unpoisoned();
         }
         *n += 1;
         SlotGuard(self)
@@ -100,7 +101,7 @@ impl Slots {
 
 impl Drop for SlotGuard<'_> {
     fn drop(&mut self) {
-        *self.0.used.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
+        *self.0.used.lock().unpoisoned() -= 1;
         self.0.freed.notify_one();
     }
 }
