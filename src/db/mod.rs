@@ -353,7 +353,8 @@ impl<T> OptionalExt<T> for rusqlite::Result<T> {
 }
 
 /// Held by a running server for the database it serves: `restore` refuses while it is taken.
-/// An advisory `flock` on `<database>.lock`; the kernel drops it when the process dies.
+/// An advisory lock (`File::try_lock`, `flock` on Unix) on `<database>.lock`; the kernel drops
+/// it when the process dies.
 pub struct ServerLock {
     _file: Option<std::fs::File>,
 }
@@ -366,24 +367,23 @@ fn lock_path(db: &Path) -> PathBuf {
 
 /// Takes the server lock, or says which process-independent fact stands in the way.
 pub fn lock_for_server(db: &Path) -> std::result::Result<ServerLock, String> {
-    use std::os::fd::AsRawFd;
+    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem, StorageFull};
     let path = lock_path(db);
     let file = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path) {
         Ok(f) => f,
         // A read-only directory (a read-only mount, a full disk): serving reads must still
         // work, and no restore can write there either, so there is nothing to guard.
-        Err(e) if matches!(e.raw_os_error(), Some(libc::EROFS) | Some(libc::EACCES) | Some(libc::ENOSPC)) => {
+        Err(e) if matches!(e.kind(), ReadOnlyFilesystem | PermissionDenied | StorageFull) => {
             eprintln!("warning: cannot create {} ({e}); continuing without the server lock", path.display());
             return Ok(ServerLock { _file: None });
         }
         Err(e) => return Err(format!("cannot open {}: {e}", path.display())),
     };
-    // SAFETY: flock on a descriptor we own; no memory is involved.
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if rc != 0 {
-        return Err(format!("another ticketd server is using {}", db.display()));
+    match file.try_lock() {
+        Ok(()) => Ok(ServerLock { _file: Some(file) }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!("another ticketd server is using {}", db.display())),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
     }
-    Ok(ServerLock { _file: Some(file) })
 }
 
 /// Copies a verified backup over `target` through SQLite's backup API (never a file copy), so
