@@ -4,9 +4,10 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::app::{bootstrap, demo, sessions, App};
+use crate::app::{bootstrap, sessions, App};
 use crate::config::Config;
 use crate::db;
+use crate::demo;
 use crate::error::Error;
 use crate::model::Role;
 

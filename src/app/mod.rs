@@ -5,7 +5,6 @@ pub mod account;
 pub mod admin;
 pub mod attachments;
 pub mod bootstrap;
-pub mod demo;
 pub mod export;
 pub mod hotline;
 pub mod notify;

@@ -182,8 +182,8 @@ fn no_page_scans_tickets_or_activities() {
     let env = Builder::new().toml(FIELDS).prepare();
     let year = {
         let app = env.library_app();
-        let opts = ticketd::app::demo::Options { customers: 12, tickets: 1_500, activities: 12_000, seed: 8 };
-        ticketd::app::demo::fill(&app, &opts).unwrap_or_else(|e| panic!("demo data: {e}"));
+        let opts = ticketd::demo::Options { customers: 12, tickets: 1_500, activities: 12_000, seed: 8 };
+        ticketd::demo::fill(&app, &opts).unwrap_or_else(|e| panic!("demo data: {e}"));
         ticketd::clock::year_month(ticketd::clock::now(), app.tz).0
     };
     // Numbers straight from the database: a ticket of K-10001 and the one with 1,000 activities.
@@ -216,7 +216,7 @@ fn no_page_scans_tickets_or_activities() {
     let s = |v: &[&str]| v.iter().map(|p| p.to_string()).collect::<Vec<_>>();
 
     // Customer portal.
-    let mut anna = login(addr, "/login", "K-10001", ticketd::app::demo::CUSTOMER_PASSWORD);
+    let mut anna = login(addr, "/login", "K-10001", ticketd::demo::CUSTOMER_PASSWORD);
     visit(
         &mut anna,
         &s(&[
@@ -243,7 +243,7 @@ fn no_page_scans_tickets_or_activities() {
     r.expect(303);
 
     // Staff workspace and admin area.
-    let mut staff = login(addr, "/staff/login", "pbraun", ticketd::app::demo::STAFF_PASSWORD);
+    let mut staff = login(addr, "/staff/login", "pbraun", ticketd::demo::STAFF_PASSWORD);
     visit(
         &mut staff,
         &s(&[

@@ -1,0 +1,198 @@
+//! Planning: how many tickets, for whom, when, in which final status, with how many
+//! activities, and their numbers.
+
+use std::collections::HashMap;
+
+use super::corpus::FIRST_CUSTOMERS;
+use super::people::DemoCustomer;
+use super::rng::Rng;
+use super::{Options, BENCH_ACTIVITIES, BENCH_THRESHOLD, DAY, HISTORY_DAYS, HOUR, MINUTE};
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::model::{month_key, Priority, Status, TicketNo};
+
+/// A ticket before its history is written.
+pub(super) struct Plan {
+    pub(super) customer: usize,
+    pub(super) created_at: i64,
+    pub(super) status: Status,
+    pub(super) priority: Priority,
+    pub(super) activities: usize,
+    pub(super) bench: bool,
+    pub(super) seed: u64,
+    pub(super) number: TicketNo,
+    pub(super) created_month: i64,
+}
+
+/// Activities per ticket, and whether the first ticket is the benchmark one.
+fn activity_counts(rng: &mut Rng, tickets: usize, total: usize) -> Result<(Vec<usize>, bool)> {
+    if total == 0 {
+        // 2–12, mostly few.
+        let counts = (0..tickets).map(|_| 2 + (rng.below(11) * rng.below(11) / 10) as usize).collect();
+        return Ok((counts, false));
+    }
+    if total < tickets {
+        return Err(Error::Internal(format!(
+            "--activities {total} is less than --tickets {tickets}: every ticket starts with an \
+             activity (use --activities 0 for a realistic number per ticket)"
+        )));
+    }
+    let bench = total >= BENCH_THRESHOLD && tickets >= 2 && total - BENCH_ACTIVITIES >= tickets - 1;
+    let (mut counts, rest_total) =
+        if bench { (vec![BENCH_ACTIVITIES], total - BENCH_ACTIVITIES) } else { (Vec::new(), total) };
+    let n = tickets - counts.len();
+    // Every ticket gets one; the rest is shared by random weights, the remainder round-robin.
+    let weights: Vec<u64> = (0..n)
+        .map(|_| {
+            let w = 1 + rng.below(6);
+            if rng.chance(10) {
+                w + rng.below(25)
+            } else {
+                w
+            }
+        })
+        .collect();
+    let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
+    let spare = (rest_total - n) as u128;
+    let start = counts.len();
+    counts.extend(weights.iter().map(|&w| 1 + (spare * u128::from(w) / sum) as usize));
+    let mut left = rest_total - counts[start..].iter().sum::<usize>();
+    let mut i = rng.index(n);
+    while left > 0 {
+        counts[start + i] += 1;
+        left -= 1;
+        i = (i + 1) % n;
+    }
+    Ok((counts, bench))
+}
+
+/// A working-day moment in the last three years, more often recent, in local business hours.
+fn created_time(rng: &mut Rng, now: i64, tz: &time_tz::Tz, max_age_days: Option<u64>) -> i64 {
+    let age = match max_age_days {
+        Some(d) => d,
+        None if rng.chance(50) => rng.below(HISTORY_DAYS),
+        None => rng.below(HISTORY_DAYS).min(rng.below(HISTORY_DAYS)),
+    } as i64;
+    let mut day = now.div_euclid(DAY) - age;
+    // Day 0 (1970-01-01) was a Thursday; 0 = Monday.
+    let weekday = (day + 3).rem_euclid(7);
+    if weekday >= 5 && rng.chance(85) {
+        day -= weekday - 4;
+    }
+    let local = day * DAY + 7 * HOUR + rng.below(11 * HOUR as u64) as i64;
+    local - i64::from(clock::local(local, tz).offset().whole_seconds())
+}
+
+fn status_for_age(rng: &mut Rng, age_days: i64) -> Status {
+    use Status::*;
+    let weights: &[(Status, u64)] = if age_days < 14 {
+        &[(Open, 35), (InProgress, 30), (Waiting, 20), (Closed, 15)]
+    } else if age_days < 60 {
+        &[(Open, 5), (InProgress, 10), (Waiting, 15), (Closed, 70)]
+    } else {
+        &[(Open, 1), (InProgress, 1), (Waiting, 1), (Closed, 97)]
+    };
+    rng.weighted(weights)
+}
+
+/// Plans every ticket, sorted by creation time and numbered from each year's sequence.
+pub(super) fn plan_tickets(
+    rng: &mut Rng,
+    opts: &Options,
+    customers: &[DemoCustomer],
+    last_seqs: &mut HashMap<i32, i64>,
+    now: i64,
+    tz: &time_tz::Tz,
+) -> Result<Vec<Plan>> {
+    let (counts, bench) = activity_counts(rng, opts.tickets, opts.activities)?;
+    if opts.tickets > 0 && customers.is_empty() {
+        return Err(Error::Internal("--tickets needs at least one customer".into()));
+    }
+    // A few busy customers, many quiet ones; the first three (printed logins) are busy.
+    let mut cumulative = Vec::with_capacity(customers.len());
+    let mut total = 0u64;
+    for i in 0..customers.len() {
+        total += if i < FIRST_CUSTOMERS.len() {
+            40
+        } else {
+            let r = rng.below(5);
+            1 + r * r
+        };
+        cumulative.push(total);
+    }
+    let mut plans = Vec::with_capacity(opts.tickets);
+    for (i, &k) in counts.iter().enumerate() {
+        let is_bench = bench && i == 0;
+        let customer = if is_bench {
+            0
+        } else {
+            let r = rng.below(total);
+            cumulative.partition_point(|&c| c <= r)
+        };
+        // Room for all activities, a minute apart, before now.
+        let room = (k as i64 + 2) * MINUTE;
+        let created_at = created_time(rng, now, tz, is_bench.then_some(900)).min(now - room);
+        let status = if k < 2 {
+            Status::Open
+        } else if is_bench {
+            Status::InProgress
+        } else {
+            status_for_age(rng, (now - created_at) / DAY)
+        };
+        let priority = match i {
+            1..=4 => Priority::ALL[i - 1],
+            _ => rng.weighted(&[
+                (Priority::Low, 15),
+                (Priority::Normal, 60),
+                (Priority::High, 18),
+                (Priority::Urgent, 7),
+            ]),
+        };
+        plans.push(Plan {
+            customer,
+            created_at,
+            status,
+            priority,
+            activities: k,
+            bench: is_bench,
+            seed: rng.next_u64(),
+            number: TicketNo { year: 0, seq: 0 },
+            created_month: 0,
+        });
+    }
+    plans.sort_by_key(|p| p.created_at);
+    // Every status at least once: the newest tickets that can change status show them all.
+    let newest = plans.iter_mut().rev().filter(|p| p.activities >= 2 && !p.bench);
+    for (p, s) in newest.zip([Status::Closed, Status::Waiting, Status::InProgress, Status::Open]) {
+        p.status = s;
+    }
+    for p in &mut plans {
+        let (year, month) = clock::year_month(p.created_at, tz);
+        let seq = last_seqs.entry(year).or_insert(0);
+        *seq += 1;
+        p.number = TicketNo { year, seq: *seq };
+        p.created_month = month_key(year, month);
+    }
+    Ok(plans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activity_totals_are_exact() {
+        let mut rng = Rng::new(1);
+        let (counts, bench) = activity_counts(&mut rng, 300, 7_777).unwrap();
+        assert!(bench);
+        assert_eq!(counts[0], BENCH_ACTIVITIES);
+        assert_eq!(counts.iter().sum::<usize>(), 7_777);
+        assert!(counts.iter().all(|&c| c >= 1));
+        let (counts, bench) = activity_counts(&mut rng, 10, 10).unwrap();
+        assert!(!bench);
+        assert_eq!(counts, vec![1; 10]);
+        assert!(activity_counts(&mut rng, 10, 9).is_err());
+        let (counts, _) = activity_counts(&mut rng, 500, 0).unwrap();
+        assert!(counts.iter().all(|c| (2..=12).contains(c)));
+    }
+}
