@@ -1,13 +1,13 @@
-//! Bulk writes for `ticketd demo`: statements prepared once, ticket rows written with their
-//! final counters, all on the caller's transaction. [`Counters`] and [`search_text`] mirror
-//! what [`super::tickets::insert`] and [`super::tickets::add_activity`] do, so the result is
-//! the same as adding every activity one by one, only much faster.
+//! Bulk writes for `ticketd demo`, all on the caller's transaction: each ticket row is written
+//! once with its final counters, computed by the same [`Counters::add`] that
+//! [`super::tickets::add_activity`] applies, and its rows go through the same inserts, so the
+//! result is the same as adding every activity one by one, only much faster.
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{params, Connection, Statement};
+use rusqlite::{params, Connection};
 
-use super::tickets::{NewActivity, NewTicket};
+use super::tickets::{self, Counters, NewActivity, NewTicket};
 use crate::error::Result;
 
 /// Settings for the one connection that fills the database. WAL stays; `NORMAL` syncs at
@@ -60,60 +60,10 @@ pub fn raise_last_seq(conn: &Connection, year: i32, seq: i64) -> Result<()> {
     Ok(())
 }
 
-/// A ticket row's counters, as `tickets::add_activity` keeps them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Counters {
-    pub activity_count: i64,
-    pub last_activity_at: i64,
-    pub last_activity_kind: &'static str,
-    pub last_activity_by: String,
-    pub minutes: i64,
-    pub staff_activity_count: i64,
-    pub staff_last_activity_at: i64,
-}
-
-impl Counters {
-    /// What `tickets::insert` starts a ticket with.
-    pub fn new(created_at: i64) -> Counters {
-        Counters {
-            activity_count: 0,
-            last_activity_at: created_at,
-            last_activity_kind: "message",
-            last_activity_by: String::new(),
-            minutes: 0,
-            staff_activity_count: 0,
-            staff_last_activity_at: created_at,
-        }
-    }
-
-    /// The two `UPDATE tickets` of `tickets::add_activity`.
-    pub fn add(&mut self, a: &NewActivity) {
-        self.minutes += a.minutes;
-        self.staff_activity_count += 1;
-        self.staff_last_activity_at = self.staff_last_activity_at.max(a.created_at);
-        if !a.kind.is_internal() {
-            self.activity_count += 1;
-            self.last_activity_at = a.created_at;
-            self.last_activity_kind = a.kind.as_str();
-            self.last_activity_by.clear();
-            self.last_activity_by.push_str(a.author_name);
-        }
-    }
-}
-
-/// The text `tickets::add_activity` indexes for an activity; `None` when it adds no row.
-pub fn search_text(a: &NewActivity) -> Option<String> {
-    let text = match a.email_subject {
-        Some(s) if !s.is_empty() => format!("{s}\n{}", a.body),
-        _ => a.body.to_string(),
-    };
-    (!text.trim().is_empty()).then_some(text)
-}
-
 /// Search rows are written in chunks of about this many, in ascending rowid order.
 const SEARCH_CHUNK: usize = 20_000;
 
-/// The prepared statements of a bulk fill, on one connection (the caller's transaction).
+/// Writes tickets with their activities, on one connection (the caller's transaction).
 ///
 /// Search rows are held back and written per chunk in ascending rowid order: FTS5 flushes its
 /// pending index data to a new segment whenever a rowid is lower than the one before, and
@@ -121,17 +71,22 @@ const SEARCH_CHUNK: usize = 20_000;
 /// merge) once per activity. The table's content does not depend on the order. Call
 /// [`Writer::finish`] at the end.
 pub struct Writer<'c> {
-    ticket: Statement<'c>,
-    subject: Statement<'c>,
-    activity: Statement<'c>,
-    search: Statement<'c>,
+    conn: &'c Connection,
     /// `(ticket_id, subject)`, in ticket order.
     subjects: Vec<(i64, String)>,
-    /// `(rowid, text, ticket_id, internal)`, rowids descending.
-    texts: Vec<(i64, String, i64, bool)>,
+    /// Activities' search rows, rowids descending.
+    texts: Vec<HeldText>,
     /// The rowid of the next subject row.
     next_subject: i64,
     chunk: usize,
+}
+
+/// An activity's search row, held back until its chunk is written.
+struct HeldText {
+    rowid: i64,
+    text: String,
+    ticket_id: i64,
+    internal: bool,
 }
 
 impl<'c> Writer<'c> {
@@ -142,22 +97,8 @@ impl<'c> Writer<'c> {
     /// With search rows written every `chunk` activities (small in tests).
     pub fn with_chunk(conn: &'c Connection, chunk: usize) -> Result<Writer<'c>> {
         Ok(Writer {
+            conn,
             chunk: chunk.max(1),
-            ticket: conn.prepare(
-                "INSERT INTO tickets (number, customer_id, subject, status, priority, assignee_id, created_at,
-                                      created_month, closed_at, activity_count, last_activity_at,
-                                      last_activity_kind, last_activity_by, minutes, staff_activity_count,
-                                      staff_last_activity_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            )?,
-            subject: conn.prepare("INSERT INTO search (rowid, text, ticket_id, internal) VALUES (?1, ?2, ?3, 0)")?,
-            activity: conn.prepare(
-                "INSERT INTO activities (ticket_id, kind, internal, author_kind, customer_id, staff_id, author_name,
-                                         body, minutes, email_from, email_to, email_subject, old_value, new_value,
-                                         created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            )?,
-            search: conn.prepare("INSERT INTO search (rowid, text, ticket_id, internal) VALUES (?1, ?2, ?3, ?4)")?,
             subjects: Vec::new(),
             texts: Vec::new(),
             // What `tickets::insert` gets: the row after the highest, 1 in an empty table.
@@ -169,56 +110,24 @@ impl<'c> Writer<'c> {
         })
     }
 
-    /// A ticket with its final counters (computed with [`Counters`]) and its subject's search
-    /// row; its activities follow with [`Writer::activity`].
-    pub fn ticket(&mut self, t: &NewTicket, closed_at: Option<i64>, c: &Counters) -> Result<i64> {
-        let id = self.ticket.insert(params![
-            t.number,
-            t.customer_id,
-            t.subject,
-            t.status.as_str(),
-            t.priority.as_str(),
-            t.assignee_id,
-            t.created_at,
-            t.created_month,
-            closed_at,
-            c.activity_count,
-            c.last_activity_at,
-            c.last_activity_kind,
-            c.last_activity_by,
-            c.minutes,
-            c.staff_activity_count,
-            c.staff_last_activity_at
-        ])?;
+    /// A ticket with its activities: the ticket row with its final counters, then the
+    /// activities and their search rows.
+    pub fn ticket(&mut self, t: &NewTicket, closed_at: Option<i64>, activities: &[NewActivity]) -> Result<i64> {
+        let mut counters = Counters::new(t.created_at);
+        for a in activities {
+            counters.add(a);
+        }
+        let id = tickets::insert_row(self.conn, t, closed_at, &counters)?;
         self.subjects.push((id, t.subject.to_string()));
-        Ok(id)
-    }
-
-    /// An activity and its search row; the ticket's counters are the caller's business.
-    pub fn activity(&mut self, ticket_id: i64, a: &NewActivity) -> Result<i64> {
-        let internal = a.kind.is_internal();
-        let id = self.activity.insert(params![
-            ticket_id,
-            a.kind.as_str(),
-            internal,
-            a.author_kind.as_str(),
-            a.customer_id,
-            a.staff_id,
-            a.author_name,
-            a.body,
-            a.minutes,
-            a.email_from,
-            a.email_to,
-            a.email_subject,
-            a.old_value,
-            a.new_value,
-            a.created_at
-        ])?;
-        if let Some(text) = search_text(a) {
-            self.texts.push((-id, text, ticket_id, internal));
-            if self.texts.len() >= self.chunk {
-                self.write_search()?;
+        for a in activities {
+            let activity = tickets::insert_activity_row(self.conn, id, a)?;
+            if let Some(text) = tickets::search_text(a) {
+                let internal = a.kind.is_internal();
+                self.texts.push(HeldText { rowid: -activity, text, ticket_id: id, internal });
             }
+        }
+        if self.texts.len() >= self.chunk {
+            self.write_search()?;
         }
         Ok(id)
     }
@@ -226,11 +135,11 @@ impl<'c> Writer<'c> {
     /// Writes the held-back search rows: activities' (negative rowids) lowest first, then the
     /// subjects', numbered on in ticket order as `tickets::insert` numbers them.
     fn write_search(&mut self) -> Result<()> {
-        for (rowid, text, ticket_id, internal) in self.texts.drain(..).rev() {
-            self.search.execute(params![rowid, text, ticket_id, internal])?;
+        for t in self.texts.drain(..).rev() {
+            tickets::index_text(self.conn, Some(t.rowid), &t.text, t.ticket_id, t.internal)?;
         }
         for (ticket_id, subject) in self.subjects.drain(..) {
-            self.subject.execute(params![self.next_subject, subject, ticket_id])?;
+            tickets::index_text(self.conn, Some(self.next_subject), &subject, ticket_id, false)?;
             self.next_subject += 1;
         }
         Ok(())

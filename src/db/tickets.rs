@@ -33,12 +33,23 @@ pub struct NewTicket<'a> {
     pub created_month: i64,
 }
 
+/// A new ticket: no activities yet, its subject in the search index.
 pub fn insert(conn: &Connection, t: &NewTicket) -> Result<i64> {
-    conn.execute(
-        "INSERT INTO tickets (number, customer_id, subject, status, priority, assignee_id, created_at, created_month,
-                              last_activity_at, last_activity_kind, last_activity_by, staff_last_activity_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, 'message', '', ?7)",
-        params![
+    let id = insert_row(conn, t, None, &Counters::new(t.created_at))?;
+    index_text(conn, None, t.subject, id, false)?;
+    Ok(id)
+}
+
+/// The `tickets` row alone, with the given counters (`db::demo` writes them final at once).
+pub(super) fn insert_row(conn: &Connection, t: &NewTicket, closed_at: Option<i64>, c: &Counters) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO tickets (number, customer_id, subject, status, priority, assignee_id, created_at,
+                                  created_month, closed_at, activity_count, last_activity_at, last_activity_kind,
+                                  last_activity_by, minutes, staff_activity_count, staff_last_activity_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        )?
+        .insert(params![
             t.number,
             t.customer_id,
             t.subject,
@@ -46,12 +57,30 @@ pub fn insert(conn: &Connection, t: &NewTicket) -> Result<i64> {
             t.priority.as_str(),
             t.assignee_id,
             t.created_at,
-            t.created_month
-        ],
-    )?;
-    let id = conn.last_insert_rowid();
-    conn.execute("INSERT INTO search (text, ticket_id, internal) VALUES (?1, ?2, 0)", params![t.subject, id])?;
-    Ok(id)
+            t.created_month,
+            closed_at,
+            c.activity_count,
+            c.last_activity_at,
+            c.last_activity_kind,
+            c.last_activity_by,
+            c.minutes,
+            c.staff_activity_count,
+            c.staff_last_activity_at
+        ])?)
+}
+
+/// A row of the search index: a ticket's subject (`rowid` `None`: the next free one) or an
+/// activity's text (`rowid` = `-activity id`).
+pub(super) fn index_text(
+    conn: &Connection,
+    rowid: Option<i64>,
+    text: &str,
+    ticket_id: i64,
+    internal: bool,
+) -> Result<()> {
+    conn.prepare_cached("INSERT INTO search (rowid, text, ticket_id, internal) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![rowid, text, ticket_id, internal])?;
+    Ok(())
 }
 
 pub struct NewActivity<'a> {
@@ -94,15 +123,29 @@ impl<'a> NewActivity<'a> {
 /// Adds an activity and brings the ticket's counters and the search index up to date, all on
 /// the caller's transaction.
 pub fn add_activity(conn: &Connection, ticket_id: i64, a: &NewActivity) -> Result<i64> {
-    let internal = a.kind.is_internal();
-    conn.execute(
-        "INSERT INTO activities (ticket_id, kind, internal, author_kind, customer_id, staff_id, author_name, body,
-                                 minutes, email_from, email_to, email_subject, old_value, new_value, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
+    let id = insert_activity_row(conn, ticket_id, a)?;
+    let mut counters = counters(conn, ticket_id)?;
+    counters.add(a);
+    set_counters(conn, ticket_id, &counters)?;
+    if let Some(text) = search_text(a) {
+        index_text(conn, Some(-id), &text, ticket_id, a.kind.is_internal())?;
+    }
+    Ok(id)
+}
+
+/// The `activities` row alone; counters and search index are the caller's business.
+pub(super) fn insert_activity_row(conn: &Connection, ticket_id: i64, a: &NewActivity) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO activities (ticket_id, kind, internal, author_kind, customer_id, staff_id, author_name,
+                                     body, minutes, email_from, email_to, email_subject, old_value, new_value,
+                                     created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )?
+        .insert(params![
             ticket_id,
             a.kind.as_str(),
-            internal,
+            a.kind.is_internal(),
             a.author_kind.as_str(),
             a.customer_id,
             a.staff_id,
@@ -115,37 +158,99 @@ pub fn add_activity(conn: &Connection, ticket_id: i64, a: &NewActivity) -> Resul
             a.old_value,
             a.new_value,
             a.created_at
-        ],
-    )?;
-    let id = conn.last_insert_rowid();
-    if internal {
-        conn.execute(
-            "UPDATE tickets SET minutes = minutes + ?2, staff_activity_count = staff_activity_count + 1,
-                    staff_last_activity_at = max(staff_last_activity_at, ?3)
-             WHERE id = ?1",
-            params![ticket_id, a.minutes, a.created_at],
-        )?;
-    } else {
-        conn.execute(
-            "UPDATE tickets SET activity_count = activity_count + 1, minutes = minutes + ?2,
-                    last_activity_at = ?3, last_activity_kind = ?4, last_activity_by = ?5,
-                    staff_activity_count = staff_activity_count + 1,
-                    staff_last_activity_at = max(staff_last_activity_at, ?3)
-             WHERE id = ?1",
-            params![ticket_id, a.minutes, a.created_at, a.kind.as_str(), a.author_name],
-        )?;
-    }
+        ])?)
+}
+
+/// The text the search index gets for an activity; `None` when it gets no row.
+pub(super) fn search_text(a: &NewActivity) -> Option<String> {
     let text = match a.email_subject {
         Some(s) if !s.is_empty() => format!("{s}\n{}", a.body),
         _ => a.body.to_string(),
     };
-    if !text.trim().is_empty() {
-        conn.execute(
-            "INSERT INTO search (rowid, text, ticket_id, internal) VALUES (?1, ?2, ?3, ?4)",
-            params![-id, text, ticket_id, internal],
-        )?;
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// A ticket row's counters, so lists never aggregate over activities. Customers' counters
+/// leave internal activities out; `minutes` and the `staff_*` counters count everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counters {
+    pub activity_count: i64,
+    pub last_activity_at: i64,
+    pub last_activity_kind: String,
+    pub last_activity_by: String,
+    pub minutes: i64,
+    pub staff_activity_count: i64,
+    pub staff_last_activity_at: i64,
+}
+
+impl Counters {
+    /// A ticket without activities, created at `created_at`.
+    pub fn new(created_at: i64) -> Counters {
+        Counters {
+            activity_count: 0,
+            last_activity_at: created_at,
+            last_activity_kind: ActivityKind::Message.as_str().to_string(),
+            last_activity_by: String::new(),
+            minutes: 0,
+            staff_activity_count: 0,
+            staff_last_activity_at: created_at,
+        }
     }
-    Ok(id)
+
+    /// The one rule for what an activity does to its ticket's counters: `add_activity` and the
+    /// demo's bulk writer both go through it.
+    pub fn add(&mut self, a: &NewActivity) {
+        self.minutes += a.minutes;
+        self.staff_activity_count += 1;
+        self.staff_last_activity_at = self.staff_last_activity_at.max(a.created_at);
+        if !a.kind.is_internal() {
+            self.activity_count += 1;
+            self.last_activity_at = a.created_at;
+            self.last_activity_kind.clear();
+            self.last_activity_kind.push_str(a.kind.as_str());
+            self.last_activity_by.clear();
+            self.last_activity_by.push_str(a.author_name);
+        }
+    }
+}
+
+fn counters(conn: &Connection, ticket_id: i64) -> Result<Counters> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT activity_count, last_activity_at, last_activity_kind, last_activity_by, minutes,
+                    staff_activity_count, staff_last_activity_at
+             FROM tickets WHERE id = ?1",
+        )?
+        .query_row([ticket_id], |r| {
+            Ok(Counters {
+                activity_count: r.get(0)?,
+                last_activity_at: r.get(1)?,
+                last_activity_kind: r.get(2)?,
+                last_activity_by: r.get(3)?,
+                minutes: r.get(4)?,
+                staff_activity_count: r.get(5)?,
+                staff_last_activity_at: r.get(6)?,
+            })
+        })?)
+}
+
+fn set_counters(conn: &Connection, ticket_id: i64, c: &Counters) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE tickets SET activity_count = ?2, last_activity_at = ?3, last_activity_kind = ?4,
+                last_activity_by = ?5, minutes = ?6, staff_activity_count = ?7, staff_last_activity_at = ?8
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        ticket_id,
+        c.activity_count,
+        c.last_activity_at,
+        c.last_activity_kind,
+        c.last_activity_by,
+        c.minutes,
+        c.staff_activity_count,
+        c.staff_last_activity_at
+    ])?;
+    Ok(())
 }
 
 pub fn set_status(conn: &Connection, ticket_id: i64, status: Status, now: i64) -> Result<()> {

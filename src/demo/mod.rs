@@ -13,7 +13,7 @@ use std::time::Instant;
 use crate::app::App;
 use crate::auth::password;
 use crate::clock;
-use crate::db::demo::{self as ddb, Counters, Writer};
+use crate::db::demo::{self as ddb, Writer};
 use crate::db::tickets::NewActivity;
 use crate::db::{self, audit};
 use crate::error::Result;
@@ -65,14 +65,7 @@ struct Bulk<'c> {
 impl Sink for Bulk<'_> {
     fn ticket(&mut self, t: &TicketOut) -> Result<()> {
         let acts: Vec<NewActivity> = t.activities().collect();
-        let mut counters = Counters::new(t.created_at);
-        for a in &acts {
-            counters.add(a);
-        }
-        let id = self.writer.ticket(&t.new_ticket(), t.closed_at, &counters)?;
-        for a in &acts {
-            self.writer.activity(id, a)?;
-        }
+        self.writer.ticket(&t.new_ticket(), t.closed_at, &acts)?;
         Ok(())
     }
 }
