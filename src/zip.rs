@@ -15,8 +15,16 @@ struct Central {
     offset: u32,
 }
 
-/// The entry being sent: name, reader, running CRC, bytes so far, offset of its local header.
-type Current = (Vec<u8>, Box<dyn Read + Send>, u32, u64, u32);
+/// The entry being sent.
+struct Current {
+    name: Vec<u8>,
+    reader: Box<dyn Read + Send>,
+    /// Running CRC-32 of the bytes so far.
+    crc: u32,
+    size: u64,
+    /// Where its local header starts.
+    offset: u32,
+}
 
 pub struct ZipStream {
     pending: VecDeque<(String, u64, Opener)>,
@@ -114,57 +122,76 @@ impl ZipStream {
 
     /// Produces the next piece of the archive into `out`; `false` when everything was sent.
     fn advance(&mut self) -> io::Result<bool> {
-        if let Some((_, reader, crc, size, _)) = self.current.as_mut() {
+        if let Some(cur) = self.current.as_mut() {
             let mut buf = vec![0u8; 64 * 1024];
-            let n = reader.read(&mut buf)?;
+            let n = cur.reader.read(&mut buf)?;
             if n > 0 {
                 buf.truncate(n);
-                *crc = crc32_update(*crc, &buf);
-                *size += n as u64;
+                cur.crc = crc32_update(cur.crc, &buf);
+                cur.size += n as u64;
                 self.emit(buf);
-                return Ok(true);
+            } else {
+                let descriptor = self.finish_entry()?;
+                self.emit(descriptor);
             }
-            let (name, _, crc, size, offset) = self.current.take().ok_or_else(|| io::Error::other("zip state"))?;
-            if self.expected.take() != Some(size) {
-                return Err(io::Error::other("ZIP entry size differs from its announced size"));
-            }
-            let crc = !crc;
-            let size = u32::try_from(size).map_err(|_| Self::too_big())?;
-            let mut d = Vec::with_capacity(16);
-            le32(&mut d, 0x0807_4b50);
-            le32(&mut d, crc);
-            le32(&mut d, size);
-            le32(&mut d, size);
-            self.central.push(Central { name, crc, size, offset });
-            self.emit(d);
             return Ok(true);
         }
         if let Some((name, size, open)) = self.pending.pop_front() {
-            let reader = open()?;
-            self.expected = Some(size);
-            let offset = u32::try_from(self.written).map_err(|_| Self::too_big())?;
-            let name = name.into_bytes();
-            let mut h = Vec::with_capacity(30 + name.len());
-            le32(&mut h, 0x0403_4b50);
-            le16(&mut h, 20);
-            le16(&mut h, 0x0808); // data descriptor follows; UTF-8 names
-            le16(&mut h, 0); // stored
-            le16(&mut h, self.dos_time);
-            le16(&mut h, self.dos_date);
-            le32(&mut h, 0);
-            le32(&mut h, 0);
-            le32(&mut h, 0);
-            le16(&mut h, name.len() as u16);
-            le16(&mut h, 0);
-            h.extend_from_slice(&name);
-            self.current = Some((name, reader, 0xFFFF_FFFF, 0, offset));
-            self.emit(h);
+            let header = self.start_entry(name, size, open)?;
+            self.emit(header);
             return Ok(true);
         }
         if self.finished {
             return Ok(false);
         }
         self.finished = true;
+        let directory = self.central_directory()?;
+        self.emit(directory);
+        Ok(true)
+    }
+
+    /// Opens the next entry; returns its local header.
+    fn start_entry(&mut self, name: String, size: u64, open: Opener) -> io::Result<Vec<u8>> {
+        let reader = open()?;
+        self.expected = Some(size);
+        let offset = u32::try_from(self.written).map_err(|_| Self::too_big())?;
+        let name = name.into_bytes();
+        let mut h = Vec::with_capacity(30 + name.len());
+        le32(&mut h, 0x0403_4b50);
+        le16(&mut h, 20);
+        le16(&mut h, 0x0808); // data descriptor follows; UTF-8 names
+        le16(&mut h, 0); // stored
+        le16(&mut h, self.dos_time);
+        le16(&mut h, self.dos_date);
+        le32(&mut h, 0);
+        le32(&mut h, 0);
+        le32(&mut h, 0);
+        le16(&mut h, name.len() as u16);
+        le16(&mut h, 0);
+        h.extend_from_slice(&name);
+        self.current = Some(Current { name, reader, crc: 0xFFFF_FFFF, size: 0, offset });
+        Ok(h)
+    }
+
+    /// Ends the entry whose reader is exhausted; returns its data descriptor.
+    fn finish_entry(&mut self) -> io::Result<Vec<u8>> {
+        let cur = self.current.take().ok_or_else(|| io::Error::other("zip state"))?;
+        if self.expected.take() != Some(cur.size) {
+            return Err(io::Error::other("ZIP entry size differs from its announced size"));
+        }
+        let crc = !cur.crc;
+        let size = u32::try_from(cur.size).map_err(|_| Self::too_big())?;
+        let mut d = Vec::with_capacity(16);
+        le32(&mut d, 0x0807_4b50);
+        le32(&mut d, crc);
+        le32(&mut d, size);
+        le32(&mut d, size);
+        self.central.push(Central { name: cur.name, crc, size, offset: cur.offset });
+        Ok(d)
+    }
+
+    /// The central directory and its end record, after the last entry.
+    fn central_directory(&self) -> io::Result<Vec<u8>> {
         let cd_offset = u32::try_from(self.written).map_err(|_| Self::too_big())?;
         let mut cd = Vec::new();
         for e in &self.central {
@@ -197,8 +224,7 @@ impl ZipStream {
         le32(&mut cd, cd_size);
         le32(&mut cd, cd_offset);
         le16(&mut cd, 0);
-        self.emit(cd);
-        Ok(true)
+        Ok(cd)
     }
 }
 
