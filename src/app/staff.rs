@@ -8,13 +8,11 @@ use crate::app::tickets::{change_status, check_body_or_files, check_custom_field
 use crate::app::App;
 use crate::auth::password;
 use crate::clock;
-use crate::db::tickets::{self as tdb, NewActivity, Scope, TicketPage, TicketQuery, TimeEntry};
+use crate::db::tickets::{self as tdb, Author, NewActivity, Scope, TicketPage, TicketQuery, TimeEntry};
 use crate::db::{self, audit, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
-use crate::model::{
-    is_plausible_email, ActivityKind, AuthorKind, Customer, KindFilter, Priority, StaffMember, Status, TicketNo,
-};
+use crate::model::{is_plausible_email, ActivityKind, Customer, KindFilter, Priority, StaffMember, Status, TicketNo};
 
 fn actor(s: &StaffMember) -> String {
     format!("staff:{}", s.username)
@@ -121,12 +119,11 @@ fn new_activity<'a>(
     let opt = |v: &'a str| Some(v.trim()).filter(|v| !v.is_empty());
     let is_email = kind == ActivityKind::Email;
     NewActivity {
-        staff_id: Some(s.id),
         minutes,
         email_from: if is_email { opt(input.email_from) } else { None },
         email_to: if is_email { opt(input.email_to) } else { None },
         email_subject: if is_email { opt(input.email_subject) } else { None },
-        ..NewActivity::new(kind, AuthorKind::Staff, &s.name, input.body.trim_end(), now)
+        ..NewActivity::new(kind, Author::staff(s.id, &s.name), input.body.trim_end(), now)
     }
 }
 
@@ -195,8 +192,7 @@ pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpd
         let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
         let id = t.summary.id;
         if let Some(new) = status.filter(|n| *n != t.summary.status) {
-            let activity =
-                change_status(tx, id, t.summary.status, new, AuthorKind::Staff, None, Some(s.id), &s.name, now)?;
+            let activity = change_status(tx, id, t.summary.status, new, Author::staff(s.id, &s.name), now)?;
             crate::app::notify::queue_for_activity(tx, app, activity)?;
         }
         if let Some(new) = priority.filter(|p| *p != t.summary.priority) {
@@ -205,10 +201,9 @@ pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpd
                 tx,
                 id,
                 &NewActivity {
-                    staff_id: Some(s.id),
                     old_value: Some(t.summary.priority.as_str()),
                     new_value: Some(new.as_str()),
-                    ..NewActivity::new(ActivityKind::Priority, AuthorKind::Staff, &s.name, "", now)
+                    ..NewActivity::new(ActivityKind::Priority, Author::staff(s.id, &s.name), "", now)
                 },
             )?;
         }
@@ -222,10 +217,9 @@ pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpd
                     tx,
                     id,
                     &NewActivity {
-                        staff_id: Some(s.id),
                         old_value: Some(&old_name).filter(|v| !v.is_empty()).map(|v| v.as_str()),
                         new_value: Some(&new_name).filter(|v| !v.is_empty()).map(|v| v.as_str()),
-                        ..NewActivity::new(ActivityKind::Assignee, AuthorKind::Staff, &s.name, "", now)
+                        ..NewActivity::new(ActivityKind::Assignee, Author::staff(s.id, &s.name), "", now)
                     },
                 )?;
             }

@@ -6,13 +6,11 @@ use crate::app::attachments::{attach_all, PendingFile};
 use crate::app::App;
 use crate::clock;
 use crate::config::{Field, FieldType};
-use crate::db::tickets::{self as tdb, NewActivity, NewTicket, Scope, TicketDetail, TicketPage, TicketQuery};
+use crate::db::tickets::{self as tdb, Author, NewActivity, NewTicket, Scope, TicketDetail, TicketPage, TicketQuery};
 use crate::db::{self};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
-use crate::model::{
-    month_key, Activity, ActivityKind, Attachment, AuthorKind, Customer, KindFilter, Priority, Status, TicketNo,
-};
+use crate::model::{month_key, Activity, ActivityKind, Attachment, Customer, KindFilter, Priority, Status, TicketNo};
 
 pub const MAX_SUBJECT_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 50_000;
@@ -240,16 +238,12 @@ pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files
         let activity = tdb::add_activity(
             tx,
             id,
-            &NewActivity {
-                customer_id: Some(customer.id),
-                ..NewActivity::new(
-                    ActivityKind::Message,
-                    AuthorKind::Customer,
-                    &customer.name,
-                    input.body.trim_end(),
-                    now,
-                )
-            },
+            &NewActivity::new(
+                ActivityKind::Message,
+                Author::customer(customer.id, &customer.name),
+                input.body.trim_end(),
+                now,
+            ),
         )?;
         attach_all(tx, id, activity, files)?;
         crate::app::notify::queue_for_activity(tx, app, activity)?;
@@ -281,15 +275,17 @@ pub fn reply(app: &App, customer: &Customer, number: &str, body: &str, files: &[
         let activity = tdb::add_activity(
             tx,
             t.summary.id,
-            &NewActivity {
-                customer_id: Some(customer.id),
-                ..NewActivity::new(ActivityKind::Message, AuthorKind::Customer, &customer.name, body.trim_end(), now)
-            },
+            &NewActivity::new(
+                ActivityKind::Message,
+                Author::customer(customer.id, &customer.name),
+                body.trim_end(),
+                now,
+            ),
         )?;
         attach_all(tx, t.summary.id, activity, files)?;
         crate::app::notify::queue_for_activity(tx, app, activity)?;
         if matches!(t.summary.status, Status::Waiting | Status::Closed) {
-            change_status(tx, t.summary.id, t.summary.status, Status::Open, AuthorKind::System, None, None, "", now)?;
+            change_status(tx, t.summary.id, t.summary.status, Status::Open, Author::SYSTEM, now)?;
         }
         Ok(())
     })
@@ -313,10 +309,7 @@ pub fn add_documents(app: &App, customer: &Customer, number: &str, files: &[Pend
         let activity = tdb::add_activity(
             tx,
             t.summary.id,
-            &NewActivity {
-                customer_id: Some(customer.id),
-                ..NewActivity::new(ActivityKind::Document, AuthorKind::Customer, &customer.name, "", now)
-            },
+            &NewActivity::new(ActivityKind::Document, Author::customer(customer.id, &customer.name), "", now),
         )?;
         attach_all(tx, t.summary.id, activity, files)?;
         crate::app::notify::queue_for_activity(tx, app, activity)
@@ -341,10 +334,7 @@ pub fn close(app: &App, customer: &Customer, number: &str) -> Result<()> {
             t.summary.id,
             t.summary.status,
             Status::Closed,
-            AuthorKind::Customer,
-            Some(customer.id),
-            None,
-            &customer.name,
+            Author::customer(customer.id, &customer.name),
             now,
         )
         .map(|_| ())
@@ -353,16 +343,12 @@ pub fn close(app: &App, customer: &Customer, number: &str) -> Result<()> {
 
 /// Sets a status and records the change as a visible activity, on the caller's transaction;
 /// returns the activity's id.
-#[allow(clippy::too_many_arguments)]
 pub fn change_status(
     tx: &rusqlite::Connection,
     ticket_id: i64,
     old: Status,
     new: Status,
-    author_kind: AuthorKind,
-    customer_id: Option<i64>,
-    staff_id: Option<i64>,
-    author_name: &str,
+    author: Author,
     now: i64,
 ) -> Result<i64> {
     tdb::set_status(tx, ticket_id, new, now)?;
@@ -370,11 +356,9 @@ pub fn change_status(
         tx,
         ticket_id,
         &NewActivity {
-            customer_id,
-            staff_id,
             old_value: Some(old.as_str()),
             new_value: Some(new.as_str()),
-            ..NewActivity::new(ActivityKind::Status, author_kind, author_name, "", now)
+            ..NewActivity::new(ActivityKind::Status, author, "", now)
         },
     )
 }
@@ -416,9 +400,9 @@ pub fn update_fields(app: &App, editor: Editor, number: &str, values: &HashMap<S
     let checked: HashMap<String, String> = check_custom_fields(&all, &merged, &mut errors).into_iter().collect();
     errors.into_result()?;
     let now = clock::now();
-    let (author_kind, customer_id, staff_id, name) = match editor {
-        Editor::Customer(c) => (AuthorKind::Customer, Some(c.id), None, c.name.clone()),
-        Editor::Staff(s) => (AuthorKind::Staff, None, Some(s.id), s.name.clone()),
+    let author = match editor {
+        Editor::Customer(c) => Author::customer(c.id, &c.name),
+        Editor::Staff(s) => Author::staff(s.id, &s.name),
     };
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
@@ -438,11 +422,9 @@ pub fn update_fields(app: &App, editor: Editor, number: &str, values: &HashMap<S
                 tx,
                 ticket.summary.id,
                 &NewActivity {
-                    customer_id,
-                    staff_id,
                     old_value: Some(old).filter(|v| !v.is_empty()),
                     new_value: Some(new).filter(|v| !v.is_empty()),
-                    ..NewActivity::new(ActivityKind::Field, author_kind, &name, &f.key, now)
+                    ..NewActivity::new(ActivityKind::Field, author, &f.key, now)
                 },
             )?;
             changed += 1;

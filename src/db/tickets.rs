@@ -101,13 +101,13 @@ pub struct NewActivity<'a> {
 
 impl<'a> NewActivity<'a> {
     /// An activity with only the essentials set; callers fill in the rest with struct update.
-    pub fn new(kind: ActivityKind, author_kind: AuthorKind, author_name: &'a str, body: &'a str, now: i64) -> Self {
+    pub fn new(kind: ActivityKind, author: Author<'a>, body: &'a str, now: i64) -> Self {
         NewActivity {
             kind,
-            author_kind,
-            customer_id: None,
-            staff_id: None,
-            author_name,
+            author_kind: author.kind,
+            customer_id: author.customer_id,
+            staff_id: author.staff_id,
+            author_name: author.name,
             body,
             minutes: 0,
             email_from: None,
@@ -117,6 +117,29 @@ impl<'a> NewActivity<'a> {
             new_value: None,
             created_at: now,
         }
+    }
+}
+
+/// Who writes an activity: its author columns.
+#[derive(Debug, Clone, Copy)]
+pub struct Author<'a> {
+    pub kind: AuthorKind,
+    pub customer_id: Option<i64>,
+    pub staff_id: Option<i64>,
+    pub name: &'a str,
+}
+
+impl<'a> Author<'a> {
+    /// The portal itself (a ticket reopened by a customer's reply).
+    pub const SYSTEM: Author<'static> =
+        Author { kind: AuthorKind::System, customer_id: None, staff_id: None, name: "" };
+
+    pub fn customer(id: i64, name: &'a str) -> Author<'a> {
+        Author { kind: AuthorKind::Customer, customer_id: Some(id), staff_id: None, name }
+    }
+
+    pub fn staff(id: i64, name: &'a str) -> Author<'a> {
+        Author { kind: AuthorKind::Staff, customer_id: None, staff_id: Some(id), name }
     }
 }
 

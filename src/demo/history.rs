@@ -5,8 +5,8 @@ use super::people::{DemoCustomer, Member};
 use super::plan::Plan;
 use super::rng::Rng;
 use super::{DAY, HOUR, MINUTE, SUPPORT_EMAIL};
-use crate::db::tickets::{NewActivity, NewTicket};
-use crate::model::{ActivityKind, AuthorKind, Priority, Status};
+use crate::db::tickets::{self, NewActivity, NewTicket};
+use crate::model::{ActivityKind, Priority, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Author {
@@ -59,21 +59,19 @@ impl TicketOut<'_> {
 
     pub(super) fn activities(&self) -> impl Iterator<Item = NewActivity<'_>> {
         self.acts.iter().map(|a| {
-            let (author_kind, customer_id, staff_id, author_name) = match a.author {
-                Author::Customer => (AuthorKind::Customer, Some(self.customer.id), None, self.customer.name.as_str()),
-                Author::Staff(i) => (AuthorKind::Staff, None, Some(self.staff[i].id), self.staff[i].name.as_str()),
-                Author::System => (AuthorKind::System, None, None, ""),
+            let by = match a.author {
+                Author::Customer => tickets::Author::customer(self.customer.id, &self.customer.name),
+                Author::Staff(i) => tickets::Author::staff(self.staff[i].id, &self.staff[i].name),
+                Author::System => tickets::Author::SYSTEM,
             };
             NewActivity {
-                customer_id,
-                staff_id,
                 minutes: a.minutes,
                 email_from: a.email_from.as_deref(),
                 email_to: a.email_to.as_deref(),
                 email_subject: a.email_subject.as_deref(),
                 old_value: a.old_value.as_deref(),
                 new_value: a.new_value.as_deref(),
-                ..NewActivity::new(a.kind, author_kind, author_name, &a.body, a.at)
+                ..NewActivity::new(a.kind, by, &a.body, a.at)
             }
         })
     }

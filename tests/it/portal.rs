@@ -236,8 +236,8 @@ fn other_customers_tickets_are_404_and_stay_untouched() {
 
 /// Inserts a ticket with one message through the library, as of `ts`.
 fn insert_ticket(app: &ticketd::app::App, customer_no: &str, ts: i64, subject: &str, minutes: i64) -> String {
-    use ticketd::db::tickets::{add_activity, insert, next_seq, NewActivity, NewTicket};
-    use ticketd::model::{month_key, ActivityKind, AuthorKind, Priority, Status};
+    use ticketd::db::tickets::{add_activity, insert, next_seq, Author, NewActivity, NewTicket};
+    use ticketd::model::{month_key, ActivityKind, Priority, Status};
     let tz = time_tz_berlin();
     let (year, month) = ticketd::clock::year_month(ts, tz);
     let mut conn = app.conn().expect("connection");
@@ -263,9 +263,8 @@ fn insert_ticket(app: &ticketd::app::App, customer_no: &str, ts: i64, subject: &
             tx,
             id,
             &NewActivity {
-                customer_id: Some(customer.id),
                 minutes,
-                ..NewActivity::new(ActivityKind::Message, AuthorKind::Customer, &customer.name, subject, ts)
+                ..NewActivity::new(ActivityKind::Message, Author::customer(customer.id, &customer.name), subject, ts)
             },
         )?;
         Ok(number)
