@@ -81,94 +81,135 @@ pub fn login(
     address: &str,
     previous: Option<&[u8]>,
 ) -> Result<LoginOutcome> {
-    let account_key = match realm {
-        Realm::Customer => format!("c:{}", normalize_email(login)),
-        Realm::Staff => format!("s:{}", normalize_email(login)),
-    };
-    let address_key = format!("ip:{address}");
-    let locked = app.account_throttle.locked(&account_key).or_else(|| app.address_throttle.locked(&address_key));
-    if let Some(secs) = locked {
-        return Err(Error::TooMany { retry_after: secs, msg: m::LOGIN_THROTTLED });
-    }
+    let mut keys = ThrottleKeys::new(realm, login, address);
+    throttled(app.account_throttle.locked(&keys.typed).or_else(|| app.address_throttle.locked(&keys.address)))?;
     let _permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
-
-    let conn = app.conn()?;
-    let found = match realm {
-        Realm::Customer => {
-            customers::find_for_login(&conn, login)?.map(|(c, h)| (Principal::Customer(c.clone()), h, c.active))
-        }
-        Realm::Staff => staff::find_for_login(&conn, login)?.map(|(s, h)| (Principal::Staff(s.clone()), h, s.active)),
-    };
-    drop(conn);
+    let account = find_account(app, realm, login)?;
     // The account itself is throttled too, whichever spelling (number, e-mail) was typed.
-    let id_key = found.as_ref().map(|(p, _, _)| match p {
+    keys.account_id = account.as_ref().map(|a| match &a.principal {
         Principal::Customer(c) => format!("c#{}", c.id),
         Principal::Staff(s) => format!("s#{}", s.id),
     });
-    if let Some(secs) = id_key.as_deref().and_then(|k| app.account_throttle.locked(k)) {
-        return Err(Error::TooMany { retry_after: secs, msg: m::LOGIN_THROTTLED });
-    }
-    let ok = match &found {
-        Some((_, hash, active)) => password::verify(pw, hash) && *active,
+    throttled(keys.account_id.as_deref().and_then(|k| app.account_throttle.locked(k)))?;
+    let ok = match &account {
+        Some(a) => password::verify(pw, &a.hash) && a.active,
         None => {
+            // As long as a real check, so the answer's timing does not tell unknown accounts.
             password::verify(pw, &app.dummy_hash);
             false
         }
     };
-    let Some((principal, _, _)) = found.filter(|_| ok) else {
-        app.account_throttle.record_failure(&account_key);
-        if let Some(k) = &id_key {
-            app.account_throttle.record_failure(k);
-        }
-        app.address_throttle.record_failure(&address_key);
-        let realm_name = match realm {
-            Realm::Customer => "customer",
-            Realm::Staff => "staff",
-        };
-        // What was typed is kept short: it may be a mistyped password.
-        let attempted: String = login.trim().chars().take(64).collect();
-        let mut conn = app.conn()?;
-        db::write(&mut conn, |tx| {
-            let entry = audit::Entry {
-                actor: "anonymous",
-                action: "login.failed",
-                target: &attempted,
-                detail: realm_name,
-                address,
-            };
-            audit::insert(tx, &entry, clock::now())
-        })?;
+    let Some(account) = account.filter(|_| ok) else {
+        keys.record_failure(app);
+        audit_failure(app, realm, login, address)?;
         return Ok(LoginOutcome::Failed);
     };
-    app.account_throttle.clear(&account_key);
-    if let Some(k) = &id_key {
-        app.account_throttle.clear(k);
+    keys.clear(app);
+    let token = start_session(app, &account.principal, pw, address, previous)?;
+    Ok(LoginOutcome::LoggedIn { token, principal: account.principal })
+}
+
+/// `429` for a locked throttle entry, with the seconds until it opens.
+fn throttled(locked: Option<u64>) -> Result<()> {
+    match locked {
+        Some(secs) => Err(Error::TooMany { retry_after: secs, msg: m::LOGIN_THROTTLED }),
+        None => Ok(()),
+    }
+}
+
+/// The throttle entries a login attempt counts against: what was typed, the client address
+/// and, once found, the account.
+struct ThrottleKeys {
+    typed: String,
+    address: String,
+    account_id: Option<String>,
+}
+
+impl ThrottleKeys {
+    fn new(realm: Realm, login: &str, address: &str) -> ThrottleKeys {
+        let typed = match realm {
+            Realm::Customer => format!("c:{}", normalize_email(login)),
+            Realm::Staff => format!("s:{}", normalize_email(login)),
+        };
+        ThrottleKeys { typed, address: format!("ip:{address}"), account_id: None }
     }
 
+    fn record_failure(&self, app: &App) {
+        app.account_throttle.record_failure(&self.typed);
+        if let Some(k) = &self.account_id {
+            app.account_throttle.record_failure(k);
+        }
+        app.address_throttle.record_failure(&self.address);
+    }
+
+    /// After a success: the account's failures are forgiven, the address's are not.
+    fn clear(&self, app: &App) {
+        app.account_throttle.clear(&self.typed);
+        if let Some(k) = &self.account_id {
+            app.account_throttle.clear(k);
+        }
+    }
+}
+
+/// An account found by what was typed at login.
+struct Account {
+    principal: Principal,
+    hash: String,
+    active: bool,
+}
+
+fn find_account(app: &App, realm: Realm, login: &str) -> Result<Option<Account>> {
+    let conn = app.conn()?;
+    Ok(match realm {
+        Realm::Customer => customers::find_for_login(&conn, login)?.map(|(c, hash)| Account {
+            active: c.active,
+            principal: Principal::Customer(c),
+            hash,
+        }),
+        Realm::Staff => staff::find_for_login(&conn, login)?.map(|(s, hash)| Account {
+            active: s.active,
+            principal: Principal::Staff(s),
+            hash,
+        }),
+    })
+}
+
+/// One audit row per failed login, with what was typed kept short: it may be a mistyped
+/// password.
+fn audit_failure(app: &App, realm: Realm, login: &str, address: &str) -> Result<()> {
+    let realm_name = match realm {
+        Realm::Customer => "customer",
+        Realm::Staff => "staff",
+    };
+    let attempted: String = login.trim().chars().take(64).collect();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let entry = audit::Entry {
+            actor: "anonymous",
+            action: "login.failed",
+            target: &attempted,
+            detail: realm_name,
+            address,
+        };
+        audit::insert(tx, &entry, clock::now())
+    })
+}
+
+/// The new session for a checked login, ending `previous`; returns the cookie token. Staff
+/// logins are audited; a missing hotline copy of a customer's password is filled in.
+fn start_session(app: &App, principal: &Principal, pw: &str, address: &str, previous: Option<&[u8]>) -> Result<String> {
     let (token, token_hash) = auth::new_session_token()?;
     let csrf = auth::random_hex(24)?;
     let now = clock::now();
-    let (customer_id, staff_id, actor) = match &principal {
+    let (customer_id, staff_id, actor) = match principal {
         Principal::Customer(c) => (Some(c.id), None, format!("customer:{}", c.customer_no)),
         Principal::Staff(s) => (None, Some(s.id), format!("staff:{}", s.username)),
     };
-    // The hotline copy is filled in at the first login after it went missing (e.g. for
-    // accounts created before the hotline was switched on).
-    let missing_copy = match &principal {
-        Principal::Customer(c) if app.hotline_key.is_some() => {
-            let conn = app.conn()?;
-            customers::password_copy(&conn, c.id)?.is_none().then_some(c.id)
-        }
-        _ => None,
-    };
-    let copy = match missing_copy {
-        Some(id) => app.seal_password(id, pw)?,
-        None => None,
-    };
+    let missing_copy = missing_password_copy(app, principal, pw)?;
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        if let (Some(id), Some(copy)) = (missing_copy, &copy) {
-            customers::set_password_copy(tx, id, Some(copy))?;
+        if let Some((id, copy)) = &missing_copy {
+            customers::set_password_copy(tx, *id, Some(copy))?;
         }
         if let Some(prev) = previous {
             sessions::delete(tx, prev)?;
@@ -182,7 +223,19 @@ pub fn login(
         }
         Ok(())
     })?;
-    Ok(LoginOutcome::LoggedIn { token, principal })
+    Ok(token)
+}
+
+/// The hotline copy is filled in at the first login after it went missing (e.g. for accounts
+/// created before the hotline was switched on): the customer's id and the sealed password.
+fn missing_password_copy(app: &App, principal: &Principal, pw: &str) -> Result<Option<(i64, Vec<u8>)>> {
+    let Principal::Customer(c) = principal else {
+        return Ok(None);
+    };
+    if app.hotline_key.is_none() || customers::password_copy(&*app.conn()?, c.id)?.is_some() {
+        return Ok(None);
+    }
+    Ok(app.seal_password(c.id, pw)?.map(|copy| (c.id, copy)))
 }
 
 pub fn logout(app: &App, token_hash: &[u8]) -> Result<()> {
