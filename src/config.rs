@@ -384,6 +384,76 @@ fn bad(key: &str, why: impl fmt::Display) -> ConfigError {
     ConfigError(format!("config key `{key}`: {why}"))
 }
 
+/// A bound a setting must keep: its key, whether a configuration keeps it, and what it must be.
+type Check = (&'static str, fn(&Config) -> bool, &'static str);
+
+/// The plain bounds, in the order `validate` checks them. Checks that quote the value, read a
+/// file or look at several `[[fields]]` are written out in `validate` and `validate_fields`.
+const CHECKS: &[Check] = &[
+    ("database", |c| !c.database.as_os_str().is_empty(), "must not be empty"),
+    ("base_url", |c| c.base_url.as_deref().is_none_or(is_http_url), "must start with http:// or https://"),
+    ("security.bcrypt_cost", |c| (4..=31).contains(&c.security.bcrypt_cost), "must be between 4 and 31"),
+    ("security.session_idle_minutes", |c| c.security.session_idle_minutes > 0, "must be at least 1"),
+    ("security.session_max_hours", |c| c.security.session_max_hours > 0, "must be at least 1"),
+    (
+        "security.login_max_failures_per_account",
+        |c| c.security.login_max_failures_per_account > 0,
+        "must be at least 1",
+    ),
+    (
+        "security.login_max_failures_per_address",
+        |c| c.security.login_max_failures_per_address > 0,
+        "must be at least 1",
+    ),
+    (
+        "security.min_password_length",
+        |c| (6..=72).contains(&c.security.min_password_length),
+        "must be between 6 and 72",
+    ),
+    ("security.max_form_bytes", |c| c.security.max_form_bytes >= 1024, "must be at least 1024"),
+    ("limits.idle_timeout_seconds", |c| c.limits.idle_timeout_seconds > 0, "must be at least 1"),
+    ("limits.request_timeout_seconds", |c| c.limits.request_timeout_seconds > 0, "must be at least 1"),
+    ("limits.max_head_bytes", |c| c.limits.max_head_bytes >= 4096, "must be at least 4096"),
+    ("limits.max_headers", |c| c.limits.max_headers >= 10, "must be at least 10"),
+    ("limits.max_connections", |c| c.limits.max_connections >= 16, "must be at least 16"),
+    ("limits.max_connections_per_address", |c| c.limits.max_connections_per_address > 0, "must be at least 1"),
+    (
+        "limits.body_grace_seconds",
+        |c| c.limits.body_min_bytes_per_second == 0 || c.limits.body_grace_seconds > 0,
+        "must be at least 1 while body_min_bytes_per_second is set",
+    ),
+    ("portal.accent_color", |c| parse_hex_color(&c.portal.accent_color).is_some(), "must be a colour like \"#1d4ed8\""),
+    ("portal.page_size", |c| (1..=500).contains(&c.portal.page_size), "must be between 1 and 500"),
+    (
+        "portal.imprint_url",
+        |c| c.portal.imprint_url.as_deref().is_none_or(is_link),
+        "must be an http(s) URL or a local path",
+    ),
+    (
+        "portal.privacy_url",
+        |c| c.portal.privacy_url.as_deref().is_none_or(is_link),
+        "must be an http(s) URL or a local path",
+    ),
+    ("attachments.max_file_bytes", |c| c.attachments.max_file_bytes.0 > 0, "must be greater than 0"),
+    (
+        "attachments.max_request_bytes",
+        |c| c.attachments.max_request_bytes.0 >= c.attachments.max_file_bytes.0,
+        "must be at least attachments.max_file_bytes",
+    ),
+    ("attachments.max_files_per_request", |c| c.attachments.max_files_per_request > 0, "must be at least 1"),
+    ("notifications.retry_seconds", |c| c.notifications.retry_seconds > 0, "must be at least 1"),
+    ("notifications.max_attempts", |c| c.notifications.max_attempts > 0, "must be at least 1"),
+];
+
+fn is_http_url(u: &str) -> bool {
+    u.starts_with("http://") || u.starts_with("https://")
+}
+
+/// An http(s) URL or a path on this site.
+fn is_link(u: &str) -> bool {
+    is_http_url(u) || u.starts_with('/')
+}
+
 impl Config {
     /// Loads the file (if any), applies `TICKETD_LISTEN`/`TICKETD_DATABASE`, validates.
     pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
@@ -432,75 +502,17 @@ impl Config {
         }
     }
 
+    /// Fails on the first setting out of bounds, naming its key.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.listen_addr()?;
-        if self.database.as_os_str().is_empty() {
-            return Err(bad("database", "must not be empty"));
-        }
-        if let Some(u) = &self.base_url {
-            if !(u.starts_with("http://") || u.starts_with("https://")) {
-                return Err(bad("base_url", "must start with http:// or https://"));
-            }
-        }
         for p in &self.trusted_proxies {
             p.parse::<IpAddr>().map_err(|_| bad("trusted_proxies", format!("not an IP address: {p:?}")))?;
         }
         self.tz()?;
         self.language()?;
-        let s = &self.security;
-        if !(4..=31).contains(&s.bcrypt_cost) {
-            return Err(bad("security.bcrypt_cost", "must be between 4 and 31"));
-        }
-        if s.session_idle_minutes == 0 {
-            return Err(bad("security.session_idle_minutes", "must be at least 1"));
-        }
-        if s.session_max_hours == 0 {
-            return Err(bad("security.session_max_hours", "must be at least 1"));
-        }
-        if s.login_max_failures_per_account == 0 || s.login_max_failures_per_address == 0 {
-            return Err(bad("security.login_max_failures_per_account", "must be at least 1"));
-        }
-        if !(6..=72).contains(&s.min_password_length) {
-            return Err(bad("security.min_password_length", "must be between 6 and 72"));
-        }
-        if s.max_form_bytes < 1024 {
-            return Err(bad("security.max_form_bytes", "must be at least 1024"));
-        }
-        let l = &self.limits;
-        if l.idle_timeout_seconds == 0 {
-            return Err(bad("limits.idle_timeout_seconds", "must be at least 1"));
-        }
-        if l.request_timeout_seconds == 0 {
-            return Err(bad("limits.request_timeout_seconds", "must be at least 1"));
-        }
-        if l.max_head_bytes < 4096 {
-            return Err(bad("limits.max_head_bytes", "must be at least 4096"));
-        }
-        if l.max_headers < 10 {
-            return Err(bad("limits.max_headers", "must be at least 10"));
-        }
-        if l.max_connections < 16 {
-            return Err(bad("limits.max_connections", "must be at least 16"));
-        }
-        if l.max_connections_per_address == 0 {
-            return Err(bad("limits.max_connections_per_address", "must be at least 1"));
-        }
-        if l.body_min_bytes_per_second > 0 && l.body_grace_seconds == 0 {
-            return Err(bad("limits.body_grace_seconds", "must be at least 1 while body_min_bytes_per_second is set"));
-        }
-        if parse_hex_color(&self.portal.accent_color).is_none() {
-            return Err(bad("portal.accent_color", "must be a colour like \"#1d4ed8\""));
-        }
-        if self.portal.page_size == 0 || self.portal.page_size > 500 {
-            return Err(bad("portal.page_size", "must be between 1 and 500"));
-        }
-        for (key, url) in
-            [("portal.imprint_url", &self.portal.imprint_url), ("portal.privacy_url", &self.portal.privacy_url)]
-        {
-            if let Some(u) = url {
-                if !(u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/')) {
-                    return Err(bad(key, "must be an http(s) URL or a local path"));
-                }
+        for (key, holds, must) in CHECKS {
+            if !holds(self) {
+                return Err(bad(key, must));
             }
         }
         for (key, p) in [("portal.logo", &self.portal.logo), ("portal.custom_css", &self.portal.custom_css)] {
@@ -510,16 +522,6 @@ impl Config {
                 }
             }
         }
-        let a = &self.attachments;
-        if a.max_file_bytes.0 == 0 {
-            return Err(bad("attachments.max_file_bytes", "must be greater than 0"));
-        }
-        if a.max_request_bytes.0 < a.max_file_bytes.0 {
-            return Err(bad("attachments.max_request_bytes", "must be at least attachments.max_file_bytes"));
-        }
-        if a.max_files_per_request == 0 {
-            return Err(bad("attachments.max_files_per_request", "must be at least 1"));
-        }
         self.validate_fields()?;
         if let Some(smtp) = &self.smtp {
             if smtp.host.trim().is_empty() {
@@ -528,12 +530,6 @@ impl Config {
             if !crate::model::is_plausible_email(&smtp.from) || !crate::mail::is_sendable_address(smtp.from.trim()) {
                 return Err(bad("smtp.from", "must be an e-mail address"));
             }
-        }
-        if self.notifications.retry_seconds == 0 {
-            return Err(bad("notifications.retry_seconds", "must be at least 1"));
-        }
-        if self.notifications.max_attempts == 0 {
-            return Err(bad("notifications.max_attempts", "must be at least 1"));
         }
         Ok(())
     }
@@ -640,6 +636,8 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         for (toml, key) in [
+            ("[security]\nlogin_max_failures_per_address = 0", "security.login_max_failures_per_address"),
+            ("[notifications]\nmax_attempts = 0", "notifications.max_attempts"),
             ("time_zone = \"Mars/Base\"", "time_zone"),
             ("default_language = \"fr\"", "default_language"),
             ("listen = \"nope\"", "listen"),
