@@ -149,62 +149,9 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
             args.only(&[])?;
             serve(config)
         }
-        ["admin", "create"] => {
-            args.only(&["--username", "--email", "--name", "--password-stdin"])?;
-            let app = App::open(config).map_err(describe)?;
-            let password = if args.has("--password-stdin") { Some(read_password_stdin()?) } else { None };
-            let username = args.require("--username")?;
-            let input = bootstrap::NewStaffInput {
-                username,
-                name: args.get("--name").unwrap_or(username),
-                email: args.require("--email")?,
-                role: Role::Admin,
-                password: password.as_deref(),
-                actor: "cli",
-                address: "",
-            };
-            // A password given on stdin was chosen by the operator: no forced change.
-            let generated = bootstrap::create_staff(&app, &input).map_err(describe)?;
-            match generated {
-                Some(pw) => println!("admin {username} created; one-time password (change it at first login): {pw}"),
-                None => println!("admin {username} created"),
-            }
-            Ok(0)
-        }
-        ["customer", "add"] => {
-            args.only(&["--number", "--name", "--email", "--phone", "--password-stdin"])?;
-            let app = App::open(config).map_err(describe)?;
-            let password = if args.has("--password-stdin") { Some(read_password_stdin()?) } else { None };
-            let number = args.require("--number")?;
-            let input = bootstrap::NewCustomerInput {
-                customer_no: number,
-                name: args.require("--name")?,
-                email: args.require("--email")?,
-                phone: args.get("--phone").unwrap_or(""),
-                password: password.as_deref(),
-                actor: "cli",
-                address: "",
-            };
-            let (_, generated) = bootstrap::create_customer(&app, &input).map_err(describe)?;
-            match generated {
-                Some(pw) => println!("customer {number} created; password: {pw}"),
-                None => println!("customer {number} created"),
-            }
-            Ok(0)
-        }
-        ["demo"] => {
-            args.only(&["--customers", "--tickets", "--activities", "--seed"])?;
-            let app = App::open(config).map_err(describe)?;
-            let opts = demo::Options {
-                customers: args.number("--customers", 12)?,
-                tickets: args.number("--tickets", 150)?,
-                activities: args.number("--activities", 0)?,
-                seed: args.number("--seed", 42)? as u64,
-            };
-            let report = demo::fill(&app, &opts).map_err(describe)?;
-            print!("{report}");
-            Ok(0)
-        }
+        ["admin", "create"] => admin_create(&args, config),
+        ["customer", "add"] => customer_add(&args, config),
+        ["demo"] => demo_fill(&args, config),
         ["backup", file] => {
             args.only(&[])?;
             backup(&config, file)
@@ -219,12 +166,75 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
         }
         ["mail", "test", address] => {
             args.only(&[])?;
-            let reply = crate::app::notify::send_test(&config, address)?;
-            println!("the relay accepted the message: {reply}");
-            Ok(0)
+            mail_test(&config, address)
         }
         _ => Err(format!("unknown command {:?}; see ticketd --help", words.join(" "))),
     }
+}
+
+fn admin_create(args: &Args, config: Config) -> Result<i32, String> {
+    args.only(&["--username", "--email", "--name", "--password-stdin"])?;
+    let app = App::open(config).map_err(describe)?;
+    let password = if args.has("--password-stdin") { Some(read_password_stdin()?) } else { None };
+    let username = args.require("--username")?;
+    let input = bootstrap::NewStaffInput {
+        username,
+        name: args.get("--name").unwrap_or(username),
+        email: args.require("--email")?,
+        role: Role::Admin,
+        password: password.as_deref(),
+        actor: "cli",
+        address: "",
+    };
+    // A password given on stdin was chosen by the operator: no forced change.
+    let generated = bootstrap::create_staff(&app, &input).map_err(describe)?;
+    match generated {
+        Some(pw) => println!("admin {username} created; one-time password (change it at first login): {pw}"),
+        None => println!("admin {username} created"),
+    }
+    Ok(0)
+}
+
+fn customer_add(args: &Args, config: Config) -> Result<i32, String> {
+    args.only(&["--number", "--name", "--email", "--phone", "--password-stdin"])?;
+    let app = App::open(config).map_err(describe)?;
+    let password = if args.has("--password-stdin") { Some(read_password_stdin()?) } else { None };
+    let number = args.require("--number")?;
+    let input = bootstrap::NewCustomerInput {
+        customer_no: number,
+        name: args.require("--name")?,
+        email: args.require("--email")?,
+        phone: args.get("--phone").unwrap_or(""),
+        password: password.as_deref(),
+        actor: "cli",
+        address: "",
+    };
+    let (_, generated) = bootstrap::create_customer(&app, &input).map_err(describe)?;
+    match generated {
+        Some(pw) => println!("customer {number} created; password: {pw}"),
+        None => println!("customer {number} created"),
+    }
+    Ok(0)
+}
+
+fn demo_fill(args: &Args, config: Config) -> Result<i32, String> {
+    args.only(&["--customers", "--tickets", "--activities", "--seed"])?;
+    let app = App::open(config).map_err(describe)?;
+    let opts = demo::Options {
+        customers: args.number("--customers", 12)?,
+        tickets: args.number("--tickets", 150)?,
+        activities: args.number("--activities", 0)?,
+        seed: args.number("--seed", 42)? as u64,
+    };
+    let report = demo::fill(&app, &opts).map_err(describe)?;
+    print!("{report}");
+    Ok(0)
+}
+
+fn mail_test(config: &Config, address: &str) -> Result<i32, String> {
+    let reply = crate::app::notify::send_test(config, address)?;
+    println!("the relay accepted the message: {reply}");
+    Ok(0)
 }
 
 /// A database that cannot even be opened: say so, and that it was left as it is.
