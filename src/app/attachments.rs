@@ -26,7 +26,6 @@ pub const CHUNK: usize = 256 * 1024;
 #[derive(Debug, Clone)]
 pub struct PendingFile {
     pub id: i64,
-    pub name: String,
     pub media_type: String,
     pub size: u64,
     pub sha256: String,
@@ -40,7 +39,6 @@ pub struct Receiving {
     size: u64,
     hasher: Sha256,
     head: Vec<u8>,
-    name: String,
     declared_type: String,
 }
 
@@ -88,7 +86,7 @@ impl<'a> Uploader<'a> {
             )
         })?;
         self.pending.push(id);
-        Ok(Receiving { id, seq: 0, size: 0, hasher: Sha256::new(), head: Vec::new(), name, declared_type })
+        Ok(Receiving { id, seq: 0, size: 0, hasher: Sha256::new(), head: Vec::new(), declared_type })
     }
 
     /// Stores one chunk (at most [`CHUNK`] bytes) in its own transaction.
@@ -119,7 +117,7 @@ impl<'a> Uploader<'a> {
             None => (r.declared_type, false),
         };
         let sha256 = r.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        self.files.push(PendingFile { id: r.id, name: r.name, media_type, size: r.size, sha256, previewable });
+        self.files.push(PendingFile { id: r.id, media_type, size: r.size, sha256, previewable });
     }
 
     pub fn files(&self) -> &[PendingFile] {
@@ -158,11 +156,6 @@ pub fn attach_all(tx: &Connection, ticket_id: i64, activity_id: i64, files: &[Pe
 pub fn cleanup_pending(app: &App) -> Result<usize> {
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| adb::delete_all_pending(tx))
-}
-
-pub fn list(app: &App, ticket_id: i64, scope: Scope) -> Result<Vec<Attachment>> {
-    let conn = app.conn()?;
-    adb::list_for_ticket(&conn, ticket_id, scope)
 }
 
 /// A download: the metadata and a reader over the requested byte range.

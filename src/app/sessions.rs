@@ -14,8 +14,6 @@ pub struct Session {
     pub token_hash: Vec<u8>,
     pub csrf: String,
     pub principal: Principal,
-    /// When the session ends at the latest if unused from now on (Unix seconds).
-    pub expires_at: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,9 +64,7 @@ pub fn resolve(app: &App, token: &str) -> Result<Option<Session>> {
     if now - row.last_seen_at >= TOUCH_EVERY_SECS && app.claim_session_touch(&hash) {
         let _ = sessions::touch(&conn, &hash, now);
     }
-    let expires_at = (row.last_seen_at + (s.session_idle_minutes * 60) as i64)
-        .min(row.created_at + (s.session_max_hours * 3600) as i64);
-    Ok(Some(Session { token_hash: hash, csrf: row.csrf, principal, expires_at }))
+    Ok(Some(Session { token_hash: hash, csrf: row.csrf, principal }))
 }
 
 /// Checks the password and, on success, starts a fresh session (a new id, always), ending the

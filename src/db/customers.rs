@@ -94,10 +94,6 @@ pub fn set_language(conn: &Connection, id: i64, lang: Lang) -> Result<()> {
     Ok(())
 }
 
-pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(super::row(conn, "SELECT count(*) FROM customers", [], |r| r.get(0))?)
-}
-
 pub fn get_by_no(conn: &Connection, customer_no: &str) -> Result<Option<Customer>> {
     let sql = format!("SELECT {COLS} FROM customers WHERE customer_no = ?1");
     super::row(conn, &sql, [customer_no], from_row).optional()

@@ -728,12 +728,6 @@ pub fn time_entries(conn: &Connection, customer_id: i64, from: i64, to: i64, sco
     Ok(rows)
 }
 
-/// Activities of a customer with time spent: the months that have any, for the statement's
-/// month picker. Read from ticket creation months, which bound where activities can be.
-pub fn first_ticket_at(conn: &Connection, customer_id: i64) -> Result<Option<i64>> {
-    Ok(super::row(conn, "SELECT min(created_at) FROM tickets WHERE customer_id = ?1", [customer_id], |r| r.get(0))?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
