@@ -1,6 +1,6 @@
 //! Admin pages: staff accounts, the last admin, the audit log and its immutability.
 
-use crate::harness::{create_staff, staff_csrf, Builder, StaffSpec, ADA, ANNA, BOB};
+use crate::harness::{create_staff, staff_csrf, submit_staff, Builder, StaffSpec, ADA, ANNA, BOB};
 use crate::html;
 use crate::http::{Client, Resp};
 
@@ -97,18 +97,7 @@ fn staff_member_input_is_validated() {
         ("neu", "neu@contractor.example", "agent", "kurz", "password"),
     ];
     for (username, email, role, password, field) in cases {
-        let r = ada.submit(
-            "/admin/staff/new",
-            "/admin/staff",
-            &[
-                ("username", username),
-                ("name", "Neu"),
-                ("email", email),
-                ("role", role),
-                ("active", "on"),
-                ("password", password),
-            ],
-        );
+        let r = submit_staff(&mut ada, StaffSpec { username, name: "Neu", email, role, password });
         let why = format!("username={username:?} email={email:?} role={role:?} password={password:?}");
         assert_eq!(r.status, 422, "{why}");
         assert!(html::by_id(&r.text(), &format!("err-{field}")).is_some(), "{why}: message at {field}");
@@ -140,18 +129,8 @@ fn duplicate_staff_usernames_and_emails_are_422() {
     ];
     let mut problems = Vec::new();
     for (username, email, field) in cases {
-        let r = ada.submit(
-            "/admin/staff/new",
-            "/admin/staff",
-            &[
-                ("username", username),
-                ("name", "Doppelt"),
-                ("email", email),
-                ("role", "agent"),
-                ("active", "on"),
-                ("password", "ein-gutes-passwort"),
-            ],
-        );
+        let spec = StaffSpec { username, name: "Doppelt", email, role: "agent", password: "ein-gutes-passwort" };
+        let r = submit_staff(&mut ada, spec);
         let why = format!("username={username:?} email={email:?}");
         if r.status != 422 {
             problems.push(format!("{why}: status {} instead of 422", r.status));

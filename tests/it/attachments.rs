@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::harness::{
-    activities, create_ticket, listed, session_csrf, staff_activities, staff_csrf, Builder, Lcg, TestApp, ADA, ANNA,
-    BERND,
+    activities, attachment_links, create_ticket, listed, session_csrf, staff_activities, staff_csrf, Builder, Lcg,
+    TestApp, ADA, ANNA, BERND,
 };
 use crate::html;
 use crate::http::{urldecode, Client, Multipart, Resp};
@@ -63,21 +63,6 @@ fn ticket_with_files(c: &mut Client, subject: &str, files: &[FilePart]) -> Strin
     );
     r.expect(303);
     r.location().strip_prefix("/tickets/").expect("redirect to the new ticket").to_string()
-}
-
-/// The attachment links of a page: (id, shown name), each id once, in page order.
-fn attachment_links(page: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for t in html::with_attr(page, "data-attachment") {
-        if t.name != "a" {
-            continue;
-        }
-        let id = t.attr("data-attachment").to_string();
-        if !out.iter().any(|(i, _)| *i == id) {
-            out.push((id, html::text_after(page, &t)));
-        }
-    }
-    out
 }
 
 #[track_caller]

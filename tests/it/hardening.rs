@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::harness::{create_ticket, run_ticketd, session_csrf, Builder, CustomerSpec, Env, Lcg, ADA, ANNA, BIN};
+use crate::harness::{
+    attachment_links, create_ticket, run_ticketd, session_csrf, Builder, CustomerSpec, Env, Lcg, ADA, ANNA, BIN,
+};
 use crate::html;
 use crate::http::{urlencode_pairs, Client, Multipart, Resp};
 
@@ -872,21 +874,6 @@ fn crash_traffic(t: usize, x: Traffic) {
             }
         }
     }
-}
-
-/// The attachment links of a page: (id, shown name), each id once.
-fn attachment_links(page: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for t in html::with_attr(page, "data-attachment") {
-        if t.name != "a" {
-            continue;
-        }
-        let id = t.attr("data-attachment").to_string();
-        if !out.iter().any(|(i, _)| *i == id) {
-            out.push((id, html::text_after(page, &t)));
-        }
-    }
-    out
 }
 
 #[derive(Default, Debug)]

@@ -499,10 +499,9 @@ pub const BOB: StaffSpec = StaffSpec {
     password: "bob-agent-passwort",
 };
 
-/// Creates the staff member through the admin form (asserts the 303); returns the answer.
-#[track_caller]
-pub fn create_staff(admin: &mut Client, s: StaffSpec) -> Resp {
-    let r = admin.submit(
+/// Submits the admin form for a new staff member; returns the answer, whatever it is.
+pub fn submit_staff(admin: &mut Client, s: StaffSpec) -> Resp {
+    admin.submit(
         "/admin/staff/new",
         "/admin/staff",
         &[
@@ -513,13 +512,24 @@ pub fn create_staff(admin: &mut Client, s: StaffSpec) -> Resp {
             ("active", "on"),
             ("password", s.password),
         ],
-    );
+    )
+}
+
+/// Creates the staff member through the admin form (asserts the 303); returns the answer.
+#[track_caller]
+pub fn create_staff(admin: &mut Client, s: StaffSpec) -> Resp {
+    let r = submit_staff(admin, s);
     r.expect_redirect(&format!("/admin/staff/{}", s.username));
     r
 }
 
-/// The staff session's CSRF token, from the logout form of the queue page.
+/// Creates the staff member through the admin form and logs them in.
 #[track_caller]
+pub fn add_staff(app: &TestApp, admin: &mut Client, s: StaffSpec) -> Client {
+    create_staff(admin, s);
+    app.staff(s.username, s.password)
+}
+
 pub fn staff_csrf(c: &mut Client) -> String {
     c.csrf_from("/staff/tickets", "/staff/logout")
 }
@@ -714,4 +724,19 @@ pub fn listed(c: &mut Client, query: &str) -> Vec<String> {
 #[track_caller]
 pub fn activities(c: &mut Client, number: &str) -> (Vec<crate::html::Tag>, String) {
     tags_of(c, &format!("/tickets/{number}"), "data-activity-kind")
+}
+
+/// The attachment links of a page: (id, shown name), each id once, in page order.
+pub fn attachment_links(page: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for t in crate::html::with_attr(page, "data-attachment") {
+        if t.name != "a" {
+            continue;
+        }
+        let id = t.attr("data-attachment").to_string();
+        if !out.iter().any(|(i, _)| *i == id) {
+            out.push((id, crate::html::text_after(page, &t)));
+        }
+    }
+    out
 }

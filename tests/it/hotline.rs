@@ -8,24 +8,16 @@ use std::time::Duration;
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::harness::{run_ticketd, Builder, CustomerSpec, Env, TestApp, ADA, ANNA, BERND};
+use crate::harness::{
+    add_staff, run_ticketd, staff_csrf, Builder, CustomerSpec, Env, StaffSpec, TestApp, ADA, ANNA, BERND,
+};
 use crate::html;
 use crate::http::{urlencode, Client, Resp};
 
 // ------------------------------------------------------------------------------ helpers
 
-/// A staff member created through `/admin/staff` (names chosen so they cannot occur by chance
-/// in a page).
-#[derive(Debug, Clone, Copy)]
-struct Staff {
-    username: &'static str,
-    name: &'static str,
-    email: &'static str,
-    role: &'static str,
-    password: &'static str,
-}
-
-const KAI: Staff = Staff {
+/// Staff created through `/admin/staff` (names chosen so they cannot occur by chance in a page).
+const KAI: StaffSpec = StaffSpec {
     username: "kai.lauschmann",
     name: "Kai Lauschmann",
     email: "kai@contractor.example",
@@ -33,7 +25,7 @@ const KAI: Staff = Staff {
     password: "kai-agent-passwort-9",
 };
 
-const HEDWIG: Staff = Staff {
+const HEDWIG: StaffSpec = StaffSpec {
     username: "hedwig.auskunft",
     name: "Hedwig Auskunftsfrau",
     email: "hedwig@contractor.example",
@@ -48,45 +40,6 @@ fn hotline_app() -> TestApp {
 
 fn mode_app(mode: &str) -> TestApp {
     Builder::new().customer(ANNA).customer(BERND).admin(ADA).toml(&format!("[hotline]\nmode = \"{mode}\"")).start()
-}
-
-/// A staff client (asserts the 303 to the queue).
-#[track_caller]
-fn staff_client(app: &TestApp, login: &str, password: &str) -> Client {
-    let (c, r) = app.staff_login(login, password);
-    r.expect_redirect("/staff/tickets");
-    assert!(c.cookie("ticketd_session").is_some(), "no session cookie after the staff login of {login}");
-    c
-}
-
-#[track_caller]
-fn ada(app: &TestApp) -> Client {
-    staff_client(app, ADA.username, ADA.password)
-}
-
-/// Creates the staff member through the admin form and logs them in.
-#[track_caller]
-fn add_staff(app: &TestApp, admin: &mut Client, s: Staff) -> Client {
-    let r = admin.submit(
-        "/admin/staff/new",
-        "/admin/staff",
-        &[
-            ("username", s.username),
-            ("name", s.name),
-            ("email", s.email),
-            ("role", s.role),
-            ("active", "on"),
-            ("password", s.password),
-        ],
-    );
-    r.expect_redirect(&format!("/admin/staff/{}", s.username));
-    staff_client(app, s.username, s.password)
-}
-
-/// The CSRF token of a staff session (from the logout form of the queue).
-#[track_caller]
-fn staff_csrf(c: &mut Client) -> String {
-    c.csrf_from("/staff/tickets", "/staff/logout")
 }
 
 fn lookup_path(q: &str) -> String {
@@ -259,7 +212,7 @@ fn staff_reset(c: &mut Client, no: &str, new: &str) {
 #[test]
 fn lookup_finds_callers_by_number_email_name_and_phone() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut kai = add_staff(&app, &mut admin, KAI);
     // A third customer with a phone number, created by staff.
     kai.submit(
@@ -300,7 +253,7 @@ fn lookup_finds_callers_by_number_email_name_and_phone() {
 #[test]
 fn verify_says_match_or_no_match_and_never_shows_the_password() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut kai = add_staff(&app, &mut admin, KAI);
 
     let r = verify(&mut kai, ANNA.number, ANNA.password);
@@ -353,7 +306,7 @@ fn verify_says_match_or_no_match_and_never_shows_the_password() {
 #[test]
 fn the_sixth_verify_within_the_hour_is_locked_even_with_the_right_password() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut kai = add_staff(&app, &mut admin, KAI);
 
     for i in 1..=5 {
@@ -390,7 +343,7 @@ fn the_sixth_verify_within_the_hour_is_locked_even_with_the_right_password() {
 #[test]
 fn parallel_verify_attempts_do_not_exceed_the_limit() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut kai = add_staff(&app, &mut admin, KAI);
     let csrf = anna_verify_csrf(&mut kai);
     let threads: Vec<_> = (0..12)
@@ -442,7 +395,7 @@ fn anna_verify_csrf(c: &mut Client) -> String {
 #[test]
 fn agents_cannot_reveal_neither_by_url_nor_by_form() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut kai = add_staff(&app, &mut admin, KAI);
     let secrets = [ANNA.password, BERND.password];
 
@@ -496,7 +449,7 @@ fn agents_cannot_reveal_neither_by_url_nor_by_form() {
 #[test]
 fn a_wrong_admin_password_or_a_missing_reason_reveals_nothing() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     add_staff(&app, &mut admin, HEDWIG);
     let secrets = [ANNA.password];
 
@@ -548,7 +501,7 @@ fn a_wrong_admin_password_or_a_missing_reason_reveals_nothing() {
 #[test]
 fn reveal_shows_exactly_the_current_password() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut kai = add_staff(&app, &mut admin, KAI);
 
     assert_eq!(reveal_ok(&mut admin, ANNA.number, "Anruf 1", ADA.password), ANNA.password);
@@ -591,7 +544,7 @@ fn reveal_shows_exactly_the_current_password() {
 #[test]
 fn every_reveal_and_every_verify_leaves_an_audit_row() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut kai = add_staff(&app, &mut admin, KAI);
 
     verify(&mut kai, ANNA.number, ANNA.password).expect(200);
@@ -629,7 +582,7 @@ fn every_reveal_and_every_verify_leaves_an_audit_row() {
 #[test]
 fn at_most_ten_reveals_per_admin_and_hour() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut hedwig = add_staff(&app, &mut admin, HEDWIG);
     for i in 1..=10 {
         let no = if i % 2 == 0 { ANNA.number } else { BERND.number };
@@ -646,7 +599,7 @@ fn at_most_ten_reveals_per_admin_and_hour() {
 #[test]
 fn a_copy_moved_to_another_customer_does_not_decrypt() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     assert_eq!(reveal_ok(&mut admin, ANNA.number, "vorher", ADA.password), ANNA.password);
 
     // Swap the two copies while the server runs (WAL allows our write).
@@ -708,7 +661,7 @@ fn assert_request_id_logged(app: &TestApp, r: &Resp) {
 #[test]
 fn a_customer_without_a_copy_gets_one_at_the_next_login() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     // Simulate an account from before the hotline.
     set_copy(&app, ANNA.number, None);
     assert_eq!(copy_of(&app, ANNA.number), None);
@@ -759,7 +712,7 @@ fn no_plaintext_password_reaches_the_database_or_the_log() {
     let wrong_spoken = "Sumpfdotter-Klartext-7021";
     let wrong_admin = "Falschadmin-Klartext-9912";
     let app = Builder::new().customer(P_CARLA).customer(P_DIRK).admin(ADA).start();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut kai = add_staff(&app, &mut admin, KAI);
 
     // Logins, a failed one, a change, a reset, a customer created by staff.
@@ -867,7 +820,7 @@ fn a_key_file_readable_by_others_stops_serve() {
     assert_eq!(fs::read(&key).unwrap(), original);
     fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).unwrap();
     let app = env.start();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     assert_eq!(reveal_ok(&mut admin, ANNA.number, "nach chmod 600", ADA.password), ANNA.password);
 }
 
@@ -883,7 +836,7 @@ fn a_configured_key_file_is_created_private_where_configured() {
     let meta = fs::metadata(&key).expect("the configured key file exists");
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     assert!(!app.dir.path.join("ticketd.key").exists(), "no key next to the database when one is configured");
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     assert_eq!(reveal_ok(&mut admin, ANNA.number, "eigener Schlüssel", ADA.password), ANNA.password);
 
     // Opened by others: the next start refuses.
@@ -900,7 +853,7 @@ fn a_configured_key_file_is_created_private_where_configured() {
 #[test]
 fn mode_verify_offers_no_reveal() {
     let app = mode_app("verify");
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let page = lookup(&mut admin, ANNA.number);
     assert_eq!(cards(&page), [ANNA.number]);
     assert!(html::form(&page, &verify_path(ANNA.number)).is_some(), "verify stays");
@@ -924,7 +877,7 @@ fn mode_verify_offers_no_reveal() {
 #[test]
 fn mode_off_hides_the_hotline() {
     let app = mode_app("off");
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut kai = add_staff(&app, &mut admin, KAI);
     let secrets = [ANNA.password];
 
@@ -972,7 +925,7 @@ fn the_password_page_warns_about_the_hotline_in_mode_reveal() {
 #[test]
 fn the_customer_sees_hotline_events_without_staff_names() {
     let app = hotline_app();
-    let mut admin = ada(&app);
+    let mut admin = app.ada();
     let mut kai = add_staff(&app, &mut admin, KAI);
     let mut hedwig = add_staff(&app, &mut admin, HEDWIG);
 
