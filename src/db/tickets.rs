@@ -1,13 +1,21 @@
 //! Tickets, their activities, custom field values and the search index.
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, Row};
+use rusqlite::{params, params_from_iter, Connection, Row, ToSql};
 
 use super::OptionalExt;
 use crate::error::Result;
 use crate::model::{
     month_key, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter, TicketSummary,
 };
+
+/// The columns of [`Counters`], in the order of its fields.
+macro_rules! counter_columns {
+    () => {
+        "activity_count, last_activity_at, last_activity_kind, last_activity_by, minutes, staff_activity_count,
+         staff_last_activity_at"
+    };
+}
 
 /// Hands out the next number of a year's sequence. Never returns a number twice, even if the
 /// ticket that got it is later rolled back with its transaction: the sequence row is in it too.
@@ -42,31 +50,27 @@ pub fn insert(conn: &Connection, t: &NewTicket) -> Result<i64> {
 
 /// The `tickets` row alone, with the given counters (`db::demo` writes them final at once).
 pub(super) fn insert_row(conn: &Connection, t: &NewTicket, closed_at: Option<i64>, c: &Counters) -> Result<i64> {
+    let (status, priority) = (t.status.as_str(), t.priority.as_str());
+    let mut values: Vec<&dyn ToSql> = vec![
+        &t.number,
+        &t.customer_id,
+        &t.subject,
+        &status,
+        &priority,
+        &t.assignee_id,
+        &t.created_at,
+        &t.created_month,
+        &closed_at,
+    ];
+    values.extend(c.values());
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(concat!(
             "INSERT INTO tickets (number, customer_id, subject, status, priority, assignee_id, created_at,
-                                  created_month, closed_at, activity_count, last_activity_at, last_activity_kind,
-                                  last_activity_by, minutes, staff_activity_count, staff_last_activity_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-        )?
-        .insert(params![
-            t.number,
-            t.customer_id,
-            t.subject,
-            t.status.as_str(),
-            t.priority.as_str(),
-            t.assignee_id,
-            t.created_at,
-            t.created_month,
-            closed_at,
-            c.activity_count,
-            c.last_activity_at,
-            c.last_activity_kind,
-            c.last_activity_by,
-            c.minutes,
-            c.staff_activity_count,
-            c.staff_last_activity_at
-        ])?)
+                                  created_month, closed_at, ",
+            counter_columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+        ))?
+        .insert(&*values)?)
 }
 
 /// A row of the search index: a ticket's subject (`rowid` `None`: the next free one) or an
@@ -235,16 +239,25 @@ impl Counters {
             self.last_activity_by.push_str(a.author_name);
         }
     }
+
+    /// The counters as statement values, in the order of `counter_columns!`.
+    fn values(&self) -> [&dyn ToSql; 7] {
+        [
+            &self.activity_count,
+            &self.last_activity_at,
+            &self.last_activity_kind,
+            &self.last_activity_by,
+            &self.minutes,
+            &self.staff_activity_count,
+            &self.staff_last_activity_at,
+        ]
+    }
 }
 
 fn counters(conn: &Connection, ticket_id: i64) -> Result<Counters> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT activity_count, last_activity_at, last_activity_kind, last_activity_by, minutes,
-                    staff_activity_count, staff_last_activity_at
-             FROM tickets WHERE id = ?1",
-        )?
-        .query_row([ticket_id], |r| {
+    Ok(conn.prepare_cached(concat!("SELECT ", counter_columns!(), " FROM tickets WHERE id = ?1"))?.query_row(
+        [ticket_id],
+        |r| {
             Ok(Counters {
                 activity_count: r.get(0)?,
                 last_activity_at: r.get(1)?,
@@ -254,25 +267,19 @@ fn counters(conn: &Connection, ticket_id: i64) -> Result<Counters> {
                 staff_activity_count: r.get(5)?,
                 staff_last_activity_at: r.get(6)?,
             })
-        })?)
+        },
+    )?)
 }
 
 fn set_counters(conn: &Connection, ticket_id: i64, c: &Counters) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE tickets SET activity_count = ?2, last_activity_at = ?3, last_activity_kind = ?4,
-                last_activity_by = ?5, minutes = ?6, staff_activity_count = ?7, staff_last_activity_at = ?8
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        ticket_id,
-        c.activity_count,
-        c.last_activity_at,
-        c.last_activity_kind,
-        c.last_activity_by,
-        c.minutes,
-        c.staff_activity_count,
-        c.staff_last_activity_at
-    ])?;
+    let mut values: Vec<&dyn ToSql> = c.values().to_vec();
+    values.push(&ticket_id);
+    conn.prepare_cached(concat!(
+        "UPDATE tickets SET (",
+        counter_columns!(),
+        ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7) WHERE id = ?8"
+    ))?
+    .execute(&*values)?;
     Ok(())
 }
 
