@@ -70,14 +70,7 @@ pub fn create_staff(app: &App, input: &NewStaffInput) -> Result<Option<String>> 
         check_new_password(app, pw, "password", &mut errors);
     }
     errors.into_result()?;
-    let (pw, generated) = match input.password {
-        Some(p) => (p.to_string(), None),
-        None => {
-            let p = password::generate()?;
-            (p.clone(), Some(p))
-        }
-    };
-    let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+    let NewPassword { hash, generated, .. } = new_password(app, input.password)?;
     let name = if input.name.trim().is_empty() { username } else { input.name.trim() };
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
@@ -143,14 +136,7 @@ pub fn create_customer(app: &App, input: &NewCustomerInput) -> Result<(i64, Opti
     }
     errors.into_result()?;
     let no = no.ok_or(Error::NotFound)?;
-    let (pw, generated) = match input.password {
-        Some(p) => (p.to_string(), None),
-        None => {
-            let p = password::generate()?;
-            (p.clone(), Some(p))
-        }
-    };
-    let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+    let NewPassword { plain: pw, hash, generated } = new_password(app, input.password)?;
     let mut conn = app.conn()?;
     let id = db::write(&mut conn, |tx| {
         let mut errors = FieldErrors::new();
@@ -187,6 +173,27 @@ pub fn create_customer(app: &App, input: &NewCustomerInput) -> Result<(i64, Opti
         Ok(id)
     })?;
     Ok((id, generated))
+}
+
+/// A password about to be set, and its hash.
+pub struct NewPassword {
+    pub plain: String,
+    pub hash: String,
+    /// The generated password, to be shown once; `None` when one was given.
+    pub generated: Option<String>,
+}
+
+/// The password given, or a generated one when none was given.
+pub fn new_password(app: &App, given: Option<&str>) -> Result<NewPassword> {
+    let (plain, generated) = match given {
+        Some(p) => (p.to_string(), None),
+        None => {
+            let p = password::generate()?;
+            (p.clone(), Some(p))
+        }
+    };
+    let hash = password::hash(&plain, app.config.security.bcrypt_cost)?;
+    Ok(NewPassword { plain, hash, generated })
 }
 
 /// The rules for a new password, shared by every place that sets one.

@@ -3,10 +3,9 @@
 use std::collections::HashMap;
 
 use crate::app::attachments::{attach_all, PendingFile};
-use crate::app::bootstrap::{self, check_new_password};
+use crate::app::bootstrap::{self, check_new_password, new_password, NewPassword};
 use crate::app::tickets::{change_status, check_body_or_files, check_custom_fields, Detail, MAX_SUBJECT_CHARS};
 use crate::app::App;
-use crate::auth::password;
 use crate::clock;
 use crate::db::tickets::{self as tdb, Author, NewActivity, Scope, TicketPage, TicketQuery, TimeEntry};
 use crate::db::{self, audit, customers, sessions, staff};
@@ -416,13 +415,7 @@ pub fn reset_customer_password(
         check_new_password(app, new, "new_password", &mut errors);
     }
     errors.into_result()?;
-    let (pw, generated) = if new.is_empty() {
-        let p = password::generate()?;
-        (p.clone(), Some(p))
-    } else {
-        (new.to_string(), None)
-    };
-    let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+    let NewPassword { plain: pw, hash, generated } = new_password(app, Some(new).filter(|p| !p.is_empty()))?;
     let now = clock::now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
