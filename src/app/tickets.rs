@@ -257,33 +257,17 @@ pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files
 
 /// The customer answers. A ticket that waited for them, or was closed, opens again.
 pub fn reply(app: &App, customer: &Customer, number: &str, body: &str, files: &[PendingFile]) -> Result<()> {
-    TicketNo::parse(number).ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
     check_body_or_files(body, "body", !files.is_empty(), &mut errors);
     // The ticket's existence is checked before the body, so another customer gets 404, not 422.
-    let conn = app.conn()?;
-    let exists = tdb::get(&conn, number, Scope::Customer(customer.id))?.is_some();
-    drop(conn);
-    if !exists {
-        return Err(Error::NotFound);
-    }
+    check_own_ticket(app, customer, number)?;
     errors.into_result()?;
     let now = clock::now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        let t = tdb::get(tx, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
-        let activity = tdb::add_activity(
-            tx,
-            t.summary.id,
-            &NewActivity::new(
-                ActivityKind::Message,
-                Author::customer(customer.id, &customer.name),
-                body.trim_end(),
-                now,
-            ),
-        )?;
-        attach_all(tx, t.summary.id, activity, files)?;
-        crate::app::notify::queue_for_activity(tx, app, activity)?;
+        let by = Author::customer(customer.id, &customer.name);
+        let activity = NewActivity::new(ActivityKind::Message, by, body.trim_end(), now);
+        let t = add_to_own_ticket(tx, app, customer, number, &activity, files)?;
         if matches!(t.summary.status, Status::Waiting | Status::Closed) {
             change_status(tx, t.summary.id, t.summary.status, Status::Open, Author::SYSTEM, now)?;
         }
@@ -293,10 +277,7 @@ pub fn reply(app: &App, customer: &Customer, number: &str, body: &str, files: &[
 
 /// The customer adds documents on their own: one activity of kind `document`.
 pub fn add_documents(app: &App, customer: &Customer, number: &str, files: &[PendingFile]) -> Result<()> {
-    TicketNo::parse(number).ok_or(Error::NotFound)?;
-    let conn = app.conn()?;
-    tdb::get(&conn, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
-    drop(conn);
+    check_own_ticket(app, customer, number)?;
     if files.is_empty() {
         let mut errors = FieldErrors::new();
         errors.add("attachments", m::ERR_NO_FILE);
@@ -305,15 +286,35 @@ pub fn add_documents(app: &App, customer: &Customer, number: &str, files: &[Pend
     let now = clock::now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        let t = tdb::get(tx, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
-        let activity = tdb::add_activity(
-            tx,
-            t.summary.id,
-            &NewActivity::new(ActivityKind::Document, Author::customer(customer.id, &customer.name), "", now),
-        )?;
-        attach_all(tx, t.summary.id, activity, files)?;
-        crate::app::notify::queue_for_activity(tx, app, activity)
+        let by = Author::customer(customer.id, &customer.name);
+        let activity = NewActivity::new(ActivityKind::Document, by, "", now);
+        add_to_own_ticket(tx, app, customer, number, &activity, files).map(|_| ())
     })
+}
+
+/// `NotFound` unless `number` is one of the customer's tickets (another customer's included).
+fn check_own_ticket(app: &App, customer: &Customer, number: &str) -> Result<()> {
+    TicketNo::parse(number).ok_or(Error::NotFound)?;
+    let conn = app.conn()?;
+    tdb::get(&conn, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
+    Ok(())
+}
+
+/// Adds the customer's activity with its files to their ticket and queues its mails, on the
+/// caller's transaction; returns the ticket as it was before.
+fn add_to_own_ticket(
+    tx: &rusqlite::Connection,
+    app: &App,
+    customer: &Customer,
+    number: &str,
+    activity: &NewActivity,
+    files: &[PendingFile],
+) -> Result<TicketDetail> {
+    let t = tdb::get(tx, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
+    let id = tdb::add_activity(tx, t.summary.id, activity)?;
+    attach_all(tx, t.summary.id, id, files)?;
+    crate::app::notify::queue_for_activity(tx, app, id)?;
+    Ok(t)
 }
 
 /// The customer closes their own ticket (only when `customers_can_close`).
