@@ -13,7 +13,7 @@ use crate::clock;
 use crate::db::attachments as adb;
 use crate::db::tickets::{self as tdb, Scope, TicketQuery};
 use crate::error::{Error, Result};
-use crate::model::{clean_file_name, Customer, KindFilter};
+use crate::model::{clean_file_name, Activity, Attachment, Customer, KindFilter};
 use crate::zip::{Opener, ZipStream};
 
 #[derive(Serialize)]
@@ -72,59 +72,17 @@ struct TicketOut {
     activities: Vec<ActivityOut>,
 }
 
+/// A stored file that goes into the archive.
+struct FileEntry {
+    /// Where it lands in the archive.
+    path: String,
+    id: i64,
+    size: u64,
+}
+
 /// Builds the archive for a customer; the files are read only while it is sent.
 pub fn customer_archive(app: &App, customer: &Customer) -> Result<ZipStream> {
-    let scope = Scope::Customer(customer.id);
-    let show_time = app.config.portal.show_time_spent;
-    let conn = app.conn()?;
-    let all = TicketQuery { page: 1, page_size: usize::MAX / 2, ..TicketQuery::default() };
-    let page = tdb::list(&conn, scope, &all)?;
-    let mut tickets = Vec::new();
-    let mut files: Vec<(String, i64, u64)> = Vec::new();
-    for t in page.rows.iter().rev() {
-        let activities = tdb::activities(&conn, t.id, scope, KindFilter::All)?;
-        let ticket_files = adb::list_for_ticket(&conn, t.id, scope)?;
-        let mut out = Vec::new();
-        for a in activities {
-            let mut list = Vec::new();
-            for f in ticket_files.iter().filter(|f| f.activity_id == Some(a.id)) {
-                let path = format!("files/{}/{}-{}", t.number, f.id, clean_file_name(&f.file_name));
-                files.push((path.clone(), f.id, f.size.max(0) as u64));
-                list.push(File {
-                    name: f.file_name.clone(),
-                    path,
-                    size: f.size,
-                    media_type: f.media_type.clone(),
-                    sha256: f.sha256.clone().unwrap_or_default(),
-                });
-            }
-            out.push(ActivityOut {
-                kind: a.kind.as_str(),
-                author: a.author_name,
-                created_at: clock::rfc3339(a.created_at),
-                body: a.body,
-                minutes: (show_time && a.minutes > 0).then_some(a.minutes),
-                email_from: a.email_from,
-                email_to: a.email_to,
-                email_subject: a.email_subject,
-                old_value: a.old_value,
-                new_value: a.new_value,
-                files: list,
-            });
-        }
-        tickets.push(TicketOut {
-            number: t.number.clone(),
-            subject: t.subject.clone(),
-            status: t.status.as_str(),
-            priority: t.priority.as_str(),
-            created_at: clock::rfc3339(t.created_at),
-            last_activity_at: clock::rfc3339(t.last_activity_at),
-            minutes: show_time.then_some(t.minutes),
-            fields: page.fields.get(&t.id).cloned().unwrap_or_default().into_iter().collect(),
-            activities: out,
-        });
-    }
-    drop(conn);
+    let (tickets, files) = tickets_out(app, customer)?;
     let now = clock::now();
     let account = Account {
         customer_no: &customer.customer_no,
@@ -143,7 +101,7 @@ pub fn customer_archive(app: &App, customer: &Customer) -> Result<ZipStream> {
     let mut entries: Vec<(String, u64, Opener)> =
         vec![("account.json".into(), a_len, bytes(account_json)), ("tickets.json".into(), t_len, bytes(tickets_json))];
     let db_path = app.pool.path().to_path_buf();
-    for (path, id, size) in files {
+    for FileEntry { path, id, size } in files {
         let db_path = db_path.clone();
         let open: Opener = Box::new(move || {
             attachments::reader(&db_path, id, size)
@@ -153,6 +111,75 @@ pub fn customer_archive(app: &App, customer: &Customer) -> Result<ZipStream> {
         entries.push((path, size, open));
     }
     Ok(ZipStream::new(entries, now))
+}
+
+/// The customer's tickets, oldest first, with what the customer sees of them; and the files
+/// the archive carries beside them.
+fn tickets_out(app: &App, customer: &Customer) -> Result<(Vec<TicketOut>, Vec<FileEntry>)> {
+    let scope = Scope::Customer(customer.id);
+    let show_time = app.config.portal.show_time_spent;
+    let conn = app.conn()?;
+    let all = TicketQuery { page: 1, page_size: usize::MAX / 2, ..TicketQuery::default() };
+    let page = tdb::list(&conn, scope, &all)?;
+    let mut tickets = Vec::new();
+    let mut files = Vec::new();
+    for t in page.rows.iter().rev() {
+        let ticket_files = adb::list_for_ticket(&conn, t.id, scope)?;
+        let activities = tdb::activities(&conn, t.id, scope, KindFilter::All)?
+            .into_iter()
+            .map(|a| {
+                let mine: Vec<&Attachment> = ticket_files.iter().filter(|f| f.activity_id == Some(a.id)).collect();
+                activity_out(a, &t.number, &mine, show_time, &mut files)
+            })
+            .collect();
+        tickets.push(TicketOut {
+            number: t.number.clone(),
+            subject: t.subject.clone(),
+            status: t.status.as_str(),
+            priority: t.priority.as_str(),
+            created_at: clock::rfc3339(t.created_at),
+            last_activity_at: clock::rfc3339(t.last_activity_at),
+            minutes: show_time.then_some(t.minutes),
+            fields: page.fields.get(&t.id).cloned().unwrap_or_default().into_iter().collect(),
+            activities,
+        });
+    }
+    Ok((tickets, files))
+}
+
+/// One activity of ticket `number` with its `attached` files, which join `files`.
+fn activity_out(
+    a: Activity,
+    number: &str,
+    attached: &[&Attachment],
+    show_time: bool,
+    files: &mut Vec<FileEntry>,
+) -> ActivityOut {
+    let mut list = Vec::new();
+    for f in attached {
+        let path = format!("files/{number}/{}-{}", f.id, clean_file_name(&f.file_name));
+        files.push(FileEntry { path: path.clone(), id: f.id, size: f.size.max(0) as u64 });
+        list.push(File {
+            name: f.file_name.clone(),
+            path,
+            size: f.size,
+            media_type: f.media_type.clone(),
+            sha256: f.sha256.clone().unwrap_or_default(),
+        });
+    }
+    ActivityOut {
+        kind: a.kind.as_str(),
+        author: a.author_name,
+        created_at: clock::rfc3339(a.created_at),
+        body: a.body,
+        minutes: (show_time && a.minutes > 0).then_some(a.minutes),
+        email_from: a.email_from,
+        email_to: a.email_to,
+        email_subject: a.email_subject,
+        old_value: a.old_value,
+        new_value: a.new_value,
+        files: list,
+    }
 }
 
 mod erased {
