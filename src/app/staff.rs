@@ -7,7 +7,7 @@ use crate::app::bootstrap::{self, check_new_password, new_password, NewPassword}
 use crate::app::tickets::{change_status, check_body_or_files, check_custom_fields, Detail, MAX_SUBJECT_CHARS};
 use crate::app::App;
 use crate::clock;
-use crate::db::tickets::{self as tdb, Author, NewActivity, Scope, TicketPage, TicketQuery, TimeEntry};
+use crate::db::tickets::{self as tdb, Author, NewActivity, Scope, TicketDetail, TicketPage, TicketQuery, TimeEntry};
 use crate::db::{self, audit, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
@@ -158,6 +158,36 @@ pub struct TicketUpdate<'a> {
 /// Status, priority and assignee; each change is an activity (the assignee's internal only).
 pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpdate) -> Result<()> {
     TicketNo::parse(number).ok_or(Error::NotFound)?;
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    let wanted = check_update(&conn, input)?;
+    db::write(&mut conn, |tx| {
+        let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
+        let id = t.summary.id;
+        if let Some(new) = wanted.status.filter(|n| *n != t.summary.status) {
+            let activity = change_status(tx, id, t.summary.status, new, Author::staff(s.id, &s.name), now)?;
+            crate::app::notify::queue_for_activity(tx, app, activity)?;
+        }
+        if let Some(new) = wanted.priority.filter(|p| *p != t.summary.priority) {
+            change_priority(tx, &t, new, s, now)?;
+        }
+        match wanted.assignee {
+            Some(new) if new.as_ref().map(|a| a.id) != t.assignee_id => change_assignee(tx, &t, new.as_ref(), s, now)?,
+            _ => {}
+        }
+        Ok(())
+    })
+}
+
+/// What a ticket update asks for; `None` leaves a value as it is.
+struct WantedUpdate {
+    status: Option<Status>,
+    priority: Option<Priority>,
+    /// `Some(None)`: nobody.
+    assignee: Option<Option<StaffMember>>,
+}
+
+fn check_update(conn: &rusqlite::Connection, input: &TicketUpdate) -> Result<WantedUpdate> {
     let mut errors = FieldErrors::new();
     let status = match input.status.trim() {
         "" => None,
@@ -173,12 +203,10 @@ pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpd
             None
         }),
     };
-    let now = clock::now();
-    let mut conn = app.conn()?;
     let assignee = match input.assignee.map(str::trim) {
         None => None,
         Some("") => Some(None),
-        Some(u) => match staff::get_by_username(&conn, u)? {
+        Some(u) => match staff::get_by_username(conn, u)? {
             Some(a) if a.active => Some(Some(a)),
             _ => {
                 errors.add("assignee", m::ERR_INVALID_CHOICE);
@@ -187,44 +215,50 @@ pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpd
         },
     };
     errors.into_result()?;
-    db::write(&mut conn, |tx| {
-        let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
-        let id = t.summary.id;
-        if let Some(new) = status.filter(|n| *n != t.summary.status) {
-            let activity = change_status(tx, id, t.summary.status, new, Author::staff(s.id, &s.name), now)?;
-            crate::app::notify::queue_for_activity(tx, app, activity)?;
-        }
-        if let Some(new) = priority.filter(|p| *p != t.summary.priority) {
-            tdb::set_priority(tx, id, new)?;
-            tdb::add_activity(
-                tx,
-                id,
-                &NewActivity {
-                    old_value: Some(t.summary.priority.as_str()),
-                    new_value: Some(new.as_str()),
-                    ..NewActivity::new(ActivityKind::Priority, Author::staff(s.id, &s.name), "", now)
-                },
-            )?;
-        }
-        if let Some(new) = assignee {
-            let new_id = new.as_ref().map(|a| a.id);
-            if new_id != t.assignee_id {
-                tdb::set_assignee(tx, id, new_id)?;
-                let old_name = t.summary.assignee.clone().unwrap_or_default();
-                let new_name = new.as_ref().map(|a| a.name.clone()).unwrap_or_default();
-                tdb::add_activity(
-                    tx,
-                    id,
-                    &NewActivity {
-                        old_value: Some(&old_name).filter(|v| !v.is_empty()).map(|v| v.as_str()),
-                        new_value: Some(&new_name).filter(|v| !v.is_empty()).map(|v| v.as_str()),
-                        ..NewActivity::new(ActivityKind::Assignee, Author::staff(s.id, &s.name), "", now)
-                    },
-                )?;
-            }
-        }
-        Ok(())
-    })
+    Ok(WantedUpdate { status, priority, assignee })
+}
+
+fn change_priority(
+    tx: &rusqlite::Connection,
+    t: &TicketDetail,
+    new: Priority,
+    s: &StaffMember,
+    now: i64,
+) -> Result<()> {
+    tdb::set_priority(tx, t.summary.id, new)?;
+    tdb::add_activity(
+        tx,
+        t.summary.id,
+        &NewActivity {
+            old_value: Some(t.summary.priority.as_str()),
+            new_value: Some(new.as_str()),
+            ..NewActivity::new(ActivityKind::Priority, Author::staff(s.id, &s.name), "", now)
+        },
+    )?;
+    Ok(())
+}
+
+/// A new assignee (`None`: nobody); the activity is internal.
+fn change_assignee(
+    tx: &rusqlite::Connection,
+    t: &TicketDetail,
+    new: Option<&StaffMember>,
+    s: &StaffMember,
+    now: i64,
+) -> Result<()> {
+    tdb::set_assignee(tx, t.summary.id, new.map(|a| a.id))?;
+    let old_name = t.summary.assignee.clone().unwrap_or_default();
+    let new_name = new.map(|a| a.name.clone()).unwrap_or_default();
+    tdb::add_activity(
+        tx,
+        t.summary.id,
+        &NewActivity {
+            old_value: Some(&old_name).filter(|v| !v.is_empty()).map(|v| v.as_str()),
+            new_value: Some(&new_name).filter(|v| !v.is_empty()).map(|v| v.as_str()),
+            ..NewActivity::new(ActivityKind::Assignee, Author::staff(s.id, &s.name), "", now)
+        },
+    )?;
+    Ok(())
 }
 
 pub struct OnBehalfInput<'a> {
