@@ -35,12 +35,18 @@ fn strings(conn: &Connection, sql: &str) -> Result<HashSet<String>> {
 }
 
 /// Customer numbers, names and e-mail addresses in use, so a second run picks new ones.
-pub fn customer_keys(conn: &Connection) -> Result<(HashSet<String>, HashSet<String>, HashSet<String>)> {
-    Ok((
-        strings(conn, "SELECT customer_no FROM customers")?,
-        strings(conn, "SELECT name FROM customers")?,
-        strings(conn, "SELECT email FROM customers WHERE email <> ''")?,
-    ))
+pub struct CustomerKeys {
+    pub numbers: HashSet<String>,
+    pub names: HashSet<String>,
+    pub emails: HashSet<String>,
+}
+
+pub fn customer_keys(conn: &Connection) -> Result<CustomerKeys> {
+    Ok(CustomerKeys {
+        numbers: strings(conn, "SELECT customer_no FROM customers")?,
+        names: strings(conn, "SELECT name FROM customers")?,
+        emails: strings(conn, "SELECT email FROM customers WHERE email <> ''")?,
+    })
 }
 
 /// The last number handed out, per year.

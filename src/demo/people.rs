@@ -1,5 +1,7 @@
 //! The demo customers and the demo team.
 
+use std::collections::HashSet;
+
 use super::corpus::{AREA_CODES, BUSINESSES, CITIES, CONTACTS, FIRST_CUSTOMERS, MAIL_BOXES, STAFF, SURNAMES};
 use super::rng::Rng;
 use super::{CUSTOMER_PASSWORD, DAY, HISTORY_DAYS};
@@ -79,55 +81,14 @@ pub(super) fn add_customers(
     hash: &str,
     now: i64,
 ) -> Result<Vec<DemoCustomer>> {
-    let (mut numbers, mut names, mut emails) = ddb::customer_keys(tx)?;
+    let mut taken = ddb::customer_keys(tx)?;
     let mut next_no = 10_001u64;
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let no = loop {
-            let no = format!("K-{next_no}");
-            next_no += 1;
-            if numbers.insert(no.clone()) {
-                break no;
-            }
-        };
-        // A fixed name first, then random ones; a name in use gets a town, then the number.
-        let mut candidates = Vec::new();
-        if let Some((base, form)) = FIRST_CUSTOMERS.get(i) {
-            candidates.push((base.to_string(), *form));
-        }
-        for _ in 0..20 {
-            candidates.push(random_business(rng));
-        }
-        let (base, form) =
-            candidates.iter().find(|(b, f)| !names.contains(&with_form(b, f))).cloned().unwrap_or_else(|| {
-                let (base, form) = candidates.swap_remove(0);
-                let city = rng.pick(CITIES);
-                let with_city = format!("{base} {city}");
-                if names.contains(&with_form(&with_city, form)) {
-                    (format!("{with_city} {no}"), form)
-                } else {
-                    (with_city, form)
-                }
-            });
-        let name = with_form(&base, form);
-        names.insert(name.clone());
-
-        let domain = slug(&base);
-        let mailbox = rng.pick(MAIL_BOXES);
-        let mut email = format!("{mailbox}@{domain}.example");
-        let mut suffix = 2;
-        while emails.contains(&email) {
-            email = format!("{mailbox}@{domain}-{suffix}.example");
-            suffix += 1;
-        }
-        emails.insert(email.clone());
-
-        let phone = format!(
-            "{} {}{}",
-            rng.pick(AREA_CODES),
-            100_000 + rng.below(9_000_000),
-            if rng.chance(30) { format!("-{}", 10 + rng.below(90)) } else { String::new() }
-        );
+        let no = unused_number(&mut taken.numbers, &mut next_no);
+        let (base, name) = unused_name(rng, i, &no, &mut taken.names);
+        let email = unused_email(rng, &base, &mut taken.emails);
+        let phone = phone_number(rng);
         let &(first, last, female) = rng.pick(CONTACTS);
         let salutation = format!("{} {last}", if female { "Frau" } else { "Herr" });
         // Customers joined before their first ticket, spread over a year.
@@ -149,6 +110,67 @@ pub(super) fn add_customers(
         out.push(DemoCustomer { id, no, name, email, contact_name: format!("{first} {last}"), salutation });
     }
     Ok(out)
+}
+
+/// The next customer number from `next_no` on that nobody has.
+fn unused_number(numbers: &mut HashSet<String>, next_no: &mut u64) -> String {
+    loop {
+        let no = format!("K-{next_no}");
+        *next_no += 1;
+        if numbers.insert(no.clone()) {
+            return no;
+        }
+    }
+}
+
+/// A business name nobody has: the `i`-th fixed name first, then random ones; a name in use
+/// gets a town, then the number. Returns the name without and with its legal form.
+fn unused_name(rng: &mut Rng, i: usize, no: &str, names: &mut HashSet<String>) -> (String, String) {
+    let mut candidates = Vec::new();
+    if let Some((base, form)) = FIRST_CUSTOMERS.get(i) {
+        candidates.push((base.to_string(), *form));
+    }
+    for _ in 0..20 {
+        candidates.push(random_business(rng));
+    }
+    let (base, form) =
+        candidates.iter().find(|(b, f)| !names.contains(&with_form(b, f))).cloned().unwrap_or_else(|| {
+            let (base, form) = candidates.swap_remove(0);
+            let city = rng.pick(CITIES);
+            let with_city = format!("{base} {city}");
+            if names.contains(&with_form(&with_city, form)) {
+                (format!("{with_city} {no}"), form)
+            } else {
+                (with_city, form)
+            }
+        });
+    let name = with_form(&base, form);
+    names.insert(name.clone());
+    (base, name)
+}
+
+/// A mailbox at the business's own domain; a domain in use gets a number.
+fn unused_email(rng: &mut Rng, base: &str, emails: &mut HashSet<String>) -> String {
+    let domain = slug(base);
+    let mailbox = rng.pick(MAIL_BOXES);
+    let mut email = format!("{mailbox}@{domain}.example");
+    let mut suffix = 2;
+    while emails.contains(&email) {
+        email = format!("{mailbox}@{domain}-{suffix}.example");
+        suffix += 1;
+    }
+    emails.insert(email.clone());
+    email
+}
+
+/// A German landline number, sometimes with an extension.
+fn phone_number(rng: &mut Rng) -> String {
+    format!(
+        "{} {}{}",
+        rng.pick(AREA_CODES),
+        100_000 + rng.below(9_000_000),
+        if rng.chance(30) { format!("-{}", 10 + rng.below(90)) } else { String::new() }
+    )
 }
 
 /// The demo team; accounts that exist already are used as they are.

@@ -108,58 +108,9 @@ pub(super) fn plan_tickets(
     if opts.tickets > 0 && customers.is_empty() {
         return Err(Error::Internal("--tickets needs at least one customer".into()));
     }
-    // A few busy customers, many quiet ones; the first three (printed logins) are busy.
-    let mut cumulative = Vec::with_capacity(customers.len());
-    let mut total = 0u64;
-    for i in 0..customers.len() {
-        total += if i < FIRST_CUSTOMERS.len() {
-            40
-        } else {
-            let r = rng.below(5);
-            1 + r * r
-        };
-        cumulative.push(total);
-    }
-    let mut plans = Vec::with_capacity(opts.tickets);
-    for (i, &k) in counts.iter().enumerate() {
-        let is_bench = bench && i == 0;
-        let customer = if is_bench {
-            0
-        } else {
-            let r = rng.below(total);
-            cumulative.partition_point(|&c| c <= r)
-        };
-        // Room for all activities, a minute apart, before now.
-        let room = (k as i64 + 2) * MINUTE;
-        let created_at = created_time(rng, now, tz, is_bench.then_some(900)).min(now - room);
-        let status = if k < 2 {
-            Status::Open
-        } else if is_bench {
-            Status::InProgress
-        } else {
-            status_for_age(rng, (now - created_at) / DAY)
-        };
-        let priority = match i {
-            1..=4 => Priority::ALL[i - 1],
-            _ => rng.weighted(&[
-                (Priority::Low, 15),
-                (Priority::Normal, 60),
-                (Priority::High, 18),
-                (Priority::Urgent, 7),
-            ]),
-        };
-        plans.push(Plan {
-            customer,
-            created_at,
-            status,
-            priority,
-            activities: k,
-            bench: is_bench,
-            seed: rng.next_u64(),
-            number: TicketNo { year: 0, seq: 0 },
-            created_month: 0,
-        });
-    }
+    let cumulative = customer_weights(rng, customers.len());
+    let mut plans: Vec<Plan> =
+        counts.iter().enumerate().map(|(i, &k)| plan_one(rng, &cumulative, i, k, bench && i == 0, now, tz)).collect();
     plans.sort_by_key(|p| p.created_at);
     // Every status at least once: the newest tickets that can change status show them all.
     let newest = plans.iter_mut().rev().filter(|p| p.activities >= 2 && !p.bench);
@@ -174,6 +125,58 @@ pub(super) fn plan_tickets(
         p.created_month = month_key(year, month);
     }
     Ok(plans)
+}
+
+/// Running totals of the customers' weights: a few busy customers, many quiet ones; the first
+/// three (whose logins are printed) are busy.
+fn customer_weights(rng: &mut Rng, customers: usize) -> Vec<u64> {
+    let mut cumulative = Vec::with_capacity(customers);
+    let mut total = 0u64;
+    for i in 0..customers {
+        total += if i < FIRST_CUSTOMERS.len() {
+            40
+        } else {
+            let r = rng.below(5);
+            1 + r * r
+        };
+        cumulative.push(total);
+    }
+    cumulative
+}
+
+/// The `i`-th ticket with `k` activities, not yet numbered.
+fn plan_one(rng: &mut Rng, cumulative: &[u64], i: usize, k: usize, bench: bool, now: i64, tz: &time_tz::Tz) -> Plan {
+    let customer = if bench {
+        0
+    } else {
+        let r = rng.below(cumulative.last().copied().unwrap_or(0));
+        cumulative.partition_point(|&c| c <= r)
+    };
+    // Room for all activities, a minute apart, before now.
+    let room = (k as i64 + 2) * MINUTE;
+    let created_at = created_time(rng, now, tz, bench.then_some(900)).min(now - room);
+    let status = if k < 2 {
+        Status::Open
+    } else if bench {
+        Status::InProgress
+    } else {
+        status_for_age(rng, (now - created_at) / DAY)
+    };
+    let priority = match i {
+        1..=4 => Priority::ALL[i - 1],
+        _ => rng.weighted(&[(Priority::Low, 15), (Priority::Normal, 60), (Priority::High, 18), (Priority::Urgent, 7)]),
+    };
+    Plan {
+        customer,
+        created_at,
+        status,
+        priority,
+        activities: k,
+        bench,
+        seed: rng.next_u64(),
+        number: TicketNo { year: 0, seq: 0 },
+        created_month: 0,
+    }
 }
 
 #[cfg(test)]
