@@ -116,7 +116,7 @@ impl<'a> Uploader<'a> {
             Some(t) => (t.to_string(), true),
             None => (r.declared_type, false),
         };
-        let sha256 = r.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = format!("{:x}", r.hasher.finalize());
         self.files.push(PendingFile { id: r.id, media_type, size: r.size, sha256, previewable });
     }
 

@@ -37,7 +37,7 @@ fn table() -> &'static HashMap<String, Entry> {
 }
 
 fn hex8(data: &[u8]) -> String {
-    Sha256::digest(data).iter().take(4).map(|b| format!("{b:02x}")).collect()
+    format!("{:.8x}", Sha256::digest(data))
 }
 
 /// The URL to put into pages for an embedded asset.

@@ -220,8 +220,8 @@ impl<'a> Ctx<'a> {
             h.update(part.as_bytes());
             h.update([0]);
         }
-        let digest = h.finalize();
-        Some(format!("\"{}\"", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>()))
+        // The first 12 bytes of the hash, in hex (the digest's own `LowerHex`, cut by precision).
+        Some(format!("\"{:.24x}\"", h.finalize()))
     }
 
     /// `304 Not Modified` when the client already has this page as it is now.

@@ -1,6 +1,7 @@
 //! File downloads: streamed, with `Range`, an ETag from the content hash, and headers that keep
 //! a browser from ever rendering an upload as a page.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rouille::{Response, ResponseBody};
 
 use crate::app::attachments;
@@ -14,14 +15,9 @@ pub fn content_disposition(kind: &str, name: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' && c != ';' || c == ' ' { c } else { '_' })
         .collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
+    // Letters, digits and `-._~` stay (all within RFC 5987's attr-char); the rest is %XX.
+    const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    let encoded = utf8_percent_encode(name, ATTR_CHAR);
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
@@ -126,6 +122,8 @@ mod tests {
             "{d}"
         );
         assert!(d.contains("filename*=UTF-8''Bericht%20%22final%22%0D%0AX%3A%20%C3%BC.pdf"), "{d}");
+        let d = content_disposition("inline", "a-b_c.d~e+f");
+        assert!(d.ends_with("filename*=UTF-8''a-b_c.d~e%2Bf"), "{d}");
     }
 
     #[test]
