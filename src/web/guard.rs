@@ -46,22 +46,24 @@ impl Drop for InFlightGuard<'_> {
     }
 }
 
-/// Raises the soft limit of open descriptors to the hard limit.
+/// Raises the soft limit of open descriptors to the hard limit. std has no call for it and no
+/// crate compiled in wraps it, so this is the one place that calls libc itself.
 pub fn raise_fd_limit() -> Option<u64> {
-    // SAFETY: getrlimit/setrlimit only read and write the struct we pass.
-    unsafe {
-        let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: `lim` is a live, initialised `rlimit` on our stack; getrlimit writes only into
+    // it and keeps no pointer after returning.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return None;
+    }
+    if lim.rlim_cur < lim.rlim_max {
+        lim.rlim_cur = lim.rlim_max;
+        // SAFETY: setrlimit only reads the `rlimit` we pass, which outlives the call; raising
+        // the soft limit up to the hard one needs no privilege and touches no memory of ours.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) } != 0 {
             return None;
         }
-        if lim.rlim_cur < lim.rlim_max {
-            lim.rlim_cur = lim.rlim_max;
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
-                return None;
-            }
-        }
-        Some(lim.rlim_cur)
     }
+    Some(lim.rlim_cur)
 }
 
 /// Starts the self-probe: three failed probes in a row end the process (exit 70) so the
