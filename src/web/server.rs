@@ -3,30 +3,27 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use crate::app::App;
 use crate::web::{guard, http};
 
-static STOP: AtomicBool = AtomicBool::new(false);
+/// Set by SIGTERM or SIGINT (signal-hook stores to it from the handler).
+static STOP: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
 
 /// A stop was requested: new requests get 503.
 pub fn stopping() -> bool {
     STOP.load(Ordering::Relaxed)
 }
 
-extern "C" fn on_signal(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
-
 /// SIGTERM and SIGINT ask for a graceful stop: no new requests, in-flight ones finish.
-fn install_signal_handlers() {
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-    unsafe {
-        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
-        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
+fn install_signal_handlers() -> Result<(), String> {
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, Arc::clone(&STOP))
+            .map_err(|e| format!("cannot handle signal {signal}: {e}"))?;
     }
+    Ok(())
 }
 
 /// The listening socket: `SO_REUSEADDR`, `TCP_NODELAY` (accepted sockets set it again).
@@ -80,7 +77,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     let limits = limits(&app);
     let stop = Arc::new(AtomicBool::new(false));
     guard::spawn_probe(bound, stop.clone());
-    install_signal_handlers();
+    install_signal_handlers()?;
     let _ = std::thread::Builder::new().name("ticketd-stop".into()).spawn(move || {
         while !STOP.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(50));
