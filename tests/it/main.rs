@@ -10,6 +10,7 @@ mod admin;
 mod attachments;
 mod cli;
 mod conditional_get;
+mod edge;
 mod export;
 mod fields;
 mod hardening;
