@@ -32,6 +32,10 @@ struct Shared {
     holding: AtomicUsize,
     /// Recipients answered `550` at `RCPT TO`.
     reject: Mutex<Vec<String>>,
+    /// Answer `AUTH` with `535`.
+    refuse_login: AtomicBool,
+    /// `AUTH PLAIN` answers as sent: authorization, user and password, decoded.
+    logins: Mutex<Vec<String>>,
 }
 
 struct Sink {
@@ -149,7 +153,15 @@ fn session(sock: TcpStream, sh: &Shared) -> std::io::Result<()> {
         }
         let upper = line.to_ascii_uppercase();
         if upper.starts_with("EHLO") {
-            out.write_all(b"250-sink.test\r\n250-8BITMIME\r\n250 SIZE 10000000\r\n")?;
+            out.write_all(b"250-sink.test\r\n250-8BITMIME\r\n250-AUTH PLAIN\r\n250 SIZE 10000000\r\n")?;
+        } else if upper.starts_with("AUTH PLAIN ") {
+            let plain = String::from_utf8_lossy(&decode_b64(line[11..].trim())).replace('\0', "|");
+            sh.logins.lock().unwrap().push(plain);
+            if sh.refuse_login.load(Ordering::SeqCst) {
+                out.write_all(b"535 5.7.8 authentication credentials invalid\r\n")?;
+            } else {
+                out.write_all(b"235 2.7.0 ok\r\n")?;
+            }
         } else if upper.starts_with("MAIL FROM:") {
             from = line[10..].trim().trim_matches(['<', '>']).to_string();
             to.clear();
@@ -276,12 +288,14 @@ fn decode_b64(s: &str) -> Vec<u8> {
     out
 }
 
-/// RFC 2047 `=?UTF-8?B?…?=` words back to text; space between two encoded-words is dropped.
+/// RFC 2047 `=?UTF-8?B?…?=` words (charset and encoding in any case) back to text; space
+/// between two encoded-words is dropped.
 fn decode_words(v: &str) -> String {
     let mut out = String::new();
     let mut prev_encoded = false;
     for (i, tok) in v.split(' ').enumerate() {
-        let inner = tok.strip_prefix("=?UTF-8?B?").and_then(|t| t.strip_suffix("?="));
+        let inner =
+            tok.get(..10).filter(|p| p.eq_ignore_ascii_case("=?UTF-8?B?")).and_then(|_| tok[10..].strip_suffix("?="));
         match inner {
             Some(b) => {
                 if i > 0 && !prev_encoded {
@@ -329,12 +343,37 @@ fn free_port() -> u16 {
 /// A portal with Ada, Anna and Bernd and the relay on `port`; `notifications` are further keys
 /// of `[notifications]`.
 fn with_relay(port: u16, notifications: &str) -> Builder {
+    with_relay_keys(port, "", notifications)
+}
+
+/// [`with_relay`] with further keys of `[smtp]`.
+fn with_relay_keys(port: u16, smtp: &str, notifications: &str) -> Builder {
     Builder::new().top("base_url = \"https://portal.example/\"").admin(ADA).customer(ANNA).customer(BERND).toml(
         &format!(
             "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"support@portal.example\"\n\
-             timeout_seconds = 5\n\n[notifications]\nretry_seconds = 1\n{notifications}"
+             timeout_seconds = 5\n{smtp}\n[notifications]\nretry_seconds = 1\n{notifications}"
         ),
     )
+}
+
+/// `ticketd mail test check@example.com` goes through: it prints the relay's answer and the
+/// sink holds the test mail, which it returns.
+#[track_caller]
+fn mail_test_delivered(env: &crate::harness::Env, sink: &Sink) -> Mail {
+    let out = env.cli(&["mail", "test", "check@example.com"]);
+    out.ok();
+    assert!(out.stdout.contains("250 2.0.0 queued as SINK"), "{}", out.stdout);
+    let mails = sink.wait_for(1, 5 * SECOND);
+    assert_eq!(mails[0].to, ["check@example.com"]);
+    assert_eq!(mails[0].subject(), "Test-E-Mail von ticketd");
+    mails[0].clone()
+}
+
+/// `ticketd mail test check@example.com`, which must fail: what it says.
+fn mail_test_error(env: &crate::harness::Env) -> String {
+    let out = env.cli(&["mail", "test", "check@example.com"]);
+    out.failed();
+    out.stderr.clone()
 }
 
 const ANNA_ADDR: &str = "anna.beispiel@example.com";
@@ -397,7 +436,7 @@ fn the_right_people_get_the_right_mails_in_their_language_threaded_per_ticket() 
         assert_eq!(m.from, "support@portal.example");
         assert_eq!(m.subject(), format!("[Ticket {t1}] {subject}"));
         let raw_subject = m.header("Subject");
-        assert!(raw_subject.is_ascii() && raw_subject.contains("=?UTF-8?B?"), "{raw_subject}");
+        assert!(raw_subject.is_ascii() && raw_subject.to_ascii_uppercase().contains("=?UTF-8?B?"), "{raw_subject}");
         assert_eq!(m.header("Auto-Submitted"), "auto-generated");
         assert_eq!(m.header("In-Reply-To"), format!("<ticket-{t1}@portal.example>"));
         assert_eq!(m.header("References"), format!("<ticket-{t1}@portal.example>"));
@@ -610,22 +649,37 @@ fn without_smtp_nothing_changes() {
 #[test]
 fn mail_test_prints_the_relay_answer_and_fails_when_it_is_unreachable() {
     let sink = Sink::start();
-    let env = with_relay(sink.port, "").prepare();
-    let out = env.cli(&["mail", "test", "check@example.com"]);
-    out.ok();
-    assert!(out.stdout.contains("250"), "{}", out.stdout);
-    let mails = sink.wait_for(1, 5 * SECOND);
-    assert_eq!(mails[0].to, ["check@example.com"]);
-    assert_eq!(mails[0].subject(), "Test-E-Mail von ticketd");
-    assert_eq!(mails[0].header("Auto-Submitted"), "auto-generated");
+    let mail = mail_test_delivered(&with_relay(sink.port, "").prepare(), &sink);
+    assert_eq!(mail.header("Auto-Submitted"), "auto-generated");
     drop(sink);
 
     let closed = with_relay(free_port(), "").prepare();
-    let out = closed.cli(&["mail", "test", "check@example.com"]);
-    out.failed();
-    assert!(out.stderr.contains("connect to 127.0.0.1"), "{}", out.stderr);
+    let error = mail_test_error(&closed);
+    assert!(error.contains("connect to 127.0.0.1"), "{error}");
     let out = closed.cli(&["mail", "test", "not an address"]);
     out.failed();
+}
+
+#[test]
+fn a_refused_login_is_retried_until_the_relay_takes_it() {
+    let sink = Sink::start();
+    sink.shared.refuse_login.store(true, Ordering::SeqCst);
+    let app = with_relay_keys(sink.port, "username = \"ticketd\"\npassword = \"s3cret\"\n", "").start();
+    let mut anna = app.anna();
+    create_ticket(&mut anna, "Anmeldung", "Text", "normal");
+    // A 535 is about the settings, not the mail: it stays pending and is tried again.
+    wait_db(
+        &app,
+        "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts >= 2 AND last_error LIKE '535 5.7.8%'",
+        1,
+        20 * SECOND,
+    );
+    assert!(sink.mails().is_empty());
+    sink.shared.refuse_login.store(false, Ordering::SeqCst);
+    let mails = sink.wait_for(1, 20 * SECOND);
+    assert_eq!(mails[0].to, [ADA.email]);
+    wait_db(&app, "SELECT count(*) FROM outbox WHERE state = 'sent'", 1, 20 * SECOND);
+    assert!(sink.shared.logins.lock().unwrap().iter().all(|l| l == "|ticketd|s3cret"));
 }
 
 #[test]
