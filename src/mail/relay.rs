@@ -1,18 +1,19 @@
 //! Handing a stored message to the SMTP relay with lettre's synchronous `SmtpTransport`: one
 //! connection per mail, `EHLO` with the domain of `from`, `STARTTLS` required (`starttls`) or
-//! implicit TLS (`tls`) through rustls with ring, checked against the compiled-in Mozilla
-//! roots; `AUTH PLAIN`/`LOGIN` when a username is set;
+//! implicit TLS (`tls`) through rustls with ring, checked against the compiled-in Mozilla roots
+//! plus the certificates of `[smtp] ca_file`; `AUTH PLAIN`/`LOGIN` when a username is set;
 //! every step under `timeout_seconds`. Ours are only the settings, which failures are final
 //! ([`SendError::permanent`], from lettre's own classification) and how they read.
 
 use std::error::Error as _;
 use std::fmt;
 use std::io;
+use std::path::Path;
 use std::time::Duration;
 
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{CertificateStore, Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::transport::smtp::Error as SmtpError;
 use lettre::{Address, SmtpTransport, Transport};
@@ -57,7 +58,8 @@ impl std::error::Error for SendError {}
 
 impl Relay {
     /// Defaults: `starttls` on port 587; `tls` 465; `none` 25. The password comes from the
-    /// config or, when absent there, from `TICKETD_SMTP_PASSWORD`.
+    /// config or, when absent there, from `TICKETD_SMTP_PASSWORD`. Fails only when `ca_file`
+    /// cannot be read (validation already checked it at start).
     pub fn from_config(s: &Smtp) -> Result<Relay, String> {
         let security = s.security.unwrap_or(SmtpSecurity::Starttls);
         let port = s.port.unwrap_or(match security {
@@ -68,8 +70,8 @@ impl Relay {
         let host = s.host.trim().to_string();
         let tls = match security {
             SmtpSecurity::None => Tls::None,
-            SmtpSecurity::Starttls => Tls::Required(tls_parameters(&host)?),
-            SmtpSecurity::Tls => Tls::Wrapper(tls_parameters(&host)?),
+            SmtpSecurity::Starttls => Tls::Required(tls_parameters(&host, s.ca_file.as_deref())?),
+            SmtpSecurity::Tls => Tls::Wrapper(tls_parameters(&host, s.ca_file.as_deref())?),
         };
         let timeout = Duration::from_secs(s.timeout_seconds.unwrap_or(60).max(1));
         let mut builder = SmtpTransport::builder_dangerous(host.as_str())
@@ -145,12 +147,33 @@ fn envelope(from: &str, to: &str) -> Result<Envelope, String> {
     Envelope::new(Some(parse(from)?), vec![parse(to)?]).map_err(|e| format!("envelope: {e}"))
 }
 
-/// TLS settings for `host`: the compiled-in Mozilla roots.
-fn tls_parameters(host: &str) -> Result<TlsParameters, String> {
-    TlsParameters::builder(host.to_string())
-        .certificate_store(CertificateStore::WebpkiRoots)
-        .build()
-        .map_err(|e| format!("TLS setup: {e}"))
+/// TLS settings for `host`: the Mozilla roots, and the certificates in `ca_file` if given.
+fn tls_parameters(host: &str, ca_file: Option<&Path>) -> Result<TlsParameters, String> {
+    let mut builder = TlsParameters::builder(host.to_string()).certificate_store(CertificateStore::WebpkiRoots);
+    if let Some(path) = ca_file {
+        builder = builder.add_root_certificate(read_ca_file(path)?);
+    }
+    // Building parses every added certificate as a trust anchor.
+    builder.build().map_err(|e| match ca_file {
+        Some(p) => format!("{}: not a usable CA certificate: {e}", p.display()),
+        None => format!("TLS setup: {e}"),
+    })
+}
+
+fn read_ca_file(path: &Path) -> Result<Certificate, String> {
+    let pem = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // lettre accepts a file without any certificate as an empty list; that is a mistake here.
+    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+    if !pem.windows(BEGIN.len()).any(|w| w == BEGIN) {
+        return Err(format!("{}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file", path.display()));
+    }
+    Certificate::from_pem(&pem).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `[smtp] ca_file` as validation sees it: the file exists and every certificate in it is
+/// usable as a trust anchor.
+pub fn check_ca_file(path: &Path) -> Result<(), String> {
+    tls_parameters("localhost", Some(path)).map(drop)
 }
 
 #[cfg(test)]
@@ -166,6 +189,7 @@ mod tests {
             password: None,
             from: "a@portal.example".into(),
             timeout_seconds: Some(5),
+            ca_file: None,
         };
         Relay::from_config(&smtp).unwrap()
     }
@@ -187,5 +211,21 @@ mod tests {
             let e = relay(9).send(from, to, "x").unwrap_err();
             assert!(e.permanent && e.message.contains("not a deliverable address"), "{e}");
         }
+    }
+
+    #[test]
+    fn ca_file_must_hold_a_certificate() {
+        let dir = std::env::temp_dir().join(format!("ticketd-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let missing = dir.join("missing.pem");
+        assert!(check_ca_file(&missing).unwrap_err().contains("cannot read"));
+        let garbage = dir.join("garbage.pem");
+        std::fs::write(&garbage, "not a certificate\n").unwrap();
+        assert!(check_ca_file(&garbage).unwrap_err().contains("no PEM certificate"));
+        let broken = dir.join("broken.pem");
+        std::fs::write(&broken, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").unwrap();
+        assert!(check_ca_file(&broken).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+        check_ca_file(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/fixtures/relay-ca.pem"))).unwrap();
     }
 }
