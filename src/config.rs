@@ -230,6 +230,9 @@ pub struct Smtp {
     pub from: String,
     /// Seconds to wait for the relay at each step (connect, each reply); default 60.
     pub timeout_seconds: Option<u64>,
+    /// PEM file with the CA certificate(s) of a relay with a private CA, trusted besides the
+    /// compiled-in Mozilla roots; relative to the config file.
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -430,6 +433,9 @@ impl Config {
         if let Some(p) = self.hotline.key_file.as_mut() {
             fix(p);
         }
+        if let Some(p) = self.smtp.as_mut().and_then(|s| s.ca_file.as_mut()) {
+            fix(p);
+        }
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -527,6 +533,9 @@ impl Config {
             }
             if !crate::model::is_plausible_email(&smtp.from) || !crate::mail::is_sendable_address(smtp.from.trim()) {
                 return Err(bad("smtp.from", "must be an e-mail address"));
+            }
+            if let Some(p) = &smtp.ca_file {
+                crate::mail::relay::check_ca_file(p).map_err(|e| bad("smtp.ca_file", e))?;
             }
         }
         if self.notifications.retry_seconds == 0 {
@@ -646,6 +655,10 @@ mod tests {
             ("[portal]\naccent_color = \"blue\"", "portal.accent_color"),
             ("[security]\nbcrypt_cost = 2", "security.bcrypt_cost"),
             ("[attachments]\nmax_file_bytes = \"200 MiB\"", "attachments.max_request_bytes"),
+            (
+                "[smtp]\nhost = \"relay.example\"\nfrom = \"a@portal.example\"\nca_file = \"/nonexistent/ca.pem\"",
+                "smtp.ca_file",
+            ),
             (
                 "[[fields]]\nkey = \"a\"\nlabel = \"A\"\ntype = \"text\"\nshow_when = { field = \"zz\", equals = \"1\" }",
                 "fields.a.show_when",

@@ -1,9 +1,11 @@
-//! E-mail: building RFC 5322 messages (`message`) and handing them to an SMTP relay (`smtp`,
-//! with TLS behind `tls`). Pure of the database and of HTTP; `app::notify` decides who gets what.
+//! E-mail through the `lettre` crate: `message` builds a notification with lettre's message
+//! builder, `relay` hands the stored text to the SMTP relay with lettre's `SmtpTransport`. No
+//! protocol code of our own lives here, only policy: which addresses we send to, which headers
+//! a mail carries, which refusals are final. Pure of the database and of HTTP; `app::notify`
+//! decides who gets what.
 
 pub mod message;
-pub mod smtp;
-pub mod tls;
+pub mod relay;
 
 /// A name and an address, as in `From:` and `To:`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +36,7 @@ pub fn is_sendable_address(addr: &str) -> bool {
         && !domain.ends_with('.')
 }
 
-/// The part after the `@`, for `Message-ID`s and `EHLO`.
+/// The part after the `@`, for `Message-ID`s, the thread root and `EHLO`.
 pub fn domain_of(addr: &str) -> &str {
     addr.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty()).unwrap_or("localhost")
 }
