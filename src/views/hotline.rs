@@ -3,12 +3,11 @@
 use maud::{html, Markup};
 use time_tz::Tz;
 
-use crate::app::hotline::{CallerCard, Revealed, Verdict, Verification};
 use crate::clock;
 use crate::error::FieldErrors;
 use crate::i18n::m;
+use crate::model::{url_encode, CallerCard, Revealed, Verdict, Verification};
 use crate::views::{described_by, field_error, layout, status_badge, Chrome};
-use crate::web::form::url_encode;
 
 pub struct LookupView {
     pub q: String,

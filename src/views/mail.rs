@@ -4,8 +4,8 @@
 use maud::{html, Markup, DOCTYPE};
 
 use crate::clock;
-use crate::db::outbox::{Row, State};
 use crate::i18n::{m, Lang, Msg};
+use crate::model::{MailState, OutboxRow};
 use crate::views::{layout, pagination, Chrome};
 
 /// What happened, as the mail tells it.
@@ -153,9 +153,9 @@ fn frame(lang: Lang, title: &str, site_title: &str, settings_link: Option<&str>,
 
 pub struct OutboxView {
     pub configured: bool,
-    pub rows: Vec<Row>,
-    pub counts: Vec<(State, i64)>,
-    pub state: Option<State>,
+    pub rows: Vec<OutboxRow>,
+    pub counts: Vec<(MailState, i64)>,
+    pub state: Option<MailState>,
     pub page: usize,
     pub total: i64,
     pub page_size: usize,
@@ -164,12 +164,12 @@ pub struct OutboxView {
     pub notice: Option<Msg>,
 }
 
-pub fn state_label(s: State) -> Msg {
+pub fn state_label(s: MailState) -> Msg {
     match s {
-        State::Pending => m::OUTBOX_PENDING,
-        State::Sending => m::OUTBOX_SENDING,
-        State::Sent => m::OUTBOX_SENT,
-        State::Failed => m::OUTBOX_FAILED,
+        MailState::Pending => m::OUTBOX_PENDING,
+        MailState::Sending => m::OUTBOX_SENDING,
+        MailState::Sent => m::OUTBOX_SENT,
+        MailState::Failed => m::OUTBOX_FAILED,
     }
 }
 
@@ -226,22 +226,22 @@ pub fn outbox(c: &Chrome, v: &OutboxView) -> Markup {
                                 td.num data-label=(c.t(m::OUTBOX_ATTEMPTS)) { (r.attempts) }
                                 td data-label=(c.t(m::OUTBOX_RESULT)) {
                                     @match r.state {
-                                        State::Sent => {
+                                        MailState::Sent => {
                                             @if let Some(at) = r.sent_at {
                                                 time datetime=(clock::rfc3339(at)) { (clock::datetime(at, v.tz, lang)) }
                                                 " "
                                             }
                                             @if let Some(reply) = &r.relay_reply { code { (reply) } }
                                         }
-                                        State::Pending => {
+                                        MailState::Pending => {
                                             @if r.attempts > 0 {
                                                 (c.t(m::OUTBOX_NEXT)) ": "
                                                 time datetime=(clock::rfc3339(r.next_attempt_at)) { (clock::datetime(r.next_attempt_at, v.tz, lang)) }
                                             }
                                             @if let Some(e) = &r.last_error { br; code.error data-outbox-error=(r.id) { (e) } }
                                         }
-                                        State::Sending => {}
-                                        State::Failed => {
+                                        MailState::Sending => {}
+                                        MailState::Failed => {
                                             @if let Some(e) = &r.last_error { code.error data-outbox-error=(r.id) { (e) } }
                                             form.inline method="post" action={ "/admin/outbox/" (r.id) "/retry" } {
                                                 input type="hidden" name="csrf" value=(v.csrf);

@@ -3,22 +3,19 @@
 use maud::{html, Markup};
 use time_tz::Tz;
 
-use crate::app::admin::AuditPage;
-use crate::app::staff::{CustomerPage, Queue, TicketWork, COMPOSER_KINDS};
 use crate::clock;
-use crate::config::Field;
-use crate::db::audit;
-use crate::db::tickets::{Sort, TicketQuery};
 use crate::error::FieldErrors;
 use crate::i18n::{m, Msg};
-use crate::model::{format_minutes, Customer, KindFilter, Priority, Role, StaffMember, Status};
+use crate::model::{
+    format_minutes, url_encode, AuditPage, AuditQuery, Customer, CustomerPage, Field, Form, KindFilter, Priority,
+    Queue, Role, Sort, StaffMember, Status, TicketQuery, TicketWork, COMPOSER_KINDS,
+};
 use crate::views::tickets::{
     activity, custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, ticket_table,
 };
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
 };
-use crate::web::form::{url_encode, Form};
 
 pub struct QueueView {
     pub data: Queue,
@@ -618,7 +615,7 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
 
 pub struct AuditView {
     pub data: AuditPage,
-    pub query: audit::Query,
+    pub query: AuditQuery,
     pub year: Option<i32>,
     pub month: Option<u8>,
     pub page: usize,

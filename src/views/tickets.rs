@@ -3,20 +3,16 @@
 use maud::{html, Markup};
 use time_tz::Tz;
 
-use crate::app::tickets::{Detail, Overview};
 use crate::clock;
-use crate::config::{Field, FieldType};
-use crate::db::tickets::{TicketPage, TicketQuery};
 use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
 use crate::model::{
-    format_minutes, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter, TicketSummary,
+    format_minutes, format_size, Activity, ActivityKind, Attachment, AuthorKind, Detail, Field, FieldType, Form,
+    KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary,
 };
-use crate::model::{format_size, Attachment};
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
 };
-use crate::web::form::Form;
 
 pub struct OverviewView {
     pub data: Overview,
