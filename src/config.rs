@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::i18n::Lang;
+use crate::mail::Smtp;
 use crate::model::{Field, FieldType};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -124,30 +125,6 @@ pub struct Attachments {
     pub max_file_bytes: ByteSize,
     pub max_request_bytes: ByteSize,
     pub max_files_per_request: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmtpSecurity {
-    Starttls,
-    Tls,
-    None,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Smtp {
-    pub host: String,
-    pub port: Option<u16>,
-    pub security: Option<SmtpSecurity>,
-    pub username: Option<String>,
-    pub password: Option<String>,
-    pub from: String,
-    /// Seconds to wait for the relay at each step (connect, each reply); default 60.
-    pub timeout_seconds: Option<u64>,
-    /// PEM file with the CA certificate(s) of a relay with a private CA, trusted besides the
-    /// compiled-in Mozilla roots; relative to the config file.
-    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
