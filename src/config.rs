@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::i18n::Lang;
+use crate::mail::Smtp;
+use crate::model::{Field, FieldType};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -123,116 +125,6 @@ pub struct Attachments {
     pub max_file_bytes: ByteSize,
     pub max_request_bytes: ByteSize,
     pub max_files_per_request: usize,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Text {
-    Plain(String),
-    Localized { de: String, en: String },
-}
-
-impl Text {
-    pub fn get(&self, lang: Lang) -> &str {
-        match self {
-            Text::Plain(s) => s,
-            Text::Localized { de, en } => match lang {
-                Lang::De => de,
-                Lang::En => en,
-            },
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldType {
-    Text,
-    Textarea,
-    Number,
-    Date,
-    Email,
-    Phone,
-    Select,
-    Checkbox,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum FieldOption {
-    Plain(String),
-    Localized { value: String, de: String, en: String },
-}
-
-impl FieldOption {
-    pub fn value(&self) -> &str {
-        match self {
-            FieldOption::Plain(s) => s,
-            FieldOption::Localized { value, .. } => value,
-        }
-    }
-
-    pub fn label(&self, lang: Lang) -> &str {
-        match self {
-            FieldOption::Plain(s) => s,
-            FieldOption::Localized { de, en, .. } => match lang {
-                Lang::De => de,
-                Lang::En => en,
-            },
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShowWhen {
-    pub field: String,
-    pub equals: Option<String>,
-    #[serde(rename = "in")]
-    pub any_of: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Field {
-    pub key: String,
-    pub label: Text,
-    #[serde(rename = "type")]
-    pub kind: FieldType,
-    #[serde(default)]
-    pub required: bool,
-    #[serde(default)]
-    pub options: Vec<FieldOption>,
-    pub help: Option<Text>,
-    pub show_when: Option<ShowWhen>,
-    #[serde(default)]
-    pub list_column: bool,
-    #[serde(default)]
-    pub customer_editable: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmtpSecurity {
-    Starttls,
-    Tls,
-    None,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Smtp {
-    pub host: String,
-    pub port: Option<u16>,
-    pub security: Option<SmtpSecurity>,
-    pub username: Option<String>,
-    pub password: Option<String>,
-    pub from: String,
-    /// Seconds to wait for the relay at each step (connect, each reply); default 60.
-    pub timeout_seconds: Option<u64>,
-    /// PEM file with the CA certificate(s) of a relay with a private CA, trusted besides the
-    /// compiled-in Mozilla roots; relative to the config file.
-    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -19,14 +19,14 @@ use rusqlite::Connection;
 use crate::app::App;
 use crate::clock;
 use crate::config::Config;
-use crate::db::outbox::{self, ActivityFacts, NewMail, Recipient, State};
+use crate::db::outbox::{self, ActivityFacts, NewMail, Recipient};
 use crate::db::{self, audit};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::mail::message::{self, Message};
 use crate::mail::relay::Relay;
 use crate::mail::{self as mail, Mailbox};
-use crate::model::{ActivityKind, AuthorKind, Customer, StaffMember, Status};
+use crate::model::{ActivityKind, AuthorKind, Customer, MailState, OutboxRow, StaffMember, Status};
 use crate::views::mail::{Event, Notification};
 
 /// Queues the mails an activity causes, on the caller's transaction. Without `[smtp]` it does
@@ -174,7 +174,7 @@ fn queue_one(
             subject: &subject,
             message_id: &message_id,
             message: rendered.as_deref().unwrap_or(""),
-            state: if rendered.is_ok() { State::Pending } else { State::Failed },
+            state: if rendered.is_ok() { MailState::Pending } else { MailState::Failed },
             last_error: rendered.as_ref().err().map(String::as_str),
         },
         now,
@@ -207,12 +207,12 @@ pub fn set_staff_setting(app: &App, s: &StaffMember, on: bool) -> Result<()> {
 // ------------------------------------------------------------------------------ admin view
 
 pub struct OutboxPage {
-    pub rows: Vec<outbox::Row>,
+    pub rows: Vec<OutboxRow>,
     pub total: i64,
-    pub counts: Vec<(State, i64)>,
+    pub counts: Vec<(MailState, i64)>,
 }
 
-pub fn outbox_page(app: &App, state: Option<State>, page: usize, page_size: usize) -> Result<OutboxPage> {
+pub fn outbox_page(app: &App, state: Option<MailState>, page: usize, page_size: usize) -> Result<OutboxPage> {
     let conn = app.conn()?;
     let (rows, total) = outbox::list(&conn, state, page_size, page.saturating_sub(1) * page_size)?;
     Ok(OutboxPage { rows, total, counts: outbox::counts(&conn)? })

@@ -6,7 +6,7 @@ use crate::clock;
 use crate::db::{self, audit, customers, sessions, staff};
 use crate::error::{Error, Result};
 use crate::i18n::m;
-use crate::model::{normalize_email, Principal};
+use crate::model::{normalize_email, Principal, Realm};
 
 /// A live session, resolved from its cookie token.
 #[derive(Debug, Clone)]
@@ -16,12 +16,6 @@ pub struct Session {
     pub principal: Principal,
     /// When the session ends at the latest if unused from now on (Unix seconds).
     pub expires_at: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Realm {
-    Customer,
-    Staff,
 }
 
 pub enum LoginOutcome {

@@ -7,6 +7,38 @@
 pub mod message;
 pub mod relay;
 
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// `[smtp] security`: STARTTLS required, implicit TLS, or plain SMTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+/// The `[smtp]` section. Its shape belongs to the mail side; `config` embeds it and checks it
+/// with [`is_sendable_address`] and [`relay::check_ca_file`], so `config` imports `mail` and
+/// never the reverse.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    pub port: Option<u16>,
+    pub security: Option<SmtpSecurity>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from: String,
+    /// Seconds to wait for the relay at each step (connect, each reply); default 60.
+    pub timeout_seconds: Option<u64>,
+    /// PEM file with the CA certificate(s) of a relay with a private CA, trusted besides the
+    /// compiled-in Mozilla roots; relative to the config file.
+    pub ca_file: Option<PathBuf>,
+}
+
 /// A name and an address, as in `From:` and `To:`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mailbox {

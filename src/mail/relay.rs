@@ -18,8 +18,7 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::transport::smtp::Error as SmtpError;
 use lettre::{Address, SmtpTransport, Transport};
 
-use super::{domain_of, is_sendable_address};
-use crate::config::{Smtp, SmtpSecurity};
+use super::{domain_of, is_sendable_address, Smtp, SmtpSecurity};
 
 /// Where and how to deliver, resolved from `[smtp]` once.
 #[derive(Clone)]

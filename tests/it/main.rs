@@ -16,6 +16,7 @@ mod fields;
 mod hardening;
 mod hotline;
 mod language;
+mod layers;
 mod login;
 mod mail;
 mod portal;
