@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::i18n::Lang;
+use crate::mail::Smtp;
+use crate::model::{Field, FieldType};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -123,113 +125,6 @@ pub struct Attachments {
     pub max_file_bytes: ByteSize,
     pub max_request_bytes: ByteSize,
     pub max_files_per_request: usize,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Text {
-    Plain(String),
-    Localized { de: String, en: String },
-}
-
-impl Text {
-    pub fn get(&self, lang: Lang) -> &str {
-        match self {
-            Text::Plain(s) => s,
-            Text::Localized { de, en } => match lang {
-                Lang::De => de,
-                Lang::En => en,
-            },
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldType {
-    Text,
-    Textarea,
-    Number,
-    Date,
-    Email,
-    Phone,
-    Select,
-    Checkbox,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum FieldOption {
-    Plain(String),
-    Localized { value: String, de: String, en: String },
-}
-
-impl FieldOption {
-    pub fn value(&self) -> &str {
-        match self {
-            FieldOption::Plain(s) => s,
-            FieldOption::Localized { value, .. } => value,
-        }
-    }
-
-    pub fn label(&self, lang: Lang) -> &str {
-        match self {
-            FieldOption::Plain(s) => s,
-            FieldOption::Localized { de, en, .. } => match lang {
-                Lang::De => de,
-                Lang::En => en,
-            },
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShowWhen {
-    pub field: String,
-    pub equals: Option<String>,
-    #[serde(rename = "in")]
-    pub any_of: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Field {
-    pub key: String,
-    pub label: Text,
-    #[serde(rename = "type")]
-    pub kind: FieldType,
-    #[serde(default)]
-    pub required: bool,
-    #[serde(default)]
-    pub options: Vec<FieldOption>,
-    pub help: Option<Text>,
-    pub show_when: Option<ShowWhen>,
-    #[serde(default)]
-    pub list_column: bool,
-    #[serde(default)]
-    pub customer_editable: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmtpSecurity {
-    Starttls,
-    Tls,
-    None,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Smtp {
-    pub host: String,
-    pub port: Option<u16>,
-    pub security: Option<SmtpSecurity>,
-    pub username: Option<String>,
-    pub password: Option<String>,
-    pub from: String,
-    /// Seconds to wait for the relay at each step (connect, each reply); default 60.
-    pub timeout_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -500,6 +395,9 @@ impl Config {
         if let Some(p) = self.hotline.key_file.as_mut() {
             fix(p);
         }
+        if let Some(p) = self.smtp.as_mut().and_then(|s| s.ca_file.as_mut()) {
+            fix(p);
+        }
     }
 
     /// Fails on the first setting out of bounds, naming its key.
@@ -529,6 +427,9 @@ impl Config {
             }
             if !crate::model::is_plausible_email(&smtp.from) || !crate::mail::is_sendable_address(smtp.from.trim()) {
                 return Err(bad("smtp.from", "must be an e-mail address"));
+            }
+            if let Some(p) = &smtp.ca_file {
+                crate::mail::relay::check_ca_file(p).map_err(|e| bad("smtp.ca_file", e))?;
             }
         }
         Ok(())
@@ -644,6 +545,10 @@ mod tests {
             ("[portal]\naccent_color = \"blue\"", "portal.accent_color"),
             ("[security]\nbcrypt_cost = 2", "security.bcrypt_cost"),
             ("[attachments]\nmax_file_bytes = \"200 MiB\"", "attachments.max_request_bytes"),
+            (
+                "[smtp]\nhost = \"relay.example\"\nfrom = \"a@portal.example\"\nca_file = \"/nonexistent/ca.pem\"",
+                "smtp.ca_file",
+            ),
             (
                 "[[fields]]\nkey = \"a\"\nlabel = \"A\"\ntype = \"text\"\nshow_when = { field = \"zz\", equals = \"1\" }",
                 "fields.a.show_when",

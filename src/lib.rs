@@ -4,6 +4,7 @@
 //! `model` is the vocabulary. See ARCHITECTURE.md.
 
 pub mod app;
+pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod clock;

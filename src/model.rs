@@ -1,8 +1,25 @@
-//! Domain vocabulary: newtypes, enums and their parsing. No I/O here.
+//! Domain vocabulary: newtypes, enums and their parsing, and the plain data that layers hand
+//! each other (query shapes, rows, page view models, submitted forms). No I/O here; `model`
+//! imports nothing of the crate but `i18n`, `clock` and `error` (see tests/it/layers.rs).
 
 use std::fmt;
 
 use crate::i18n::{m, Msg};
+
+mod field;
+mod form;
+mod pages;
+mod query;
+mod records;
+
+pub use field::{Field, FieldOption, FieldType, ShowWhen, Text};
+pub use form::{url_encode, Form};
+pub use pages::{
+    AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketWork, Verdict,
+    Verification,
+};
+pub use query::{AuditQuery, Scope, Sort, TicketQuery};
+pub use records::{AuditRow, MailState, OutboxRow, TicketDetail, TicketPage, TimeEntry};
 
 /// A ticket number as people see it: `YYYY-NNNNN`, a sequence per year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -371,6 +388,22 @@ pub enum Principal {
     Customer(Customer),
     Staff(StaffMember),
 }
+
+/// Which login: the customers' portal or the staff workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Realm {
+    Customer,
+    Staff,
+}
+
+/// What staff may add to a ticket from the composer.
+pub const COMPOSER_KINDS: &[ActivityKind] = &[
+    ActivityKind::Message,
+    ActivityKind::InternalNote,
+    ActivityKind::Call,
+    ActivityKind::Email,
+    ActivityKind::Document,
+];
 
 /// A row of an overview or queue.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use crate::clock;
 use crate::db::{self, audit, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
-use crate::model::{is_plausible_email, Role, StaffMember};
+use crate::model::{is_plausible_email, AuditPage, AuditQuery, Role, StaffMember};
 
 pub fn staff_list(app: &App) -> Result<Vec<StaffMember>> {
     let conn = app.conn()?;
@@ -100,13 +100,7 @@ pub fn update_staff(app: &App, admin: &StaffMember, username: &str, input: &Staf
     })
 }
 
-pub struct AuditPage {
-    pub rows: Vec<audit::Row>,
-    pub total: i64,
-    pub actions: Vec<String>,
-}
-
-pub fn audit_log(app: &App, q: &audit::Query) -> Result<AuditPage> {
+pub fn audit_log(app: &App, q: &AuditQuery) -> Result<AuditPage> {
     let conn = app.conn()?;
     let (rows, total) = audit::list(&conn, q)?;
     let actions = audit::actions(&conn)?;

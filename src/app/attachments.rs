@@ -13,11 +13,11 @@ use sha2::{Digest, Sha256};
 use crate::app::App;
 use crate::clock;
 use crate::db::attachments as adb;
-use crate::db::tickets::{self as tdb, Scope};
+use crate::db::tickets as tdb;
 use crate::db::{self};
 use crate::error::{Error, Result};
 use crate::i18n::m;
-use crate::model::{clean_file_name, sniff_raster_image, Attachment, AuthorKind, TicketNo};
+use crate::model::{clean_file_name, sniff_raster_image, Attachment, AuthorKind, Scope, TicketNo};
 
 /// Bytes per chunk row.
 pub const CHUNK: usize = 256 * 1024;

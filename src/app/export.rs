@@ -11,9 +11,9 @@ use crate::app::attachments;
 use crate::app::App;
 use crate::clock;
 use crate::db::attachments as adb;
-use crate::db::tickets::{self as tdb, Scope, TicketQuery};
+use crate::db::tickets as tdb;
 use crate::error::{Error, Result};
-use crate::model::{clean_file_name, Activity, Attachment, Customer, KindFilter};
+use crate::model::{clean_file_name, Activity, Attachment, Customer, KindFilter, Scope, TicketQuery};
 use crate::zip::{Opener, ZipStream};
 
 #[derive(Serialize)]

@@ -12,11 +12,13 @@ use crate::app::App;
 use crate::auth::password;
 use crate::clock;
 use crate::config::HotlineMode;
-use crate::db::tickets::{self as tdb, Scope, TicketQuery};
+use crate::db::tickets as tdb;
 use crate::db::{self, audit, customers, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
-use crate::model::{Customer, StaffMember, StatusFilter, TicketSummary};
+use crate::model::{
+    CallerCard, Customer, Revealed, Scope, StaffMember, StatusFilter, TicketQuery, Verdict, Verification,
+};
 
 pub const VERIFY_PER_HOUR: i64 = 5;
 pub const REVEALS_PER_HOUR: i64 = 10;
@@ -27,14 +29,6 @@ fn require_mode(app: &App, reveal: bool) -> Result<()> {
         (HotlineMode::Off, _) | (HotlineMode::Verify, true) => Err(Error::NotFound),
         _ => Ok(()),
     }
-}
-
-pub struct CallerCard {
-    pub customer: Customer,
-    pub open_tickets: Vec<TicketSummary>,
-    pub last_contact: Option<i64>,
-    pub has_copy: bool,
-    pub attempts_left: i64,
 }
 
 /// Finds callers by customer number, e-mail, name or phone.
@@ -63,20 +57,6 @@ pub fn lookup(app: &App, q: &str) -> Result<Vec<CallerCard>> {
         });
     }
     Ok(cards)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Match,
-    NoMatch,
-    /// Five attempts within the hour: no more checks until the window passes.
-    Locked,
-}
-
-pub struct Verification {
-    pub customer: Customer,
-    pub verdict: Verdict,
-    pub attempts_left: i64,
 }
 
 /// Compares what the caller says with the bcrypt hash. Every attempt is audited.
@@ -113,12 +93,6 @@ pub fn verify(app: &App, s: &StaffMember, customer_no: &str, spoken: &str, addre
         Ok((verdict, used + 1))
     })?;
     Ok(Verification { customer, verdict, attempts_left: (VERIFY_PER_HOUR - used).max(0) })
-}
-
-pub struct Revealed {
-    pub customer: Customer,
-    /// `None` when no copy exists yet (it is written at the next login or password change).
-    pub password: Option<String>,
 }
 
 /// Shows the customer's password to an admin who re-entered their own password and gave a

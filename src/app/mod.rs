@@ -34,7 +34,7 @@ pub struct App {
     /// Verified against for unknown accounts, so they cost as much as wrong passwords.
     pub dummy_hash: String,
     /// Branding built from `[portal]` at start: theme stylesheet and logo.
-    pub theme: crate::web::assets::Theme,
+    pub theme: crate::assets::Theme,
     /// The key of the hotline's recoverable password copies; `None` when the hotline is off.
     pub hotline_key: Option<crate::auth::hotline::HotlineKey>,
     /// Sessions whose `last_seen_at` was written lately: one write per session and minute, not
@@ -81,7 +81,7 @@ impl App {
             account_throttle: Throttle::new(s.login_max_failures_per_account, window),
             address_throttle: Throttle::new(s.login_max_failures_per_address, window),
             dummy_hash: crate::auth::password::dummy_hash(s.bcrypt_cost),
-            theme: crate::web::assets::Theme::build(&config),
+            theme: crate::assets::Theme::build(&config),
             secrets: std::sync::Mutex::new(Vec::new()),
             watcher: db::Watcher::new(&config.database),
             touched: std::sync::Mutex::new(std::collections::HashMap::new()),

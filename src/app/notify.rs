@@ -19,14 +19,14 @@ use rusqlite::Connection;
 use crate::app::App;
 use crate::clock;
 use crate::config::Config;
-use crate::db::outbox::{self, ActivityFacts, NewMail, Recipient, State};
+use crate::db::outbox::{self, ActivityFacts, NewMail, Recipient};
 use crate::db::{self, audit};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::mail::message::{self, Message};
-use crate::mail::smtp::{self, Relay, Reply};
+use crate::mail::relay::Relay;
 use crate::mail::{self as mail, Mailbox};
-use crate::model::{ActivityKind, AuthorKind, Customer, StaffMember, Status};
+use crate::model::{ActivityKind, AuthorKind, Customer, MailState, OutboxRow, StaffMember, Status};
 use crate::sync::Unpoison;
 use crate::views::mail::{Event, Notification};
 
@@ -144,18 +144,22 @@ fn queue_one(
     let thread = thread_id(&a.number, domain);
     let from_box = Mailbox::new(&app.config.portal.title, from);
     let to_box = Mailbox::new(&to.name, &to.email);
-    let rendered = message::render(&Message {
-        from: &from_box,
-        to: &to_box,
-        subject: &subject,
-        date: clock::local(now, app.tz),
-        message_id: &message_id,
-        thread_id: Some(&thread),
-        language: lang.code(),
-        text: &text,
-        html: &html.into_string(),
-    });
-    let sendable = mail::is_sendable_address(&to_box.addr);
+    // A mail that can never go out is kept as `failed` with the reason, and the use-case goes on.
+    let rendered = if mail::is_sendable_address(&to_box.addr) {
+        message::render(&Message {
+            from: &from_box,
+            to: &to_box,
+            subject: &subject,
+            date: now,
+            message_id: &message_id,
+            thread_id: Some(&thread),
+            language: lang.code(),
+            text: &text,
+            html: &html.into_string(),
+        })
+    } else {
+        Err("not a deliverable address (ASCII addresses only)".to_string())
+    };
     let (customer_id, staff_id) = match side {
         Side::Customer => (Some(to.id), None),
         Side::Staff => (None, Some(to.id)),
@@ -170,9 +174,9 @@ fn queue_one(
             recipient: &to_box.addr,
             subject: &subject,
             message_id: &message_id,
-            message: &rendered,
-            state: if sendable { State::Pending } else { State::Failed },
-            last_error: (!sendable).then_some("not a deliverable address (ASCII addresses only)"),
+            message: rendered.as_deref().unwrap_or(""),
+            state: if rendered.is_ok() { MailState::Pending } else { MailState::Failed },
+            last_error: rendered.as_ref().err().map(String::as_str),
         },
         now,
     )?;
@@ -204,12 +208,12 @@ pub fn set_staff_setting(app: &App, s: &StaffMember, on: bool) -> Result<()> {
 // ------------------------------------------------------------------------------ admin view
 
 pub struct OutboxPage {
-    pub rows: Vec<outbox::Row>,
+    pub rows: Vec<OutboxRow>,
     pub total: i64,
-    pub counts: Vec<(State, i64)>,
+    pub counts: Vec<(MailState, i64)>,
 }
 
-pub fn outbox_page(app: &App, state: Option<State>, page: usize, page_size: usize) -> Result<OutboxPage> {
+pub fn outbox_page(app: &App, state: Option<MailState>, page: usize, page_size: usize) -> Result<OutboxPage> {
     let conn = app.conn()?;
     let (rows, total) = outbox::list(&conn, state, page_size, page.saturating_sub(1) * page_size)?;
     Ok(OutboxPage { rows, total, counts: outbox::counts(&conn)? })
@@ -273,7 +277,7 @@ pub fn spawn_sender(app: Arc<App>) -> std::io::Result<()> {
     let Some(smtp) = app.config.smtp.clone() else {
         return Ok(());
     };
-    let relay = Relay::from_config(&smtp);
+    let relay = Relay::from_config(&smtp).map_err(std::io::Error::other)?;
     std::thread::Builder::new().name("ticketd-mail".into()).spawn(move || {
         match with_conn(&app, |tx| outbox::release_in_flight(tx, clock::now())) {
             Ok(0) => {}
@@ -323,12 +327,13 @@ fn idle_wait(app: &App) -> Duration {
 
 /// Sends the next due mail, if any; `Ok(false)` when none is due. The row is marked sent only
 /// after the relay's 250 to the data; a crash in between leaves it `sending`, and the next
-/// start sends it again (at most that one mail twice).
+/// start sends it again (at most that one mail twice). A refusal lettre classifies as
+/// permanent (5xx) fails the mail at once; everything else is tried again with back-off.
 pub fn deliver_next(app: &App, relay: &Relay, from: &str) -> Result<bool> {
     let Some(m) = with_conn(app, |tx| outbox::claim_due(tx, clock::now()))? else {
         return Ok(false);
     };
-    let result = smtp::send(relay, from, &m.recipient, &m.message);
+    let result = relay.send(from, &m.recipient, &m.message);
     let n = &app.config.notifications;
     let mut outcome = String::new();
     // The mark must not get lost to a busy database: a `sending` row would only go out again
@@ -337,8 +342,8 @@ pub fn deliver_next(app: &App, relay: &Relay, from: &str) -> Result<bool> {
         let now = clock::now();
         let marked = with_conn(app, |tx| match &result {
             Ok(reply) => {
-                outcome = format!("#{} sent: {}", m.id, short(&reply.to_string()));
-                outbox::mark_sent(tx, m.id, &short(&reply.to_string()), now)
+                outcome = format!("#{} sent: {}", m.id, short(reply));
+                outbox::mark_sent(tx, m.id, &short(reply), now)
             }
             Err(e) if e.permanent || m.attempts >= n.max_attempts => {
                 outcome = format!("#{} failed for good after {} attempt(s): {e}", m.id, m.attempts);
@@ -371,14 +376,13 @@ fn short(s: &str) -> String {
 
 /// `ticketd mail test ADDRESS`: one message straight to the relay, no outbox; the relay's
 /// answer to the data, or why it failed.
-pub fn send_test(config: &Config, to: &str) -> std::result::Result<Reply, String> {
+pub fn send_test(config: &Config, to: &str) -> std::result::Result<String, String> {
     let smtp = config.smtp.as_ref().ok_or("no [smtp] section in the config: e-mail is off")?;
     let to = to.trim();
     if !mail::is_sendable_address(to) {
         return Err(format!("not a deliverable address: {to:?}"));
     }
     let lang = config.language().unwrap_or(Lang::De);
-    let tz = config.tz().map_err(|e| e.0)?;
     let title = &config.portal.title;
     let (subject, text, html) = crate::views::mail::test_mail(lang, title);
     let from = smtp.from.trim();
@@ -390,14 +394,14 @@ pub fn send_test(config: &Config, to: &str) -> std::result::Result<Reply, String
         from: &from_box,
         to: &to_box,
         subject: &subject,
-        date: clock::local(clock::now(), tz),
+        date: clock::now(),
         message_id: &message_id,
         thread_id: None,
         language: lang.code(),
         text: &text,
         html: &html.into_string(),
-    });
-    smtp::send(&Relay::from_config(smtp), from, to, &rendered).map_err(|e| e.message)
+    })?;
+    Relay::from_config(smtp)?.send(from, to, &rendered).map_err(|e| e.message)
 }
 
 #[cfg(test)]

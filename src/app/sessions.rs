@@ -6,7 +6,7 @@ use crate::clock;
 use crate::db::{self, audit, customers, sessions, staff};
 use crate::error::{Error, Result};
 use crate::i18n::m;
-use crate::model::{normalize_email, Principal};
+use crate::model::{normalize_email, Principal, Realm};
 
 /// A live session, resolved from its cookie token.
 #[derive(Debug, Clone)]
@@ -14,12 +14,6 @@ pub struct Session {
     pub token_hash: Vec<u8>,
     pub csrf: String,
     pub principal: Principal,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Realm {
-    Customer,
-    Staff,
 }
 
 pub enum LoginOutcome {

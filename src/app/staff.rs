@@ -4,24 +4,20 @@ use std::collections::HashMap;
 
 use crate::app::attachments::{attach_all, PendingFile};
 use crate::app::bootstrap::{self, check_new_password, new_password, NewPassword};
-use crate::app::tickets::{change_status, check_body_or_files, check_custom_fields, Detail, MAX_SUBJECT_CHARS};
+use crate::app::tickets::{change_status, check_body_or_files, check_custom_fields, MAX_SUBJECT_CHARS};
 use crate::app::App;
 use crate::clock;
-use crate::db::tickets::{self as tdb, Author, NewActivity, Scope, TicketDetail, TicketPage, TicketQuery, TimeEntry};
+use crate::db::tickets::{self as tdb, Author, NewActivity};
 use crate::db::{self, audit, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
-use crate::model::{is_plausible_email, ActivityKind, Customer, KindFilter, Priority, StaffMember, Status, TicketNo};
+use crate::model::{
+    is_plausible_email, ActivityKind, Customer, CustomerPage, KindFilter, Priority, Queue, Scope, StaffMember,
+    Statement, Status, TicketDetail, TicketNo, TicketQuery, TicketWork, COMPOSER_KINDS,
+};
 
 fn actor(s: &StaffMember) -> String {
     format!("staff:{}", s.username)
-}
-
-pub struct Queue {
-    pub page: TicketPage,
-    pub status_counts: Vec<(Status, i64)>,
-    pub staff: Vec<StaffMember>,
-    pub months: Vec<(i64, i64)>,
 }
 
 pub fn queue(app: &App, query: &TicketQuery) -> Result<Queue> {
@@ -40,12 +36,6 @@ pub fn staff_by_username(app: &App, username: &str) -> Result<Option<StaffMember
     staff::get_by_username(&conn, username)
 }
 
-pub struct TicketWork {
-    pub detail: Detail,
-    pub customer: Customer,
-    pub staff: Vec<StaffMember>,
-}
-
 pub fn ticket(app: &App, number: &str, kind: KindFilter) -> Result<TicketWork> {
     let detail = crate::app::tickets::detail(app, Scope::Staff, number, kind)?;
     let conn = app.conn()?;
@@ -53,15 +43,6 @@ pub fn ticket(app: &App, number: &str, kind: KindFilter) -> Result<TicketWork> {
     let staff = staff::list(&conn)?;
     Ok(TicketWork { detail, customer, staff })
 }
-
-/// What staff may add to a ticket from the composer.
-pub const COMPOSER_KINDS: &[ActivityKind] = &[
-    ActivityKind::Message,
-    ActivityKind::InternalNote,
-    ActivityKind::Call,
-    ActivityKind::Email,
-    ActivityKind::Document,
-];
 
 pub struct ActivityInput<'a> {
     pub kind: &'a str,
@@ -343,12 +324,6 @@ pub fn customer_list(app: &App, q: &str, page: usize, page_size: usize) -> Resul
     customers::search(&conn, q, page_size, page.saturating_sub(1) * page_size)
 }
 
-pub struct CustomerPage {
-    pub customer: Customer,
-    pub open_tickets: i64,
-    pub tickets: TicketPage,
-}
-
 pub fn customer_page(app: &App, customer_no: &str) -> Result<CustomerPage> {
     let conn = app.conn()?;
     let customer = customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)?;
@@ -469,14 +444,6 @@ pub fn reset_customer_password(
 }
 
 // ------------------------------------------------------------------------------ time
-
-pub struct Statement {
-    pub customer: Customer,
-    pub year: i32,
-    pub month: u8,
-    pub entries: Vec<TimeEntry>,
-    pub total_minutes: i64,
-}
 
 /// The time statement of a customer for a month (local time), for staff or the customer.
 pub fn time_statement(app: &App, customer: &Customer, year: i32, month: u8, scope: Scope) -> Result<Statement> {

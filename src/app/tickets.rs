@@ -5,23 +5,18 @@ use std::collections::HashMap;
 use crate::app::attachments::{attach_all, PendingFile};
 use crate::app::App;
 use crate::clock;
-use crate::config::{Field, FieldType};
-use crate::db::tickets::{self as tdb, Author, NewActivity, NewTicket, Scope, TicketDetail, TicketPage, TicketQuery};
+use crate::db::tickets::{self as tdb, Author, NewActivity, NewTicket};
 use crate::db::{self};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
-use crate::model::{month_key, Activity, ActivityKind, Attachment, Customer, KindFilter, Priority, Status, TicketNo};
+use crate::model::{
+    month_key, ActivityKind, Customer, Detail, Field, FieldType, KindFilter, Overview, Priority, Scope, Status,
+    TicketDetail, TicketNo, TicketPage, TicketQuery,
+};
 
 pub const MAX_SUBJECT_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 50_000;
 pub const MAX_FIELD_CHARS: usize = 2_000;
-
-pub struct Overview {
-    pub page: TicketPage,
-    /// `(YYYYMM, count)`, newest first: only months that have tickets.
-    pub months: Vec<(i64, i64)>,
-    pub total_minutes_all: i64,
-}
 
 pub fn overview(app: &App, customer: &Customer, query: &TicketQuery) -> Result<Overview> {
     let conn = app.conn()?;
@@ -37,14 +32,6 @@ pub fn overview(app: &App, customer: &Customer, query: &TicketQuery) -> Result<O
 pub fn queue(app: &App, query: &TicketQuery) -> Result<TicketPage> {
     let conn = app.conn()?;
     tdb::list(&conn, Scope::Staff, query)
-}
-
-pub struct Detail {
-    pub ticket: TicketDetail,
-    pub activities: Vec<Activity>,
-    pub fields: Vec<(String, String)>,
-    /// Every attachment the principal may see, whatever the activity filter.
-    pub attachments: Vec<Attachment>,
 }
 
 pub fn detail(app: &App, scope: Scope, number: &str, kind: KindFilter) -> Result<Detail> {

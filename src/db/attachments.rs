@@ -3,9 +3,8 @@
 use rusqlite::{params, Connection, Row};
 
 use super::OptionalExt;
-use crate::db::tickets::Scope;
 use crate::error::Result;
-use crate::model::{Attachment, AuthorKind};
+use crate::model::{Attachment, AuthorKind, Scope};
 
 pub struct NewPending<'a> {
     pub file_name: &'a str,

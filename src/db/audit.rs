@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
+use crate::model::{AuditQuery, AuditRow};
 
 #[derive(Clone, Copy)]
 pub struct Entry<'a> {
@@ -27,28 +28,7 @@ pub fn insert(conn: &Connection, e: &Entry, now: i64) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub id: i64,
-    pub created_at: i64,
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub detail: String,
-    pub address: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Query {
-    pub actor: Option<String>,
-    pub action: Option<String>,
-    /// `[from, to)` in Unix seconds.
-    pub range: Option<(i64, i64)>,
-    pub limit: usize,
-    pub offset: usize,
-}
-
-pub fn list(conn: &Connection, q: &Query) -> Result<(Vec<Row>, i64)> {
+pub fn list(conn: &Connection, q: &AuditQuery) -> Result<(Vec<AuditRow>, i64)> {
     let (from, to) = q.range.unwrap_or((i64::MIN, i64::MAX));
     let filter = "(?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2) AND created_at >= ?3 AND created_at < ?4";
     let total: i64 = super::row(
@@ -66,7 +46,7 @@ pub fn list(conn: &Connection, q: &Query) -> Result<(Vec<Row>, i64)> {
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
         .query_map(params![q.actor, q.action, from, to], |r| {
-            Ok(Row {
+            Ok(AuditRow {
                 id: r.get(0)?,
                 created_at: r.get(1)?,
                 actor: r.get(2)?,

@@ -6,32 +6,7 @@ use rusqlite::{params, Connection};
 use super::OptionalExt;
 use crate::error::Result;
 use crate::i18n::Lang;
-use crate::model::{ActivityKind, AuthorKind};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    Pending,
-    Sending,
-    Sent,
-    Failed,
-}
-
-impl State {
-    pub const ALL: &'static [State] = &[State::Pending, State::Sending, State::Sent, State::Failed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Pending => "pending",
-            State::Sending => "sending",
-            State::Sent => "sent",
-            State::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<State> {
-        State::ALL.iter().copied().find(|st| st.as_str() == s)
-    }
-}
+use crate::model::{ActivityKind, AuthorKind, MailState, OutboxRow};
 
 // ------------------------------------------------------------------------------ who and what
 
@@ -161,7 +136,7 @@ pub struct NewMail<'a> {
     pub message_id: &'a str,
     pub message: &'a str,
     /// `Failed` with an error for a mail that can never go out (an undeliverable address).
-    pub state: State,
+    pub state: MailState,
     pub last_error: Option<&'a str>,
 }
 
@@ -256,25 +231,9 @@ pub fn purge_sent(conn: &Connection, before: i64) -> Result<usize> {
     Ok(conn.execute("DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?1", [before])?)
 }
 
-/// One line of the admin list.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub id: i64,
-    pub created_at: i64,
-    pub number: Option<String>,
-    pub recipient: String,
-    pub subject: String,
-    pub state: State,
-    pub attempts: u32,
-    pub next_attempt_at: i64,
-    pub last_error: Option<String>,
-    pub relay_reply: Option<String>,
-    pub sent_at: Option<i64>,
-}
-
 /// Newest first, optionally one state only; with the total for paging.
-pub fn list(conn: &Connection, state: Option<State>, limit: usize, offset: usize) -> Result<(Vec<Row>, i64)> {
-    let st = state.map(State::as_str);
+pub fn list(conn: &Connection, state: Option<MailState>, limit: usize, offset: usize) -> Result<(Vec<OutboxRow>, i64)> {
+    let st = state.map(MailState::as_str);
     let total: i64 =
         super::row(conn, "SELECT count(*) FROM outbox WHERE ?1 IS NULL OR state = ?1", [st], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(
@@ -286,13 +245,13 @@ pub fn list(conn: &Connection, state: Option<State>, limit: usize, offset: usize
     )?;
     let rows = stmt
         .query_map(params![st, limit as i64, offset as i64], |r| {
-            Ok(Row {
+            Ok(OutboxRow {
                 id: r.get(0)?,
                 created_at: r.get(1)?,
                 number: r.get(2)?,
                 recipient: r.get(3)?,
                 subject: r.get(4)?,
-                state: State::parse(&r.get::<_, String>(5)?).unwrap_or(State::Failed),
+                state: MailState::parse(&r.get::<_, String>(5)?).unwrap_or(MailState::Failed),
                 attempts: r.get(6)?,
                 next_attempt_at: r.get(7)?,
                 last_error: r.get(8)?,
@@ -305,11 +264,11 @@ pub fn list(conn: &Connection, state: Option<State>, limit: usize, offset: usize
 }
 
 /// Mails per state, every state listed.
-pub fn counts(conn: &Connection) -> Result<Vec<(State, i64)>> {
+pub fn counts(conn: &Connection) -> Result<Vec<(MailState, i64)>> {
     let mut stmt = conn.prepare_cached("SELECT state, count(*) FROM outbox GROUP BY state")?;
     let found: Vec<(String, i64)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-    Ok(State::ALL
+    Ok(MailState::ALL
         .iter()
         .map(|s| (*s, found.iter().find(|(k, _)| k == s.as_str()).map(|(_, n)| *n).unwrap_or(0)))
         .collect())

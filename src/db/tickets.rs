@@ -6,7 +6,8 @@ use rusqlite::{params, params_from_iter, Connection, Row, ToSql};
 use super::OptionalExt;
 use crate::error::Result;
 use crate::model::{
-    month_key, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter, TicketSummary,
+    month_key, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Scope, Sort, Status, StatusFilter,
+    TicketDetail, TicketPage, TicketQuery, TicketSummary, TimeEntry,
 };
 
 /// The columns of [`Counters`], in the order of its fields.
@@ -354,13 +355,6 @@ pub fn fields(conn: &Connection, ticket_id: i64) -> Result<Vec<(String, String)>
     Ok(rows)
 }
 
-/// Who may see a ticket: a customer only their own, staff all.
-#[derive(Debug, Clone, Copy)]
-pub enum Scope {
-    Customer(i64),
-    Staff,
-}
-
 const SUMMARY_COLS: &str = "t.id, t.number, t.subject, t.status, t.priority, c.customer_no, c.name, s.name,
      t.created_at, t.activity_count, t.last_activity_at, t.last_activity_kind, t.last_activity_by, t.minutes,
      t.staff_activity_count, t.staff_last_activity_at";
@@ -383,14 +377,6 @@ fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
         last_activity_by: r.get(12)?,
         minutes: r.get(13)?,
     })
-}
-
-#[derive(Debug, Clone)]
-pub struct TicketDetail {
-    pub summary: TicketSummary,
-    pub customer_id: i64,
-    pub assignee_id: Option<i64>,
-    pub closed_at: Option<i64>,
 }
 
 pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<TicketDetail>> {
@@ -452,60 +438,6 @@ pub fn activities(conn: &Connection, ticket_id: i64, scope: Scope, kind: KindFil
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
-}
-
-/// The filters of an overview (customer) or queue (staff).
-#[derive(Debug, Clone, Default)]
-pub struct TicketQuery {
-    pub year: Option<i32>,
-    pub month: Option<u8>,
-    pub status: Option<StatusFilter>,
-    pub exact_status: Option<Status>,
-    pub priority: Option<Priority>,
-    /// `Some(None)`: unassigned; `Some(Some(id))`: that staff member.
-    pub assignee: Option<Option<i64>>,
-    pub customer_no: Option<String>,
-    pub search: Option<String>,
-    /// `(key, value)` pairs of configured fields that must match exactly.
-    pub fields: Vec<(String, String)>,
-    pub sort: Sort,
-    pub page: usize,
-    pub page_size: usize,
-}
-
-/// Queue order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    LastActivity,
-    Created,
-    Priority,
-}
-
-impl Sort {
-    pub fn parse(s: Option<&str>) -> Sort {
-        match s.unwrap_or("") {
-            "created" => Sort::Created,
-            "priority" => Sort::Priority,
-            _ => Sort::LastActivity,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sort::LastActivity => "last",
-            Sort::Created => "created",
-            Sort::Priority => "priority",
-        }
-    }
-}
-
-pub struct TicketPage {
-    pub rows: Vec<TicketSummary>,
-    pub total: i64,
-    pub minutes: i64,
-    /// Configured field values of the rows, by ticket id.
-    pub fields: std::collections::HashMap<i64, Vec<(String, String)>>,
 }
 
 /// Turns what a person typed into an FTS5 query: each word a quoted prefix term, all required.
@@ -692,20 +624,6 @@ pub fn status_counts(conn: &Connection) -> Result<Vec<(Status, i64)>> {
     let rows: Vec<(String, i64)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows.into_iter().filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n))).collect())
-}
-
-/// One line of a time statement.
-#[derive(Debug, Clone)]
-pub struct TimeEntry {
-    pub number: String,
-    pub subject: String,
-    pub kind: ActivityKind,
-    pub internal: bool,
-    pub author_name: String,
-    /// Empty for internal activities when read for a customer.
-    pub body: String,
-    pub minutes: i64,
-    pub created_at: i64,
 }
 
 /// Activities with time spent on a customer's tickets in `[from, to)`, oldest first.

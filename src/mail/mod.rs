@@ -1,9 +1,43 @@
-//! E-mail: building RFC 5322 messages (`message`) and handing them to an SMTP relay (`smtp`,
-//! with TLS behind `tls`). Pure of the database and of HTTP; `app::notify` decides who gets what.
+//! E-mail through the `lettre` crate: `message` builds a notification with lettre's message
+//! builder, `relay` hands the stored text to the SMTP relay with lettre's `SmtpTransport`. No
+//! protocol code of our own lives here, only policy: which addresses we send to, which headers
+//! a mail carries, which refusals are final. Pure of the database and of HTTP; `app::notify`
+//! decides who gets what.
 
 pub mod message;
-pub mod smtp;
-pub mod tls;
+pub mod relay;
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// `[smtp] security`: STARTTLS required, implicit TLS, or plain SMTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+/// The `[smtp]` section. Its shape belongs to the mail side; `config` embeds it and checks it
+/// with [`is_sendable_address`] and [`relay::check_ca_file`], so `config` imports `mail` and
+/// never the reverse.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    pub port: Option<u16>,
+    pub security: Option<SmtpSecurity>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from: String,
+    /// Seconds to wait for the relay at each step (connect, each reply); default 60.
+    pub timeout_seconds: Option<u64>,
+    /// PEM file with the CA certificate(s) of a relay with a private CA, trusted besides the
+    /// compiled-in Mozilla roots; relative to the config file.
+    pub ca_file: Option<PathBuf>,
+}
 
 /// A name and an address, as in `From:` and `To:`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +68,7 @@ pub fn is_sendable_address(addr: &str) -> bool {
         && !domain.ends_with('.')
 }
 
-/// The part after the `@`, for `Message-ID`s and `EHLO`.
+/// The part after the `@`, for `Message-ID`s, the thread root and `EHLO`.
 pub fn domain_of(addr: &str) -> &str {
     addr.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty()).unwrap_or("localhost")
 }

@@ -3,9 +3,8 @@
 use time_tz::Tz;
 
 use crate::clock;
-use crate::config::{Field, FieldType};
-use crate::db::tickets::TicketPage;
 use crate::i18n::{m, Lang};
+use crate::model::{Field, FieldType, TicketPage};
 use crate::views::time::csv_cell;
 
 pub struct ListExport<'a> {

@@ -3,12 +3,11 @@
 use maud::{html, Markup};
 use time_tz::Tz;
 
-use crate::app::hotline::{CallerCard, Revealed, Verdict, Verification};
 use crate::clock;
 use crate::error::FieldErrors;
 use crate::i18n::m;
+use crate::model::{url_encode, CallerCard, Revealed, Verdict, Verification};
 use crate::views::{described_by, field_error, layout, status_badge, Chrome};
-use crate::web::form::url_encode;
 
 pub struct LookupView {
     pub q: String,
@@ -20,8 +19,6 @@ pub struct LookupView {
 }
 
 pub fn lookup(c: &Chrome, v: &LookupView) -> Markup {
-    let lang = c.lang;
-    let e = &v.errors;
     let content = html! {
         div.page-head { h1 { (c.t(m::HOTLINE_TITLE)) } }
         form.filters.card method="get" action="/staff/hotline" role="search" aria-label=(c.t(m::HOTLINE_SEARCH)) {
@@ -34,70 +31,77 @@ pub fn lookup(c: &Chrome, v: &LookupView) -> Markup {
         @if !v.q.is_empty() && v.cards.is_empty() {
             div.empty.card { p { (c.t(m::HOTLINE_NO_RESULT)) } }
         }
-        @for card in &v.cards {
-            @let cu = &card.customer;
-            @let no = url_encode(&cu.customer_no);
-            section.card.caller aria-labelledby={ "caller-" (cu.id) } data-customer=(cu.customer_no) {
-                h2 id={ "caller-" (cu.id) } {
-                    (cu.name) " " span.muted { "(" (cu.customer_no) ")" }
-                    @if !cu.active { " " span.badge.inactive { (c.t(m::INACTIVE)) } }
-                }
-                dl.facts.inline {
-                    div { dt { (c.t(m::EMAIL)) } dd { (cu.email) } }
-                    @if !cu.phone.is_empty() { div { dt { (c.t(m::PHONE)) } dd { (cu.phone) } } }
-                    div { dt { (c.t(m::LAST_CONTACT)) } dd {
-                        @match card.last_contact {
-                            Some(t) => time datetime=(clock::rfc3339(t)) { (clock::datetime(t, v.tz, lang)) },
-                            None => "–",
-                        }
-                    } }
-                }
-                @if !card.open_tickets.is_empty() {
-                    h3 { (c.t(m::OPEN_TICKETS)) }
-                    ul.caller-tickets {
-                        @for t in &card.open_tickets {
-                            li { a href={ "/staff/tickets/" (t.number) } { (t.number) " " (t.subject) } " " (status_badge(lang, t.status, true)) }
-                        }
+        @for card in &v.cards { (caller_card(c, v, card)) }
+    };
+    layout(c, c.t(m::HOTLINE_TITLE), None, content)
+}
+
+/// A customer the lookup found: contact, open tickets, and the verify (and reveal) forms.
+fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
+    let lang = c.lang;
+    let e = &v.errors;
+    let cu = &card.customer;
+    let no = url_encode(&cu.customer_no);
+    html! {
+        section.card.caller aria-labelledby={ "caller-" (cu.id) } data-customer=(cu.customer_no) {
+            h2 id={ "caller-" (cu.id) } {
+                (cu.name) " " span.muted { "(" (cu.customer_no) ")" }
+                @if !cu.active { " " span.badge.inactive { (c.t(m::INACTIVE)) } }
+            }
+            dl.facts.inline {
+                div { dt { (c.t(m::EMAIL)) } dd { (cu.email) } }
+                @if !cu.phone.is_empty() { div { dt { (c.t(m::PHONE)) } dd { (cu.phone) } } }
+                div { dt { (c.t(m::LAST_CONTACT)) } dd {
+                    @match card.last_contact {
+                        Some(t) => time datetime=(clock::rfc3339(t)) { (clock::datetime(t, v.tz, lang)) },
+                        None => "–",
+                    }
+                } }
+            }
+            @if !card.open_tickets.is_empty() {
+                h3 { (c.t(m::OPEN_TICKETS)) }
+                ul.caller-tickets {
+                    @for t in &card.open_tickets {
+                        li { a href={ "/staff/tickets/" (t.number) } { (t.number) " " (t.subject) } " " (status_badge(lang, t.status, true)) }
                     }
                 }
-                p { a.btn href={ "/staff/tickets/new?customer=" (no) } { "+ " (c.t(m::NEW_TICKET_FROM_CALL)) } }
-                div.hotline-forms {
-                    form.stack.verify-form method="post" action={ "/staff/hotline/" (no) "/verify" } {
-                        h3 { (c.t(m::VERIFY_TITLE)) }
+            }
+            p { a.btn href={ "/staff/tickets/new?customer=" (no) } { "+ " (c.t(m::NEW_TICKET_FROM_CALL)) } }
+            div.hotline-forms {
+                form.stack.verify-form method="post" action={ "/staff/hotline/" (no) "/verify" } {
+                    h3 { (c.t(m::VERIFY_TITLE)) }
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    div.field {
+                        label for={ "spoken-" (cu.id) } { (c.t(m::VERIFY_FIELD)) }
+                        input id={ "spoken-" (cu.id) } type="password" name="spoken_password" required autocomplete="off";
+                        p.help { (c.f(m::VERIFY_ATTEMPTS_LEFT, &[("n", &card.attempts_left.to_string())])) }
+                    }
+                    div.actions { button.btn.btn-primary type="submit" { (c.t(m::VERIFY_BUTTON)) } }
+                }
+                @if v.can_reveal {
+                    form.stack.reveal-form method="post" action={ "/admin/hotline/" (no) "/reveal" } novalidate {
+                        h3 { (c.t(m::REVEAL_TITLE)) }
+                        p.help { (c.t(m::REVEAL_INTRO)) }
+                        @if !card.has_copy { p.notice.info { (c.t(m::REVEAL_NO_COPY)) } }
                         input type="hidden" name="csrf" value=(v.csrf);
                         div.field {
-                            label for={ "spoken-" (cu.id) } { (c.t(m::VERIFY_FIELD)) }
-                            input id={ "spoken-" (cu.id) } type="password" name="spoken_password" required autocomplete="off";
-                            p.help { (c.f(m::VERIFY_ATTEMPTS_LEFT, &[("n", &card.attempts_left.to_string())])) }
+                            label for={ "reason-" (cu.id) } { (c.t(m::REVEAL_REASON)) }
+                            input id={ "reason-" (cu.id) } type="text" name="reason" required maxlength="500"
+                                aria-invalid=[e.get("reason").map(|_| "true")] aria-describedby=[described_by(e, "reason", false)];
+                            (field_error(lang, e, "reason"))
                         }
-                        div.actions { button.btn.btn-primary type="submit" { (c.t(m::VERIFY_BUTTON)) } }
-                    }
-                    @if v.can_reveal {
-                        form.stack.reveal-form method="post" action={ "/admin/hotline/" (no) "/reveal" } novalidate {
-                            h3 { (c.t(m::REVEAL_TITLE)) }
-                            p.help { (c.t(m::REVEAL_INTRO)) }
-                            @if !card.has_copy { p.notice.info { (c.t(m::REVEAL_NO_COPY)) } }
-                            input type="hidden" name="csrf" value=(v.csrf);
-                            div.field {
-                                label for={ "reason-" (cu.id) } { (c.t(m::REVEAL_REASON)) }
-                                input id={ "reason-" (cu.id) } type="text" name="reason" required maxlength="500"
-                                    aria-invalid=[e.get("reason").map(|_| "true")] aria-describedby=[described_by(e, "reason", false)];
-                                (field_error(lang, e, "reason"))
-                            }
-                            div.field {
-                                label for={ "own-" (cu.id) } { (c.t(m::REVEAL_OWN_PASSWORD)) }
-                                input id={ "own-" (cu.id) } type="password" name="password" required autocomplete="current-password"
-                                    aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", false)];
-                                (field_error(lang, e, "password"))
-                            }
-                            div.actions { button.btn type="submit" { (c.t(m::REVEAL_BUTTON)) } }
+                        div.field {
+                            label for={ "own-" (cu.id) } { (c.t(m::REVEAL_OWN_PASSWORD)) }
+                            input id={ "own-" (cu.id) } type="password" name="password" required autocomplete="current-password"
+                                aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", false)];
+                            (field_error(lang, e, "password"))
                         }
+                        div.actions { button.btn type="submit" { (c.t(m::REVEAL_BUTTON)) } }
                     }
                 }
             }
         }
-    };
-    layout(c, c.t(m::HOTLINE_TITLE), None, content)
+    }
 }
 
 pub fn verified(c: &Chrome, v: &Verification) -> Markup {

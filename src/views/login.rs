@@ -2,8 +2,8 @@
 
 use maud::{html, Markup};
 
-use crate::app::sessions::Realm;
 use crate::i18n::{m, Msg};
+use crate::model::Realm;
 use crate::views::{layout, Chrome};
 
 pub struct LoginView {

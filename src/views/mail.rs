@@ -4,8 +4,8 @@
 use maud::{html, Markup, DOCTYPE};
 
 use crate::clock;
-use crate::db::outbox::{Row, State};
 use crate::i18n::{m, Lang, Msg};
+use crate::model::{MailState, OutboxRow};
 use crate::views::{layout, pagination, Chrome};
 
 /// What happened, as the mail tells it.
@@ -153,9 +153,9 @@ fn frame(lang: Lang, title: &str, site_title: &str, settings_link: Option<&str>,
 
 pub struct OutboxView {
     pub configured: bool,
-    pub rows: Vec<Row>,
-    pub counts: Vec<(State, i64)>,
-    pub state: Option<State>,
+    pub rows: Vec<OutboxRow>,
+    pub counts: Vec<(MailState, i64)>,
+    pub state: Option<MailState>,
     pub page: usize,
     pub total: i64,
     pub page_size: usize,
@@ -164,12 +164,12 @@ pub struct OutboxView {
     pub notice: Option<Msg>,
 }
 
-pub fn state_label(s: State) -> Msg {
+pub fn state_label(s: MailState) -> Msg {
     match s {
-        State::Pending => m::OUTBOX_PENDING,
-        State::Sending => m::OUTBOX_SENDING,
-        State::Sent => m::OUTBOX_SENT,
-        State::Failed => m::OUTBOX_FAILED,
+        MailState::Pending => m::OUTBOX_PENDING,
+        MailState::Sending => m::OUTBOX_SENDING,
+        MailState::Sent => m::OUTBOX_SENT,
+        MailState::Failed => m::OUTBOX_FAILED,
     }
 }
 
@@ -209,49 +209,7 @@ pub fn outbox(c: &Chrome, v: &OutboxView) -> Markup {
                         th scope="col" { (c.t(m::OUTBOX_RESULT)) }
                     } }
                     tbody {
-                        @for r in &v.rows {
-                            tr data-outbox=(r.id) data-state=(r.state.as_str()) {
-                                td data-label=(c.t(m::CREATED)) {
-                                    time datetime=(clock::rfc3339(r.created_at)) { (clock::datetime(r.created_at, v.tz, lang)) }
-                                }
-                                td data-label=(c.t(m::OUTBOX_RECIPIENT)) { (r.recipient) }
-                                td.subject data-label=(c.t(m::SUBJECT)) {
-                                    @if let Some(n) = &r.number {
-                                        a href={ "/staff/tickets/" (n) } { (r.subject) }
-                                    } @else {
-                                        (r.subject)
-                                    }
-                                }
-                                td data-label=(c.t(m::STATUS)) { (c.t(state_label(r.state))) }
-                                td.num data-label=(c.t(m::OUTBOX_ATTEMPTS)) { (r.attempts) }
-                                td data-label=(c.t(m::OUTBOX_RESULT)) {
-                                    @match r.state {
-                                        State::Sent => {
-                                            @if let Some(at) = r.sent_at {
-                                                time datetime=(clock::rfc3339(at)) { (clock::datetime(at, v.tz, lang)) }
-                                                " "
-                                            }
-                                            @if let Some(reply) = &r.relay_reply { code { (reply) } }
-                                        }
-                                        State::Pending => {
-                                            @if r.attempts > 0 {
-                                                (c.t(m::OUTBOX_NEXT)) ": "
-                                                time datetime=(clock::rfc3339(r.next_attempt_at)) { (clock::datetime(r.next_attempt_at, v.tz, lang)) }
-                                            }
-                                            @if let Some(e) = &r.last_error { br; code.error data-outbox-error=(r.id) { (e) } }
-                                        }
-                                        State::Sending => {}
-                                        State::Failed => {
-                                            @if let Some(e) = &r.last_error { code.error data-outbox-error=(r.id) { (e) } }
-                                            form.inline method="post" action={ "/admin/outbox/" (r.id) "/retry" } {
-                                                input type="hidden" name="csrf" value=(v.csrf);
-                                                button.btn.btn-quiet type="submit" { (c.t(m::OUTBOX_RETRY)) }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
+                        @for r in &v.rows { (outbox_row(c, v, r)) }
                     }
                 }
             }
@@ -259,6 +217,54 @@ pub fn outbox(c: &Chrome, v: &OutboxView) -> Markup {
         (pagination(lang, &base, v.page, v.total, v.page_size))
     };
     layout(c, c.t(m::OUTBOX_TITLE), v.notice, content)
+}
+
+/// One mail of the outbox: when, to whom, about what, and what became of it.
+fn outbox_row(c: &Chrome, v: &OutboxView, r: &OutboxRow) -> Markup {
+    let lang = c.lang;
+    html! {
+        tr data-outbox=(r.id) data-state=(r.state.as_str()) {
+            td data-label=(c.t(m::CREATED)) {
+                time datetime=(clock::rfc3339(r.created_at)) { (clock::datetime(r.created_at, v.tz, lang)) }
+            }
+            td data-label=(c.t(m::OUTBOX_RECIPIENT)) { (r.recipient) }
+            td.subject data-label=(c.t(m::SUBJECT)) {
+                @if let Some(n) = &r.number {
+                    a href={ "/staff/tickets/" (n) } { (r.subject) }
+                } @else {
+                    (r.subject)
+                }
+            }
+            td data-label=(c.t(m::STATUS)) { (c.t(state_label(r.state))) }
+            td.num data-label=(c.t(m::OUTBOX_ATTEMPTS)) { (r.attempts) }
+            td data-label=(c.t(m::OUTBOX_RESULT)) {
+                @match r.state {
+                    MailState::Sent => {
+                        @if let Some(at) = r.sent_at {
+                            time datetime=(clock::rfc3339(at)) { (clock::datetime(at, v.tz, lang)) }
+                            " "
+                        }
+                        @if let Some(reply) = &r.relay_reply { code { (reply) } }
+                    }
+                    MailState::Pending => {
+                        @if r.attempts > 0 {
+                            (c.t(m::OUTBOX_NEXT)) ": "
+                            time datetime=(clock::rfc3339(r.next_attempt_at)) { (clock::datetime(r.next_attempt_at, v.tz, lang)) }
+                        }
+                        @if let Some(e) = &r.last_error { br; code.error data-outbox-error=(r.id) { (e) } }
+                    }
+                    MailState::Sending => {}
+                    MailState::Failed => {
+                        @if let Some(e) = &r.last_error { code.error data-outbox-error=(r.id) { (e) } }
+                        form.inline method="post" action={ "/admin/outbox/" (r.id) "/retry" } {
+                            input type="hidden" name="csrf" value=(v.csrf);
+                            button.btn.btn-quiet type="submit" { (c.t(m::OUTBOX_RETRY)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

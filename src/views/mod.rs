@@ -13,12 +13,9 @@ pub mod time;
 
 use maud::{html, Markup, DOCTYPE};
 
-use crate::app::App;
 use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
-use crate::model::{Principal, Priority, Status};
-use crate::web::assets;
-use crate::web::form::url_encode;
+use crate::model::{url_encode, Priority, Status};
 
 /// Who is shown in the header.
 #[derive(Debug, Clone)]
@@ -29,13 +26,18 @@ pub struct UserBox {
     pub admin: bool,
 }
 
-/// The view model of the page frame: header, language switch, footer.
+/// The view model of the page frame: header, language switch, footer. Plain data, filled by
+/// `web` from the config, the theme and the session.
 #[derive(Debug, Clone)]
 pub struct Chrome {
     pub lang: Lang,
     pub site_title: String,
     pub logo_url: Option<String>,
     pub theme_url: String,
+    /// The hashed URLs of the embedded stylesheet, script and icon.
+    pub css_url: String,
+    pub js_url: String,
+    pub icon_url: String,
     pub user: Option<UserBox>,
     /// The current URL, for the language switch.
     pub path: String,
@@ -54,49 +56,7 @@ pub struct Chrome {
     pub max_files: usize,
 }
 
-/// The request path as a link target that stays on this site: `//host/x` or `/\\host/x` (which
-/// a browser reads as another host) become `/host/x`.
-fn local_path(path: &str) -> String {
-    format!("/{}", path.trim_start_matches(['/', '\\']))
-}
-
 impl Chrome {
-    pub fn new(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, csrf: Option<String>) -> Chrome {
-        let p = &app.config.portal;
-        let user = principal.map(|pr| match pr {
-            Principal::Customer(c) => {
-                UserBox { name: c.name.clone(), customer_no: Some(c.customer_no.clone()), staff: false, admin: false }
-            }
-            Principal::Staff(s) => UserBox {
-                name: s.name.clone(),
-                customer_no: None,
-                staff: true,
-                admin: s.role == crate::model::Role::Admin,
-            },
-        });
-        Chrome {
-            lang,
-            site_title: p.title.clone(),
-            logo_url: app.theme.logo_url(),
-            theme_url: app.theme.css_url(),
-            user,
-            path: local_path(path),
-            csrf,
-            imprint_url: p.imprint_url.clone(),
-            privacy_url: p.privacy_url.clone(),
-            login_text: p.login_text.clone(),
-            show_time: p.show_time_spent,
-            hotline: app.config.hotline.mode != crate::config::HotlineMode::Off,
-            mail: app.config.smtp.is_some(),
-            max_file_bytes: app.config.attachments.max_file_bytes.0,
-            max_files: app.config.attachments.max_files_per_request,
-        }
-    }
-
-    pub fn anonymous(app: &App, lang: Lang) -> Chrome {
-        Chrome::new(app, lang, None, "/", None)
-    }
-
     pub fn t(&self, msg: Msg) -> &'static str {
         self.lang.t(msg)
     }
@@ -127,10 +87,10 @@ pub fn layout(c: &Chrome, title: &str, notice: Option<Msg>, content: Markup) -> 
                 meta name="color-scheme" content="light dark";
                 meta name="referrer" content="same-origin";
                 title { (title) " – " (c.site_title) }
-                link rel="stylesheet" href=(assets::url("app.css"));
+                link rel="stylesheet" href=(c.css_url);
                 link rel="stylesheet" href=(c.theme_url);
-                link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";
-                script src=(assets::url("app.js")) defer {}
+                link rel="icon" href=(c.icon_url) type="image/svg+xml";
+                script src=(c.js_url) defer {}
             }
             body class=[staff.then_some("staff")] {
                 a.skip-link href="#main" { (c.t(m::SKIP_TO_CONTENT)) }

@@ -3,22 +3,18 @@
 use maud::{html, Markup};
 use time_tz::Tz;
 
-use crate::app::admin::AuditPage;
-use crate::app::staff::{CustomerPage, Queue, TicketWork, COMPOSER_KINDS};
 use crate::clock;
-use crate::config::Field;
-use crate::db::audit;
-use crate::db::tickets::{Sort, TicketQuery};
 use crate::error::FieldErrors;
 use crate::i18n::{m, Msg};
-use crate::model::{format_minutes, Customer, KindFilter, Priority, Role, StaffMember, Status};
+use crate::model::{
+    format_minutes, url_encode, AuditPage, AuditQuery, Customer, CustomerPage, Field, Form, KindFilter, Priority,
+    Queue, Role, Sort, StaffMember, Status, TicketQuery, TicketWork, COMPOSER_KINDS,
+};
 use crate::views::tickets::{
-    activity, custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, ticket_table,
+    custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, kind_filter, ticket_table,
+    ticket_title, ticket_url, timeline,
 };
-use crate::views::{
-    described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
-};
-use crate::web::form::{url_encode, Form};
+use crate::views::{described_by, error_summary, field_error, layout, pagination, query_string, Chrome};
 
 pub struct QueueView {
     pub data: Queue,
@@ -31,43 +27,75 @@ pub struct QueueView {
 }
 
 pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
-    let lang = c.lang;
     let q = &v.query;
-    let params = |status: &str| {
-        query_string(&[
-            ("status", status.to_string()),
-            ("priority", q.priority.map(|p| p.as_str().to_string()).unwrap_or_default()),
-            ("assignee", v.assignee_param.clone()),
-            ("customer", q.customer_no.clone().unwrap_or_default()),
-            ("year", q.year.map(|y| y.to_string()).unwrap_or_default()),
-            ("month", q.month.map(|m| m.to_string()).unwrap_or_default()),
-            ("q", q.search.clone().unwrap_or_default()),
-            ("sort", if q.sort == Sort::LastActivity { String::new() } else { q.sort.as_str().to_string() }),
-        ])
-    };
-    let base = format!("/staff/tickets?{}", params(&v.status_param));
-    let count = |s: Status| v.data.status_counts.iter().find(|(x, _)| *x == s).map(|(_, n)| *n).unwrap_or(0);
-    let all: i64 = v.data.status_counts.iter().map(|(_, n)| n).sum();
-    let not_closed = all - count(Status::Closed);
-    let mut years: Vec<i32> = v.data.months.iter().map(|(ym, _)| (ym / 100) as i32).collect();
-    years.dedup();
+    let base = format!("/staff/tickets?{}", queue_params(v, &v.status_param));
     let content = html! {
         div.page-head {
             h1 { (c.t(m::STAFF_QUEUE)) }
             a.btn.btn-primary href="/staff/tickets/new" { "+ " (c.t(m::NEW_TICKET_FOR_CUSTOMER)) }
         }
+        (queue_status_tabs(c, v))
+        (queue_filters(c, v))
+        div.exports {
+            a.btn.btn-quiet href={ (base) "&format=csv" } download { (c.t(m::EXPORT_CSV)) }
+            a.btn.btn-quiet href={ (base) "&format=csv&sep=comma" } download { (c.t(m::CSV_COMMA)) }
+        }
+        div.summary {
+            span.count { (c.f(m::TICKETS_COUNT, &[("n", &v.data.page.total.to_string())])) }
+            span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
+        }
+        @if v.data.page.rows.is_empty() {
+            div.empty.card { p { (c.t(m::NO_TICKETS)) } }
+        } @else {
+            (ticket_table(c, &v.data.page, true, v.tz, true, &v.fields))
+        }
+        (pagination(c.lang, &base, q.page, v.data.page.total, q.page_size))
+    };
+    layout(c, c.t(m::STAFF_QUEUE), v.notice, content)
+}
+
+/// The queue's filters as a query string, with `status` in place of the current one.
+fn queue_params(v: &QueueView, status: &str) -> String {
+    let q = &v.query;
+    query_string(&[
+        ("status", status.to_string()),
+        ("priority", q.priority.map(|p| p.as_str().to_string()).unwrap_or_default()),
+        ("assignee", v.assignee_param.clone()),
+        ("customer", q.customer_no.clone().unwrap_or_default()),
+        ("year", q.year.map(|y| y.to_string()).unwrap_or_default()),
+        ("month", q.month.map(|m| m.to_string()).unwrap_or_default()),
+        ("q", q.search.clone().unwrap_or_default()),
+        ("sort", if q.sort == Sort::LastActivity { String::new() } else { q.sort.as_str().to_string() }),
+    ])
+}
+
+/// Not closed, all, and one tab per status, each with its count; the other filters stay.
+fn queue_status_tabs(c: &Chrome, v: &QueueView) -> Markup {
+    let count = |s: Status| v.data.status_counts.iter().find(|(x, _)| *x == s).map(|(_, n)| *n).unwrap_or(0);
+    let all: i64 = v.data.status_counts.iter().map(|(_, n)| n).sum();
+    let not_closed = all - count(Status::Closed);
+    html! {
         nav.status-tabs aria-label=(c.t(m::STATUS)) {
             @for (value, label, n) in [("active", m::STATUS_FILTER_OPEN, not_closed), ("all", m::STATUS_ALL, all)] {
-                a.chip href={ "/staff/tickets?" (params(value)) } aria-current=[(v.status_param == value || (value == "all" && v.status_param.is_empty())).then_some("page")] {
+                a.chip href={ "/staff/tickets?" (queue_params(v, value)) } aria-current=[(v.status_param == value || (value == "all" && v.status_param.is_empty())).then_some("page")] {
                     (c.t(label)) " " span.count { (n) }
                 }
             }
             @for s in Status::ALL {
-                a.chip href={ "/staff/tickets?" (params(s.as_str())) } aria-current=[(v.status_param == s.as_str()).then_some("page")] {
+                a.chip href={ "/staff/tickets?" (queue_params(v, s.as_str())) } aria-current=[(v.status_param == s.as_str()).then_some("page")] {
                     (c.t(s.staff_label())) " " span.count data-status-count=(s.as_str()) { (count(*s)) }
                 }
             }
         }
+    }
+}
+
+/// Priority, assignee, customer, year and month (with counts), search and order.
+fn queue_filters(c: &Chrome, v: &QueueView) -> Markup {
+    let q = &v.query;
+    let mut years: Vec<i32> = v.data.months.iter().map(|(ym, _)| (ym / 100) as i32).collect();
+    years.dedup();
+    html! {
         form.filters.card method="get" action="/staff/tickets" role="search" aria-label=(c.t(m::FILTERS)) {
             input type="hidden" name="status" value=(v.status_param);
             div.field {
@@ -106,7 +134,7 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
                     @if let Some(y) = q.year {
                         @for (ym, n) in v.data.months.iter().rev().filter(|(ym, _)| ym / 100 == i64::from(y)) {
                             @let mo = (ym % 100) as u8;
-                            option value=(mo) selected[q.month == Some(mo)] { (clock::month_name(mo, lang)) " (" (n) ")" }
+                            option value=(mo) selected[q.month == Some(mo)] { (clock::month_name(mo, c.lang)) " (" (n) ")" }
                         }
                     }
                 }
@@ -128,22 +156,7 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
                 a.btn.btn-quiet href="/staff/tickets" { (c.t(m::RESET_FILTERS)) }
             }
         }
-        div.exports {
-            a.btn.btn-quiet href={ (base) "&format=csv" } download { (c.t(m::EXPORT_CSV)) }
-            a.btn.btn-quiet href={ (base) "&format=csv&sep=comma" } download { (c.t(m::CSV_COMMA)) }
-        }
-        div.summary {
-            span.count { (c.f(m::TICKETS_COUNT, &[("n", &v.data.page.total.to_string())])) }
-            span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
-        }
-        @if v.data.page.rows.is_empty() {
-            div.empty.card { p { (c.t(m::NO_TICKETS)) } }
-        } @else {
-            (ticket_table(c, &v.data.page, true, v.tz, true, &v.fields))
-        }
-        (pagination(lang, &base, q.page, v.data.page.total, q.page_size))
-    };
-    layout(c, c.t(m::STAFF_QUEUE), v.notice, content)
+    }
 }
 
 pub struct TicketView {
@@ -158,129 +171,157 @@ pub struct TicketView {
 }
 
 pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
-    let lang = c.lang;
     let d = &v.work.detail;
     let t = &d.ticket.summary;
-    let number = &t.number;
-    let e = &v.errors;
-    let customer = &v.work.customer;
-    let composer_kind = v.values.get("kind").unwrap_or("message");
-    let assignee_username =
-        v.work.staff.iter().find(|s| Some(s.id) == d.ticket.assignee_id).map(|s| s.username.as_str()).unwrap_or("");
+    let base = ticket_url(true, &t.number);
+    let entered: Vec<(String, String)> = v.values.custom_fields().into_iter().collect();
     let content = html! {
         p.back { a href="/staff/tickets" { "← " (c.t(m::STAFF_QUEUE)) } }
         article.ticket {
             header.ticket-head.card {
-                button.btn.btn-quiet.print-button type="button" data-print hidden { (c.t(m::PRINT)) }
-                p.ticket-number { (c.t(m::TICKET)) " " strong { (number) } }
-                h1 { (t.subject) }
-                div.badges { (status_badge(lang, t.status, true)) (priority_badge(lang, t.priority)) }
-                dl.facts.inline {
-                    div { dt { (c.t(m::CUSTOMER)) } dd {
-                        a href={ "/staff/customers/" (url_encode(&customer.customer_no)) } { (customer.name) }
-                        " " span.muted { "(" (customer.customer_no) ")" }
-                        @if !customer.phone.is_empty() { br; a href={ "tel:" (customer.phone.replace(' ', "")) } { (customer.phone) } }
-                    } }
-                    div { dt { (c.t(m::ASSIGNEE)) } dd { (t.assignee.as_deref().unwrap_or("–")) } }
-                    div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
-                    div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }
-                    div { dt { (c.t(m::TIME_SPENT)) } dd data-minutes=(t.minutes) { (format_minutes(t.minutes)) } }
-                    (custom_field_facts(lang, &v.fields, &d.fields))
-                }
-                form.ticket-update method="post" action={ "/staff/tickets/" (number) } {
-                    input type="hidden" name="csrf" value=(v.csrf);
-                    div.field {
-                        label for="u-status" { (c.t(m::STATUS)) }
-                        select #u-status name="status" aria-describedby=[described_by(e, "status", false)] {
-                            @for s in Status::ALL { option value=(s.as_str()) selected[*s == t.status] { (c.t(s.staff_label())) } }
-                        }
-                        (field_error(lang, e, "status"))
-                    }
-                    div.field {
-                        label for="u-priority" { (c.t(m::PRIORITY)) }
-                        select #u-priority name="priority" {
-                            @for p in Priority::ALL { option value=(p.as_str()) selected[*p == t.priority] { (c.t(p.label())) } }
-                        }
-                        (field_error(lang, e, "priority"))
-                    }
-                    div.field {
-                        label for="u-assignee" { (c.t(m::ASSIGNEE)) }
-                        select #u-assignee name="assignee" {
-                            option value="" selected[assignee_username.is_empty()] { (c.t(m::UNASSIGNED)) }
-                            @for s in v.work.staff.iter().filter(|s| s.active || s.username == assignee_username) {
-                                option value=(s.username) selected[s.username == assignee_username] { (s.name) }
-                            }
-                        }
-                        (field_error(lang, e, "assignee"))
-                    }
-                    div.field.filter-actions { button.btn type="submit" { (c.t(m::SAVE)) } }
-                }
+                (ticket_title(c, t, true))
+                (ticket_facts(c, v))
+                (ticket_update_form(c, v))
             }
-            @let entered: Vec<(String, String)> = v.values.custom_fields().into_iter().collect();
-            (field_edit_form(c, &format!("/staff/tickets/{number}/fields"), &v.csrf, &v.fields,
-                if entered.is_empty() { &d.fields } else { &entered }, e))
-            nav.kind-filter aria-label=(c.t(m::ACTIVITIES)) {
-                @for k in KindFilter::ALL {
-                    a.chip href={ "/staff/tickets/" (number) @if *k != KindFilter::All { "?kind=" (k.as_str()) } }
-                        aria-current=[(v.kind == *k).then_some("page")] { (c.t(k.label())) }
-                }
-            }
-            section.timeline aria-label=(c.t(m::ACTIVITIES)) {
-                @if d.activities.is_empty() { p.empty { (c.t(m::NO_ACTIVITIES_OF_KIND)) } }
-                ol.activities {
-                    @for a in &d.activities { (activity(c, a, v.tz, true, number, &d.attachments, &v.fields)) }
-                }
-            }
-            section.card.reply #composer aria-labelledby="composer-title" {
-                h2 #composer-title { (c.t(m::COMPOSER_TITLE)) }
-                (error_summary(lang, e))
-                form.stack method="post" action={ "/staff/tickets/" (number) "/activities" } enctype="multipart/form-data" {
-                    input type="hidden" name="csrf" value=(v.csrf);
-                    fieldset.kind-choice {
-                        legend { (c.t(m::ACTIVITY_KIND)) }
-                        @for k in COMPOSER_KINDS {
-                            label.check {
-                                input type="radio" name="kind" value=(k.as_str()) checked[composer_kind == k.as_str()];
-                                " " (c.t(k.label()))
-                            }
-                        }
-                    }
-                    p.help { (c.t(m::INTERNAL_HINT)) }
-                    div.email-fields data-kind="email" {
-                        div.field {
-                            label for="email_from" { (c.t(m::EMAIL_FROM)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
-                            input #email_from type="text" name="email_from" value=(v.values.str("email_from"));
-                        }
-                        div.field {
-                            label for="email_to" { (c.t(m::EMAIL_TO)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
-                            input #email_to type="text" name="email_to" value=(v.values.str("email_to"));
-                        }
-                        div.field {
-                            label for="email_subject" { (c.t(m::SUBJECT)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
-                            input #email_subject type="text" name="email_subject" value=(v.values.str("email_subject"));
-                        }
-                    }
-                    div.field {
-                        label for="body" { (c.t(m::TEXT)) }
-                        textarea #body name="body" rows="6" maxlength="50000" aria-invalid=[e.get("body").map(|_| "true")]
-                            aria-describedby=[described_by(e, "body", false)] { (v.values.str("body")) }
-                        (field_error(lang, e, "body"))
-                    }
-                    div.field.minutes-field {
-                        label for="minutes" { (c.t(m::MINUTES_LABEL)) }
-                        input #minutes type="number" name="minutes" min="0" max="10000" step="1" inputmode="numeric"
-                            value=(v.values.str("minutes")) aria-invalid=[e.get("minutes").map(|_| "true")]
-                            aria-describedby=[described_by(e, "minutes", false)];
-                        (field_error(lang, e, "minutes"))
-                    }
-                    (file_input(c, "composer-files", e))
-                    div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE_ACTIVITY)) } }
-                }
-            }
-            (documents_panel(c, true, number, &d.attachments, v.tz))
+            (field_edit_form(c, &format!("{base}/fields"), &v.csrf, &v.fields,
+                if entered.is_empty() { &d.fields } else { &entered }, &v.errors))
+            (kind_filter(c, &base, v.kind))
+            (timeline(c, d, v.tz, true, &v.fields))
+            (composer(c, v))
+            (documents_panel(c, true, &t.number, &d.attachments, v.tz))
         }
     };
-    layout(c, &format!("{} {}", number, t.subject), v.notice, content)
+    layout(c, &format!("{} {}", t.number, t.subject), v.notice, content)
+}
+
+/// What staff see about a ticket: the customer with a phone link, assignee, dates, counts, fields.
+fn ticket_facts(c: &Chrome, v: &TicketView) -> Markup {
+    let lang = c.lang;
+    let d = &v.work.detail;
+    let t = &d.ticket.summary;
+    let customer = &v.work.customer;
+    html! {
+        dl.facts.inline {
+            div { dt { (c.t(m::CUSTOMER)) } dd {
+                a href={ "/staff/customers/" (url_encode(&customer.customer_no)) } { (customer.name) }
+                " " span.muted { "(" (customer.customer_no) ")" }
+                @if !customer.phone.is_empty() { br; a href={ "tel:" (customer.phone.replace(' ', "")) } { (customer.phone) } }
+            } }
+            div { dt { (c.t(m::ASSIGNEE)) } dd { (t.assignee.as_deref().unwrap_or("–")) } }
+            div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
+            div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }
+            div { dt { (c.t(m::TIME_SPENT)) } dd data-minutes=(t.minutes) { (format_minutes(t.minutes)) } }
+            (custom_field_facts(lang, &v.fields, &d.fields))
+        }
+    }
+}
+
+/// Status, priority and assignee of a ticket in one form.
+fn ticket_update_form(c: &Chrome, v: &TicketView) -> Markup {
+    let lang = c.lang;
+    let e = &v.errors;
+    let d = &v.work.detail;
+    let t = &d.ticket.summary;
+    let assignee_username =
+        v.work.staff.iter().find(|s| Some(s.id) == d.ticket.assignee_id).map(|s| s.username.as_str()).unwrap_or("");
+    html! {
+        form.ticket-update method="post" action={ "/staff/tickets/" (t.number) } {
+            input type="hidden" name="csrf" value=(v.csrf);
+            div.field {
+                label for="u-status" { (c.t(m::STATUS)) }
+                select #u-status name="status" aria-describedby=[described_by(e, "status", false)] {
+                    @for s in Status::ALL { option value=(s.as_str()) selected[*s == t.status] { (c.t(s.staff_label())) } }
+                }
+                (field_error(lang, e, "status"))
+            }
+            div.field {
+                label for="u-priority" { (c.t(m::PRIORITY)) }
+                select #u-priority name="priority" {
+                    @for p in Priority::ALL { option value=(p.as_str()) selected[*p == t.priority] { (c.t(p.label())) } }
+                }
+                (field_error(lang, e, "priority"))
+            }
+            div.field {
+                label for="u-assignee" { (c.t(m::ASSIGNEE)) }
+                select #u-assignee name="assignee" {
+                    option value="" selected[assignee_username.is_empty()] { (c.t(m::UNASSIGNED)) }
+                    @for s in v.work.staff.iter().filter(|s| s.active || s.username == assignee_username) {
+                        option value=(s.username) selected[s.username == assignee_username] { (s.name) }
+                    }
+                }
+                (field_error(lang, e, "assignee"))
+            }
+            div.field.filter-actions { button.btn type="submit" { (c.t(m::SAVE)) } }
+        }
+    }
+}
+
+/// The form for a new activity: kind, e-mail details, text, minutes, files.
+fn composer(c: &Chrome, v: &TicketView) -> Markup {
+    let e = &v.errors;
+    html! {
+        section.card.reply #composer aria-labelledby="composer-title" {
+            h2 #composer-title { (c.t(m::COMPOSER_TITLE)) }
+            (error_summary(c.lang, e))
+            form.stack method="post" action={ "/staff/tickets/" (v.work.detail.ticket.summary.number) "/activities" } enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(v.csrf);
+                (kind_choice(c, v.values.get("kind").unwrap_or("message")))
+                p.help { (c.t(m::INTERNAL_HINT)) }
+                div.email-fields data-kind="email" {
+                    @for (name, label) in [("email_from", m::EMAIL_FROM), ("email_to", m::EMAIL_TO), ("email_subject", m::SUBJECT)] {
+                        div.field {
+                            label for=(name) { (c.t(label)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
+                            input #(name) type="text" name=(name) value=(v.values.str(name));
+                        }
+                    }
+                }
+                (activity_text(c, e, &v.values))
+                (minutes_field(c, e, &v.values))
+                (file_input(c, "composer-files", e))
+                div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE_ACTIVITY)) } }
+            }
+        }
+    }
+}
+
+/// The kinds of activity staff may add, as radio buttons.
+fn kind_choice(c: &Chrome, selected: &str) -> Markup {
+    html! {
+        fieldset.kind-choice {
+            legend { (c.t(m::ACTIVITY_KIND)) }
+            @for k in COMPOSER_KINDS {
+                label.check {
+                    input type="radio" name="kind" value=(k.as_str()) checked[selected == k.as_str()];
+                    " " (c.t(k.label()))
+                }
+            }
+        }
+    }
+}
+
+/// The text of a new activity (optional: a call may be minutes only).
+fn activity_text(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
+    html! {
+        div.field {
+            label for="body" { (c.t(m::TEXT)) }
+            textarea #body name="body" rows="6" maxlength="50000" aria-invalid=[e.get("body").map(|_| "true")]
+                aria-describedby=[described_by(e, "body", false)] { (values.str("body")) }
+            (field_error(c.lang, e, "body"))
+        }
+    }
+}
+
+/// Minutes spent, with the number keyboard on phones.
+fn minutes_field(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
+    html! {
+        div.field.minutes-field {
+            label for="minutes" { (c.t(m::MINUTES_LABEL)) }
+            input #minutes type="number" name="minutes" min="0" max="10000" step="1" inputmode="numeric"
+                value=(values.str("minutes")) aria-invalid=[e.get("minutes").map(|_| "true")]
+                aria-describedby=[described_by(e, "minutes", false)];
+            (field_error(c.lang, e, "minutes"))
+        }
+    }
 }
 
 pub struct NewTicketView {
@@ -314,33 +355,15 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                         aria-invalid=[e.get("subject").map(|_| "true")] aria-describedby=[described_by(e, "subject", false)];
                     (field_error(lang, e, "subject"))
                 }
-                fieldset.kind-choice {
-                    legend { (c.t(m::ACTIVITY_KIND)) }
-                    @for k in COMPOSER_KINDS {
-                        label.check {
-                            input type="radio" name="kind" value=(k.as_str()) checked[kind == k.as_str()];
-                            " " (c.t(k.label()))
-                        }
-                    }
-                }
-                div.field {
-                    label for="body" { (c.t(m::TEXT)) }
-                    textarea #body name="body" rows="6" maxlength="50000" aria-invalid=[e.get("body").map(|_| "true")]
-                        aria-describedby=[described_by(e, "body", false)] { (v.values.str("body")) }
-                    (field_error(lang, e, "body"))
-                }
+                (kind_choice(c, kind))
+                (activity_text(c, e, &v.values))
                 div.field {
                     label for="priority" { (c.t(m::PRIORITY)) }
                     select #priority name="priority" {
                         @for p in Priority::ALL { option value=(p.as_str()) selected[*p == prio] { (c.t(p.label())) } }
                     }
                 }
-                div.field.minutes-field {
-                    label for="minutes" { (c.t(m::MINUTES_LABEL)) }
-                    input #minutes type="number" name="minutes" min="0" max="10000" step="1" value=(v.values.str("minutes"))
-                        aria-invalid=[e.get("minutes").map(|_| "true")] aria-describedby=[described_by(e, "minutes", false)];
-                    (field_error(lang, e, "minutes"))
-                }
+                (minutes_field(c, e, &v.values))
                 (custom_fields(lang, &v.fields, &v.values, e))
                 div.actions { button.btn.btn-primary type="submit" { (c.t(m::CREATE_TICKET)) } }
             }
@@ -618,7 +641,7 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
 
 pub struct AuditView {
     pub data: AuditPage,
-    pub query: audit::Query,
+    pub query: AuditQuery,
     pub year: Option<i32>,
     pub month: Option<u8>,
     pub page: usize,

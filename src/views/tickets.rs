@@ -3,20 +3,16 @@
 use maud::{html, Markup};
 use time_tz::Tz;
 
-use crate::app::tickets::{Detail, Overview};
 use crate::clock;
-use crate::config::{Field, FieldType};
-use crate::db::tickets::{TicketPage, TicketQuery};
 use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
 use crate::model::{
-    format_minutes, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Status, StatusFilter, TicketSummary,
+    format_minutes, format_size, Activity, ActivityKind, Attachment, AuthorKind, Detail, Field, FieldType, Form,
+    KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary,
 };
-use crate::model::{format_size, Attachment};
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
 };
-use crate::web::form::Form;
 
 pub struct OverviewView {
     pub data: Overview,
@@ -51,10 +47,7 @@ fn years(months: &[(i64, i64)]) -> Vec<YearCounts> {
 }
 
 pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
-    let lang = c.lang;
     let q = &v.query;
-    let years = years(&v.data.months);
-    let selected_year = q.year.and_then(|y| years.iter().find(|(yy, _, _)| *yy == y));
     let filter_qs = query_string(&[
         ("year", q.year.map(|y| y.to_string()).unwrap_or_default()),
         ("month", q.month.map(|m| m.to_string()).unwrap_or_default()),
@@ -62,13 +55,42 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
         ("q", q.search.clone().unwrap_or_default()),
     ]);
     let base = if filter_qs.is_empty() { "/tickets".to_string() } else { format!("/tickets?{filter_qs}") };
-    let total = v.data.page.total;
-    let filtered = q.year.is_some() || v.status != StatusFilter::All || q.search.is_some();
+    let csv_base = if filter_qs.is_empty() {
+        "/tickets?format=csv".to_string()
+    } else {
+        format!("/tickets?{filter_qs}&format=csv")
+    };
     let content = html! {
         div.page-head {
             h1 { (c.t(m::TICKETS_TITLE)) }
             a.btn.btn-primary href="/tickets/new" { "+ " (c.t(m::NAV_NEW_TICKET)) }
         }
+        (overview_filters(c, v))
+        div.exports {
+            a.btn.btn-quiet href=(csv_base) download { (c.t(m::EXPORT_CSV)) }
+            a.btn.btn-quiet href={ (csv_base) "&sep=comma" } download { (c.t(m::CSV_COMMA)) }
+        }
+        (overview_summary(c, v))
+        @if v.data.page.rows.is_empty() {
+            div.empty.card {
+                @if v.data.months.is_empty() { p { (c.t(m::NO_TICKETS_YET)) } a.btn.btn-primary href="/tickets/new" { (c.t(m::NAV_NEW_TICKET)) } }
+                @else { p { (c.t(m::NO_TICKETS)) } }
+            }
+        } @else {
+            (ticket_table(c, &v.data.page, v.show_time, v.tz, false, &v.fields))
+        }
+        (pagination(c.lang, &base, q.page, v.data.page.total, q.page_size))
+    };
+    layout(c, c.t(m::TICKETS_TITLE), v.notice, content)
+}
+
+/// The overview's filters: year and month (with counts), status, search.
+fn overview_filters(c: &Chrome, v: &OverviewView) -> Markup {
+    let q = &v.query;
+    let years = years(&v.data.months);
+    let selected_year = q.year.and_then(|y| years.iter().find(|(yy, _, _)| *yy == y));
+    let filtered = q.year.is_some() || v.status != StatusFilter::All || q.search.is_some();
+    html! {
         form.filters.card method="get" action="/tickets" role="search" aria-label=(c.t(m::FILTERS)) {
             div.field {
                 label for="f-year" { (c.t(m::YEAR)) }
@@ -85,7 +107,7 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
                     option value="" { (c.t(m::ALL_MONTHS)) }
                     @if let Some((_, _, months)) = selected_year {
                         @for (mo, n) in months {
-                            option value=(mo) selected[q.month == Some(*mo)] { (clock::month_name(*mo, lang)) " (" (n) ")" }
+                            option value=(mo) selected[q.month == Some(*mo)] { (clock::month_name(*mo, c.lang)) " (" (n) ")" }
                         }
                     }
                 }
@@ -107,11 +129,13 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
                 @if filtered { a.btn.btn-quiet href="/tickets" { (c.t(m::RESET_FILTERS)) } }
             }
         }
-        @let csv_base = if filter_qs.is_empty() { "/tickets?format=csv".to_string() } else { format!("/tickets?{filter_qs}&format=csv") };
-        div.exports {
-            a.btn.btn-quiet href=(csv_base) download { (c.t(m::EXPORT_CSV)) }
-            a.btn.btn-quiet href={ (csv_base) "&sep=comma" } download { (c.t(m::CSV_COMMA)) }
-        }
+    }
+}
+
+/// How many tickets match, and the time spent on them and on all.
+fn overview_summary(c: &Chrome, v: &OverviewView) -> Markup {
+    let total = v.data.page.total;
+    html! {
         div.summary {
             span.count { (if total == 1 { c.t(m::TICKETS_COUNT_ONE).to_string() } else { c.f(m::TICKETS_COUNT, &[("n", &total.to_string())]) }) }
             @if v.show_time {
@@ -119,17 +143,7 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
                 span.total-time { (c.t(m::TOTAL_TIME_ALL)) ": " strong data-all-minutes=(v.data.total_minutes_all) { (format_minutes(v.data.total_minutes_all)) } }
             }
         }
-        @if v.data.page.rows.is_empty() {
-            div.empty.card {
-                @if v.data.months.is_empty() { p { (c.t(m::NO_TICKETS_YET)) } a.btn.btn-primary href="/tickets/new" { (c.t(m::NAV_NEW_TICKET)) } }
-                @else { p { (c.t(m::NO_TICKETS)) } }
-            }
-        } @else {
-            (ticket_table(c, &v.data.page, v.show_time, v.tz, false, &v.fields))
-        }
-        (pagination(lang, &base, q.page, total, q.page_size))
-    };
-    layout(c, c.t(m::TICKETS_TITLE), v.notice, content)
+    }
 }
 
 /// The list used by the overview and the staff queue.
@@ -144,13 +158,7 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
             .unwrap_or_default()
     };
     let lang = c.lang;
-    let link = |t: &TicketSummary| {
-        if staff {
-            format!("/staff/tickets/{}", t.number)
-        } else {
-            format!("/tickets/{}", t.number)
-        }
-    };
+    let link = |t: &TicketSummary| ticket_url(staff, &t.number);
     html! {
         div.table-wrap {
             table.tickets {
@@ -210,92 +218,154 @@ pub struct DetailView {
 }
 
 pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
-    let lang = c.lang;
     let t = &v.detail.ticket.summary;
-    let number = &t.number;
-    let e = &v.errors;
+    let base = ticket_url(false, &t.number);
+    let editable: Vec<Field> = v.fields.iter().filter(|f| f.customer_editable).cloned().collect();
+    let stored = v.field_values.as_deref().unwrap_or(&v.detail.fields);
     let content = html! {
         p.back { a href="/tickets" { "← " (c.t(m::BACK_TO_OVERVIEW)) } }
         article.ticket {
             header.ticket-head.card {
-                button.btn.btn-quiet.print-button type="button" data-print hidden { (c.t(m::PRINT)) }
-                p.ticket-number { (c.t(m::TICKET)) " " strong { (number) } }
-                h1 { (t.subject) }
-                div.badges { (status_badge(lang, t.status, false)) (priority_badge(lang, t.priority)) }
-                dl.facts.inline {
-                    div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
-                    div { dt { (c.t(m::LAST_ACTIVITY)) } dd { time datetime=(clock::rfc3339(t.last_activity_at)) { (clock::datetime(t.last_activity_at, v.tz, lang)) } } }
-                    @if let Some(closed) = v.detail.ticket.closed_at {
-                        @if t.status == Status::Closed {
-                            div { dt { (c.t(m::CLOSED_AT)) } dd { time datetime=(clock::rfc3339(closed)) { (clock::datetime(closed, v.tz, lang)) } } }
-                        }
-                    }
-                    div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }
-                    @if v.show_time {
-                        div { dt { (c.t(m::TIME_SPENT)) } dd data-minutes=(t.minutes) { (format_minutes(t.minutes)) } }
-                    }
-                    (custom_field_facts(lang, &v.fields, &v.detail.fields))
-                }
+                (ticket_title(c, t, false))
+                (detail_facts(c, v))
             }
-            (field_edit_form(c, &format!("/tickets/{number}/fields"), &v.csrf,
-                &v.fields.iter().filter(|f| f.customer_editable).cloned().collect::<Vec<_>>(),
-                v.field_values.as_deref().unwrap_or(&v.detail.fields), e))
-            nav.kind-filter aria-label=(c.t(m::ACTIVITIES)) {
-                @for k in KindFilter::ALL {
-                    a.chip href={ "/tickets/" (number) @if *k != KindFilter::All { "?kind=" (k.as_str()) } }
-                        aria-current=[(v.kind == *k).then_some("page")] { (c.t(k.label())) }
-                }
+            (field_edit_form(c, &format!("{base}/fields"), &v.csrf, &editable, stored, &v.errors))
+            (kind_filter(c, &base, v.kind))
+            (timeline(c, &v.detail, v.tz, false, &v.fields))
+            (reply_form(c, v))
+            (documents_panel(c, false, &t.number, &v.detail.attachments, v.tz))
+            (upload_form(c, v))
+            (close_form(c, v))
+        }
+    };
+    layout(c, &format!("{} {}", t.number, t.subject), v.notice, content)
+}
+
+/// A ticket's page URL, on the customer's or the staff side.
+pub fn ticket_url(staff: bool, number: &str) -> String {
+    if staff {
+        format!("/staff/tickets/{number}")
+    } else {
+        format!("/tickets/{number}")
+    }
+}
+
+/// The top of a ticket's head: print button, number, subject, status and priority.
+pub fn ticket_title(c: &Chrome, t: &TicketSummary, staff: bool) -> Markup {
+    html! {
+        button.btn.btn-quiet.print-button type="button" data-print hidden { (c.t(m::PRINT)) }
+        p.ticket-number { (c.t(m::TICKET)) " " strong { (t.number) } }
+        h1 { (t.subject) }
+        div.badges { (status_badge(c.lang, t.status, staff)) (priority_badge(c.lang, t.priority)) }
+    }
+}
+
+/// The activity kinds as links above the timeline; `base` is the ticket's URL.
+pub fn kind_filter(c: &Chrome, base: &str, current: KindFilter) -> Markup {
+    html! {
+        nav.kind-filter aria-label=(c.t(m::ACTIVITIES)) {
+            @for k in KindFilter::ALL {
+                a.chip href={ (base) @if *k != KindFilter::All { "?kind=" (k.as_str()) } }
+                    aria-current=[(current == *k).then_some("page")] { (c.t(k.label())) }
             }
-            section.timeline aria-label=(c.t(m::ACTIVITIES)) {
-                @if v.detail.activities.is_empty() {
-                    p.empty { (c.t(m::NO_ACTIVITIES_OF_KIND)) }
-                }
-                ol.activities {
-                    @for a in &v.detail.activities {
-                        (activity(c, a, v.tz, false, number, &v.detail.attachments, &v.fields))
-                    }
-                }
+        }
+    }
+}
+
+/// A ticket's activities, oldest first, each with its files.
+pub fn timeline(c: &Chrome, d: &Detail, tz: &Tz, staff: bool, fields: &[Field]) -> Markup {
+    let number = &d.ticket.summary.number;
+    html! {
+        section.timeline aria-label=(c.t(m::ACTIVITIES)) {
+            @if d.activities.is_empty() {
+                p.empty { (c.t(m::NO_ACTIVITIES_OF_KIND)) }
             }
-            section.card.reply #reply aria-labelledby="reply-title" {
-                h2 #reply-title { (c.t(m::REPLY_TITLE)) }
-                @if matches!(t.status, Status::Waiting | Status::Closed) {
-                    p.muted { (c.t(m::REPLY_REOPENS)) }
-                }
-                (error_summary(lang, e))
-                form.stack method="post" action={ "/tickets/" (number) "/reply" } enctype="multipart/form-data" {
-                    input type="hidden" name="csrf" value=(v.csrf);
-                    div.field {
-                        label for="body" { (c.t(m::REPLY_BODY)) }
-                        textarea #body name="body" rows="6" required maxlength="50000"
-                            aria-invalid=[e.get("body").map(|_| "true")]
-                            aria-describedby=[described_by(e, "body", false)] { (v.reply) }
-                        (field_error(lang, e, "body"))
-                    }
-                    (file_input(c, "reply-files", e))
-                    div.actions { button.btn.btn-primary type="submit" { (c.t(m::REPLY_BUTTON)) } }
-                }
-            }
-            (documents_panel(c, false, number, &v.detail.attachments, v.tz))
-            section.card.upload aria-labelledby="upload-title" {
-                h2 #upload-title { (c.t(m::UPLOAD_DOCUMENTS)) }
-                form.stack method="post" action={ "/tickets/" (number) "/attachments" } enctype="multipart/form-data" data-upload {
-                    input type="hidden" name="csrf" value=(v.csrf);
-                    (file_input(c, "doc-files", e))
-                    div.actions { button.btn type="submit" { (c.t(m::UPLOAD_BUTTON)) } }
-                }
-            }
-            @if v.can_close && t.status != Status::Closed {
-                section.card.close-ticket {
-                    p { (c.t(m::CLOSE_TICKET_HINT)) }
-                    form method="post" action={ "/tickets/" (number) "/close" } {
-                        input type="hidden" name="csrf" value=(v.csrf);
-                        button.btn type="submit" { (c.t(m::CLOSE_TICKET)) }
-                    }
+            ol.activities {
+                @for a in &d.activities {
+                    (activity(c, a, tz, staff, number, &d.attachments, fields))
                 }
             }
         }
-    };
-    layout(c, &format!("{} {}", number, t.subject), v.notice, content)
+    }
+}
+
+/// What the customer is told about their ticket: dates, activities, time spent, fields.
+fn detail_facts(c: &Chrome, v: &DetailView) -> Markup {
+    let lang = c.lang;
+    let t = &v.detail.ticket.summary;
+    html! {
+        dl.facts.inline {
+            div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
+            div { dt { (c.t(m::LAST_ACTIVITY)) } dd { time datetime=(clock::rfc3339(t.last_activity_at)) { (clock::datetime(t.last_activity_at, v.tz, lang)) } } }
+            @if let Some(closed) = v.detail.ticket.closed_at {
+                @if t.status == Status::Closed {
+                    div { dt { (c.t(m::CLOSED_AT)) } dd { time datetime=(clock::rfc3339(closed)) { (clock::datetime(closed, v.tz, lang)) } } }
+                }
+            }
+            div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }
+            @if v.show_time {
+                div { dt { (c.t(m::TIME_SPENT)) } dd data-minutes=(t.minutes) { (format_minutes(t.minutes)) } }
+            }
+            (custom_field_facts(lang, &v.fields, &v.detail.fields))
+        }
+    }
+}
+
+/// The customer's reply, with files.
+fn reply_form(c: &Chrome, v: &DetailView) -> Markup {
+    let t = &v.detail.ticket.summary;
+    let e = &v.errors;
+    html! {
+        section.card.reply #reply aria-labelledby="reply-title" {
+            h2 #reply-title { (c.t(m::REPLY_TITLE)) }
+            @if matches!(t.status, Status::Waiting | Status::Closed) {
+                p.muted { (c.t(m::REPLY_REOPENS)) }
+            }
+            (error_summary(c.lang, e))
+            form.stack method="post" action={ "/tickets/" (t.number) "/reply" } enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(v.csrf);
+                div.field {
+                    label for="body" { (c.t(m::REPLY_BODY)) }
+                    textarea #body name="body" rows="6" required maxlength="50000"
+                        aria-invalid=[e.get("body").map(|_| "true")]
+                        aria-describedby=[described_by(e, "body", false)] { (v.reply) }
+                    (field_error(c.lang, e, "body"))
+                }
+                (file_input(c, "reply-files", e))
+                div.actions { button.btn.btn-primary type="submit" { (c.t(m::REPLY_BUTTON)) } }
+            }
+        }
+    }
+}
+
+/// Documents without a message.
+fn upload_form(c: &Chrome, v: &DetailView) -> Markup {
+    html! {
+        section.card.upload aria-labelledby="upload-title" {
+            h2 #upload-title { (c.t(m::UPLOAD_DOCUMENTS)) }
+            form.stack method="post" action={ "/tickets/" (v.detail.ticket.summary.number) "/attachments" } enctype="multipart/form-data" data-upload {
+                input type="hidden" name="csrf" value=(v.csrf);
+                (file_input(c, "doc-files", &v.errors))
+                div.actions { button.btn type="submit" { (c.t(m::UPLOAD_BUTTON)) } }
+            }
+        }
+    }
+}
+
+/// "Close ticket", where customers may and the ticket is not closed yet.
+fn close_form(c: &Chrome, v: &DetailView) -> Markup {
+    let t = &v.detail.ticket.summary;
+    html! {
+        @if v.can_close && t.status != Status::Closed {
+            section.card.close-ticket {
+                p { (c.t(m::CLOSE_TICKET_HINT)) }
+                form method="post" action={ "/tickets/" (t.number) "/close" } {
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    button.btn type="submit" { (c.t(m::CLOSE_TICKET)) }
+                }
+            }
+        }
+    }
 }
 
 /// Stored custom field values; a field no longer configured still shows, as "former field".
@@ -329,14 +399,9 @@ fn display_value(lang: Lang, field: Option<&Field>, value: &str) -> String {
     }
 }
 
-/// One entry of the timeline.
 /// Where a ticket's files are downloaded from, for customers or staff.
 pub fn attachment_url(staff: bool, number: &str, id: i64) -> String {
-    if staff {
-        format!("/staff/tickets/{number}/attachments/{id}")
-    } else {
-        format!("/tickets/{number}/attachments/{id}")
-    }
+    format!("{}/attachments/{id}", ticket_url(staff, number))
 }
 
 /// The file list under an activity.
@@ -410,6 +475,7 @@ fn field_change(lang: Lang, fields: &[Field], a: &Activity) -> String {
     lang.f(m::FIELD_CHANGED, &[("field", &label), ("old", &show(&a.old_value)), ("new", &show(&a.new_value))])
 }
 
+/// One entry of the timeline.
 pub fn activity(
     c: &Chrome,
     a: &Activity,
@@ -523,7 +589,6 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
     layout(c, c.t(m::NEW_TICKET_TITLE), None, content)
 }
 
-/// The configured `[[fields]]`, with `show_when` as data attributes for the small script.
 /// The form that edits stored field values (staff: all fields; customers: `customer_editable`).
 pub fn field_edit_form(
     c: &Chrome,
@@ -549,6 +614,7 @@ pub fn field_edit_form(
     }
 }
 
+/// The configured `[[fields]]`, with `show_when` as data attributes for the small script.
 pub fn custom_fields(lang: Lang, fields: &[Field], values: &Form, e: &FieldErrors) -> Markup {
     html! {
         @for f in fields {

@@ -3,12 +3,10 @@
 use maud::{html, Markup};
 use time_tz::Tz;
 
-use crate::app::staff::Statement;
 use crate::clock;
 use crate::i18n::{m, Lang};
-use crate::model::format_minutes;
+use crate::model::{format_minutes, url_encode, Statement};
 use crate::views::{layout, Chrome};
-use crate::web::form::url_encode;
 
 pub struct StatementView {
     pub st: Statement,

@@ -4,12 +4,13 @@ use rouille::{Request, Response};
 
 use crate::app::sessions::{self, Session};
 use crate::app::App;
+use crate::assets;
 use crate::auth;
+use crate::config::HotlineMode;
 use crate::error::{Error, Result};
 use crate::i18n::{m, Lang, Msg};
-use crate::model::{Customer, Principal, Role, StaffMember};
-use crate::views::Chrome;
-use crate::web::form::Form;
+use crate::model::{Customer, Form, Principal, Role, StaffMember};
+use crate::views::{Chrome, UserBox};
 
 pub const SESSION_COOKIE: &str = "ticketd_session";
 pub const CSRF_COOKIE: &str = "ticketd_csrf";
@@ -265,7 +266,7 @@ impl<'a> Ctx<'a> {
 
     /// The page frame as if at `path` (a form re-rendered after a POST to another URL).
     pub fn chrome_at(&self, path: &str) -> Chrome {
-        Chrome::new(
+        chrome(
             self.app,
             self.lang,
             self.session.as_ref().map(|s| &s.principal),
@@ -276,13 +277,46 @@ impl<'a> Ctx<'a> {
 
     /// The view model of the page frame.
     pub fn chrome(&self) -> Chrome {
-        Chrome::new(
-            self.app,
-            self.lang,
-            self.session.as_ref().map(|s| &s.principal),
-            self.req.raw_url(),
-            self.session.as_ref().map(|s| s.csrf.clone()),
-        )
+        self.chrome_at(self.req.raw_url())
+    }
+}
+
+/// The request path as a link target that stays on this site: `//host/x` or `/\\host/x` (which
+/// a browser reads as another host) become `/host/x`.
+fn local_path(path: &str) -> String {
+    format!("/{}", path.trim_start_matches(['/', '\\']))
+}
+
+/// The page frame's view model from the config, the theme and who is logged in.
+pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, csrf: Option<String>) -> Chrome {
+    let p = &app.config.portal;
+    let user = principal.map(|pr| match pr {
+        Principal::Customer(c) => {
+            UserBox { name: c.name.clone(), customer_no: Some(c.customer_no.clone()), staff: false, admin: false }
+        }
+        Principal::Staff(s) => {
+            UserBox { name: s.name.clone(), customer_no: None, staff: true, admin: s.role == Role::Admin }
+        }
+    });
+    Chrome {
+        lang,
+        site_title: p.title.clone(),
+        logo_url: app.theme.logo_url(),
+        theme_url: app.theme.css_url(),
+        css_url: assets::url("app.css"),
+        js_url: assets::url("app.js"),
+        icon_url: assets::url("favicon.svg"),
+        user,
+        path: local_path(path),
+        csrf,
+        imprint_url: p.imprint_url.clone(),
+        privacy_url: p.privacy_url.clone(),
+        login_text: p.login_text.clone(),
+        show_time: p.show_time_spent,
+        hotline: app.config.hotline.mode != HotlineMode::Off,
+        mail: app.config.smtp.is_some(),
+        max_file_bytes: app.config.attachments.max_file_bytes.0,
+        max_files: app.config.attachments.max_files_per_request,
     }
 }
 

@@ -5,8 +5,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rouille::{Response, ResponseBody};
 
 use crate::app::attachments;
-use crate::db::tickets::Scope;
 use crate::error::{Error, Result};
+use crate::model::Scope;
 use crate::web::Ctx;
 
 /// `filename="ascii"; filename*=UTF-8''percent-encoded` — safe in a header whatever the name.

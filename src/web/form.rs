@@ -1,38 +1,13 @@
 //! Request bodies, read with a cap enforced while reading. urlencoded and multipart forms both
-//! end up as a [`Form`]. Multipart is parsed as a stream; nothing reads a whole body unbounded.
+//! end up as a [`Form`] (in `model`, so views can show it again). Multipart is parsed as a stream; nothing reads a whole body unbounded.
 
-use std::collections::HashMap;
 use std::io::Read;
 
 use rouille::Request;
 
 use crate::error::{Error, Result};
 use crate::i18n::m;
-
-#[derive(Debug, Default)]
-pub struct Form {
-    fields: Vec<(String, String)>,
-}
-
-impl Form {
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    /// The value, or "" when absent.
-    pub fn str(&self, name: &str) -> &str {
-        self.get(name).unwrap_or("")
-    }
-
-    /// Every `cf_<key>` value, keyed without the prefix.
-    pub fn custom_fields(&self) -> HashMap<String, String> {
-        self.fields.iter().filter_map(|(k, v)| k.strip_prefix("cf_").map(|k| (k.to_string(), v.clone()))).collect()
-    }
-
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Form {
-        Form { fields: pairs }
-    }
-}
+use crate::model::Form;
 
 /// Reads at most `limit` bytes; one more means the body is too large.
 fn read_capped(mut body: impl Read, limit: u64) -> Result<Vec<u8>> {
@@ -67,7 +42,7 @@ pub fn read_form(req: &Request, form_limit: u64, multipart_limit: u64) -> Result
     let body = super::http::body(req).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
     let raw = read_capped(body, form_limit)?;
     let text = String::from_utf8(raw).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
-    Ok(Form { fields: parse_urlencoded(&text) })
+    Ok(Form::from_pairs(parse_urlencoded(&text)))
 }
 
 pub fn multipart_boundary(content_type: &str) -> Option<String> {
@@ -107,7 +82,7 @@ fn read_multipart_text(body: impl Read, boundary: &str, text_limit: u64, limit: 
         let value = String::from_utf8(buf).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
         fields.push((name, value));
     }
-    Ok(Form { fields })
+    Ok(Form::from_pairs(fields))
 }
 
 pub const TOO_LARGE: &str = "request body too large";
@@ -140,49 +115,10 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
+/// `a=1&b=Hallo+Welt` as pairs, decoded (`+` is a space, `%XX` a byte, invalid UTF-8 replaced);
+/// a malformed escape stays as it is.
 pub fn parse_urlencoded(s: &str) -> Vec<(String, String)> {
-    s.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (url_decode(k), url_decode(v))
-        })
-        .collect()
-}
-
-pub fn url_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(char::from(b)),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    form_urlencoded::parse(s.as_bytes()).into_owned().collect()
 }
 
 #[cfg(test)]
@@ -198,7 +134,10 @@ mod tests {
         assert_eq!(pairs[3], ("d".into(), "".into()));
         assert_eq!(pairs[4], ("e".into(), "%zz".into()));
         assert_eq!(pairs[5], ("f".into(), "%".into()));
-        assert_eq!(url_encode("/tickets?year=2025&q=ä"), "/tickets%3Fyear%3D2025%26q%3D%C3%A4");
+        // What `model::url_encode` writes comes back whole.
+        let text = "/tickets?year=2025&q=ä b+c%";
+        let encoded = format!("next={}", crate::model::url_encode(text));
+        assert_eq!(parse_urlencoded(&encoded), vec![("next".to_string(), text.to_string())]);
     }
 
     #[test]

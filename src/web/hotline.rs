@@ -2,9 +2,10 @@
 
 use rouille::Response;
 
-use crate::app::hotline::{self, Verdict};
+use crate::app::hotline;
 use crate::config::HotlineMode;
 use crate::error::{Error, FieldErrors, Result};
+use crate::model::Verdict;
 use crate::views;
 use crate::web::portal::checked_form;
 use crate::web::{html, Ctx};

@@ -239,7 +239,7 @@ fn read_head<S: Stream>(s: &mut S, buf: &mut Vec<u8>, limits: &Limits) -> Result
         };
         let _ = s.set_read_timeout(Some(timeout));
         match s.read(&mut chunk) {
-            Ok(0) if started.is_none() => return Err(HeadError::Gone),
+            // Closed between requests, or with a head cut short: nobody to answer.
             Ok(0) => return Err(HeadError::Gone),
             Ok(n) => {
                 started.get_or_insert_with(Instant::now);
@@ -280,7 +280,8 @@ struct Progress {
 pub struct Body {
     prefix: Vec<u8>,
     pos: usize,
-    stream: Box<dyn Stream>,
+    /// The connection, when more than the buffered bytes is to come.
+    stream: Option<Box<dyn Stream>>,
     progress: Rc<Progress>,
     /// `100 Continue` is owed before the first read from the socket.
     continue_owed: bool,
@@ -329,20 +330,31 @@ impl Read for Body {
             self.progress.left.set(left - n as u64);
             return Ok(n);
         }
+        let Some(mut stream) = self.stream.take() else { return Err(self.fail(false)) };
+        let got = self.read_from(&mut *stream, &mut out[..want]);
+        self.stream = Some(stream);
+        let n = got?;
+        self.progress.left.set(left - n as u64);
+        Ok(n)
+    }
+}
+
+impl Body {
+    /// One read from the connection, within the pause limit and the minimum rate.
+    fn read_from(&mut self, stream: &mut dyn Stream, out: &mut [u8]) -> io::Result<usize> {
         if self.continue_owed {
             self.continue_owed = false;
-            if self.stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err() {
+            if stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err() {
                 return Err(self.fail(false));
             }
         }
         loop {
             let Some(wait) = self.wait() else { return Err(self.fail(true)) };
-            let _ = self.stream.set_read_timeout(Some(wait));
-            match self.stream.read(&mut out[..want]) {
+            let _ = stream.set_read_timeout(Some(wait));
+            match stream.read(out) {
                 Ok(0) => return Err(self.fail(false)),
                 Ok(n) => {
                     self.got += n as u64;
-                    self.progress.left.set(left - n as u64);
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -651,11 +663,16 @@ pub fn serve_connection<S: Stream>(
         progress.left.set(head.content_length);
         let take = (head.content_length.min(buf.len() as u64)) as usize;
         let prefix: Vec<u8> = buf.drain(..take).collect();
-        let Ok(dup) = s.duplicate() else { return stats };
+        let stream = if (take as u64) < head.content_length {
+            let Ok(dup) = s.duplicate() else { return stats };
+            Some(dup)
+        } else {
+            None
+        };
         let mut body = Body {
             prefix,
             pos: 0,
-            stream: dup,
+            stream,
             progress: progress.clone(),
             continue_owed: head.expect_continue && (take as u64) < head.content_length,
             started: Instant::now(),

@@ -203,7 +203,7 @@ fn respond_error_lang(app: &App, lang: crate::i18n::Lang, request_id: &str, e: &
 
 fn respond_error_with(app: &App, lang: crate::i18n::Lang, request_id: &str, e: &Error, ctx: Option<&Ctx>) -> Response {
     if let Error::LoginRequired { login_path, next } = e {
-        let target = format!("{login_path}?next={}", form::url_encode(next));
+        let target = format!("{login_path}?next={}", crate::model::url_encode(next));
         return redirect(&target);
     }
     if let Some(detail) = e.log_detail() {
@@ -214,7 +214,7 @@ fn respond_error_with(app: &App, lang: crate::i18n::Lang, request_id: &str, e: &
         error: e,
         request_id,
         lang,
-        chrome: ctx.map(|c| c.chrome()).unwrap_or_else(|| views::Chrome::anonymous(app, lang)),
+        chrome: ctx.map(|c| c.chrome()).unwrap_or_else(|| ctx::chrome(app, lang, None, "/", None)),
     });
     let mut resp = html(page).with_status_code(e.status());
     if let Error::TooMany { retry_after, .. } = e {

@@ -4,10 +4,9 @@
 use rouille::Response;
 
 use crate::app::notify;
-use crate::db::outbox::State;
 use crate::error::{Error, Result};
 use crate::i18n::m;
-use crate::model::Customer;
+use crate::model::{Customer, MailState};
 use crate::views;
 use crate::views::account::NotifyCard;
 use crate::web::portal::{checked_form, page_param};
@@ -65,7 +64,7 @@ pub fn staff_setting(ctx: &mut Ctx) -> Result<Response> {
 /// `GET /admin/outbox?state=…&page=…`.
 pub fn outbox(ctx: &mut Ctx) -> Result<Response> {
     ctx.admin()?;
-    let state = ctx.query("state").and_then(|s| State::parse(&s));
+    let state = ctx.query("state").and_then(|s| MailState::parse(&s));
     let page = page_param(ctx);
     let page_size = 100;
     let data = notify::outbox_page(ctx.app, state, page, page_size)?;

@@ -3,16 +3,15 @@
 use rouille::Response;
 
 use crate::app::attachments::Uploader;
-use crate::app::sessions::{self, LoginOutcome, Realm};
+use crate::app::sessions::{self, LoginOutcome};
 use crate::app::{account, tickets};
-use crate::db::tickets::{Scope, TicketQuery};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::AuthorKind;
-use crate::model::{KindFilter, Principal, StatusFilter};
+use crate::model::{Detail, Form, KindFilter, Principal, Realm, Scope, StatusFilter, TicketQuery};
 use crate::views;
 use crate::web::ctx::safe_next;
-use crate::web::form::{read_form, Form};
+use crate::web::form::read_form;
 use crate::web::upload::read_upload;
 use crate::web::{html, redirect, Ctx};
 
@@ -210,7 +209,7 @@ pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
 
 fn render_ticket(
     ctx: &mut Ctx,
-    detail: tickets::Detail,
+    detail: Detail,
     kind: KindFilter,
     reply: String,
     errors: FieldErrors,
@@ -222,7 +221,7 @@ fn render_ticket(
 /// As `render_ticket`, with the field values just entered (a rejected field edit).
 fn render_ticket_with(
     ctx: &mut Ctx,
-    detail: tickets::Detail,
+    detail: Detail,
     kind: KindFilter,
     reply: String,
     errors: FieldErrors,

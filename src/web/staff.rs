@@ -4,17 +4,16 @@ use rouille::Response;
 
 use crate::app::admin;
 use crate::app::attachments::Uploader;
-use crate::app::sessions::Realm;
 use crate::app::staff::{self as work, ActivityInput, CustomerInput, OnBehalfInput, TicketUpdate};
-use crate::db::audit;
-use crate::db::tickets::{Scope, Sort, TicketQuery};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::AuthorKind;
-use crate::model::{KindFilter, Principal, Priority, Status, StatusFilter};
+use crate::model::{
+    url_encode, AuditQuery, CustomerPage, Form, KindFilter, Principal, Priority, Realm, Scope, Sort, Statement, Status,
+    StatusFilter, TicketQuery, TicketWork,
+};
 use crate::views;
 use crate::web::ctx::safe_next;
-use crate::web::form::Form;
 use crate::web::portal::{checked_form, login_as, logout_to, page_param, upload_form, year_month_params};
 use crate::web::{html, redirect, Ctx};
 
@@ -150,7 +149,7 @@ pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
 
 fn render_ticket(
     ctx: &mut Ctx,
-    work: work::TicketWork,
+    work: TicketWork,
     kind: KindFilter,
     values: Form,
     errors: FieldErrors,
@@ -297,7 +296,7 @@ pub fn customer_new_form(ctx: &mut Ctx) -> Result<Response> {
 
 fn render_customer_form(
     ctx: &mut Ctx,
-    existing: Option<work::CustomerPage>,
+    existing: Option<CustomerPage>,
     values: Form,
     errors: FieldErrors,
     status: u16,
@@ -339,7 +338,7 @@ pub fn customer_create(ctx: &mut Ctx) -> Result<Response> {
                 ctx.app.stash_secret(&s.token_hash, &format!("customer:{no}"), pw);
             }
             ctx.set_flash(m::CUSTOMER_CREATED);
-            Ok(redirect(&format!("/staff/customers/{}", crate::web::form::url_encode(&no))))
+            Ok(redirect(&format!("/staff/customers/{}", url_encode(&no))))
         }
         Err(Error::Invalid(errors)) => render_customer_form(ctx, None, f, errors, 422),
         Err(e) => Err(e),
@@ -371,7 +370,7 @@ pub fn customer_update(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
     match work::update_customer(ctx.app, &me, customer_no, &customer_input(&f), &ctx.address) {
         Ok(()) => {
             ctx.set_flash(m::CUSTOMER_SAVED);
-            Ok(redirect(&format!("/staff/customers/{}", crate::web::form::url_encode(customer_no))))
+            Ok(redirect(&format!("/staff/customers/{}", url_encode(customer_no))))
         }
         Err(Error::Invalid(errors)) => {
             let page = work::customer_page(ctx.app, customer_no)?;
@@ -390,7 +389,7 @@ pub fn customer_password(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
                 ctx.app.stash_secret(&s.token_hash, &format!("customer:{customer_no}"), pw);
             }
             ctx.set_flash(m::PASSWORD_RESET_DONE);
-            Ok(redirect(&format!("/staff/customers/{}", crate::web::form::url_encode(customer_no))))
+            Ok(redirect(&format!("/staff/customers/{}", url_encode(customer_no))))
         }
         Err(Error::Invalid(errors)) => {
             let page = work::customer_page(ctx.app, customer_no)?;
@@ -417,7 +416,7 @@ pub fn customer_time(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
 }
 
 /// HTML or CSV (`format=csv`; `sep=comma` for `,` instead of `;`).
-pub fn statement_response(ctx: &mut Ctx, st: work::Statement, staff: bool) -> Result<Response> {
+pub fn statement_response(ctx: &mut Ctx, st: Statement, staff: bool) -> Result<Response> {
     if ctx.query("format").as_deref() == Some("csv") {
         let sep = if ctx.query("sep").as_deref() == Some("comma") { ',' } else { ';' };
         let csv = views::time::csv(ctx.lang, &st, ctx.app.tz, sep, staff);
@@ -541,7 +540,7 @@ pub fn audit_log(ctx: &mut Ctx) -> Result<Response> {
     };
     let page = page_param(ctx);
     let size = 100;
-    let q = audit::Query {
+    let q = AuditQuery {
         actor: ctx.query("actor"),
         action: ctx.query("action"),
         range,

@@ -15,7 +15,8 @@ use crate::app::attachments::{Uploader, CHUNK};
 use crate::config::Attachments;
 use crate::error::{Error, Result};
 use crate::i18n::m;
-use crate::web::form::{body_error, multipart_boundary, read_form, Form};
+use crate::model::Form;
+use crate::web::form::{body_error, multipart_boundary, read_form};
 
 /// Counts bytes, fails past the limit, and remembers the last bytes seen so the closing
 /// boundary can be checked after the parser is done.

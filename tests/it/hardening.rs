@@ -211,7 +211,7 @@ fn integrity(db: &Path) -> String {
 
 /// Parses one answer at the start of `raw`: its length by `Content-Length`, else up to the end.
 /// Returns it and the bytes it took.
-fn parse_resp(raw: &[u8]) -> Result<(Resp, usize), String> {
+pub(crate) fn parse_resp(raw: &[u8]) -> Result<(Resp, usize), String> {
     let end = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or("no end of headers")?;
     let head = std::str::from_utf8(&raw[..end]).map_err(|e| e.to_string())?;
     let mut lines = head.split("\r\n");
@@ -261,13 +261,13 @@ fn try_send(c: &Client, method: &str, path: &str, ctype: Option<&str>, body: Opt
     try_exchange(c.addr, &req, Duration::from_secs(30))
 }
 
-fn health(addr: SocketAddr) -> Result<(u16, String), String> {
+pub(crate) fn health(addr: SocketAddr) -> Result<(u16, String), String> {
     try_exchange(addr, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", Duration::from_secs(5))
         .map(|r| (r.status, r.text()))
 }
 
 /// Reads one answer with a `Content-Length` from a keep-alive connection; `buf` keeps extra bytes.
-fn read_one(s: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Resp, String> {
+pub(crate) fn read_one(s: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Resp, String> {
     let mut chunk = [0u8; 16 * 1024];
     loop {
         if let Ok((r, used)) = parse_resp(buf) {
@@ -286,23 +286,27 @@ fn read_one(s: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Resp, String> {
 
 /// A request written by a separate thread while the answer is read: `prefix`, then `filler`
 /// bytes of `a`, then `suffix`.
-struct Payload {
-    prefix: Vec<u8>,
-    filler: usize,
-    suffix: Vec<u8>,
+pub(crate) struct Payload {
+    pub prefix: Vec<u8>,
+    pub filler: usize,
+    pub suffix: Vec<u8>,
 }
 
 #[derive(Debug)]
-struct Refusal {
+pub(crate) struct Refusal {
     /// The status of the answer, `None` when the connection closed without one.
-    status: Option<u16>,
+    pub status: Option<u16>,
     /// Bytes the client got written before the server stopped reading.
-    sent: usize,
+    pub sent: usize,
     /// From connect to the end of the answer.
-    took: Duration,
+    pub took: Duration,
+    /// Everything the server sent.
+    pub raw: Vec<u8>,
+    /// The server closed the connection (end of stream or reset) within the timeout.
+    pub closed: bool,
 }
 
-fn send_hostile(addr: SocketAddr, p: Arc<Payload>, timeout: Duration) -> Refusal {
+pub(crate) fn send_hostile(addr: SocketAddr, p: Arc<Payload>, timeout: Duration) -> Refusal {
     let t = Instant::now();
     let mut s = TcpStream::connect(addr).expect("connect");
     let _ = s.set_read_timeout(Some(timeout));
@@ -332,12 +336,16 @@ fn send_hostile(addr: SocketAddr, p: Arc<Payload>, timeout: Duration) -> Refusal
         sent
     });
     let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
+    let end = s.read_to_end(&mut raw);
     let took = t.elapsed();
+    let closed = match end {
+        Ok(_) => true,
+        Err(e) => matches!(e.kind(), ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted),
+    };
     drop(s);
     let sent = writer.join().unwrap_or(0);
     let status = parse_resp(&raw).ok().map(|(r, _)| r.status);
-    Refusal { status, sent, took }
+    Refusal { status, sent, took, raw, closed }
 }
 
 /// A connection from a chosen local address (any of 127.0.0.0/8 is ours on Linux).

@@ -410,6 +410,11 @@ impl TestApp {
         self.env.take().expect("server not stopped")
     }
 
+    /// The exit status if the server process ended, without waiting.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().expect("try_wait on the server")
+    }
+
     /// Everything the server wrote to stderr so far.
     pub fn stderr(&self) -> String {
         fs::read_to_string(&self.stderr_path).unwrap_or_default()

@@ -2,11 +2,12 @@
 //! which speaks enough ESMTP for ticketd's client and records every message it takes. Who gets
 //! which mail, in which language, with which threading headers; internal notes never reach a
 //! customer; a relay that is down or stalls slows no request and loses no mail; `kill -9`
-//! mid-send repeats at most the one mail in flight; without `[smtp]` nothing changes.
+//! mid-send repeats at most the one mail in flight; without `[smtp]` nothing changes; a relay
+//! with a private CA is trusted through `[smtp] ca_file` and refused without it.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -32,6 +33,10 @@ struct Shared {
     holding: AtomicUsize,
     /// Recipients answered `550` at `RCPT TO`.
     reject: Mutex<Vec<String>>,
+    /// Answer `AUTH` with `535`.
+    refuse_login: AtomicBool,
+    /// `AUTH PLAIN` answers as sent: authorization, user and password, decoded.
+    logins: Mutex<Vec<String>>,
 }
 
 struct Sink {
@@ -42,7 +47,24 @@ struct Sink {
 
 impl Sink {
     fn start() -> Sink {
-        Sink::serve(TcpListener::bind("127.0.0.1:0").expect("bind the sink"))
+        Sink::serve(TcpListener::bind("127.0.0.1:0").expect("bind the sink"), None)
+    }
+
+    /// Implicit TLS (`security = "tls"`) with a certificate for 127.0.0.1 from the test CA in
+    /// `tests/it/fixtures` (throwaway keys made for these tests with `openssl req -x509`, valid
+    /// until 2126).
+    fn start_tls() -> Sink {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let chain = CertificateDer::pem_file_iter(fixture("relay-cert.pem"))
+            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            .expect("relay certificate");
+        let key = PrivateKeyDer::from_pem_file(fixture("relay-key.pem")).expect("relay key");
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .and_then(|b| b.with_no_client_auth().with_single_cert(chain, key))
+            .expect("TLS config of the sink");
+        Sink::serve(TcpListener::bind("127.0.0.1:0").expect("bind the sink"), Some(Arc::new(config)))
     }
 
     /// On a port chosen earlier (the relay "comes back").
@@ -50,14 +72,14 @@ impl Sink {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             match TcpListener::bind(("127.0.0.1", port)) {
-                Ok(l) => return Sink::serve(l),
+                Ok(l) => return Sink::serve(l, None),
                 Err(e) if Instant::now() > deadline => panic!("cannot bind the sink to {port}: {e}"),
                 Err(_) => std::thread::sleep(Duration::from_millis(50)),
             }
         }
     }
 
-    fn serve(listener: TcpListener) -> Sink {
+    fn serve(listener: TcpListener, tls: Option<Arc<rustls::ServerConfig>>) -> Sink {
         let port = listener.local_addr().expect("sink address").port();
         listener.set_nonblocking(true).expect("nonblocking sink");
         let shared = Arc::new(Shared::default());
@@ -67,9 +89,14 @@ impl Sink {
             while !st.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((sock, _)) => {
-                        let sh = sh.clone();
+                        let (sh, tls) = (sh.clone(), tls.clone());
                         std::thread::spawn(move || {
-                            let _ = session(sock, &sh);
+                            let _ = sock.set_read_timeout(Some(Duration::from_secs(60)));
+                            let _ = match tls.map(rustls::ServerConnection::new) {
+                                None => session(sock, &sh),
+                                Some(Ok(conn)) => session(rustls::StreamOwned::new(conn, sock), &sh),
+                                Some(Err(_)) => Ok(()),
+                            };
                         });
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(10)),
@@ -136,11 +163,9 @@ impl Drop for Sink {
 /// One SMTP session. The message is recorded as soon as its data is complete, before the
 /// answer: a pessimistic relay that delivers even when the client vanishes before the 250,
 /// which is what makes a repeated in-flight mail visible.
-fn session(sock: TcpStream, sh: &Shared) -> std::io::Result<()> {
-    sock.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let mut out = sock.try_clone()?;
-    let mut reader = BufReader::new(sock);
-    out.write_all(b"220 sink.test ESMTP\r\n")?;
+fn session(stream: impl Read + Write, sh: &Shared) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream);
+    reply(&mut reader, b"220 sink.test ESMTP\r\n")?;
     let (mut from, mut to) = (String::new(), Vec::new());
     loop {
         let mut line = String::new();
@@ -149,21 +174,29 @@ fn session(sock: TcpStream, sh: &Shared) -> std::io::Result<()> {
         }
         let upper = line.to_ascii_uppercase();
         if upper.starts_with("EHLO") {
-            out.write_all(b"250-sink.test\r\n250-8BITMIME\r\n250 SIZE 10000000\r\n")?;
+            reply(&mut reader, b"250-sink.test\r\n250-8BITMIME\r\n250-AUTH PLAIN\r\n250 SIZE 10000000\r\n")?;
+        } else if upper.starts_with("AUTH PLAIN ") {
+            let plain = String::from_utf8_lossy(&decode_b64(line[11..].trim())).replace('\0', "|");
+            sh.logins.lock().unwrap().push(plain);
+            if sh.refuse_login.load(Ordering::SeqCst) {
+                reply(&mut reader, b"535 5.7.8 authentication credentials invalid\r\n")?;
+            } else {
+                reply(&mut reader, b"235 2.7.0 ok\r\n")?;
+            }
         } else if upper.starts_with("MAIL FROM:") {
             from = line[10..].trim().trim_matches(['<', '>']).to_string();
             to.clear();
-            out.write_all(b"250 2.1.0 ok\r\n")?;
+            reply(&mut reader, b"250 2.1.0 ok\r\n")?;
         } else if upper.starts_with("RCPT TO:") {
             let rcpt = line[8..].trim().trim_matches(['<', '>']).to_string();
             if sh.reject.lock().unwrap().contains(&rcpt) {
-                out.write_all(b"550 5.1.1 no such mailbox\r\n")?;
+                reply(&mut reader, b"550 5.1.1 no such mailbox\r\n")?;
                 continue;
             }
             to.push(rcpt);
-            out.write_all(b"250 2.1.5 ok\r\n")?;
+            reply(&mut reader, b"250 2.1.5 ok\r\n")?;
         } else if upper.starts_with("DATA") {
-            out.write_all(b"354 end with <CRLF>.<CRLF>\r\n")?;
+            reply(&mut reader, b"354 end with <CRLF>.<CRLF>\r\n")?;
             let mut data = String::new();
             loop {
                 let mut l = String::new();
@@ -183,14 +216,21 @@ fn session(sock: TcpStream, sh: &Shared) -> std::io::Result<()> {
                     std::thread::sleep(Duration::from_millis(20));
                 }
             }
-            out.write_all(b"250 2.0.0 queued as SINK\r\n")?;
+            reply(&mut reader, b"250 2.0.0 queued as SINK\r\n")?;
         } else if upper.starts_with("QUIT") {
-            out.write_all(b"221 bye\r\n")?;
+            reply(&mut reader, b"221 bye\r\n")?;
             return Ok(());
         } else {
-            out.write_all(b"250 ok\r\n")?;
+            reply(&mut reader, b"250 ok\r\n")?;
         }
     }
+}
+
+/// Writes one reply through the session's stream (plain or TLS) and flushes it.
+fn reply(reader: &mut BufReader<impl Read + Write>, bytes: &[u8]) -> std::io::Result<()> {
+    let stream = reader.get_mut();
+    stream.write_all(bytes)?;
+    stream.flush()
 }
 
 // ------------------------------------------------------------------------------ reading mails
@@ -276,12 +316,14 @@ fn decode_b64(s: &str) -> Vec<u8> {
     out
 }
 
-/// RFC 2047 `=?UTF-8?B?…?=` words back to text; space between two encoded-words is dropped.
+/// RFC 2047 `=?UTF-8?B?…?=` words (charset and encoding in any case) back to text; space
+/// between two encoded-words is dropped.
 fn decode_words(v: &str) -> String {
     let mut out = String::new();
     let mut prev_encoded = false;
     for (i, tok) in v.split(' ').enumerate() {
-        let inner = tok.strip_prefix("=?UTF-8?B?").and_then(|t| t.strip_suffix("?="));
+        let inner =
+            tok.get(..10).filter(|p| p.eq_ignore_ascii_case("=?UTF-8?B?")).and_then(|_| tok[10..].strip_suffix("?="));
         match inner {
             Some(b) => {
                 if i > 0 && !prev_encoded {
@@ -329,12 +371,49 @@ fn free_port() -> u16 {
 /// A portal with Ada, Anna and Bernd and the relay on `port`; `notifications` are further keys
 /// of `[notifications]`.
 fn with_relay(port: u16, notifications: &str) -> Builder {
+    with_relay_keys(port, "", notifications)
+}
+
+/// [`with_relay`] with further keys of `[smtp]`.
+fn with_relay_keys(port: u16, smtp: &str, notifications: &str) -> Builder {
     Builder::new().top("base_url = \"https://portal.example/\"").admin(ADA).customer(ANNA).customer(BERND).toml(
         &format!(
             "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"support@portal.example\"\n\
-             timeout_seconds = 5\n\n[notifications]\nretry_seconds = 1\n{notifications}"
+             timeout_seconds = 5\n{smtp}\n[notifications]\nretry_seconds = 1\n{notifications}"
         ),
     )
+}
+
+/// A portal whose relay on `port` speaks implicit TLS; `smtp` are further keys of `[smtp]`.
+fn with_tls_relay(port: u16, smtp: &str) -> Builder {
+    Builder::new().toml(&format!(
+        "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"tls\"\nfrom = \"support@portal.example\"\n\
+         timeout_seconds = 5\n{smtp}"
+    ))
+}
+
+/// `ticketd mail test check@example.com` goes through: it prints the relay's answer and the
+/// sink holds the test mail, which it returns.
+#[track_caller]
+fn mail_test_delivered(env: &crate::harness::Env, sink: &Sink) -> Mail {
+    let out = env.cli(&["mail", "test", "check@example.com"]);
+    out.ok();
+    assert!(out.stdout.contains("250 2.0.0 queued as SINK"), "{}", out.stdout);
+    let mails = sink.wait_for(1, 5 * SECOND);
+    assert_eq!(mails[0].to, ["check@example.com"]);
+    assert_eq!(mails[0].subject(), "Test-E-Mail von ticketd");
+    mails[0].clone()
+}
+
+/// `ticketd mail test check@example.com`, which must fail: what it says.
+fn mail_test_error(env: &crate::harness::Env) -> String {
+    let out = env.cli(&["mail", "test", "check@example.com"]);
+    out.failed();
+    out.stderr.clone()
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures").join(name)
 }
 
 const ANNA_ADDR: &str = "anna.beispiel@example.com";
@@ -397,7 +476,7 @@ fn the_right_people_get_the_right_mails_in_their_language_threaded_per_ticket() 
         assert_eq!(m.from, "support@portal.example");
         assert_eq!(m.subject(), format!("[Ticket {t1}] {subject}"));
         let raw_subject = m.header("Subject");
-        assert!(raw_subject.is_ascii() && raw_subject.contains("=?UTF-8?B?"), "{raw_subject}");
+        assert!(raw_subject.is_ascii() && raw_subject.to_ascii_uppercase().contains("=?UTF-8?B?"), "{raw_subject}");
         assert_eq!(m.header("Auto-Submitted"), "auto-generated");
         assert_eq!(m.header("In-Reply-To"), format!("<ticket-{t1}@portal.example>"));
         assert_eq!(m.header("References"), format!("<ticket-{t1}@portal.example>"));
@@ -610,22 +689,62 @@ fn without_smtp_nothing_changes() {
 #[test]
 fn mail_test_prints_the_relay_answer_and_fails_when_it_is_unreachable() {
     let sink = Sink::start();
-    let env = with_relay(sink.port, "").prepare();
-    let out = env.cli(&["mail", "test", "check@example.com"]);
-    out.ok();
-    assert!(out.stdout.contains("250"), "{}", out.stdout);
-    let mails = sink.wait_for(1, 5 * SECOND);
-    assert_eq!(mails[0].to, ["check@example.com"]);
-    assert_eq!(mails[0].subject(), "Test-E-Mail von ticketd");
-    assert_eq!(mails[0].header("Auto-Submitted"), "auto-generated");
+    let mail = mail_test_delivered(&with_relay(sink.port, "").prepare(), &sink);
+    assert_eq!(mail.header("Auto-Submitted"), "auto-generated");
     drop(sink);
 
     let closed = with_relay(free_port(), "").prepare();
-    let out = closed.cli(&["mail", "test", "check@example.com"]);
-    out.failed();
-    assert!(out.stderr.contains("connect to 127.0.0.1"), "{}", out.stderr);
+    let error = mail_test_error(&closed);
+    assert!(error.contains("connect to 127.0.0.1"), "{error}");
     let out = closed.cli(&["mail", "test", "not an address"]);
     out.failed();
+}
+
+#[test]
+fn a_refused_login_is_retried_until_the_relay_takes_it() {
+    let sink = Sink::start();
+    sink.shared.refuse_login.store(true, Ordering::SeqCst);
+    let app = with_relay_keys(sink.port, "username = \"ticketd\"\npassword = \"s3cret\"\n", "").start();
+    let mut anna = app.anna();
+    create_ticket(&mut anna, "Anmeldung", "Text", "normal");
+    // A 535 is about the settings, not the mail: it stays pending and is tried again.
+    wait_db(
+        &app,
+        "SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts >= 2 AND last_error LIKE '535 5.7.8%'",
+        1,
+        20 * SECOND,
+    );
+    assert!(sink.mails().is_empty());
+    sink.shared.refuse_login.store(false, Ordering::SeqCst);
+    let mails = sink.wait_for(1, 20 * SECOND);
+    assert_eq!(mails[0].to, [ADA.email]);
+    wait_db(&app, "SELECT count(*) FROM outbox WHERE state = 'sent'", 1, 20 * SECOND);
+    assert!(sink.shared.logins.lock().unwrap().iter().all(|l| l == "|ticketd|s3cret"));
+}
+
+#[test]
+fn a_relay_with_a_private_ca_is_trusted_through_ca_file_and_refused_without_it() {
+    let sink = Sink::start_tls();
+    // Only the compiled-in Mozilla roots: the relay's certificate is refused, nothing is sent.
+    let error = mail_test_error(&with_tls_relay(sink.port, "").prepare());
+    assert!(error.contains("UnknownIssuer"), "{error}");
+    assert!(sink.mails().is_empty());
+
+    // `ca_file` is relative to the config file; a file that holds no certificate is refused
+    // at start, naming the key.
+    let env = with_tls_relay(sink.port, "ca_file = \"relay-ca.pem\"\n").prepare();
+    let ca = env.dir.path.join("relay-ca.pem");
+    std::fs::write(&ca, "not a certificate\n").unwrap();
+    let error = mail_test_error(&env);
+    assert!(error.contains("smtp.ca_file") && error.contains("no PEM certificate"), "{error}");
+    std::fs::remove_file(&ca).unwrap();
+    let out = env.cli(&["check"]);
+    out.failed();
+    assert!(out.stderr.contains("smtp.ca_file") && out.stderr.contains("relay-ca.pem"), "{}", out.stderr);
+
+    // With the test CA the relay is trusted and the mail goes out over TLS.
+    std::fs::copy(fixture("relay-ca.pem"), &ca).unwrap();
+    mail_test_delivered(&env, &sink);
 }
 
 #[test]

@@ -1,0 +1,92 @@
+//! The custom ticket fields of `[[fields]]`: their definition as the config file spells it, read
+//! by `config`, checked by `app`, rendered by `views`.
+
+use serde::Deserialize;
+
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Text {
+    Plain(String),
+    Localized { de: String, en: String },
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match self {
+            Text::Plain(s) => s,
+            Text::Localized { de, en } => match lang {
+                Lang::De => de,
+                Lang::En => en,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    Text,
+    Textarea,
+    Number,
+    Date,
+    Email,
+    Phone,
+    Select,
+    Checkbox,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum FieldOption {
+    Plain(String),
+    Localized { value: String, de: String, en: String },
+}
+
+impl FieldOption {
+    pub fn value(&self) -> &str {
+        match self {
+            FieldOption::Plain(s) => s,
+            FieldOption::Localized { value, .. } => value,
+        }
+    }
+
+    pub fn label(&self, lang: Lang) -> &str {
+        match self {
+            FieldOption::Plain(s) => s,
+            FieldOption::Localized { de, en, .. } => match lang {
+                Lang::De => de,
+                Lang::En => en,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShowWhen {
+    pub field: String,
+    pub equals: Option<String>,
+    #[serde(rename = "in")]
+    pub any_of: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub key: String,
+    pub label: Text,
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub options: Vec<FieldOption>,
+    pub help: Option<Text>,
+    pub show_when: Option<ShowWhen>,
+    #[serde(default)]
+    pub list_column: bool,
+    #[serde(default)]
+    pub customer_editable: bool,
+}

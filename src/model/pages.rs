@@ -1,0 +1,92 @@
+//! What a page shows: the view models `app` fills from one read and `views` render. Plain data.
+
+use super::{
+    Activity, Attachment, AuditRow, Customer, StaffMember, Status, TicketDetail, TicketPage, TicketSummary, TimeEntry,
+};
+
+/// The customer's ticket overview.
+pub struct Overview {
+    pub page: TicketPage,
+    /// `(YYYYMM, count)`, newest first: only months that have tickets.
+    pub months: Vec<(i64, i64)>,
+    pub total_minutes_all: i64,
+}
+
+/// A ticket with its history and files, as the principal may see them.
+pub struct Detail {
+    pub ticket: TicketDetail,
+    pub activities: Vec<Activity>,
+    pub fields: Vec<(String, String)>,
+    /// Every attachment the principal may see, whatever the activity filter.
+    pub attachments: Vec<Attachment>,
+}
+
+/// The staff queue with its filter counts.
+pub struct Queue {
+    pub page: TicketPage,
+    pub status_counts: Vec<(Status, i64)>,
+    pub staff: Vec<StaffMember>,
+    pub months: Vec<(i64, i64)>,
+}
+
+/// A ticket on the staff side: the detail, its customer, who may be assigned.
+pub struct TicketWork {
+    pub detail: Detail,
+    pub customer: Customer,
+    pub staff: Vec<StaffMember>,
+}
+
+/// A customer on the staff side, with their latest tickets.
+pub struct CustomerPage {
+    pub customer: Customer,
+    pub open_tickets: i64,
+    pub tickets: TicketPage,
+}
+
+/// The time statement of a customer for one month.
+pub struct Statement {
+    pub customer: Customer,
+    pub year: i32,
+    pub month: u8,
+    pub entries: Vec<TimeEntry>,
+    pub total_minutes: i64,
+}
+
+/// One page of the audit log and the actions to filter by.
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub total: i64,
+    pub actions: Vec<String>,
+}
+
+/// A customer found by the hotline lookup.
+pub struct CallerCard {
+    pub customer: Customer,
+    pub open_tickets: Vec<TicketSummary>,
+    pub last_contact: Option<i64>,
+    pub has_copy: bool,
+    pub attempts_left: i64,
+}
+
+/// The answer of a hotline password check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Match,
+    NoMatch,
+    /// Five attempts within the hour: no more checks until the window passes.
+    Locked,
+}
+
+/// A hotline password check and the attempts left this hour.
+pub struct Verification {
+    pub customer: Customer,
+    pub verdict: Verdict,
+    pub attempts_left: i64,
+}
+
+/// The customer's password, shown to an admin through the hotline.
+pub struct Revealed {
+    pub customer: Customer,
+    /// `None` when no copy exists yet (it is written at the next login or password change).
+    pub password: Option<String>,
+}
