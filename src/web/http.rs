@@ -652,44 +652,20 @@ pub fn serve_connection<S: Stream>(
             Ok(h) => h,
             Err(HeadError::Gone) => return stats,
             Err(HeadError::Refused(Refused(status))) => {
-                refused(peer, status);
-                let _ = write_all_parts(&mut s, &[&refusal_bytes(status)]);
-                close_gently(&mut s);
+                refuse_request(&mut s, peer, status, refused);
                 return stats;
             }
         };
         stats.heads_accepted += 1;
-        let progress = Rc::new(Progress::default());
-        progress.left.set(head.content_length);
-        let take = (head.content_length.min(buf.len() as u64)) as usize;
-        let prefix: Vec<u8> = buf.drain(..take).collect();
-        let stream = if (take as u64) < head.content_length {
-            let Ok(dup) = s.duplicate() else { return stats };
-            Some(dup)
-        } else {
-            None
-        };
-        let mut body = Body {
-            prefix,
-            pos: 0,
-            stream,
-            progress: progress.clone(),
-            continue_owed: head.expect_continue && (take as u64) < head.content_length,
-            started: Instant::now(),
-            got: 0,
-            pause: limits.head_timeout,
-            min_rate: limits.body_min_rate,
-            grace: limits.body_grace,
-        };
+        let Some(mut body) = body_of(&head, &mut buf, &s, limits) else { return stats };
+        let progress = body.progress.clone();
         let mut data = Vec::new();
         if !head.multipart && head.content_length > 0 {
             // Small (at most the form limit): read whole before the handler runs.
             data.reserve_exact(head.content_length as usize);
             if let Err(e) = body.read_to_end(&mut data) {
                 if e.kind() == io::ErrorKind::TimedOut {
-                    refused(peer, 408);
-                    let _ = write_all_parts(&mut s, &[&refusal_bytes(408)]);
-                    close_gently(&mut s);
+                    refuse_request(&mut s, peer, 408, refused);
                 }
                 return stats;
             }
@@ -721,6 +697,36 @@ pub fn serve_connection<S: Stream>(
             return stats;
         }
     }
+}
+
+/// One answer for a refused request, then the connection ends.
+fn refuse_request<S: Stream>(s: &mut S, peer: SocketAddr, status: u16, refused: &dyn Fn(SocketAddr, u16)) {
+    refused(peer, status);
+    let _ = write_all_parts(s, &[&refusal_bytes(status)]);
+    close_gently(s);
+}
+
+/// The request's body: what of it is already in `buf` (taken out), then the connection itself
+/// when more is to come. `None` when the connection cannot be shared with the body.
+fn body_of<S: Stream>(head: &Head, buf: &mut Vec<u8>, s: &S, limits: &Limits) -> Option<Body> {
+    let progress = Rc::new(Progress::default());
+    progress.left.set(head.content_length);
+    let take = (head.content_length.min(buf.len() as u64)) as usize;
+    let prefix: Vec<u8> = buf.drain(..take).collect();
+    let more = (take as u64) < head.content_length;
+    let stream = if more { Some(s.duplicate().ok()?) } else { None };
+    Some(Body {
+        prefix,
+        pos: 0,
+        stream,
+        progress,
+        continue_owed: head.expect_continue && more,
+        started: Instant::now(),
+        got: 0,
+        pause: limits.head_timeout,
+        min_rate: limits.body_min_rate,
+        grace: limits.body_grace,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
