@@ -116,27 +116,7 @@ fn queue_one(
         return Ok(());
     };
     let lang = to.language.unwrap_or(app.default_lang);
-    // Without `base_url` there is no request to derive a link from: the mail says to log in.
-    let base = app.config.base_url.as_deref().map(|b| b.trim_end_matches('/'));
-    let (ticket_path, settings_path) = match side {
-        Side::Customer => (format!("/tickets/{}", a.number), "/account"),
-        Side::Staff => (format!("/staff/tickets/{}", a.number), "/staff/account"),
-    };
-    let link = base.map(|b| format!("{b}{ticket_path}"));
-    let settings = base.map(|b| format!("{b}{settings_path}"));
-    let body = app.config.notifications.include_text.then_some(a.body.as_str());
-    let (text, html) = crate::views::mail::notification(&Notification {
-        lang,
-        site_title: &app.config.portal.title,
-        recipient_name: &to.name,
-        number: &a.number,
-        subject: &a.subject,
-        event,
-        body,
-        link: link.as_deref(),
-        settings_link: settings.as_deref(),
-        accent: &app.config.portal.accent_color,
-    });
+    let (text, html) = notification_text(app, a, to, side, event, lang);
     let subject = subject_line(&a.number, &a.subject, a.first);
     let from = smtp.from.trim();
     let domain = mail::domain_of(from);
@@ -181,6 +161,38 @@ fn queue_one(
         now,
     )?;
     Ok(())
+}
+
+/// The mail's text and HTML in the recipient's language, with links when `base_url` is set.
+fn notification_text(
+    app: &App,
+    a: &ActivityFacts,
+    to: &Recipient,
+    side: Side,
+    event: Event,
+    lang: Lang,
+) -> (String, maud::Markup) {
+    // Without `base_url` there is no request to derive a link from: the mail says to log in.
+    let base = app.config.base_url.as_deref().map(|b| b.trim_end_matches('/'));
+    let (ticket_path, settings_path) = match side {
+        Side::Customer => (format!("/tickets/{}", a.number), "/account"),
+        Side::Staff => (format!("/staff/tickets/{}", a.number), "/staff/account"),
+    };
+    let link = base.map(|b| format!("{b}{ticket_path}"));
+    let settings = base.map(|b| format!("{b}{settings_path}"));
+    let body = app.config.notifications.include_text.then_some(a.body.as_str());
+    crate::views::mail::notification(&Notification {
+        lang,
+        site_title: &app.config.portal.title,
+        recipient_name: &to.name,
+        number: &a.number,
+        subject: &a.subject,
+        event,
+        body,
+        link: link.as_deref(),
+        settings_link: settings.as_deref(),
+        accent: &app.config.portal.accent_color,
+    })
 }
 
 // ------------------------------------------------------------------------------ preferences
