@@ -140,16 +140,6 @@ impl Priority {
             Priority::Urgent => m::PRIO_URGENT,
         }
     }
-
-    /// Sort rank, highest first.
-    pub fn rank(self) -> i64 {
-        match self {
-            Priority::Low => 0,
-            Priority::Normal => 1,
-            Priority::High => 2,
-            Priority::Urgent => 3,
-        }
-    }
 }
 
 impl ActivityKind {
@@ -215,16 +205,6 @@ impl KindFilter {
             KindFilter::Call => m::KIND_CALLS,
             KindFilter::Email => m::KIND_EMAILS,
             KindFilter::Document => m::KIND_DOCUMENTS,
-        }
-    }
-
-    pub fn matches(self, kind: ActivityKind) -> bool {
-        match self {
-            KindFilter::All => true,
-            KindFilter::Message => kind == ActivityKind::Message,
-            KindFilter::Call => kind == ActivityKind::Call,
-            KindFilter::Email => kind == ActivityKind::Email,
-            KindFilter::Document => kind == ActivityKind::Document,
         }
     }
 }
