@@ -26,6 +26,8 @@ pub const CHUNK: usize = 256 * 1024;
 #[derive(Debug, Clone)]
 pub struct PendingFile {
     pub id: i64,
+    /// The cleaned name as stored (the multipart fuzz target checks it is clean).
+    pub name: String,
     pub media_type: String,
     pub size: u64,
     pub sha256: String,
@@ -39,6 +41,7 @@ pub struct Receiving {
     size: u64,
     hasher: Sha256,
     head: Vec<u8>,
+    name: String,
     declared_type: String,
 }
 
@@ -86,7 +89,7 @@ impl<'a> Uploader<'a> {
             )
         })?;
         self.pending.push(id);
-        Ok(Receiving { id, seq: 0, size: 0, hasher: Sha256::new(), head: Vec::new(), declared_type })
+        Ok(Receiving { id, seq: 0, size: 0, hasher: Sha256::new(), head: Vec::new(), name, declared_type })
     }
 
     /// Stores one chunk (at most [`CHUNK`] bytes) in its own transaction.
@@ -117,7 +120,7 @@ impl<'a> Uploader<'a> {
             None => (r.declared_type, false),
         };
         let sha256 = format!("{:x}", r.hasher.finalize());
-        self.files.push(PendingFile { id: r.id, media_type, size: r.size, sha256, previewable });
+        self.files.push(PendingFile { id: r.id, name: r.name, media_type, size: r.size, sha256, previewable });
     }
 
     pub fn files(&self) -> &[PendingFile] {
