@@ -283,10 +283,7 @@ fn backup(config: &Config, file: &str) -> Result<i32, String> {
         return Err(format!("{file} exists already; choose a new file name"));
     }
     let conn = db::open(&config.database).map_err(describe)?;
-    conn.execute("VACUUM INTO ?1", [file]).map_err(|e| format!("backup failed: {e}"))?;
-    let copy = rusqlite::Connection::open_with_flags(&target, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| format!("cannot open the backup to verify it: {e}"))?;
-    let problems = db::check(&copy).map_err(describe)?;
+    let problems = db::backup_into(&conn, &target)?;
     if !problems.is_empty() {
         return Err(format!("the backup does not verify: {}", problems.join("; ")));
     }

@@ -144,4 +144,9 @@ impl App {
     pub fn conn(&self) -> Result<PooledConn<'_>> {
         self.pool.get()
     }
+
+    /// The database answers (`/healthz`).
+    pub fn healthy(&self) -> bool {
+        self.conn().and_then(|c| db::ping(&c)).is_ok()
+    }
 }

@@ -318,6 +318,22 @@ impl Drop for PooledConn<'_> {
     }
 }
 
+/// A consistent copy of the live database in a new file (`VACUUM INTO`), then that copy checked
+/// as [`check`] does: the problems found (none for a good backup).
+pub fn backup_into(conn: &Connection, target: &Path) -> std::result::Result<Vec<String>, String> {
+    let name = target.to_str().ok_or("the backup path is not valid UTF-8")?;
+    conn.execute("VACUUM INTO ?1", [name]).map_err(|e| format!("backup failed: {e}"))?;
+    let copy = Connection::open_with_flags(target, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("cannot open the backup to verify it: {e}"))?;
+    check(&copy).map_err(|e| format!("cannot verify the backup: {e}"))
+}
+
+/// The database answers a trivial query (`/healthz`).
+pub fn ping(conn: &Connection) -> Result<()> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    Ok(())
+}
+
 /// `PRAGMA integrity_check` plus the schema version, for `ticketd check`.
 pub fn check(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();

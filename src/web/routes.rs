@@ -78,13 +78,6 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
 
 /// `200 ok` when the database answers a query, `503` otherwise.
 fn health(ctx: &mut Ctx) -> Result<Response> {
-    let ok = ctx
-        .app
-        .conn()
-        .and_then(|c| {
-            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(Error::from)
-        })
-        .is_ok();
-    let (status, body) = if ok { (200, "ok\n") } else { (503, "unavailable\n") };
+    let (status, body) = if ctx.app.healthy() { (200, "ok\n") } else { (503, "unavailable\n") };
     Ok(Response::text(body).with_status_code(status).with_no_cache())
 }
