@@ -231,8 +231,8 @@ impl Drop for Turn<'_> {
 }
 
 /// Notices commits: SQLite's `data_version` on a connection that never writes changes whenever
-/// any other connection — in this process or another — commits. The page cache
-/// (`web::cache`) uses it to drop entries rendered from an older database.
+/// any other connection — in this process or another — commits. Logged-in pages derive their
+/// `ETag` from it (`web::ctx`), so a `304` is never answered after anything changed.
 pub struct Watcher {
     path: PathBuf,
     conn: Mutex<Option<Connection>>,

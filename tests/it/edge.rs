@@ -374,7 +374,7 @@ fn client_x_ticketd_headers_are_ignored() {
     let mut c = app.client();
     let forged = ("X-Ticketd-Peer", "0123456789abcdef0123456789abcdef 10.9.8.7:1");
     c.get_with("/edge-peer-mark", &[forged]).expect(404);
-    // A multipart body took another road through the old front door: the same rule there.
+    // Multipart bodies stream to their handler: the same rule for them.
     let m = Multipart::new().field("note", "x").close();
     let ctype = m.content_type();
     let r = c.request("POST", "/edge-peer-upload-mark", &[("Content-Type", &ctype), forged], Some(&m.body));
