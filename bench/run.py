@@ -733,23 +733,26 @@ http {{
     def statuses_text(r):
         return ", ".join(f"{k}: {v:,}" for k, v in sorted(r["statuses"].items())) or "none counted"
 
+    def post_env(self, name, paths, cookie, body, content_type):
+        """Environment for bench/wrk/mixed.lua posting `body` to one of `paths` at random."""
+        body_file, req_file = os.path.join(self.tmp, f"{name}.body"), os.path.join(self.tmp, f"{name}.txt")
+        with open(body_file, "wb") as f:
+            f.write(body if isinstance(body, bytes) else body.encode())
+        with open(req_file, "w") as f:
+            f.writelines(f"{p}\t{cookie}\n" for p in paths)
+        return {"BENCH_METHOD": "POST", "BENCH_BODY_FILE": body_file, "BENCH_CONTENT_TYPE": content_type,
+                "BENCH_REQUESTS": req_file, "BENCH_SEED": str(self.args.seed)}
+
     def run_reply(self):
         d, c = self.args.duration, self.args.connections
         cookie = self.cust.cookie_header()
         script = os.path.join(HERE, "wrk", "mixed.lua")
-        body_file = os.path.join(self.tmp, "reply-multipart.bin")
-        with open(body_file, "wb") as f:
-            f.write(self.reply_body)
-        t_file, n_file = os.path.join(self.tmp, "reply-ticketd.txt"), os.path.join(self.tmp, "reply-nginx.txt")
-        with open(t_file, "w") as f:
-            f.writelines(f"/tickets/{n}/reply\t{cookie}\n" for n in self.reply_tickets)
-        with open(n_file, "w") as f:
-            f.write(f"/post\t{cookie}\n")
-        env = {"BENCH_METHOD": "POST", "BENCH_BODY_FILE": body_file, "BENCH_CONTENT_TYPE": self.reply_type,
-               "BENCH_SEED": str(self.args.seed)}
+        t_env = self.post_env("reply-ticketd", [f"/tickets/{n}/reply" for n in self.reply_tickets], cookie,
+                              self.reply_body, self.reply_type)
+        n_env = self.post_env("reply-nginx", ["/post"], cookie, self.reply_body, self.reply_type)
         log("wrk reply POST, multipart with a file")
-        t = wrk(self.t_url("/"), c, d, script=script, env=dict(env, BENCH_REQUESTS=t_file), watch=[self.ticketd.pid])
-        n = wrk(self.n_url("/"), c, d, script=script, env=dict(env, BENCH_REQUESTS=n_file), watch=self.nginx_pids)
+        t = wrk(self.t_url("/"), c, d, script=script, env=t_env, watch=[self.ticketd.pid])
+        n = wrk(self.n_url("/"), c, d, script=script, env=n_env, watch=self.nginx_pids)
         ok = set(t["statuses"]) == {303}
         self.rows.append({"key": "reply", "label": f"reply (POST multipart: text + {len(self.reply_file) // 1024} KiB "
                           f"file, one activity + attachment + search row, fsync per commit)",
@@ -759,8 +762,9 @@ http {{
                           "note": f"{len(self.reply_tickets)} tickets at random; nginx: `return 303` to the same POST"})
         log("wrk reply POST, urlencoded (text only)")
         body = urllib.parse.urlencode({"csrf": self.reply_csrf, "body": "Benchmark-Antwort von wrk"})
-        u = wrk(self.t_url(f"/tickets/{self.reply_ticket}/reply"), c, d, script=os.path.join(HERE, "wrk", "post.lua"),
-                env={"BENCH_BODY": body, "BENCH_COOKIE": cookie}, watch=[self.ticketd.pid])
+        u = wrk(self.t_url("/"), c, d, script=script, watch=[self.ticketd.pid],
+                env=self.post_env("reply-urlencoded", [f"/tickets/{self.reply_ticket}/reply"], cookie, body,
+                                  "application/x-www-form-urlencoded"))
         ok = set(u["statuses"]) == {303}
         self.rows.append({"key": "reply_urlencoded", "label": "reply (POST urlencoded, text only, one ticket)",
                           "bytes": len(body), "t": u, "n": None, "ratio": None, "cpu_ratio": None,
@@ -769,8 +773,9 @@ http {{
     def run_login_flood(self):
         d, c = self.args.duration, self.args.connections
         log("wrk login flood + overview during it")
-        script = os.path.join(HERE, "wrk", "post.lua")
-        env = {"BENCH_BODY": self.flood_body, "BENCH_COOKIE": self.flood_cookie}
+        script = os.path.join(HERE, "wrk", "mixed.lua")
+        env = self.post_env("login-flood", ["/login"], self.flood_cookie, self.flood_body,
+                            "application/x-www-form-urlencoded")
         key, label, who, path, _, _ = self.pages[0]
         solo = wrk(self.t_url(path), c, d, [f"Cookie: {self.cust.cookie_header()}"], watch=[self.ticketd.pid])
         flood = subprocess.Popen(

@@ -1,4 +1,4 @@
--- wrk script for the mixed and reply rows of `make bench` (bench/run.py): every request is one
+-- wrk script for the mixed, reply and login-flood rows of `make bench` (bench/run.py): each request is one
 -- line of a file, picked at random, so wrk asks for many pages with many sessions instead of
 -- repeating one request.
 --
@@ -9,7 +9,7 @@
 --   BENCH_BODY_FILE     the body sent with every request (read once, bytes as they are)
 --   BENCH_CONTENT_TYPE  its Content-Type
 --
--- Prints how many answers each status got ("status 200 1234"), as post.lua does.
+-- Prints how many answers each status got ("status 200 1234").
 
 local method = os.getenv("BENCH_METHOD") or "GET"
 local content_type = os.getenv("BENCH_CONTENT_TYPE")
