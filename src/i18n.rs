@@ -428,6 +428,9 @@ pub mod m {
         OUTBOX_RESULT = "Ergebnis", "Result";
         OUTBOX_RETRY = "Erneut versuchen", "Retry";
         OUTBOX_RETRIED = "Die E-Mail wird erneut versandt.", "The e-mail will be sent again.";
+        // Accounts: two-factor sign-in for staff.
+        // Accounts: hotline call codes and throttled password checks.
+        // Accounts: password rules, audit, files and cookies.
     }
 }
 
