@@ -24,27 +24,16 @@ fn respond(req: &Request, data: Vec<u8>, ctype: &str, etag: &str, immutable: boo
 
 /// `GET /assets/<path>`; `None` when there is no such asset.
 pub fn serve(app: &App, req: &Request, path: &str) -> Option<Response> {
-    if let Some(rest) = path.strip_prefix("theme.") {
-        let hash = rest.strip_suffix(".css")?;
-        let immutable = hash == app.theme.hash;
-        if !immutable && hash != "css" && !hash.is_empty() {
-            // An old hash still gets the current theme, but is not cached for long.
-        }
+    // `theme.<hash>.css` (what pages link) or `theme.css`; an old or missing hash still gets the
+    // current theme, but revalidated instead of cached for a year.
+    if let Some(rest) = path.strip_prefix("theme.").and_then(|r| r.strip_suffix("css")) {
+        let immutable = rest.strip_suffix('.') == Some(app.theme.hash.as_str());
         return Some(respond(
             req,
             app.theme.css.clone().into_bytes(),
             "text/css; charset=utf-8",
             &app.theme.hash,
             immutable,
-        ));
-    }
-    if path == "theme.css" {
-        return Some(respond(
-            req,
-            app.theme.css.clone().into_bytes(),
-            "text/css; charset=utf-8",
-            &app.theme.hash,
-            false,
         ));
     }
     if let Some(h) = path.strip_prefix("logo.") {

@@ -798,6 +798,14 @@ fn the_portal_carries_the_configured_branding() {
     let sheet = r.text();
     assert!(sheet.contains("rgb(11 122 117)") || sheet.contains("rgb(11, 122, 117)"), "{sheet}");
     assert!(sheet.contains("muster-it-custom"), "custom CSS in the theme: {sheet}");
+    assert!(r.header("Cache-Control").unwrap_or("").contains("immutable"), "the hashed name is kept for long");
+    // The plain name serves the same sheet, revalidated; an old hash too.
+    for plain in ["/assets/theme.css", "/assets/theme.0000000000000000.css"] {
+        let r = c.get(plain);
+        r.expect(200);
+        assert_eq!(r.text(), sheet, "{plain}");
+        assert!(!r.header("Cache-Control").unwrap_or("").contains("immutable"), "{plain}");
+    }
 
     // The logo, served byte for byte where the header points.
     let img = html::tags(&text)
