@@ -430,6 +430,15 @@ pub mod m {
         OUTBOX_RETRIED = "Die E-Mail wird erneut versandt.", "The e-mail will be sent again.";
         // Accounts: two-factor sign-in for staff.
         // Accounts: hotline call codes and throttled password checks.
+        CALL_CODE_TITLE = "Anrufcode für die telefonische Hotline", "Call code for the phone hotline";
+        CALL_CODE_INTRO = "Statt Ihr Passwort am Telefon zu nennen, können Sie der Hotline einen Anrufcode sagen. Er gilt {minutes} Minuten und nur für einen Anruf; ein neuer Code ersetzt den vorigen.", "Instead of saying your password on the phone, you can give the hotline a call code. It is valid for {minutes} minutes and for one call only; a new code replaces the previous one.";
+        CALL_CODE_BUTTON = "Neuen Anrufcode erzeugen", "Create a new call code";
+        CALL_CODE_YOURS = "Ihr Anrufcode", "Your call code";
+        CALL_CODE_ONCE = "Der Code wird nur jetzt angezeigt. Nennen Sie ihn nur der Hotline, wenn Sie selbst angerufen haben.", "The code is shown only now. Give it only to the hotline, on a call you made yourself.";
+        CALL_CODE_LINK = "Anrufcode für die Hotline", "Call code for the hotline";
+        CALL_CODE_FIELD = "Anrufcode (6 Ziffern)", "Call code (6 digits)";
+        CALL_CODE_OR = "oder", "or";
+        HOTLINE_EVENT_CALL_CODE = "mit Anrufcode geprüft", "checked with a call code";
         // Accounts: password rules, audit, files and cookies.
     }
 }

@@ -1,6 +1,7 @@
 //! The customer's and the staff member's own account: password, language.
 
 use crate::app::bootstrap::check_new_password;
+use crate::app::recheck::Recheck;
 use crate::app::sessions::Session;
 use crate::app::App;
 use crate::auth::password;
@@ -38,12 +39,17 @@ pub fn change_password(app: &App, session: &Session, input: &PasswordChange, add
         Principal::Staff(s) => staff::password_hash(&conn, s.id)?,
     };
     drop(conn);
+    let check = Recheck::begin(app, &session.principal, address)?;
     let permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
     if !password::verify(input.old, &current) {
+        drop(permit);
+        check.failed();
+        audit_wrong_old_password(app, &session.principal, address)?;
         let mut errors = FieldErrors::new();
         errors.add("old_password", m::ERR_OLD_PASSWORD);
         return Err(Error::Invalid(errors));
     }
+    check.passed();
     let hash = password::hash(input.new, app.config.security.bcrypt_cost)?;
     drop(permit);
 
@@ -69,6 +75,27 @@ pub fn change_password(app: &App, session: &Session, input: &PasswordChange, add
             now,
         )
     })
+}
+
+fn actor(principal: &Principal) -> String {
+    match principal {
+        Principal::Customer(c) => format!("customer:{}", c.customer_no),
+        Principal::Staff(s) => format!("staff:{}", s.username),
+    }
+}
+
+/// One audit row per wrong old password, without what was typed.
+fn audit_wrong_old_password(app: &App, principal: &Principal, address: &str) -> Result<()> {
+    let actor = actor(principal);
+    let e = audit::Entry {
+        actor: &actor,
+        action: "password.change.denied",
+        target: "",
+        detail: "wrong old password",
+        address,
+    };
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| audit::insert(tx, &e, clock::now()))
 }
 
 /// Remembers the chosen language with the account (for e-mails and the next login).

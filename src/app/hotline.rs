@@ -5,19 +5,21 @@
 //! an XChaCha20-Poly1305 copy whose key lives outside the database and its backups, so a stolen
 //! database or backup reveals nothing. An admin session can reveal, but only with the admin's
 //! own password, a reason, at most 10 times an hour, and every reveal is audited before the
-//! password is shown. Verification is limited to 5 attempts per customer and hour, so the
-//! hotline cannot be used to guess passwords.
+//! password is shown. Verification (password or call code) is limited to 5 failed attempts per
+//! customer and hour and is throttled per hotline desk address, so the hotline cannot be used
+//! to guess passwords or call codes; right answers use nothing up.
 
+use crate::app::recheck::Recheck;
 use crate::app::App;
 use crate::auth::password;
 use crate::clock;
 use crate::config::HotlineMode;
 use crate::db::tickets as tdb;
-use crate::db::{self, audit, customers, staff};
+use crate::db::{self, audit, call_codes, customers, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
-    CallerCard, Customer, Revealed, Scope, StaffMember, StatusFilter, TicketQuery, Verdict, Verification,
+    CallerCard, Customer, Principal, Revealed, Scope, StaffMember, StatusFilter, TicketQuery, Verdict, Verification,
 };
 
 pub const VERIFY_PER_HOUR: i64 = 5;
@@ -47,7 +49,7 @@ pub fn lookup(app: &App, q: &str) -> Result<Vec<CallerCard>> {
         let all = TicketQuery { page: 1, page_size: 1, ..TicketQuery::default() };
         let last_contact = tdb::list(&conn, Scope::Customer(c.id), &all)?.rows.first().map(|t| t.last_activity_at);
         let has_copy = customers::password_copy(&conn, c.id)?.is_some();
-        let used = audit::count_for_target(&conn, "hotline.verify", &c.customer_no, now - HOUR)?;
+        let used = audit::count_hotline_failures(&conn, &c.customer_no, now - HOUR)?;
         cards.push(CallerCard {
             customer: c,
             open_tickets: page.rows,
@@ -59,21 +61,38 @@ pub fn lookup(app: &App, q: &str) -> Result<Vec<CallerCard>> {
     Ok(cards)
 }
 
-/// Compares what the caller says with the bcrypt hash. Every attempt is audited.
-pub fn verify(app: &App, s: &StaffMember, customer_no: &str, spoken: &str, address: &str) -> Result<Verification> {
+/// What the caller gives the hotline as proof: the portal password or a call code.
+#[derive(Clone, Copy)]
+pub enum Proof<'a> {
+    Password(&'a str),
+    CallCode(&'a str),
+}
+
+/// Checks what the caller says: the password against the bcrypt hash, a call code against the
+/// customer's live code (which it uses up). Every attempt is audited; only failures count
+/// against the limit, per customer (from the audit log) and per hotline desk address.
+pub fn verify(app: &App, s: &StaffMember, customer_no: &str, proof: Proof, address: &str) -> Result<Verification> {
     require_mode(app, false)?;
     let conn = app.conn()?;
     let customer = customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)?;
     let hash = customers::password_hash(&conn, customer.id)?;
     drop(conn);
+    let desk = format!("hotline-ip:{address}");
+    if let Some(secs) = app.address_throttle.locked(&desk) {
+        return Err(Error::TooMany { retry_after: secs, msg: m::LOGIN_THROTTLED });
+    }
     let actor = format!("staff:{}", s.username);
     let now = clock::now();
+    let action = match proof {
+        Proof::Password(_) => "hotline.verify",
+        Proof::CallCode(_) => "hotline.call_code",
+    };
     let mut conn = app.conn()?;
     // Count, check and record in one write transaction (a short hash under the write lock), so
     // parallel attempts cannot exceed the limit and every attempt leaves exactly one row.
-    let (verdict, used) = db::write(&mut conn, |tx| {
-        let used = audit::count_for_target(tx, "hotline.verify", customer_no, now - HOUR)?;
-        if used >= VERIFY_PER_HOUR {
+    let (verdict, failed) = db::write(&mut conn, |tx| {
+        let failed = audit::count_hotline_failures(tx, customer_no, now - HOUR)?;
+        if failed >= VERIFY_PER_HOUR {
             let e = audit::Entry {
                 actor: &actor,
                 action: "hotline.verify.locked",
@@ -82,17 +101,76 @@ pub fn verify(app: &App, s: &StaffMember, customer_no: &str, spoken: &str, addre
                 address,
             };
             audit::insert(tx, &e, now)?;
-            return Ok((Verdict::Locked, used));
+            return Ok((Verdict::Locked, failed));
         }
-        let permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
-        let ok = !spoken.is_empty() && password::verify(spoken, &hash);
-        drop(permit);
+        let ok = match proof {
+            Proof::Password(spoken) => {
+                let _permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
+                !spoken.is_empty() && password::verify(spoken, &hash)
+            }
+            Proof::CallCode(code) => redeem_call_code(tx, customer.id, code, now)?,
+        };
         let (verdict, detail) = if ok { (Verdict::Match, "match") } else { (Verdict::NoMatch, "no match") };
-        let e = audit::Entry { actor: &actor, action: "hotline.verify", target: customer_no, detail, address };
+        let e = audit::Entry { actor: &actor, action, target: customer_no, detail, address };
         audit::insert(tx, &e, now)?;
-        Ok((verdict, used + 1))
+        Ok((verdict, if ok { failed } else { failed + 1 }))
     })?;
-    Ok(Verification { customer, verdict, attempts_left: (VERIFY_PER_HOUR - used).max(0) })
+    if verdict == Verdict::NoMatch {
+        app.address_throttle.record_failure(&desk);
+    }
+    Ok(Verification { customer, verdict, attempts_left: (VERIFY_PER_HOUR - failed).max(0) })
+}
+
+/// How long a call code is valid.
+pub const CALL_CODE_SECONDS: i64 = 600;
+
+/// A code is hashed with the customer's id, so another customer's code never matches.
+fn call_code_hash(customer_id: i64, code: &str) -> Vec<u8> {
+    crate::auth::token_hash(&format!("call-code:{customer_id}:{code}"))
+}
+
+/// `true` (and the code used up) when `code` is the customer's live code.
+fn redeem_call_code(tx: &rusqlite::Connection, customer_id: i64, code: &str, now: i64) -> Result<bool> {
+    let code = code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(false);
+    }
+    let Some(stored) = call_codes::live(tx, customer_id, now)? else {
+        return Ok(false);
+    };
+    if !crate::auth::constant_time_eq(&stored, &call_code_hash(customer_id, code)) {
+        return Ok(false);
+    }
+    call_codes::mark_used(tx, customer_id, now)?;
+    Ok(true)
+}
+
+/// A fresh 6-digit call code for the customer, valid [`CALL_CODE_SECONDS`], replacing the
+/// previous one. Only its hash is stored; the creation is audited.
+pub fn new_call_code(app: &App, customer: &Customer, address: &str) -> Result<String> {
+    require_mode(app, false)?;
+    let code = loop {
+        let n = u32::from_str_radix(&crate::auth::random_hex(4)?, 16).map_err(|e| Error::internal("call code", e))?;
+        // Below the largest multiple of a million, so every code is equally likely.
+        if n < 4_294_000_000 {
+            break format!("{:06}", n % 1_000_000);
+        }
+    };
+    let now = clock::now();
+    let actor = format!("customer:{}", customer.customer_no);
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        call_codes::replace(tx, customer.id, &call_code_hash(customer.id, &code), now, now + CALL_CODE_SECONDS)?;
+        let e = audit::Entry {
+            actor: &actor,
+            action: "call_code.create",
+            target: &customer.customer_no,
+            detail: "",
+            address,
+        };
+        audit::insert(tx, &e, now)
+    })?;
+    Ok(code)
 }
 
 /// Shows the customer's password to an admin who re-entered their own password and gave a
@@ -124,11 +202,15 @@ pub fn reveal(
     drop(conn);
     let actor = format!("staff:{}", admin.username);
     let now = clock::now();
+    let check = Recheck::begin(app, &Principal::Staff(admin.clone()), address)?;
     let permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
     let admin_ok = password::verify(admin_password, &admin_hash);
     drop(permit);
     let mut conn = app.conn()?;
-    if !admin_ok {
+    if admin_ok {
+        check.passed();
+    } else {
+        check.failed();
         db::write(&mut conn, |tx| {
             let e = audit::Entry {
                 actor: &actor,

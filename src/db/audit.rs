@@ -74,6 +74,16 @@ pub fn count_for_target(conn: &Connection, action: &str, target: &str, since: i6
         .query_row(params![target, action, since], |r| r.get(0))?)
 }
 
+/// Failed hotline checks (password or call code) of a customer since `since`.
+pub fn count_hotline_failures(conn: &Connection, target: &str, since: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM audit_log WHERE target = ?1 AND action IN ('hotline.verify', 'hotline.call_code')
+             AND detail = 'no match' AND created_at >= ?2",
+        )?
+        .query_row(params![target, since], |r| r.get(0))?)
+}
+
 /// How many rows of `action` an actor wrote since `since`.
 pub fn count_for_actor(conn: &Connection, action: &str, actor: &str, since: i64) -> Result<i64> {
     Ok(conn
@@ -85,7 +95,7 @@ pub fn count_for_actor(conn: &Connection, action: &str, actor: &str, since: i64)
 pub fn hotline_events(conn: &Connection, customer_no: &str, limit: usize) -> Result<Vec<(i64, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT created_at, action FROM audit_log
-         WHERE target = ?1 AND action IN ('hotline.verify', 'hotline.reveal')
+         WHERE target = ?1 AND action IN ('hotline.verify', 'hotline.call_code', 'hotline.reveal')
          ORDER BY created_at DESC, id DESC LIMIT ?2",
     )?;
     let rows = stmt

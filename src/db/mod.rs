@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod call_codes;
 pub mod customers;
 pub mod demo;
 pub mod outbox;

@@ -53,6 +53,7 @@ pub fn account(
             section.card aria-labelledby="hotline-events-title" {
                 h2 #hotline-events-title { (c.t(m::HOTLINE_EVENTS_TITLE)) }
                 p.muted { (c.t(m::HOTLINE_EVENTS_INTRO)) }
+                p { a.btn href="/account/call-code" { (c.t(m::CALL_CODE_LINK)) } }
                 @if hotline.events.is_empty() {
                     p { (c.t(m::HOTLINE_EVENTS_NONE)) }
                 } @else {
@@ -61,7 +62,11 @@ pub fn account(
                             li data-hotline-event=(action) {
                                 time datetime=(crate::clock::rfc3339(*at)) { (crate::clock::date(*at, hotline.tz, c.lang)) }
                                 " – "
-                                (c.t(if action == "hotline.reveal" { m::HOTLINE_EVENT_REVEAL } else { m::HOTLINE_EVENT_VERIFY }))
+                                (c.t(match action.as_str() {
+                                    "hotline.reveal" => m::HOTLINE_EVENT_REVEAL,
+                                    "hotline.call_code" => m::HOTLINE_EVENT_CALL_CODE,
+                                    _ => m::HOTLINE_EVENT_VERIFY,
+                                }))
                             }
                         }
                     }

@@ -68,16 +68,7 @@ fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
             }
             p { a.btn href={ "/staff/tickets/new?customer=" (no) } { "+ " (c.t(m::NEW_TICKET_FROM_CALL)) } }
             div.hotline-forms {
-                form.stack.verify-form method="post" action={ "/staff/hotline/" (no) "/verify" } {
-                    h3 { (c.t(m::VERIFY_TITLE)) }
-                    input type="hidden" name="csrf" value=(v.csrf);
-                    div.field {
-                        label for={ "spoken-" (cu.id) } { (c.t(m::VERIFY_FIELD)) }
-                        input id={ "spoken-" (cu.id) } type="password" name="spoken_password" required autocomplete="off";
-                        p.help { (c.f(m::VERIFY_ATTEMPTS_LEFT, &[("n", &card.attempts_left.to_string())])) }
-                    }
-                    div.actions { button.btn.btn-primary type="submit" { (c.t(m::VERIFY_BUTTON)) } }
-                }
+                (verify_form(c, v, card))
                 @if v.can_reveal {
                     form.stack.reveal-form method="post" action={ "/admin/hotline/" (no) "/reveal" } novalidate {
                         h3 { (c.t(m::REVEAL_TITLE)) }
@@ -102,6 +93,56 @@ fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
             }
         }
     }
+}
+
+/// The caller's proof: the spoken password or a call code, either field.
+fn verify_form(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
+    let cu = &card.customer;
+    html! {
+        form.stack.verify-form method="post" action={ "/staff/hotline/" (url_encode(&cu.customer_no)) "/verify" } {
+            h3 { (c.t(m::VERIFY_TITLE)) }
+            input type="hidden" name="csrf" value=(v.csrf);
+            div.field {
+                label for={ "spoken-" (cu.id) } { (c.t(m::VERIFY_FIELD)) }
+                input id={ "spoken-" (cu.id) } type="password" name="spoken_password" autocomplete="off";
+            }
+            div.field {
+                label for={ "code-" (cu.id) } { (c.t(m::CALL_CODE_OR)) " " (c.t(m::CALL_CODE_FIELD)) }
+                input id={ "code-" (cu.id) } type="text" name="call_code" inputmode="numeric" pattern="[0-9]{6}"
+                    maxlength="6" autocomplete="off";
+                p.help { (c.f(m::VERIFY_ATTEMPTS_LEFT, &[("n", &card.attempts_left.to_string())])) }
+            }
+            div.actions { button.btn.btn-primary type="submit" { (c.t(m::VERIFY_BUTTON)) } }
+        }
+    }
+}
+
+/// The customer's call code page: the button, and after it a fresh code.
+pub struct CallCodeView {
+    pub code: Option<String>,
+    pub minutes: i64,
+    pub csrf: String,
+}
+
+pub fn call_code(c: &Chrome, v: &CallCodeView) -> Markup {
+    let content = html! {
+        p.back { a href="/account" { "← " (c.t(m::ACCOUNT_TITLE)) } }
+        div.page-head { h1 { (c.t(m::CALL_CODE_TITLE)) } }
+        section.card {
+            p { (c.f(m::CALL_CODE_INTRO, &[("minutes", &v.minutes.to_string())])) }
+            @if let Some(code) = &v.code {
+                p.notice.success role="status" {
+                    (c.t(m::CALL_CODE_YOURS)) ": " strong.secret-value data-call-code=(code) { (code) }
+                }
+                p.muted { (c.t(m::CALL_CODE_ONCE)) }
+            }
+            form method="post" action="/account/call-code" {
+                input type="hidden" name="csrf" value=(v.csrf);
+                button.btn.btn-primary type="submit" { (c.t(m::CALL_CODE_BUTTON)) }
+            }
+        }
+    };
+    layout(c, c.t(m::CALL_CODE_TITLE), None, content)
 }
 
 pub fn verified(c: &Chrome, v: &Verification) -> Markup {

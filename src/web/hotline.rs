@@ -2,7 +2,7 @@
 
 use rouille::Response;
 
-use crate::app::hotline;
+use crate::app::hotline::{self, Proof};
 use crate::config::HotlineMode;
 use crate::error::{Error, FieldErrors, Result};
 use crate::model::Verdict;
@@ -32,7 +32,10 @@ pub fn lookup(ctx: &mut Ctx) -> Result<Response> {
 pub fn verify(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let f = checked_form(ctx)?;
-    let v = hotline::verify(ctx.app, &me, customer_no, f.str("spoken_password"), &ctx.address)?;
+    // `contact` (who called, when contacts exist) is accepted and not used yet.
+    let code = f.str("call_code");
+    let proof = if code.trim().is_empty() { Proof::Password(f.str("spoken_password")) } else { Proof::CallCode(code) };
+    let v = hotline::verify(ctx.app, &me, customer_no, proof, &ctx.address)?;
     let status = if v.verdict == Verdict::Locked { 429 } else { 200 };
     let page = views::hotline::verified(&ctx.chrome(), &v);
     Ok(html(page).with_status_code(status).with_unique_header("Cache-Control", "no-store"))
@@ -48,4 +51,25 @@ pub fn reveal(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
         Err(Error::Invalid(errors)) => render_lookup(ctx, customer_no.to_string(), errors, 422),
         Err(e) => Err(e),
     }
+}
+
+/// `GET /account/call-code`: the page with the button; `POST`: a fresh code, shown once.
+pub fn call_code(ctx: &mut Ctx) -> Result<Response> {
+    ctx.customer()?;
+    call_code_page(ctx, None)
+}
+
+pub fn new_call_code(ctx: &mut Ctx) -> Result<Response> {
+    let customer = ctx.customer()?.clone();
+    checked_form(ctx)?;
+    let code = hotline::new_call_code(ctx.app, &customer, &ctx.address)?;
+    call_code_page(ctx, Some(code))
+}
+
+fn call_code_page(ctx: &mut Ctx, code: Option<String>) -> Result<Response> {
+    if ctx.app.config.hotline.mode == HotlineMode::Off {
+        return Err(Error::NotFound);
+    }
+    let view = views::hotline::CallCodeView { code, minutes: hotline::CALL_CODE_SECONDS / 60, csrf: ctx.csrf_token() };
+    Ok(html(views::hotline::call_code(&ctx.chrome(), &view)).with_unique_header("Cache-Control", "no-store"))
 }

@@ -34,6 +34,8 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["account", "password"]) => portal::change_password(ctx),
         ("GET", ["account", "time"]) => portal::time_statement(ctx),
         ("GET", ["account", "export"]) => portal::export(ctx),
+        ("GET", ["account", "call-code"]) => hotline::call_code(ctx),
+        ("POST", ["account", "call-code"]) => hotline::new_call_code(ctx),
         ("POST", ["account", "notifications"]) => notify::customer_setting(ctx),
 
         ("GET", ["staff"]) => Ok(crate::web::redirect("/staff/tickets")),

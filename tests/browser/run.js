@@ -638,11 +638,32 @@ async function main() {
     await guard.check('revealed');
   });
 
+  await run.step('customer makes a call code and the hotline verifies it (used once)', async () => {
+    await go(customer.page, customer.guard, '/account');
+    await Promise.all([customer.page.waitForNavigation(), customer.page.click('main a[href="/account/call-code"]')]);
+    await customer.guard.check('call code page');
+    await submitAndWait(customer.page, 'main form[action="/account/call-code"] button[type="submit"]');
+    const code = await customer.page.getAttribute('[data-call-code]', 'data-call-code');
+    assert.match(code, /^[0-9]{6}$/, 'a six-digit code');
+    assert.equal((await customer.page.locator('[data-call-code]').innerText()).trim(), code, 'shown as text');
+    await customer.guard.check('call code shown');
+    const { page, guard } = admin;
+    for (const expected of ['match', 'no-match']) {
+      await go(page, guard, `/staff/hotline?q=${encodeURIComponent(DEMO_CUSTOMER.login)}`);
+      const card = page.locator(`section.caller[data-customer="${DEMO_CUSTOMER.login}"]`);
+      await card.locator('form.verify-form input[name="call_code"]').fill(code);
+      await Promise.all([page.waitForNavigation(), card.locator('form.verify-form button[type="submit"]').click()]);
+      assert.equal(await page.locator(`[data-verify="${expected}"]`).count(), 1, `the code: ${expected}`);
+      await guard.check(`call code, ${expected}`);
+    }
+  });
+
   await run.step('customer sees on the account page that the hotline checked and viewed the password', async () => {
     const { page, guard } = customer;
     await go(page, guard, '/account');
     assert.ok((await page.locator('li[data-hotline-event="hotline.verify"]').count()) >= 1);
     assert.equal(await page.locator('li[data-hotline-event="hotline.reveal"]').count(), 1);
+    assert.equal(await page.locator('li[data-hotline-event="hotline.call_code"]').count(), 2);
   });
 
   // -------------------------------------------------------------------- without JavaScript

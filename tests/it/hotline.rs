@@ -17,7 +17,7 @@ use crate::http::{urlencode, Client, Resp};
 // ------------------------------------------------------------------------------ helpers
 
 /// Staff created through `/admin/staff` (names chosen so they cannot occur by chance in a page).
-const KAI: StaffSpec = StaffSpec {
+pub(crate) const KAI: StaffSpec = StaffSpec {
     username: "kai.lauschmann",
     name: "Kai Lauschmann",
     email: "kai@contractor.example",
@@ -34,7 +34,7 @@ const HEDWIG: StaffSpec = StaffSpec {
 };
 
 /// Anna, Bernd and Ada (admin), fast hashing, default hotline mode (`reveal`).
-fn hotline_app() -> TestApp {
+pub(crate) fn hotline_app() -> TestApp {
     Builder::new().customer(ANNA).customer(BERND).admin(ADA).start()
 }
 
@@ -42,11 +42,11 @@ fn mode_app(mode: &str) -> TestApp {
     Builder::new().customer(ANNA).customer(BERND).admin(ADA).toml(&format!("[hotline]\nmode = \"{mode}\"")).start()
 }
 
-fn lookup_path(q: &str) -> String {
+pub(crate) fn lookup_path(q: &str) -> String {
     format!("/staff/hotline?q={}", urlencode(q))
 }
 
-fn verify_path(no: &str) -> String {
+pub(crate) fn verify_path(no: &str) -> String {
     format!("/staff/hotline/{no}/verify")
 }
 
@@ -75,7 +75,7 @@ fn verify(c: &mut Client, no: &str, spoken: &str) -> Resp {
 
 /// The `data-verify` value of a verify answer.
 #[track_caller]
-fn verdict(r: &Resp) -> String {
+pub(crate) fn verdict(r: &Resp) -> String {
     let v = html::attr_values(&r.text(), "data-verify");
     assert_eq!(v.len(), 1, "exactly one data-verify element (status {}): {v:?}", r.status);
     v[0].clone()
@@ -83,7 +83,7 @@ fn verdict(r: &Resp) -> String {
 
 /// Submits the reveal form of the customer's card on the lookup page (asserts it is there).
 #[track_caller]
-fn reveal(c: &mut Client, no: &str, reason: &str, admin_password: &str) -> Resp {
+pub(crate) fn reveal(c: &mut Client, no: &str, reason: &str, admin_password: &str) -> Resp {
     c.submit(&lookup_path(no), &reveal_path(no), &[("reason", reason), ("password", admin_password)])
 }
 
@@ -128,7 +128,7 @@ fn assert_reveals_nothing(r: &Resp, secrets: &[&str], what: &str) {
 
 /// The audit rows (`tr[data-action]`) with this action as an admin sees them: their text.
 #[track_caller]
-fn audit_rows(admin: &mut Client, action: &str) -> Vec<String> {
+pub(crate) fn audit_rows(admin: &mut Client, action: &str) -> Vec<String> {
     let r = admin.get(&format!("/admin/audit?action={}", urlencode(action)));
     r.expect(200);
     let text = r.text();
@@ -144,7 +144,7 @@ fn audit_rows(admin: &mut Client, action: &str) -> Vec<String> {
 
 /// The customer's hotline events on `/account`: (action, text), and the whole page.
 #[track_caller]
-fn hotline_events(c: &mut Client) -> (Vec<(String, String)>, String) {
+pub(crate) fn hotline_events(c: &mut Client) -> (Vec<(String, String)>, String) {
     let r = c.get("/account");
     r.expect(200);
     let text = r.text();
@@ -156,7 +156,7 @@ fn hotline_events(c: &mut Client) -> (Vec<(String, String)>, String) {
 }
 
 /// Our own connection to the server's database (WAL: fine while it runs).
-fn db(env: &Env) -> rusqlite::Connection {
+pub(crate) fn db(env: &Env) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(&env.db_path).expect("open the database file");
     conn.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
     conn
@@ -182,7 +182,7 @@ fn set_copy(env: &Env, no: &str, copy: Option<&[u8]>) {
 
 /// Counts audit rows straight from the database.
 #[track_caller]
-fn audit_count(env: &Env, action: &str, target: &str) -> i64 {
+pub(crate) fn audit_count(env: &Env, action: &str, target: &str) -> i64 {
     db(env)
         .query_row("SELECT count(*) FROM audit_log WHERE action = ?1 AND target = ?2", [action, target], |r| r.get(0))
         .expect("count audit rows")
@@ -965,4 +965,133 @@ fn the_customer_sees_hotline_events_without_staff_names() {
     let (events, page) = hotline_events(&mut bernd);
     assert_eq!(events.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(), ["hotline.verify"]);
     assert!(!page.contains(KAI.name) && !page.contains(KAI.username));
+}
+
+// ------------------------------------------------------------------ throttled password checks
+
+/// Posts the password form at `path` (`/account/password` or `/staff/password`).
+#[track_caller]
+fn password_change(c: &mut Client, path: &str, old: &str, new: &str) -> Resp {
+    c.submit(path, path, &[("old_password", old), ("new_password", new), ("new_password_repeat", new)])
+}
+
+/// Asserts none of the typed guesses appears on `/admin/audit`.
+#[track_caller]
+fn audit_shows_none_of(admin: &mut Client, guesses: &[String]) {
+    let r = admin.get("/admin/audit");
+    r.expect(200);
+    let text = r.text();
+    for g in guesses {
+        assert!(!text.contains(g.as_str()), "the typed secret {g:?} is on /admin/audit");
+    }
+}
+
+#[test]
+fn reveal_guesses_are_throttled_and_the_right_password_after_the_limit_is_refused() {
+    let app = hotline_app();
+    let mut admin = app.ada();
+    let guesses: Vec<String> = (1..=5).map(|i| format!("ada-rate-mal-{i}")).collect();
+    for g in &guesses {
+        let r = reveal(&mut admin, ANNA.number, "Kundin ruft an", g);
+        assert_eq!(r.status, 422, "guess {g}");
+        assert_reveals_nothing(&r, &[ANNA.password], "a wrong admin password");
+    }
+    // The limit is reached: the right password is refused too, before it is checked.
+    let r = reveal(&mut admin, ANNA.number, "Kundin ruft an", ADA.password);
+    assert_eq!(r.status, 429, "the right password after the limit");
+    assert!(r.header("Retry-After").is_some(), "429 says when to come back");
+    assert_reveals_nothing(&r, &[ANNA.password], "the throttled reveal");
+    assert_eq!(audit_count(&app, "hotline.reveal", ANNA.number), 0, "nothing revealed");
+    // One audit row per failure, without what was typed.
+    assert_eq!(audit_count(&app, "hotline.reveal.denied", ANNA.number), 5);
+    assert_eq!(audit_rows(&mut admin, "hotline.reveal.denied").len(), 5);
+    audit_shows_none_of(&mut admin, &guesses);
+}
+
+#[test]
+fn a_right_reveal_password_inside_the_limit_forgives_the_failures() {
+    let app = hotline_app();
+    let mut admin = app.ada();
+    for i in 1..=4 {
+        assert_eq!(reveal(&mut admin, ANNA.number, "Rückruf", &format!("daneben-{i}")).status, 422);
+    }
+    reveal_ok(&mut admin, ANNA.number, "Rückruf", ADA.password);
+    for i in 1..=4 {
+        assert_eq!(reveal(&mut admin, BERND.number, "Rückruf", &format!("wieder-daneben-{i}")).status, 422);
+    }
+    reveal_ok(&mut admin, BERND.number, "Rückruf", ADA.password);
+}
+
+#[test]
+fn old_password_guesses_are_throttled_for_customers_and_staff() {
+    let app = hotline_app();
+    let mut admin = app.ada();
+    let mut kai = add_staff(&app, &mut admin, KAI);
+    let mut anna = app.anna();
+    let mut guesses = Vec::new();
+    for (c, path, right) in
+        [(&mut anna, "/account/password", ANNA.password), (&mut kai, "/staff/password", KAI.password)]
+    {
+        for i in 1..=5 {
+            let g = format!("altes-pw-geraten-{i}-{}", path.len());
+            let r = password_change(c, path, &g, "ganz-neues-passwort-77");
+            assert_eq!(r.status, 422, "{path}: guess {i}");
+            guesses.push(g);
+        }
+        let r = password_change(c, path, right, "ganz-neues-passwort-77");
+        assert_eq!(r.status, 429, "{path}: the right old password after the limit");
+        assert!(r.header("Retry-After").is_some());
+    }
+    // Nothing changed: the old passwords still log in (Anna's login is locked by the guesses,
+    // so Bernd's is checked for the customer side; Kai's account too).
+    let n = app.count("SELECT count(*) FROM audit_log WHERE action = 'password.change'");
+    assert_eq!(n, 0, "no password was changed");
+    let denied = app.count("SELECT count(*) FROM audit_log WHERE action = 'password.change.denied'");
+    assert_eq!(denied, 10, "one audit row per wrong old password");
+    assert_eq!(audit_rows(&mut admin, "password.change.denied").len(), 10);
+    audit_shows_none_of(&mut admin, &guesses);
+}
+
+#[test]
+fn only_failed_verifies_count_against_the_limit() {
+    let app = hotline_app();
+    let mut admin = app.ada();
+    let mut kai = add_staff(&app, &mut admin, KAI);
+    // A regular caller: many right answers use up nothing.
+    for i in 1..=8 {
+        let r = verify(&mut kai, ANNA.number, ANNA.password);
+        assert_eq!(r.status, 200, "right answer {i}");
+        assert_eq!(verdict(&r), "match");
+    }
+    let page = lookup(&mut kai, ANNA.number);
+    assert!(page.contains("Noch 5 Versuche") || page.contains("5 attempts left"), "five attempts left");
+    // Four wrong answers, then a right one: still inside the limit.
+    for i in 1..=4 {
+        assert_eq!(verdict(verify(&mut kai, ANNA.number, &format!("falsch-{i}")).expect(200)), "no-match");
+    }
+    assert_eq!(verdict(verify(&mut kai, ANNA.number, ANNA.password).expect(200)), "match");
+    // The fifth failure reaches the limit; then the right password is refused.
+    assert_eq!(verdict(verify(&mut kai, ANNA.number, "falsch-5").expect(200)), "no-match");
+    let r = verify(&mut kai, ANNA.number, ANNA.password);
+    assert_eq!(r.status, 429);
+    assert_eq!(html::attr_values(&r.text(), "data-locked"), ["true"]);
+    // Every attempt audited: 8 + 1 matches, 5 failures.
+    assert_eq!(audit_count(&app, "hotline.verify", ANNA.number), 14);
+    audit_shows_none_of(&mut admin, &(1..=5).map(|i| format!("falsch-{i}")).collect::<Vec<_>>());
+}
+
+#[test]
+fn verify_failures_are_throttled_per_desk_address_too() {
+    let app =
+        Builder::new().customer(ANNA).customer(BERND).admin(ADA).security("login_max_failures_per_address = 3").start();
+    let mut admin = app.ada();
+    let mut kai = add_staff(&app, &mut admin, KAI);
+    for i in 1..=3 {
+        assert_eq!(verdict(verify(&mut kai, ANNA.number, &format!("falsch-{i}")).expect(200)), "no-match");
+    }
+    // Another customer, the right password: the desk's address is over the limit.
+    let r = verify(&mut kai, BERND.number, BERND.password);
+    assert_eq!(r.status, 429);
+    assert!(r.header("Retry-After").is_some());
+    assert!(html::with_attr(&r.text(), "data-verify").is_empty(), "no verdict");
 }

@@ -8,6 +8,7 @@ mod http;
 
 mod admin;
 mod attachments;
+mod call_code;
 mod cli;
 mod conditional_get;
 mod edge;
