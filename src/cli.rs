@@ -19,6 +19,7 @@ Commands:
   serve                          run the portal (the default)
   admin create --username U --email E [--name N] [--password-stdin]
                                  create an admin; prints a generated password unless given on stdin
+  admin reset-2fa --username U   remove U's two-factor enrolment (a locked-out admin enrols anew)
   customer add --number N --name NAME --email E [--phone P] [--password-stdin]
                                  create a customer; prints a generated password unless given on stdin
   demo [--customers N] [--tickets N] [--activities N] [--seed N]
@@ -150,6 +151,7 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
             serve(config)
         }
         ["admin", "create"] => admin_create(&args, config),
+        ["admin", "reset-2fa"] => admin_reset_2fa(&args, config),
         ["customer", "add"] => customer_add(&args, config),
         ["demo"] => demo_fill(&args, config),
         ["backup", file] => {
@@ -191,6 +193,18 @@ fn admin_create(args: &Args, config: Config) -> Result<i32, String> {
     match generated {
         Some(pw) => println!("admin {username} created; one-time password (change it at first login): {pw}"),
         None => println!("admin {username} created"),
+    }
+    Ok(0)
+}
+
+fn admin_reset_2fa(args: &Args, config: Config) -> Result<i32, String> {
+    args.only(&["--username"])?;
+    let app = App::open(config).map_err(describe)?;
+    let username = args.require("--username")?;
+    match crate::app::totp::reset(&app, username, "cli").map_err(describe)? {
+        Some(true) => println!("two-factor sign-in of {username} removed; they enrol again at /staff/account/2fa"),
+        Some(false) => println!("{username} had no two-factor enrolment; nothing removed"),
+        None => return Err(format!("no staff account with the username {username}")),
     }
     Ok(0)
 }

@@ -46,6 +46,17 @@ pub struct Security {
     pub min_password_length: usize,
     /// Largest urlencoded form body (bytes); multipart bodies follow `[attachments]`.
     pub max_form_bytes: u64,
+    /// Who must sign in with a second factor (TOTP); see [`Require2fa`].
+    pub require_2fa: Require2fa,
+}
+
+/// `[security] require_2fa`: whose staff accounts must enrol in TOTP before they can work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Require2fa {
+    Admins,
+    Staff,
+    Off,
 }
 
 /// Connection limits enforced by the server (see `web::http`).
@@ -226,6 +237,7 @@ impl Default for Security {
             login_lockout_minutes: 15,
             min_password_length: 10,
             max_form_bytes: MIB,
+            require_2fa: Require2fa::Admins,
         }
     }
 }

@@ -429,6 +429,22 @@ pub mod m {
         OUTBOX_RETRY = "Erneut versuchen", "Retry";
         OUTBOX_RETRIED = "Die E-Mail wird erneut versandt.", "The e-mail will be sent again.";
         // Accounts: two-factor sign-in for staff.
+        TOTP_TITLE = "Zwei-Faktor-Anmeldung", "Two-factor sign-in";
+        TOTP_INTRO = "Scannen Sie den QR-Code mit einer Authenticator-App oder geben Sie den Schlüssel ein; bestätigen Sie dann mit dem sechsstelligen Code.", "Scan the QR code with an authenticator app or enter the key, then confirm with the six-digit code.";
+        TOTP_REQUIRED = "Für Ihr Konto ist die Zwei-Faktor-Anmeldung vorgeschrieben. Richten Sie sie ein, um weiterzuarbeiten.", "Two-factor sign-in is required for your account. Set it up to continue.";
+        TOTP_SECRET = "Schlüssel", "Key";
+        TOTP_CODE = "Code aus der App", "Code from the app";
+        TOTP_CONFIRM = "Bestätigen", "Confirm";
+        TOTP_WRONG_CODE = "Der Code stimmt nicht oder wurde schon verwendet.", "The code is wrong or was already used.";
+        TOTP_NOT_PENDING = "Es gibt keine Einrichtung, die auf Bestätigung wartet.", "There is no set-up waiting for confirmation.";
+        TOTP_ENROLLED = "Die Zwei-Faktor-Anmeldung ist eingerichtet.", "Two-factor sign-in is set up.";
+        TOTP_RECOVERY_TITLE = "Wiederherstellungscodes", "Recovery codes";
+        TOTP_RECOVERY_HINT = "Jeder Code gilt einmal, falls Sie Ihr Gerät verlieren. Bewahren Sie sie sicher auf: sie werden nur jetzt angezeigt.", "Each code works once if you lose your device. Keep them safe: they are shown only now.";
+        TOTP_DISABLE = "Zwei-Faktor-Anmeldung ausschalten", "Turn off two-factor sign-in";
+        TOTP_DISABLED = "Die Zwei-Faktor-Anmeldung ist ausgeschaltet.", "Two-factor sign-in is turned off.";
+        TOTP_LOGIN_INTRO = "Geben Sie den Code aus Ihrer Authenticator-App ein, oder einen Wiederherstellungscode.", "Enter the code from your authenticator app, or a recovery code.";
+        TOTP_RECOVERY_CODE = "Wiederherstellungscode", "Recovery code";
+        TOTP_LOGIN_EXPIRED = "Die Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.", "The sign-in has expired. Please sign in again.";
         // Accounts: hotline call codes and throttled password checks.
         CALL_CODE_TITLE = "Anrufcode für die telefonische Hotline", "Call code for the phone hotline";
         CALL_CODE_INTRO = "Statt Ihr Passwort am Telefon zu nennen, können Sie der Hotline einen Anrufcode sagen. Er gilt {minutes} Minuten und nur für einen Anruf; ein neuer Code ersetzt den vorigen.", "Instead of saying your password on the phone, you can give the hotline a call code. It is valid for {minutes} minutes and for one call only; a new code replaces the previous one.";

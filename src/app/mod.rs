@@ -12,6 +12,7 @@ pub mod recheck;
 pub mod sessions;
 pub mod staff;
 pub mod tickets;
+pub mod totp;
 
 use std::time::Duration;
 
@@ -45,6 +46,8 @@ pub struct App {
     watcher: db::Watcher,
     /// Generated passwords waiting to be shown once, keyed by the session that asked.
     secrets: std::sync::Mutex<Vec<PendingSecret>>,
+    /// Logins waiting for their TOTP code (see `app::totp`), keyed by the hash of their cookie.
+    pub(crate) pending_2fa: std::sync::Mutex<std::collections::HashMap<Vec<u8>, totp::Pending>>,
 }
 
 struct PendingSecret {
@@ -84,6 +87,7 @@ impl App {
             dummy_hash: crate::auth::password::dummy_hash(s.bcrypt_cost),
             theme: crate::assets::Theme::build(&config),
             secrets: std::sync::Mutex::new(Vec::new()),
+            pending_2fa: std::sync::Mutex::new(std::collections::HashMap::new()),
             watcher: db::Watcher::new(&config.database),
             touched: std::sync::Mutex::new(std::collections::HashMap::new()),
             hotline_key,

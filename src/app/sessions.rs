@@ -21,6 +21,9 @@ pub enum LoginOutcome {
     LoggedIn { token: String, principal: Principal },
     /// Unknown account, wrong password or inactive account: one answer for all.
     Failed,
+    /// Right password of a staff account with TOTP: no session yet; the cookie token of the
+    /// pending login that `/staff/login/2fa` completes (see `app::totp`).
+    SecondFactor { pending: String },
 }
 
 /// Only touch `last_seen_at` this often, so reading pages does not turn into a write each.
@@ -95,6 +98,11 @@ pub fn login(
         return Ok(LoginOutcome::Failed);
     };
     keys.clear(app);
+    if let Principal::Staff(s) = &account.principal {
+        if crate::app::totp::enrolled(app, s.id)? {
+            return Ok(LoginOutcome::SecondFactor { pending: crate::app::totp::start_pending(app, s.id)? });
+        }
+    }
     let token = start_session(app, &account.principal, pw, address, previous)?;
     Ok(LoginOutcome::LoggedIn { token, principal: account.principal })
 }
@@ -183,6 +191,16 @@ fn audit_failure(app: &App, realm: Realm, login: &str, address: &str) -> Result<
         };
         audit::insert(tx, &entry, clock::now())
     })
+}
+
+/// The session after a staff login's second step (`app::totp`).
+pub(crate) fn start_staff_session(
+    app: &App,
+    principal: &Principal,
+    address: &str,
+    previous: Option<&[u8]>,
+) -> Result<String> {
+    start_session(app, principal, "", address, previous)
 }
 
 /// The new session for a checked login, ending `previous`; returns the cookie token. Staff

@@ -4,6 +4,7 @@ pub mod gate;
 pub mod hotline;
 pub mod password;
 pub mod throttle;
+pub mod totp;
 
 use sha2::{Digest, Sha256};
 

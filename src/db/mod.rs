@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod sessions;
 pub mod staff;
 pub mod tickets;
+pub mod totp;
 
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};

@@ -202,6 +202,10 @@ pub fn staff_account(c: &Chrome, s: &StaffMember, notify: Option<&NotifyCard>, n
             h2 #pw-title { (c.t(m::PASSWORD)) }
             p { a.btn href="/staff/password" { (c.t(m::CHANGE_PASSWORD)) } }
         }
+        section.card aria-labelledby="totp-title" {
+            h2 #totp-title { (c.t(m::TOTP_TITLE)) }
+            p { a.btn href="/staff/account/2fa" { (c.t(m::TOTP_TITLE)) } }
+        }
     };
     layout(c, c.t(m::ACCOUNT_TITLE), notice, content)
 }

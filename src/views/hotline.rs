@@ -87,6 +87,12 @@ fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
                                 aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", false)];
                             (field_error(lang, e, "password"))
                         }
+                        div.field {
+                            label for={ "totp-" (cu.id) } { (c.t(m::TOTP_CODE)) }
+                            input id={ "totp-" (cu.id) } type="text" name="code" inputmode="numeric" autocomplete="one-time-code"
+                                aria-invalid=[e.get("code").map(|_| "true")] aria-describedby=[described_by(e, "code", false)];
+                            (field_error(lang, e, "code"))
+                        }
                         div.actions { button.btn type="submit" { (c.t(m::REVEAL_BUTTON)) } }
                     }
                 }

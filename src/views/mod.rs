@@ -10,6 +10,7 @@ pub mod mail;
 pub mod staff;
 pub mod tickets;
 pub mod time;
+pub mod totp;
 
 use maud::{html, Markup, DOCTYPE};
 

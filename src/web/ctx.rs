@@ -16,6 +16,8 @@ pub const SESSION_COOKIE: &str = "ticketd_session";
 pub const CSRF_COOKIE: &str = "ticketd_csrf";
 pub const LANG_COOKIE: &str = "ticketd_lang";
 pub const FLASH_COOKIE: &str = "ticketd_flash";
+/// A login waiting for its TOTP code (`/staff/login/2fa`); no session.
+pub const PENDING_2FA_COOKIE: &str = "ticketd_2fa";
 
 pub struct Ctx<'a> {
     pub app: &'a App,
@@ -30,6 +32,8 @@ pub struct Ctx<'a> {
     set_cookies: Vec<String>,
     /// The handler said its page is a pure read of the database: it may carry an `ETag`.
     etag: bool,
+    /// A staff member who must use 2FA (`[security] require_2fa`) and has not enrolled.
+    must_enrol_2fa: bool,
 }
 
 fn cookie<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
@@ -70,7 +74,11 @@ impl<'a> Ctx<'a> {
             flash,
             set_cookies: Vec::new(),
             etag: false,
+            must_enrol_2fa: false,
         };
+        if let Some(Principal::Staff(s)) = ctx.session.as_ref().map(|s| &s.principal) {
+            ctx.must_enrol_2fa = crate::app::totp::must_enrol(app, s)?;
+        }
         if ctx.flash.is_some() && req.method() == "GET" {
             ctx.clear_cookie(FLASH_COOKIE);
         }
@@ -95,8 +103,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A staff member who may work: one with a one-time password is sent to change it first.
+    /// A staff member who may work: one with a one-time password is sent to change it first,
+    /// one who must enrol in 2FA to `/staff/account/2fa`.
     pub fn staff(&self) -> Result<&StaffMember> {
+        let s = self.staff_without_2fa()?;
+        if self.must_enrol_2fa {
+            return Err(Error::LoginRequired { login_path: "/staff/account/2fa", next: String::new() });
+        }
+        Ok(s)
+    }
+
+    /// Like [`Ctx::staff`], but also for someone who still has to enrol in 2FA.
+    pub fn staff_without_2fa(&self) -> Result<&StaffMember> {
         let s = self.staff_even_with_one_time_password()?;
         if s.must_change_password {
             return Err(Error::LoginRequired { login_path: "/staff/password", next: String::new() });
@@ -160,6 +178,18 @@ impl<'a> Ctx<'a> {
 
     pub fn set_session_cookie(&mut self, token: &str) {
         self.set_cookie(SESSION_COOKIE, token, None);
+    }
+
+    pub fn pending_2fa_token(&self) -> Option<&str> {
+        cookie(self.req, PENDING_2FA_COOKIE)
+    }
+
+    pub fn set_pending_2fa_cookie(&mut self, token: &str) {
+        self.set_cookie(PENDING_2FA_COOKIE, token, Some(300));
+    }
+
+    pub fn clear_pending_2fa_cookie(&mut self) {
+        self.clear_cookie(PENDING_2FA_COOKIE);
     }
 
     pub fn clear_session_cookie(&mut self) {

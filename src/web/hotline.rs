@@ -44,6 +44,10 @@ pub fn verify(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
 pub fn reveal(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
     let me = ctx.admin()?.clone();
     let f = checked_form(ctx)?;
+    match crate::app::totp::check_reauth_code(ctx.app, &me, f.str("code"), &ctx.address) {
+        Err(Error::Invalid(errors)) => return render_lookup(ctx, customer_no.to_string(), errors, 422),
+        other => other?,
+    }
     match hotline::reveal(ctx.app, &me, customer_no, f.str("reason"), f.str("password"), &ctx.address) {
         Ok(r) => Ok(html(views::hotline::revealed(&ctx.chrome(), &r))
             .with_unique_header("Cache-Control", "no-store")

@@ -82,6 +82,10 @@ pub fn login_as(ctx: &mut Ctx, realm: Realm) -> Result<Response> {
             };
             return Ok(redirect(&target));
         }
+        Ok(LoginOutcome::SecondFactor { pending }) => {
+            ctx.set_pending_2fa_cookie(&pending);
+            return Ok(redirect(&format!("/staff/login/2fa?next={}", crate::model::url_encode(&next))));
+        }
         Ok(LoginOutcome::Failed) => (422, m::LOGIN_FAILED),
         Err(Error::TooMany { retry_after, msg }) => {
             let minutes = retry_after.div_ceil(60).max(1);

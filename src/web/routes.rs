@@ -3,7 +3,7 @@
 use rouille::Response;
 
 use crate::error::{Error, Result};
-use crate::web::{assets, hotline, notify, portal, staff, Ctx};
+use crate::web::{assets, hotline, notify, portal, staff, totp, Ctx};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
@@ -42,6 +42,10 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["staff", "login"]) => staff::login_form(ctx),
         ("POST", ["staff", "login"]) => staff::login(ctx),
         ("POST", ["staff", "logout"]) => staff::logout(ctx),
+        ("GET", ["staff", "login", "2fa"]) => totp::second_step_form(ctx),
+        ("POST", ["staff", "login", "2fa"]) => totp::second_step(ctx),
+        ("GET", ["staff", "account", "2fa"]) => totp::enrol_form(ctx),
+        ("POST", ["staff", "account", "2fa"]) => totp::enrol(ctx),
         ("GET", ["staff", "password"]) => staff::password_form(ctx),
         ("POST", ["staff", "password"]) => staff::change_password(ctx),
         ("GET", ["staff", "account"]) => notify::staff_account(ctx),

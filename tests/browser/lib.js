@@ -101,7 +101,8 @@ class Server {
     const toml =
       `listen = "127.0.0.1:${this.port}"\n` +
       `database = ${JSON.stringify(this.db)}\n` +
-      `\n[security]\nbcrypt_cost = 4\n` +
+      // No second factor unless a test asks for one (`require_2fa` option).
+      `\n[security]\nbcrypt_cost = 4\nrequire_2fa = ${JSON.stringify(this.opts.require_2fa || 'off')}\n` +
       (this.opts.toml ? `\n${this.opts.toml}\n` : '');
     fs.writeFileSync(this.config, toml);
     for (const c of this.opts.customers) {

@@ -24,3 +24,4 @@ mod portal;
 mod query_plan;
 mod security;
 mod staff;
+mod totp;
