@@ -82,6 +82,19 @@ async function loginStaff(page, guard, username, password) {
   await guard.check('staff login');
 }
 
+/// The RFC 6238 code (HMAC-SHA-1, 6 digits) of a base32 secret for a 30-second time step.
+function totpCode(secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret.replace(/=+$/, '')) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = require('node:crypto').createHmac('sha1', key).update(msg).digest();
+  const n = (h.readUInt32BE(h[19] & 0xf) & 0x7fffffff) % 1000000;
+  return String(n).padStart(6, '0');
+}
+
 async function logout(page, guard) {
   await submitAndWait(page, 'form.logout button[type="submit"]');
   await guard.check('logout');
@@ -915,6 +928,7 @@ async function main() {
     [admin, 'Admin: audit log', '/admin/audit'],
     [admin, 'Staff password', '/staff/password'],
     [admin, 'Staff account (notifications)', '/staff/account'],
+    [admin, 'Staff two-factor enrolment', '/staff/account/2fa'],
     [admin, 'Admin: e-mail outbox', '/admin/outbox'],
   ];
   for (const [who, label, p, opts] of pages) {
@@ -970,6 +984,31 @@ async function main() {
       bad.map((r) => `${r.label}: ${JSON.stringify(r.results)}\n${r.details || ''}`),
       [],
     );
+  });
+
+  await run.step('admin enrols in TOTP (QR code, key, recovery codes) and signs in with a code', async () => {
+    const staff2fa = await newPage(browser);
+    const { page, guard } = staff2fa;
+    await loginStaff(page, guard, ADA.username, ADA.password);
+    await go(page, guard, '/staff/account/2fa');
+    assert.equal(await page.locator('.totp-qr svg path').count(), 1, 'the QR code is an inline SVG');
+    const secret = await page.locator('[data-totp-secret]').getAttribute('data-totp-secret');
+    const step = Math.floor(Date.now() / 30000);
+    await page.fill('#code', totpCode(secret, step));
+    await submitAndWait(page, 'main form button[type="submit"]');
+    assert.equal(await page.locator('[data-recovery-code]').count(), 10, 'ten recovery codes, shown once');
+    await guard.check('enrolled');
+    await logout(page, guard);
+    await go(page, guard, '/staff/login');
+    await page.fill('#login', ADA.username);
+    await page.fill('#password', ADA.password);
+    await submitAndWait(page, 'main form button[type="submit"]');
+    assert.equal(new URL(page.url()).pathname, '/staff/login/2fa', 'the password leads to the code');
+    await page.fill('#code', totpCode(secret, step + 1));
+    await submitAndWait(page, 'main form button[type="submit"]');
+    assert.equal(new URL(page.url()).pathname, '/staff/tickets', 'the code completes the login');
+    await guard.check('second step');
+    await staff2fa.context.close();
   });
 
   await anon.context.close();
