@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::app::recheck::Recheck;
 use crate::app::{sessions, App};
 use crate::auth::{self, password, totp};
 use crate::clock;
@@ -92,6 +93,7 @@ pub fn confirm(app: &App, me: &StaffMember, code: &str, address: &str) -> Result
 
 /// Ends the enrolment; needs the account's password and a current code.
 pub fn disable(app: &App, me: &StaffMember, pw: &str, code: &str, address: &str) -> Result<()> {
+    let recheck = Recheck::begin(app, &Principal::Staff(me.clone()), address)?;
     let hash = staff::password_hash(&*app.conn()?, me.id)?;
     let permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
     let pw_ok = password::verify(pw, &hash);
@@ -99,11 +101,13 @@ pub fn disable(app: &App, me: &StaffMember, pw: &str, code: &str, address: &str)
     let code_ok = pw_ok && check_code(app, me.id, code)?;
     let actor = format!("staff:{}", me.username);
     if !code_ok {
+        recheck.failed();
         audit_one(app, &actor, "2fa.disable.failed", &me.username, address)?;
         let mut errors = FieldErrors::new();
         errors.add(if pw_ok { "code" } else { "password" }, if pw_ok { m::TOTP_WRONG_CODE } else { m::LOGIN_FAILED });
         return Err(Error::Invalid(errors));
     }
+    recheck.passed();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         tdb::delete(tx, me.id)?;
@@ -160,8 +164,8 @@ pub fn is_pending(app: &App, token: &str) -> bool {
     pending_staff(app, token).is_some()
 }
 
-/// The second login step: throttled like passwords (per account and address); on success the
-/// pending login ends and a fresh session starts.
+/// The second login step: throttled like passwords (`Recheck`: the same per-account and
+/// per-address entries); on success the pending login ends and a fresh session starts.
 pub fn login_second_step(
     app: &App,
     token: &str,
@@ -173,19 +177,14 @@ pub fn login_second_step(
     let Some(staff_id) = pending_staff(app, token) else {
         return Ok(SecondStep::Expired);
     };
-    let (account_key, address_key) = (format!("s#{staff_id}"), format!("ip:{address}"));
-    if let Some(secs) = app.account_throttle.locked(&account_key).or_else(|| app.address_throttle.locked(&address_key))
-    {
-        return Err(Error::TooMany { retry_after: secs, msg: m::LOGIN_THROTTLED });
-    }
     let me = staff::get(&*app.conn()?, staff_id)?;
+    let recheck = Recheck::begin(app, &Principal::Staff(me.clone()), address)?;
     if !me.active || !check_second_factor(app, &me, code, recovery, address)? {
-        app.account_throttle.record_failure(&account_key);
-        app.address_throttle.record_failure(&address_key);
+        recheck.failed();
         return Ok(SecondStep::Failed);
     }
     app.pending_2fa.lock().unpoisoned().remove(&auth::token_hash(token));
-    app.account_throttle.clear(&account_key);
+    recheck.passed();
     let token = sessions::start_staff_session(app, &Principal::Staff(me.clone()), address, previous)?;
     Ok(SecondStep::LoggedIn { token, staff: me })
 }
@@ -223,10 +222,18 @@ fn audit_one(app: &App, actor: &str, action: &str, target: &str, address: &str) 
 }
 
 /// Re-authentication for a sensitive action (the hotline reveal): an admin with TOTP must add
-/// a current code; `422` at `code` otherwise. Nothing to check without an enrolment.
+/// a current code; `422` at `code` otherwise, throttled like the password. Nothing to check
+/// without an enrolment.
 pub fn check_reauth_code(app: &App, me: &StaffMember, code: &str, address: &str) -> Result<()> {
-    if !enrolled(app, me.id)? || check_second_factor(app, me, code, "", address)? {
+    if !enrolled(app, me.id)? {
         return Ok(());
     }
+    let recheck = Recheck::begin(app, &Principal::Staff(me.clone()), address)?;
+    if check_second_factor(app, me, code, "", address)? {
+        // Not `passed()`: the password is checked after this and must not find its failures
+        // forgiven by a right code.
+        return Ok(());
+    }
+    recheck.failed();
     Err(invalid("code"))
 }

@@ -264,3 +264,21 @@ fn reset_2fa_removes_the_enrolment_and_is_audited() {
     app.ada();
     app.cli(&["admin", "reset-2fa", "--username", "nobody"]).failed();
 }
+
+#[test]
+fn wrong_reveal_codes_are_throttled_like_passwords() {
+    let app = app_with("off");
+    let mut ada = app.ada();
+    let (mut codes, _) = enrol(&mut ada);
+    let lookup = format!("/staff/hotline?q={}", ANNA.number);
+    let action = format!("/admin/hotline/{}/reveal", ANNA.number);
+    let csrf = ada.csrf_from(&lookup, &action);
+    let mut post = |code: &str| {
+        ada.post_form(&action, &[("csrf", &csrf), ("reason", "Anruf"), ("password", ADA.password), ("code", code)])
+            .status
+    };
+    let statuses: Vec<u16> = (0..5).map(|_| post("000000")).collect();
+    assert_eq!(statuses, [422; 5]);
+    // Locked now: even the right code is refused until the window ends.
+    assert_eq!(post(&codes.next()), 429);
+}
