@@ -13,6 +13,7 @@ mod conditional_get;
 mod edge;
 mod export;
 mod fields;
+mod files;
 mod hardening;
 mod hotline;
 mod language;
