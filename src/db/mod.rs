@@ -7,6 +7,7 @@ pub mod customers;
 pub mod demo;
 pub mod outbox;
 pub mod sessions;
+pub mod settings;
 pub mod staff;
 pub mod tickets;
 

@@ -22,5 +22,6 @@ mod login;
 mod mail;
 mod portal;
 mod query_plan;
+mod secrets;
 mod security;
 mod staff;
