@@ -71,16 +71,10 @@ pub fn login(
     address: &str,
     previous: Option<&[u8]>,
 ) -> Result<LoginOutcome> {
-    let mut keys = ThrottleKeys::new(realm, login, address);
+    let keys = ThrottleKeys::new(realm, login, address);
     throttled(app.account_throttle.locked(&keys.typed).or_else(|| app.address_throttle.locked(&keys.address)))?;
     let _permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
     let account = find_account(app, realm, login)?;
-    // The account itself is throttled too, whichever spelling (number, e-mail) was typed.
-    keys.account_id = account.as_ref().map(|a| match &a.principal {
-        Principal::Customer(c) => format!("c#{}", c.id),
-        Principal::Staff(s) => format!("s#{}", s.id),
-    });
-    throttled(keys.account_id.as_deref().and_then(|k| app.account_throttle.locked(k)))?;
     let ok = match &account {
         Some(a) => password::verify(pw, &a.hash) && a.active,
         None => {
@@ -110,12 +104,12 @@ fn throttled(locked: Option<u64>) -> Result<()> {
     }
 }
 
-/// The throttle entries a login attempt counts against: what was typed, the client address
-/// and, once found, the account.
+/// The throttle entries a login attempt counts against: what was typed (normalized) and the
+/// client address. Not the account it matched: failures by e-mail address would then lock the
+/// customer number too, and so tell an attacker which number the address belongs to.
 struct ThrottleKeys {
     typed: String,
     address: String,
-    account_id: Option<String>,
 }
 
 impl ThrottleKeys {
@@ -124,23 +118,17 @@ impl ThrottleKeys {
             Realm::Customer => format!("c:{}", normalize_email(login)),
             Realm::Staff => format!("s:{}", normalize_email(login)),
         };
-        ThrottleKeys { typed, address: format!("ip:{address}"), account_id: None }
+        ThrottleKeys { typed, address: format!("ip:{address}") }
     }
 
     fn record_failure(&self, app: &App) {
         app.account_throttle.record_failure(&self.typed);
-        if let Some(k) = &self.account_id {
-            app.account_throttle.record_failure(k);
-        }
         app.address_throttle.record_failure(&self.address);
     }
 
-    /// After a success: the account's failures are forgiven, the address's are not.
+    /// After a success: the failures of what was typed are forgiven, the address's are not.
     fn clear(&self, app: &App) {
         app.account_throttle.clear(&self.typed);
-        if let Some(k) = &self.account_id {
-            app.account_throttle.clear(k);
-        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Secrets at rest and on the wire: what a failed login leaves in the audit log, the database
 //! dump, the cookies over HTTPS and the lockouts by e-mail address.
 
-use crate::harness::{Builder, ADA, ANNA};
+use crate::harness::{Builder, ADA, ANNA, BERND};
 
 /// Every text (and blob) value of every table, as read with rusqlite.
 fn dump(conn: &rusqlite::Connection) -> Vec<(String, String)> {
@@ -83,4 +83,54 @@ fn the_same_unknown_name_carries_the_same_hash_and_customer_logins_are_audited()
         .query_row("SELECT actor FROM audit_log WHERE action = 'login' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
         .unwrap();
     assert_eq!(who, format!("customer:{}", ANNA.number));
+}
+
+#[test]
+fn over_https_the_session_and_csrf_cookies_carry_the_host_prefix() {
+    let app = Builder::new().customer(ANNA).top("trusted_proxies = [\"127.0.0.1\"]").start();
+    let mut c = app.client().header("X-Forwarded-Proto", "https");
+    let page = c.get("/login");
+    let csrf = page.set_cookie("__Host-ticketd_csrf").expect("a prefixed CSRF cookie");
+    assert!(page.set_cookie("ticketd_csrf").is_none());
+    let r = c.submit("/login", "/login", &[("login", ANNA.number), ("password", ANNA.password)]);
+    r.expect_redirect("/tickets");
+    let session = r.set_cookie("__Host-ticketd_session").expect("a prefixed session cookie");
+    assert!(r.set_cookie("ticketd_session").is_none());
+    for cookie in [csrf, session] {
+        let attrs: Vec<String> = cookie.split(';').skip(1).map(|a| a.trim().to_ascii_lowercase()).collect();
+        assert!(attrs.contains(&"secure".to_string()), "{cookie}");
+        assert!(attrs.contains(&"path=/".to_string()), "{cookie}");
+        assert!(!attrs.iter().any(|a| a.starts_with("domain")), "{cookie}");
+    }
+    c.get("/tickets").expect(200);
+    // Over HTTPS the plain name is not read (a sibling subdomain could have set it) ...
+    let token = c.cookie("__Host-ticketd_session").unwrap().to_string();
+    let mut plain = app.client().header("X-Forwarded-Proto", "https");
+    plain.set_cookie("ticketd_session", &token);
+    assert_eq!(plain.get("/tickets").status, 303, "the plain name over HTTPS is no session");
+    // ... and over HTTP the prefixed one is not.
+    let mut http = app.client();
+    http.set_cookie("__Host-ticketd_session", &token);
+    assert_eq!(http.get("/tickets").status, 303, "the prefixed name over HTTP is no session");
+    let mut http = app.client();
+    http.set_cookie("ticketd_session", &token);
+    http.get("/tickets").expect(200);
+}
+
+#[test]
+fn a_lockout_by_email_leaves_the_customer_number_alone() {
+    let app = Builder::new().customer(ANNA).customer(BERND).start();
+    for _ in 0..5 {
+        assert_eq!(app.login(ANNA.email, "falsch-falsch").1.status, 422);
+    }
+    assert_eq!(app.login(ANNA.email, ANNA.password).1.status, 429, "the address is locked");
+    // The number answers as it would for anyone: wrong is 422, right logs in.
+    assert_eq!(app.login(ANNA.number, "falsch-falsch").1.status, 422);
+    app.anna();
+    // And the other way round: failures by number leave the e-mail login alone.
+    for _ in 0..5 {
+        assert_eq!(app.login(BERND.number, "falsch-falsch").1.status, 422);
+    }
+    assert_eq!(app.login(BERND.number, BERND.password).1.status, 429);
+    app.customer(BERND.email, BERND.password);
 }
