@@ -67,7 +67,7 @@ pub fn create_staff(app: &App, input: &NewStaffInput) -> Result<Option<String>> 
         errors.add("email", m::ERR_INVALID_EMAIL);
     }
     if let Some(pw) = input.password {
-        check_new_password(app, pw, "password", &mut errors);
+        check_new_password(app, pw, "password", &[username, input.email], &mut errors);
     }
     errors.into_result()?;
     let NewPassword { hash, generated, .. } = new_password(app, input.password)?;
@@ -132,7 +132,7 @@ pub fn create_customer(app: &App, input: &NewCustomerInput) -> Result<(i64, Opti
         errors.add("email", m::ERR_INVALID_EMAIL);
     }
     if let Some(pw) = input.password {
-        check_new_password(app, pw, "password", &mut errors);
+        check_new_password(app, pw, "password", &[input.customer_no, input.email], &mut errors);
     }
     errors.into_result()?;
     let no = no.ok_or(Error::NotFound)?;
@@ -196,12 +196,19 @@ pub fn new_password(app: &App, given: Option<&str>) -> Result<NewPassword> {
     Ok(NewPassword { plain, hash, generated })
 }
 
-/// The rules for a new password, shared by every place that sets one.
-pub fn check_new_password(app: &App, pw: &str, field: &str, errors: &mut FieldErrors) {
+/// The rules for a new password, shared by every place that sets one: the length, none of the
+/// 10,000 most common passwords, none of the account's own `names` (customer number, username,
+/// e-mail address, of which only the part before the `@` counts) inside it.
+pub fn check_new_password(app: &App, pw: &str, field: &str, names: &[&str], errors: &mut FieldErrors) {
     let min = app.config.security.min_password_length;
+    let local_parts: Vec<&str> = names.iter().map(|n| n.split('@').next().unwrap_or(n)).collect();
     if pw.chars().count() < min {
         errors.add_with(field, m::ERR_PASSWORD_SHORT, vec![("min", min.to_string())]);
     } else if pw.len() > password::MAX_PASSWORD_BYTES {
         errors.add(field, m::ERR_PASSWORD_LONG);
+    } else if password::is_common(pw) {
+        errors.add(field, m::ERR_PASSWORD_COMMON);
+    } else if password::contains_own_name(pw, &local_parts) {
+        errors.add(field, m::ERR_PASSWORD_PERSONAL);
     }
 }

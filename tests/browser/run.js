@@ -21,7 +21,7 @@ const ANNA = {
   email: 'anna@beispiel.example',
   password: 'anna-geheim-2024',
 };
-const ADA = { username: 'ada', email: 'ada@contractor.example', password: 'ada-admin-passwort' };
+const ADA = { username: 'ada', email: 'ada@contractor.example', password: 'lavendel-admin-passwort' };
 const AGENT = { username: 'sophie', name: 'Sophie Sommer', email: 'sophie@contractor.example', password: 'Sophie-Agentin-77' };
 
 // A 1×1 PNG.

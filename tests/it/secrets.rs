@@ -134,3 +134,55 @@ fn a_lockout_by_email_leaves_the_customer_number_alone() {
     assert_eq!(app.login(BERND.number, BERND.password).1.status, 429);
     app.customer(BERND.email, BERND.password);
 }
+
+/// The field error of `field` on a 422 page.
+fn field_error(r: &crate::http::Resp, field: &str) -> String {
+    assert_eq!(r.status, 422, "{}", r.text());
+    let text = r.text();
+    let tag = crate::html::by_id(&text, &format!("err-{field}")).unwrap_or_else(|| panic!("no error at {field}"));
+    crate::html::inner_text(&text, &tag)
+}
+
+#[test]
+fn common_passwords_and_the_accounts_own_names_are_refused_at_the_field() {
+    let app = Builder::new().admin(ADA).customer(ANNA).start();
+    let mut anna = app.anna();
+    let change = |c: &mut crate::http::Client, new: &str| {
+        c.submit(
+            "/account/password",
+            "/account/password",
+            &[("old_password", ANNA.password), ("new_password", new), ("new_password_repeat", new)],
+        )
+    };
+    // (new password, words of the German message)
+    for (new, says) in [
+        ("qwertyuiop", "häufigsten"),
+        ("1234567890", "häufigsten"),
+        ("PassWord123", "häufigsten"),
+        ("mein-10012-kennwort", "Kundennummer"),
+        ("Anna.Beispiel-Kennwort", "E-Mail"),
+    ] {
+        let msg = field_error(&change(&mut anna, new), "new_password");
+        assert!(msg.contains(says), "{new}: {msg}");
+    }
+    // In English too.
+    let mut en = app.customer(ANNA.number, ANNA.password).header("Accept-Language", "en");
+    let msg = field_error(&change(&mut en, "qwertyuiop"), "new_password");
+    assert!(msg.contains("most common"), "{msg}");
+    change(&mut anna, "korken-zieher-wanduhr").expect_redirect("/account");
+
+    // Staff: a new account's password may not contain its username or mail name.
+    let mut ada = app.ada();
+    for (username, email, pw) in [
+        ("dora", "d.dienst@contractor.example", "dora-ist-die-beste"),
+        ("erik", "erik.e@contractor.example", "mein-Erik.E-kennwort"),
+    ] {
+        let r = ada.submit(
+            "/admin/staff/new",
+            "/admin/staff",
+            &[("username", username), ("name", "Neu"), ("email", email), ("role", "agent"), ("password", pw)],
+        );
+        let msg = field_error(&r, "password");
+        assert!(msg.contains("Benutzername"), "{username}: {msg}");
+    }
+}
