@@ -274,9 +274,22 @@ fn serve(config: Config) -> Result<i32, String> {
         e => damaged(&config, e),
     })?;
     tighten(&db::files_of(&config.database))?;
-    if let Some(pw) = bootstrap::ensure_first_admin(&app).map_err(describe)? {
-        eprintln!("first start: created the admin account \"admin\" with the one-time password: {pw}");
-        eprintln!("log in at /staff/login; you will be asked to choose a new password");
+    match bootstrap::ensure_first_admin(&app).map_err(describe)? {
+        Some(bootstrap::FirstAdmin::Created(pw)) => {
+            eprintln!("first start: created the admin account \"admin\" with the one-time password: {pw}");
+            eprintln!(
+                "log in at /staff/login within {} hours; you will be asked to choose a new password",
+                bootstrap::FIRST_PASSWORD_HOURS
+            );
+        }
+        Some(bootstrap::FirstAdmin::Renewed(pw)) => {
+            eprintln!(
+                "the first start's one-time password of \"admin\" was not used within {} hours; the new one-time password: {pw}",
+                bootstrap::FIRST_PASSWORD_HOURS
+            );
+            eprintln!("log in at /staff/login; you will be asked to choose a new password");
+        }
+        None => {}
     }
     if app.config.limits.page_cache_mb.is_some() {
         eprintln!("warning: [limits] page_cache_mb is no longer used (pages are rendered every time); remove it");

@@ -83,6 +83,12 @@ pub fn login(
             false
         }
     };
+    // The first start's one-time password, unused past its time, is as good as a wrong one.
+    let ok = ok
+        && match account.as_ref().map(|a| &a.principal) {
+            Some(Principal::Staff(s)) => !crate::app::bootstrap::first_password_expired(app, s.id)?,
+            _ => true,
+        };
     let account = match account {
         Some(a) if ok => a,
         matched => {

@@ -186,3 +186,65 @@ fn common_passwords_and_the_accounts_own_names_are_refused_at_the_field() {
         assert!(msg.contains("Benutzername"), "{username}: {msg}");
     }
 }
+
+/// The one-time password `ticketd serve` printed after `marker`.
+fn printed_password(log: &str, marker: &str) -> Option<String> {
+    log.lines().find_map(|l| l.split_once(marker).map(|(_, p)| p.trim().to_string()))
+}
+
+/// Moves the issue time of the first start's one-time password `hours` into the past.
+fn age_first_password(app: &crate::harness::Env, hours: i64) {
+    let changed = app
+        .db()
+        .execute(
+            "UPDATE settings SET value = substr(value, 1, instr(value, ' '))
+                 || (CAST(substr(value, instr(value, ' ') + 1, 12) AS INTEGER) - ?1)
+                 || substr(value, instr(value, ' ') + 11)
+             WHERE name = 'first_admin_password'",
+            [hours * 3600],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+}
+
+#[test]
+fn the_first_start_password_expires_unused_after_a_day_and_a_restart_prints_a_new_one() {
+    let app = Builder::new().customer(ANNA).start();
+    let first = printed_password(&app.stderr(), "one-time password: ").expect("the first password");
+    // A restart within the day prints nothing new, and the password still works.
+    let env = app.stop();
+    age_first_password(&env, 23);
+    let app = env.start();
+    assert!(!app.stderr().contains("one-time password"), "{}", app.stderr());
+    app.staff_login("admin", &first).1.expect_redirect("/staff/password");
+    // Past the day it no longer works, even before a restart ...
+    age_first_password(&app, 2);
+    assert_eq!(app.staff_login("admin", &first).1.status, 422);
+    // ... and the next start prints a new one, which works (and must be changed).
+    let env = app.stop();
+    let app = env.start();
+    let second = printed_password(&app.stderr(), "new one-time password: ").expect("a new password");
+    assert_ne!(first, second);
+    assert_eq!(app.staff_login("admin", &first).1.status, 422);
+    app.staff_login("admin", &second).1.expect_redirect("/staff/password");
+}
+
+#[test]
+fn a_changed_first_start_password_never_expires() {
+    let app = Builder::new().customer(ANNA).start();
+    let first = printed_password(&app.stderr(), "one-time password: ").expect("the first password");
+    let (mut c, r) = app.staff_login("admin", &first);
+    r.expect_redirect("/staff/password");
+    let new_pw = "eigenes-starkes-kennwort";
+    c.submit(
+        "/staff/password",
+        "/staff/password",
+        &[("old_password", &first), ("new_password", new_pw), ("new_password_repeat", new_pw)],
+    )
+    .expect(303);
+    let env = app.stop();
+    age_first_password(&env, 48);
+    let app = env.start();
+    assert!(!app.stderr().contains("one-time password"), "{}", app.stderr());
+    app.staff_login("admin", new_pw).1.expect_redirect("/staff/tickets");
+}
