@@ -94,6 +94,7 @@ impl Args {
 }
 
 pub fn run(raw: Vec<String>) -> i32 {
+    owner_only_umask();
     match run_inner(raw) {
         Ok(code) => code,
         Err(msg) => {
@@ -101,6 +102,25 @@ pub fn run(raw: Vec<String>) -> i32 {
             2
         }
     }
+}
+
+/// Every file ticketd creates (database, WAL, SHM, lock, key, backups, uploads) is owner-only:
+/// they hold password hashes, personal data and the audit log.
+fn owner_only_umask() {
+    // SAFETY: umask(2) only swaps the process's file-creation mask and cannot fail; it runs
+    // first thing, before any thread that creates files is started.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// Tightens files a looser umask created earlier (before this release, or by another tool),
+/// saying which.
+fn tighten(paths: &[PathBuf]) -> Result<(), String> {
+    for (p, mode) in db::make_owner_only(paths)? {
+        eprintln!("warning: {} was mode {mode:o}; made it 0600 (owner only)", p.display());
+    }
+    Ok(())
 }
 
 fn read_password_stdin() -> Result<String, String> {
@@ -267,9 +287,23 @@ fn serve(config: Config) -> Result<i32, String> {
         e if !config.database.exists() => describe(e),
         e => damaged(&config, e),
     })?;
-    if let Some(pw) = bootstrap::ensure_first_admin(&app).map_err(describe)? {
-        eprintln!("first start: created the admin account \"admin\" with the one-time password: {pw}");
-        eprintln!("log in at /staff/login; you will be asked to choose a new password");
+    tighten(&db::files_of(&config.database))?;
+    match bootstrap::ensure_first_admin(&app).map_err(describe)? {
+        Some(bootstrap::FirstAdmin::Created(pw)) => {
+            eprintln!("first start: created the admin account \"admin\" with the one-time password: {pw}");
+            eprintln!(
+                "log in at /staff/login within {} hours; you will be asked to choose a new password",
+                bootstrap::FIRST_PASSWORD_HOURS
+            );
+        }
+        Some(bootstrap::FirstAdmin::Renewed(pw)) => {
+            eprintln!(
+                "the first start's one-time password of \"admin\" was not used within {} hours; the new one-time password: {pw}",
+                bootstrap::FIRST_PASSWORD_HOURS
+            );
+            eprintln!("log in at /staff/login; you will be asked to choose a new password");
+        }
+        None => {}
     }
     if app.config.limits.page_cache_mb.is_some() {
         eprintln!("warning: [limits] page_cache_mb is no longer used (pages are rendered every time); remove it");
@@ -298,6 +332,7 @@ fn backup(config: &Config, file: &str) -> Result<i32, String> {
     }
     let conn = db::open(&config.database).map_err(describe)?;
     let problems = db::backup_into(&conn, &target)?;
+    tighten(std::slice::from_ref(&target))?;
     if !problems.is_empty() {
         return Err(format!("the backup does not verify: {}", problems.join("; ")));
     }
@@ -312,6 +347,7 @@ fn restore(config: &Config, file: &str) -> Result<i32, String> {
     }
     let _lock = db::lock_for_server(&config.database).map_err(|e| format!("{e}; stop it before restoring"))?;
     db::restore_from(&backup, &config.database)?;
+    tighten(&db::files_of(&config.database))?;
     println!("restored {} from {file} and verified", config.database.display());
     Ok(0)
 }
@@ -322,6 +358,11 @@ fn check(config: &Config) -> Result<i32, String> {
     }
     let conn = db::open(&config.database).map_err(|e| damaged(config, e))?;
     let problems = db::check(&conn).map_err(|e| damaged(config, e))?;
+    let mut files = db::files_of(&config.database);
+    files.push(config.hotline_key_path());
+    for (p, mode) in db::loose_modes(&files) {
+        eprintln!("warning: {} is mode {mode:o}, readable by others; run `chmod 600 {}`", p.display(), p.display());
+    }
     if problems.is_empty() {
         println!("ok: {} (schema version {})", config.database.display(), db::latest_version());
         Ok(0)

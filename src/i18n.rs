@@ -456,6 +456,8 @@ pub mod m {
         CALL_CODE_OR = "oder", "or";
         HOTLINE_EVENT_CALL_CODE = "mit Anrufcode geprüft", "checked with a call code";
         // Accounts: password rules, audit, files and cookies.
+        ERR_PASSWORD_COMMON = "Dieses Passwort gehört zu den 10.000 häufigsten und ist leicht zu erraten. Bitte wählen Sie ein anderes.", "This password is one of the 10,000 most common ones and easy to guess. Please choose another.";
+        ERR_PASSWORD_PERSONAL = "Das Passwort darf weder Kundennummer noch Benutzername noch den Namen Ihrer E-Mail-Adresse enthalten.", "The password must not contain the customer number, the username or the name of the e-mail address.";
     }
 }
 

@@ -24,7 +24,11 @@ pub fn change_password(app: &App, session: &Session, input: &PasswordChange, add
     if input.old.is_empty() {
         errors.add("old_password", m::ERR_REQUIRED);
     }
-    check_new_password(app, input.new, "new_password", &mut errors);
+    let names: Vec<&str> = match &session.principal {
+        Principal::Customer(c) => vec![c.customer_no.as_str(), c.email.as_str()],
+        Principal::Staff(s) => vec![s.username.as_str(), s.email.as_str()],
+    };
+    check_new_password(app, input.new, "new_password", &names, &mut errors);
     if input.new != input.repeat {
         errors.add("new_password_repeat", m::ERR_PASSWORD_MISMATCH);
     }

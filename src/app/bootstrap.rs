@@ -3,17 +3,34 @@
 use crate::app::App;
 use crate::auth::password;
 use crate::clock;
-use crate::db::{self, audit, customers, staff};
+use crate::db::{self, audit, customers, settings, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{is_plausible_email, CustomerNo, Role};
 
+/// What the first start's one-time admin password came to at this start.
+pub enum FirstAdmin {
+    /// `admin` was created with this one-time password.
+    Created(String),
+    /// The one-time password was still unused after [`FIRST_PASSWORD_HOURS`]: this replaces it.
+    Renewed(String),
+}
+
+/// How long the one-time password of the first start is good for.
+pub const FIRST_PASSWORD_HOURS: i64 = 24;
+
+/// The `settings` entry of the first start's one-time password: `<staff id> <issued at>
+/// <its bcrypt hash>`. While the account's hash is still that one, the password is unused.
+const FIRST_ADMIN: &str = "first_admin_password";
+
 /// On an empty staff table, creates `admin` with a generated one-time password and returns it.
-pub fn ensure_first_admin(app: &App) -> Result<Option<String>> {
+/// Later, while that password is unused and older than [`FIRST_PASSWORD_HOURS`], replaces it
+/// with a new one and returns that.
+pub fn ensure_first_admin(app: &App) -> Result<Option<FirstAdmin>> {
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         if staff::count(tx)? > 0 {
-            return Ok(None);
+            return renew_expired_first_password(app, tx);
         }
         let pw = password::generate()?;
         let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
@@ -26,7 +43,8 @@ pub fn ensure_first_admin(app: &App) -> Result<Option<String>> {
             must_change_password: true,
         };
         let now = clock::now();
-        staff::insert(tx, &new, now)?;
+        let id = staff::insert(tx, &new, now)?;
+        settings::set(tx, FIRST_ADMIN, &format!("{id} {now} {hash}"))?;
         audit::insert(
             tx,
             &audit::Entry {
@@ -38,8 +56,62 @@ pub fn ensure_first_admin(app: &App) -> Result<Option<String>> {
             },
             now,
         )?;
-        Ok(Some(pw))
+        Ok(Some(FirstAdmin::Created(pw)))
     })
+}
+
+/// The account with the first start's one-time password and when it was issued, while that
+/// password is still the account's.
+fn unused_first_password(conn: &rusqlite::Connection) -> Result<Option<(i64, i64)>> {
+    let Some(value) = settings::get(conn, FIRST_ADMIN)? else {
+        return Ok(None);
+    };
+    let mut parts = value.splitn(3, ' ');
+    let (Some(id), Some(issued), Some(hash)) = (parts.next(), parts.next(), parts.next()) else {
+        return Ok(None);
+    };
+    let (Ok(id), Ok(issued)) = (id.parse::<i64>(), issued.parse::<i64>()) else {
+        return Ok(None);
+    };
+    let still = staff::get_password_hash_opt(conn, id)?.is_some_and(|h| h == hash);
+    Ok(still.then_some((id, issued)))
+}
+
+fn expired(issued: i64) -> bool {
+    clock::now() - issued >= FIRST_PASSWORD_HOURS * 3600
+}
+
+fn renew_expired_first_password(app: &App, tx: &rusqlite::Connection) -> Result<Option<FirstAdmin>> {
+    let Some((id, issued)) = unused_first_password(tx)? else {
+        return Ok(None);
+    };
+    if !expired(issued) {
+        return Ok(None);
+    }
+    let pw = password::generate()?;
+    let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+    let now = clock::now();
+    staff::set_password(tx, id, &hash, true)?;
+    settings::set(tx, FIRST_ADMIN, &format!("{id} {now} {hash}"))?;
+    let username = staff::get(tx, id)?.username;
+    audit::insert(
+        tx,
+        &audit::Entry {
+            actor: "system",
+            action: "password.reset",
+            target: &format!("staff:{username}"),
+            detail: "first start password expired unused",
+            address: "",
+        },
+        now,
+    )?;
+    Ok(Some(FirstAdmin::Renewed(pw)))
+}
+
+/// Whether the staff member `id` still has the first start's one-time password and it has
+/// expired: such a login is refused like a wrong password.
+pub fn first_password_expired(app: &App, id: i64) -> Result<bool> {
+    Ok(unused_first_password(&*app.conn()?)?.is_some_and(|(who, issued)| who == id && expired(issued)))
 }
 
 pub struct NewStaffInput<'a> {
@@ -67,7 +139,7 @@ pub fn create_staff(app: &App, input: &NewStaffInput) -> Result<Option<String>> 
         errors.add("email", m::ERR_INVALID_EMAIL);
     }
     if let Some(pw) = input.password {
-        check_new_password(app, pw, "password", &mut errors);
+        check_new_password(app, pw, "password", &[username, input.email], &mut errors);
     }
     errors.into_result()?;
     let NewPassword { hash, generated, .. } = new_password(app, input.password)?;
@@ -132,7 +204,7 @@ pub fn create_customer(app: &App, input: &NewCustomerInput) -> Result<(i64, Opti
         errors.add("email", m::ERR_INVALID_EMAIL);
     }
     if let Some(pw) = input.password {
-        check_new_password(app, pw, "password", &mut errors);
+        check_new_password(app, pw, "password", &[input.customer_no, input.email], &mut errors);
     }
     errors.into_result()?;
     let no = no.ok_or(Error::NotFound)?;
@@ -196,12 +268,19 @@ pub fn new_password(app: &App, given: Option<&str>) -> Result<NewPassword> {
     Ok(NewPassword { plain, hash, generated })
 }
 
-/// The rules for a new password, shared by every place that sets one.
-pub fn check_new_password(app: &App, pw: &str, field: &str, errors: &mut FieldErrors) {
+/// The rules for a new password, shared by every place that sets one: the length, none of the
+/// 10,000 most common passwords, none of the account's own `names` (customer number, username,
+/// e-mail address, of which only the part before the `@` counts) inside it.
+pub fn check_new_password(app: &App, pw: &str, field: &str, names: &[&str], errors: &mut FieldErrors) {
     let min = app.config.security.min_password_length;
+    let local_parts: Vec<&str> = names.iter().map(|n| n.split('@').next().unwrap_or(n)).collect();
     if pw.chars().count() < min {
         errors.add_with(field, m::ERR_PASSWORD_SHORT, vec![("min", min.to_string())]);
     } else if pw.len() > password::MAX_PASSWORD_BYTES {
         errors.add(field, m::ERR_PASSWORD_LONG);
+    } else if password::is_common(pw) {
+        errors.add(field, m::ERR_PASSWORD_COMMON);
+    } else if password::contains_own_name(pw, &local_parts) {
+        errors.add(field, m::ERR_PASSWORD_PERSONAL);
     }
 }

@@ -1,7 +1,8 @@
 //! Password checks inside a session — the admin's re-authentication before a reveal, the old
 //! password on a password change — throttled like logins: per account and per client address,
-//! with the same limits, window and `429`. The account's entry is the one logins use, so
-//! guesses through a login and through an open session add up.
+//! with the same limits, window and `429`. The account's entry (`c#ID`, `s#ID`) is its own —
+//! logins count what was typed, so a lockout by e-mail tells nothing about the customer number
+//! — while the address's entry is the one logins use: guesses from one address add up.
 
 use crate::app::App;
 use crate::error::{Error, Result};

@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::auth::{self, password};
 use crate::clock;
-use crate::db::{self, audit, customers, sessions, staff};
+use crate::db::{self, audit, customers, sessions, settings, staff};
 use crate::error::{Error, Result};
 use crate::i18n::m;
 use crate::model::{normalize_email, Principal, Realm};
@@ -74,16 +74,10 @@ pub fn login(
     address: &str,
     previous: Option<&[u8]>,
 ) -> Result<LoginOutcome> {
-    let mut keys = ThrottleKeys::new(realm, login, address);
+    let keys = ThrottleKeys::new(realm, login, address);
     throttled(app.account_throttle.locked(&keys.typed).or_else(|| app.address_throttle.locked(&keys.address)))?;
     let _permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
     let account = find_account(app, realm, login)?;
-    // The account itself is throttled too, whichever spelling (number, e-mail) was typed.
-    keys.account_id = account.as_ref().map(|a| match &a.principal {
-        Principal::Customer(c) => format!("c#{}", c.id),
-        Principal::Staff(s) => format!("s#{}", s.id),
-    });
-    throttled(keys.account_id.as_deref().and_then(|k| app.account_throttle.locked(k)))?;
     let ok = match &account {
         Some(a) => password::verify(pw, &a.hash) && a.active,
         None => {
@@ -92,10 +86,19 @@ pub fn login(
             false
         }
     };
-    let Some(account) = account.filter(|_| ok) else {
-        keys.record_failure(app);
-        audit_failure(app, realm, login, address)?;
-        return Ok(LoginOutcome::Failed);
+    // The first start's one-time password, unused past its time, is as good as a wrong one.
+    let ok = ok
+        && match account.as_ref().map(|a| &a.principal) {
+            Some(Principal::Staff(s)) => !crate::app::bootstrap::first_password_expired(app, s.id)?,
+            _ => true,
+        };
+    let account = match account {
+        Some(a) if ok => a,
+        matched => {
+            keys.record_failure(app);
+            audit_failure(app, realm, matched.as_ref(), login, address)?;
+            return Ok(LoginOutcome::Failed);
+        }
     };
     keys.clear(app);
     if let Principal::Staff(s) = &account.principal {
@@ -115,12 +118,12 @@ fn throttled(locked: Option<u64>) -> Result<()> {
     }
 }
 
-/// The throttle entries a login attempt counts against: what was typed, the client address
-/// and, once found, the account.
+/// The throttle entries a login attempt counts against: what was typed (normalized) and the
+/// client address. Not the account it matched: failures by e-mail address would then lock the
+/// customer number too, and so tell an attacker which number the address belongs to.
 struct ThrottleKeys {
     typed: String,
     address: String,
-    account_id: Option<String>,
 }
 
 impl ThrottleKeys {
@@ -129,23 +132,17 @@ impl ThrottleKeys {
             Realm::Customer => format!("c:{}", normalize_email(login)),
             Realm::Staff => format!("s:{}", normalize_email(login)),
         };
-        ThrottleKeys { typed, address: format!("ip:{address}"), account_id: None }
+        ThrottleKeys { typed, address: format!("ip:{address}") }
     }
 
     fn record_failure(&self, app: &App) {
         app.account_throttle.record_failure(&self.typed);
-        if let Some(k) = &self.account_id {
-            app.account_throttle.record_failure(k);
-        }
         app.address_throttle.record_failure(&self.address);
     }
 
-    /// After a success: the account's failures are forgiven, the address's are not.
+    /// After a success: the failures of what was typed are forgiven, the address's are not.
     fn clear(&self, app: &App) {
         app.account_throttle.clear(&self.typed);
-        if let Some(k) = &self.account_id {
-            app.account_throttle.clear(k);
-        }
     }
 }
 
@@ -172,23 +169,29 @@ fn find_account(app: &App, realm: Realm, login: &str) -> Result<Option<Account>>
     })
 }
 
-/// One audit row per failed login, with what was typed kept short: it may be a mistyped
-/// password.
-fn audit_failure(app: &App, realm: Realm, login: &str, address: &str) -> Result<()> {
+/// One audit row per failed login. It names the account that was matched, or else a keyed
+/// hash of what was typed — never the text itself, which may be a mistyped password. The same
+/// unknown name gives the same hash, so repeated guesses still show as such.
+fn audit_failure(app: &App, realm: Realm, account: Option<&Account>, login: &str, address: &str) -> Result<()> {
     let realm_name = match realm {
         Realm::Customer => "customer",
         Realm::Staff => "staff",
     };
-    let attempted: String = login.trim().chars().take(64).collect();
+    let fresh_key = auth::random_hex(32)?;
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        let entry = audit::Entry {
-            actor: "anonymous",
-            action: "login.failed",
-            target: &attempted,
-            detail: realm_name,
-            address,
+        let target = match account.map(|a| &a.principal) {
+            Some(p) => principal_name(p),
+            None => {
+                let key = settings::get_or_insert(tx, AUDIT_KEY, &fresh_key)?;
+                let typed = format!("{realm_name}:{}", normalize_email(login));
+                let mac = auth::hmac_sha256(key.as_bytes(), typed.as_bytes());
+                let hex: String = mac[..16].iter().map(|b| format!("{b:02x}")).collect();
+                format!("unknown:{hex}")
+            }
         };
+        let entry =
+            audit::Entry { actor: "anonymous", action: "login.failed", target: &target, detail: realm_name, address };
         audit::insert(tx, &entry, clock::now())
     })
 }
@@ -203,16 +206,28 @@ pub(crate) fn start_staff_session(
     start_session(app, principal, "", address, previous)
 }
 
-/// The new session for a checked login, ending `previous`; returns the cookie token. Staff
-/// logins are audited; a missing hotline copy of a customer's password is filled in.
+/// The `settings` entry of the secret behind the audit log's hashes of unknown login names.
+const AUDIT_KEY: &str = "audit_key";
+
+/// How the audit log names an account: `customer:NUMBER` or `staff:USERNAME`.
+fn principal_name(p: &Principal) -> String {
+    match p {
+        Principal::Customer(c) => format!("customer:{}", c.customer_no),
+        Principal::Staff(s) => format!("staff:{}", s.username),
+    }
+}
+
+/// The new session for a checked login, ending `previous`; returns the cookie token. Every
+/// login is audited; a missing hotline copy of a customer's password is filled in.
 fn start_session(app: &App, principal: &Principal, pw: &str, address: &str, previous: Option<&[u8]>) -> Result<String> {
     let (token, token_hash) = auth::new_session_token()?;
     let csrf = auth::random_hex(24)?;
     let now = clock::now();
-    let (customer_id, staff_id, actor) = match principal {
-        Principal::Customer(c) => (Some(c.id), None, format!("customer:{}", c.customer_no)),
-        Principal::Staff(s) => (None, Some(s.id), format!("staff:{}", s.username)),
+    let (customer_id, staff_id) = match principal {
+        Principal::Customer(c) => (Some(c.id), None),
+        Principal::Staff(s) => (None, Some(s.id)),
     };
+    let actor = principal_name(principal);
     let missing_copy = missing_password_copy(app, principal, pw)?;
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
@@ -226,9 +241,7 @@ fn start_session(app: &App, principal: &Principal, pw: &str, address: &str, prev
             tx,
             &sessions::SessionRow { token_hash, customer_id, staff_id, csrf, created_at: now, last_seen_at: now },
         )?;
-        if staff_id.is_some() {
-            audit::insert(tx, &audit::Entry { actor: &actor, action: "login", target: "", detail: "", address }, now)?;
-        }
+        audit::insert(tx, &audit::Entry { actor: &actor, action: "login", target: "", detail: "", address }, now)?;
         Ok(())
     })?;
     Ok(token)

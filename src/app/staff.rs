@@ -421,7 +421,8 @@ pub fn reset_customer_password(
 ) -> Result<Option<String>> {
     let mut errors = FieldErrors::new();
     if !new.is_empty() {
-        check_new_password(app, new, "new_password", &mut errors);
+        let c = customers::get_by_no(&*app.conn()?, customer_no)?.ok_or(Error::NotFound)?;
+        check_new_password(app, new, "new_password", &[c.customer_no.as_str(), c.email.as_str()], &mut errors);
     }
     errors.into_result()?;
     let NewPassword { plain: pw, hash, generated } = new_password(app, Some(new).filter(|p| !p.is_empty()))?;

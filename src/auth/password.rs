@@ -18,6 +18,22 @@ pub fn dummy_hash(cost: u32) -> String {
 }
 
 /// bcrypt only looks at the first 72 bytes; longer passwords would silently be truncated.
+/// The 10,000 most common passwords, lowercase, one per line (see `data/README.md`).
+const COMMON: &str = include_str!("../../data/common-passwords.txt");
+
+/// One of the 10,000 most common passwords, in any case.
+pub fn is_common(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    COMMON.lines().any(|l| l == lower)
+}
+
+/// Whether the password contains one of the account's own names (customer number, username,
+/// e-mail local part), in any case. Names shorter than 3 characters are not looked for.
+pub fn contains_own_name(password: &str, names: &[&str]) -> bool {
+    let lower = password.to_lowercase();
+    names.iter().map(|n| n.trim().to_lowercase()).any(|n| n.chars().count() >= 3 && lower.contains(&n))
+}
+
 pub const MAX_PASSWORD_BYTES: usize = 72;
 
 /// A readable generated password: four groups of four from an alphabet without look-alikes,
@@ -40,6 +56,18 @@ pub fn generate() -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_passwords_and_own_names_are_recognized() {
+        assert_eq!(COMMON.lines().count(), 10_000);
+        for pw in ["password", "PassWord", "123456", "qwerty", "letmein"] {
+            assert!(is_common(pw), "{pw}");
+        }
+        assert!(!is_common("korken-zieher-wanduhr-7"));
+        assert!(contains_own_name("x10012x-geheim", &["10012", "anna.beispiel"]));
+        assert!(contains_own_name("ANNA.BEISPIEL-2024", &["10012", "anna.beispiel"]));
+        assert!(!contains_own_name("korken-zieher-wanduhr", &["10012", "anna.beispiel", "", "al"]));
+    }
 
     #[test]
     fn hash_and_verify() {

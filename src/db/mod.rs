@@ -8,6 +8,7 @@ pub mod customers;
 pub mod demo;
 pub mod outbox;
 pub mod sessions;
+pub mod settings;
 pub mod staff;
 pub mod tickets;
 pub mod totp;
@@ -375,6 +376,40 @@ impl<T> OptionalExt<T> for rusqlite::Result<T> {
 /// it when the process dies.
 pub struct ServerLock {
     _file: Option<std::fs::File>,
+}
+
+/// The files that hold the database's contents beside the database itself: its WAL, its
+/// shared-memory index and the server lock. All are kept owner-only (`0600`).
+pub fn files_of(db: &Path) -> Vec<PathBuf> {
+    let beside = |suffix: &str| {
+        let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push(suffix);
+        db.with_file_name(name)
+    };
+    vec![db.to_path_buf(), beside("-wal"), beside("-shm"), lock_path(db)]
+}
+
+/// The existing files among `paths` that group or others may read or write, with their modes.
+pub fn loose_modes(paths: &[PathBuf]) -> Vec<(PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    paths
+        .iter()
+        .filter_map(|p| {
+            let mode = std::fs::metadata(p).ok()?.permissions().mode() & 0o777;
+            (mode & 0o077 != 0).then(|| (p.clone(), mode))
+        })
+        .collect()
+}
+
+/// Makes the existing files among `paths` owner-only; returns the ones that were looser.
+pub fn make_owner_only(paths: &[PathBuf]) -> std::result::Result<Vec<(PathBuf, u32)>, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let loose = loose_modes(paths);
+    for (p, _) in &loose {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("cannot make {} owner-only: {e}", p.display()))?;
+    }
+    Ok(loose)
 }
 
 fn lock_path(db: &Path) -> PathBuf {

@@ -87,6 +87,16 @@ pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
     Ok(super::row(conn, "SELECT password_hash FROM staff WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
+/// The password hash of staff member `id`, `None` when there is no such member.
+pub fn get_password_hash_opt(conn: &Connection, id: i64) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached("SELECT password_hash FROM staff WHERE id = ?1")?;
+    let mut rows = stmt.query([id])?;
+    Ok(match rows.next()? {
+        Some(r) => Some(r.get(0)?),
+        None => None,
+    })
+}
+
 pub fn set_password(conn: &Connection, id: i64, hash: &str, must_change: bool) -> Result<()> {
     conn.execute(
         "UPDATE staff SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",

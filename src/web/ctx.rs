@@ -36,7 +36,19 @@ pub struct Ctx<'a> {
     must_enrol_2fa: bool,
 }
 
-fn cookie<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+/// A cookie's name on the wire: over HTTPS with the `__Host-` prefix, which browsers accept
+/// only with `Secure`, `Path=/` and no `Domain`, so a sibling subdomain cannot plant it (e.g. a
+/// pre-login CSRF token). Over HTTPS only the prefixed name is read, over HTTP only the plain one.
+fn cookie_name(name: &str, https: bool) -> String {
+    if https {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+fn cookie<'r>(app: &App, req: &'r Request, name: &str) -> Option<&'r str> {
+    let name = cookie_name(name, super::is_https(app, req));
     rouille::input::cookies(req).find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
@@ -44,7 +56,7 @@ fn cookie<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
 pub fn negotiate_language(app: &App, req: &Request) -> Lang {
     req.get_param("lang")
         .and_then(|l| Lang::parse(&l))
-        .or_else(|| cookie(req, LANG_COOKIE).and_then(Lang::parse))
+        .or_else(|| cookie(app, req, LANG_COOKIE).and_then(Lang::parse))
         .or_else(|| req.header("Accept-Language").and_then(Lang::from_accept_language))
         .unwrap_or(app.default_lang)
 }
@@ -54,14 +66,14 @@ impl<'a> Ctx<'a> {
         let lang = negotiate_language(app, req);
         // Assets and the health check never need to know who asks: no session lookup there.
         let sessionless = req.url().starts_with("/assets/") || req.url() == "/healthz";
-        let session = match cookie(req, SESSION_COOKIE).filter(|_| !sessionless) {
+        let session = match cookie(app, req, SESSION_COOKIE).filter(|_| !sessionless) {
             Some(token) => sessions::resolve(app, token)?,
             None => None,
         };
-        let anon_csrf = cookie(req, CSRF_COOKIE)
+        let anon_csrf = cookie(app, req, CSRF_COOKIE)
             .filter(|t| t.len() == 48 && t.bytes().all(|b| b.is_ascii_hexdigit()))
             .map(str::to_string);
-        let flash = cookie(req, FLASH_COOKIE).and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
+        let flash = cookie(app, req, FLASH_COOKIE).and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
         let mut ctx = Ctx {
             app,
             req,
@@ -181,7 +193,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn pending_2fa_token(&self) -> Option<&str> {
-        cookie(self.req, PENDING_2FA_COOKIE)
+        cookie(self.app, self.req, PENDING_2FA_COOKIE)
     }
 
     pub fn set_pending_2fa_cookie(&mut self, token: &str) {
@@ -197,6 +209,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn set_cookie(&mut self, name: &str, value: &str, max_age: Option<u64>) {
+        let name = cookie_name(name, self.https);
         let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
         if let Some(age) = max_age {
             c.push_str(&format!("; Max-Age={age}"));
@@ -209,6 +222,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn clear_cookie(&mut self, name: &str) {
+        let name = cookie_name(name, self.https);
         let mut c = format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
         if self.https {
             c.push_str("; Secure");
@@ -229,7 +243,7 @@ impl<'a> Ctx<'a> {
     /// at start, so a tag is only ever valid for the session and URL it was given to. `None`
     /// unless a logged-in `GET`/`HEAD` that sets no cookie.
     fn etag_for(&self, version: i64) -> Option<String> {
-        if self.session.is_none() || !self.set_cookies.is_empty() || !wants_etag(self.req) {
+        if self.session.is_none() || !self.set_cookies.is_empty() || !wants_etag(self.app, self.req) {
             return None;
         }
         use sha2::Digest;
@@ -351,8 +365,8 @@ pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, 
 }
 
 /// A request whose page may be answered by its `ETag`: a `GET` or `HEAD` with a session cookie.
-pub fn wants_etag(req: &Request) -> bool {
-    (req.method() == "GET" || req.method() == "HEAD") && cookie(req, SESSION_COOKIE).is_some()
+pub fn wants_etag(app: &App, req: &Request) -> bool {
+    (req.method() == "GET" || req.method() == "HEAD") && cookie(app, req, SESSION_COOKIE).is_some()
 }
 
 /// `next` only ever leads to a local path.

@@ -173,7 +173,7 @@ pub fn log_refusal(peer: std::net::SocketAddr, status: u16) {
 
 fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
     // Read before anything else: a commit after this point makes the page's ETag stale.
-    let version = ctx::wants_etag(req).then(|| app.data_version()).flatten();
+    let version = ctx::wants_etag(app, req).then(|| app.data_version()).flatten();
     let mut ctx = match Ctx::new(app, req, request_id) {
         Ok(c) => c,
         Err(e) => {

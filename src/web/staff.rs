@@ -315,7 +315,8 @@ fn render_customer_form(
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
     };
-    Ok(html(views::staff::customer_form(&ctx.chrome(), &view)).with_status_code(status))
+    let shows_secret = view.secret.is_some();
+    Ok(no_store_if(shows_secret, html(views::staff::customer_form(&ctx.chrome(), &view)).with_status_code(status)))
 }
 
 fn customer_input(f: &Form) -> CustomerInput<'_> {
@@ -465,7 +466,17 @@ fn render_staff_form(
         min_length: ctx.app.config.security.min_password_length,
         notice: ctx.take_flash(),
     };
-    Ok(html(views::staff::staff_form(&ctx.chrome(), &view)).with_status_code(status))
+    let shows_secret = view.secret.is_some();
+    Ok(no_store_if(shows_secret, html(views::staff::staff_form(&ctx.chrome(), &view)).with_status_code(status)))
+}
+
+/// A page showing a generated password (once) is kept by no cache, the browser's included.
+fn no_store_if(shows_secret: bool, r: Response) -> Response {
+    if shows_secret {
+        r.with_unique_header("Cache-Control", "no-store")
+    } else {
+        r
+    }
 }
 
 fn staff_input(f: &Form) -> admin::StaffInput<'_> {

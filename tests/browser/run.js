@@ -19,10 +19,10 @@ const ANNA = {
   number: '10012',
   name: 'Anna Beispiel',
   email: 'anna@beispiel.example',
-  password: 'anna-geheim-2024',
+  password: 'apfel-geheim-2024',
 };
-const ADA = { username: 'ada', email: 'ada@contractor.example', password: 'ada-admin-passwort' };
-const AGENT = { username: 'sophie', name: 'Sophie Sommer', email: 'sophie@contractor.example', password: 'Sophie-Agentin-77' };
+const ADA = { username: 'ada', email: 'ada@contractor.example', password: 'lavendel-admin-passwort' };
+const AGENT = { username: 'sophie', name: 'Sophie Sommer', email: 'sophie@contractor.example', password: 'Sonnen-Agentin-77' };
 
 // A 1×1 PNG.
 const PIXEL_PNG = Buffer.from(

@@ -9,7 +9,7 @@ const GRACE: StaffSpec = StaffSpec {
     name: "Grace Admin",
     email: "grace@contractor.example",
     role: "admin",
-    password: "grace-admin-passwort",
+    password: "gletscher-admin-passwort",
 };
 
 /// Posts the edit form of a staff member.
@@ -186,7 +186,7 @@ fn every_audited_event_is_in_the_audit_log() {
     ada.submit(page, page, &[("name", ANNA.name), ("email", ANNA.email), ("phone", ""), ("active", "on")]).expect(303); // .activate
     ada.submit(page, &format!("{page}/password"), &[("new_password", "")]).expect(303); // password.reset
     let mut bob = app.staff(BOB.username, BOB.password);
-    let new_pw = "bobs-neues-passwort";
+    let new_pw = "bambus-neues-passwort";
     bob.submit(
         "/staff/password",
         "/staff/password",

@@ -64,7 +64,7 @@ fn first_start_creates_admin_with_a_one_time_password() {
     let r = c.get("/staff/tickets");
     assert_eq!(r.status, 303);
     assert!(r.location().starts_with("/staff/password"), "{}", r.location());
-    let new_pw = "admin-eigenes-passwort";
+    let new_pw = "eigenes-starkes-kennwort";
     let r = c.submit(
         "/staff/password",
         "/staff/password",

@@ -31,7 +31,7 @@ pub const ANNA: CustomerSpec = CustomerSpec {
 };
 
 pub const BERND: CustomerSpec =
-    CustomerSpec { number: "20034", name: "Bernd Anders", email: "bernd@example.org", password: "bernd-geheim-2024" };
+    CustomerSpec { number: "20034", name: "Bernd Anders", email: "bernd@example.org", password: "birke-geheim-2024" };
 
 /// An admin created with `ticketd admin create --password-stdin`.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +42,7 @@ pub struct AdminSpec {
 }
 
 pub const ADA: AdminSpec =
-    AdminSpec { username: "ada", email: "ada@contractor.example", password: "ada-admin-passwort" };
+    AdminSpec { username: "ada", email: "ada@contractor.example", password: "lavendel-admin-passwort" };
 
 #[derive(Debug, Clone)]
 pub struct Builder {
@@ -504,7 +504,7 @@ pub const BOB: StaffSpec = StaffSpec {
     name: "Bob Berater",
     email: "bob@contractor.example",
     role: "agent",
-    password: "bob-agent-passwort",
+    password: "bambus-agent-passwort",
 };
 
 /// Submits the admin form for a new staff member; returns the answer, whatever it is.

@@ -22,7 +22,7 @@ pub(crate) const KAI: StaffSpec = StaffSpec {
     name: "Kai Lauschmann",
     email: "kai@contractor.example",
     role: "agent",
-    password: "kai-agent-passwort-9",
+    password: "kiesel-agent-passwort-9",
 };
 
 const HEDWIG: StaffSpec = StaffSpec {
@@ -30,7 +30,7 @@ const HEDWIG: StaffSpec = StaffSpec {
     name: "Hedwig Auskunftsfrau",
     email: "hedwig@contractor.example",
     role: "admin",
-    password: "hedwig-admin-passwort-4",
+    password: "holunder-admin-passwort-4",
 };
 
 /// Anna, Bernd and Ada (admin), fast hashing, default hotline mode (`reveal`).
@@ -223,7 +223,7 @@ fn lookup_finds_callers_by_number_email_name_and_phone() {
             ("name", "Clara Fernsprech"),
             ("email", "clara@example.net"),
             ("phone", "+49 30 5550123"),
-            ("password", "clara-geheim-2024"),
+            ("password", "kamille-geheim-2024"),
             ("active", "on"),
         ],
     )
@@ -464,7 +464,7 @@ fn a_wrong_admin_password_or_a_missing_reason_reveals_nothing() {
     let cases: [(&str, &str, &str); 6] = [
         ("", ADA.password, "no reason"),
         ("   ", ADA.password, "a blank reason"),
-        ("Kundin ruft an", "ada-admin-passwort-falsch", "a wrong admin password"),
+        ("Kundin ruft an", "lavendel-admin-passwort-falsch", "a wrong admin password"),
         ("Kundin ruft an", "", "no admin password"),
         ("Kundin ruft an", HEDWIG.password, "another admin's password"),
         ("Kundin ruft an", ANNA.password, "the customer's password as the admin's"),

@@ -98,16 +98,15 @@ fn repeated_failures_lock_the_account() {
 }
 
 #[test]
-fn throttling_counts_per_account_not_per_spelling_of_the_login() {
+fn throttling_counts_per_login_as_typed_whatever_its_case() {
     let app = Builder::new().customer(ANNA).start();
-    // Five failures for the same account, through its number and its e-mail in two spellings.
-    fail_logins(&app, ANNA.number, 2);
+    // Five failures for one e-mail address in three spellings lock that address.
     fail_logins(&app, "anna.beispiel@example.com", 2);
-    fail_logins(&app, "ANNA.BEISPIEL@EXAMPLE.COM", 1);
-    for login in [ANNA.number, ANNA.email] {
-        let (_, r) = app.login(login, ANNA.password);
-        assert_eq!(r.status, 429, "after 5 failures on Anna's account, logging in as {login:?} must be throttled");
-    }
+    fail_logins(&app, "ANNA.BEISPIEL@EXAMPLE.COM", 2);
+    fail_logins(&app, ANNA.email, 1);
+    let (_, r) = app.login(ANNA.email, ANNA.password);
+    assert_eq!(r.status, 429, "after 5 failures by Anna's address, logging in by it must be throttled");
+    // Not the customer number: see secrets::a_lockout_by_email_leaves_the_customer_number_alone.
 }
 
 #[test]

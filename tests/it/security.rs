@@ -213,7 +213,8 @@ fn the_session_cookie_is_secure_behind_a_trusted_https_proxy() {
         }
         let r = c.submit("/login", "/login", &[("login", ANNA.number), ("password", ANNA.password)]);
         r.expect(303);
-        let cookie = r.set_cookie("ticketd_session").expect("a session cookie");
+        let name = if secure { "__Host-ticketd_session" } else { "ticketd_session" };
+        let cookie = r.set_cookie(name).expect("a session cookie");
         let has_secure = cookie.split(';').any(|a| a.trim().eq_ignore_ascii_case("secure"));
         assert_eq!(has_secure, secure, "trusted={trusted} proto={proto:?}: {cookie}");
     }

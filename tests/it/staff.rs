@@ -100,7 +100,7 @@ fn customers_agents_and_anonymous_visitors_get_only_their_rights() {
                 ("name", "Mallory"),
                 ("role", "admin"),
                 ("active", "on"),
-                ("password", "mallory-passwort-1"),
+                ("password", "marmor-passwort-1"),
             ],
         ),
         ("/admin/staff/bob", vec![("name", BOB.name), ("email", BOB.email), ("role", "admin"), ("active", "on")]),
@@ -124,7 +124,7 @@ fn customers_agents_and_anonymous_visitors_get_only_their_rights() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].attr("data-status"), "open");
     assert_eq!(rows[0].attr("data-activities"), "1");
-    assert_eq!(app.staff_login("mallory", "mallory-passwort-1").1.status, 422);
+    assert_eq!(app.staff_login("mallory", "marmor-passwort-1").1.status, 422);
 
     // Nobody logged in: to the staff login, with the way back.
     for path in staff_pages.iter().chain(admin_pages.iter()) {
@@ -652,9 +652,9 @@ fn generated_passwords_are_shown_once_and_work() {
     assert_eq!(app.login("30001", &pw).1.status, 422);
     app.customer("30001", &pw2);
     // A chosen one is not shown.
-    ada.submit(page, &format!("{page}/password"), &[("new_password", "carlas-neues-passwort")]).expect(303);
+    ada.submit(page, &format!("{page}/password"), &[("new_password", "kompass-neues-passwort")]).expect(303);
     assert!(html::with_attr(&ada.get(page).text(), "data-generated-password").is_empty());
-    app.customer("30001", "carlas-neues-passwort");
+    app.customer("30001", "kompass-neues-passwort");
     // Too short: 422 at the field.
     let r = ada.submit(page, &format!("{page}/password"), &[("new_password", "kurz")]);
     assert_eq!(r.status, 422);
@@ -679,6 +679,7 @@ fn generated_passwords_are_shown_once_and_work() {
 fn shown_once(c: &mut Client, page: &str) -> String {
     let first = c.get(page);
     first.expect(200);
+    assert_eq!(first.header("Cache-Control"), Some("no-store"), "{page}: a generated password is cached nowhere");
     let text = first.text();
     let tags = html::with_attr(&text, "data-generated-password");
     assert_eq!(tags.len(), 1, "{page}: the generated password once");
