@@ -727,8 +727,7 @@ fn hostile_file_names_are_display_text_only() {
     }
     // Stored as display text, never as a path.
     let db = app.db();
-    let mut stmt = db.prepare("SELECT file_name FROM attachments").unwrap();
-    let names: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+    let names = crate::harness::strings(&db, "SELECT file_name FROM attachments");
     assert_eq!(names.len(), cases.len());
     for name in names {
         assert!(!name.contains('/') && !name.contains('\\') && !name.chars().any(|c| c.is_control()), "{name:?}");

@@ -195,13 +195,7 @@ fn move_database(env: &mut Env, db: PathBuf) {
 fn integrity(db: &Path) -> String {
     let conn = rusqlite::Connection::open(db).expect("open the database");
     conn.busy_timeout(Duration::from_secs(10)).unwrap();
-    let rows: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let rows: Vec<String> = crate::harness::strings(&conn, "PRAGMA integrity_check");
     rows.join("; ")
 }
 

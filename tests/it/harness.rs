@@ -489,6 +489,14 @@ impl Env {
     }
 }
 
+/// The first column of every row `sql` returns, as text.
+#[track_caller]
+pub fn strings(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.collect::<rusqlite::Result<_>>().unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// An agent or admin as created through `/admin/staff`.
 #[derive(Debug, Clone, Copy)]
 pub struct StaffSpec {

@@ -5,13 +5,7 @@ use crate::harness::{Builder, ADA, ANNA, BERND};
 
 /// Every text (and blob) value of every table, as read with rusqlite.
 fn dump(conn: &rusqlite::Connection) -> Vec<(String, String)> {
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let tables: Vec<String> = crate::harness::strings(conn, "SELECT name FROM sqlite_master WHERE type = 'table'");
     let mut out = Vec::new();
     for t in tables {
         let Ok(mut stmt) = conn.prepare(&format!("SELECT * FROM \"{t}\"")) else { continue };
@@ -47,13 +41,8 @@ fn a_password_typed_as_login_name_is_kept_nowhere() {
         assert!(!value.contains(TYPED), "{table} keeps the typed text: {value}");
         assert!(!value.to_lowercase().contains(&TYPED.to_lowercase()), "{table} keeps the typed text: {value}");
     }
-    let targets: Vec<String> = conn
-        .prepare("SELECT target FROM audit_log WHERE action = 'login.failed' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let targets: Vec<String> =
+        crate::harness::strings(&conn, "SELECT target FROM audit_log WHERE action = 'login.failed' ORDER BY id");
     assert_eq!(targets.len(), 3, "{targets:?}");
     assert!(targets[0].starts_with("unknown:") && targets[1].starts_with("unknown:"), "{targets:?}");
     assert_ne!(targets[0], targets[1], "the realm is part of the hash");
@@ -67,13 +56,8 @@ fn the_same_unknown_name_carries_the_same_hash_and_customer_logins_are_audited()
         assert_eq!(app.login(login, "falsch-falsch").1.status, 422);
     }
     let conn = app.db();
-    let targets: Vec<String> = conn
-        .prepare("SELECT target FROM audit_log WHERE action = 'login.failed' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let targets: Vec<String> =
+        crate::harness::strings(&conn, "SELECT target FROM audit_log WHERE action = 'login.failed' ORDER BY id");
     assert_eq!(targets.len(), 3);
     assert_eq!(targets[0], targets[1], "one name, one hash");
     assert_ne!(targets[0], targets[2]);
