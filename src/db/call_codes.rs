@@ -1,4 +1,5 @@
-//! Hotline call codes: one row per customer, the hash of the live code.
+//! Hotline call codes: one row per customer and person (contact_id 0 = main account), the
+//! hash of the live code.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -9,7 +10,7 @@ pub fn replace(conn: &Connection, customer_id: i64, code_hash: &[u8], now: i64, 
     conn.prepare_cached(
         "INSERT INTO call_codes (customer_id, code_hash, created_at, expires_at, used_at)
          VALUES (?1, ?2, ?3, ?4, NULL)
-         ON CONFLICT (customer_id) DO UPDATE SET
+         ON CONFLICT (customer_id, contact_id) DO UPDATE SET
              code_hash = excluded.code_hash, created_at = excluded.created_at,
              expires_at = excluded.expires_at, used_at = NULL",
     )?
@@ -21,7 +22,7 @@ pub fn replace(conn: &Connection, customer_id: i64, code_hash: &[u8], now: i64, 
 pub fn live(conn: &Connection, customer_id: i64, now: i64) -> Result<Option<Vec<u8>>> {
     Ok(conn
         .prepare_cached(
-            "SELECT code_hash FROM call_codes WHERE customer_id = ?1 AND used_at IS NULL AND expires_at > ?2",
+            "SELECT code_hash FROM call_codes WHERE customer_id = ?1 AND contact_id = 0 AND used_at IS NULL AND expires_at > ?2",
         )?
         .query_row(params![customer_id, now], |r| r.get(0))
         .optional()?)
@@ -29,7 +30,7 @@ pub fn live(conn: &Connection, customer_id: i64, now: i64) -> Result<Option<Vec<
 
 /// Uses the customer's code up: it is accepted once.
 pub fn mark_used(conn: &Connection, customer_id: i64, now: i64) -> Result<()> {
-    conn.prepare_cached("UPDATE call_codes SET used_at = ?2 WHERE customer_id = ?1")?
+    conn.prepare_cached("UPDATE call_codes SET used_at = ?2 WHERE customer_id = ?1 AND contact_id = 0")?
         .execute(params![customer_id, now])?;
     Ok(())
 }
