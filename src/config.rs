@@ -30,6 +30,7 @@ pub struct Config {
     pub fields: Vec<Field>,
     pub smtp: Option<Smtp>,
     pub notifications: Notifications,
+    pub inbound: Inbound,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -155,6 +156,81 @@ impl Default for Notifications {
     }
 }
 
+/// `[inbound]`: mail in. `ticketd mail receive` needs none of it; IMAP polling runs in the
+/// server when `imap_host` is set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Inbound {
+    /// The address customers write to; notifications carry it as `Reply-To`.
+    pub address: Option<String>,
+    pub imap_host: Option<String>,
+    pub imap_port: u16,
+    pub imap_security: ImapSecurity,
+    pub imap_username: Option<String>,
+    pub imap_password: Option<String>,
+    pub imap_folder: String,
+    pub poll_seconds: u64,
+    /// `seen`, `delete` or `move:<folder>`; see [`AfterImport`].
+    pub after_import: AfterImport,
+    /// PEM file with CA certificate(s) of a server with a private CA; relative to the config file.
+    pub ca_file: Option<PathBuf>,
+    /// Held mail older than this many days is purged.
+    pub hold_days: u64,
+    /// Mails from one address per hour that are imported; more are held.
+    pub max_per_sender_per_hour: u32,
+}
+
+impl Default for Inbound {
+    fn default() -> Self {
+        Inbound {
+            address: None,
+            imap_host: None,
+            imap_port: 993,
+            imap_security: ImapSecurity::Tls,
+            imap_username: None,
+            imap_password: None,
+            imap_folder: "INBOX".into(),
+            poll_seconds: 60,
+            after_import: AfterImport::Seen,
+            ca_file: None,
+            hold_days: 30,
+            max_per_sender_per_hour: 30,
+        }
+    }
+}
+
+/// `[inbound] imap_security`: implicit TLS (port 993) or STARTTLS (port 143).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapSecurity {
+    Tls,
+    Starttls,
+}
+
+/// `[inbound] after_import`: what happens to a message in the mailbox once its import committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterImport {
+    Seen,
+    Delete,
+    Move(String),
+}
+
+impl<'de> Deserialize<'de> for AfterImport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "seen" => Ok(AfterImport::Seen),
+            "delete" => Ok(AfterImport::Delete),
+            _ => match s.strip_prefix("move:") {
+                Some(folder) if !folder.trim().is_empty() => Ok(AfterImport::Move(folder.trim().to_string())),
+                _ => Err(serde::de::Error::custom(format!(
+                    "expected \"seen\", \"delete\" or \"move:<folder>\", got {s:?}"
+                ))),
+            },
+        }
+    }
+}
+
 /// A byte count: an integer, or a string such as `"25 MiB"`, `"100MB"`, `"512 KiB"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByteSize(pub u64);
@@ -221,6 +297,7 @@ impl Default for Config {
             fields: Vec::new(),
             smtp: None,
             notifications: Notifications::default(),
+            inbound: Inbound::default(),
         }
     }
 }
@@ -410,6 +487,9 @@ impl Config {
         if let Some(p) = self.smtp.as_mut().and_then(|s| s.ca_file.as_mut()) {
             fix(p);
         }
+        if let Some(p) = self.inbound.ca_file.as_mut() {
+            fix(p);
+        }
     }
 
     /// Fails on the first setting out of bounds, naming its key.
@@ -443,6 +523,43 @@ impl Config {
             if let Some(p) = &smtp.ca_file {
                 crate::mail::relay::check_ca_file(p).map_err(|e| bad("smtp.ca_file", e))?;
             }
+        }
+        self.validate_inbound()?;
+        Ok(())
+    }
+
+    fn validate_inbound(&self) -> Result<(), ConfigError> {
+        let i = &self.inbound;
+        if let Some(a) = &i.address {
+            if !crate::model::is_plausible_email(a) || !crate::mail::is_sendable_address(a.trim()) {
+                return Err(bad("inbound.address", "must be an e-mail address"));
+            }
+        }
+        if i.poll_seconds == 0 {
+            return Err(bad("inbound.poll_seconds", "must be at least 1"));
+        }
+        if i.hold_days == 0 {
+            return Err(bad("inbound.hold_days", "must be at least 1"));
+        }
+        if i.max_per_sender_per_hour == 0 {
+            return Err(bad("inbound.max_per_sender_per_hour", "must be at least 1"));
+        }
+        if i.imap_folder.trim().is_empty() {
+            return Err(bad("inbound.imap_folder", "must not be empty"));
+        }
+        if let Some(host) = &i.imap_host {
+            if host.trim().is_empty() {
+                return Err(bad("inbound.imap_host", "must not be empty"));
+            }
+            if i.imap_username.as_deref().map_or(true, |u| u.trim().is_empty()) {
+                return Err(bad("inbound.imap_username", "is needed with imap_host"));
+            }
+            if i.imap_password.as_deref().map_or(true, str::is_empty) && std::env::var_os("TICKETD_IMAP_PASSWORD").is_none() {
+                return Err(bad("inbound.imap_password", "is needed with imap_host (or TICKETD_IMAP_PASSWORD)"));
+            }
+        }
+        if let Some(p) = &i.ca_file {
+            crate::mail::relay::check_ca_file(p).map_err(|e| bad("inbound.ca_file", e))?;
         }
         Ok(())
     }
