@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod bootstrap;
 pub mod export;
 pub mod hotline;
+pub mod inbound;
 pub mod notify;
 pub mod recheck;
 pub mod sessions;

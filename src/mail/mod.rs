@@ -39,6 +39,81 @@ pub struct Smtp {
     pub ca_file: Option<PathBuf>,
 }
 
+/// `[inbound]`: mail in. `ticketd mail receive` needs none of it; IMAP polling runs in the
+/// server when `imap_host` is set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Inbound {
+    /// The address customers write to; notifications carry it as `Reply-To`.
+    pub address: Option<String>,
+    pub imap_host: Option<String>,
+    pub imap_port: u16,
+    pub imap_security: ImapSecurity,
+    pub imap_username: Option<String>,
+    pub imap_password: Option<String>,
+    pub imap_folder: String,
+    pub poll_seconds: u64,
+    /// `seen`, `delete` or `move:<folder>`; see [`AfterImport`].
+    pub after_import: AfterImport,
+    /// PEM file with CA certificate(s) of a server with a private CA; relative to the config file.
+    pub ca_file: Option<PathBuf>,
+    /// Held mail older than this many days is purged.
+    pub hold_days: u64,
+    /// Mails from one address per hour that are imported; more are held.
+    pub max_per_sender_per_hour: u32,
+}
+
+impl Default for Inbound {
+    fn default() -> Self {
+        Inbound {
+            address: None,
+            imap_host: None,
+            imap_port: 993,
+            imap_security: ImapSecurity::Tls,
+            imap_username: None,
+            imap_password: None,
+            imap_folder: "INBOX".into(),
+            poll_seconds: 60,
+            after_import: AfterImport::Seen,
+            ca_file: None,
+            hold_days: 30,
+            max_per_sender_per_hour: 30,
+        }
+    }
+}
+
+/// `[inbound] imap_security`: implicit TLS (port 993) or STARTTLS (port 143).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapSecurity {
+    Tls,
+    Starttls,
+}
+
+/// `[inbound] after_import`: what happens to a message in the mailbox once its import committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterImport {
+    Seen,
+    Delete,
+    Move(String),
+}
+
+impl<'de> Deserialize<'de> for AfterImport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "seen" => Ok(AfterImport::Seen),
+            "delete" => Ok(AfterImport::Delete),
+            _ => match s.strip_prefix("move:") {
+                Some(folder) if !folder.trim().is_empty() => Ok(AfterImport::Move(folder.trim().to_string())),
+                _ => Err(serde::de::Error::custom(format!(
+                    "expected \"seen\", \"delete\" or \"move:<folder>\", got {s:?}"
+                ))),
+            },
+        }
+    }
+}
+
 /// A name and an address, as in `From:` and `To:`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mailbox {
