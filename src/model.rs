@@ -470,6 +470,8 @@ pub struct Activity {
     pub internal: bool,
     pub author_kind: AuthorKind,
     pub author_name: String,
+    /// The customer's contact who wrote it (`None`: the main account, staff or the system).
+    pub contact_id: Option<i64>,
     pub body: String,
     pub minutes: i64,
     pub email_from: Option<String>,

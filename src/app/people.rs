@@ -27,6 +27,15 @@ pub fn email_taken(conn: &rusqlite::Connection, email: &str, except_contact: Opt
     Ok(customers::exists_email(conn, email, None)? || contacts::exists_email(conn, email, except_contact)?)
 }
 
+/// The address in a `From` as typed ("Anna <anna@example.com>" or the bare address).
+pub fn address_of(from: &str) -> &str {
+    let from = from.trim();
+    match (from.rfind('<'), from.rfind('>')) {
+        (Some(a), Some(b)) if a < b => from[a + 1..b].trim(),
+        _ => from,
+    }
+}
+
 /// What staff, a manager or the command line enter for a new contact.
 pub struct ContactInput<'a> {
     pub name: &'a str,

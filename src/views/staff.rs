@@ -268,6 +268,7 @@ fn composer(c: &Chrome, v: &TicketView) -> Markup {
                 (kind_choice(c, v.values.get("kind").unwrap_or("message")))
                 p.help { (c.t(m::INTERNAL_HINT)) }
                 div.email-fields data-kind="email" {
+                    (direction_choice(c, e, v.values.get("direction").unwrap_or("sent")))
                     @for (name, label) in [("email_from", m::EMAIL_FROM), ("email_to", m::EMAIL_TO), ("email_subject", m::SUBJECT)] {
                         div.field {
                             label for=(name) { (c.t(label)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
@@ -280,6 +281,22 @@ fn composer(c: &Chrome, v: &TicketView) -> Markup {
                 (file_input(c, "composer-files", e))
                 div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE_ACTIVITY)) } }
             }
+        }
+    }
+}
+
+/// Who wrote a recorded e-mail: the customer (`received`) or we (`sent`).
+fn direction_choice(c: &Chrome, e: &FieldErrors, selected: &str) -> Markup {
+    html! {
+        fieldset.kind-choice.direction-choice {
+            legend { (c.t(m::EMAIL_DIRECTION)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
+            @for (value, label) in [("received", m::EMAIL_RECEIVED), ("sent", m::EMAIL_SENT)] {
+                label.check {
+                    input type="radio" name="direction" value=(value) checked[selected == value];
+                    " " (c.t(label))
+                }
+            }
+            (field_error(c.lang, e, "direction"))
         }
     }
 }

@@ -487,8 +487,10 @@ pub fn activity(
 ) -> Markup {
     let lang = c.lang;
     let files: Vec<&Attachment> = files.iter().filter(|f| f.activity_id == Some(a.id)).collect();
+    // The viewer's own activities read "Sie"/"You"; a colleague's carry their name.
+    let viewer = c.user.as_ref().and_then(|u| u.person);
     let author = match a.author_kind {
-        AuthorKind::Customer if !staff => c.t(m::YOU).to_string(),
+        AuthorKind::Customer if !staff && a.contact_id == viewer => c.t(m::YOU).to_string(),
         _ => a.author_name.clone(),
     };
     let side = match a.author_kind {
@@ -503,7 +505,8 @@ pub fn activity(
     };
     html! {
         li class={ "activity kind-" (a.kind.as_str()) " " (side) @if a.internal { " internal" } }
-            data-activity-kind=(a.kind.as_str()) data-created=(clock::rfc3339(a.created_at)) id={ "a" (a.id) } {
+            data-activity-kind=(a.kind.as_str()) data-created=(clock::rfc3339(a.created_at))
+            data-author-kind=(a.author_kind.as_str()) id={ "a" (a.id) } {
             div.activity-head {
                 span.kind { (c.t(a.kind.label())) }
                 @if !author.is_empty() { span.author { (author) } }
