@@ -15,8 +15,8 @@ mod records;
 pub use field::{Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
 pub use pages::{
-    AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketWork, Verdict,
-    Verification,
+    AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketPeople, TicketWork,
+    Verdict, Verification,
 };
 pub use query::{AuditQuery, Scope, Sort, TicketQuery};
 pub use records::{AuditRow, MailState, OutboxRow, TicketDetail, TicketPage, TimeEntry};

@@ -1,7 +1,7 @@
 //! What a page shows: the view models `app` fills from one read and `views` render. Plain data.
 
 use super::{
-    Activity, Attachment, AuditRow, Customer, StaffMember, Status, TicketDetail, TicketPage, TicketSummary, TimeEntry,
+    Activity, Attachment, AuditRow, Contact, Customer, StaffMember, Status, TicketDetail, TicketPage, TicketSummary, TimeEntry,
 };
 
 /// The customer's ticket overview.
@@ -41,6 +41,8 @@ pub struct CustomerPage {
     pub customer: Customer,
     pub open_tickets: i64,
     pub tickets: TicketPage,
+    /// The customer's contacts (people with their own login), active ones first.
+    pub contacts: Vec<Contact>,
 }
 
 /// The time statement of a customer for one month.
@@ -89,4 +91,18 @@ pub struct Revealed {
     pub customer: Customer,
     /// `None` when no copy exists yet (it is written at the next login or password change).
     pub password: Option<String>,
+}
+
+/// The people of a ticket as a customer sees them (`/tickets/<number>/people`).
+pub struct TicketPeople {
+    pub number: String,
+    pub subject: String,
+    /// The company (its main account opened the ticket when `opener` is `None`).
+    pub company: String,
+    /// The contact who opened the ticket; `None`: the main account.
+    pub opener: Option<Contact>,
+    /// The colleagues added to the ticket.
+    pub added: Vec<Contact>,
+    /// Active colleagues who could still be added.
+    pub candidates: Vec<Contact>,
 }

@@ -8,6 +8,7 @@ pub mod hotline;
 pub mod login;
 pub mod mail;
 pub mod staff;
+pub mod ticket_people;
 pub mod tickets;
 pub mod time;
 pub mod totp;

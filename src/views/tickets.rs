@@ -215,6 +215,8 @@ pub struct DetailView {
     pub fields: Vec<Field>,
     pub tz: &'static Tz,
     pub notice: Option<Msg>,
+    /// The company has contacts: the ticket links to its people (`/tickets/<number>/people`).
+    pub people_link: bool,
 }
 
 pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
@@ -228,6 +230,9 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
             header.ticket-head.card {
                 (ticket_title(c, t, false))
                 (detail_facts(c, v))
+                @if v.people_link {
+                    p.people-link { a href={ (base) "/people" } { (c.t(m::PEOPLE_LINK)) } }
+                }
             }
             (field_edit_form(c, &format!("{base}/fields"), &v.csrf, &editable, stored, &v.errors))
             (kind_filter(c, &base, v.kind))
