@@ -6,10 +6,10 @@ use crate::app::bootstrap::check_new_password;
 use crate::app::App;
 use crate::auth::password;
 use crate::clock;
+use crate::db::tickets as tdb;
 use crate::db::{self, audit, contacts, customers};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Lang};
-use crate::db::tickets as tdb;
 use crate::model::{is_plausible_email, Contact, ContactRole, Customer, TicketNo, TicketPeople};
 
 /// How the audit log names a customer-side person: `customer:NUMBER` for the main account,
@@ -238,10 +238,8 @@ pub fn ticket_people(app: &App, customer: &Customer, number: &str) -> Result<Tic
     let opener = contacts::opener_of(&conn, t.summary.id)?;
     let added = contacts::on_ticket(&conn, t.summary.id)?;
     let on = |c: &Contact| opener.as_ref().is_some_and(|o| o.id == c.id) || added.iter().any(|a| a.id == c.id);
-    let candidates = contacts::list_for_customer(&conn, customer.id)?
-        .into_iter()
-        .filter(|c| c.active && !on(c))
-        .collect();
+    let candidates =
+        contacts::list_for_customer(&conn, customer.id)?.into_iter().filter(|c| c.active && !on(c)).collect();
     Ok(TicketPeople {
         number: t.summary.number,
         subject: t.summary.subject,
@@ -272,7 +270,8 @@ pub fn add_to_ticket(app: &App, customer: &Customer, number: &str, contact: &str
             let actor = audit_name(customer);
             let target = format!("ticket:{number}");
             let detail = format!("contact:{}", person.id);
-            let entry = audit::Entry { actor: &actor, action: "ticket.people.add", target: &target, detail: &detail, address };
+            let entry =
+                audit::Entry { actor: &actor, action: "ticket.people.add", target: &target, detail: &detail, address };
             audit::insert(tx, &entry, now)?;
         }
         Ok(())

@@ -334,7 +334,8 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
     db::write(&mut conn, |tx| {
         let (id, number) =
             crate::app::tickets::insert_ticket(tx, app, customer.id, subject, priority, Some(s.id), now)?;
-        let first = tdb::add_activity(tx, id, &new_activity(kind, Author::staff(s.id, &s.name), &activity, minutes, now))?;
+        let first =
+            tdb::add_activity(tx, id, &new_activity(kind, Author::staff(s.id, &s.name), &activity, minutes, now))?;
         attach_all(tx, id, first, files)?;
         crate::app::notify::queue_for_activity(tx, app, first)?;
         for (k, v) in &custom {
