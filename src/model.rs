@@ -352,7 +352,7 @@ pub struct Customer {
     /// The person logged in, when this customer came from a contact's session; `None` for the
     /// main account, and wherever a customer is read as a record. Scoping reads it
     /// ([`Customer::scope`]), so a customer taken from a session carries its person along.
-    pub contact: Option<Contact>,
+    pub contact: Option<Box<Contact>>,
 }
 
 impl Customer {
@@ -378,7 +378,7 @@ impl Customer {
 
     /// The main account or a manager: may manage the company's contacts and sees every ticket.
     pub fn sees_all(&self) -> bool {
-        self.contact.as_ref().map_or(true, |c| c.role == ContactRole::Manager)
+        self.contact.as_ref().is_none_or(|c| c.role == ContactRole::Manager)
     }
 }
 

@@ -110,7 +110,8 @@ fn composer_author<'a>(
     }
     let mut c = customers::get(tx, customer_id)?;
     c.contact = contacts::find_by_email(tx, crate::app::people::address_of(input.email_from))?
-        .filter(|p| p.customer_id == customer_id);
+        .filter(|p| p.customer_id == customer_id)
+        .map(Box::new);
     Ok(Author::person(person.insert(c)))
 }
 

@@ -233,8 +233,8 @@ fn members_see_their_own_tickets_managers_and_the_main_account_all() {
     all.sort();
     assert_eq!(listed(&mut anna, ""), all);
     assert_eq!(listed(&mut mara, ""), all);
-    assert_eq!(listed(&mut mia, ""), [t_mia.clone()]);
-    assert_eq!(listed(&mut max, ""), [t_max.clone()]);
+    assert_eq!(listed(&mut mia, ""), [t_mia.as_str()]);
+    assert_eq!(listed(&mut max, ""), [t_max.as_str()]);
     // The opener is recorded.
     let mia_id = contact_id(&app, MIA.email);
     let opener: Option<i64> =
@@ -251,9 +251,9 @@ fn members_see_their_own_tickets_managers_and_the_main_account_all() {
     }
     // Search, filters and the CSV export are scoped the same way.
     assert_eq!(listed(&mut mia, "q=Monitor"), Vec::<String>::new());
-    assert_eq!(listed(&mut mara, "q=Monitor"), [t_max.clone()]);
+    assert_eq!(listed(&mut mara, "q=Monitor"), [t_max.as_str()]);
     let year = crate::harness::berlin_year();
-    assert_eq!(listed(&mut mia, &format!("year={year}")), [t_mia.clone()]);
+    assert_eq!(listed(&mut mia, &format!("year={year}")), [t_mia.as_str()]);
     let csv = mia.get("/tickets?format=csv");
     csv.expect(200);
     let text = csv.text();
@@ -364,7 +364,7 @@ fn a_colleague_added_to_a_ticket_sees_it_and_foreign_ids_are_refused() {
     // Twice is fine and changes nothing.
     add_person(&mut mia, &number, &max_id).expect(303);
     assert_eq!(app.count("SELECT count(*) FROM ticket_people"), 1);
-    assert_eq!(listed(&mut max, ""), [number.clone()]);
+    assert_eq!(listed(&mut max, ""), [number.as_str()]);
     max.get(&format!("/tickets/{number}")).expect(200);
     let people = page_of(&mut max, &format!("/tickets/{number}/people"));
     let persons = html::attr_values(&people, "data-person");
@@ -437,6 +437,7 @@ fn members_time_statement_export_and_attachments_are_theirs_only() {
     zip.expect(200);
     let bytes = String::from_utf8_lossy(&zip.body).into_owned();
     assert!(bytes.contains(&t_mia) && !bytes.contains(&t_max) && !bytes.contains("nur fuer Max"), "member's export");
+    assert!(bytes.contains(&format!("\"email\": \"{}\"", MIA.email)), "account.json names the person");
     let zip = mara.get("/account/export");
     let bytes = String::from_utf8_lossy(&zip.body).into_owned();
     assert!(bytes.contains(&t_mia) && bytes.contains(&t_max) && bytes.contains("nur fuer Max"), "manager's export");
@@ -492,7 +493,7 @@ fn a_contact_changes_its_own_password_and_the_hotline_copy_follows() {
     let shown: Vec<String> =
         html::with_attr(&text, "data-revealed-password").iter().map(|t| html::inner_text(&text, t)).collect();
     assert_eq!(shown, [new_pw]);
-    assert_eq!(html::attr_values(&text, "data-whose"), [mia_id.clone()]);
+    assert_eq!(html::attr_values(&text, "data-whose"), [mia_id.as_str()]);
 }
 
 #[test]
