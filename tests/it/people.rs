@@ -170,6 +170,13 @@ fn login_by_email_is_the_person_and_by_number_the_main_account() {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     assert_eq!(sessions.len(), 2);
+    // Her account page shows the company and, apart, her own login.
+    let mut c = app.customer(MIA.email, MIA.password);
+    let account = page_of(&mut c, "/account");
+    assert_eq!(html::attr_values(&account, "data-person"), [mia.to_string()]);
+    assert!(account.contains(MIA.name) && account.contains(ANNA.name));
+    let mut anna = app.anna();
+    assert!(html::attr_values(&page_of(&mut anna, "/account"), "data-person").is_empty());
     assert!(sessions.iter().all(|(_, p)| *p == Some(mia)), "{sessions:?}");
     // Her password is hers: not the main account's, not another contact's.
     for (login, pw) in [(MIA.email, ANNA.password), (ANNA.number, MIA.password), (MAX.email, MIA.password)] {
@@ -179,7 +186,7 @@ fn login_by_email_is_the_person_and_by_number_the_main_account() {
     // The main account by number and by its address: no contact in the session.
     app.customer(ANNA.number, ANNA.password);
     app.customer(ANNA.email, ANNA.password);
-    assert_eq!(app.count("SELECT count(*) FROM sessions WHERE contact_id IS NULL"), 2);
+    assert_eq!(app.count("SELECT count(*) FROM sessions WHERE contact_id IS NULL"), 3);
     // Failed and successful logins are audited under the person, never with the typed text.
     let actors = crate::harness::strings(&app.db(), "SELECT actor || ' ' || action || ' ' || target FROM audit_log");
     assert!(actors.contains(&format!("customer:{}/contact:{mia} login ", ANNA.number)), "{actors:?}");
@@ -217,6 +224,23 @@ fn contact_without_password_or_deactivated_cannot_log_in_and_loses_its_session()
     assert_eq!(app.count("SELECT count(*) FROM sessions"), 0);
     let (_, r) = app.login(MIA.email, MIA.password);
     assert_eq!(r.status, 422, "a deactivated contact cannot log in");
+}
+
+#[test]
+fn deactivating_the_customer_ends_its_contacts_sessions() {
+    let app = company();
+    let mut mara = login(&app, MARA);
+    mara.get("/tickets").expect(200);
+    let mut ada = app.ada();
+    crate::harness::save_customer(&mut ada, ANNA.number, ANNA.name, ANNA.email, false).expect(303);
+    let r = mara.get("/tickets");
+    r.expect(303);
+    assert_eq!(app.count("SELECT count(*) FROM sessions WHERE customer_id IS NOT NULL"), 0);
+    let (_, r) = app.login(MARA.email, MARA.password);
+    assert_eq!(r.status, 422, "a contact of an inactive customer cannot log in");
+    // An address taken by a contact cannot become a customer's.
+    let r = crate::harness::save_customer(&mut ada, BERND.number, BERND.name, "MIA@beispiel-gmbh.example", true);
+    assert_eq!(r.status, 422);
 }
 
 #[test]
@@ -515,6 +539,17 @@ fn the_hotline_finds_contacts_and_checks_each_persons_password_and_call_code() {
         r.expect(200);
         crate::hotline::verdict(&r)
     };
+    // The copy the CLI sealed for Mia opens as hers.
+    let r = ada.submit(
+        &lookup,
+        &format!("/admin/hotline/{no}/reveal"),
+        &[("contact", &mia_id), ("reason", "Rückruf"), ("password", ADA.password)],
+    );
+    r.expect(200);
+    let text = r.text();
+    let shown: Vec<String> =
+        html::with_attr(&text, "data-revealed-password").iter().map(|t| html::inner_text(&text, t)).collect();
+    assert_eq!(shown, [MIA.password]);
     assert_eq!(check(&mut ada, &[("contact", &mia_id), ("spoken_password", MIA.password)]), "match");
     assert_eq!(check(&mut ada, &[("contact", &mia_id), ("spoken_password", ANNA.password)]), "no-match");
     assert_eq!(check(&mut ada, &[("contact", ""), ("spoken_password", ANNA.password)]), "match");
@@ -536,8 +571,10 @@ fn the_hotline_finds_contacts_and_checks_each_persons_password_and_call_code() {
     assert_eq!(stored.len(), 1);
     assert!(stored[0].ends_with(&format!(":{mia_id}")), "{stored:?}");
     // The audit says whose each check was.
-    let details =
-        crate::harness::strings(&app.db(), "SELECT detail FROM audit_log WHERE action LIKE 'hotline.%' ORDER BY id");
+    let details = crate::harness::strings(
+        &app.db(),
+        "SELECT detail FROM audit_log WHERE action IN ('hotline.verify', 'hotline.call_code') ORDER BY id",
+    );
     assert_eq!(details[0], format!("match contact:{mia_id}"));
     assert_eq!(details[2], "match");
 }
@@ -551,6 +588,8 @@ fn notifications_go_to_the_tickets_people_each_per_their_own_switch() {
     );
     let app = company_with(Builder::new().toml(&smtp));
     let mut mia = login(&app, MIA);
+    // Mia reads English: her mails come in English, the main account's in German.
+    mia.get("/tickets?lang=en").expect(200);
     let number = create_ticket(&mut mia, "Mail an alle", "Text", "normal");
     let max_id = contact_id(&app, MAX.email);
     add_person(&mut mia, &number, &max_id.to_string()).expect(303);
@@ -568,6 +607,14 @@ fn notifications_go_to_the_tickets_people_each_per_their_own_switch() {
         format!("{} {max_id}", MAX.email),
     ];
     assert_eq!(to_customer(&app), want, "main account, opener, added colleague; not Mara");
+    let languages = crate::harness::strings(
+        &app.db(),
+        "SELECT recipient || ' ' || (instr(message, 'Content-Language: en') > 0) FROM outbox WHERE staff_id IS NULL ORDER BY id",
+    );
+    assert_eq!(
+        languages,
+        [format!("{} 0", ANNA.email.to_lowercase()), format!("{} 1", MIA.email), format!("{} 0", MAX.email)]
+    );
     // Max switches his mails off; the main account's and Mia's switches stay on.
     let mut max = login(&app, MAX);
     let r = max.submit("/account", "/account/notifications", &[]);
