@@ -41,7 +41,10 @@ pub fn ticket(app: &App, number: &str, kind: KindFilter) -> Result<TicketWork> {
     let conn = app.conn()?;
     let customer = customers::get(&conn, detail.ticket.customer_id)?;
     let staff = staff::list(&conn)?;
-    Ok(TicketWork { detail, customer, staff })
+    let id = detail.ticket.summary.id;
+    let mut people: Vec<_> = contacts::opener_of(&conn, id)?.into_iter().collect();
+    people.extend(contacts::on_ticket(&conn, id)?);
+    Ok(TicketWork { detail, customer, staff, people })
 }
 
 pub struct ActivityInput<'a> {

@@ -207,6 +207,14 @@ fn ticket_facts(c: &Chrome, v: &TicketView) -> Markup {
                 " " span.muted { "(" (customer.customer_no) ")" }
                 @if !customer.phone.is_empty() { br; a href={ "tel:" (customer.phone.replace(' ', "")) } { (customer.phone) } }
             } }
+            @if !v.work.people.is_empty() {
+                div { dt { (c.t(m::PEOPLE_TITLE)) } dd {
+                    @for (i, p) in v.work.people.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        span data-person=(p.id) title=(p.email) { (p.name) }
+                    }
+                } }
+            }
             div { dt { (c.t(m::ASSIGNEE)) } dd { (t.assignee.as_deref().unwrap_or("–")) } }
             div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
             div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }

@@ -341,6 +341,8 @@ fn the_timeline_names_each_person_and_says_sie_only_for_the_viewer() {
     // Staff see names, and the received mail as Mia's with her address.
     let staff_page = page_of(&mut ada, &format!("/staff/tickets/{number}"));
     let for_staff = authors(&staff_page);
+    let people = html::attr_values(&staff_page, "data-person");
+    assert_eq!(people, [contact_id(&app, MIA.email).to_string(), max_id.clone()], "opener, then added");
     assert_eq!(for_staff[3], ("email".into(), "customer".into(), MIA.name.into()));
     assert!(staff_page.contains(&html_escape(&from)), "the sender's address is shown to staff");
     // What is stored: the person of every customer activity.
