@@ -354,6 +354,8 @@ pub struct NewTicketView {
     pub errors: FieldErrors,
     pub csrf: String,
     pub fields: Vec<Field>,
+    /// The chosen customer's active contacts: who called (empty: no choice shown).
+    pub contacts: Vec<crate::model::Contact>,
 }
 
 pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
@@ -373,6 +375,19 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                         aria-invalid=[e.get("customer").map(|_| "true")] aria-describedby=[described_by(e, "customer", true)];
                     p.help #help-customer { (c.t(m::CUSTOMER_PICK_HELP)) }
                     (field_error(lang, e, "customer"))
+                }
+                @if !v.contacts.is_empty() || e.get("contact").is_some() {
+                    div.field {
+                        label for="contact" { (c.t(m::HOTLINE_CONTACT)) }
+                        select #contact name="contact" aria-invalid=[e.get("contact").map(|_| "true")]
+                            aria-describedby=[described_by(e, "contact", false)] {
+                            option value="" { (c.t(m::MAIN_ACCOUNT)) }
+                            @for p in &v.contacts {
+                                option value=(p.id) selected[v.values.str("contact") == p.id.to_string()] { (p.name) " <" (p.email) ">" }
+                            }
+                        }
+                        (field_error(lang, e, "contact"))
+                    }
                 }
                 div.field {
                     label for="subject" { (c.t(m::SUBJECT)) " " span.req aria-hidden="true" { "*" } }

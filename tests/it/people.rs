@@ -644,3 +644,40 @@ fn existing_customers_log_in_and_work_as_before() {
     assert!(html::with_attr(&page, "data-contact").is_empty());
     assert_eq!(app.count("SELECT count(*) FROM sessions WHERE contact_id IS NOT NULL"), 0);
 }
+
+#[test]
+fn staff_open_a_ticket_for_the_person_who_called() {
+    let app = company();
+    let mut ada = app.ada();
+    let mia_id = contact_id(&app, MIA.email).to_string();
+    // The hotline card of a contact found by address leads to the new-ticket form with her chosen.
+    let lookup = page_of(&mut ada, &format!("/staff/hotline?q={}", crate::http::urlencode(MIA.email)));
+    let link = format!("/staff/tickets/new?customer={}&amp;contact={mia_id}", ANNA.number);
+    assert!(lookup.contains(&link), "new ticket from the call for Mia");
+    let form = page_of(&mut ada, &html::unescape(&link));
+    let chosen: Vec<String> =
+        html::select_options(&form, "contact").into_iter().filter(|(_, _, sel)| *sel).map(|(v, _, _)| v).collect();
+    assert_eq!(chosen, [mia_id.as_str()]);
+    let page = html::unescape(&link);
+    let otto = contact_id(&app, OTTO.email).to_string();
+    let r = ada.submit(&page, "/staff/tickets", &call_for(&otto));
+    assert_eq!(r.status, 422, "another customer's contact");
+    let r = ada.submit(&page, "/staff/tickets", &call_for(&mia_id));
+    r.expect(303);
+    let number = r.location().trim_start_matches("/staff/tickets/").to_string();
+    let mut mia = login(&app, MIA);
+    assert_eq!(listed(&mut mia, ""), [number.as_str()]);
+    let mut max = login(&app, MAX);
+    assert_eq!(max.get(&format!("/tickets/{number}")).status, 404);
+}
+
+/// The fields of a new ticket from a call of Anna's company, opened for `contact`.
+fn call_for(contact: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("customer", ANNA.number),
+        ("subject", "Anruf von Mia"),
+        ("body", "Drucker"),
+        ("kind", "call"),
+        ("contact", contact),
+    ]
+}
