@@ -458,6 +458,27 @@ pub mod m {
         // Accounts: password rules, audit, files and cookies.
         ERR_PASSWORD_COMMON = "Dieses Passwort gehört zu den 10.000 häufigsten und ist leicht zu erraten. Bitte wählen Sie ein anderes.", "This password is one of the 10,000 most common ones and easy to guess. Please choose another.";
         ERR_PASSWORD_PERSONAL = "Das Passwort darf weder Kundennummer noch Benutzername noch den Namen Ihrer E-Mail-Adresse enthalten.", "The password must not contain the customer number, the username or the name of the e-mail address.";
+        // People (issue 18, branch `people`): contacts, ticket people, authorship.
+        CONTACT_ROLE_MEMBER = "Mitarbeiter (sieht eigene Tickets)", "Member (sees own tickets)";
+        CONTACT_ROLE_MANAGER = "Verwalter (sieht alle Tickets)", "Manager (sees all tickets)";
+        CONTACTS_TITLE = "Ansprechpartner", "Contacts";
+        CONTACTS_NONE = "Noch keine Ansprechpartner: alle nutzen das Hauptkonto.", "No contacts yet: everyone uses the main account.";
+        CONTACT_INACTIVE = "deaktiviert", "deactivated";
+        CONTACT_NO_PASSWORD = "noch kein Passwort", "no password yet";
+        MAIN_ACCOUNT = "Hauptkonto", "Main account";
+        PEOPLE_TITLE = "Beteiligte", "People";
+        PEOPLE_INTRO = "Beteiligte Kollegen sehen dieses Ticket und erhalten seine Benachrichtigungen.", "Colleagues on this ticket see it and get its notifications.";
+        PEOPLE_OPENER = "hat das Ticket eröffnet", "opened the ticket";
+        PEOPLE_ADD = "Kollegen hinzufügen", "Add a colleague";
+        PEOPLE_ADDED = "Der Kollege wurde zum Ticket hinzugefügt.", "The colleague was added to the ticket.";
+        PEOPLE_NONE_LEFT = "Alle Kollegen sind bereits beteiligt.", "All colleagues are already on this ticket.";
+        PEOPLE_LINK = "Beteiligte", "People";
+        EMAIL_DIRECTION = "Richtung", "Direction";
+        EMAIL_RECEIVED = "vom Kunden erhalten", "received from the customer";
+        EMAIL_SENT = "an den Kunden gesendet", "sent to the customer";
+        HOTLINE_CONTACT = "Ansprechpartner", "Contact";
+        HOTLINE_WHOSE = "Passwort von", "Password of";
+        ACCOUNT_PERSON = "Ihre Anmeldung", "Your login";
     }
 }
 

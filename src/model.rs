@@ -15,8 +15,8 @@ mod records;
 pub use field::{Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
 pub use pages::{
-    AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketWork, Verdict,
-    Verification,
+    AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketPeople, TicketWork,
+    Verdict, Verification,
 };
 pub use query::{AuditQuery, Scope, Sort, TicketQuery};
 pub use records::{AuditRow, MailState, OutboxRow, TicketDetail, TicketPage, TimeEntry};
@@ -110,6 +110,7 @@ str_enum!(ActivityKind {
 });
 str_enum!(AuthorKind { Customer = "customer", Staff = "staff", System = "system" });
 str_enum!(Role { Agent = "agent", Admin = "admin" });
+str_enum!(ContactRole { Member = "member", Manager = "manager" });
 
 impl Status {
     /// How a customer reads the status.
@@ -323,6 +324,44 @@ mod tests {
     }
 
     #[test]
+    fn a_sessions_person_decides_the_scope() {
+        let contact = |role| Contact {
+            id: 7,
+            customer_id: 3,
+            name: "Mia".into(),
+            email: "mia@x.example".into(),
+            phone: String::new(),
+            role,
+            active: true,
+            language: None,
+            notify: true,
+            has_password: true,
+            created_at: 0,
+        };
+        let mut c = Customer {
+            id: 3,
+            customer_no: "10012".into(),
+            name: "Alpha GmbH".into(),
+            email: "info@alpha.example".into(),
+            phone: String::new(),
+            active: true,
+            language: None,
+            created_at: 0,
+            contact: None,
+        };
+        assert!(matches!(c.scope(), Scope::Customer(3)));
+        assert_eq!((c.person_name(), c.contact_id(), c.sees_all()), ("Alpha GmbH", None, true));
+        c.contact = Some(Box::new(contact(ContactRole::Manager)));
+        assert!(matches!(c.scope(), Scope::Customer(3)));
+        assert!(c.sees_all());
+        c.contact = Some(Box::new(contact(ContactRole::Member)));
+        assert!(matches!(c.scope(), Scope::Member { customer: 3, contact: 7 }));
+        assert_eq!((c.person_name(), c.contact_id(), c.sees_all()), ("Mia", Some(7), false));
+        assert_eq!(c.scope().customer_id(), Some(3));
+        assert!(c.scope().is_customer() && !Scope::Staff.is_customer());
+    }
+
+    #[test]
     fn enums_parse_their_own_names() {
         for s in Status::ALL {
             assert_eq!(Status::parse(s.as_str()), Some(*s));
@@ -348,6 +387,63 @@ pub struct Customer {
     pub active: bool,
     pub language: Option<crate::i18n::Lang>,
     pub created_at: i64,
+    /// The person logged in, when this customer came from a contact's session; `None` for the
+    /// main account, and wherever a customer is read as a record. Scoping reads it
+    /// ([`Customer::scope`]), so a customer taken from a session carries its person along.
+    pub contact: Option<Box<Contact>>,
+}
+
+impl Customer {
+    /// What this customer's session may see: the main account and managers every ticket of the
+    /// company, a member only the tickets they opened or were added to.
+    pub fn scope(&self) -> Scope {
+        match &self.contact {
+            Some(c) if c.role == ContactRole::Member => Scope::Member { customer: self.id, contact: c.id },
+            _ => Scope::Customer(self.id),
+        }
+    }
+
+    /// The logged-in contact's id (`None`: the main account).
+    pub fn contact_id(&self) -> Option<i64> {
+        self.contact.as_ref().map(|c| c.id)
+    }
+
+    /// Who is acting, as activities and the audit log name them: the contact's name, or the
+    /// company's.
+    pub fn person_name(&self) -> &str {
+        self.contact.as_ref().map(|c| c.name.as_str()).unwrap_or(&self.name)
+    }
+
+    /// The main account or a manager: may manage the company's contacts and sees every ticket.
+    pub fn sees_all(&self) -> bool {
+        self.contact.as_ref().is_none_or(|c| c.role == ContactRole::Manager)
+    }
+}
+
+/// A person of a customer with their own login by e-mail (schema 0014).
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub role: ContactRole,
+    pub active: bool,
+    pub language: Option<crate::i18n::Lang>,
+    pub notify: bool,
+    /// A password is set (an invited contact has none until they choose one).
+    pub has_password: bool,
+    pub created_at: i64,
+}
+
+impl ContactRole {
+    pub fn label(self) -> Msg {
+        match self {
+            ContactRole::Member => m::CONTACT_ROLE_MEMBER,
+            ContactRole::Manager => m::CONTACT_ROLE_MANAGER,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -412,6 +508,8 @@ pub struct Activity {
     pub internal: bool,
     pub author_kind: AuthorKind,
     pub author_name: String,
+    /// The customer's contact who wrote it (`None`: the main account, staff or the system).
+    pub contact_id: Option<i64>,
     pub body: String,
     pub minutes: i64,
     pub email_from: Option<String>,

@@ -13,7 +13,7 @@ use crate::clock;
 use crate::db::attachments as adb;
 use crate::db::tickets as tdb;
 use crate::error::{Error, Result};
-use crate::model::{clean_file_name, Activity, Attachment, Customer, KindFilter, Scope, TicketQuery};
+use crate::model::{clean_file_name, Activity, Attachment, Customer, KindFilter, TicketQuery};
 use crate::zip::{Opener, ZipStream};
 
 #[derive(Serialize)]
@@ -24,6 +24,17 @@ struct Account<'a> {
     phone: &'a str,
     created_at: String,
     exported_at: String,
+    /// The person who exported, when a contact: their own data (their tickets only follow).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact: Option<ContactOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ContactOut<'a> {
+    name: &'a str,
+    email: &'a str,
+    phone: &'a str,
+    role: &'static str,
 }
 
 #[derive(Serialize)]
@@ -91,6 +102,12 @@ pub fn customer_archive(app: &App, customer: &Customer) -> Result<ZipStream> {
         phone: &customer.phone,
         created_at: clock::rfc3339(customer.created_at),
         exported_at: clock::rfc3339(now),
+        contact: customer.contact.as_ref().map(|p| ContactOut {
+            name: &p.name,
+            email: &p.email,
+            phone: &p.phone,
+            role: p.role.as_str(),
+        }),
     };
     let json = |v: &dyn erased::Json| v.to_vec().map_err(|e| Error::internal("export json", e));
     let account_json = json(&account)?;
@@ -116,7 +133,7 @@ pub fn customer_archive(app: &App, customer: &Customer) -> Result<ZipStream> {
 /// The customer's tickets, oldest first, with what the customer sees of them; and the files
 /// the archive carries beside them.
 fn tickets_out(app: &App, customer: &Customer) -> Result<(Vec<TicketOut>, Vec<FileEntry>)> {
-    let scope = Scope::Customer(customer.id);
+    let scope = customer.scope();
     let show_time = app.config.portal.show_time_spent;
     let conn = app.conn()?;
     let all = TicketQuery { page: 1, page_size: usize::MAX / 2, ..TicketQuery::default() };

@@ -8,7 +8,7 @@ use crate::app::tickets::{change_status, check_body_or_files, check_custom_field
 use crate::app::App;
 use crate::clock;
 use crate::db::tickets::{self as tdb, Author, NewActivity};
-use crate::db::{self, audit, customers, sessions, staff};
+use crate::db::{self, audit, contacts, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
@@ -41,7 +41,10 @@ pub fn ticket(app: &App, number: &str, kind: KindFilter) -> Result<TicketWork> {
     let conn = app.conn()?;
     let customer = customers::get(&conn, detail.ticket.customer_id)?;
     let staff = staff::list(&conn)?;
-    Ok(TicketWork { detail, customer, staff })
+    let id = detail.ticket.summary.id;
+    let mut people: Vec<_> = contacts::opener_of(&conn, id)?.into_iter().collect();
+    people.extend(contacts::on_ticket(&conn, id)?);
+    Ok(TicketWork { detail, customer, staff, people })
 }
 
 pub struct ActivityInput<'a> {
@@ -51,6 +54,9 @@ pub struct ActivityInput<'a> {
     pub email_from: &'a str,
     pub email_to: &'a str,
     pub email_subject: &'a str,
+    /// For kind `email`: `received` (the customer wrote it: customer author) or `sent` (to the
+    /// customer: staff author); empty means `sent`, as before the field existed.
+    pub direction: &'a str,
 }
 
 /// Minutes as typed: empty is 0; at most a working week in one entry.
@@ -86,12 +92,35 @@ fn check_activity(input: &ActivityInput, has_files: bool, errors: &mut FieldErro
     if kind == ActivityKind::Email && !input.email_from.trim().is_empty() && input.email_from.len() > 300 {
         errors.add("email_from", m::ERR_INVALID_EMAIL);
     }
+    if !matches!(input.direction.trim(), "" | "sent" | "received") {
+        errors.add("direction", m::ERR_INVALID_CHOICE);
+    }
     (kind, minutes)
+}
+
+/// Who wrote an activity from the composer: staff, except an e-mail received from the customer,
+/// which is the customer's — the contact whose address is in `From`, else the main account.
+fn composer_author<'a>(
+    tx: &rusqlite::Connection,
+    kind: ActivityKind,
+    s: &'a StaffMember,
+    input: &ActivityInput,
+    customer_id: i64,
+    person: &'a mut Option<Customer>,
+) -> Result<Author<'a>> {
+    if kind != ActivityKind::Email || input.direction.trim() != "received" {
+        return Ok(Author::staff(s.id, &s.name));
+    }
+    let mut c = customers::get(tx, customer_id)?;
+    c.contact = contacts::find_by_email(tx, crate::app::people::address_of(input.email_from))?
+        .filter(|p| p.customer_id == customer_id)
+        .map(Box::new);
+    Ok(Author::person(person.insert(c)))
 }
 
 fn new_activity<'a>(
     kind: ActivityKind,
-    s: &'a StaffMember,
+    author: Author<'a>,
     input: &'a ActivityInput,
     minutes: i64,
     now: i64,
@@ -103,7 +132,7 @@ fn new_activity<'a>(
         email_from: if is_email { opt(input.email_from) } else { None },
         email_to: if is_email { opt(input.email_to) } else { None },
         email_subject: if is_email { opt(input.email_subject) } else { None },
-        ..NewActivity::new(kind, Author::staff(s.id, &s.name), input.body.trim_end(), now)
+        ..NewActivity::new(kind, author, input.body.trim_end(), now)
     }
 }
 
@@ -123,7 +152,9 @@ pub fn add_activity(
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
-        let activity = tdb::add_activity(tx, t.summary.id, &new_activity(kind, s, input, minutes, now))?;
+        let mut person = None;
+        let author = composer_author(tx, kind, s, input, t.customer_id, &mut person)?;
+        let activity = tdb::add_activity(tx, t.summary.id, &new_activity(kind, author, input, minutes, now))?;
         attach_all(tx, t.summary.id, activity, files)?;
         crate::app::notify::queue_for_activity(tx, app, activity)
     })
@@ -269,12 +300,38 @@ pub fn find_customer(app: &App, input: &str) -> Result<Option<Customer>> {
 /// A new ticket for a customer, e.g. from a phone call: the first activity is a call note by
 /// default.
 pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, files: &[PendingFile]) -> Result<TicketNo> {
+    open_for_person(app, s, input, "", files)
+}
+
+/// [`open_for_customer`] for one of the customer's people: `contact` (an active contact's id;
+/// empty: the main account) becomes the ticket's opener, so a member who called sees it.
+pub fn open_for_person(
+    app: &App,
+    s: &StaffMember,
+    input: &OnBehalfInput,
+    contact: &str,
+    files: &[PendingFile],
+) -> Result<TicketNo> {
     let mut errors = FieldErrors::new();
     let customer = find_customer(app, input.customer)?;
     match &customer {
         Some(c) if c.active => {}
         _ => errors.add("customer", m::ERR_UNKNOWN_CUSTOMER),
     }
+    let opener = match (contact.trim(), &customer) {
+        ("", _) => None,
+        (id, Some(c)) => {
+            let found = match id.parse::<i64>() {
+                Ok(id) => contacts::get_of_customer(&*app.conn()?, c.id, id)?.filter(|p| p.active),
+                Err(_) => None,
+            };
+            if found.is_none() {
+                errors.add("contact", m::ERR_INVALID_CHOICE);
+            }
+            found.map(|p| p.id)
+        }
+        (_, None) => None,
+    };
     let subject = input.subject.trim();
     if subject.is_empty() {
         errors.add("subject", m::ERR_REQUIRED);
@@ -289,6 +346,7 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
         email_from: "",
         email_to: "",
         email_subject: "",
+        direction: "",
     };
     let (kind, minutes) = check_activity(&activity, !files.is_empty(), &mut errors);
     let priority = match input.priority.trim() {
@@ -306,7 +364,9 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
     db::write(&mut conn, |tx| {
         let (id, number) =
             crate::app::tickets::insert_ticket(tx, app, customer.id, subject, priority, Some(s.id), now)?;
-        let first = tdb::add_activity(tx, id, &new_activity(kind, s, &activity, minutes, now))?;
+        tdb::set_opener(tx, id, opener)?;
+        let first =
+            tdb::add_activity(tx, id, &new_activity(kind, Author::staff(s.id, &s.name), &activity, minutes, now))?;
         attach_all(tx, id, first, files)?;
         crate::app::notify::queue_for_activity(tx, app, first)?;
         for (k, v) in &custom {
@@ -330,7 +390,8 @@ pub fn customer_page(app: &App, customer_no: &str) -> Result<CustomerPage> {
     let open_tickets = customers::open_ticket_count(&conn, customer.id)?;
     let query = TicketQuery { page: 1, page_size: 20, ..TicketQuery::default() };
     let tickets = tdb::list(&conn, Scope::Customer(customer.id), &query)?;
-    Ok(CustomerPage { customer, open_tickets, tickets })
+    let contacts = contacts::list_for_customer(&conn, customer.id)?;
+    Ok(CustomerPage { customer, open_tickets, tickets, contacts })
 }
 
 pub struct CustomerInput<'a> {
@@ -384,7 +445,7 @@ pub fn update_customer(
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         let c = customers::get_by_no(tx, customer_no)?.ok_or(Error::NotFound)?;
-        if customers::exists_email(tx, input.email, Some(c.id))? {
+        if customers::exists_email(tx, input.email, Some(c.id))? || contacts::exists_email(tx, input.email, None)? {
             errors.add("email", m::ERR_EMAIL_TAKEN);
         }
         std::mem::take(&mut errors).into_result()?;
@@ -402,7 +463,7 @@ pub fn update_customer(
         let entry = audit::Entry { actor: &actor, action: "customer.update", target: customer_no, detail: "", address };
         audit::insert(tx, &entry, now)?;
         if c.active && !input.active {
-            sessions::delete_customer_sessions(tx, c.id, None)?;
+            sessions::delete_company_sessions(tx, c.id)?;
             audit::insert(tx, &entry.with_action("customer.deactivate"), now)?;
         } else if !c.active && input.active {
             audit::insert(tx, &entry.with_action("customer.activate"), now)?;

@@ -207,6 +207,14 @@ fn ticket_facts(c: &Chrome, v: &TicketView) -> Markup {
                 " " span.muted { "(" (customer.customer_no) ")" }
                 @if !customer.phone.is_empty() { br; a href={ "tel:" (customer.phone.replace(' ', "")) } { (customer.phone) } }
             } }
+            @if !v.work.people.is_empty() {
+                div { dt { (c.t(m::PEOPLE_TITLE)) } dd {
+                    @for (i, p) in v.work.people.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        span data-person=(p.id) title=(p.email) { (p.name) }
+                    }
+                } }
+            }
             div { dt { (c.t(m::ASSIGNEE)) } dd { (t.assignee.as_deref().unwrap_or("–")) } }
             div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
             div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }
@@ -268,6 +276,7 @@ fn composer(c: &Chrome, v: &TicketView) -> Markup {
                 (kind_choice(c, v.values.get("kind").unwrap_or("message")))
                 p.help { (c.t(m::INTERNAL_HINT)) }
                 div.email-fields data-kind="email" {
+                    (direction_choice(c, e, v.values.get("direction").unwrap_or("sent")))
                     @for (name, label) in [("email_from", m::EMAIL_FROM), ("email_to", m::EMAIL_TO), ("email_subject", m::SUBJECT)] {
                         div.field {
                             label for=(name) { (c.t(label)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
@@ -280,6 +289,22 @@ fn composer(c: &Chrome, v: &TicketView) -> Markup {
                 (file_input(c, "composer-files", e))
                 div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE_ACTIVITY)) } }
             }
+        }
+    }
+}
+
+/// Who wrote a recorded e-mail: the customer (`received`) or we (`sent`).
+fn direction_choice(c: &Chrome, e: &FieldErrors, selected: &str) -> Markup {
+    html! {
+        fieldset.kind-choice.direction-choice {
+            legend { (c.t(m::EMAIL_DIRECTION)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
+            @for (value, label) in [("received", m::EMAIL_RECEIVED), ("sent", m::EMAIL_SENT)] {
+                label.check {
+                    input type="radio" name="direction" value=(value) checked[selected == value];
+                    " " (c.t(label))
+                }
+            }
+            (field_error(c.lang, e, "direction"))
         }
     }
 }
@@ -329,6 +354,8 @@ pub struct NewTicketView {
     pub errors: FieldErrors,
     pub csrf: String,
     pub fields: Vec<Field>,
+    /// The chosen customer's active contacts: who called (empty: no choice shown).
+    pub contacts: Vec<crate::model::Contact>,
 }
 
 pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
@@ -348,6 +375,19 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                         aria-invalid=[e.get("customer").map(|_| "true")] aria-describedby=[described_by(e, "customer", true)];
                     p.help #help-customer { (c.t(m::CUSTOMER_PICK_HELP)) }
                     (field_error(lang, e, "customer"))
+                }
+                @if !v.contacts.is_empty() || e.get("contact").is_some() {
+                    div.field {
+                        label for="contact" { (c.t(m::HOTLINE_CONTACT)) }
+                        select #contact name="contact" aria-invalid=[e.get("contact").map(|_| "true")]
+                            aria-describedby=[described_by(e, "contact", false)] {
+                            option value="" { (c.t(m::MAIN_ACCOUNT)) }
+                            @for p in &v.contacts {
+                                option value=(p.id) selected[v.values.str("contact") == p.id.to_string()] { (p.name) " <" (p.email) ">" }
+                            }
+                        }
+                        (field_error(lang, e, "contact"))
+                    }
                 }
                 div.field {
                     label for="subject" { (c.t(m::SUBJECT)) " " span.req aria-hidden="true" { "*" } }
@@ -543,6 +583,7 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                     div.actions { button.btn type="submit" { (c.t(m::SET_PASSWORD)) } }
                 }
             }
+            (contacts_card(c, p))
             section aria-labelledby="ct-title" {
                 h2 #ct-title { (c.t(m::TICKETS)) " " span.muted { "(" (c.f(m::OPEN_COUNT, &[("n", &p.open_tickets.to_string())])) ")" } }
                 @if p.tickets.rows.is_empty() { p.empty { (c.t(m::NO_TICKETS)) } }
@@ -554,6 +595,46 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
         }
     };
     layout(c, &title, v.notice, content)
+}
+
+/// The customer's contacts on the staff customer page, each linking to its page.
+fn contacts_card(c: &Chrome, p: &CustomerPage) -> Markup {
+    let base = format!("/staff/customers/{}/contacts", url_encode(&p.customer.customer_no));
+    html! {
+        section.card #contacts aria-labelledby="contacts-title" {
+            h2 #contacts-title { (c.t(m::CONTACTS_TITLE)) }
+            @if p.contacts.is_empty() {
+                p.empty { (c.t(m::CONTACTS_NONE)) }
+            } @else {
+                div.table-wrap {
+                    table.tickets {
+                        thead { tr {
+                            th scope="col" { (c.t(m::NAME)) }
+                            th scope="col" { (c.t(m::EMAIL)) }
+                            th scope="col" { (c.t(m::PHONE)) }
+                            th scope="col" { (c.t(m::ROLE)) }
+                            th scope="col" { (c.t(m::STATUS)) }
+                        } }
+                        tbody {
+                            @for k in &p.contacts {
+                                tr data-contact=(k.id) {
+                                    td.subject data-label=(c.t(m::NAME)) { a href={ (base) "/" (k.id) } { (k.name) } }
+                                    td data-label=(c.t(m::EMAIL)) { (k.email) }
+                                    td data-label=(c.t(m::PHONE)) { (k.phone) }
+                                    td data-label=(c.t(m::ROLE)) { (c.t(k.role.label())) }
+                                    td data-label=(c.t(m::STATUS)) {
+                                        @if !k.active { span.badge.inactive { (c.t(m::CONTACT_INACTIVE)) } }
+                                        @else if !k.has_password { span.muted { (c.t(m::CONTACT_NO_PASSWORD)) } }
+                                        @else { (c.t(m::ACTIVE)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn staff_list(c: &Chrome, rows: &[StaffMember], notice: Option<Msg>) -> Markup {

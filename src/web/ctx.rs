@@ -302,7 +302,7 @@ impl<'a> Ctx<'a> {
     /// For the access log.
     pub fn principal_label(&self) -> String {
         match self.session.as_ref().map(|s| &s.principal) {
-            Some(Principal::Customer(c)) => format!("customer:{}", c.customer_no),
+            Some(Principal::Customer(c)) => crate::app::people::audit_name(c),
             Some(Principal::Staff(s)) => format!("staff:{}", s.username),
             None => String::new(),
         }
@@ -336,10 +336,11 @@ pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, 
     let p = &app.config.portal;
     let user = principal.map(|pr| match pr {
         Principal::Customer(c) => {
-            UserBox { name: c.name.clone(), customer_no: Some(c.customer_no.clone()), staff: false, admin: false }
+            let (name, person) = (c.person_name().to_string(), c.contact_id());
+            UserBox { name, person, customer_no: Some(c.customer_no.clone()), staff: false, admin: false }
         }
         Principal::Staff(s) => {
-            UserBox { name: s.name.clone(), customer_no: None, staff: true, admin: s.role == Role::Admin }
+            UserBox { name: s.name.clone(), person: None, customer_no: None, staff: true, admin: s.role == Role::Admin }
         }
     });
     Chrome {
