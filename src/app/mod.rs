@@ -11,6 +11,7 @@ pub mod inbound;
 pub mod notify;
 pub mod recheck;
 pub mod sessions;
+pub mod snippets;
 pub mod staff;
 pub mod tickets;
 pub mod totp;
