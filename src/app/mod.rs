@@ -15,6 +15,7 @@ pub mod snippets;
 pub mod staff;
 pub mod tickets;
 pub mod totp;
+pub mod workflow;
 
 use std::time::Duration;
 

@@ -522,6 +522,8 @@ pub fn activity(
             @match a.kind {
                 ActivityKind::Status => {
                     p.change { (change(m::STATUS_CHANGED, &|s| Status::parse(s).map(|s| if staff { s.staff_label() } else { s.label() }))) }
+                    // A reason given by the system (closed automatically after `auto_close_days`).
+                    @if !a.body.is_empty() { div.body { (a.body) } }
                 }
                 ActivityKind::Priority => {
                     p.change { (change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label()))) }

@@ -12,6 +12,7 @@ pub mod notify;
 pub mod portal;
 pub mod routes;
 pub mod server;
+pub mod snippets;
 pub mod staff;
 pub mod totp;
 pub mod upload;

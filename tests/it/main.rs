@@ -26,4 +26,5 @@ mod query_plan;
 mod secrets;
 mod security;
 mod staff;
+mod staff_day;
 mod totp;
