@@ -446,9 +446,9 @@ pub fn fill_placeholders(text: &str, v: &PlaceholderValues) -> String {
         let tail = &rest[i..];
         for ((de, en, _), value) in SNIPPET_PLACEHOLDERS.iter().zip(values) {
             for key in [de, en] {
-                if tail.starts_with(key) {
+                if let Some(after) = tail.strip_prefix(key) {
                     out.push_str(value);
-                    rest = &tail[key.len()..];
+                    rest = after;
                     continue 'scan;
                 }
             }

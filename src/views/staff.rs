@@ -295,9 +295,9 @@ fn follow_up_field(c: &Chrome, v: &TicketView) -> Markup {
             input #u-follow-up type="date" name="follow_up" value=(value)
                 aria-invalid=[e.get("follow_up").map(|_| "true")]
                 aria-describedby={ "hint-follow-up" @if e.get("follow_up").is_some() { " err-follow_up" } };
-            p.help #hint-follow-up { (c.t(m::FOLLOW_UP_HINT)) }
             (field_error(c.lang, e, "follow_up"))
         }
+        p.help.follow-up-hint #hint-follow-up { (c.t(m::FOLLOW_UP_HINT)) }
     }
 }
 

@@ -63,7 +63,7 @@ fn the_queue_opens_on_active_tickets_newest_customer_word_first_with_mine_and_un
     assert_eq!(default.len(), 3, "active only, the closed ticket is not there: {default:?}");
     assert_eq!(default[0], t1, "newest customer activity first: {default:?}");
     assert!(!default.contains(&t4));
-    assert_eq!(queued(&mut ada, "view=mine"), [t3.clone()], "mine: opened (and so assigned) by Ada");
+    assert_eq!(queued(&mut ada, "view=mine"), [t3.as_str()], "mine: opened (and so assigned) by Ada");
     let mut unassigned = vec![t1.clone(), t2.clone()];
     unassigned.sort();
     assert_eq!(queued(&mut ada, "view=unassigned"), unassigned);
@@ -235,7 +235,7 @@ fn a_follow_up_hides_the_ticket_until_its_day_and_it_comes_back_marked() {
     assert!(later.iter().all(|r| r.2 == tomorrow), "{later:?}");
     // The customer writing first brings a ticket back at once.
     reply(&mut anna, &early, "Jetzt auch noch rauchig.");
-    assert_eq!(queued(&mut ada, ""), [early.clone()]);
+    assert_eq!(queued(&mut ada, ""), [early.as_str()]);
 
     // Two days later the ticket is back, marked with its follow-up date.
     let env = app.stop();
