@@ -611,6 +611,7 @@ mod tests {
         for (toml, key) in [
             ("[security]\nlogin_max_failures_per_address = 0", "security.login_max_failures_per_address"),
             ("[notifications]\nmax_attempts = 0", "notifications.max_attempts"),
+            ("[workflow]\nauto_close_days = 0", "workflow.auto_close_days"),
             ("time_zone = \"Mars/Base\"", "time_zone"),
             ("default_language = \"fr\"", "default_language"),
             ("listen = \"nope\"", "listen"),

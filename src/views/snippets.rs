@@ -10,8 +10,6 @@ use crate::views::{described_by, error_summary, field_error, layout, Chrome};
 
 pub struct SnippetsView {
     pub snippets: Vec<Snippet>,
-    /// The viewer's id: whose personal snippets these are.
-    pub me: i64,
     pub admin: bool,
     pub values: Form,
     pub errors: FieldErrors,

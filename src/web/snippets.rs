@@ -20,7 +20,6 @@ fn render_list(ctx: &mut Ctx, values: Form, errors: FieldErrors, status: u16) ->
     let me = ctx.staff()?.clone();
     let view = views::snippets::SnippetsView {
         snippets: snippets::visible(ctx.app, &me)?,
-        me: me.id,
         admin: me.role == Role::Admin,
         values,
         errors,

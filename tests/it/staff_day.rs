@@ -186,6 +186,15 @@ fn snippets_go_in_without_javascript_with_placeholders_and_personal_ones_stay_pe
         bob.post_form(&format!("/staff/snippets/{shared_id}"), &[("csrf", &csrf), ("title", "Weg"), ("body", "Weg")]);
     assert_eq!(r.status, 403, "an agent does not change a shared snippet");
 
+    // The owner deletes a personal snippet; an agent cannot delete a shared one.
+    let r = bob.post_form(&format!("/staff/snippets/{shared_id}"), &[("csrf", &csrf), ("delete", "1")]);
+    assert_eq!(r.status, 403);
+    bob.submit("/staff/snippets", "/staff/snippets", &[("title", "Wegwerf"), ("body", "Weg damit")]).expect(303);
+    let throwaway = ids(&mut bob).into_iter().find(|i| *i != shared_id && *i != bobs_id).unwrap();
+    bob.post_form(&format!("/staff/snippets/{throwaway}"), &[("csrf", &csrf), ("delete", "1")])
+        .expect_redirect("/staff/snippets");
+    assert_eq!(ids(&mut bob).len(), 2);
+
     // Without JavaScript: a snippet chosen and no text → the page again, filled in, nothing sent.
     let before = staff_activities(&mut bob, &t).0.len();
     let r = staff_activity(&mut bob, &t, &[("kind", "message"), ("body", ""), ("snippet", &shared_id)]);
@@ -222,6 +231,8 @@ fn a_follow_up_hides_the_ticket_until_its_day_and_it_comes_back_marked() {
     let mut anna = app.anna();
     let t = create_ticket(&mut anna, "Drucker", "Druckt nicht.", "normal");
     let early = create_ticket(&mut anna, "Monitor", "Flackert.", "normal");
+    let waiting = create_ticket(&mut anna, "Maus", "Klemmt.", "normal");
+    staff_update(&mut ada, &waiting, &[("status", "waiting")]).expect(303);
     let now = ticketd::clock::now();
     let tomorrow = ticketd::clock::iso_date(now + DAY, time_tz_berlin());
     let yesterday = ticketd::clock::iso_date(now - DAY, time_tz_berlin());
@@ -229,13 +240,15 @@ fn a_follow_up_hides_the_ticket_until_its_day_and_it_comes_back_marked() {
     staff_update(&mut ada, &t, &[("follow_up", &yesterday)]).expect(422);
     staff_update(&mut ada, &t, &[("follow_up", &tomorrow)]).expect(303);
     staff_update(&mut ada, &early, &[("follow_up", &tomorrow)]).expect(303);
-    assert!(queued(&mut ada, "").is_empty(), "both deferred");
+    assert_eq!(queued(&mut ada, ""), [waiting.as_str()], "both deferred");
     let later = rows(&mut ada, "view=follow_up");
     assert_eq!(later.len(), 2);
     assert!(later.iter().all(|r| r.2 == tomorrow), "{later:?}");
     // The customer writing first brings a ticket back at once.
     reply(&mut anna, &early, "Jetzt auch noch rauchig.");
-    assert_eq!(queued(&mut ada, ""), [early.as_str()]);
+    let mut active = vec![early.clone(), waiting.clone()];
+    active.sort();
+    assert_eq!(queued(&mut ada, ""), active);
 
     // Two days later the ticket is back, marked with its follow-up date.
     let env = app.stop();
@@ -245,6 +258,7 @@ fn a_follow_up_hides_the_ticket_until_its_day_and_it_comes_back_marked() {
     let row = back.iter().find(|r| r.0 == t).expect("back in the active view");
     assert_eq!(row.2, tomorrow, "marked");
     assert!(rows(&mut ada, "view=follow_up").is_empty());
+    assert_eq!(status_of(&mut ada, &waiting), "waiting", "auto-close is off unless configured");
     // Answering it ends the follow-up.
     staff_activity(&mut ada, &t, &[("kind", "message"), ("body", "Erledigt?")]).expect(303);
     assert_eq!(rows(&mut ada, "view=all").iter().find(|r| r.0 == t).unwrap().2, "");
