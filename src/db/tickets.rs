@@ -395,8 +395,9 @@ fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
         last_activity_kind: ActivityKind::parse(&r.get::<_, String>(11)?).unwrap_or(ActivityKind::Message),
         last_activity_by: r.get(12)?,
         minutes: r.get(13)?,
-        follow_up_at: r.get::<_, i64>(16).map(|v| (v > 0).then_some(v))?,
-        customer_activity_at: r.get(17)?,
+        // By name, so columns added to SUMMARY_COLS elsewhere do not shift them.
+        follow_up_at: r.get::<_, i64>("follow_up_at").map(|v| (v > 0).then_some(v))?,
+        customer_activity_at: r.get("customer_activity_at")?,
         unread: false,
     })
 }
@@ -415,9 +416,9 @@ pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<Ticke
     stmt.query_row(params![number, customer], |r| {
         Ok(TicketDetail {
             summary: summary_from_row(r, scope)?,
-            customer_id: r.get(18)?,
-            assignee_id: r.get(19)?,
-            closed_at: r.get(20)?,
+            customer_id: r.get("customer_id")?,
+            assignee_id: r.get("assignee_id")?,
+            closed_at: r.get("closed_at")?,
         })
     })
     .optional()
@@ -612,14 +613,14 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
         _ => "0".to_string(),
     };
     let sql = format!(
-        "SELECT {SUMMARY_COLS}, {unread}
+        "SELECT {SUMMARY_COLS}, {unread} AS unread
          FROM tickets t JOIN customers c ON c.id = t.customer_id LEFT JOIN staff s ON s.id = t.assignee_id
          {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows: Vec<TicketSummary> = stmt
         .query_map(params_from_iter(args.iter()), |r| {
-            Ok(TicketSummary { unread: r.get(18)?, ..summary_from_row(r, scope)? })
+            Ok(TicketSummary { unread: r.get("unread")?, ..summary_from_row(r, scope)? })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let ids: Vec<i64> = rows.iter().map(|r: &TicketSummary| r.id).collect();
