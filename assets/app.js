@@ -267,6 +267,46 @@
     syncEmail();
   }
 
+  // Staff day (issue 19): the composer's status follows the kind until changed by hand
+  // ("waiting" after a message to the customer, else unchanged); a chosen snippet goes in at
+  // the cursor instead of a round trip (without JavaScript "Einfügen" asks the server).
+  var statusAfter = document.querySelector('select[data-status-after]');
+  if (statusAfter) {
+    var statusTouched = false;
+    statusAfter.addEventListener('change', function () { statusTouched = true; });
+    var syncStatus = function () {
+      if (statusTouched) return;
+      var chosen = document.querySelector('input[name="kind"]:checked');
+      statusAfter.value = chosen && chosen.value === 'message' ? 'waiting' : '';
+    };
+    var kindInputs = document.querySelectorAll('input[name="kind"]');
+    for (var ki = 0; ki < kindInputs.length; ki++) kindInputs[ki].addEventListener('change', syncStatus);
+    if (statusAfter.value === 'auto') syncStatus();
+  }
+  var snippetSelect = document.querySelector('select[data-snippets]');
+  var snippetBody = document.getElementById('body');
+  if (snippetSelect && snippetBody) {
+    var insertSnippet = function () {
+      var opt = snippetSelect.options[snippetSelect.selectedIndex];
+      var text = opt && opt.getAttribute('data-text');
+      if (!text) return;
+      var start = snippetBody.selectionStart, end = snippetBody.selectionEnd;
+      if (typeof start !== 'number') start = end = snippetBody.value.length;
+      snippetBody.value = snippetBody.value.slice(0, start) + text + snippetBody.value.slice(end);
+      snippetBody.focus();
+      snippetBody.selectionStart = snippetBody.selectionEnd = start + text.length;
+      snippetSelect.value = '';
+    };
+    snippetSelect.addEventListener('change', insertSnippet);
+    var insertButton = document.querySelector('[data-snippet-insert]');
+    if (insertButton) {
+      insertButton.addEventListener('click', function (ev) {
+        ev.preventDefault();
+        insertSnippet();
+      });
+    }
+  }
+
   // Upload progress: forms with chosen files are sent with XMLHttpRequest so a progress bar can
   // show; the server's answer (a redirect target, or a page with an error) replaces the page.
   // Without JavaScript the same forms post normally.

@@ -7,7 +7,47 @@ use time_tz::{OffsetDateTimeExt, Tz};
 use crate::i18n::Lang;
 
 pub fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
+    OffsetDateTime::now_utc().unix_timestamp() + offset()
+}
+
+/// FOR TESTS ONLY: `TICKETD_TEST_CLOCK_OFFSET_SECONDS`, read once at the first `now()`, moves
+/// the process's clock by that many seconds, so tests/it can start a server "days later" (a
+/// follow-up date that came, a ticket waiting long enough to close itself). Never set it in
+/// production: every stored time would be off by as much.
+fn offset() -> i64 {
+    static OFFSET: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *OFFSET.get_or_init(|| {
+        std::env::var("TICKETD_TEST_CLOCK_OFFSET_SECONDS").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+    })
+}
+
+/// A date as typed in a date field (`YYYY-MM-DD`).
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    let mut it = s.trim().splitn(3, '-');
+    let year: i32 = it.next()?.parse().ok()?;
+    let month: u8 = it.next()?.parse().ok()?;
+    let day: u8 = it.next()?.parse().ok()?;
+    if !(2000..=9999).contains(&year) {
+        return None;
+    }
+    time::Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+}
+
+/// The instant a local calendar day starts (midnight in the zone; the first one on a DST day).
+pub fn day_start(date: time::Date, tz: &Tz) -> i64 {
+    use time_tz::PrimitiveDateTimeExt;
+    let naive = time::PrimitiveDateTime::new(date, time::Time::MIDNIGHT);
+    naive
+        .assume_timezone(tz)
+        .take_first()
+        .map(|d| d.unix_timestamp())
+        .unwrap_or_else(|| naive.assume_utc().unix_timestamp())
+}
+
+/// `YYYY-MM-DD` of an instant in the zone: the value of a date field.
+pub fn iso_date(ts: i64, tz: &Tz) -> String {
+    let l = local(ts, tz);
+    format!("{:04}-{:02}-{:02}", l.year(), u8::from(l.month()), l.day())
 }
 
 pub fn utc(ts: i64) -> OffsetDateTime {
@@ -193,5 +233,15 @@ mod tests {
         // 2025-07-01 12:00 UTC = 14:00 CEST
         assert_eq!(datetime(1751371200, berlin(), Lang::De), "01.07.2025, 14:00");
         assert_eq!(datetime(1751371200, berlin(), Lang::En), "1 Jul 2025, 14:00");
+    }
+
+    #[test]
+    fn follow_up_dates_start_at_local_midnight() {
+        let d = parse_date("2025-07-01").unwrap();
+        assert_eq!(rfc3339(day_start(d, berlin())), "2025-06-30T22:00:00Z");
+        assert_eq!(iso_date(day_start(d, berlin()), berlin()), "2025-07-01");
+        for bad in ["", "2025-13-01", "2025-02-30", "01.07.2025", "1999-01-01"] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
     }
 }

@@ -31,6 +31,7 @@ pub struct Config {
     pub smtp: Option<Smtp>,
     pub notifications: Notifications,
     pub inbound: Inbound,
+    pub workflow: Workflow,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -156,6 +157,15 @@ impl Default for Notifications {
     }
 }
 
+/// `[workflow]`: what happens to tickets by itself.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Workflow {
+    /// Tickets waiting on the customer (`waiting`) this many days after the last activity close
+    /// themselves, with a system activity and a mail to the customer; `None` (absent): never.
+    pub auto_close_days: Option<u32>,
+}
+
 /// A byte count: an integer, or a string such as `"25 MiB"`, `"100MB"`, `"512 KiB"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByteSize(pub u64);
@@ -223,6 +233,7 @@ impl Default for Config {
             smtp: None,
             notifications: Notifications::default(),
             inbound: Inbound::default(),
+            workflow: Workflow::default(),
         }
     }
 }
@@ -299,6 +310,11 @@ type Check = (&'static str, fn(&Config) -> bool, &'static str);
 /// The plain bounds, in the order `validate` checks them. Checks that quote the value, read a
 /// file or look at several `[[fields]]` are written out in `validate` and `validate_fields`.
 const CHECKS: &[Check] = &[
+    (
+        "workflow.auto_close_days",
+        |c| c.workflow.auto_close_days.is_none_or(|d| (1..=3650).contains(&d)),
+        "must be between 1 and 3650",
+    ),
     ("database", |c| !c.database.as_os_str().is_empty(), "must not be empty"),
     ("base_url", |c| c.base_url.as_deref().is_none_or(is_http_url), "must start with http:// or https://"),
     ("security.bcrypt_cost", |c| (4..=31).contains(&c.security.bcrypt_cost), "must be between 4 and 31"),
@@ -479,7 +495,9 @@ impl Config {
             if i.imap_username.as_deref().is_none_or(|u| u.trim().is_empty()) {
                 return Err(bad("inbound.imap_username", "is needed with imap_host"));
             }
-            if i.imap_password.as_deref().is_none_or(str::is_empty) && std::env::var_os("TICKETD_IMAP_PASSWORD").is_none() {
+            if i.imap_password.as_deref().is_none_or(str::is_empty)
+                && std::env::var_os("TICKETD_IMAP_PASSWORD").is_none()
+            {
                 return Err(bad("inbound.imap_password", "is needed with imap_host (or TICKETD_IMAP_PASSWORD)"));
             }
         }
@@ -593,6 +611,7 @@ mod tests {
         for (toml, key) in [
             ("[security]\nlogin_max_failures_per_address = 0", "security.login_max_failures_per_address"),
             ("[notifications]\nmax_attempts = 0", "notifications.max_attempts"),
+            ("[workflow]\nauto_close_days = 0", "workflow.auto_close_days"),
             ("time_zone = \"Mars/Base\"", "time_zone"),
             ("default_language = \"fr\"", "default_language"),
             ("listen = \"nope\"", "listen"),

@@ -479,6 +479,60 @@ pub mod m {
         HOTLINE_CONTACT = "Ansprechpartner", "Contact";
         HOTLINE_WHOSE = "Passwort von", "Password of";
         ACCOUNT_PERSON = "Ihre Anmeldung", "Your login";
+        // ---- Staff day (issue 19, branch `day`): queue views, composer, snippets, follow-up, auto-close.
+        QUEUE_VIEWS = "Ansichten", "Views";
+        QUEUE_VIEW_ACTIVE = "Aktiv", "Active";
+        QUEUE_VIEW_MINE = "Meine", "Mine";
+        QUEUE_VIEW_UNASSIGNED = "Nicht zugewiesen", "Unassigned";
+        QUEUE_VIEW_FOLLOW_UP = "Wiedervorlage", "Follow-up";
+        SORT_CUSTOMER_ACTIVITY = "Neueste Kundenaktivität", "Newest customer activity";
+        UNREAD = "Neu", "New";
+        FOLLOW_UP = "Wiedervorlage", "Follow-up";
+        FOLLOW_UP_ON = "Wiedervorlage am", "Follow up on";
+        FOLLOW_UP_HINT = "Bis dahin steht das Ticket nicht unter „Aktiv“, sondern unter „Wiedervorlage“; an dem Tag kommt es markiert zurück. Schreibt der Kunde vorher, ist es sofort zurück. Leer lassen: keine Wiedervorlage.", "Until then the ticket is not under “Active” but under “Follow-up”; on that day it comes back, marked. If the customer writes before, it is back at once. Leave empty for none.";
+        FOLLOW_UP_SET_NOTE = "Wiedervorlage am {date}", "Follow-up on {date}";
+        FOLLOW_UP_CLEARED_NOTE = "Wiedervorlage entfernt", "Follow-up removed";
+        ERR_FOLLOW_UP_PAST = "Bitte wählen Sie ein Datum ab morgen.", "Please choose a date from tomorrow on.";
+        AUTO_CLOSED_NOTE = "Automatisch geschlossen: {days} Tage ohne Antwort.", "Closed automatically: no answer for {days} days.";
+        MAIL_AUTO_CLOSED = "Ihr Ticket wurde geschlossen, weil seit {days} Tagen keine Antwort von Ihnen kam. Wenn Sie noch Hilfe brauchen, antworten Sie einfach – dann öffnen wir es wieder.", "Your ticket was closed because we have not heard from you for {days} days. If you still need help, simply reply and we will open it again.";
+        COMPOSER_STATUS_AFTER = "Status danach", "Status afterwards";
+        STATUS_AUTO = "Automatisch: „Wartet auf Kunde“ nach einer Nachricht an den Kunden, sonst unverändert", "Automatic: “Waiting for customer” after a message to the customer, else unchanged";
+        STATUS_UNCHANGED = "Unverändert", "Unchanged";
+        SEND_TO_CUSTOMER = "An Kunde senden", "Send to customer";
+        SAVE_NOTE = "Notiz speichern", "Save note";
+        LOG_CALL = "Anruf erfassen", "Log call";
+        LOG_EMAIL = "E-Mail erfassen", "Log e-mail";
+        ADD_DOCUMENTS = "Dokumente hinzufügen", "Add documents";
+        SUBMIT_ENTRY = "Eintragen", "Submit";
+        SNIPPET = "Textbaustein", "Snippet";
+        SNIPPET_NONE = "– keiner –", "– none –";
+        SNIPPET_INSERT = "Einfügen", "Insert";
+        SNIPPET_INSERTED = "Der Textbaustein ist eingefügt, noch nichts ist gesendet. Prüfen Sie den Text und senden Sie ihn dann ab.", "The snippet was inserted; nothing was sent yet. Check the text, then send it.";
+        SNIPPETS = "Textbausteine", "Snippets";
+        SNIPPETS_MANAGE = "Textbausteine verwalten", "Manage snippets";
+        SNIPPETS_INTRO = "Textbausteine fügen Sie im Antwortfeld eines Tickets ein (Auswahl „Textbaustein“, dann „Einfügen“). Persönliche sehen nur Sie; gemeinsame sehen alle Mitarbeiter, und nur Administratoren legen sie an, ändern oder löschen sie.", "You insert snippets in the answer box of a ticket (choose a “Snippet”, then “Insert”). Personal ones only you see; shared ones all staff see, and only admins create, change or delete them.";
+        SNIPPETS_PLACEHOLDERS = "Platzhalter", "Placeholders";
+        SNIPPETS_PLACEHOLDERS_HINT = "Beim Einfügen werden diese Platzhalter ersetzt (deutsche und englische Schreibweise gelten gleich):", "When inserting, these placeholders are replaced (German and English spellings work alike):";
+        PLACEHOLDER_CUSTOMER = "der Name des Kunden", "the customer's name";
+        PLACEHOLDER_TICKET = "die Ticketnummer", "the ticket number";
+        PLACEHOLDER_SUBJECT = "der Betreff des Tickets", "the ticket's subject";
+        PLACEHOLDER_AGENT = "Ihr Name", "your name";
+        SNIPPET_NEW = "Neuer Textbaustein", "New snippet";
+        SNIPPET_TITLE = "Titel", "Title";
+        SNIPPET_SHARED = "Für alle Mitarbeiter (gemeinsam)", "For all staff (shared)";
+        SNIPPET_SHARED_SHORT = "Gemeinsam", "Shared";
+        SNIPPET_PERSONAL = "Persönlich", "Personal";
+        SNIPPET_SAVED = "Der Textbaustein ist gespeichert.", "The snippet was saved.";
+        SNIPPET_DELETED = "Der Textbaustein ist gelöscht.", "The snippet was deleted.";
+        SNIPPET_DELETE = "Textbaustein löschen", "Delete snippet";
+        SNIPPET_READ_ONLY = "Gemeinsame Textbausteine ändern nur Administratoren.", "Only admins change shared snippets.";
+        NO_SNIPPETS = "Noch keine Textbausteine.", "No snippets yet.";
+        ERR_SNIPPET_SHARED_ADMIN = "Gemeinsame Textbausteine legen nur Administratoren an.", "Only admins create shared snippets.";
+        SIGNATURE = "Signatur", "Signature";
+        SIGNATURE_HINT = "Steht unter jeder Nachricht, die Sie an einen Kunden senden („An Kunde senden“) – nicht unter Notizen, Anrufen oder E-Mail-Vermerken.", "Goes below every message you send to a customer (“Send to customer”) – not below notes, calls or e-mail records.";
+        SIGNATURE_SAVED = "Die Signatur ist gespeichert.", "The signature was saved.";
+        SIGNATURE_SAVE = "Signatur speichern", "Save signature";
+        // ---- end of staff day
     }
 }
 

@@ -18,8 +18,8 @@ pub use pages::{
     AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketPeople, TicketWork,
     Verdict, Verification,
 };
-pub use query::{AuditQuery, Scope, Sort, TicketQuery};
-pub use records::{AuditRow, MailState, OutboxRow, TicketDetail, TicketPage, TimeEntry};
+pub use query::{AuditQuery, Deferral, QueueTab, Scope, Sort, TicketQuery};
+pub use records::{AuditRow, MailState, OutboxRow, Snippet, TicketDetail, TicketPage, TimeEntry};
 
 /// A ticket number as people see it: `YYYY-NNNNN`, a sequence per year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -278,6 +278,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn snippet_placeholders_fill_in_once() {
+        let v = PlaceholderValues { customer: "Anna {ticket}", ticket: "2026-00042", subject: "Drucker", agent: "Bob" };
+        assert_eq!(
+            fill_placeholders("Hallo {kunde}, zu {ticket} ({betreff}): {x} {customer} – {agent}/{mitarbeiter} {", &v),
+            "Hallo Anna {ticket}, zu 2026-00042 (Drucker): {x} Anna {ticket} – Bob/Bob {"
+        );
+    }
+
+    #[test]
     fn ticket_numbers_round_trip() {
         for (s, ok) in [
             ("2026-00042", true),
@@ -498,6 +507,53 @@ pub struct TicketSummary {
     pub last_activity_kind: ActivityKind,
     pub last_activity_by: String,
     pub minutes: i64,
+    /// The follow-up date's instant (local midnight), if one is set.
+    pub follow_up_at: Option<i64>,
+    /// The latest customer activity, if the customer has written at all.
+    pub customer_activity_at: Option<i64>,
+    /// Customer activity the viewing staff member has not seen (staff lists only).
+    pub unread: bool,
+}
+
+/// The placeholders of text snippets: each German and English spelling, and what it becomes.
+pub const SNIPPET_PLACEHOLDERS: &[(&str, &str, Msg)] = &[
+    ("{kunde}", "{customer}", m::PLACEHOLDER_CUSTOMER),
+    ("{ticket}", "{ticket}", m::PLACEHOLDER_TICKET),
+    ("{betreff}", "{subject}", m::PLACEHOLDER_SUBJECT),
+    ("{agent}", "{mitarbeiter}", m::PLACEHOLDER_AGENT),
+];
+
+/// What snippet placeholders become on one ticket.
+pub struct PlaceholderValues<'a> {
+    pub customer: &'a str,
+    pub ticket: &'a str,
+    pub subject: &'a str,
+    pub agent: &'a str,
+}
+
+/// A snippet's text with its placeholders filled in; unknown `{…}` stay as they are.
+pub fn fill_placeholders(text: &str, v: &PlaceholderValues) -> String {
+    let values = [v.customer, v.ticket, v.subject, v.agent];
+    // One pass, so a value that happens to contain "{ticket}" is not replaced again.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        for ((de, en, _), value) in SNIPPET_PLACEHOLDERS.iter().zip(values) {
+            for key in [de, en] {
+                if let Some(after) = tail.strip_prefix(key) {
+                    out.push_str(value);
+                    rest = after;
+                    continue 'scan;
+                }
+            }
+        }
+        out.push('{');
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// One entry of a ticket's history.

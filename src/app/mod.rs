@@ -12,9 +12,11 @@ pub mod notify;
 pub mod people;
 pub mod recheck;
 pub mod sessions;
+pub mod snippets;
 pub mod staff;
 pub mod tickets;
 pub mod totp;
+pub mod workflow;
 
 use std::time::Duration;
 

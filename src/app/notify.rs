@@ -83,7 +83,16 @@ pub fn queue_for_activity(tx: &Connection, app: &App, activity_id: i64) -> Resul
                 queued += 1;
             }
         }
-        AuthorKind::System => {}
+        // Reopening on a reply mails nobody; closing after `auto_close_days` tells the customer.
+        AuthorKind::System => {
+            if a.kind == ActivityKind::Status && a.new_value.as_deref() == Some(Status::Closed.as_str()) {
+                let days = app.config.workflow.auto_close_days.unwrap_or(0);
+                if let Some(r) = outbox::customer_recipient(tx, a.customer_id)? {
+                    queue_one(tx, app, &a, &r, Side::Customer, Event::AutoClosed { days }, now)?;
+                    queued += 1;
+                }
+            }
+        }
     }
     if queued > 0 {
         // The sender's claim waits for this transaction's commit (BEGIN IMMEDIATE).

@@ -12,21 +12,23 @@ use crate::db::{self, audit, contacts, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
-    is_plausible_email, ActivityKind, Customer, CustomerPage, KindFilter, Priority, Queue, Scope, StaffMember,
-    Statement, Status, TicketDetail, TicketNo, TicketQuery, TicketWork, COMPOSER_KINDS,
+    is_plausible_email, ActivityKind, Customer, CustomerPage, KindFilter, Priority, Queue, QueueTab, Scope,
+    StaffMember, Statement, Status, TicketDetail, TicketNo, TicketQuery, TicketWork, COMPOSER_KINDS,
 };
 
 fn actor(s: &StaffMember) -> String {
     format!("staff:{}", s.username)
 }
 
-pub fn queue(app: &App, query: &TicketQuery) -> Result<Queue> {
+pub fn queue(app: &App, me: &StaffMember, query: &TicketQuery, tab: QueueTab, now: i64) -> Result<Queue> {
     let conn = app.conn()?;
     Ok(Queue {
         page: tdb::list(&conn, Scope::Staff, query)?,
         status_counts: tdb::status_counts(&conn)?,
         staff: staff::list(&conn)?,
         months: tdb::month_counts(&conn, Scope::Staff)?,
+        tab,
+        view_counts: tdb::view_counts(&conn, me.id, now)?,
     })
 }
 
@@ -57,6 +59,21 @@ pub struct ActivityInput<'a> {
     /// For kind `email`: `received` (the customer wrote it: customer author) or `sent` (to the
     /// customer: staff author); empty means `sent`, as before the field existed.
     pub direction: &'a str,
+    /// The status after saving: "" unchanged, `auto` ("waiting" after a message to the
+    /// customer, else unchanged), or a status.
+    pub status: &'a str,
+}
+
+/// The status a composer submit asks for; `None` leaves it.
+fn wanted_status(input: &ActivityInput, kind: ActivityKind, errors: &mut FieldErrors) -> Option<Status> {
+    match input.status.trim() {
+        "" => None,
+        "auto" => (kind == ActivityKind::Message).then_some(Status::Waiting),
+        v => Status::parse(v).or_else(|| {
+            errors.add("status", m::ERR_INVALID_CHOICE);
+            None
+        }),
+    }
 }
 
 /// Minutes as typed: empty is 0; at most a working week in one entry.
@@ -122,6 +139,7 @@ fn new_activity<'a>(
     kind: ActivityKind,
     author: Author<'a>,
     input: &'a ActivityInput,
+    body: &'a str,
     minutes: i64,
     now: i64,
 ) -> NewActivity<'a> {
@@ -132,11 +150,15 @@ fn new_activity<'a>(
         email_from: if is_email { opt(input.email_from) } else { None },
         email_to: if is_email { opt(input.email_to) } else { None },
         email_subject: if is_email { opt(input.email_subject) } else { None },
-        ..NewActivity::new(kind, author, input.body.trim_end(), now)
+        ..NewActivity::new(kind, author, body, now)
     }
 }
 
-/// A message, internal note, call note or e-mail record, with optional time spent.
+/// A message, internal note, call note or e-mail record, with optional time spent, and the
+/// status after it — one transaction with both activities. A message to the customer gets the
+/// author's signature below it. A status change beside a visible activity mails nobody (the
+/// customer hears of the activity); beside an internal note it mails as from the update form.
+/// A follow-up date that came is over once staff wrote on the ticket.
 pub fn add_activity(
     app: &App,
     s: &StaffMember,
@@ -147,17 +169,44 @@ pub fn add_activity(
     TicketNo::parse(number).ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
     let (kind, minutes) = check_activity(input, !files.is_empty(), &mut errors);
+    let status = wanted_status(input, kind, &mut errors);
     errors.into_result()?;
     let now = clock::now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
+        let id = t.summary.id;
         let mut person = None;
         let author = composer_author(tx, kind, s, input, t.customer_id, &mut person)?;
-        let activity = tdb::add_activity(tx, t.summary.id, &new_activity(kind, author, input, minutes, now))?;
-        attach_all(tx, t.summary.id, activity, files)?;
-        crate::app::notify::queue_for_activity(tx, app, activity)
+        let body = match kind {
+            ActivityKind::Message => {
+                crate::app::snippets::with_signature(input.body, &crate::db::snippets::signature(tx, s.id)?)
+            }
+            _ => input.body.trim_end().to_string(),
+        };
+        let activity = tdb::add_activity(tx, id, &new_activity(kind, author, input, &body, minutes, now))?;
+        attach_all(tx, id, activity, files)?;
+        crate::app::notify::queue_for_activity(tx, app, activity)?;
+        if let Some(new) = status.filter(|n| *n != t.summary.status) {
+            let change = change_status(tx, id, t.summary.status, new, Author::staff(s.id, &s.name), now)?;
+            if kind.is_internal() {
+                crate::app::notify::queue_for_activity(tx, app, change)?;
+            }
+        }
+        if t.summary.follow_up_at.is_some_and(|f| f <= now) {
+            tdb::set_follow_up(tx, id, None)?;
+        }
+        Ok(())
     })
+}
+
+/// The agent opened the ticket: its customer activity counts as seen (written only when new).
+pub fn mark_seen(app: &App, s: &StaffMember, ticket_id: i64) -> Result<()> {
+    let mut conn = app.conn()?;
+    if !tdb::unseen(&conn, s.id, ticket_id)? {
+        return Ok(());
+    }
+    db::write(&mut conn, |tx| tdb::mark_seen(tx, s.id, ticket_id, clock::now()))
 }
 
 pub struct TicketUpdate<'a> {
@@ -165,6 +214,10 @@ pub struct TicketUpdate<'a> {
     pub priority: &'a str,
     /// A username, or "" for unassigned; `None` leaves it.
     pub assignee: Option<&'a str>,
+    /// A date (`YYYY-MM-DD`), or "" for none; `None` leaves it.
+    pub follow_up: Option<&'a str>,
+    /// The language of the follow-up's internal note.
+    pub lang: crate::i18n::Lang,
 }
 
 /// Status, priority and assignee; each change is an activity (the assignee's internal only).
@@ -172,7 +225,7 @@ pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpd
     TicketNo::parse(number).ok_or(Error::NotFound)?;
     let now = clock::now();
     let mut conn = app.conn()?;
-    let wanted = check_update(&conn, input)?;
+    let wanted = check_update(&conn, input, app.tz, now)?;
     db::write(&mut conn, |tx| {
         let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
         let id = t.summary.id;
@@ -187,6 +240,10 @@ pub fn update_ticket(app: &App, s: &StaffMember, number: &str, input: &TicketUpd
             Some(new) if new.as_ref().map(|a| a.id) != t.assignee_id => change_assignee(tx, &t, new.as_ref(), s, now)?,
             _ => {}
         }
+        match wanted.follow_up {
+            Some(new) if new != t.summary.follow_up_at => change_follow_up(tx, app, &t, new, s, input.lang, now)?,
+            _ => {}
+        }
         Ok(())
     })
 }
@@ -197,9 +254,11 @@ struct WantedUpdate {
     priority: Option<Priority>,
     /// `Some(None)`: nobody.
     assignee: Option<Option<StaffMember>>,
+    /// `Some(None)`: no follow-up.
+    follow_up: Option<Option<i64>>,
 }
 
-fn check_update(conn: &rusqlite::Connection, input: &TicketUpdate) -> Result<WantedUpdate> {
+fn check_update(conn: &rusqlite::Connection, input: &TicketUpdate, tz: &time_tz::Tz, now: i64) -> Result<WantedUpdate> {
     let mut errors = FieldErrors::new();
     let status = match input.status.trim() {
         "" => None,
@@ -226,8 +285,23 @@ fn check_update(conn: &rusqlite::Connection, input: &TicketUpdate) -> Result<Wan
             }
         },
     };
+    let follow_up = match input.follow_up.map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(d) => match clock::parse_date(d).map(|d| clock::day_start(d, tz)) {
+            Some(at) if at > now => Some(Some(at)),
+            Some(_) => {
+                errors.add("follow_up", m::ERR_FOLLOW_UP_PAST);
+                None
+            }
+            None => {
+                errors.add("follow_up", m::ERR_INVALID_DATE);
+                None
+            }
+        },
+    };
     errors.into_result()?;
-    Ok(WantedUpdate { status, priority, assignee })
+    Ok(WantedUpdate { status, priority, assignee, follow_up })
 }
 
 fn change_priority(
@@ -246,6 +320,29 @@ fn change_priority(
             new_value: Some(new.as_str()),
             ..NewActivity::new(ActivityKind::Priority, Author::staff(s.id, &s.name), "", now)
         },
+    )?;
+    Ok(())
+}
+
+/// A follow-up date set or removed: an internal note says so (in the author's language).
+fn change_follow_up(
+    tx: &rusqlite::Connection,
+    app: &App,
+    t: &TicketDetail,
+    new: Option<i64>,
+    s: &StaffMember,
+    lang: crate::i18n::Lang,
+    now: i64,
+) -> Result<()> {
+    tdb::set_follow_up(tx, t.summary.id, new)?;
+    let note = match new {
+        Some(at) => lang.f(m::FOLLOW_UP_SET_NOTE, &[("date", &clock::date(at, app.tz, lang))]),
+        None => lang.t(m::FOLLOW_UP_CLEARED_NOTE).to_string(),
+    };
+    tdb::add_activity(
+        tx,
+        t.summary.id,
+        &NewActivity::new(ActivityKind::InternalNote, Author::staff(s.id, &s.name), &note, now),
     )?;
     Ok(())
 }
@@ -347,6 +444,7 @@ pub fn open_for_person(
         email_to: "",
         email_subject: "",
         direction: "",
+        status: "",
     };
     let (kind, minutes) = check_activity(&activity, !files.is_empty(), &mut errors);
     let priority = match input.priority.trim() {
@@ -365,8 +463,17 @@ pub fn open_for_person(
         let (id, number) =
             crate::app::tickets::insert_ticket(tx, app, customer.id, subject, priority, Some(s.id), now)?;
         tdb::set_opener(tx, id, opener)?;
-        let first =
-            tdb::add_activity(tx, id, &new_activity(kind, Author::staff(s.id, &s.name), &activity, minutes, now))?;
+        let body = match kind {
+            ActivityKind::Message => {
+                crate::app::snippets::with_signature(activity.body, &crate::db::snippets::signature(tx, s.id)?)
+            }
+            _ => activity.body.trim_end().to_string(),
+        };
+        let first = tdb::add_activity(
+            tx,
+            id,
+            &new_activity(kind, Author::staff(s.id, &s.name), &activity, &body, minutes, now),
+        )?;
         attach_all(tx, id, first, files)?;
         crate::app::notify::queue_for_activity(tx, app, first)?;
         for (k, v) in &custom {

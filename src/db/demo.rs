@@ -125,12 +125,19 @@ impl<'c> Writer<'c> {
         }
         let id = tickets::insert_row(self.conn, t, closed_at, &counters)?;
         self.subjects.push((id, t.subject.to_string()));
+        let mut customer_last = None;
         for a in activities {
             let activity = tickets::insert_activity_row(self.conn, id, a)?;
+            if a.author_kind == crate::model::AuthorKind::Customer {
+                customer_last = Some(activity);
+            }
             if let Some(text) = tickets::search_text(a) {
                 let internal = a.kind.is_internal();
                 self.texts.push(HeldText { rowid: -activity, text, ticket_id: id, internal });
             }
+        }
+        if let Some(activity) = customer_last {
+            tickets::customer_spoke(self.conn, id, activity)?;
         }
         if self.texts.len() >= self.chunk {
             self.write_search()?;

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod outbox;
 pub mod sessions;
 pub mod settings;
+pub mod snippets;
 pub mod staff;
 pub mod tickets;
 pub mod totp;

@@ -6,7 +6,7 @@ use rusqlite::{params, params_from_iter, Connection, Row, ToSql};
 use super::OptionalExt;
 use crate::error::Result;
 use crate::model::{
-    month_key, Activity, ActivityKind, AuthorKind, KindFilter, Priority, Scope, Sort, Status, StatusFilter,
+    month_key, Activity, ActivityKind, AuthorKind, Deferral, KindFilter, Priority, Scope, Sort, Status, StatusFilter,
     TicketDetail, TicketPage, TicketQuery, TicketSummary, TimeEntry,
 };
 
@@ -14,7 +14,7 @@ use crate::model::{
 macro_rules! counter_columns {
     () => {
         "activity_count, last_activity_at, last_activity_kind, last_activity_by, minutes, staff_activity_count,
-         staff_last_activity_at"
+         staff_last_activity_at, customer_activity_at"
     };
 }
 
@@ -76,7 +76,7 @@ pub(super) fn insert_row(conn: &Connection, t: &NewTicket, closed_at: Option<i64
             "INSERT INTO tickets (number, customer_id, subject, status, priority, assignee_id, created_at,
                                   created_month, closed_at, ",
             counter_columns!(),
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
         ))?
         .insert(&*values)?)
 }
@@ -173,10 +173,21 @@ pub fn add_activity(conn: &Connection, ticket_id: i64, a: &NewActivity) -> Resul
     let mut counters = counters(conn, ticket_id)?;
     counters.add(a);
     set_counters(conn, ticket_id, &counters)?;
+    if a.author_kind == AuthorKind::Customer {
+        customer_spoke(conn, ticket_id, id)?;
+    }
     if let Some(text) = search_text(a) {
         index_text(conn, Some(-id), &text, ticket_id, a.kind.is_internal())?;
     }
     Ok(id)
+}
+
+/// The customer's latest activity is `activity_id`: unread for every agent until they open the
+/// ticket, and a follow-up date is over (the customer came back first).
+pub(super) fn customer_spoke(conn: &Connection, ticket_id: i64, activity_id: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE tickets SET customer_activity_id = ?2, follow_up_at = 0 WHERE id = ?1")?
+        .execute([ticket_id, activity_id])?;
+    Ok(())
 }
 
 /// The `activities` row alone; counters and search index are the caller's business.
@@ -228,6 +239,8 @@ pub struct Counters {
     pub minutes: i64,
     pub staff_activity_count: i64,
     pub staff_last_activity_at: i64,
+    /// The latest activity by the customer (`None` while they have said nothing).
+    pub customer_activity_at: Option<i64>,
 }
 
 impl Counters {
@@ -241,6 +254,7 @@ impl Counters {
             minutes: 0,
             staff_activity_count: 0,
             staff_last_activity_at: created_at,
+            customer_activity_at: None,
         }
     }
 
@@ -250,6 +264,9 @@ impl Counters {
         self.minutes += a.minutes;
         self.staff_activity_count += 1;
         self.staff_last_activity_at = self.staff_last_activity_at.max(a.created_at);
+        if a.author_kind == AuthorKind::Customer {
+            self.customer_activity_at = Some(self.customer_activity_at.unwrap_or(a.created_at).max(a.created_at));
+        }
         if !a.kind.is_internal() {
             self.activity_count += 1;
             self.last_activity_at = a.created_at;
@@ -261,7 +278,7 @@ impl Counters {
     }
 
     /// The counters as statement values, in the order of `counter_columns!`.
-    fn values(&self) -> [&dyn ToSql; 7] {
+    fn values(&self) -> [&dyn ToSql; 8] {
         [
             &self.activity_count,
             &self.last_activity_at,
@@ -270,6 +287,7 @@ impl Counters {
             &self.minutes,
             &self.staff_activity_count,
             &self.staff_last_activity_at,
+            &self.customer_activity_at,
         ]
     }
 }
@@ -286,6 +304,7 @@ fn counters(conn: &Connection, ticket_id: i64) -> Result<Counters> {
                 minutes: r.get(4)?,
                 staff_activity_count: r.get(5)?,
                 staff_last_activity_at: r.get(6)?,
+                customer_activity_at: r.get(7)?,
             })
         },
     )?)
@@ -297,7 +316,7 @@ fn set_counters(conn: &Connection, ticket_id: i64, c: &Counters) -> Result<()> {
     conn.prepare_cached(concat!(
         "UPDATE tickets SET (",
         counter_columns!(),
-        ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7) WHERE id = ?8"
+        ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) WHERE id = ?9"
     ))?
     .execute(&*values)?;
     Ok(())
@@ -376,7 +395,7 @@ pub fn fields(conn: &Connection, ticket_id: i64) -> Result<Vec<(String, String)>
 
 const SUMMARY_COLS: &str = "t.id, t.number, t.subject, t.status, t.priority, c.customer_no, c.name, s.name,
      t.created_at, t.activity_count, t.last_activity_at, t.last_activity_kind, t.last_activity_by, t.minutes,
-     t.staff_activity_count, t.staff_last_activity_at";
+     t.staff_activity_count, t.staff_last_activity_at, t.follow_up_at, t.customer_activity_at";
 
 fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
     let staff = matches!(scope, Scope::Staff);
@@ -395,6 +414,10 @@ fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
         last_activity_kind: ActivityKind::parse(&r.get::<_, String>(11)?).unwrap_or(ActivityKind::Message),
         last_activity_by: r.get(12)?,
         minutes: r.get(13)?,
+        // By name, so columns added to SUMMARY_COLS elsewhere do not shift them.
+        follow_up_at: r.get::<_, i64>("follow_up_at").map(|v| (v > 0).then_some(v))?,
+        customer_activity_at: r.get("customer_activity_at")?,
+        unread: false,
     })
 }
 
@@ -417,9 +440,9 @@ pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<Ticke
     stmt.query_row(params![number, customer, contact], |r| {
         Ok(TicketDetail {
             summary: summary_from_row(r, scope)?,
-            customer_id: r.get(16)?,
-            assignee_id: r.get(17)?,
-            closed_at: r.get(18)?,
+            customer_id: r.get("customer_id")?,
+            assignee_id: r.get("assignee_id")?,
+            closed_at: r.get("closed_at")?,
         })
     })
     .optional()
@@ -534,6 +557,17 @@ fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
         args.push(Value::Text(fts.clone()));
         args.push(Value::Text(fts));
     }
+    match q.deferral {
+        Deferral::Any => {}
+        Deferral::Due(now) => {
+            clauses.push("t.follow_up_at <= ?".into());
+            args.push(Value::Integer(now));
+        }
+        Deferral::Later(now) => {
+            clauses.push("t.follow_up_at > ?".into());
+            args.push(Value::Integer(now));
+        }
+    }
     for (key, value) in &q.fields {
         clauses.push("t.id IN (SELECT ticket_id FROM ticket_fields WHERE key = ? AND value = ?)".into());
         args.push(Value::Text(key.clone()));
@@ -551,7 +585,8 @@ fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Op
         && q.assignee.is_none()
         && q.customer_no.is_none()
         && q.search.is_none()
-        && q.fields.is_empty();
+        && q.fields.is_empty()
+        && q.deferral == Deferral::Any;
     if !plain {
         return Ok(None);
     }
@@ -588,19 +623,34 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
             "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
              t.staff_last_activity_at DESC, t.id DESC"
         }
-        (Scope::Customer(_) | Scope::Member { .. }, Sort::LastActivity) => "t.last_activity_at DESC, t.id DESC",
+        (Scope::Customer(_) | Scope::Member { .. }, Sort::LastActivity | Sort::CustomerActivity) => {
+            "t.last_activity_at DESC, t.id DESC"
+        }
+        // The expression of the indexes tickets_attention and tickets_active_attention (0016).
+        (Scope::Staff, Sort::CustomerActivity) => "coalesce(t.customer_activity_at, t.created_at) DESC, t.id DESC",
         (Scope::Staff, Sort::LastActivity) => "t.staff_last_activity_at DESC, t.id DESC",
     };
     let page_size = q.page_size.max(1);
     let offset = q.page.saturating_sub(1) * page_size;
+    // Unread for the viewer: customer activity newer than what they saw (never seen: any).
+    let unread = match (scope, q.viewer) {
+        (Scope::Staff, Some(viewer)) => format!(
+            "coalesce(t.customer_activity_id >
+                        (SELECT activity_id FROM ticket_seen WHERE staff_id = {viewer} AND ticket_id = t.id),
+                      t.customer_activity_id IS NOT NULL)"
+        ),
+        _ => "0".to_string(),
+    };
     let sql = format!(
-        "SELECT {SUMMARY_COLS}
+        "SELECT {SUMMARY_COLS}, {unread} AS unread
          FROM tickets t JOIN customers c ON c.id = t.customer_id LEFT JOIN staff s ON s.id = t.assignee_id
          {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows: Vec<TicketSummary> = stmt
-        .query_map(params_from_iter(args.iter()), |r| summary_from_row(r, scope))?
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok(TicketSummary { unread: r.get("unread")?, ..summary_from_row(r, scope)? })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let ids: Vec<i64> = rows.iter().map(|r: &TicketSummary| r.id).collect();
     let fields = fields_for(conn, &ids)?;
@@ -668,6 +718,70 @@ pub fn status_counts(conn: &Connection) -> Result<Vec<(Status, i64)>> {
     let rows: Vec<(String, i64)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows.into_iter().filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n))).collect())
+}
+
+// ------------------------------------------------------------------------ the staff day (0016)
+
+/// Whether the staff member has not seen the ticket's latest customer activity.
+pub fn unseen(conn: &Connection, staff_id: i64, ticket_id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT t.customer_activity_id IS NOT NULL
+                    AND t.customer_activity_id > coalesce(s.activity_id, 0)
+             FROM tickets t LEFT JOIN ticket_seen s ON s.staff_id = ?1 AND s.ticket_id = t.id
+             WHERE t.id = ?2",
+        )?
+        .query_row([staff_id, ticket_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Notes that the staff member has seen the ticket's latest customer activity.
+pub fn mark_seen(conn: &Connection, staff_id: i64, ticket_id: i64, now: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO ticket_seen (staff_id, ticket_id, activity_id, seen_at)
+         SELECT ?1, id, customer_activity_id, ?3 FROM tickets WHERE id = ?2 AND customer_activity_id IS NOT NULL
+         ON CONFLICT (staff_id, ticket_id) DO UPDATE SET activity_id = excluded.activity_id, seen_at = excluded.seen_at",
+    )?
+    .execute(params![staff_id, ticket_id, now])?;
+    Ok(())
+}
+
+/// Sets the follow-up instant (`None`: none).
+pub fn set_follow_up(conn: &Connection, ticket_id: i64, at: Option<i64>) -> Result<()> {
+    conn.prepare_cached("UPDATE tickets SET follow_up_at = ?2 WHERE id = ?1")?
+        .execute(params![ticket_id, at.unwrap_or(0)])?;
+    Ok(())
+}
+
+/// Tickets in the queue's views: not closed and not deferred (all, mine, unassigned), and
+/// deferred past `now`; from the partial indexes of schema 0016.
+pub fn view_counts(conn: &Connection, staff_id: i64, now: i64) -> Result<[i64; 4]> {
+    let one = |sql: &str, args: &[&dyn ToSql]| -> Result<i64> {
+        Ok(conn.prepare_cached(sql)?.query_row(args, |r| r.get(0))?)
+    };
+    Ok([
+        one("SELECT count(*) FROM tickets WHERE status <> 'closed' AND follow_up_at <= ?1", &[&now])?,
+        one(
+            "SELECT count(*) FROM tickets WHERE status <> 'closed' AND assignee_id = ?2 AND follow_up_at <= ?1",
+            &[&now, &staff_id],
+        )?,
+        one(
+            "SELECT count(*) FROM tickets WHERE status <> 'closed' AND assignee_id IS NULL AND follow_up_at <= ?1",
+            &[&now],
+        )?,
+        one("SELECT count(*) FROM tickets WHERE status <> 'closed' AND follow_up_at > ?1", &[&now])?,
+    ])
+}
+
+/// Up to `limit` tickets waiting on the customer with no activity since `before`: auto-close.
+pub fn waiting_since(conn: &Connection, before: i64, limit: usize) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, number FROM tickets WHERE status = 'waiting' AND staff_last_activity_at < ?1
+         ORDER BY staff_last_activity_at LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![before, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Activities with time spent on a customer's tickets in `[from, to)`, oldest first.

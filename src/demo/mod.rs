@@ -111,6 +111,34 @@ fn write_tickets(p: &Prepared, now: i64, sink: &mut dyn Sink) -> Result<usize> {
     Ok(activities)
 }
 
+/// Shared text snippets by the admin, once (a second `demo` run adds none).
+fn add_snippets(tx: &rusqlite::Connection, p: &Prepared, now: i64) -> Result<()> {
+    use crate::db::snippets::{self as sdb, SnippetText};
+    let Some(admin) = p.staff.get(p.admin) else {
+        return Ok(());
+    };
+    if !sdb::visible(tx, admin.id)?.is_empty() {
+        return Ok(());
+    }
+    const SNIPPETS: &[(&str, &str)] = &[
+        ("Begrüßung", "Guten Tag {kunde},\n\nvielen Dank für Ihre Nachricht zu Ticket {ticket}."),
+        (
+            "Bitte neu starten",
+            "Bitte starten Sie das Gerät einmal vollständig neu (ausschalten, 30 Sekunden warten, einschalten) \
+             und sagen Sie uns, ob der Fehler danach noch auftritt.",
+        ),
+        (
+            "Rückfrage Fernwartung",
+            "Für eine Fernwartung brauchen wir kurz Ihren Rechner. Wann passt es Ihnen heute oder morgen \
+             zwischen 9 und 17 Uhr?",
+        ),
+    ];
+    for (title, body) in SNIPPETS {
+        sdb::insert(tx, admin.id, &SnippetText { title, body, shared: true }, now)?;
+    }
+    Ok(())
+}
+
 /// Fills the database and returns what to print: the counts and the demo logins.
 pub fn fill(app: &App, opts: &Options) -> Result<String> {
     let started = Instant::now();
@@ -126,6 +154,7 @@ pub fn fill(app: &App, opts: &Options) -> Result<String> {
         let mut sink = Bulk { writer: Writer::new(tx)? };
         let activities = write_tickets(&p, now, &mut sink)?;
         sink.writer.finish()?;
+        add_snippets(tx, &p, now)?;
         let detail = format!(
             "{} customers, {} tickets, {activities} activities, seed {}",
             p.customers.len(),

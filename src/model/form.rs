@@ -29,6 +29,14 @@ impl Form {
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Form {
         Form { fields: pairs }
     }
+
+    /// Replaces a field's value (or adds the field).
+    pub fn set(&mut self, name: &str, value: String) {
+        match self.fields.iter_mut().find(|(k, _)| k == name) {
+            Some((_, v)) => *v = value,
+            None => self.fields.push((name.to_string(), value)),
+        }
+    }
 }
 
 /// Kept as they are: letters, digits and `-_.~` (RFC 3986 unreserved), and `/` so that a path

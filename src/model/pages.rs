@@ -1,8 +1,8 @@
 //! What a page shows: the view models `app` fills from one read and `views` render. Plain data.
 
 use super::{
-    Activity, Attachment, AuditRow, Contact, Customer, StaffMember, Status, TicketDetail, TicketPage, TicketSummary,
-    TimeEntry,
+    Activity, Attachment, AuditRow, Contact, Customer, QueueTab, StaffMember, Status, TicketDetail, TicketPage,
+    TicketSummary, TimeEntry,
 };
 
 /// The customer's ticket overview.
@@ -28,6 +28,10 @@ pub struct Queue {
     pub status_counts: Vec<(Status, i64)>,
     pub staff: Vec<StaffMember>,
     pub months: Vec<(i64, i64)>,
+    /// The view shown.
+    pub tab: QueueTab,
+    /// Tickets in the views active, mine, unassigned and follow-up (the tabs' counts).
+    pub view_counts: [i64; 4],
 }
 
 /// A ticket on the staff side: the detail, its customer, who may be assigned.

@@ -48,6 +48,60 @@ pub struct TicketQuery {
     pub sort: Sort,
     pub page: usize,
     pub page_size: usize,
+    /// Tickets with a follow-up date: all, only those not deferred now, only those deferred.
+    pub deferral: Deferral,
+    /// The staff member whose unread marks the rows carry (`TicketSummary::unread`).
+    pub viewer: Option<i64>,
+}
+
+/// Which tickets with a follow-up date (`follow_up_at`) a list shows, as of an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Deferral {
+    #[default]
+    Any,
+    /// Not deferred at this instant: no follow-up, or one that is due.
+    Due(i64),
+    /// Deferred past this instant.
+    Later(i64),
+}
+
+/// The staff queue's views (`view` parameter): one set of tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueueTab {
+    /// Not closed and not deferred: where the day starts.
+    #[default]
+    Active,
+    Mine,
+    Unassigned,
+    /// Deferred to a later date.
+    FollowUp,
+    All,
+}
+
+impl QueueTab {
+    pub const ALL: &'static [QueueTab] =
+        &[QueueTab::Active, QueueTab::Mine, QueueTab::Unassigned, QueueTab::FollowUp, QueueTab::All];
+
+    pub fn parse(s: &str) -> Option<QueueTab> {
+        match s {
+            "" | "active" => Some(QueueTab::Active),
+            "mine" => Some(QueueTab::Mine),
+            "unassigned" => Some(QueueTab::Unassigned),
+            "follow_up" => Some(QueueTab::FollowUp),
+            "all" => Some(QueueTab::All),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueTab::Active => "active",
+            QueueTab::Mine => "mine",
+            QueueTab::Unassigned => "unassigned",
+            QueueTab::FollowUp => "follow_up",
+            QueueTab::All => "all",
+        }
+    }
 }
 
 /// Queue order.
@@ -57,6 +111,8 @@ pub enum Sort {
     LastActivity,
     Created,
     Priority,
+    /// Newest customer activity first (the staff queue's default).
+    CustomerActivity,
 }
 
 impl Sort {
@@ -64,6 +120,7 @@ impl Sort {
         match s.unwrap_or("") {
             "created" => Sort::Created,
             "priority" => Sort::Priority,
+            "customer" => Sort::CustomerActivity,
             _ => Sort::LastActivity,
         }
     }
@@ -73,6 +130,7 @@ impl Sort {
             Sort::LastActivity => "last",
             Sort::Created => "created",
             Sort::Priority => "priority",
+            Sort::CustomerActivity => "customer",
         }
     }
 }

@@ -89,3 +89,14 @@ pub struct OutboxRow {
     pub relay_reply: Option<String>,
     pub sent_at: Option<i64>,
 }
+
+/// A text snippet ("Textbaustein"): personal (only its owner sees it) or shared with all staff.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    pub id: i64,
+    pub owner_id: i64,
+    pub owner_name: String,
+    pub title: String,
+    pub body: String,
+    pub shared: bool,
+}

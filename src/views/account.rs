@@ -188,7 +188,13 @@ pub fn notify_card(c: &Chrome, card: &NotifyCard) -> Markup {
 }
 
 /// A staff member's own page: who they are, the password link, the notification switch.
-pub fn staff_account(c: &Chrome, s: &StaffMember, notify: Option<&NotifyCard>, notice: Option<Msg>) -> Markup {
+pub fn staff_account(
+    c: &Chrome,
+    s: &StaffMember,
+    notify: Option<&NotifyCard>,
+    signature: &crate::views::snippets::SignatureCard,
+    notice: Option<Msg>,
+) -> Markup {
     let role = match s.role {
         crate::model::Role::Admin => m::ROLE_ADMIN,
         crate::model::Role::Agent => m::ROLE_AGENT,
@@ -209,6 +215,7 @@ pub fn staff_account(c: &Chrome, s: &StaffMember, notify: Option<&NotifyCard>, n
         @if let Some(card) = notify {
             (notify_card(c, card))
         }
+        (crate::views::snippets::signature_card(c, signature))
         section.card aria-labelledby="pw-title" {
             h2 #pw-title { (c.t(m::PASSWORD)) }
             p { a.btn href="/staff/password" { (c.t(m::CHANGE_PASSWORD)) } }

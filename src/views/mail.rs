@@ -11,15 +11,27 @@ use crate::views::{layout, pagination, Chrome};
 /// What happened, as the mail tells it.
 #[derive(Debug, Clone, Copy)]
 pub enum Event<'a> {
-    NewTicket { author: &'a str },
-    CustomerReply { author: &'a str },
-    CustomerDocuments { author: &'a str },
+    NewTicket {
+        author: &'a str,
+    },
+    CustomerReply {
+        author: &'a str,
+    },
+    CustomerDocuments {
+        author: &'a str,
+    },
     OpenedForYou,
     StaffMessage,
     StaffCall,
     StaffEmail,
     StaffDocument,
-    Status { status: Msg },
+    Status {
+        status: Msg,
+    },
+    /// Closed by the system after `auto_close_days` without an answer.
+    AutoClosed {
+        days: u32,
+    },
 }
 
 impl Event<'_> {
@@ -34,6 +46,7 @@ impl Event<'_> {
             Event::StaffEmail => lang.t(m::MAIL_STAFF_EMAIL).to_string(),
             Event::StaffDocument => lang.t(m::MAIL_STAFF_DOCUMENT).to_string(),
             Event::Status { status } => lang.f(m::MAIL_STATUS, &[("status", lang.t(status))]),
+            Event::AutoClosed { days } => lang.f(m::MAIL_AUTO_CLOSED, &[("days", &days.to_string())]),
         }
     }
 }
@@ -321,6 +334,7 @@ mod tests {
             Event::StaffEmail,
             Event::StaffDocument,
             Event::Status { status: m::STATUS_CLOSED },
+            Event::AutoClosed { days: 14 },
         ];
         for e in events {
             let (de, en) = (e.line(Lang::De), e.line(Lang::En));

@@ -7,6 +7,7 @@ pub mod export;
 pub mod hotline;
 pub mod login;
 pub mod mail;
+pub mod snippets;
 pub mod staff;
 pub mod ticket_people;
 pub mod tickets;

@@ -7,8 +7,8 @@ use crate::clock;
 use crate::error::FieldErrors;
 use crate::i18n::{m, Msg};
 use crate::model::{
-    format_minutes, url_encode, AuditPage, AuditQuery, Customer, CustomerPage, Field, Form, KindFilter, Priority,
-    Queue, Role, Sort, StaffMember, Status, TicketQuery, TicketWork, COMPOSER_KINDS,
+    format_minutes, url_encode, ActivityKind, AuditPage, AuditQuery, Customer, CustomerPage, Field, Form, KindFilter,
+    Priority, Queue, QueueTab, Role, Sort, StaffMember, Status, TicketQuery, TicketWork, COMPOSER_KINDS,
 };
 use crate::views::tickets::{
     custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, kind_filter, ticket_table,
@@ -19,6 +19,8 @@ use crate::views::{described_by, error_summary, field_error, layout, pagination,
 pub struct QueueView {
     pub data: Queue,
     pub query: TicketQuery,
+    pub tab: QueueTab,
+    pub now: i64,
     pub status_param: String,
     pub assignee_param: String,
     pub tz: &'static Tz,
@@ -28,7 +30,7 @@ pub struct QueueView {
 
 pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
     let q = &v.query;
-    let base = format!("/staff/tickets?{}", queue_params(v, &v.status_param));
+    let base = format!("/staff/tickets?{}", queue_params(v, v.tab, &v.status_param));
     let content = html! {
         div.page-head {
             h1 { (c.t(m::STAFF_QUEUE)) }
@@ -54,35 +56,51 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
     layout(c, c.t(m::STAFF_QUEUE), v.notice, content)
 }
 
-/// The queue's filters as a query string, with `status` in place of the current one.
-fn queue_params(v: &QueueView, status: &str) -> String {
+/// The queue's filters as a query string, with `view` and `status` in place of the current ones.
+fn queue_params(v: &QueueView, tab: QueueTab, status: &str) -> String {
     let q = &v.query;
+    let view = if tab == QueueTab::Active { String::new() } else { tab.as_str().to_string() };
+    // The views mine/unassigned set the assignee themselves.
+    let assignee =
+        if matches!(tab, QueueTab::Mine | QueueTab::Unassigned) { String::new() } else { v.assignee_param.clone() };
     query_string(&[
+        ("view", view),
         ("status", status.to_string()),
         ("priority", q.priority.map(|p| p.as_str().to_string()).unwrap_or_default()),
-        ("assignee", v.assignee_param.clone()),
+        ("assignee", assignee),
         ("customer", q.customer_no.clone().unwrap_or_default()),
         ("year", q.year.map(|y| y.to_string()).unwrap_or_default()),
         ("month", q.month.map(|m| m.to_string()).unwrap_or_default()),
         ("q", q.search.clone().unwrap_or_default()),
-        ("sort", if q.sort == Sort::LastActivity { String::new() } else { q.sort.as_str().to_string() }),
+        ("sort", if q.sort == Sort::CustomerActivity { String::new() } else { q.sort.as_str().to_string() }),
     ])
 }
 
-/// Not closed, all, and one tab per status, each with its count; the other filters stay.
+/// One set of tabs: the views (active, mine, unassigned, follow-up, all) and one tab per
+/// status, each with its count. A view tab drops the status; a status tab shows that status
+/// over all tickets (its count is over all tickets); the other filters stay.
 fn queue_status_tabs(c: &Chrome, v: &QueueView) -> Markup {
     let count = |s: Status| v.data.status_counts.iter().find(|(x, _)| *x == s).map(|(_, n)| *n).unwrap_or(0);
     let all: i64 = v.data.status_counts.iter().map(|(_, n)| n).sum();
-    let not_closed = all - count(Status::Closed);
+    let [active, mine, unassigned, later] = v.data.view_counts;
+    let views = [
+        (QueueTab::Active, m::QUEUE_VIEW_ACTIVE, active),
+        (QueueTab::Mine, m::QUEUE_VIEW_MINE, mine),
+        (QueueTab::Unassigned, m::QUEUE_VIEW_UNASSIGNED, unassigned),
+        (QueueTab::FollowUp, m::QUEUE_VIEW_FOLLOW_UP, later),
+        (QueueTab::All, m::STATUS_ALL, all),
+    ];
     html! {
-        nav.status-tabs aria-label=(c.t(m::STATUS)) {
-            @for (value, label, n) in [("active", m::STATUS_FILTER_OPEN, not_closed), ("all", m::STATUS_ALL, all)] {
-                a.chip href={ "/staff/tickets?" (queue_params(v, value)) } aria-current=[(v.status_param == value || (value == "all" && v.status_param.is_empty())).then_some("page")] {
-                    (c.t(label)) " " span.count { (n) }
+        nav.status-tabs aria-label=(c.t(m::QUEUE_VIEWS)) {
+            @for (tab, label, n) in views {
+                a.chip href={ "/staff/tickets?" (queue_params(v, tab, "")) } data-view=(tab.as_str())
+                    aria-current=[(v.tab == tab && v.status_param.is_empty()).then_some("page")] {
+                    (c.t(label)) " " span.count data-view-count=(tab.as_str()) { (n) }
                 }
             }
+            span.tab-sep aria-hidden="true" { "|" }
             @for s in Status::ALL {
-                a.chip href={ "/staff/tickets?" (queue_params(v, s.as_str())) } aria-current=[(v.status_param == s.as_str()).then_some("page")] {
+                a.chip href={ "/staff/tickets?" (queue_params(v, QueueTab::Active, s.as_str())) } aria-current=[(v.status_param == s.as_str()).then_some("page")] {
                     (c.t(s.staff_label())) " " span.count data-status-count=(s.as_str()) { (count(*s)) }
                 }
             }
@@ -98,6 +116,7 @@ fn queue_filters(c: &Chrome, v: &QueueView) -> Markup {
     html! {
         form.filters.card method="get" action="/staff/tickets" role="search" aria-label=(c.t(m::FILTERS)) {
             input type="hidden" name="status" value=(v.status_param);
+            @if v.tab != QueueTab::Active { input type="hidden" name="view" value=(v.tab.as_str()); }
             div.field {
                 label for="f-priority" { (c.t(m::PRIORITY)) }
                 select #f-priority name="priority" data-autosubmit {
@@ -146,6 +165,7 @@ fn queue_filters(c: &Chrome, v: &QueueView) -> Markup {
             div.field {
                 label for="f-sort" { (c.t(m::SORT)) }
                 select #f-sort name="sort" data-autosubmit {
+                    option value="customer" selected[q.sort == Sort::CustomerActivity] { (c.t(m::SORT_CUSTOMER_ACTIVITY)) }
                     option value="last" selected[q.sort == Sort::LastActivity] { (c.t(m::SORT_LAST)) }
                     option value="created" selected[q.sort == Sort::Created] { (c.t(m::SORT_CREATED)) }
                     option value="priority" selected[q.sort == Sort::Priority] { (c.t(m::SORT_PRIORITY)) }
@@ -168,6 +188,8 @@ pub struct TicketView {
     pub fields: Vec<Field>,
     pub tz: &'static Tz,
     pub notice: Option<Msg>,
+    /// The snippets this staff member may insert: `(id, title, text for this ticket)`.
+    pub snippets: Vec<(i64, String, String)>,
 }
 
 pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
@@ -185,9 +207,14 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
             }
             (field_edit_form(c, &format!("{base}/fields"), &v.csrf, &v.fields,
                 if entered.is_empty() { &d.fields } else { &entered }, &v.errors))
-            (kind_filter(c, &base, v.kind))
-            (timeline(c, d, v.tz, true, &v.fields))
-            (composer(c, v))
+            // Wide screens: the timeline and the composer side by side; phones: one below the other.
+            div.ticket-work {
+                div.ticket-history {
+                    (kind_filter(c, &base, v.kind))
+                    (timeline(c, d, v.tz, true, &v.fields))
+                }
+                (composer(c, v))
+            }
             (documents_panel(c, true, &t.number, &d.attachments, v.tz))
         }
     };
@@ -259,21 +286,41 @@ fn ticket_update_form(c: &Chrome, v: &TicketView) -> Markup {
                 }
                 (field_error(lang, e, "assignee"))
             }
+            (follow_up_field(c, v))
             div.field.filter-actions { button.btn type="submit" { (c.t(m::SAVE)) } }
         }
     }
 }
 
-/// The form for a new activity: kind, e-mail details, text, minutes, files.
+/// The follow-up date ("Wiedervorlage"): the ticket leaves the active view until then.
+fn follow_up_field(c: &Chrome, v: &TicketView) -> Markup {
+    let e = &v.errors;
+    let stored = v.work.detail.ticket.summary.follow_up_at.map(|f| clock::iso_date(f, v.tz)).unwrap_or_default();
+    let value = v.values.get("follow_up").map(str::to_string).unwrap_or(stored);
+    html! {
+        div.field {
+            label for="u-follow-up" { (c.t(m::FOLLOW_UP_ON)) }
+            input #u-follow-up type="date" name="follow_up" value=(value)
+                aria-invalid=[e.get("follow_up").map(|_| "true")]
+                aria-describedby={ "hint-follow-up" @if e.get("follow_up").is_some() { " err-follow_up" } };
+            (field_error(c.lang, e, "follow_up"))
+        }
+        p.help.follow-up-hint #hint-follow-up { (c.t(m::FOLLOW_UP_HINT)) }
+    }
+}
+
+/// The form for a new activity: kind, e-mail details, snippet, text, minutes, status after it,
+/// files; the button names what happens.
 fn composer(c: &Chrome, v: &TicketView) -> Markup {
     let e = &v.errors;
+    let kind = v.values.get("kind").unwrap_or("message");
     html! {
         section.card.reply #composer aria-labelledby="composer-title" {
             h2 #composer-title { (c.t(m::COMPOSER_TITLE)) }
             (error_summary(c.lang, e))
-            form.stack method="post" action={ "/staff/tickets/" (v.work.detail.ticket.summary.number) "/activities" } enctype="multipart/form-data" {
+            form.stack.composer method="post" action={ "/staff/tickets/" (v.work.detail.ticket.summary.number) "/activities" } enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(v.csrf);
-                (kind_choice(c, v.values.get("kind").unwrap_or("message")))
+                (kind_choice(c, kind))
                 p.help { (c.t(m::INTERNAL_HINT)) }
                 div.email-fields data-kind="email" {
                     (direction_choice(c, e, v.values.get("direction").unwrap_or("sent")))
@@ -284,10 +331,75 @@ fn composer(c: &Chrome, v: &TicketView) -> Markup {
                         }
                     }
                 }
+                (snippet_choice(c, v))
                 (activity_text(c, e, &v.values))
-                (minutes_field(c, e, &v.values))
+                div.composer-row {
+                    (minutes_field(c, e, &v.values))
+                    (status_after(c, e, &v.values))
+                }
                 (file_input(c, "composer-files", e))
-                div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE_ACTIVITY)) } }
+                (send_buttons(c))
+            }
+        }
+    }
+}
+
+/// A snippet to insert: with JavaScript at the cursor; without, "Einfügen" shows the page again
+/// with the text filled in (nothing is sent).
+fn snippet_choice(c: &Chrome, v: &TicketView) -> Markup {
+    let e = &v.errors;
+    html! {
+        div.field.snippet-field {
+            label for="c-snippet" { (c.t(m::SNIPPET)) }
+            div.inline-controls {
+                select #c-snippet name="snippet" data-snippets aria-invalid=[e.get("snippet").map(|_| "true")]
+                    aria-describedby=[described_by(e, "snippet", false)] {
+                    option value="" { (c.t(m::SNIPPET_NONE)) }
+                    @for (id, title, text) in &v.snippets {
+                        option value=(id) data-text=(text) { (title) }
+                    }
+                }
+                button.btn type="submit" name="insert" value="1" data-snippet-insert { (c.t(m::SNIPPET_INSERT)) }
+                a.btn.btn-quiet href="/staff/snippets" { (c.t(m::SNIPPETS_MANAGE)) }
+            }
+            (field_error(c.lang, e, "snippet"))
+        }
+    }
+}
+
+/// The status after saving: automatic by default ("waiting" after a message to the customer,
+/// else unchanged), unchanged, or one status.
+fn status_after(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
+    let chosen = values.get("status").unwrap_or("auto");
+    html! {
+        div.field.status-after {
+            label for="c-status" { (c.t(m::COMPOSER_STATUS_AFTER)) }
+            select #c-status name="status" data-status-after aria-describedby=[described_by(e, "status", false)] {
+                option value="auto" selected[chosen == "auto"] { (c.t(m::STATUS_AUTO)) }
+                option value="" selected[chosen.is_empty()] { (c.t(m::STATUS_UNCHANGED)) }
+                @for s in Status::ALL { option value=(s.as_str()) selected[chosen == s.as_str()] { (c.t(s.staff_label())) } }
+            }
+            (field_error(c.lang, e, "status"))
+        }
+    }
+}
+
+/// One submit button per kind, named after what it does; CSS shows the one of the chosen kind
+/// (browsers without `:has()` show the neutral one). All submit the same form; the kind comes
+/// from the radio buttons, never from the button.
+fn send_buttons(c: &Chrome) -> Markup {
+    let label = |k: ActivityKind| match k {
+        ActivityKind::Message => m::SEND_TO_CUSTOMER,
+        ActivityKind::InternalNote => m::SAVE_NOTE,
+        ActivityKind::Call => m::LOG_CALL,
+        ActivityKind::Email => m::LOG_EMAIL,
+        _ => m::ADD_DOCUMENTS,
+    };
+    html! {
+        div.actions.send-buttons {
+            button.btn.btn-primary type="submit" data-send-neutral { (c.t(m::SUBMIT_ENTRY)) }
+            @for k in COMPOSER_KINDS {
+                button.btn.btn-primary type="submit" data-send-for=(k.as_str()) { (c.t(label(*k))) }
             }
         }
     }

@@ -179,9 +179,16 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                 tbody {
                     @for t in rows {
                         tr data-ticket=(t.number) data-status=(t.status.as_str()) data-priority=(t.priority.as_str())
-                            data-activities=(t.activity_count) data-minutes=[show_time.then_some(t.minutes)] {
+                            data-activities=(t.activity_count) data-minutes=[show_time.then_some(t.minutes)]
+                            data-unread[staff && t.unread] data-follow-up=[t.follow_up_at.filter(|_| staff).map(|f| clock::iso_date(f, tz))] {
                             td.ticket-no data-label=(c.t(m::TICKET_NO)) { a href=(link(t)) tabindex="-1" { (t.number) } }
-                            td.subject data-label=(c.t(m::SUBJECT)) { a href=(link(t)) { (t.subject) } }
+                            td.subject data-label=(c.t(m::SUBJECT)) {
+                                @if staff && t.unread { span.badge.badge-unread { (c.t(m::UNREAD)) } " " }
+                                a href=(link(t)) { (t.subject) }
+                                @if let Some(f) = t.follow_up_at.filter(|_| staff) {
+                                    " " span.badge.badge-follow-up { (c.t(m::FOLLOW_UP)) " " (clock::date(f, tz, lang)) }
+                                }
+                            }
                             @if staff { td.customer data-label=(c.t(m::CUSTOMER)) { (t.customer_name) " " span.muted { "(" (t.customer_no) ")" } } }
                             td data-label=(c.t(m::STATUS)) { (status_badge(lang, t.status, staff)) }
                             td data-label=(c.t(m::PRIORITY)) { (priority_badge(lang, t.priority)) }
@@ -523,6 +530,8 @@ pub fn activity(
             @match a.kind {
                 ActivityKind::Status => {
                     p.change { (change(m::STATUS_CHANGED, &|s| Status::parse(s).map(|s| if staff { s.staff_label() } else { s.label() }))) }
+                    // A reason given by the system (closed automatically after `auto_close_days`).
+                    @if !a.body.is_empty() { div.body { (a.body) } }
                 }
                 ActivityKind::Priority => {
                     p.change { (change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label()))) }

@@ -12,6 +12,7 @@ pub mod notify;
 pub mod portal;
 pub mod routes;
 pub mod server;
+pub mod snippets;
 pub mod staff;
 pub mod ticket_people;
 pub mod totp;

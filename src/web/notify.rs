@@ -4,7 +4,7 @@
 use rouille::Response;
 
 use crate::app::notify;
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{Customer, MailState};
 use crate::views;
@@ -37,6 +37,12 @@ pub fn customer_setting(ctx: &mut Ctx) -> Result<Response> {
 
 /// `GET /staff/account`: the staff member's own data, password link and notification switch.
 pub fn staff_account(ctx: &mut Ctx) -> Result<Response> {
+    let signature = crate::web::snippets::signature_card(ctx, None, FieldErrors::new())?;
+    render_staff_account(ctx, signature, 200)
+}
+
+/// `/staff/account` with this signature card (422 when it carries an error).
+pub fn render_staff_account(ctx: &mut Ctx, signature: views::snippets::SignatureCard, status: u16) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let notice = ctx.take_flash();
     let card = match ctx.app.config.smtp {
@@ -49,7 +55,8 @@ pub fn staff_account(ctx: &mut Ctx) -> Result<Response> {
         }),
         None => None,
     };
-    Ok(html(views::account::staff_account(&ctx.chrome(), &me, card.as_ref(), notice)))
+    Ok(html(views::account::staff_account(&ctx.chrome(), &me, card.as_ref(), &signature, notice))
+        .with_status_code(status))
 }
 
 /// `POST /staff/account/notifications`.

@@ -3,7 +3,7 @@
 use rouille::Response;
 
 use crate::error::{Error, Result};
-use crate::web::{assets, hotline, notify, portal, staff, ticket_people, totp, Ctx};
+use crate::web::{assets, hotline, notify, portal, snippets, staff, ticket_people, totp, Ctx};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
@@ -52,6 +52,11 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["staff", "password"]) => staff::change_password(ctx),
         ("GET", ["staff", "account"]) => notify::staff_account(ctx),
         ("POST", ["staff", "account", "notifications"]) => notify::staff_setting(ctx),
+        ("POST", ["staff", "account", "signature"]) => snippets::set_signature(ctx),
+        ("GET", ["staff", "snippets"]) => snippets::list(ctx),
+        ("POST", ["staff", "snippets"]) => snippets::create(ctx),
+        ("GET", ["staff", "snippets", id]) => snippets::show(ctx, id),
+        ("POST", ["staff", "snippets", id]) => snippets::update(ctx, id),
         ("GET", ["staff", "tickets"]) => staff::queue(ctx),
         ("POST", ["staff", "tickets"]) => staff::create_ticket(ctx),
         ("GET", ["staff", "tickets", "new"]) => staff::new_ticket_form(ctx),

@@ -9,8 +9,8 @@ use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::AuthorKind;
 use crate::model::{
-    url_encode, AuditQuery, CustomerPage, Form, KindFilter, Principal, Priority, Realm, Scope, Sort, Statement, Status,
-    StatusFilter, TicketQuery, TicketWork,
+    url_encode, AuditQuery, CustomerPage, Deferral, Form, KindFilter, PlaceholderValues, Principal, Priority, QueueTab,
+    Realm, Scope, Sort, Statement, Status, StatusFilter, TicketQuery, TicketWork,
 };
 use crate::views;
 use crate::web::ctx::safe_next;
@@ -70,18 +70,32 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
     ctx.allow_etag();
     let (year, month) = year_month_params(ctx);
     let status_param = ctx.query("status").unwrap_or_default();
-    // One exact status, or "active" for everything not closed.
+    let view_param = ctx.query("view").unwrap_or_default();
+    // The view (tab) sets the base; an explicit status replaces its "not closed, not deferred"
+    // part, so `?status=closed` (no view) lists closed tickets as it always did.
+    let tab = QueueTab::parse(&view_param).unwrap_or_default();
+    let now = crate::clock::now();
     let (status, exact_status) = match Status::parse(&status_param) {
         Some(s) => (StatusFilter::All, Some(s)),
         None if status_param == "active" => (StatusFilter::Open, None),
+        None if status_param.is_empty() => match tab {
+            QueueTab::All => (StatusFilter::All, None),
+            _ => (StatusFilter::Open, None),
+        },
         None => (StatusFilter::parse(Some(&status_param)), None),
     };
+    let deferral = match tab {
+        QueueTab::All => Deferral::Any,
+        QueueTab::FollowUp => Deferral::Later(now),
+        _ if status_param.is_empty() => Deferral::Due(now),
+        _ => Deferral::Any,
+    };
     let assignee_param = ctx.query("assignee").unwrap_or_default();
-    let assignee = match assignee_param.as_str() {
-        "" | "all" => None,
-        "mine" => Some(Some(me.id)),
-        "unassigned" => Some(None),
-        username => match work::staff_by_username(ctx.app, username)? {
+    let assignee = match (tab, assignee_param.as_str()) {
+        (QueueTab::Mine, _) | (_, "mine") => Some(Some(me.id)),
+        (QueueTab::Unassigned, _) | (_, "unassigned") => Some(None),
+        (_, "" | "all") => None,
+        (_, username) => match work::staff_by_username(ctx.app, username)? {
             Some(s) => Some(Some(s.id)),
             None => Some(Some(-1)),
         },
@@ -96,9 +110,11 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         customer_no: ctx.query("customer"),
         search: ctx.query("q"),
         fields: field_filters(ctx),
-        sort: Sort::parse(ctx.query("sort").as_deref()),
+        sort: ctx.query("sort").map(|s| Sort::parse(Some(&s))).unwrap_or(Sort::CustomerActivity),
         page: page_param(ctx),
         page_size: ctx.app.config.portal.page_size,
+        deferral,
+        viewer: Some(me.id),
     };
     if ctx.query("format").as_deref() == Some("csv") {
         let all = TicketQuery { page: 1, page_size: crate::web::portal::EXPORT_MAX_ROWS, ..query };
@@ -114,10 +130,12 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         };
         return Ok(crate::web::portal::csv_response(views::export::tickets_csv(&x), "tickets.csv"));
     }
-    let data = work::queue(ctx.app, &query)?;
+    let data = work::queue(ctx.app, &me, &query, tab, now)?;
     let view = views::staff::QueueView {
         data,
         query,
+        tab,
+        now,
         status_param,
         assignee_param,
         tz: ctx.app.tz,
@@ -140,10 +158,11 @@ pub fn field_filters(ctx: &Ctx) -> Vec<(String, String)> {
 // ------------------------------------------------------------------------------ tickets
 
 pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
-    ctx.staff()?;
+    let me = ctx.staff()?.clone();
     ctx.allow_etag();
     let kind = KindFilter::parse(ctx.query("kind").as_deref());
     let work = work::ticket(ctx.app, number, kind)?;
+    work::mark_seen(ctx.app, &me, work.detail.ticket.summary.id)?;
     render_ticket(ctx, work, kind, Form::default(), FieldErrors::new(), 200)
 }
 
@@ -155,6 +174,12 @@ fn render_ticket(
     errors: FieldErrors,
     status: u16,
 ) -> Result<Response> {
+    let me = ctx.staff()?.clone();
+    let t = &work.detail.ticket.summary;
+    let placeholders =
+        PlaceholderValues { customer: &work.customer.name, ticket: &t.number, subject: &t.subject, agent: &me.name };
+    let snippets = crate::app::snippets::for_ticket(ctx.app, &me, &placeholders)?;
+    let notice = ctx.take_flash().or_else(|| values.get("snippet_inserted").map(|_| m::SNIPPET_INSERTED));
     let view = views::staff::TicketView {
         work,
         kind,
@@ -163,7 +188,8 @@ fn render_ticket(
         csrf: ctx.csrf_token(),
         fields: ctx.app.config.fields.clone(),
         tz: ctx.app.tz,
-        notice: ctx.take_flash(),
+        notice,
+        snippets,
     };
     Ok(html(views::staff::ticket(&ctx.chrome(), &view)).with_status_code(status))
 }
@@ -172,6 +198,10 @@ pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Staff, &me.name);
     let f = upload_form(ctx, &mut up)?;
+    let snippet = f.str("snippet");
+    if !f.str("insert").is_empty() || (!snippet.is_empty() && f.str("body").trim().is_empty()) {
+        return insert_snippet(ctx, &me, number, f);
+    }
     let input = ActivityInput {
         kind: f.str("kind"),
         body: f.str("body"),
@@ -180,12 +210,39 @@ pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
         email_to: f.str("email_to"),
         email_subject: f.str("email_subject"),
         direction: f.str("direction"),
+        status: f.str("status"),
     };
     let result = work::add_activity(ctx.app, &me, number, &input, up.files());
     if result.is_ok() {
         up.keep();
     }
     after_ticket_action(ctx, number, result, m::ACTIVITY_SAVED, "#composer", f)
+}
+
+/// The composer's "insert" (or a snippet chosen with no text): the page again with the
+/// snippet's text (placeholders filled in) below what was typed; nothing is saved or sent.
+/// Files chosen with it are not kept (the browser cannot be handed them back).
+fn insert_snippet(ctx: &mut Ctx, me: &crate::model::StaffMember, number: &str, mut f: Form) -> Result<Response> {
+    let work = work::ticket(ctx.app, number, KindFilter::All)?;
+    let t = &work.detail.ticket.summary;
+    let placeholders =
+        PlaceholderValues { customer: &work.customer.name, ticket: &t.number, subject: &t.subject, agent: &me.name };
+    let chosen = f.str("snippet").parse::<i64>().ok();
+    let text = crate::app::snippets::for_ticket(ctx.app, me, &placeholders)?
+        .into_iter()
+        .find(|(id, _, _)| Some(*id) == chosen)
+        .map(|(_, _, text)| text);
+    let Some(text) = text else {
+        let mut errors = FieldErrors::new();
+        errors.add("snippet", m::ERR_INVALID_CHOICE);
+        return render_ticket(ctx, work, KindFilter::All, f, errors, 422);
+    };
+    let body = f.str("body").trim_end();
+    let body = if body.is_empty() { text } else { format!("{body}\n\n{text}") };
+    f.set("body", body);
+    f.set("snippet", String::new());
+    f.set("snippet_inserted", "1".into());
+    render_ticket(ctx, work, KindFilter::All, f, FieldErrors::new(), 200)
 }
 
 /// A staff action on a ticket done: `303` back to it with a notice; invalid input: the ticket
@@ -232,7 +289,13 @@ pub fn update_fields(ctx: &mut Ctx, number: &str) -> Result<Response> {
 pub fn update_ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let f = checked_form(ctx)?;
-    let input = TicketUpdate { status: f.str("status"), priority: f.str("priority"), assignee: f.get("assignee") };
+    let input = TicketUpdate {
+        status: f.str("status"),
+        priority: f.str("priority"),
+        assignee: f.get("assignee"),
+        follow_up: f.get("follow_up"),
+        lang: ctx.lang,
+    };
     let result = work::update_ticket(ctx.app, &me, number, &input);
     after_ticket_action(ctx, number, result, m::TICKET_UPDATED, "", f)
 }

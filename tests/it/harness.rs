@@ -353,7 +353,19 @@ impl Env {
     }
 
     /// Starts `ticketd serve` and waits for `/healthz`.
-    pub fn start(mut self) -> TestApp {
+    pub fn start(self) -> TestApp {
+        self.start_with_env(&[])
+    }
+
+    /// Starts the server with its clock `seconds` ahead (`TICKETD_TEST_CLOCK_OFFSET_SECONDS`,
+    /// test-only, see `clock::now`): "days later" for follow-ups and auto-close.
+    pub fn start_later(self, seconds: i64) -> TestApp {
+        let offset = seconds.to_string();
+        self.start_with_env(&[("TICKETD_TEST_CLOCK_OFFSET_SECONDS", &offset)])
+    }
+
+    /// Starts `ticketd serve` with extra environment variables.
+    pub fn start_with_env(mut self, envs: &[(&str, &str)]) -> TestApp {
         let stderr_path = self.dir.path.join("server.log");
         for attempt in 0..5 {
             if attempt > 0 {
@@ -366,6 +378,7 @@ impl Env {
                 .arg(&self.config_path)
                 .env_remove("TICKETD_LISTEN")
                 .env_remove("TICKETD_DATABASE")
+                .envs(envs.iter().copied())
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::from(log))

@@ -27,4 +27,5 @@ mod query_plan;
 mod secrets;
 mod security;
 mod staff;
+mod staff_day;
 mod totp;

@@ -313,6 +313,15 @@ fn no_page_scans_tickets_or_activities() {
             &format!("/staff/tickets?year={year}&status=open"),
             "/staff/tickets?page=5",
             "/staff/tickets?status=open&format=csv",
+            "/staff/tickets?view=mine",
+            "/staff/tickets?view=unassigned",
+            "/staff/tickets?view=follow_up",
+            "/staff/tickets?view=all",
+            "/staff/tickets?view=all&sort=last",
+            "/staff/tickets?view=mine&priority=high",
+            "/staff/tickets?view=all&page=3",
+            "/staff/snippets",
+            "/staff/account",
             "/staff/tickets/new",
             &format!("/staff/tickets/{one}"),
             &format!("/staff/tickets/{big}"),
@@ -342,6 +351,16 @@ fn no_page_scans_tickets_or_activities() {
     r.expect(303);
     let r = crate::harness::staff_update(&mut staff, &one, &[("status", "waiting"), ("priority", "high")]);
     r.expect(303);
+    let r = crate::harness::staff_activity(
+        &mut staff,
+        &one,
+        &[("kind", "message"), ("body", "Bitte neu starten."), ("status", "auto")],
+    );
+    r.expect(303);
+    let follow_up = ticketd::clock::iso_date(ticketd::clock::now() + 3 * 86_400, crate::harness::time_tz_berlin());
+    let r = crate::harness::staff_update(&mut staff, &one, &[("follow_up", &follow_up)]);
+    r.expect(303);
+    visit(&mut staff, &s(&["/staff/tickets", "/staff/tickets?view=follow_up"]));
     drop(server);
 
     // The trigger-kept counters (schema 0009, 0010) agree with what they count, after the

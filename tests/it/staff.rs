@@ -564,30 +564,38 @@ fn the_queue_filters() {
     staff_update(&mut ada, &t2, &[("status", "waiting")]).expect(303);
     staff_update(&mut ada, &t4, &[("status", "in_progress")]).expect(303);
 
-    // (who asks, query, expected tickets)
+    // (who asks, query, expected tickets). The queue opens on the active view (not closed, issue
+    // 19); `view=all` lists every ticket, an explicit status replaces the view's "not closed".
     let cases: Vec<(&str, String, Vec<&String>)> = vec![
-        ("ada", String::new(), vec![&t1, &t2, &t3, &t4]),
+        ("ada", String::new(), vec![&t2, &t3, &t4]),
+        ("ada", "view=all".into(), vec![&t1, &t2, &t3, &t4]),
         ("ada", "status=all".into(), vec![&t1, &t2, &t3, &t4]),
         ("ada", "assignee=mine".into(), vec![&t3]),
+        ("ada", "view=mine".into(), vec![&t3]),
         ("bob", "assignee=mine".into(), vec![&t4]),
-        ("ada", "assignee=unassigned".into(), vec![&t1, &t2]),
+        ("bob", "view=mine".into(), vec![&t4]),
+        ("ada", "assignee=unassigned".into(), vec![&t2]),
+        ("ada", "view=unassigned".into(), vec![&t2]),
+        ("ada", "view=all&assignee=unassigned".into(), vec![&t1, &t2]),
         ("ada", "assignee=bob".into(), vec![&t4]),
         ("ada", "assignee=ada".into(), vec![&t3]),
         ("ada", "status=waiting".into(), vec![&t2]),
         ("ada", "status=closed".into(), vec![&t1]),
         ("ada", "status=in_progress".into(), vec![&t4]),
-        ("ada", "priority=high".into(), vec![&t1]),
+        ("ada", "priority=high".into(), vec![]),
+        ("ada", "view=all&priority=high".into(), vec![&t1]),
         ("ada", "priority=urgent".into(), vec![&t4]),
         ("ada", "priority=normal".into(), vec![&t3]),
-        ("ada", format!("customer={}", ANNA.number), vec![&t1, &t3]),
+        ("ada", format!("customer={}", ANNA.number), vec![&t3]),
+        ("ada", format!("view=all&customer={}", ANNA.number), vec![&t1, &t3]),
         ("ada", format!("customer={}", BERND.number), vec![&t2, &t4]),
         ("ada", "customer=99999".into(), vec![]),
         ("ada", "q=Quarzuhr".into(), vec![&t2]),
         ("ada", "q=Headset".into(), vec![&t3]),
         ("ada", format!("customer={}&priority=urgent", BERND.number), vec![&t4]),
-        ("ada", format!("customer={}&assignee=unassigned", ANNA.number), vec![&t1]),
+        ("ada", format!("view=all&customer={}&assignee=unassigned", ANNA.number), vec![&t1]),
         ("bob", "assignee=mine&status=waiting".into(), vec![]),
-        ("ada", format!("year={}", &t1[..4]), vec![&t1, &t2, &t3, &t4]),
+        ("ada", format!("view=all&year={}", &t1[..4]), vec![&t1, &t2, &t3, &t4]),
         ("ada", "year=2001".into(), vec![]),
     ];
     for (who, query, want) in cases {
@@ -597,7 +605,7 @@ fn the_queue_filters() {
         assert_eq!(queued(c, &query), want, "{who}: ?{query}");
     }
     // Every ticket shows its status and priority in the row.
-    let (rows, text) = queue_rows(&mut ada, "");
+    let (rows, text) = queue_rows(&mut ada, "view=all");
     for (n, status, priority) in
         [(&t1, "closed", "high"), (&t2, "waiting", "low"), (&t3, "open", "normal"), (&t4, "in_progress", "urgent")]
     {
