@@ -458,6 +458,11 @@ pub mod m {
         // Accounts: password rules, audit, files and cookies.
         ERR_PASSWORD_COMMON = "Dieses Passwort gehört zu den 10.000 häufigsten und ist leicht zu erraten. Bitte wählen Sie ein anderes.", "This password is one of the 10,000 most common ones and easy to guess. Please choose another.";
         ERR_PASSWORD_PERSONAL = "Das Passwort darf weder Kundennummer noch Benutzername noch den Namen Ihrer E-Mail-Adresse enthalten.", "The password must not contain the customer number, the username or the name of the e-mail address.";
+        // ---- issue 19 (branch day2): never lose typed text, first start, details ----
+        ERR_FILE_TOO_LARGE_KEPT = "Die Datei „{name}“ ist größer als {size} und wurde nicht übertragen. Ihr Text ist erhalten – bitte wählen Sie die Dateien erneut aus.", "The file “{name}” is larger than {size} and was not sent. Your text is kept – please choose the files again.";
+        ERR_FILE_TOO_LARGE_CLIENT = "Die Datei „{name}“ ist größer als {size}. Bitte wählen Sie eine kleinere Datei – Ihr Text bleibt erhalten.", "The file “{name}” is larger than {size}. Please choose a smaller file – your text stays as it is.";
+        ERR_TOO_MANY_FILES_CLIENT = "Bitte wählen Sie höchstens {count} Dateien auf einmal – Ihr Text bleibt erhalten.", "Please choose at most {count} files at once – your text stays as it is.";
+        ERR_TOO_MANY_FILES_KEPT = "Höchstens {count} Dateien auf einmal. Ihr Text ist erhalten – bitte wählen Sie die Dateien erneut aus.", "At most {count} files at once. Your text is kept – please choose the files again.";
     }
 }
 

@@ -12,7 +12,7 @@ mod pages;
 mod query;
 mod records;
 
-pub use field::{Field, FieldOption, FieldType, ShowWhen, Text};
+pub use field::{field_shown, Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
 pub use pages::{
     AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketWork, Verdict,

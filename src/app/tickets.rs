@@ -90,18 +90,7 @@ pub fn check_body(body: &str, field: &str, errors: &mut FieldErrors) {
 /// Is a configured field shown, given the other values? Hidden fields are neither required nor
 /// stored.
 pub fn field_visible(field: &Field, values: &HashMap<String, String>, all: &[Field]) -> bool {
-    let Some(sw) = &field.show_when else {
-        return true;
-    };
-    // A field whose controlling field is itself hidden is hidden too.
-    let Some(parent) = all.iter().find(|f| f.key == sw.field) else {
-        return false;
-    };
-    if !field_visible(parent, values, all) {
-        return false;
-    }
-    let v = values.get(&sw.field).map(|s| s.trim()).unwrap_or("");
-    sw.equals.as_deref() == Some(v) || sw.any_of.as_ref().is_some_and(|l| l.iter().any(|x| x == v))
+    crate::model::field_shown(field, &|k| values.get(k).cloned(), all)
 }
 
 /// Validates the configured fields; returns the values to store, keyed without the prefix.

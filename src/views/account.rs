@@ -110,7 +110,7 @@ pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
                 div.field {
                     label for="old_password" { (c.t(m::OLD_PASSWORD)) }
                     input #old_password type="password" name="old_password" required autocomplete="current-password"
-                        aria-invalid=[e.get("old_password").map(|_| "true")]
+                        aria-invalid=[e.get("old_password").map(|_| "true")] autofocus[e.is_first("old_password")]
                         aria-describedby=[described_by(e, "old_password", false)];
                     (field_error(c.lang, e, "old_password"))
                 }
@@ -118,7 +118,7 @@ pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
                     label for="new_password" { (c.t(m::NEW_PASSWORD)) }
                     input #new_password type="password" name="new_password" required autocomplete="new-password"
                         minlength=(v.min_length) maxlength="72"
-                        aria-invalid=[e.get("new_password").map(|_| "true")]
+                        aria-invalid=[e.get("new_password").map(|_| "true")] autofocus[e.is_first("new_password")]
                         aria-describedby=[described_by(e, "new_password", true)];
                     p.help #help-new_password { (rules) }
                     (field_error(c.lang, e, "new_password"))
@@ -126,7 +126,7 @@ pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
                 div.field {
                     label for="new_password_repeat" { (c.t(m::NEW_PASSWORD_REPEAT)) }
                     input #new_password_repeat type="password" name="new_password_repeat" required autocomplete="new-password"
-                        aria-invalid=[e.get("new_password_repeat").map(|_| "true")]
+                        aria-invalid=[e.get("new_password_repeat").map(|_| "true")] autofocus[e.is_first("new_password_repeat")]
                         aria-describedby=[described_by(e, "new_password_repeat", false)];
                     (field_error(c.lang, e, "new_password_repeat"))
                 }

@@ -78,19 +78,19 @@ fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
                         div.field {
                             label for={ "reason-" (cu.id) } { (c.t(m::REVEAL_REASON)) }
                             input id={ "reason-" (cu.id) } type="text" name="reason" required maxlength="500"
-                                aria-invalid=[e.get("reason").map(|_| "true")] aria-describedby=[described_by(e, "reason", false)];
+                                aria-invalid=[e.get("reason").map(|_| "true")] autofocus[e.is_first("reason")] aria-describedby=[described_by(e, "reason", false)];
                             (field_error(lang, e, "reason"))
                         }
                         div.field {
                             label for={ "own-" (cu.id) } { (c.t(m::REVEAL_OWN_PASSWORD)) }
                             input id={ "own-" (cu.id) } type="password" name="password" required autocomplete="current-password"
-                                aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", false)];
+                                aria-invalid=[e.get("password").map(|_| "true")] autofocus[e.is_first("password")] aria-describedby=[described_by(e, "password", false)];
                             (field_error(lang, e, "password"))
                         }
                         div.field {
                             label for={ "totp-" (cu.id) } { (c.t(m::TOTP_CODE)) }
                             input id={ "totp-" (cu.id) } type="text" name="code" inputmode="numeric" autocomplete="one-time-code"
-                                aria-invalid=[e.get("code").map(|_| "true")] aria-describedby=[described_by(e, "code", false)];
+                                aria-invalid=[e.get("code").map(|_| "true")] autofocus[e.is_first("code")] aria-describedby=[described_by(e, "code", false)];
                             (field_error(lang, e, "code"))
                         }
                         div.actions { button.btn type="submit" { (c.t(m::REVEAL_BUTTON)) } }

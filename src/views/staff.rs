@@ -229,21 +229,21 @@ fn ticket_update_form(c: &Chrome, v: &TicketView) -> Markup {
             input type="hidden" name="csrf" value=(v.csrf);
             div.field {
                 label for="u-status" { (c.t(m::STATUS)) }
-                select #u-status name="status" aria-describedby=[described_by(e, "status", false)] {
+                select #u-status name="status" autofocus[e.is_first("status")] aria-describedby=[described_by(e, "status", false)] {
                     @for s in Status::ALL { option value=(s.as_str()) selected[*s == t.status] { (c.t(s.staff_label())) } }
                 }
                 (field_error(lang, e, "status"))
             }
             div.field {
                 label for="u-priority" { (c.t(m::PRIORITY)) }
-                select #u-priority name="priority" {
+                select #u-priority name="priority" autofocus[e.is_first("priority")] {
                     @for p in Priority::ALL { option value=(p.as_str()) selected[*p == t.priority] { (c.t(p.label())) } }
                 }
                 (field_error(lang, e, "priority"))
             }
             div.field {
                 label for="u-assignee" { (c.t(m::ASSIGNEE)) }
-                select #u-assignee name="assignee" {
+                select #u-assignee name="assignee" autofocus[e.is_first("assignee")] {
                     option value="" selected[assignee_username.is_empty()] { (c.t(m::UNASSIGNED)) }
                     @for s in v.work.staff.iter().filter(|s| s.active || s.username == assignee_username) {
                         option value=(s.username) selected[s.username == assignee_username] { (s.name) }
@@ -304,7 +304,7 @@ fn activity_text(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
     html! {
         div.field {
             label for="body" { (c.t(m::TEXT)) }
-            textarea #body name="body" rows="6" maxlength="50000" aria-invalid=[e.get("body").map(|_| "true")]
+            textarea #body name="body" rows="6" maxlength="50000" aria-invalid=[e.get("body").map(|_| "true")] autofocus[e.is_first("body")]
                 aria-describedby=[described_by(e, "body", false)] { (values.str("body")) }
             (field_error(c.lang, e, "body"))
         }
@@ -317,7 +317,7 @@ fn minutes_field(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
         div.field.minutes-field {
             label for="minutes" { (c.t(m::MINUTES_LABEL)) }
             input #minutes type="number" name="minutes" min="0" max="10000" step="1" inputmode="numeric"
-                value=(values.str("minutes")) aria-invalid=[e.get("minutes").map(|_| "true")]
+                value=(values.str("minutes")) aria-invalid=[e.get("minutes").map(|_| "true")] autofocus[e.is_first("minutes")]
                 aria-describedby=[described_by(e, "minutes", false)];
             (field_error(c.lang, e, "minutes"))
         }
@@ -345,14 +345,14 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                 div.field {
                     label for="customer" { (c.t(m::CUSTOMER_PICK)) " " span.req aria-hidden="true" { "*" } }
                     input #customer type="text" name="customer" value=(v.values.str("customer")) required autocomplete="off"
-                        aria-invalid=[e.get("customer").map(|_| "true")] aria-describedby=[described_by(e, "customer", true)];
+                        aria-invalid=[e.get("customer").map(|_| "true")] autofocus[e.is_first("customer")] aria-describedby=[described_by(e, "customer", true)];
                     p.help #help-customer { (c.t(m::CUSTOMER_PICK_HELP)) }
                     (field_error(lang, e, "customer"))
                 }
                 div.field {
                     label for="subject" { (c.t(m::SUBJECT)) " " span.req aria-hidden="true" { "*" } }
                     input #subject type="text" name="subject" value=(v.values.str("subject")) required maxlength="200"
-                        aria-invalid=[e.get("subject").map(|_| "true")] aria-describedby=[described_by(e, "subject", false)];
+                        aria-invalid=[e.get("subject").map(|_| "true")] autofocus[e.is_first("subject")] aria-describedby=[described_by(e, "subject", false)];
                     (field_error(lang, e, "subject"))
                 }
                 (kind_choice(c, kind))
@@ -457,7 +457,7 @@ fn text_field(c: &Chrome, e: &FieldErrors, values: &Form, i: Input) -> Markup {
         div.field {
             label for=(name) { (c.t(i.label)) @if i.required { " " span.req aria-hidden="true" { "*" } } }
             input #(name) type=(i.kind) name=(name) value=(values.str(name)) required[i.required] readonly[i.readonly]
-                aria-invalid=[e.get(name).map(|_| "true")] aria-describedby=[described_by(e, name, false)];
+                aria-invalid=[e.get(name).map(|_| "true")] autofocus[e.is_first(name)] aria-describedby=[described_by(e, name, false)];
             (field_error(c.lang, e, name))
         }
     }
@@ -471,7 +471,7 @@ fn account_form_tail(c: &Chrome, e: &FieldErrors, values: &Form, new: bool, min_
             div.field {
                 label for="password" { (c.t(m::PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
                 input #password type="password" name="password" autocomplete="new-password"
-                    aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", true)];
+                    aria-invalid=[e.get("password").map(|_| "true")] autofocus[e.is_first("password")] aria-describedby=[described_by(e, "password", true)];
                 p.help #help-password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) " " (c.f(m::PASSWORD_RULES, &[("min", &min_length.to_string())])) }
                 (field_error(c.lang, e, "password"))
             }
@@ -536,7 +536,7 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                     div.field {
                         label for="new_password" { (c.t(m::NEW_PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
                         input #new_password type="password" name="new_password" autocomplete="new-password"
-                            aria-invalid=[e.get("new_password").map(|_| "true")] aria-describedby=[described_by(e, "new_password", true)];
+                            aria-invalid=[e.get("new_password").map(|_| "true")] autofocus[e.is_first("new_password")] aria-describedby=[described_by(e, "new_password", true)];
                         p.help #help-new_password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) }
                         (field_error(lang, e, "new_password"))
                     }
@@ -626,7 +626,7 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
                 (text_field(c, e, &v.values, Input { name: "email", label: m::EMAIL, kind: "email", required: false, readonly: false }))
                 div.field {
                     label for="role" { (c.t(m::ROLE)) }
-                    select #role name="role" aria-invalid=[e.get("role").map(|_| "true")] aria-describedby=[described_by(e, "role", false)] {
+                    select #role name="role" aria-invalid=[e.get("role").map(|_| "true")] autofocus[e.is_first("role")] aria-describedby=[described_by(e, "role", false)] {
                         option value="agent" selected[role != "admin"] { (c.t(m::ROLE_AGENT)) }
                         option value="admin" selected[role == "admin"] { (c.t(m::ROLE_ADMIN)) }
                     }

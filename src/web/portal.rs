@@ -12,7 +12,7 @@ use crate::model::{Detail, Form, KindFilter, Principal, Realm, Scope, StatusFilt
 use crate::views;
 use crate::web::ctx::safe_next;
 use crate::web::form::read_form;
-use crate::web::upload::read_upload;
+use crate::web::upload::{read_upload, Upload};
 use crate::web::{html, redirect, Ctx};
 
 pub fn form(ctx: &Ctx) -> Result<Form> {
@@ -29,12 +29,30 @@ pub fn checked_form(ctx: &Ctx) -> Result<Form> {
 
 /// Reads a form that may carry files, storing them as they stream in, then checks CSRF. The
 /// files stay pending (invisible) until the use-case attaches them in its transaction.
+/// A refused file (too large, too many) ends here as a plain `413` page; forms that can show
+/// the refusal at their file field use [`upload_form_keeping`].
 pub fn upload_form(ctx: &Ctx, up: &mut Uploader) -> Result<Form> {
-    let c = &ctx.app.config;
-    let f = read_upload(ctx.req, &c.attachments, c.security.max_form_bytes, up)?;
-    ctx.check_csrf(&f)?;
-    Ok(f)
+    match upload_form_keeping(ctx, up)? {
+        Upload::Complete(f) => Ok(f),
+        Upload::Refused { errors, .. } => {
+            Err(Error::TooLarge(errors.get("attachments").map(|e| e.msg).unwrap_or(m::ERR_FILE_TOO_LARGE)))
+        }
+    }
 }
+
+/// As [`upload_form`], but a refused file comes back with the text fields, so the handler
+/// re-renders its form (`413`) with what was typed and the message at the file field.
+pub fn upload_form_keeping(ctx: &Ctx, up: &mut Uploader) -> Result<Upload> {
+    let c = &ctx.app.config;
+    let upload = read_upload(ctx.req, &c.attachments, c.security.max_form_bytes, up)?;
+    ctx.check_csrf(match &upload {
+        Upload::Complete(f) | Upload::Refused { form: f, .. } => f,
+    })?;
+    Ok(upload)
+}
+
+/// The status of a form page shown again because a file was refused: the contract's `413`.
+pub const REFUSED_UPLOAD: u16 = 413;
 
 pub fn root(ctx: &mut Ctx) -> Result<Response> {
     Ok(match ctx.session().map(|s| &s.principal) {
@@ -251,7 +269,13 @@ fn render_ticket_with(
 pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Customer, &customer.name);
-    let f = upload_form(ctx, &mut up)?;
+    let f = match upload_form_keeping(ctx, &mut up)? {
+        Upload::Complete(f) => f,
+        Upload::Refused { form, errors } => {
+            let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, KindFilter::All)?;
+            return render_ticket(ctx, detail, KindFilter::All, form.str("body").to_string(), errors, REFUSED_UPLOAD);
+        }
+    };
     match tickets::reply(ctx.app, &customer, number, f.str("body"), up.files()) {
         Ok(()) => {
             up.keep();
@@ -269,8 +293,13 @@ pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
 pub fn upload(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Customer, &customer.name);
-    let f = upload_form(ctx, &mut up)?;
-    drop(f);
+    // This form's messages go under `documents`, so they show at its own file input and not
+    // at the reply form's, which has the same field name.
+    if let Upload::Refused { errors, .. } = upload_form_keeping(ctx, &mut up)? {
+        let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, KindFilter::All)?;
+        let errors = errors.renamed("attachments", "documents");
+        return render_ticket(ctx, detail, KindFilter::All, String::new(), errors, REFUSED_UPLOAD);
+    }
     match tickets::add_documents(ctx.app, &customer, number, up.files()) {
         Ok(()) => {
             up.keep();
@@ -279,6 +308,7 @@ pub fn upload(ctx: &mut Ctx, number: &str) -> Result<Response> {
         }
         Err(Error::Invalid(errors)) => {
             let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, KindFilter::All)?;
+            let errors = errors.renamed("attachments", "documents");
             render_ticket(ctx, detail, KindFilter::All, String::new(), errors, 422)
         }
         Err(e) => Err(e),
@@ -330,7 +360,19 @@ pub fn new_ticket_form(ctx: &mut Ctx) -> Result<Response> {
 pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Customer, &customer.name);
-    let f = upload_form(ctx, &mut up)?;
+    let f = match upload_form_keeping(ctx, &mut up)? {
+        Upload::Complete(f) => f,
+        Upload::Refused { form, errors } => {
+            let view = views::tickets::NewTicketView {
+                values: form,
+                errors,
+                csrf: ctx.csrf_token(),
+                fields: ctx.app.config.fields.clone(),
+            };
+            let page = views::tickets::new_ticket(&ctx.chrome_at("/tickets/new"), &view);
+            return Ok(html(page).with_status_code(REFUSED_UPLOAD));
+        }
+    };
     let custom = f.custom_fields();
     let input = tickets::NewTicketInput {
         subject: f.str("subject"),

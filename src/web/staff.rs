@@ -14,7 +14,10 @@ use crate::model::{
 };
 use crate::views;
 use crate::web::ctx::safe_next;
-use crate::web::portal::{checked_form, login_as, logout_to, page_param, upload_form, year_month_params};
+use crate::web::portal::{
+    checked_form, login_as, logout_to, page_param, upload_form_keeping, year_month_params, REFUSED_UPLOAD,
+};
+use crate::web::upload::Upload;
 use crate::web::{html, redirect, Ctx};
 
 pub fn login_form(ctx: &mut Ctx) -> Result<Response> {
@@ -171,7 +174,13 @@ fn render_ticket(
 pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Staff, &me.name);
-    let f = upload_form(ctx, &mut up)?;
+    let f = match upload_form_keeping(ctx, &mut up)? {
+        Upload::Complete(f) => f,
+        Upload::Refused { form, errors } => {
+            let work = work::ticket(ctx.app, number, KindFilter::All)?;
+            return render_ticket(ctx, work, KindFilter::All, form, errors, REFUSED_UPLOAD);
+        }
+    };
     let input = ActivityInput {
         kind: f.str("kind"),
         body: f.str("body"),
@@ -254,7 +263,10 @@ fn render_new_ticket(ctx: &mut Ctx, values: Form, errors: FieldErrors, status: u
 pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Staff, &me.name);
-    let f = upload_form(ctx, &mut up)?;
+    let f = match upload_form_keeping(ctx, &mut up)? {
+        Upload::Complete(f) => f,
+        Upload::Refused { form, errors } => return render_new_ticket(ctx, form, errors, REFUSED_UPLOAD),
+    };
     let custom = f.custom_fields();
     let input = OnBehalfInput {
         customer: f.str("customer"),

@@ -1,0 +1,223 @@
+//! Issue 19, items 3, 6 and 7: typed text is never lost (refused uploads come back with the
+//! text and the message at the file field; every 422 page focuses its first error), the first
+//! start (first-steps card, next customer number, the forced password change keeps `next`,
+//! navigation), and the details (show_when in the customer's box, dates, audit words, the
+//! time statement's months, demo data).
+
+use crate::harness::{session_csrf, staff_csrf, Builder, TestApp, ADA, ANNA};
+use crate::html::{self, Tag};
+use crate::http::{Client, Multipart, Resp};
+
+const MAX_FILE: usize = 50_000;
+const MAX_FILES: usize = 2;
+
+fn limited() -> TestApp {
+    Builder::new()
+        .admin(ADA)
+        .customer(ANNA)
+        .toml(&format!(
+            "[attachments]\nmax_file_bytes = {MAX_FILE}\nmax_request_bytes = 1000000\nmax_files_per_request = {MAX_FILES}\n{}",
+            crate::fields::FIELDS
+        ))
+        .start()
+}
+
+/// Fields before the files, the files, then one more field after them (browsers send fields in
+/// the page's order: a text field below the file input must survive too).
+fn post(c: &mut Client, path: &str, before: &[(&str, &str)], files: &[(&str, usize)], after: &[(&str, &str)]) -> Resp {
+    let mut m = Multipart::new();
+    for (k, v) in before {
+        m = m.field(k, v);
+    }
+    for (name, size) in files {
+        m = m.file("attachments", name, "application/octet-stream", &vec![b'x'; *size]);
+    }
+    for (k, v) in after {
+        m = m.field(k, v);
+    }
+    let m = m.close();
+    c.post_body(path, &m.content_type(), &m.body)
+}
+
+/// The tags carrying `autofocus`: exactly one, the first invalid field.
+#[track_caller]
+fn focused(page: &str) -> Tag {
+    let tags = html::with_attr(page, "autofocus");
+    assert_eq!(tags.len(), 1, "one autofocus on the page: {tags:?}");
+    tags[0].clone()
+}
+
+#[track_caller]
+fn file_error(page: &str) -> String {
+    let p = html::by_id(page, "err-attachments").expect("a message at the file field");
+    html::inner_text(page, &p)
+}
+
+#[test]
+fn a_refused_upload_keeps_the_typed_text_and_names_the_file() {
+    let app = limited();
+    let mut anna = app.anna();
+    let mut ada = app.ada();
+    let n = create_ticket_with_device(&mut anna);
+    let csrf = session_csrf(&mut anna);
+    let big = [("scan-gross.pdf", MAX_FILE + 1)];
+    let three = [("a.txt", 10), ("b.txt", 10), ("c.txt", 10)];
+    let before = app.count("SELECT count(*) FROM attachments");
+
+    // The customer's reply: 413, the text in the textarea, the message at the field, focused.
+    for (files, words) in [(&big[..], "scan-gross.pdf"), (&three[..], "2")] {
+        let r = post(
+            &mut anna,
+            &format!("/tickets/{n}/reply"),
+            &[("csrf", &csrf), ("body", "Mein langer Text <mit> Umlauten äöü")],
+            files,
+            &[],
+        );
+        assert_eq!(r.status, 413);
+        let page = r.text();
+        assert!(page.contains("Mein langer Text &lt;mit&gt; Umlauten äöü</textarea>"), "text kept");
+        assert!(file_error(&page).contains(words), "{}", file_error(&page));
+        assert!(file_error(&page).contains("Ihr Text ist erhalten"));
+        let f = focused(&page);
+        assert_eq!((f.name.as_str(), f.get("name")), ("input", Some("attachments")));
+        assert_eq!(f.get("aria-invalid"), Some("true"));
+    }
+
+    // The documents form on the same page: the message at its own file input only.
+    let r = post(&mut anna, &format!("/tickets/{n}/attachments"), &[("csrf", &csrf)], &big, &[]);
+    assert_eq!(r.status, 413);
+    let page = r.text();
+    assert_eq!(focused(&page).get("id"), Some("doc-files"));
+    assert_eq!(html::attr_values(&page, "id").iter().filter(|i| *i == "err-attachments").count(), 1);
+
+    // A new ticket: subject, text and a field sent after the files are all kept.
+    let r = post(
+        &mut anna,
+        "/tickets",
+        &[
+            ("csrf", &csrf),
+            ("subject", "Neuer Drucker"),
+            ("body", "Bitte liefern."),
+            ("priority", "high"),
+            ("cf_device", "Drucker"),
+        ],
+        &big,
+        &[("cf_details", "Zweiter Stock")],
+    );
+    assert_eq!(r.status, 413);
+    let page = r.text();
+    assert!(html::tags(&page)
+        .iter()
+        .any(|t| t.get("name") == Some("subject") && t.get("value") == Some("Neuer Drucker")));
+    assert!(page.contains("Bitte liefern.</textarea>"));
+    assert!(page.contains("Zweiter Stock</textarea>"), "a field after the files is kept");
+    assert!(file_error(&page).contains("scan-gross.pdf"));
+
+    // Staff reply: the composer comes back with the text.
+    let staff_csrf = staff_csrf(&mut ada);
+    let r = post(
+        &mut ada,
+        &format!("/staff/tickets/{n}/activities"),
+        &[("csrf", &staff_csrf), ("kind", "message"), ("body", "Antwort vom Team")],
+        &big,
+        &[("minutes", "7")],
+    );
+    assert_eq!(r.status, 413);
+    let page = r.text();
+    assert!(page.contains("Antwort vom Team</textarea>"));
+    assert!(html::tags(&page).iter().any(|t| t.get("name") == Some("minutes") && t.get("value") == Some("7")));
+    assert!(file_error(&page).contains("scan-gross.pdf"));
+
+    // Nothing was stored, and the ticket has only its first message.
+    assert_eq!(app.count("SELECT count(*) FROM attachments"), before);
+    assert_eq!(app.count("SELECT count(*) FROM activities"), 1);
+    // Without a valid CSRF token it is still a 403, refused upload or not.
+    let r = post(&mut anna, &format!("/tickets/{n}/reply"), &[("csrf", "falsch"), ("body", "x")], &big, &[]);
+    assert_eq!(r.status, 403);
+}
+
+#[test]
+fn file_inputs_carry_the_limits_and_messages_for_the_script() {
+    let app = limited();
+    let mut anna = app.anna();
+    let n = create_ticket_with_device(&mut anna);
+    let mut ada = app.ada();
+    for page in [
+        anna.get(&format!("/tickets/{n}")).text(),
+        anna.get("/tickets/new").text(),
+        ada.get(&format!("/staff/tickets/{n}")).text(),
+    ] {
+        let inputs: Vec<Tag> = html::tags(&page).into_iter().filter(|t| t.get("type") == Some("file")).collect();
+        assert!(!inputs.is_empty());
+        for i in inputs {
+            assert_eq!(i.get("data-max-file-bytes"), Some(MAX_FILE.to_string().as_str()));
+            assert_eq!(i.get("data-max-files"), Some(MAX_FILES.to_string().as_str()));
+            assert!(i.attr("data-msg-too-large").contains("{name}"), "the script fills in the name");
+            assert!(i.attr("data-msg-too-many").contains('2'));
+        }
+    }
+}
+
+#[test]
+fn an_empty_staff_reply_focuses_its_field_and_leaves_the_details_box_closed() {
+    let app = limited();
+    let mut anna = app.anna();
+    let n = create_ticket_with_device(&mut anna);
+    let mut ada = app.ada();
+    let r = crate::harness::staff_activity(&mut ada, &n, &[("kind", "message"), ("body", "  ")]);
+    assert_eq!(r.status, 422);
+    let page = r.text();
+    let f = focused(&page);
+    assert_eq!(f.get("id"), Some("body"));
+    let details = html::tags(&page).into_iter().find(|t| t.name == "details" && t.attr("class").contains("field-edit"));
+    assert!(!details.expect("the details box").has("open"), "an unrelated error does not open it");
+
+    // The customer's empty reply: the same.
+    let r = anna.submit(&format!("/tickets/{n}"), &format!("/tickets/{n}/reply"), &[("body", "")]);
+    assert_eq!(r.status, 422);
+    let page = r.text();
+    assert_eq!(focused(&page).get("name"), Some("body"));
+    let details = html::tags(&page).into_iter().find(|t| t.name == "details" && t.attr("class").contains("field-edit"));
+    assert!(!details.expect("the customer's details box").has("open"));
+
+    // A wrong field value opens the box and focuses that field.
+    let r = anna.submit(&format!("/tickets/{n}"), &format!("/tickets/{n}/fields"), &[("cf_contact_mail", "kein-mail")]);
+    assert_eq!(r.status, 422);
+    let page = r.text();
+    assert_eq!(focused(&page).get("name"), Some("cf_contact_mail"));
+    let details = html::tags(&page).into_iter().find(|t| t.name == "details" && t.attr("class").contains("field-edit"));
+    assert!(details.expect("box").has("open"));
+}
+
+fn create_ticket_with_device(c: &mut Client) -> String {
+    let r = c.submit(
+        "/tickets/new",
+        "/tickets",
+        &[("subject", "Drucker"), ("body", "Geht nicht."), ("priority", "normal"), ("cf_device", "Drucker")],
+    );
+    r.expect(303);
+    r.location().trim_start_matches("/tickets/").to_string()
+}
+
+#[test]
+fn show_when_is_honoured_in_the_customers_details_box() {
+    let app = limited();
+    let mut anna = app.anna();
+    // Device "Drucker": the serial number (shown for PCs and laptops only) is not offered.
+    let printer = create_ticket_with_device(&mut anna);
+    let page = anna.get(&format!("/tickets/{printer}")).text();
+    let form = html::form(&page, &format!("/tickets/{printer}/fields")).expect("details form");
+    assert!(!form.contains("name=\"cf_serial\""), "serial hidden for a printer");
+    assert!(form.contains("name=\"cf_contact_mail\""));
+    // Device "pc": offered.
+    let r = anna.submit(
+        "/tickets/new",
+        "/tickets",
+        &[("subject", "PC"), ("body", "Lahm."), ("priority", "normal"), ("cf_device", "pc"), ("cf_serial", "SN-1")],
+    );
+    r.expect(303);
+    let pc = r.location().trim_start_matches("/tickets/").to_string();
+    let page = anna.get(&format!("/tickets/{pc}")).text();
+    let form = html::form(&page, &format!("/tickets/{pc}/fields")).expect("details form");
+    assert!(form.contains("name=\"cf_serial\""), "serial offered for a PC");
+}
