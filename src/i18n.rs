@@ -463,6 +463,21 @@ pub mod m {
         ERR_FILE_TOO_LARGE_CLIENT = "Die Datei „{name}“ ist größer als {size}. Bitte wählen Sie eine kleinere Datei – Ihr Text bleibt erhalten.", "The file “{name}” is larger than {size}. Please choose a smaller file – your text stays as it is.";
         ERR_TOO_MANY_FILES_CLIENT = "Bitte wählen Sie höchstens {count} Dateien auf einmal – Ihr Text bleibt erhalten.", "Please choose at most {count} files at once – your text stays as it is.";
         ERR_TOO_MANY_FILES_KEPT = "Höchstens {count} Dateien auf einmal. Ihr Text ist erhalten – bitte wählen Sie die Dateien erneut aus.", "At most {count} files at once. Your text is kept – please choose the files again.";
+        FIRST_STEPS_TITLE = "Erste Schritte", "First steps";
+        FIRST_STEPS_INTRO = "Willkommen! So richten Sie das Portal für Ihre Kunden und Ihr Team ein.", "Welcome! This is how you set up the portal for your customers and your team.";
+        FIRST_STEPS_CUSTOMER = "Kunden anlegen", "Add a customer";
+        FIRST_STEPS_CUSTOMER_HINT = "mit Kundennummer, Name und E-Mail-Adresse; die nächste freie Kundennummer wird vorgeschlagen.", "with customer number, name and e-mail address; the next free customer number is suggested.";
+        FIRST_STEPS_STAFF = "Mitarbeiter einladen", "Invite staff";
+        FIRST_STEPS_STAFF_HINT = "als Sachbearbeiter oder Administrator; das erste Passwort wird einmal angezeigt und muss bei der ersten Anmeldung geändert werden.", "as agent or admin; the first password is shown once and must be changed at the first sign-in.";
+        FIRST_STEPS_CONFIG = "Aussehen, Formularfelder, E-Mail", "Look, form fields, e-mail";
+        FIRST_STEPS_CONFIG_HINT = "Titel, Logo und Farbe ([portal]), die Felder des Ticketformulars ([[fields]]), den E-Mail-Versand ([smtp]) und den E-Mail-Eingang ([inbound]) stellen Sie in der Konfigurationsdatei ticketd.toml ein; ticketd.toml.example erklärt jede Einstellung. Versendete E-Mails:", "Title, logo and colour ([portal]), the ticket form's fields ([[fields]]), sending e-mail ([smtp]) and receiving it ([inbound]) are set in the configuration file ticketd.toml; ticketd.toml.example explains every setting. Sent e-mails:";
+        FIRST_STEPS_NO_MAIL = "noch kein E-Mail-Versand eingerichtet.", "no e-mail relay set up yet.";
+        FIRST_STEPS_HOTLINE = "Modus: {mode} (Einstellung [hotline] mode).", "Mode: {mode} (setting [hotline] mode).";
+        FIRST_STEPS_DISMISS = "Erledigt – ausblenden", "Done – hide";
+        HOTLINE_MODE_REVEAL = "Anrufer prüfen; Administratoren dürfen das Kundenpasswort anzeigen", "verify callers; admins may reveal the customer password";
+        HOTLINE_MODE_VERIFY = "Anrufer nur prüfen", "verify callers only";
+        HOTLINE_MODE_OFF = "ausgeschaltet", "off";
+        NAV_INBOX = "Posteingang", "Inbox";
     }
 }
 

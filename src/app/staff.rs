@@ -342,6 +342,19 @@ pub struct CustomerInput<'a> {
     pub active: bool,
 }
 
+/// The next free customer number by `[portal] customer_no_pattern`, for the new-customer form;
+/// `None` when the pattern is empty.
+pub fn suggest_customer_no(app: &App) -> Result<Option<String>> {
+    let pattern = app.config.portal.customer_no_pattern.trim();
+    if pattern.is_empty() {
+        return Ok(None);
+    }
+    let prefix = pattern.trim_end_matches(|c: char| c.is_ascii_digit());
+    let conn = app.conn()?;
+    let existing = customers::numbers_with_prefix(&conn, prefix)?;
+    Ok(crate::model::next_customer_no(pattern, existing.iter().map(String::as_str)))
+}
+
 /// Creates a customer; an empty password is generated and returned to be shown once.
 pub fn create_customer(
     app: &App,

@@ -85,6 +85,8 @@ pub struct PasswordView {
     pub hotline_notice: bool,
     /// A staff member with a one-time password who must set a new one first.
     pub forced: bool,
+    /// Where a forced change leads afterwards (a local path; sent back as `next`).
+    pub next: Option<String>,
 }
 
 pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
@@ -105,7 +107,7 @@ pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
         }
         section.card.narrow {
             (error_summary(c.lang, e))
-            form.stack method="post" action=(v.action) novalidate {
+            form.stack method="post" action={ (v.action) @if let Some(n) = &v.next { "?next=" (crate::model::url_encode(n)) } } novalidate {
                 input type="hidden" name="csrf" value=(v.csrf);
                 div.field {
                     label for="old_password" { (c.t(m::OLD_PASSWORD)) }

@@ -45,7 +45,7 @@ fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
     html! {
         section.card.caller aria-labelledby={ "caller-" (cu.id) } data-customer=(cu.customer_no) {
             h2 id={ "caller-" (cu.id) } {
-                (cu.name) " " span.muted { "(" (cu.customer_no) ")" }
+                (cu.name) " " span.muted.cno { "(" (cu.customer_no) ")" }
                 @if !cu.active { " " span.badge.inactive { (c.t(m::INACTIVE)) } }
             }
             dl.facts.inline {
@@ -162,7 +162,7 @@ pub fn verified(c: &Chrome, v: &Verification) -> Markup {
         p.back { a href={ "/staff/hotline?q=" (url_encode(&cu.customer_no)) } { "← " (c.t(m::BACK_TO_HOTLINE)) } }
         div.page-head { h1 { (c.t(m::VERIFY_TITLE)) } }
         section.card {
-            p { (cu.name) " " span.muted { "(" (cu.customer_no) ")" } }
+            p { (cu.name) " " span.muted.cno { "(" (cu.customer_no) ")" } }
             p class={ "notice verdict " (class) } role="status" data-verify=(hook) data-locked=[(v.verdict == Verdict::Locked).then_some("true")] {
                 strong { (c.t(text)) }
             }
@@ -181,7 +181,7 @@ pub fn revealed(c: &Chrome, r: &Revealed) -> Markup {
         p.back { a href={ "/staff/hotline?q=" (url_encode(&cu.customer_no)) } { "← " (c.t(m::BACK_TO_HOTLINE)) } }
         div.page-head { h1 { (c.t(m::REVEALED_PASSWORD)) } }
         section.card {
-            p { (cu.name) " " span.muted { "(" (cu.customer_no) ")" } }
+            p { (cu.name) " " span.muted.cno { "(" (cu.customer_no) ")" } }
             p.muted { (c.t(m::REVEAL_INTRO)) }
             @match &r.password {
                 Some(pw) => {

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod errors;
 pub mod export;
+pub mod first_steps;
 pub mod hotline;
 pub mod login;
 pub mod mail;
@@ -131,12 +132,13 @@ fn header(c: &Chrome) -> Markup {
                             @if c.hotline {
                                 a href="/staff/hotline" aria-current=[c.path.starts_with("/staff/hotline").then_some("page")] { (c.t(m::NAV_HOTLINE)) }
                             }
+                            // Held incoming mail (`/staff/inbox`, the mail-in feature).
+                            a href="/staff/inbox" aria-current=[c.path.starts_with("/staff/inbox").then_some("page")] { (c.t(m::NAV_INBOX)) }
                             @if u.admin {
                                 a href="/admin/staff" aria-current=[c.path.starts_with("/admin/staff").then_some("page")] { (c.t(m::NAV_STAFF)) }
                                 a href="/admin/audit" aria-current=[c.path.starts_with("/admin/audit").then_some("page")] { (c.t(m::NAV_AUDIT)) }
-                                @if c.mail {
-                                    a href="/admin/outbox" aria-current=[c.path.starts_with("/admin/outbox").then_some("page")] { (c.t(m::NAV_OUTBOX)) }
-                                }
+                                // Always: without a relay the outbox says so (issue 19: admins did not find it).
+                                a href="/admin/outbox" aria-current=[c.path.starts_with("/admin/outbox").then_some("page")] { (c.t(m::NAV_OUTBOX)) }
                             }
                         } @else {
                             a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (c.t(m::NAV_TICKETS)) }

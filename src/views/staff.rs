@@ -24,6 +24,8 @@ pub struct QueueView {
     pub tz: &'static Tz,
     pub notice: Option<Msg>,
     pub fields: Vec<Field>,
+    /// The admins' first-steps card, until dismissed (issue 19).
+    pub first_steps: Option<crate::views::first_steps::FirstStepsView>,
 }
 
 pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
@@ -34,6 +36,7 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
             h1 { (c.t(m::STAFF_QUEUE)) }
             a.btn.btn-primary href="/staff/tickets/new" { "+ " (c.t(m::NEW_TICKET_FOR_CUSTOMER)) }
         }
+        @if let Some(f) = &v.first_steps { (crate::views::first_steps::card(c, f)) }
         (queue_status_tabs(c, v))
         (queue_filters(c, v))
         div.exports {
@@ -204,7 +207,7 @@ fn ticket_facts(c: &Chrome, v: &TicketView) -> Markup {
         dl.facts.inline {
             div { dt { (c.t(m::CUSTOMER)) } dd {
                 a href={ "/staff/customers/" (url_encode(&customer.customer_no)) } { (customer.name) }
-                " " span.muted { "(" (customer.customer_no) ")" }
+                " " span.muted.cno { "(" (customer.customer_no) ")" }
                 @if !customer.phone.is_empty() { br; a href={ "tel:" (customer.phone.replace(' ', "")) } { (customer.phone) } }
             } }
             div { dt { (c.t(m::ASSIGNEE)) } dd { (t.assignee.as_deref().unwrap_or("–")) } }
@@ -415,7 +418,7 @@ pub fn customers(c: &Chrome, v: &CustomersView) -> Markup {
                     tbody {
                         @for cu in &v.rows {
                             tr data-customer=(cu.customer_no) {
-                                td.ticket-no data-label=(c.t(m::CUSTOMER_NO)) { a href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.customer_no) } }
+                                td.ticket-no data-label=(c.t(m::CUSTOMER_NO)) { a.cno href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.customer_no) } }
                                 td.subject data-label=(c.t(m::NAME)) { a href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.name) } }
                                 td data-label=(c.t(m::EMAIL)) { (cu.email) }
                                 td data-label=(c.t(m::PHONE)) { (cu.phone) }

@@ -182,7 +182,7 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                             data-activities=(t.activity_count) data-minutes=[show_time.then_some(t.minutes)] {
                             td.ticket-no data-label=(c.t(m::TICKET_NO)) { a href=(link(t)) tabindex="-1" { (t.number) } }
                             td.subject data-label=(c.t(m::SUBJECT)) { a href=(link(t)) { (t.subject) } }
-                            @if staff { td.customer data-label=(c.t(m::CUSTOMER)) { (t.customer_name) " " span.muted { "(" (t.customer_no) ")" } } }
+                            @if staff { td.customer data-label=(c.t(m::CUSTOMER)) { (t.customer_name) " " span.muted.cno { "(" (t.customer_no) ")" } } }
                             td data-label=(c.t(m::STATUS)) { (status_badge(lang, t.status, staff)) }
                             td data-label=(c.t(m::PRIORITY)) { (priority_badge(lang, t.priority)) }
                             @if staff { td.assignee data-label=(c.t(m::ASSIGNEE)) { (t.assignee.as_deref().unwrap_or("–")) } }

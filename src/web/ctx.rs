@@ -129,7 +129,9 @@ impl<'a> Ctx<'a> {
     pub fn staff_without_2fa(&self) -> Result<&StaffMember> {
         let s = self.staff_even_with_one_time_password()?;
         if s.must_change_password {
-            return Err(Error::LoginRequired { login_path: "/staff/password", next: String::new() });
+            // The page asked for comes back after the change (issue 19); a POST cannot.
+            let next = if self.req.method() == "GET" { self.req.raw_url().to_string() } else { String::new() };
+            return Err(Error::LoginRequired { login_path: "/staff/password", next });
         }
         Ok(s)
     }

@@ -95,7 +95,7 @@ pub fn login_as(ctx: &mut Ctx, realm: Realm) -> Result<Response> {
         Ok(LoginOutcome::LoggedIn { token, principal }) => {
             ctx.set_session_cookie(&token);
             let target = match principal {
-                Principal::Staff(s) if s.must_change_password => "/staff/password".to_string(),
+                Principal::Staff(s) if s.must_change_password => forced_change(&next),
                 _ => next,
             };
             return Ok(redirect(&target));
@@ -131,6 +131,16 @@ pub fn login_as(ctx: &mut Ctx, realm: Realm) -> Result<Response> {
         csrf: ctx.csrf_token(),
     };
     Ok(html(views::login::page(&ctx.chrome(), &view)).with_status_code(status))
+}
+
+/// The forced password change, carrying the page that was asked for (none for the queue,
+/// where the change leads anyway).
+pub fn forced_change(next: &str) -> String {
+    if next.is_empty() || next == "/staff/tickets" {
+        "/staff/password".to_string()
+    } else {
+        format!("/staff/password?next={}", crate::model::url_encode(next))
+    }
 }
 
 pub fn logout(ctx: &mut Ctx) -> Result<Response> {
@@ -443,6 +453,7 @@ fn render_password(ctx: &mut Ctx, errors: FieldErrors, status: u16) -> Result<Re
         min_length: ctx.app.config.security.min_password_length,
         hotline_notice: ctx.app.config.hotline.mode == crate::config::HotlineMode::Reveal,
         forced: false,
+        next: None,
     };
     Ok(html(views::account::password(&ctx.chrome(), &view)).with_status_code(status))
 }
@@ -466,10 +477,12 @@ pub fn password_change(
         new: f.str("new_password"),
         repeat: f.str("new_password_repeat"),
     };
+    // A forced change carries the page first asked for (`next`, local paths only).
+    let done = safe_next(ctx.query("next").as_deref().filter(|n| !n.is_empty()), done);
     match account::change_password(ctx.app, &session, &input, &ctx.address) {
         Ok(()) => {
             ctx.set_flash(m::PASSWORD_CHANGED);
-            Ok(redirect(done))
+            Ok(redirect(&done))
         }
         Err(Error::Invalid(errors)) => form(ctx, errors, 422),
         Err(e) => Err(e),

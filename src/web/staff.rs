@@ -57,6 +57,11 @@ fn render_password(ctx: &mut Ctx, errors: FieldErrors, status: u16) -> Result<Re
         min_length: ctx.app.config.security.min_password_length,
         hotline_notice: false,
         forced,
+        next: ctx
+            .query("next")
+            .filter(|_| forced)
+            .map(|n| safe_next(Some(&n), "/staff/tickets"))
+            .filter(|n| n != "/staff/tickets"),
     };
     Ok(html(views::account::password(&ctx.chrome(), &view)).with_status_code(status))
 }
@@ -118,6 +123,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         return Ok(crate::web::portal::csv_response(views::export::tickets_csv(&x), "tickets.csv"));
     }
     let data = work::queue(ctx.app, &query)?;
+    let first_steps = first_steps(ctx, &me)?;
     let view = views::staff::QueueView {
         data,
         query,
@@ -126,8 +132,36 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
         fields: ctx.app.config.fields.clone(),
+        first_steps,
     };
     Ok(html(views::staff::queue(&ctx.chrome(), &view)))
+}
+
+/// The first-steps card for an admin who has not dismissed it.
+fn first_steps(ctx: &mut Ctx, me: &crate::model::StaffMember) -> Result<Option<views::first_steps::FirstStepsView>> {
+    use crate::config::HotlineMode;
+    if !crate::app::admin::first_steps_open(ctx.app, me)? {
+        return Ok(None);
+    }
+    let mode = ctx.app.config.hotline.mode;
+    Ok(Some(views::first_steps::FirstStepsView {
+        csrf: ctx.csrf_token(),
+        hotline_mode: match mode {
+            HotlineMode::Reveal => m::HOTLINE_MODE_REVEAL,
+            HotlineMode::Verify => m::HOTLINE_MODE_VERIFY,
+            HotlineMode::Off => m::HOTLINE_MODE_OFF,
+        },
+        hotline_on: mode != HotlineMode::Off,
+        mail: ctx.app.config.smtp.is_some(),
+    }))
+}
+
+/// `POST /admin/first-steps/dismiss`: the card stays hidden for this admin.
+pub fn dismiss_first_steps(ctx: &mut Ctx) -> Result<Response> {
+    let me = ctx.admin()?.clone();
+    checked_form(ctx)?;
+    crate::app::admin::dismiss_first_steps(ctx.app, &me)?;
+    Ok(redirect("/staff/tickets"))
 }
 
 /// `cf_<key>=value` query parameters for configured fields.
@@ -302,8 +336,12 @@ pub fn customers(ctx: &mut Ctx) -> Result<Response> {
 
 pub fn customer_new_form(ctx: &mut Ctx) -> Result<Response> {
     ctx.staff()?;
-    let values = Form::from_pairs(vec![("active".into(), "on".into())]);
-    render_customer_form(ctx, None, values, FieldErrors::new(), 200)
+    let mut pairs = vec![("active".to_string(), "on".to_string())];
+    // The next free number by `[portal] customer_no_pattern` (issue 19); it stays editable.
+    if let Some(no) = work::suggest_customer_no(ctx.app)? {
+        pairs.push(("customer_no".into(), no));
+    }
+    render_customer_form(ctx, None, Form::from_pairs(pairs), FieldErrors::new(), 200)
 }
 
 fn render_customer_form(

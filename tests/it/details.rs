@@ -221,3 +221,107 @@ fn show_when_is_honoured_in_the_customers_details_box() {
     let form = html::form(&page, &format!("/tickets/{pc}/fields")).expect("details form");
     assert!(form.contains("name=\"cf_serial\""), "serial offered for a PC");
 }
+
+#[test]
+fn admins_get_a_first_steps_card_until_they_dismiss_it() {
+    let app = Builder::new().admin(ADA).customer(ANNA).start();
+    let mut ada = app.ada();
+    let page = ada.get("/staff/tickets").text();
+    let card = html::with_attr(&page, "data-first-steps");
+    assert_eq!(card.len(), 1, "the card for an admin");
+    for link in ["/staff/customers/new", "/admin/staff/new", "/staff/hotline"] {
+        assert!(page.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    assert!(page.contains("ticketd.toml"), "where the look and mail are configured");
+    // The admin navigation: outbox and inbox.
+    assert!(page.contains("href=\"/admin/outbox\"") && page.contains("href=\"/staff/inbox\""));
+
+    // An agent never sees it.
+    let bob = crate::harness::StaffSpec {
+        username: "bob",
+        name: "Bob Berger",
+        email: "bob@contractor.example",
+        role: "agent",
+        password: "bambus-agent-passwort",
+    };
+    let mut bob = crate::harness::add_staff(&app, &mut ada, bob);
+    let agent_page = bob.get("/staff/tickets").text();
+    assert!(html::with_attr(&agent_page, "data-first-steps").is_empty());
+    assert!(!agent_page.contains("href=\"/admin/outbox\"") && agent_page.contains("href=\"/staff/inbox\""));
+    // An agent cannot dismiss (it is an admin action), nor anyone without the CSRF token.
+    let csrf = crate::harness::staff_csrf(&mut bob);
+    assert_eq!(bob.post_form("/admin/first-steps/dismiss", &[("csrf", &csrf)]).status, 403);
+    assert_eq!(ada.post_form("/admin/first-steps/dismiss", &[("csrf", "falsch")]).status, 403);
+    assert_eq!(html::with_attr(&ada.get("/staff/tickets").text(), "data-first-steps").len(), 1);
+
+    ada.submit("/staff/tickets", "/admin/first-steps/dismiss", &[]).expect_redirect("/staff/tickets");
+    assert!(html::with_attr(&ada.get("/staff/tickets").text(), "data-first-steps").is_empty());
+    // Per admin: dismissing is stored, it survives a restart.
+    let app = app.stop().start();
+    assert!(html::with_attr(&app.ada().get("/staff/tickets").text(), "data-first-steps").is_empty());
+}
+
+#[test]
+fn the_new_customer_form_suggests_the_next_free_number() {
+    let app = Builder::new().admin(ADA).customer(ANNA).start();
+    let mut ada = app.ada();
+    let value = |c: &mut Client| {
+        let page = c.get("/staff/customers/new").text();
+        html::form_input(&page, "/staff/customers", "customer_no").expect("customer_no input")
+    };
+    assert_eq!(value(&mut ada), "K-10001", "the default pattern's first number");
+    for (no, name) in [("K-10001", "Erste GmbH"), ("K-10005", "Fünfte KG")] {
+        ada.submit(
+            "/staff/customers/new",
+            "/staff/customers",
+            &[
+                ("customer_no", no),
+                ("name", name),
+                ("email", &format!("{}@example.com", &no[2..])),
+                ("phone", ""),
+                ("password", ""),
+                ("active", "on"),
+            ],
+        )
+        .expect(303);
+    }
+    assert_eq!(value(&mut ada), "K-10006");
+
+    // A pattern of one's own; empty: no suggestion.
+    let app = Builder::new().admin(ADA).customer(ANNA).toml("[portal]\ncustomer_no_pattern = \"KD-0100\"").start();
+    assert_eq!(value(&mut app.ada()), "KD-0100");
+    let app = Builder::new().admin(ADA).toml("[portal]\ncustomer_no_pattern = \"\"").start();
+    assert_eq!(value(&mut app.ada()), "");
+}
+
+#[test]
+fn the_forced_password_change_returns_to_the_page_asked_for() {
+    let app = Builder::new().admin(ADA).customer(ANNA).start();
+    let mut ada = app.ada();
+    let dora = crate::harness::StaffSpec {
+        username: "dora",
+        name: "Dora Dach",
+        email: "dora@contractor.example",
+        role: "agent",
+        password: "",
+    };
+    crate::harness::create_staff(&mut ada, dora);
+    let page = ada.get("/admin/staff/dora").text();
+    let tag = html::with_attr(&page, "data-generated-password").into_iter().next().expect("a generated password");
+    let pw = html::text_after(&page, &tag);
+    // Dora opens a link to the customers page: login, then the forced change, then there.
+    let mut dora = app.client();
+    let r = dora.get("/staff/customers?q=Anna");
+    assert_eq!(r.status, 303);
+    let login = r.location().to_string();
+    let csrf = dora.csrf_from(&login, "/staff/login");
+    let r = dora.post_form(
+        "/staff/login",
+        &[("csrf", &csrf), ("login", "dora"), ("password", &pw), ("next", "/staff/customers?q=Anna")],
+    );
+    let to = r.location().to_string();
+    assert!(to.starts_with("/staff/password?next="), "{to}");
+    let new_pw = "eigenes-starkes-kennwort";
+    let r = dora.submit(&to, &to, &[("old_password", &pw), ("new_password", new_pw), ("new_password_repeat", new_pw)]);
+    r.expect_redirect("/staff/customers?q=Anna");
+}
