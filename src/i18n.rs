@@ -468,7 +468,7 @@ pub mod m {
         FIRST_STEPS_CUSTOMER = "Kunden anlegen", "Add a customer";
         FIRST_STEPS_CUSTOMER_HINT = "mit Kundennummer, Name und E-Mail-Adresse; die nächste freie Kundennummer wird vorgeschlagen.", "with customer number, name and e-mail address; the next free customer number is suggested.";
         FIRST_STEPS_STAFF = "Mitarbeiter einladen", "Invite staff";
-        FIRST_STEPS_STAFF_HINT = "als Sachbearbeiter oder Administrator; das erste Passwort wird einmal angezeigt und muss bei der ersten Anmeldung geändert werden.", "as agent or admin; the first password is shown once and must be changed at the first sign-in.";
+        FIRST_STEPS_STAFF_HINT = "als Bearbeiter oder Administrator; das erste Passwort wird einmal angezeigt und muss bei der ersten Anmeldung geändert werden.", "as agent or admin; the first password is shown once and must be changed at the first sign-in.";
         FIRST_STEPS_CONFIG = "Aussehen, Formularfelder, E-Mail", "Look, form fields, e-mail";
         FIRST_STEPS_CONFIG_HINT = "Titel, Logo und Farbe ([portal]), die Felder des Ticketformulars ([[fields]]), den E-Mail-Versand ([smtp]) und den E-Mail-Eingang ([inbound]) stellen Sie in der Konfigurationsdatei ticketd.toml ein; ticketd.toml.example erklärt jede Einstellung. Versendete E-Mails:", "Title, logo and colour ([portal]), the ticket form's fields ([[fields]]), sending e-mail ([smtp]) and receiving it ([inbound]) are set in the configuration file ticketd.toml; ticketd.toml.example explains every setting. Sent e-mails:";
         FIRST_STEPS_NO_MAIL = "noch kein E-Mail-Versand eingerichtet.", "no e-mail relay set up yet.";
@@ -478,6 +478,44 @@ pub mod m {
         HOTLINE_MODE_VERIFY = "Anrufer nur prüfen", "verify callers only";
         HOTLINE_MODE_OFF = "ausgeschaltet", "off";
         NAV_INBOX = "Posteingang", "Inbox";
+        AUDIT_LOGIN = "Anmeldung", "Sign-in";
+        AUDIT_LOGIN_FAILED = "Anmeldung fehlgeschlagen", "Failed sign-in";
+        AUDIT_PASSWORD_CHANGE = "Passwort geändert", "Password changed";
+        AUDIT_PASSWORD_CHANGE_DENIED = "Passwortänderung abgelehnt (altes Passwort falsch)", "Password change refused (wrong old password)";
+        AUDIT_PASSWORD_RESET = "Passwort neu vergeben", "Password reset";
+        AUDIT_CUSTOMER_CREATE = "Kunde angelegt", "Customer added";
+        AUDIT_CUSTOMER_UPDATE = "Kundendaten geändert", "Customer details changed";
+        AUDIT_CUSTOMER_ACTIVATE = "Kunde aktiviert", "Customer activated";
+        AUDIT_CUSTOMER_DEACTIVATE = "Kunde deaktiviert", "Customer deactivated";
+        AUDIT_STAFF_CREATE = "Mitarbeiter angelegt", "Staff member added";
+        AUDIT_STAFF_UPDATE = "Mitarbeiterdaten geändert", "Staff member changed";
+        AUDIT_STAFF_ROLE = "Rolle geändert", "Role changed";
+        AUDIT_STAFF_ACTIVATE = "Mitarbeiter aktiviert", "Staff member activated";
+        AUDIT_STAFF_DEACTIVATE = "Mitarbeiter deaktiviert", "Staff member deactivated";
+        AUDIT_HOTLINE_VERIFY = "Anrufer mit Passwort geprüft", "Caller checked by password";
+        AUDIT_HOTLINE_CALL_CODE = "Anrufer mit Anrufcode geprüft", "Caller checked by call code";
+        AUDIT_HOTLINE_LOCKED = "Anruferprüfung gesperrt (zu viele Fehlversuche)", "Caller check locked (too many failures)";
+        AUDIT_HOTLINE_REVEAL = "Kundenpasswort angezeigt", "Customer password revealed";
+        AUDIT_HOTLINE_REVEAL_DENIED = "Anzeige des Kundenpassworts abgelehnt", "Customer password reveal refused";
+        AUDIT_CALL_CODE_CREATE = "Anrufcode erzeugt", "Call code created";
+        AUDIT_MAIL_RETRY = "E-Mail erneut versendet", "E-mail sent again";
+        AUDIT_2FA_ENROLLED = "Zwei-Faktor-Anmeldung eingerichtet", "Two-factor sign-in set up";
+        AUDIT_2FA_ENROL_FAILED = "Einrichtung der Zwei-Faktor-Anmeldung fehlgeschlagen", "Two-factor set-up failed";
+        AUDIT_2FA_DISABLED = "Zwei-Faktor-Anmeldung ausgeschaltet", "Two-factor sign-in turned off";
+        AUDIT_2FA_DISABLE_FAILED = "Ausschalten der Zwei-Faktor-Anmeldung fehlgeschlagen", "Turning off two-factor sign-in failed";
+        AUDIT_2FA_FAILED = "Falscher Zwei-Faktor-Code", "Wrong two-factor code";
+        AUDIT_2FA_RESET = "Zwei-Faktor-Anmeldung zurückgesetzt", "Two-factor sign-in reset";
+        AUDIT_WHO_STAFF = "Mitarbeiter {name}", "Staff member {name}";
+        AUDIT_WHO_CUSTOMER = "Kunde {name}", "Customer {name}";
+        AUDIT_WHO_CONTACT = "Ansprechpartner {name}", "Contact {name}";
+        AUDIT_WHO_UNKNOWN = "unbekanntes Konto ({name})", "unknown account ({name})";
+        AUDIT_WHO_ANONYMOUS = "nicht angemeldet", "not signed in";
+        AUDIT_WHO_SYSTEM = "System", "System";
+        AUDIT_WHO_CLI = "Kommandozeile", "Command line";
+        AUDIT_REALM_CUSTOMER = "Kundenportal", "Customer portal";
+        AUDIT_REALM_STAFF = "Mitarbeiterbereich", "Staff workspace";
+        AUDIT_MATCH = "stimmt überein", "match";
+        AUDIT_NO_MATCH = "stimmt nicht überein", "no match";
     }
 }
 

@@ -468,6 +468,19 @@ pub fn time_statement(app: &App, customer: &Customer, year: i32, month: u8, scop
     Ok(Statement { customer: customer.clone(), year, month, entries, total_minutes })
 }
 
+/// The month a time statement opens on without `year`/`month`: the latest month up to now with
+/// time spent, or the current month when there is none (issue 19: not an empty current month).
+pub fn statement_default_month(app: &App, customer: &Customer) -> Result<(i32, u8)> {
+    let now = clock::now();
+    let (cy, cm) = clock::year_month(now, app.tz);
+    let (_, end_of_month) = clock::month_range(cy, cm, app.tz);
+    let conn = app.conn()?;
+    Ok(match tdb::latest_time_entry(&conn, customer.id, end_of_month)? {
+        Some(at) => clock::year_month(at, app.tz),
+        None => (cy, cm),
+    })
+}
+
 pub fn customer_by_no(app: &App, customer_no: &str) -> Result<Customer> {
     let conn = app.conn()?;
     customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)

@@ -2,6 +2,7 @@
 //! splices (escaped); `PreEscaped` is used for constants only.
 
 pub mod account;
+pub mod audit_words;
 pub mod errors;
 pub mod export;
 pub mod first_steps;

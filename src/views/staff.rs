@@ -14,7 +14,7 @@ use crate::views::tickets::{
     custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, kind_filter, ticket_table,
     ticket_title, ticket_url, timeline,
 };
-use crate::views::{described_by, error_summary, field_error, layout, pagination, query_string, Chrome};
+use crate::views::{audit_words, described_by, error_summary, field_error, layout, pagination, query_string, Chrome};
 
 pub struct QueueView {
     pub data: Queue,
@@ -673,7 +673,7 @@ pub fn audit(c: &Chrome, v: &AuditView) -> Markup {
                 label for="f-action" { (c.t(m::ACTION)) }
                 select #f-action name="action" data-autosubmit {
                     option value="" { (c.t(m::STATUS_ALL)) }
-                    @for a in &v.data.actions { option value=(a) selected[q.action.as_deref() == Some(a.as_str())] { (a) } }
+                    @for a in &v.data.actions { option value=(a) selected[q.action.as_deref() == Some(a.as_str())] { (audit_words::action_text(lang, a)) } }
                 }
             }
             div.field {
@@ -703,10 +703,10 @@ pub fn audit(c: &Chrome, v: &AuditView) -> Markup {
                     @for r in &v.data.rows {
                         tr data-audit=(r.id) data-action=(r.action) {
                             td data-label=(c.t(m::WHEN)) { time datetime=(clock::rfc3339(r.created_at)) { (clock::datetime(r.created_at, v.tz, lang)) } }
-                            td data-label=(c.t(m::ACTOR)) { (r.actor) }
-                            td.subject data-label=(c.t(m::ACTION)) { code { (r.action) } }
-                            td data-label=(c.t(m::TARGET)) { (r.target) }
-                            td data-label=(c.t(m::DETAIL)) { (r.detail) }
+                            td data-label=(c.t(m::ACTOR)) data-actor=(r.actor) { (audit_words::principal(lang, &r.actor)) }
+                            td.subject data-label=(c.t(m::ACTION)) { (audit_words::action_text(lang, &r.action)) }
+                            td data-label=(c.t(m::TARGET)) { (audit_words::principal(lang, &r.target)) }
+                            td data-label=(c.t(m::DETAIL)) { (audit_words::detail(lang, &r.action, &r.detail)) }
                             td data-label=(c.t(m::ADDRESS)) { (r.address) }
                         }
                     }

@@ -414,6 +414,8 @@ fn display_value(lang: Lang, field: Option<&Field>, value: &str) -> String {
             .map(|o| o.label(lang).to_string())
             .unwrap_or_else(|| value.to_string()),
         Some(f) if f.kind == FieldType::Checkbox => lang.t(if value.is_empty() { m::NO } else { m::YES }).to_string(),
+        // 10.12.2026, not 2026-12-10 (issue 19); the form input keeps the ISO value.
+        Some(f) if f.kind == FieldType::Date => clock::iso_date(value, lang).unwrap_or_else(|| value.to_string()),
         _ => value.to_string(),
     }
 }

@@ -495,7 +495,7 @@ pub fn time_statement(ctx: &mut Ctx) -> Result<Response> {
     if !ctx.app.config.portal.show_time_spent {
         return Err(Error::NotFound);
     }
-    let (year, month) = crate::web::staff::statement_month(ctx);
+    let (year, month) = crate::web::staff::statement_month(ctx, &customer)?;
     let st = crate::app::staff::time_statement(ctx.app, &customer, year, month, Scope::Customer(customer.id))?;
     crate::web::staff::statement_response(ctx, st, false)
 }

@@ -452,16 +452,19 @@ pub fn customer_password(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
 }
 
 /// `?year=&month=` with the current month as default.
-pub fn statement_month(ctx: &Ctx) -> (i32, u8) {
-    let (y, m) = year_month_params(ctx);
-    let (cy, cm) = crate::clock::year_month(crate::clock::now(), ctx.app.tz);
-    (y.unwrap_or(cy), m.unwrap_or(if y.is_some() { 1 } else { cm }))
+/// The month asked for; without one, the latest month with time spent (never a later one
+/// than now).
+pub fn statement_month(ctx: &Ctx, customer: &crate::model::Customer) -> Result<(i32, u8)> {
+    Ok(match year_month_params(ctx) {
+        (Some(y), m) => (y, m.unwrap_or(1)),
+        (None, _) => work::statement_default_month(ctx.app, customer)?,
+    })
 }
 
 pub fn customer_time(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
     ctx.staff()?;
     let customer = work::customer_by_no(ctx.app, customer_no)?;
-    let (year, month) = statement_month(ctx);
+    let (year, month) = statement_month(ctx, &customer)?;
     let st = work::time_statement(ctx.app, &customer, year, month, Scope::Staff)?;
     statement_response(ctx, st, true)
 }
@@ -477,7 +480,8 @@ pub fn statement_response(ctx: &mut Ctx, st: Statement, staff: bool) -> Result<R
         return Ok(Response::from_data("text/csv; charset=utf-8", csv)
             .with_additional_header("Content-Disposition", format!("attachment; filename=\"{safe}\"")));
     }
-    let view = views::time::StatementView { st, staff, tz: ctx.app.tz };
+    let current = crate::clock::year_month(crate::clock::now(), ctx.app.tz);
+    let view = views::time::StatementView { st, staff, tz: ctx.app.tz, current };
     Ok(html(views::time::page(&ctx.chrome(), &view)))
 }
 

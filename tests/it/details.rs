@@ -325,3 +325,57 @@ fn the_forced_password_change_returns_to_the_page_asked_for() {
     let r = dora.submit(&to, &to, &[("old_password", &pw), ("new_password", new_pw), ("new_password_repeat", new_pw)]);
     r.expect_redirect("/staff/customers?q=Anna");
 }
+
+#[test]
+fn the_audit_log_speaks_words_in_both_languages() {
+    let app = Builder::new().admin(ADA).customer(ANNA).start();
+    assert_eq!(app.login("niemand@example.com", "falsch-falsch").1.status, 422);
+    let mut ada = app.ada();
+    for (lang, words) in [
+        ("de", ["Anmeldung fehlgeschlagen", "nicht angemeldet", "Kundenportal", "Mitarbeiter ada", "Anmeldung"]),
+        ("en", ["Failed sign-in", "not signed in", "Customer portal", "Staff member ada", "Sign-in"]),
+    ] {
+        let page = ada.get(&format!("/admin/audit?lang={lang}")).text();
+        let text = html::strip_tags(&page);
+        for raw in ["login.failed", "anonymous", "staff:ada"] {
+            assert!(!text.contains(raw), "{lang}: raw code {raw:?} shown");
+        }
+        for w in words {
+            assert!(text.contains(w), "{lang}: {w:?} missing");
+        }
+        // The codes stay where scripts and filters read them.
+        assert!(html::attr_values(&page, "data-action").iter().any(|a| a == "login.failed"));
+        assert!(html::select_options(&page, "f-action").iter().any(|(v, _, _)| v == "login.failed"));
+    }
+}
+
+#[test]
+fn the_time_statement_opens_on_the_latest_month_with_time_and_never_links_ahead() {
+    let app = Builder::new().admin(ADA).customer(ANNA).start();
+    let mut anna = app.anna();
+    let mut ada = app.ada();
+    let n = create_ticket_with_device_free(&mut anna);
+    crate::harness::staff_activity(&mut ada, &n, &[("kind", "call"), ("body", "Telefonat"), ("minutes", "25")])
+        .expect(303);
+    // This month: no link to the next one.
+    let page = anna.get("/account/time").text();
+    assert!(html::tags(&page).iter().all(|t| t.get("rel") != Some("next")), "no link into the future");
+    assert!(page.contains("data-minutes=\"25\""));
+    // Move the time back by about three months: the statement opens there, not on an empty month.
+    let back = 95 * 86_400;
+    app.db().execute("UPDATE activities SET created_at = created_at - ?1", [back]).expect("move activities back");
+    let then = time::OffsetDateTime::now_utc() - time::Duration::seconds(back);
+    let page = anna.get("/account/time").text();
+    assert!(page.contains("data-minutes=\"25\""), "the month with the call");
+    let next = html::tags(&page).into_iter().find(|t| t.get("rel") == Some("next")).expect("a next month link");
+    assert!(next.attr("href").contains("month="));
+    let want = format!("{}", then.year());
+    assert!(html::strip_tags(&page).contains(&want));
+    // The staff side too.
+    let page = ada.get(&format!("/staff/customers/{}/time", ANNA.number)).text();
+    assert!(page.contains("data-minutes=\"25\""));
+}
+
+fn create_ticket_with_device_free(c: &mut Client) -> String {
+    crate::harness::create_ticket(c, "Drucker", "Geht nicht.", "normal")
+}
