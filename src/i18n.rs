@@ -310,7 +310,7 @@ pub mod m {
         TARGET = "Betrifft", "Target";
         DETAIL = "Details", "Details";
         ADDRESS = "Adresse", "Address";
-        DOWNLOAD_CSV = "Als CSV herunterladen", "Download as CSV";
+        DOWNLOAD_CSV = "Als Tabelle für Excel herunterladen", "Download as a spreadsheet (CSV)";
         NO_TIME_IN_MONTH = "In diesem Monat wurde kein Aufwand erfasst.", "No time was recorded in this month.";
         DATE = "Datum", "Date";
         ACTIVITY = "Tätigkeit", "Activity";
@@ -372,8 +372,8 @@ pub mod m {
         DETAILS_TITLE = "Angaben", "Details";
         EDIT_DETAILS = "Angaben ändern", "Edit details";
         DETAILS_SAVED = "Die Angaben wurden gespeichert.", "The details have been saved.";
-        EXPORT_CSV = "Als CSV exportieren", "Export as CSV";
-        CSV_COMMA = "CSV mit Komma", "CSV with commas";
+        EXPORT_CSV = "Tabelle für Excel", "Spreadsheet (semicolons, Excel in German)";
+        CSV_COMMA = "Tabelle im Standardformat (Komma)", "Spreadsheet (commas, standard CSV)";
         PRINT = "Drucken / als PDF speichern", "Print / save as PDF";
         EXPORT_DATA = "Meine Daten exportieren (ZIP)", "Export my data (ZIP)";
         EXPORT_DATA_HINT = "Alle Ihre Tickets, Nachrichten und Dateien in einer ZIP-Datei (JSON und Dateien).", "All your tickets, messages and files in one ZIP file (JSON and files).";
@@ -478,6 +478,7 @@ pub mod m {
         HOTLINE_MODE_VERIFY = "Anrufer nur prüfen", "verify callers only";
         HOTLINE_MODE_OFF = "ausgeschaltet", "off";
         NAV_INBOX = "Posteingang", "Inbox";
+        REVEAL_HIDE = "Zum Verbergen klicken", "Click to hide";
         AUDIT_LOGIN = "Anmeldung", "Sign-in";
         AUDIT_LOGIN_FAILED = "Anmeldung fehlgeschlagen", "Failed sign-in";
         AUDIT_PASSWORD_CHANGE = "Passwort geändert", "Password changed";

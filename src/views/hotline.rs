@@ -186,7 +186,12 @@ pub fn revealed(c: &Chrome, r: &Revealed) -> Markup {
             @match &r.password {
                 Some(pw) => {
                     details.reveal {
-                        summary { "•••••••• " span.muted { "(" (c.t(m::REVEAL_CLICK)) ")" } }
+                        // The hint follows the box's state (CSS on [open], no script needed).
+                        summary {
+                            "•••••••• "
+                            span.muted.when-closed { "(" (c.t(m::REVEAL_CLICK)) ")" }
+                            span.muted.when-open { "(" (c.t(m::REVEAL_HIDE)) ")" }
+                        }
                         p { code.secret-value data-revealed-password { (pw) } }
                     }
                 }
