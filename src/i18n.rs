@@ -199,7 +199,7 @@ pub mod m {
         ERR_TOO_LONG = "Der Text ist zu lang (höchstens {max} Zeichen).", "The text is too long (at most {max} characters).";
         ERR_INVALID_CHOICE = "Bitte wählen Sie einen gültigen Wert.", "Please choose a valid value.";
         ERR_INVALID_NUMBER = "Bitte geben Sie eine Zahl ein.", "Please enter a number.";
-        ERR_INVALID_DATE = "Bitte geben Sie ein Datum ein (JJJJ-MM-TT).", "Please enter a date (YYYY-MM-DD).";
+        ERR_INVALID_DATE = "Bitte geben Sie ein gültiges Datum ein, z. B. 10.12.2026.", "Please enter a valid date, e.g. 2026-12-10.";
         ERR_INVALID_EMAIL = "Bitte geben Sie eine gültige E-Mail-Adresse ein.", "Please enter a valid e-mail address.";
         ERR_FORM = "Bitte korrigieren Sie die markierten Angaben.", "Please correct the marked fields.";
 
@@ -219,7 +219,7 @@ pub mod m {
         ERR_PASSWORD_MISMATCH = "Die beiden neuen Passwörter stimmen nicht überein.", "The two new passwords do not match.";
         ERR_PASSWORD_SHORT = "Das neue Passwort muss mindestens {min} Zeichen lang sein.", "The new password must be at least {min} characters long.";
         ERR_PASSWORD_SAME = "Das neue Passwort muss sich vom bisherigen unterscheiden.", "The new password must differ from the current one.";
-        ERR_PASSWORD_LONG = "Das Passwort darf höchstens 72 Bytes lang sein.", "The password may be at most 72 bytes long.";
+        ERR_PASSWORD_LONG = "Das Passwort darf höchstens 72 Zeichen lang sein (mit Umlauten etwas weniger).", "The password may be at most 72 bytes long.";
         HOTLINE_NOTICE_TITLE = "Hinweis", "Please note";
         HOTLINE_NOTICE = "Ihr Passwort kann von berechtigten Mitarbeitern Ihres Auftragnehmers im Klartext angezeigt werden. Es dient auch zur Identifizierung an der telefonischen Hotline, wie Sie es vielleicht von Ihrem Mobilfunkanbieter kennen. Bitte bedenken Sie das bei der Änderung und verwenden Sie dieses Passwort ausschließlich für dieses Portal.", "Authorised staff of your contractor can see your password in plain text. It is also used to identify you on the telephone hotline, as you may know from your mobile phone provider. Please keep this in mind when you change it, and use this password for this portal only.";
         SAVE = "Speichern", "Save";
@@ -258,7 +258,7 @@ pub mod m {
         ERR_LAST_ADMIN = "Der letzte aktive Administrator kann nicht herabgestuft oder deaktiviert werden.", "The last active administrator cannot be demoted or deactivated.";
         ERR_MINUTES = "Bitte geben Sie die Minuten als ganze Zahl ein (0 bis 10000).", "Please enter the minutes as a whole number (0 to 10000).";
         ERR_UNKNOWN_CUSTOMER = "Kein aktiver Kunde mit dieser Nummer oder diesem Namen gefunden.", "No active customer with this number or name was found.";
-        NEW_TICKET_FOR_CUSTOMER = "Neues Ticket für Kunden", "New ticket for a customer";
+        NEW_TICKET_FOR_CUSTOMER = "Neues Ticket für einen Kunden", "New ticket for a customer";
         ASSIGNED_TO_ME = "Mir zugewiesen", "Assigned to me";
         SORT = "Sortierung", "Sort by";
         SORT_LAST = "Letzte Aktivität", "Last activity";
@@ -347,7 +347,7 @@ pub mod m {
         VERIFY_TITLE = "Passwort prüfen", "Verify password";
         VERIFY_FIELD = "Vom Anrufer genanntes Passwort", "Password the caller says";
         VERIFY_BUTTON = "Prüfen", "Verify";
-        VERIFY_ATTEMPTS_LEFT = "Noch {n} Versuche in dieser Stunde.", "{n} attempts left this hour.";
+        VERIFY_ATTEMPTS_LEFT = "Verbleibende Versuche in dieser Stunde: {n}", "{n} attempts left this hour.";
         VERIFY_MATCH = "Stimmt überein. Der Anrufer ist identifiziert.", "Match. The caller is identified.";
         VERIFY_NO_MATCH = "Stimmt nicht überein.", "No match.";
         VERIFY_LOCKED = "Gesperrt: In der letzten Stunde gab es bereits 5 Prüfungen für diesen Kunden. Bitte rufen Sie später zurück oder identifizieren Sie den Anrufer anders.", "Locked: this customer was already checked 5 times in the last hour. Please call back later or identify the caller another way.";
@@ -390,7 +390,7 @@ pub mod m {
         TICKET_CREATED_FLASH = "Ihr Ticket wurde erstellt. Die Ticketnummer steht oben; geben Sie sie bei Rückfragen an.", "Your ticket has been created. Its number is shown at the top; please quote it when you get in touch.";
 
         // E-mail notifications (app::notify, views::mail): the mails, the switches, the outbox.
-        MAIL_GREETING = "Guten Tag {name},", "Hello {name},";
+        MAIL_GREETING = "Guten Tag, {name},", "Hello {name},";
         MAIL_NEW_TICKET = "{author} hat ein neues Ticket erstellt.", "{author} opened a new ticket.";
         MAIL_CUSTOMER_REPLY = "{author} hat auf das Ticket geantwortet.", "{author} replied to the ticket.";
         MAIL_CUSTOMER_DOCUMENTS = "{author} hat dem Ticket Dokumente hinzugefügt.", "{author} added documents to the ticket.";
@@ -439,10 +439,10 @@ pub mod m {
         TOTP_NOT_PENDING = "Es gibt keine Einrichtung, die auf Bestätigung wartet.", "There is no set-up waiting for confirmation.";
         TOTP_ENROLLED = "Die Zwei-Faktor-Anmeldung ist eingerichtet.", "Two-factor sign-in is set up.";
         TOTP_RECOVERY_TITLE = "Wiederherstellungscodes", "Recovery codes";
-        TOTP_RECOVERY_HINT = "Jeder Code gilt einmal, falls Sie Ihr Gerät verlieren. Bewahren Sie sie sicher auf: sie werden nur jetzt angezeigt.", "Each code works once if you lose your device. Keep them safe: they are shown only now.";
+        TOTP_RECOVERY_HINT = "Jeder Code gilt einmal, falls Sie Ihr Gerät verlieren. Bewahren Sie die Codes sicher auf – sie werden nur jetzt angezeigt.", "Each code works once if you lose your device. Keep them safe: they are shown only now.";
         TOTP_DISABLE = "Zwei-Faktor-Anmeldung ausschalten", "Turn off two-factor sign-in";
         TOTP_DISABLED = "Die Zwei-Faktor-Anmeldung ist ausgeschaltet.", "Two-factor sign-in is turned off.";
-        TOTP_LOGIN_INTRO = "Geben Sie den Code aus Ihrer Authenticator-App ein, oder einen Wiederherstellungscode.", "Enter the code from your authenticator app, or a recovery code.";
+        TOTP_LOGIN_INTRO = "Geben Sie den Code aus Ihrer Authenticator-App oder einen Wiederherstellungscode ein.", "Enter the code from your authenticator app, or a recovery code.";
         TOTP_RECOVERY_CODE = "Wiederherstellungscode", "Recovery code";
         TOTP_LOGIN_EXPIRED = "Die Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.", "The sign-in has expired. Please sign in again.";
         // Accounts: hotline call codes and throttled password checks.
@@ -457,7 +457,7 @@ pub mod m {
         HOTLINE_EVENT_CALL_CODE = "mit Anrufcode geprüft", "checked with a call code";
         // Accounts: password rules, audit, files and cookies.
         ERR_PASSWORD_COMMON = "Dieses Passwort gehört zu den 10.000 häufigsten und ist leicht zu erraten. Bitte wählen Sie ein anderes.", "This password is one of the 10,000 most common ones and easy to guess. Please choose another.";
-        ERR_PASSWORD_PERSONAL = "Das Passwort darf weder Kundennummer noch Benutzername noch den Namen Ihrer E-Mail-Adresse enthalten.", "The password must not contain the customer number, the username or the name of the e-mail address.";
+        ERR_PASSWORD_PERSONAL = "Das Passwort darf weder die Kundennummer noch den Benutzernamen noch den Teil Ihrer E-Mail-Adresse vor dem @ enthalten.", "The password must not contain the customer number, the username or the name of the e-mail address.";
         // ---- issue 19 (branch day2): never lose typed text, first start, details ----
         ERR_FILE_TOO_LARGE_KEPT = "Die Datei „{name}“ ist größer als {size} und wurde nicht übertragen. Ihr Text ist erhalten – bitte wählen Sie die Dateien erneut aus.", "The file “{name}” is larger than {size} and was not sent. Your text is kept – please choose the files again.";
         ERR_FILE_TOO_LARGE_CLIENT = "Die Datei „{name}“ ist größer als {size}. Bitte wählen Sie eine kleinere Datei – Ihr Text bleibt erhalten.", "The file “{name}” is larger than {size}. Please choose a smaller file – your text stays as it is.";

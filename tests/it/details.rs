@@ -379,3 +379,28 @@ fn the_time_statement_opens_on_the_latest_month_with_time_and_never_links_ahead(
 fn create_ticket_with_device_free(c: &mut Client) -> String {
     crate::harness::create_ticket(c, "Drucker", "Geht nicht.", "normal")
 }
+
+#[test]
+fn a_date_typed_the_german_way_is_stored_as_iso_and_shown_as_tt_mm_jjjj() {
+    let app = limited();
+    let mut anna = app.anna();
+    let r = anna.submit(
+        "/tickets/new",
+        "/tickets",
+        &[
+            ("subject", "Seit wann?"),
+            ("body", "Text"),
+            ("priority", "normal"),
+            ("cf_device", "Drucker"),
+            ("cf_since", "10.12.2026"),
+        ],
+    );
+    r.expect(303);
+    let n = r.location().trim_start_matches("/tickets/").to_string();
+    let stored = crate::harness::strings(&app.db(), "SELECT value FROM ticket_fields WHERE key = 'since'");
+    assert_eq!(stored, ["2026-12-10"]);
+    let page = anna.get(&format!("/tickets/{n}")).text();
+    assert!(page.contains("<dd>10.12.2026</dd>"), "shown as TT.MM.JJJJ");
+    let page = anna.get(&format!("/tickets/{n}?lang=en")).text();
+    assert!(page.contains("<dd>10 Dec 2026</dd>"), "shown the English way");
+}

@@ -348,7 +348,7 @@ fn invalid_values_are_re_rendered_with_a_message() {
     let cases = [
         ("count", "zwei"),
         ("count", "12abc"),
-        ("since", "31.12.2024"),
+        ("since", "31.02.2024"),
         ("since", "2024-02-30"),
         ("contact_mail", "kein-at-zeichen"),
         ("contact_mail", "a@"),
