@@ -295,7 +295,13 @@
       p = field.querySelector('p.field-error[data-limit-error]');
     }
     if (!text) {
-      if (p && p.hasAttribute('data-limit-error')) p.parentNode.removeChild(p);
+      if (p && p.hasAttribute('data-limit-error')) {
+        p.parentNode.removeChild(p);
+        var rest = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
+          return id && id !== 'err-attachments';
+        });
+        input.setAttribute('aria-describedby', rest.join(' '));
+      }
       return;
     }
     if (!p) {
