@@ -191,7 +191,12 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                             td.last data-label=(c.t(m::LAST_ACTIVITY)) {
                                 time datetime=(clock::rfc3339(t.last_activity_at)) { (clock::datetime(t.last_activity_at, tz, lang)) }
                                 br;
-                                span.muted { (c.t(t.last_activity_kind.label())) @if !t.last_activity_by.is_empty() { " · " (t.last_activity_by) } }
+                                // The customer is "Sie" here as in the timeline (issue 19: one name per person).
+                                @let me = !staff && c.user.as_ref().is_some_and(|u| u.name == t.last_activity_by);
+                                span.muted {
+                                    (c.t(t.last_activity_kind.label()))
+                                    @if me { " · " (c.t(m::YOU)) } @else if !t.last_activity_by.is_empty() { " · " (t.last_activity_by) }
+                                }
                             }
                             @if show_time { td.num data-label=(c.t(m::TIME_SPENT)) { (format_minutes(t.minutes)) } }
                         }

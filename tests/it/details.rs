@@ -404,3 +404,20 @@ fn a_date_typed_the_german_way_is_stored_as_iso_and_shown_as_tt_mm_jjjj() {
     let page = anna.get(&format!("/tickets/{n}?lang=en")).text();
     assert!(page.contains("<dd>10 Dec 2026</dd>"), "shown the English way");
 }
+
+#[test]
+fn the_customer_is_named_alike_in_the_list_and_the_timeline() {
+    let app = Builder::new().admin(ADA).customer(ANNA).start();
+    let mut anna = app.anna();
+    let n = crate::harness::create_ticket(&mut anna, "Drucker", "Geht nicht.", "normal");
+    let list = anna.get("/tickets").text();
+    let row = html::tags(&list).into_iter().find(|t| t.get("data-ticket") == Some(n.as_str())).expect("row");
+    let end = list[row.end..].find("</tr>").map(|e| row.end + e).expect("</tr>");
+    let cells = html::strip_tags(&list[row.start..end]);
+    assert!(cells.contains("Nachricht · Sie"), "{cells}");
+    assert!(!cells.contains(ANNA.name), "{cells}");
+    // Staff see the customer's name in both places.
+    let mut ada = app.ada();
+    let queue = ada.get("/staff/tickets").text();
+    assert!(html::strip_tags(&queue).contains(&format!("Nachricht · {}", ANNA.name)));
+}
