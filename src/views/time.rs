@@ -42,7 +42,10 @@ pub fn page(c: &Chrome, v: &StatementView) -> Markup {
             form.inline method="get" action=(base) {
                 label for="s-month" .visually-hidden { (c.t(m::MONTH)) }
                 select #s-month name="month" {
-                    @for mo in 1..=12u8 { option value=(mo) selected[mo == st.month] { (clock::month_name(mo, lang)) } }
+                    // No month after this one (issue 19: nothing leads into the future).
+                    @for mo in (1..=12u8).filter(|mo| (st.year, *mo) <= v.current || *mo == st.month) {
+                        option value=(mo) selected[mo == st.month] { (clock::month_name(mo, lang)) }
+                    }
                 }
                 label for="s-year" .visually-hidden { (c.t(m::YEAR)) }
                 input #s-year type="number" name="year" value=(st.year) min="2000" max=(v.current.0.max(st.year));

@@ -361,6 +361,11 @@ fn the_time_statement_opens_on_the_latest_month_with_time_and_never_links_ahead(
     let page = anna.get("/account/time").text();
     assert!(html::tags(&page).iter().all(|t| t.get("rel") != Some("next")), "no link into the future");
     assert!(page.contains("data-minutes=\"25\""));
+    use time_tz::OffsetDateTimeExt;
+    let this_month = u8::from(time::OffsetDateTime::now_utc().to_timezone(crate::harness::time_tz_berlin()).month());
+    let months: Vec<u8> =
+        html::select_options(&page, "s-month").iter().map(|(v, _, _)| v.parse().expect("month")).collect();
+    assert_eq!(months.last(), Some(&this_month), "no month after this one to choose");
     // Move the time back by about three months: the statement opens there, not on an empty month.
     let back = 95 * 86_400;
     app.db().execute("UPDATE activities SET created_at = created_at - ?1", [back]).expect("move activities back");
