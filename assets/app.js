@@ -269,8 +269,10 @@
 
   // ---------------------------------------------------------------- file limits
   //
-  // `input[type=file][data-max-file-bytes][data-max-files]` carries the server's limits and
-  // the messages (data-msg-too-large with {name}, data-msg-too-many). A file over the limit,
+  // `input[type=file][data-max-file-bytes][data-max-files][data-max-request-bytes]` carries
+  // the server's limits and the messages (data-msg-too-large with {name}, data-msg-too-many,
+  // data-msg-too-much for all files together: a request over that limit is refused at the
+  // edge before any of it is read, so only this check keeps the text then). A file over the limit,
   // or too many files, is caught when chosen and again at submit: the message shows at the
   // field and the form is not sent until a fitting choice is made — so what was typed stays. The server
   // checks the same limits and answers with the form and the text kept (413).
@@ -278,13 +280,18 @@
   function limitMessage(input) {
     var max = parseInt(input.getAttribute('data-max-file-bytes') || '', 10);
     var count = parseInt(input.getAttribute('data-max-files') || '', 10);
+    var all = parseInt(input.getAttribute('data-max-request-bytes') || '', 10);
     var files = input.files || [];
     if (count > 0 && files.length > count) return input.getAttribute('data-msg-too-many') || '';
+    var total = 0;
     for (var i = 0; i < files.length; i++) {
       if (max > 0 && files[i].size > max) {
         return (input.getAttribute('data-msg-too-large') || '').split('{name}').join(files[i].name);
       }
+      total += files[i].size;
     }
+    // The request also carries the text: leave a little room for it.
+    if (all > 0 && total > all - 65536) return input.getAttribute('data-msg-too-much') || '';
     return '';
   }
 

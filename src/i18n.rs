@@ -462,6 +462,7 @@ pub mod m {
         ERR_FILE_TOO_LARGE_KEPT = "Die Datei „{name}“ ist größer als {size} und wurde nicht übertragen. Ihr Text ist erhalten – bitte wählen Sie die Dateien erneut aus.", "The file “{name}” is larger than {size} and was not sent. Your text is kept – please choose the files again.";
         ERR_FILE_TOO_LARGE_CLIENT = "Die Datei „{name}“ ist größer als {size}. Bitte wählen Sie eine kleinere Datei – Ihr Text bleibt erhalten.", "The file “{name}” is larger than {size}. Please choose a smaller file – your text stays as it is.";
         ERR_TOO_MANY_FILES_CLIENT = "Bitte wählen Sie höchstens {count} Dateien auf einmal – Ihr Text bleibt erhalten.", "Please choose at most {count} files at once – your text stays as it is.";
+        ERR_FILES_TOO_LARGE_CLIENT = "Zusammen sind die Dateien größer als {size}. Bitte senden Sie sie auf mehrere Male verteilt – Ihr Text bleibt erhalten.", "Together the files are larger than {size}. Please send them in several goes – your text stays as it is.";
         ERR_TOO_MANY_FILES_KEPT = "Höchstens {count} Dateien auf einmal. Ihr Text ist erhalten – bitte wählen Sie die Dateien erneut aus.", "At most {count} files at once. Your text is kept – please choose the files again.";
         FIRST_STEPS_TITLE = "Erste Schritte", "First steps";
         FIRST_STEPS_INTRO = "Willkommen! So richten Sie das Portal für Ihre Kunden und Ihr Team ein.", "Welcome! This is how you set up the portal for your customers and your team.";

@@ -57,6 +57,8 @@ pub struct Chrome {
     /// Upload limits, for the hint under file inputs.
     pub max_file_bytes: u64,
     pub max_files: usize,
+    /// All files of one request together (`max_request_bytes`), for the script's check.
+    pub max_request_bytes: u64,
 }
 
 impl Chrome {

@@ -489,7 +489,9 @@ pub fn file_input(c: &Chrome, id: &str, e: &FieldErrors) -> Markup {
                 aria-invalid=[e.get("attachments").map(|_| "true")] autofocus[e.is_first("attachments")]
                 data-max-file-bytes=(c.max_file_bytes) data-max-files=(c.max_files)
                 data-msg-too-large=(c.f(m::ERR_FILE_TOO_LARGE_CLIENT, &[("size", &size)]))
-                data-msg-too-many=(c.f(m::ERR_TOO_MANY_FILES_CLIENT, &[("count", &c.max_files.to_string())]));
+                data-msg-too-many=(c.f(m::ERR_TOO_MANY_FILES_CLIENT, &[("count", &c.max_files.to_string())]))
+                data-max-request-bytes=(c.max_request_bytes)
+                data-msg-too-much=(c.f(m::ERR_FILES_TOO_LARGE_CLIENT, &[("size", &format_size(c.max_request_bytes as i64, c.lang))]));
             p.help id={ "hint-" (id) } { (c.t(m::DROP_HERE)) ". " (hint) }
             (field_error(c.lang, e, "attachments"))
         }

@@ -363,6 +363,7 @@ pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, 
         mail: app.config.smtp.is_some(),
         max_file_bytes: app.config.attachments.max_file_bytes.0,
         max_files: app.config.attachments.max_files_per_request,
+        max_request_bytes: app.config.attachments.max_request_bytes.0,
     }
 }
 

@@ -154,6 +154,8 @@ fn file_inputs_carry_the_limits_and_messages_for_the_script() {
             assert_eq!(i.get("data-max-files"), Some(MAX_FILES.to_string().as_str()));
             assert!(i.attr("data-msg-too-large").contains("{name}"), "the script fills in the name");
             assert!(i.attr("data-msg-too-many").contains('2'));
+            assert_eq!(i.get("data-max-request-bytes"), Some("1000000"));
+            assert!(i.attr("data-msg-too-much").contains("KB") || i.attr("data-msg-too-much").contains("MB"));
         }
     }
 }
