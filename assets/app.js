@@ -307,6 +307,104 @@
     }
   }
 
+  // ---------------------------------------------------------------- file limits
+  //
+  // `input[type=file][data-max-file-bytes][data-max-files][data-max-request-bytes]` carries
+  // the server's limits and the messages (data-msg-too-large with {name}, data-msg-too-many,
+  // data-msg-too-much for all files together: a request over that limit is refused at the
+  // edge before any of it is read, so only this check keeps the text then). A file over the limit,
+  // or too many files, is caught when chosen and again at submit: the message shows at the
+  // field and the form is not sent until a fitting choice is made — so what was typed stays. The server
+  // checks the same limits and answers with the form and the text kept (413).
+
+  function limitMessage(input) {
+    var max = parseInt(input.getAttribute('data-max-file-bytes') || '', 10);
+    var count = parseInt(input.getAttribute('data-max-files') || '', 10);
+    var all = parseInt(input.getAttribute('data-max-request-bytes') || '', 10);
+    var files = input.files || [];
+    if (count > 0 && files.length > count) return input.getAttribute('data-msg-too-many') || '';
+    var total = 0;
+    for (var i = 0; i < files.length; i++) {
+      if (max > 0 && files[i].size > max) {
+        return (input.getAttribute('data-msg-too-large') || '').split('{name}').join(files[i].name);
+      }
+      total += files[i].size;
+    }
+    // The request also carries the text: leave a little room for it.
+    if (all > 0 && total > all - 65536) return input.getAttribute('data-msg-too-much') || '';
+    return '';
+  }
+
+  function showLimit(input, text) {
+    var field = input.closest('.field') || input.parentNode;
+    var p = document.getElementById('err-attachments');
+    if (!p || !field.contains(p)) {
+      p = field.querySelector('p.field-error[data-limit-error]');
+    }
+    if (!text) {
+      if (p && p.hasAttribute('data-limit-error')) {
+        p.parentNode.removeChild(p);
+        var rest = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
+          return id && id !== 'err-attachments';
+        });
+        input.setAttribute('aria-describedby', rest.join(' '));
+      }
+      return;
+    }
+    if (!p) {
+      p = document.createElement('p');
+      p.className = 'field-error';
+      p.id = 'err-attachments';
+      p.setAttribute('data-limit-error', '');
+      p.setAttribute('role', 'alert');
+      field.appendChild(p);
+    }
+    p.textContent = text;
+    input.setAttribute('aria-invalid', 'true');
+    var described = (input.getAttribute('aria-describedby') || '').split(' ');
+    if (described.indexOf(p.id) === -1) {
+      described.push(p.id);
+      input.setAttribute('aria-describedby', described.join(' ').trim());
+    }
+  }
+
+  function checkLimits(input) {
+    var text = limitMessage(input);
+    showLimit(input, text);
+    if (!text && input.getAttribute('aria-invalid') === 'true' && !document.getElementById('err-attachments')) {
+      input.removeAttribute('aria-invalid');
+    }
+    return text;
+  }
+
+  document.addEventListener('change', function (ev) {
+    var t = ev.target;
+    if (t instanceof HTMLInputElement && t.type === 'file' && t.hasAttribute('data-max-file-bytes')) {
+      checkLimits(t);
+    }
+  });
+
+  // Capture phase: runs before the upload-progress handler on the form itself.
+  document.addEventListener(
+    'submit',
+    function (ev) {
+      var form = ev.target;
+      if (!(form instanceof HTMLFormElement)) return;
+      var inputs = form.querySelectorAll('input[type="file"][data-max-file-bytes]');
+      for (var i = 0; i < inputs.length; i++) {
+        var text = limitMessage(inputs[i]);
+        if (text) {
+          ev.preventDefault();
+          ev.stopImmediatePropagation();
+          showLimit(inputs[i], text);
+          inputs[i].focus();
+          return;
+        }
+      }
+    },
+    true
+  );
+
   // Upload progress: forms with chosen files are sent with XMLHttpRequest so a progress bar can
   // show; the server's answer (a redirect target, or a page with an error) replaces the page.
   // Without JavaScript the same forms post normally.

@@ -163,6 +163,24 @@ pub fn date(ts: i64, tz: &Tz, lang: Lang) -> String {
     }
 }
 
+/// A stored date (`YYYY-MM-DD`, as date inputs send it) as people read it: `10.12.2026` in
+/// German, `10 Dec 2026` in English; `None` when it is no such date.
+pub fn show_iso_date(value: &str, lang: Lang) -> Option<String> {
+    let mut it = value.trim().splitn(3, '-');
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let year: i32 = y.parse().ok()?;
+    let month = Month::try_from(m.parse::<u8>().ok()?).ok()?;
+    let day: u8 = d.parse().ok()?;
+    time::Date::from_calendar_date(year, month, day).ok()?;
+    Some(match lang {
+        Lang::De => format!("{day:02}.{:02}.{year}", u8::from(month)),
+        Lang::En => format!("{day} {} {year}", short_month_en(month)),
+    })
+}
+
 fn short_month_en(m: Month) -> &'static str {
     match m {
         Month::January => "Jan",
@@ -177,6 +195,20 @@ fn short_month_en(m: Month) -> &'static str {
         Month::October => "Oct",
         Month::November => "Nov",
         Month::December => "Dec",
+    }
+}
+
+#[cfg(test)]
+mod iso_date_tests {
+    use super::*;
+
+    #[test]
+    fn stored_dates_read_as_people_write_them() {
+        assert_eq!(show_iso_date("2026-12-10", Lang::De).as_deref(), Some("10.12.2026"));
+        assert_eq!(show_iso_date("2026-03-01", Lang::En).as_deref(), Some("1 Mar 2026"));
+        for bad in ["2026-02-30", "10.12.2026", "2026-1-5", "", "abcd-ef-gh"] {
+            assert_eq!(show_iso_date(bad, Lang::De), None, "{bad}");
+        }
     }
 }
 

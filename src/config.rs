@@ -115,6 +115,9 @@ pub struct Portal {
     pub show_time_spent: bool,
     pub customers_can_close: bool,
     pub page_size: usize,
+    /// The first customer number; its trailing digits count up for the suggestion on the
+    /// new-customer form (`"K-10001"` → `K-10002`, …). Empty: no suggestion.
+    pub customer_no_pattern: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -268,6 +271,7 @@ impl Default for Portal {
             show_time_spent: true,
             customers_can_close: true,
             page_size: 50,
+            customer_no_pattern: "K-10001".into(),
         }
     }
 }
@@ -314,6 +318,14 @@ const CHECKS: &[Check] = &[
         "workflow.auto_close_days",
         |c| c.workflow.auto_close_days.is_none_or(|d| (1..=3650).contains(&d)),
         "must be between 1 and 3650",
+    ),
+    (
+        "portal.customer_no_pattern",
+        |c| {
+            let p = &c.portal.customer_no_pattern;
+            p.is_empty() || crate::model::next_customer_no(p, std::iter::empty()).is_some()
+        },
+        "must be a customer number ending in digits, e.g. \"K-10001\", or empty",
     ),
     ("database", |c| !c.database.as_os_str().is_empty(), "must not be empty"),
     ("base_url", |c| c.base_url.as_deref().is_none_or(is_http_url), "must start with http:// or https://"),

@@ -122,6 +122,24 @@ impl FieldErrors {
         self.0.iter().find(|e| e.field == field)
     }
 
+    /// True for the field of the first message. Views put `autofocus` on that field, so a
+    /// `422` page opens scrolled to the first error and focused there, without JavaScript.
+    pub fn is_first(&self, field: &str) -> bool {
+        self.0.first().is_some_and(|e| e.field == field)
+    }
+
+    /// The messages with `from` renamed to `to`: one page with two forms that share a field
+    /// name (the customer's reply and document upload both have `attachments`) shows each
+    /// message at its own form.
+    pub fn renamed(mut self, from: &str, to: &str) -> FieldErrors {
+        for e in &mut self.0 {
+            if e.field == from {
+                e.field = to.to_string();
+            }
+        }
+        self
+    }
+
     pub fn fields(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|e| e.field.as_str())
     }

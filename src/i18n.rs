@@ -199,7 +199,7 @@ pub mod m {
         ERR_TOO_LONG = "Der Text ist zu lang (höchstens {max} Zeichen).", "The text is too long (at most {max} characters).";
         ERR_INVALID_CHOICE = "Bitte wählen Sie einen gültigen Wert.", "Please choose a valid value.";
         ERR_INVALID_NUMBER = "Bitte geben Sie eine Zahl ein.", "Please enter a number.";
-        ERR_INVALID_DATE = "Bitte geben Sie ein Datum ein (JJJJ-MM-TT).", "Please enter a date (YYYY-MM-DD).";
+        ERR_INVALID_DATE = "Bitte geben Sie ein gültiges Datum ein, z. B. 10.12.2026.", "Please enter a valid date, e.g. 2026-12-10.";
         ERR_INVALID_EMAIL = "Bitte geben Sie eine gültige E-Mail-Adresse ein.", "Please enter a valid e-mail address.";
         ERR_FORM = "Bitte korrigieren Sie die markierten Angaben.", "Please correct the marked fields.";
 
@@ -219,7 +219,7 @@ pub mod m {
         ERR_PASSWORD_MISMATCH = "Die beiden neuen Passwörter stimmen nicht überein.", "The two new passwords do not match.";
         ERR_PASSWORD_SHORT = "Das neue Passwort muss mindestens {min} Zeichen lang sein.", "The new password must be at least {min} characters long.";
         ERR_PASSWORD_SAME = "Das neue Passwort muss sich vom bisherigen unterscheiden.", "The new password must differ from the current one.";
-        ERR_PASSWORD_LONG = "Das Passwort darf höchstens 72 Bytes lang sein.", "The password may be at most 72 bytes long.";
+        ERR_PASSWORD_LONG = "Das Passwort darf höchstens 72 Zeichen lang sein (mit Umlauten etwas weniger).", "The password may be at most 72 bytes long.";
         HOTLINE_NOTICE_TITLE = "Hinweis", "Please note";
         HOTLINE_NOTICE = "Ihr Passwort kann von berechtigten Mitarbeitern Ihres Auftragnehmers im Klartext angezeigt werden. Es dient auch zur Identifizierung an der telefonischen Hotline, wie Sie es vielleicht von Ihrem Mobilfunkanbieter kennen. Bitte bedenken Sie das bei der Änderung und verwenden Sie dieses Passwort ausschließlich für dieses Portal.", "Authorised staff of your contractor can see your password in plain text. It is also used to identify you on the telephone hotline, as you may know from your mobile phone provider. Please keep this in mind when you change it, and use this password for this portal only.";
         SAVE = "Speichern", "Save";
@@ -258,7 +258,7 @@ pub mod m {
         ERR_LAST_ADMIN = "Der letzte aktive Administrator kann nicht herabgestuft oder deaktiviert werden.", "The last active administrator cannot be demoted or deactivated.";
         ERR_MINUTES = "Bitte geben Sie die Minuten als ganze Zahl ein (0 bis 10000).", "Please enter the minutes as a whole number (0 to 10000).";
         ERR_UNKNOWN_CUSTOMER = "Kein aktiver Kunde mit dieser Nummer oder diesem Namen gefunden.", "No active customer with this number or name was found.";
-        NEW_TICKET_FOR_CUSTOMER = "Neues Ticket für Kunden", "New ticket for a customer";
+        NEW_TICKET_FOR_CUSTOMER = "Neues Ticket für einen Kunden", "New ticket for a customer";
         ASSIGNED_TO_ME = "Mir zugewiesen", "Assigned to me";
         SORT = "Sortierung", "Sort by";
         SORT_LAST = "Letzte Aktivität", "Last activity";
@@ -310,7 +310,7 @@ pub mod m {
         TARGET = "Betrifft", "Target";
         DETAIL = "Details", "Details";
         ADDRESS = "Adresse", "Address";
-        DOWNLOAD_CSV = "Als CSV herunterladen", "Download as CSV";
+        DOWNLOAD_CSV = "Als Tabelle für Excel herunterladen", "Download as a spreadsheet (CSV)";
         NO_TIME_IN_MONTH = "In diesem Monat wurde kein Aufwand erfasst.", "No time was recorded in this month.";
         DATE = "Datum", "Date";
         ACTIVITY = "Tätigkeit", "Activity";
@@ -347,7 +347,7 @@ pub mod m {
         VERIFY_TITLE = "Passwort prüfen", "Verify password";
         VERIFY_FIELD = "Vom Anrufer genanntes Passwort", "Password the caller says";
         VERIFY_BUTTON = "Prüfen", "Verify";
-        VERIFY_ATTEMPTS_LEFT = "Noch {n} Versuche in dieser Stunde.", "{n} attempts left this hour.";
+        VERIFY_ATTEMPTS_LEFT = "Verbleibende Versuche in dieser Stunde: {n}", "{n} attempts left this hour.";
         VERIFY_MATCH = "Stimmt überein. Der Anrufer ist identifiziert.", "Match. The caller is identified.";
         VERIFY_NO_MATCH = "Stimmt nicht überein.", "No match.";
         VERIFY_LOCKED = "Gesperrt: In der letzten Stunde gab es bereits 5 Prüfungen für diesen Kunden. Bitte rufen Sie später zurück oder identifizieren Sie den Anrufer anders.", "Locked: this customer was already checked 5 times in the last hour. Please call back later or identify the caller another way.";
@@ -372,8 +372,8 @@ pub mod m {
         DETAILS_TITLE = "Angaben", "Details";
         EDIT_DETAILS = "Angaben ändern", "Edit details";
         DETAILS_SAVED = "Die Angaben wurden gespeichert.", "The details have been saved.";
-        EXPORT_CSV = "Als CSV exportieren", "Export as CSV";
-        CSV_COMMA = "CSV mit Komma", "CSV with commas";
+        EXPORT_CSV = "Tabelle für Excel", "Spreadsheet (semicolons, Excel in German)";
+        CSV_COMMA = "Tabelle im Standardformat (Komma)", "Spreadsheet (commas, standard CSV)";
         PRINT = "Drucken / als PDF speichern", "Print / save as PDF";
         EXPORT_DATA = "Meine Daten exportieren (ZIP)", "Export my data (ZIP)";
         EXPORT_DATA_HINT = "Alle Ihre Tickets, Nachrichten und Dateien in einer ZIP-Datei (JSON und Dateien).", "All your tickets, messages and files in one ZIP file (JSON and files).";
@@ -390,7 +390,7 @@ pub mod m {
         TICKET_CREATED_FLASH = "Ihr Ticket wurde erstellt. Die Ticketnummer steht oben; geben Sie sie bei Rückfragen an.", "Your ticket has been created. Its number is shown at the top; please quote it when you get in touch.";
 
         // E-mail notifications (app::notify, views::mail): the mails, the switches, the outbox.
-        MAIL_GREETING = "Guten Tag {name},", "Hello {name},";
+        MAIL_GREETING = "Guten Tag, {name},", "Hello {name},";
         MAIL_NEW_TICKET = "{author} hat ein neues Ticket erstellt.", "{author} opened a new ticket.";
         MAIL_CUSTOMER_REPLY = "{author} hat auf das Ticket geantwortet.", "{author} replied to the ticket.";
         MAIL_CUSTOMER_DOCUMENTS = "{author} hat dem Ticket Dokumente hinzugefügt.", "{author} added documents to the ticket.";
@@ -439,10 +439,10 @@ pub mod m {
         TOTP_NOT_PENDING = "Es gibt keine Einrichtung, die auf Bestätigung wartet.", "There is no set-up waiting for confirmation.";
         TOTP_ENROLLED = "Die Zwei-Faktor-Anmeldung ist eingerichtet.", "Two-factor sign-in is set up.";
         TOTP_RECOVERY_TITLE = "Wiederherstellungscodes", "Recovery codes";
-        TOTP_RECOVERY_HINT = "Jeder Code gilt einmal, falls Sie Ihr Gerät verlieren. Bewahren Sie sie sicher auf: sie werden nur jetzt angezeigt.", "Each code works once if you lose your device. Keep them safe: they are shown only now.";
+        TOTP_RECOVERY_HINT = "Jeder Code gilt einmal, falls Sie Ihr Gerät verlieren. Bewahren Sie die Codes sicher auf – sie werden nur jetzt angezeigt.", "Each code works once if you lose your device. Keep them safe: they are shown only now.";
         TOTP_DISABLE = "Zwei-Faktor-Anmeldung ausschalten", "Turn off two-factor sign-in";
         TOTP_DISABLED = "Die Zwei-Faktor-Anmeldung ist ausgeschaltet.", "Two-factor sign-in is turned off.";
-        TOTP_LOGIN_INTRO = "Geben Sie den Code aus Ihrer Authenticator-App ein, oder einen Wiederherstellungscode.", "Enter the code from your authenticator app, or a recovery code.";
+        TOTP_LOGIN_INTRO = "Geben Sie den Code aus Ihrer Authenticator-App oder einen Wiederherstellungscode ein.", "Enter the code from your authenticator app, or a recovery code.";
         TOTP_RECOVERY_CODE = "Wiederherstellungscode", "Recovery code";
         TOTP_LOGIN_EXPIRED = "Die Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.", "The sign-in has expired. Please sign in again.";
         // Accounts: hotline call codes and throttled password checks.
@@ -457,7 +457,6 @@ pub mod m {
         HOTLINE_EVENT_CALL_CODE = "mit Anrufcode geprüft", "checked with a call code";
         // Accounts: password rules, audit, files and cookies.
         ERR_PASSWORD_COMMON = "Dieses Passwort gehört zu den 10.000 häufigsten und ist leicht zu erraten. Bitte wählen Sie ein anderes.", "This password is one of the 10,000 most common ones and easy to guess. Please choose another.";
-        ERR_PASSWORD_PERSONAL = "Das Passwort darf weder Kundennummer noch Benutzername noch den Namen Ihrer E-Mail-Adresse enthalten.", "The password must not contain the customer number, the username or the name of the e-mail address.";
         // People (issue 18, branch `people`): contacts, ticket people, authorship.
         CONTACT_ROLE_MEMBER = "Mitarbeiter (sieht eigene Tickets)", "Member (sees own tickets)";
         CONTACT_ROLE_MANAGER = "Verwalter (sieht alle Tickets)", "Manager (sees all tickets)";
@@ -533,6 +532,67 @@ pub mod m {
         SIGNATURE_SAVED = "Die Signatur ist gespeichert.", "The signature was saved.";
         SIGNATURE_SAVE = "Signatur speichern", "Save signature";
         // ---- end of staff day
+        ERR_PASSWORD_PERSONAL = "Das Passwort darf weder die Kundennummer noch den Benutzernamen noch den Teil Ihrer E-Mail-Adresse vor dem @ enthalten.", "The password must not contain the customer number, the username or the name of the e-mail address.";
+        // ---- issue 19 (branch day2): never lose typed text, first start, details ----
+        ERR_FILE_TOO_LARGE_KEPT = "Die Datei „{name}“ ist größer als {size} und wurde nicht übertragen. Ihr Text ist erhalten – bitte wählen Sie die Dateien erneut aus.", "The file “{name}” is larger than {size} and was not sent. Your text is kept – please choose the files again.";
+        ERR_FILE_TOO_LARGE_CLIENT = "Die Datei „{name}“ ist größer als {size}. Bitte wählen Sie eine kleinere Datei – Ihr Text bleibt erhalten.", "The file “{name}” is larger than {size}. Please choose a smaller file – your text stays as it is.";
+        ERR_TOO_MANY_FILES_CLIENT = "Bitte wählen Sie höchstens {count} Dateien auf einmal – Ihr Text bleibt erhalten.", "Please choose at most {count} files at once – your text stays as it is.";
+        ERR_FILES_TOO_LARGE_CLIENT = "Zusammen sind die Dateien größer als {size}. Bitte senden Sie sie auf mehrere Male verteilt – Ihr Text bleibt erhalten.", "Together the files are larger than {size}. Please send them in several goes – your text stays as it is.";
+        ERR_TOO_MANY_FILES_KEPT = "Höchstens {count} Dateien auf einmal. Ihr Text ist erhalten – bitte wählen Sie die Dateien erneut aus.", "At most {count} files at once. Your text is kept – please choose the files again.";
+        FIRST_STEPS_TITLE = "Erste Schritte", "First steps";
+        FIRST_STEPS_INTRO = "Willkommen! So richten Sie das Portal für Ihre Kunden und Ihr Team ein.", "Welcome! This is how you set up the portal for your customers and your team.";
+        FIRST_STEPS_CUSTOMER = "Kunden anlegen", "Add a customer";
+        FIRST_STEPS_CUSTOMER_HINT = "mit Kundennummer, Name und E-Mail-Adresse; die nächste freie Kundennummer wird vorgeschlagen.", "with customer number, name and e-mail address; the next free customer number is suggested.";
+        FIRST_STEPS_STAFF = "Mitarbeiter einladen", "Invite staff";
+        FIRST_STEPS_STAFF_HINT = "als Bearbeiter oder Administrator; das erste Passwort wird einmal angezeigt und muss bei der ersten Anmeldung geändert werden.", "as agent or admin; the first password is shown once and must be changed at the first sign-in.";
+        FIRST_STEPS_CONFIG = "Aussehen, Formularfelder, E-Mail", "Look, form fields, e-mail";
+        FIRST_STEPS_CONFIG_HINT = "Titel, Logo und Farbe ([portal]), die Felder des Ticketformulars ([[fields]]), den E-Mail-Versand ([smtp]) und den E-Mail-Eingang ([inbound]) stellen Sie in der Konfigurationsdatei ticketd.toml ein; ticketd.toml.example erklärt jede Einstellung. Versendete E-Mails:", "Title, logo and colour ([portal]), the ticket form's fields ([[fields]]), sending e-mail ([smtp]) and receiving it ([inbound]) are set in the configuration file ticketd.toml; ticketd.toml.example explains every setting. Sent e-mails:";
+        FIRST_STEPS_NO_MAIL = "noch kein E-Mail-Versand eingerichtet.", "no e-mail relay set up yet.";
+        FIRST_STEPS_HOTLINE = "Modus: {mode} (Einstellung [hotline] mode).", "Mode: {mode} (setting [hotline] mode).";
+        FIRST_STEPS_DISMISS = "Erledigt – ausblenden", "Done – hide";
+        HOTLINE_MODE_REVEAL = "Anrufer prüfen; Administratoren dürfen das Kundenpasswort anzeigen", "verify callers; admins may reveal the customer password";
+        HOTLINE_MODE_VERIFY = "Anrufer nur prüfen", "verify callers only";
+        HOTLINE_MODE_OFF = "ausgeschaltet", "off";
+        NAV_INBOX = "Posteingang", "Inbox";
+        REVEAL_HIDE = "Zum Verbergen klicken", "Click to hide";
+        AUDIT_LOGIN = "Anmeldung", "Sign-in";
+        AUDIT_LOGIN_FAILED = "Anmeldung fehlgeschlagen", "Failed sign-in";
+        AUDIT_PASSWORD_CHANGE = "Passwort geändert", "Password changed";
+        AUDIT_PASSWORD_CHANGE_DENIED = "Passwortänderung abgelehnt (altes Passwort falsch)", "Password change refused (wrong old password)";
+        AUDIT_PASSWORD_RESET = "Passwort neu vergeben", "Password reset";
+        AUDIT_CUSTOMER_CREATE = "Kunde angelegt", "Customer added";
+        AUDIT_CUSTOMER_UPDATE = "Kundendaten geändert", "Customer details changed";
+        AUDIT_CUSTOMER_ACTIVATE = "Kunde aktiviert", "Customer activated";
+        AUDIT_CUSTOMER_DEACTIVATE = "Kunde deaktiviert", "Customer deactivated";
+        AUDIT_STAFF_CREATE = "Mitarbeiter angelegt", "Staff member added";
+        AUDIT_STAFF_UPDATE = "Mitarbeiterdaten geändert", "Staff member changed";
+        AUDIT_STAFF_ROLE = "Rolle geändert", "Role changed";
+        AUDIT_STAFF_ACTIVATE = "Mitarbeiter aktiviert", "Staff member activated";
+        AUDIT_STAFF_DEACTIVATE = "Mitarbeiter deaktiviert", "Staff member deactivated";
+        AUDIT_HOTLINE_VERIFY = "Anrufer mit Passwort geprüft", "Caller checked by password";
+        AUDIT_HOTLINE_CALL_CODE = "Anrufer mit Anrufcode geprüft", "Caller checked by call code";
+        AUDIT_HOTLINE_LOCKED = "Anruferprüfung gesperrt (zu viele Fehlversuche)", "Caller check locked (too many failures)";
+        AUDIT_HOTLINE_REVEAL = "Kundenpasswort angezeigt", "Customer password revealed";
+        AUDIT_HOTLINE_REVEAL_DENIED = "Anzeige des Kundenpassworts abgelehnt", "Customer password reveal refused";
+        AUDIT_CALL_CODE_CREATE = "Anrufcode erzeugt", "Call code created";
+        AUDIT_MAIL_RETRY = "E-Mail erneut versendet", "E-mail sent again";
+        AUDIT_2FA_ENROLLED = "Zwei-Faktor-Anmeldung eingerichtet", "Two-factor sign-in set up";
+        AUDIT_2FA_ENROL_FAILED = "Einrichtung der Zwei-Faktor-Anmeldung fehlgeschlagen", "Two-factor set-up failed";
+        AUDIT_2FA_DISABLED = "Zwei-Faktor-Anmeldung ausgeschaltet", "Two-factor sign-in turned off";
+        AUDIT_2FA_DISABLE_FAILED = "Ausschalten der Zwei-Faktor-Anmeldung fehlgeschlagen", "Turning off two-factor sign-in failed";
+        AUDIT_2FA_FAILED = "Falscher Zwei-Faktor-Code", "Wrong two-factor code";
+        AUDIT_2FA_RESET = "Zwei-Faktor-Anmeldung zurückgesetzt", "Two-factor sign-in reset";
+        AUDIT_WHO_STAFF = "Mitarbeiter {name}", "Staff member {name}";
+        AUDIT_WHO_CUSTOMER = "Kunde {name}", "Customer {name}";
+        AUDIT_WHO_CONTACT = "Ansprechpartner {name}", "Contact {name}";
+        AUDIT_WHO_UNKNOWN = "unbekanntes Konto ({name})", "unknown account ({name})";
+        AUDIT_WHO_ANONYMOUS = "nicht angemeldet", "not signed in";
+        AUDIT_WHO_SYSTEM = "System", "System";
+        AUDIT_WHO_CLI = "Kommandozeile", "Command line";
+        AUDIT_REALM_CUSTOMER = "Kundenportal", "Customer portal";
+        AUDIT_REALM_STAFF = "Mitarbeiterbereich", "Staff workspace";
+        AUDIT_MATCH = "stimmt überein", "match";
+        AUDIT_NO_MATCH = "stimmt nicht überein", "no match";
     }
 }
 

@@ -12,7 +12,7 @@ mod pages;
 mod query;
 mod records;
 
-pub use field::{Field, FieldOption, FieldType, ShowWhen, Text};
+pub use field::{field_shown, Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
 pub use pages::{
     AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketPeople, TicketWork,
@@ -66,6 +66,31 @@ impl CustomerNo {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The next free customer number after `pattern` (a customer number whose trailing digits
+/// count: `"K-10001"`), given the existing numbers: one more than the highest with the same
+/// prefix and digits only after it, at least the pattern's own number, zero-padded to its
+/// width. `None` when the pattern has no trailing digits or is no valid customer number.
+pub fn next_customer_no<'a>(pattern: &str, existing: impl Iterator<Item = &'a str>) -> Option<String> {
+    CustomerNo::parse(pattern)?;
+    let digits = pattern.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 18 {
+        return None;
+    }
+    let (prefix, first) = pattern.split_at(pattern.len() - digits);
+    let first: u64 = first.parse().ok()?;
+    let highest = existing
+        .filter_map(|no| no.strip_prefix(prefix))
+        .filter(|rest| !rest.is_empty() && rest.len() <= 18 && rest.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|rest| rest.parse::<u64>().ok())
+        .max();
+    let n = match highest {
+        Some(h) if h >= first => h + 1,
+        _ => first,
+    };
+    let next = format!("{prefix}{n:0digits$}");
+    CustomerNo::parse(&next).map(|_| next)
 }
 
 impl fmt::Display for CustomerNo {
@@ -275,6 +300,18 @@ pub fn is_plausible_email(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn next_customer_numbers_count_up_from_the_pattern() {
+        use super::next_customer_no as next;
+        let none: [&str; 0] = [];
+        assert_eq!(next("K-10001", none.iter().copied()).as_deref(), Some("K-10001"));
+        assert_eq!(next("K-10001", ["K-10001", "K-10007", "X-99999", "K-1x"].into_iter()).as_deref(), Some("K-10008"));
+        assert_eq!(next("K-10001", ["K-00005"].into_iter()).as_deref(), Some("K-10001"));
+        assert_eq!(next("00042", ["00042", "123"].into_iter()).as_deref(), Some("00124"));
+        assert_eq!(next("K-", none.iter().copied()), None);
+        assert_eq!(next("K 1", none.iter().copied()), None);
+    }
+
     use super::*;
 
     #[test]

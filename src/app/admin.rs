@@ -106,3 +106,24 @@ pub fn audit_log(app: &App, q: &AuditQuery) -> Result<AuditPage> {
     let actions = audit::actions(&conn)?;
     Ok(AuditPage { rows, total, actions })
 }
+
+/// The `settings` row that hides an admin's first-steps card.
+fn first_steps_key(admin: &StaffMember) -> String {
+    format!("first_steps_dismissed.staff.{}", admin.id)
+}
+
+/// Does this admin still see the first-steps card on the start page? (Agents never do.)
+pub fn first_steps_open(app: &App, s: &StaffMember) -> Result<bool> {
+    if s.role != Role::Admin {
+        return Ok(false);
+    }
+    let conn = app.conn()?;
+    Ok(db::settings::get(&conn, &first_steps_key(s))?.is_none())
+}
+
+/// Hides the first-steps card for this admin for good.
+pub fn dismiss_first_steps(app: &App, admin: &StaffMember) -> Result<()> {
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| db::settings::set(tx, &first_steps_key(admin), &now.to_string()))
+}

@@ -510,6 +510,19 @@ pub struct CustomerInput<'a> {
     pub active: bool,
 }
 
+/// The next free customer number by `[portal] customer_no_pattern`, for the new-customer form;
+/// `None` when the pattern is empty.
+pub fn suggest_customer_no(app: &App) -> Result<Option<String>> {
+    let pattern = app.config.portal.customer_no_pattern.trim();
+    if pattern.is_empty() {
+        return Ok(None);
+    }
+    let prefix = pattern.trim_end_matches(|c: char| c.is_ascii_digit());
+    let conn = app.conn()?;
+    let existing = customers::numbers_with_prefix(&conn, prefix)?;
+    Ok(crate::model::next_customer_no(pattern, existing.iter().map(String::as_str)))
+}
+
 /// Creates a customer; an empty password is generated and returned to be shown once.
 pub fn create_customer(
     app: &App,
@@ -621,6 +634,19 @@ pub fn time_statement(app: &App, customer: &Customer, year: i32, month: u8, scop
     let entries = tdb::time_entries(&conn, customer.id, from, to, scope)?;
     let total_minutes = entries.iter().map(|e| e.minutes).sum();
     Ok(Statement { customer: customer.clone(), year, month, entries, total_minutes })
+}
+
+/// The month a time statement opens on without `year`/`month`: the latest month up to now with
+/// time spent, or the current month when there is none (issue 19: not an empty current month).
+pub fn statement_default_month(app: &App, customer: &Customer) -> Result<(i32, u8)> {
+    let now = clock::now();
+    let (cy, cm) = clock::year_month(now, app.tz);
+    let (_, end_of_month) = clock::month_range(cy, cm, app.tz);
+    let conn = app.conn()?;
+    Ok(match tdb::latest_time_entry(&conn, customer.id, end_of_month)? {
+        Some(at) => clock::year_month(at, app.tz),
+        None => (cy, cm),
+    })
 }
 
 pub fn customer_by_no(app: &App, customer_no: &str) -> Result<Customer> {

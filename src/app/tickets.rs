@@ -90,18 +90,13 @@ pub fn check_body(body: &str, field: &str, errors: &mut FieldErrors) {
 /// Is a configured field shown, given the other values? Hidden fields are neither required nor
 /// stored.
 pub fn field_visible(field: &Field, values: &HashMap<String, String>, all: &[Field]) -> bool {
-    let Some(sw) = &field.show_when else {
-        return true;
-    };
-    // A field whose controlling field is itself hidden is hidden too.
-    let Some(parent) = all.iter().find(|f| f.key == sw.field) else {
-        return false;
-    };
-    if !field_visible(parent, values, all) {
-        return false;
-    }
-    let v = values.get(&sw.field).map(|s| s.trim()).unwrap_or("");
-    sw.equals.as_deref() == Some(v) || sw.any_of.as_ref().is_some_and(|l| l.iter().any(|x| x == v))
+    crate::model::field_shown(field, &|k| values.get(k).cloned(), all)
+}
+
+/// `TT.MM.JJJJ` as `JJJJ-MM-TT`, when it is a real date.
+fn german_date(value: &str) -> Option<String> {
+    let d = time::Date::parse(value.trim(), time::macros::format_description!("[day].[month].[year]")).ok()?;
+    Some(format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()))
 }
 
 /// Validates the configured fields; returns the values to store, keyed without the prefix.
@@ -136,6 +131,10 @@ pub fn check_custom_fields(
             errors.add_with(&name, m::ERR_TOO_LONG, vec![("max", MAX_FIELD_CHARS.to_string())]);
             continue;
         }
+        // A date typed the German way (10.12.2026, where the browser has no date picker) is
+        // stored as the date input sends it (2026-12-10).
+        let german_date = (f.kind == FieldType::Date).then(|| german_date(value)).flatten();
+        let value = german_date.as_deref().unwrap_or(value);
         let ok = match f.kind {
             FieldType::Number => value.replace(',', ".").parse::<f64>().is_ok_and(|n| n.is_finite()),
             FieldType::Date => {

@@ -153,3 +153,11 @@ pub fn set_password_copy(conn: &Connection, id: i64, sealed: Option<&[u8]>) -> R
     conn.execute("UPDATE customers SET password_copy = ?2 WHERE id = ?1", params![id, sealed])?;
     Ok(())
 }
+
+/// Customer numbers starting with `prefix` (the new-customer form's suggestion counts on).
+pub fn numbers_with_prefix(conn: &Connection, prefix: &str) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT customer_no FROM customers WHERE substr(customer_no, 1, length(?1)) = ?1")?;
+    let rows = stmt.query_map([prefix], |r| r.get(0))?;
+    Ok(rows.collect::<Result<Vec<String>, _>>()?)
+}

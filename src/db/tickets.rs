@@ -817,6 +817,15 @@ pub fn time_entries(conn: &Connection, customer_id: i64, from: i64, to: i64, sco
     Ok(rows)
 }
 
+/// When the customer's latest activity with time spent before `to` happened, if any.
+pub fn latest_time_entry(conn: &Connection, customer_id: i64, to: i64) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT max(a.created_at) FROM tickets t JOIN activities a ON a.ticket_id = t.id
+         WHERE t.customer_id = ?1 AND a.minutes > 0 AND a.created_at < ?2",
+    )?;
+    Ok(stmt.query_row(params![customer_id, to], |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,21 +197,56 @@ pub(super) const CONTACTS: &[(&str, &str, bool)] = &[
     ("Oliver", "Brandt", false),
 ];
 
-/// Colleagues of the contact that tickets are about, in the dative ("für Frau Yilmaz").
-pub(super) const PERSONS: &[&str] = &[
-    "Frau Yilmaz",
-    "Herrn Becker",
-    "Frau Nowak",
-    "Herrn Öztürk",
-    "Frau Lehmann",
-    "Herrn Schäfer",
-    "Frau Kowalski",
-    "Herrn Petersen",
-    "die neue Auszubildende",
-    "Frau Dr. Hartmann",
-    "Herrn Aydın",
-    "Frau Wójcik",
+/// A colleague of the contact that a ticket is about, in the cases the texts need:
+/// `{person}` (nominative: "Herr Becker hat …"), `{person_acc}` ("für Herrn Becker"),
+/// `{person_dat}` ("von Herrn Becker") and `{er}` ("er"/"sie").
+pub(super) struct Person {
+    pub(super) nom: &'static str,
+    pub(super) acc: &'static str,
+    pub(super) dat: &'static str,
+    pub(super) pronoun: &'static str,
+}
+
+const fn frau(name: &'static str) -> Person {
+    Person { nom: name, acc: name, dat: name, pronoun: "sie" }
+}
+
+pub(super) const PERSONS: &[Person] = &[
+    frau("Frau Yilmaz"),
+    Person { nom: "Herr Becker", acc: "Herrn Becker", dat: "Herrn Becker", pronoun: "er" },
+    frau("Frau Nowak"),
+    Person { nom: "Herr Öztürk", acc: "Herrn Öztürk", dat: "Herrn Öztürk", pronoun: "er" },
+    frau("Frau Lehmann"),
+    Person { nom: "Herr Schäfer", acc: "Herrn Schäfer", dat: "Herrn Schäfer", pronoun: "er" },
+    frau("Frau Kowalski"),
+    Person { nom: "Herr Petersen", acc: "Herrn Petersen", dat: "Herrn Petersen", pronoun: "er" },
+    Person {
+        nom: "die neue Auszubildende",
+        acc: "die neue Auszubildende",
+        dat: "der neuen Auszubildenden",
+        pronoun: "sie",
+    },
+    frau("Frau Dr. Hartmann"),
+    Person { nom: "Herr Aydın", acc: "Herrn Aydın", dat: "Herrn Aydın", pronoun: "er" },
+    frau("Frau Wójcik"),
 ];
+
+impl Person {
+    /// The text with this person's placeholders filled in, its first letter upper case (a
+    /// sentence may start with "die neue Auszubildende").
+    pub(super) fn fill(&self, text: &str) -> String {
+        let s = text
+            .replace("{person_acc}", self.acc)
+            .replace("{person_dat}", self.dat)
+            .replace("{person}", self.nom)
+            .replace("{er}", self.pronoun);
+        let mut chars = s.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => s,
+        }
+    }
+}
 
 /// What tickets are about: subject, the customer's description, the fix.
 pub(super) struct Topic {
@@ -232,8 +267,8 @@ pub(super) const TOPICS: &[Topic] = &[
         fix: "Die Firewall hat inaktive VPN-Tunnel nach kurzer Zeit getrennt. Wir haben das Zeitlimit angepasst und den VPN-Client aktualisiert.",
     },
     Topic {
-        subject: "Neues Notebook für {person} einrichten",
-        body: "Wir haben ein neues Notebook für {person} bestellt. Bitte richten Sie es wie die anderen Arbeitsplätze ein (Office, Drucker, Netzlaufwerke, VPN).",
+        subject: "Neues Notebook für {person_acc} einrichten",
+        body: "Wir haben ein neues Notebook für {person_acc} bestellt. Bitte richten Sie es wie die anderen Arbeitsplätze ein (Office, Drucker, Netzlaufwerke, VPN).",
         fix: "Das Notebook ist eingerichtet: Windows-Updates, Microsoft 365, Drucker, Netzlaufwerke und VPN. Das Gerät liegt zur Abholung bereit bzw. wird morgen geliefert.",
     },
     Topic {
@@ -252,7 +287,7 @@ pub(super) const TOPICS: &[Topic] = &[
         fix: "Der Access Point im Besprechungsraum funkte auf einem überlasteten Kanal. Wir haben die Kanalwahl umgestellt und die Firmware aktualisiert.",
     },
     Topic {
-        subject: "Benutzerkonto für {person} anlegen",
+        subject: "Benutzerkonto für {person_acc} anlegen",
         body: "Ab dem Ersten fängt {person} bei uns an. Bitte legen Sie ein Benutzerkonto mit E-Mail-Adresse und Zugriff auf die Ablage an.",
         fix: "Das Konto ist angelegt, die Zugangsdaten haben wir Ihnen separat per Telefon mitgeteilt. Beim ersten Anmelden muss das Kennwort geändert werden.",
     },
@@ -268,7 +303,7 @@ pub(super) const TOPICS: &[Topic] = &[
     },
     Topic {
         subject: "Telefonanlage: Rufumleitung einrichten",
-        body: "Während der Betriebsferien sollen alle Anrufe auf das Handy von {person} umgeleitet werden. Können Sie das einrichten?",
+        body: "Während der Betriebsferien sollen alle Anrufe auf das Handy von {person_dat} umgeleitet werden. Können Sie das einrichten?",
         fix: "Die zeitgesteuerte Rufumleitung ist eingerichtet und endet automatisch am letzten Tag der Betriebsferien.",
     },
     Topic {
@@ -312,7 +347,7 @@ pub(super) const TOPICS: &[Topic] = &[
         fix: "Das Update ist außerhalb der Geschäftszeiten eingespielt, alle VPN-Verbindungen und Regeln funktionieren wie vorher.",
     },
     Topic {
-        subject: "Homeoffice-Zugang für {person}",
+        subject: "Homeoffice-Zugang für {person_acc}",
         body: "{person} soll ab nächster Woche zwei Tage pro Woche von zu Hause arbeiten. Bitte richten Sie den Zugang ein.",
         fix: "Der VPN-Zugang ist eingerichtet, die Anleitung haben wir per E-Mail geschickt.",
     },
@@ -342,7 +377,7 @@ pub(super) const TOPICS: &[Topic] = &[
         fix: "Der Drucker hat eine feste IP-Adresse bekommen und ist per Gruppenrichtlinie an alle Arbeitsplätze verteilt.",
     },
     Topic {
-        subject: "Mitarbeiter ausgeschieden: Zugänge von {person} sperren",
+        subject: "Mitarbeiter ausgeschieden: Zugänge von {person_dat} sperren",
         body: "{person} hat uns zum Monatsende verlassen. Bitte sperren Sie alle Zugänge und leiten Sie die E-Mails an mich weiter.",
         fix: "Das Konto ist gesperrt, die E-Mails werden weitergeleitet und das Postfach wurde archiviert.",
     },
@@ -372,8 +407,8 @@ pub(super) const TOPICS: &[Topic] = &[
         fix: "Wir haben den Ordner aus der Sicherung von gestern Abend wiederhergestellt.",
     },
     Topic {
-        subject: "Diensthandy für {person} einrichten",
-        body: "Für {person} ist ein neues Diensthandy gekommen. Bitte richten Sie E-Mail und Kalender ein.",
+        subject: "Diensthandy für {person_acc} einrichten",
+        body: "Für {person_acc} ist ein neues Diensthandy gekommen. Bitte richten Sie E-Mail und Kalender ein.",
         fix: "Das Gerät ist in der Geräteverwaltung aufgenommen, E-Mail, Kalender und Kontakte sind eingerichtet.",
     },
     Topic {
@@ -387,13 +422,13 @@ pub(super) const TOPICS: &[Topic] = &[
         fix: "Das Angebot haben wir Ihnen per E-Mail geschickt. Nach Freigabe können wir innerhalb von zwei Wochen liefern.",
     },
     Topic {
-        subject: "Zugriff auf Ordner Buchhaltung für {person}",
+        subject: "Zugriff auf Ordner Buchhaltung für {person_acc}",
         body: "{person} braucht Lesezugriff auf den Ordner „Buchhaltung“.",
         fix: "Die Berechtigung ist gesetzt und nach einer erneuten Anmeldung aktiv.",
     },
     Topic {
         subject: "Kalenderfreigabe funktioniert nicht",
-        body: "Ich habe meinen Kalender für {person} freigegeben, aber er sieht ihn nicht.",
+        body: "Ich habe meinen Kalender für {person_acc} freigegeben, aber {er} sieht ihn nicht.",
         fix: "Die Freigabe war nur für „Frei/Gebucht“ gesetzt. Wir haben sie auf „Alle Details“ geändert.",
     },
     Topic {
@@ -504,11 +539,11 @@ pub(super) const CALLS_IN: &[&str] = &[
 ];
 
 pub(super) const CALLS_OUT: &[&str] = &[
-    "Rückruf bei {contact}: Termin für Donnerstag vereinbart.",
-    "Rückruf bei {contact}: Vorgehen besprochen, Fernwartung durchgeführt.",
-    "Rückruf bei {contact}: nicht erreicht, Nachricht auf der Mailbox hinterlassen.",
-    "Rückruf bei {contact}: Lösung am Telefon erklärt, Kunde testet.",
-    "Rückruf bei {contact}: Angebot besprochen, Kunde meldet sich.",
+    "Rückruf bei {contact_dat}: Termin für Donnerstag vereinbart.",
+    "Rückruf bei {contact_dat}: Vorgehen besprochen, Fernwartung durchgeführt.",
+    "Rückruf bei {contact_dat}: nicht erreicht, Nachricht auf der Mailbox hinterlassen.",
+    "Rückruf bei {contact_dat}: Lösung am Telefon erklärt, Kunde testet.",
+    "Rückruf bei {contact_dat}: Angebot besprochen, Kunde meldet sich.",
 ];
 
 pub(super) const NOTES: &[&str] = &[

@@ -4,7 +4,7 @@ use super::corpus::*;
 use super::people::{DemoCustomer, Member};
 use super::plan::Plan;
 use super::rng::Rng;
-use super::{DAY, HOUR, MINUTE, SUPPORT_EMAIL};
+use super::{office, DAY, HOUR, MINUTE, SUPPORT_EMAIL};
 use crate::db::tickets::{self, NewActivity, NewTicket};
 use crate::model::{ActivityKind, Priority, Status};
 
@@ -77,20 +77,23 @@ impl TicketOut<'_> {
     }
 }
 
-/// Times of `k` activities from `start`: at least a minute apart, all before `now`.
-fn timeline(rng: &mut Rng, start: i64, k: usize, status: Status, bench: bool, now: i64) -> Vec<i64> {
+/// Times of `k` activities from `start`: at least a minute apart, all before `now`, all in
+/// office hours (planned on the office time line of `office`, where a day has ten hours).
+fn timeline(rng: &mut Rng, start: i64, k: usize, status: Status, bench: bool, now: i64, tz: &time_tz::Tz) -> Vec<i64> {
+    let recent = now - start < 60 * DAY;
+    let (start_real, start, now) = (start, office::to_office(start, tz), office::to_office(now, tz));
     let mut out = Vec::with_capacity(k);
-    out.push(start);
+    out.push(start_real);
     if k < 2 {
         return out;
     }
     let gaps = (k - 1) as i64;
     let max_span = (now - MINUTE - start).max(gaps * MINUTE);
-    let typical = *rng.pick(&[20 * MINUTE, 2 * HOUR, 5 * HOUR, DAY, 2 * DAY]);
+    let typical = *rng.pick(&[20 * MINUTE, 2 * HOUR, 5 * HOUR, office::OFFICE_DAY, 2 * office::OFFICE_DAY]);
     let mut span = gaps * typical;
     if bench {
         span = max_span * 9 / 10;
-    } else if status != Status::Closed && now - start < 60 * DAY {
+    } else if status != Status::Closed && recent {
         // Work in progress reaches up to the last days.
         span = span.max(max_span * 7 / 10);
     }
@@ -107,13 +110,22 @@ fn timeline(rng: &mut Rng, start: i64, k: usize, status: Status, bench: bool, no
     let mut t = start;
     for w in weights {
         t += MINUTE + (extra * u128::from(w) / sum) as i64;
-        out.push(t);
+        out.push(office::from_office(t, tz));
     }
     out
 }
 
+/// The greeting as a letter starts: "Guten Tag, Frau Yilmaz," (the name set off by commas).
 fn staff_letter(salutation: &str, text: &str, signer: &str) -> String {
-    format!("Guten Tag {salutation},\n\n{text}\n\nViele Grüße\n{signer}")
+    format!("Guten Tag, {salutation},\n\n{text}\n\nViele Grüße\n{signer}")
+}
+
+/// "Herr Demir" → "Herrn Demir" ("Rückruf bei Herrn Demir"); "Frau …" stays.
+fn dative(salutation: &str) -> String {
+    match salutation.strip_prefix("Herr ") {
+        Some(name) => format!("Herrn {name}"),
+        None => salutation.to_string(),
+    }
 }
 
 fn customer_letter(text: &str, signer: &str) -> String {
@@ -247,7 +259,7 @@ impl Script<'_> {
         let text = if incoming {
             self.rng.pick(CALLS_IN).to_string()
         } else {
-            self.rng.pick(CALLS_OUT).replace("{contact}", &self.out.customer.salutation)
+            self.rng.pick(CALLS_OUT).replace("{contact_dat}", &dative(&self.out.customer.salutation))
         };
         let minutes = *self.rng.pick(CALL_MINUTES);
         self.push(ActivityKind::Call, who, text, minutes);
@@ -355,13 +367,14 @@ pub(super) fn script<'a>(
     agents: &[usize],
     admin: usize,
     now: i64,
+    tz: &time_tz::Tz,
 ) -> TicketOut<'a> {
     let mut rng = Rng::new(plan.seed);
     let topic = if plan.bench { &BENCH_TOPIC } else { rng.pick(TOPICS) };
     let person = rng.pick(PERSONS);
-    let subject = topic.subject.replace("{person}", person);
-    let body = topic.body.replace("{person}", person);
-    let times = timeline(&mut rng, plan.created_at, plan.activities, plan.status, plan.bench, now);
+    let subject = person.fill(topic.subject);
+    let body = person.fill(topic.body);
+    let times = timeline(&mut rng, plan.created_at, plan.activities, plan.status, plan.bench, now, tz);
     let agent = *rng.pick(agents);
     let k = plan.activities;
     let target = plan.status;

@@ -21,6 +21,7 @@ use crate::model::Role;
 
 mod corpus;
 mod history;
+mod office;
 mod people;
 mod plan;
 mod rng;
@@ -77,6 +78,7 @@ struct Prepared {
     plans: Vec<Plan>,
     agents: Vec<usize>,
     admin: usize,
+    tz: &'static time_tz::Tz,
 }
 
 fn prepare(
@@ -98,13 +100,13 @@ fn prepare(
     let agents: Vec<usize> = (0..staff.len()).filter(|&i| staff[i].role == Role::Agent).collect();
     let admin = staff.iter().position(|s| s.role == Role::Admin).unwrap_or(0);
     let agents = if agents.is_empty() { vec![admin] } else { agents };
-    Ok(Prepared { staff, customers, plans, agents, admin })
+    Ok(Prepared { staff, customers, plans, agents, admin, tz: app.tz })
 }
 
 fn write_tickets(p: &Prepared, now: i64, sink: &mut dyn Sink) -> Result<usize> {
     let mut activities = 0;
     for plan in &p.plans {
-        let t = script(plan, &p.customers, &p.staff, &p.agents, p.admin, now);
+        let t = script(plan, &p.customers, &p.staff, &p.agents, p.admin, now, p.tz);
         activities += t.acts.len();
         sink.ticket(&t)?;
     }
@@ -317,6 +319,42 @@ mod tests {
         assert_eq!(scalar(&b, "SELECT min(rowid) FROM search WHERE rowid > 0"), 1);
         let problems = db::check(&b).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn demo_activities_are_at_office_hours_and_k10001_has_every_kind_of_ticket() {
+        let db = TempDb::new("office");
+        let app = db.app();
+        let opts = Options { customers: 8, tickets: 200, activities: 0, seed: 7 };
+        fill(&app, &opts).unwrap();
+        let conn = db::open(&db.path).unwrap();
+        let times = dump(&conn, "SELECT created_at FROM activities");
+        assert!(times.len() > 200);
+        for row in &times {
+            let rusqlite::types::Value::Integer(t) = row[0] else { panic!("{row:?}") };
+            assert!(
+                office::in_office_hours(t, app.tz),
+                "activity at {}",
+                clock::datetime(t, app.tz, crate::i18n::Lang::De)
+            );
+        }
+        let statuses = dump(
+            &conn,
+            "SELECT DISTINCT t.status FROM tickets t JOIN customers c ON c.id = t.customer_id
+             WHERE c.customer_no = 'K-10001' ORDER BY 1",
+        );
+        let statuses: Vec<String> = statuses.iter().map(|r| format!("{:?}", r[0])).collect();
+        for s in ["open", "waiting", "closed"] {
+            assert!(statuses.iter().any(|x| x.contains(s)), "K-10001 has a {s} ticket: {statuses:?}");
+        }
+        // Grammar: no "bei Herr …", no "für Herr …", no "von die …".
+        let texts = dump(&conn, "SELECT body FROM activities UNION ALL SELECT subject FROM tickets");
+        for row in &texts {
+            let text = format!("{:?}", row[0]);
+            for bad in ["bei Herr ", "für Herr ", "von Herr ", "von die ", "Guten Tag Herr", "Guten Tag Frau"] {
+                assert!(!text.contains(bad), "{bad:?} in {text}");
+            }
+        }
     }
 
     #[test]

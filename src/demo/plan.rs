@@ -74,12 +74,12 @@ fn created_time(rng: &mut Rng, now: i64, tz: &time_tz::Tz, max_age_days: Option<
         None => rng.below(HISTORY_DAYS).min(rng.below(HISTORY_DAYS)),
     } as i64;
     let mut day = now.div_euclid(DAY) - age;
-    // Day 0 (1970-01-01) was a Thursday; 0 = Monday.
+    // Day 0 (1970-01-01) was a Thursday; 0 = Monday. Weekends move to the Friday before.
     let weekday = (day + 3).rem_euclid(7);
-    if weekday >= 5 && rng.chance(85) {
+    if weekday >= 5 {
         day -= weekday - 4;
     }
-    let local = day * DAY + 7 * HOUR + rng.below(11 * HOUR as u64) as i64;
+    let local = day * DAY + 8 * HOUR + rng.below(10 * HOUR as u64) as i64;
     local - i64::from(clock::local(local, tz).offset().whole_seconds())
 }
 
@@ -112,10 +112,15 @@ pub(super) fn plan_tickets(
     let mut plans: Vec<Plan> =
         counts.iter().enumerate().map(|(i, &k)| plan_one(rng, &cumulative, i, k, bench && i == 0, now, tz)).collect();
     plans.sort_by_key(|p| p.created_at);
-    // Every status at least once: the newest tickets that can change status show them all.
+    // Every status at least once: the newest tickets that can change status show them all, and
+    // the first customer (the documented demo login K-10001) has an open, a waiting and a
+    // closed one among them (issue 19).
     let newest = plans.iter_mut().rev().filter(|p| p.activities >= 2 && !p.bench);
     for (p, s) in newest.zip([Status::Closed, Status::Waiting, Status::InProgress, Status::Open]) {
         p.status = s;
+        if s != Status::InProgress {
+            p.customer = 0;
+        }
     }
     for p in &mut plans {
         let (year, month) = clock::year_month(p.created_at, tz);
@@ -152,9 +157,13 @@ fn plan_one(rng: &mut Rng, cumulative: &[u64], i: usize, k: usize, bench: bool, 
         let r = rng.below(cumulative.last().copied().unwrap_or(0));
         cumulative.partition_point(|&c| c <= r)
     };
-    // Room for all activities, a minute apart, before now.
+    // Room for all activities, a minute apart, before now — in office hours (issue 19).
     let room = (k as i64 + 2) * MINUTE;
-    let created_at = created_time(rng, now, tz, bench.then_some(900)).min(now - room);
+    let latest = super::office::to_office(now, tz) - room;
+    let created_at = super::office::from_office(
+        super::office::to_office(created_time(rng, now, tz, bench.then_some(900)), tz).min(latest),
+        tz,
+    );
     let status = if k < 2 {
         Status::Open
     } else if bench {

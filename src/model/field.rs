@@ -90,3 +90,22 @@ pub struct Field {
     #[serde(default)]
     pub customer_editable: bool,
 }
+
+/// Is `field` shown, given the other fields' values (keys without `cf_`)? A field whose
+/// controlling field is unknown or itself hidden is hidden. `app` judges submitted forms with
+/// it; views use it where the controlling field is not in the form (the customer's "Angaben
+/// ändern" box holds only `customer_editable` fields).
+pub fn field_shown(field: &Field, value_of: &dyn Fn(&str) -> Option<String>, all: &[Field]) -> bool {
+    let Some(sw) = &field.show_when else {
+        return true;
+    };
+    let Some(parent) = all.iter().find(|f| f.key == sw.field) else {
+        return false;
+    };
+    if !field_shown(parent, value_of, all) {
+        return false;
+    }
+    let v = value_of(&sw.field).unwrap_or_default();
+    let v = v.trim();
+    sw.equals.as_deref() == Some(v) || sw.any_of.as_ref().is_some_and(|l| l.iter().any(|x| x == v))
+}

@@ -96,6 +96,8 @@ pub struct PasswordView {
     pub hotline_notice: bool,
     /// A staff member with a one-time password who must set a new one first.
     pub forced: bool,
+    /// Where a forced change leads afterwards (a local path; sent back as `next`).
+    pub next: Option<String>,
 }
 
 pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
@@ -116,12 +118,12 @@ pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
         }
         section.card.narrow {
             (error_summary(c.lang, e))
-            form.stack method="post" action=(v.action) novalidate {
+            form.stack method="post" action={ (v.action) @if let Some(n) = &v.next { "?next=" (crate::model::url_encode(n)) } } novalidate {
                 input type="hidden" name="csrf" value=(v.csrf);
                 div.field {
                     label for="old_password" { (c.t(m::OLD_PASSWORD)) }
                     input #old_password type="password" name="old_password" required autocomplete="current-password"
-                        aria-invalid=[e.get("old_password").map(|_| "true")]
+                        aria-invalid=[e.get("old_password").map(|_| "true")] autofocus[e.is_first("old_password")]
                         aria-describedby=[described_by(e, "old_password", false)];
                     (field_error(c.lang, e, "old_password"))
                 }
@@ -129,7 +131,7 @@ pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
                     label for="new_password" { (c.t(m::NEW_PASSWORD)) }
                     input #new_password type="password" name="new_password" required autocomplete="new-password"
                         minlength=(v.min_length) maxlength="72"
-                        aria-invalid=[e.get("new_password").map(|_| "true")]
+                        aria-invalid=[e.get("new_password").map(|_| "true")] autofocus[e.is_first("new_password")]
                         aria-describedby=[described_by(e, "new_password", true)];
                     p.help #help-new_password { (rules) }
                     (field_error(c.lang, e, "new_password"))
@@ -137,7 +139,7 @@ pub fn password(c: &Chrome, v: &PasswordView) -> Markup {
                 div.field {
                     label for="new_password_repeat" { (c.t(m::NEW_PASSWORD_REPEAT)) }
                     input #new_password_repeat type="password" name="new_password_repeat" required autocomplete="new-password"
-                        aria-invalid=[e.get("new_password_repeat").map(|_| "true")]
+                        aria-invalid=[e.get("new_password_repeat").map(|_| "true")] autofocus[e.is_first("new_password_repeat")]
                         aria-describedby=[described_by(e, "new_password_repeat", false)];
                     (field_error(c.lang, e, "new_password_repeat"))
                 }

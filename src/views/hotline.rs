@@ -45,7 +45,7 @@ fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
     html! {
         section.card.caller aria-labelledby={ "caller-" (cu.id) } data-customer=(cu.customer_no) {
             h2 id={ "caller-" (cu.id) } {
-                (cu.name) " " span.muted { "(" (cu.customer_no) ")" }
+                (cu.name) " " span.muted.cno { "(" (cu.customer_no) ")" }
                 @if !cu.active { " " span.badge.inactive { (c.t(m::INACTIVE)) } }
             }
             dl.facts.inline {
@@ -91,19 +91,19 @@ fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
                         div.field {
                             label for={ "reason-" (cu.id) } { (c.t(m::REVEAL_REASON)) }
                             input id={ "reason-" (cu.id) } type="text" name="reason" required maxlength="500"
-                                aria-invalid=[e.get("reason").map(|_| "true")] aria-describedby=[described_by(e, "reason", false)];
+                                aria-invalid=[e.get("reason").map(|_| "true")] autofocus[e.is_first("reason")] aria-describedby=[described_by(e, "reason", false)];
                             (field_error(lang, e, "reason"))
                         }
                         div.field {
                             label for={ "own-" (cu.id) } { (c.t(m::REVEAL_OWN_PASSWORD)) }
                             input id={ "own-" (cu.id) } type="password" name="password" required autocomplete="current-password"
-                                aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", false)];
+                                aria-invalid=[e.get("password").map(|_| "true")] autofocus[e.is_first("password")] aria-describedby=[described_by(e, "password", false)];
                             (field_error(lang, e, "password"))
                         }
                         div.field {
                             label for={ "totp-" (cu.id) } { (c.t(m::TOTP_CODE)) }
                             input id={ "totp-" (cu.id) } type="text" name="code" inputmode="numeric" autocomplete="one-time-code"
-                                aria-invalid=[e.get("code").map(|_| "true")] aria-describedby=[described_by(e, "code", false)];
+                                aria-invalid=[e.get("code").map(|_| "true")] autofocus[e.is_first("code")] aria-describedby=[described_by(e, "code", false)];
                             (field_error(lang, e, "code"))
                         }
                         div.actions { button.btn type="submit" { (c.t(m::REVEAL_BUTTON)) } }
@@ -204,7 +204,7 @@ pub fn verified(c: &Chrome, v: &Verification) -> Markup {
         p.back { a href={ "/staff/hotline?q=" (url_encode(&cu.customer_no)) } { "← " (c.t(m::BACK_TO_HOTLINE)) } }
         div.page-head { h1 { (c.t(m::VERIFY_TITLE)) } }
         section.card {
-            p { (cu.name) " " span.muted { "(" (cu.customer_no) ")" } }
+            p { (cu.name) " " span.muted.cno { "(" (cu.customer_no) ")" } }
             (whose(c, v.contact.as_ref()))
             p class={ "notice verdict " (class) } role="status" data-verify=(hook) data-locked=[(v.verdict == Verdict::Locked).then_some("true")] {
                 strong { (c.t(text)) }
@@ -224,7 +224,7 @@ pub fn revealed(c: &Chrome, r: &Revealed) -> Markup {
         p.back { a href={ "/staff/hotline?q=" (url_encode(&cu.customer_no)) } { "← " (c.t(m::BACK_TO_HOTLINE)) } }
         div.page-head { h1 { (c.t(m::REVEALED_PASSWORD)) } }
         section.card {
-            p { (cu.name) " " span.muted { "(" (cu.customer_no) ")" } }
+            p { (cu.name) " " span.muted.cno { "(" (cu.customer_no) ")" } }
             p data-whose=(r.contact.as_ref().map_or("main".to_string(), |p| p.id.to_string())) {
                 (c.t(m::HOTLINE_WHOSE)) ": "
                 @match &r.contact {
@@ -236,7 +236,12 @@ pub fn revealed(c: &Chrome, r: &Revealed) -> Markup {
             @match &r.password {
                 Some(pw) => {
                     details.reveal {
-                        summary { "•••••••• " span.muted { "(" (c.t(m::REVEAL_CLICK)) ")" } }
+                        // The hint follows the box's state (CSS on [open], no script needed).
+                        summary {
+                            "•••••••• "
+                            span.muted.when-closed { "(" (c.t(m::REVEAL_CLICK)) ")" }
+                            span.muted.when-open { "(" (c.t(m::REVEAL_HIDE)) ")" }
+                        }
                         p { code.secret-value data-revealed-password { (pw) } }
                     }
                 }

@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn the_text_says_what_happened_without_the_body_unless_asked() {
         let (text, html) = notification(&sample(Lang::De, None, Some("https://portal.example/tickets/2026-00042")));
-        assert!(text.contains("Guten Tag Anna <script>,"), "{text}");
+        assert!(text.contains("Guten Tag, Anna <script>,"), "{text}");
         assert!(text.contains("Es gibt eine neue Antwort auf Ihr Ticket."));
         assert!(text.contains("2026-00042") && text.contains("Drucker <b>defekt</b>"));
         assert!(text.contains("Ticket ansehen: https://portal.example/tickets/2026-00042"));

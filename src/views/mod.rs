@@ -2,8 +2,10 @@
 //! splices (escaped); `PreEscaped` is used for constants only.
 
 pub mod account;
+pub mod audit_words;
 pub mod errors;
 pub mod export;
+pub mod first_steps;
 pub mod hotline;
 pub mod login;
 pub mod mail;
@@ -60,6 +62,8 @@ pub struct Chrome {
     /// Upload limits, for the hint under file inputs.
     pub max_file_bytes: u64,
     pub max_files: usize,
+    /// All files of one request together (`max_request_bytes`), for the script's check.
+    pub max_request_bytes: u64,
 }
 
 impl Chrome {
@@ -136,12 +140,13 @@ fn header(c: &Chrome) -> Markup {
                             @if c.hotline {
                                 a href="/staff/hotline" aria-current=[c.path.starts_with("/staff/hotline").then_some("page")] { (c.t(m::NAV_HOTLINE)) }
                             }
+                            // Held incoming mail (`/staff/inbox`, the mail-in feature).
+                            a href="/staff/inbox" aria-current=[c.path.starts_with("/staff/inbox").then_some("page")] { (c.t(m::NAV_INBOX)) }
                             @if u.admin {
                                 a href="/admin/staff" aria-current=[c.path.starts_with("/admin/staff").then_some("page")] { (c.t(m::NAV_STAFF)) }
                                 a href="/admin/audit" aria-current=[c.path.starts_with("/admin/audit").then_some("page")] { (c.t(m::NAV_AUDIT)) }
-                                @if c.mail {
-                                    a href="/admin/outbox" aria-current=[c.path.starts_with("/admin/outbox").then_some("page")] { (c.t(m::NAV_OUTBOX)) }
-                                }
+                                // Always: without a relay the outbox says so (issue 19: admins did not find it).
+                                a href="/admin/outbox" aria-current=[c.path.starts_with("/admin/outbox").then_some("page")] { (c.t(m::NAV_OUTBOX)) }
                             }
                         } @else {
                             a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (c.t(m::NAV_TICKETS)) }

@@ -14,7 +14,7 @@ use crate::views::tickets::{
     custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, kind_filter, ticket_table,
     ticket_title, ticket_url, timeline,
 };
-use crate::views::{described_by, error_summary, field_error, layout, pagination, query_string, Chrome};
+use crate::views::{audit_words, described_by, error_summary, field_error, layout, pagination, query_string, Chrome};
 
 pub struct QueueView {
     pub data: Queue,
@@ -26,6 +26,8 @@ pub struct QueueView {
     pub tz: &'static Tz,
     pub notice: Option<Msg>,
     pub fields: Vec<Field>,
+    /// The admins' first-steps card, until dismissed (issue 19).
+    pub first_steps: Option<crate::views::first_steps::FirstStepsView>,
 }
 
 pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
@@ -36,6 +38,7 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
             h1 { (c.t(m::STAFF_QUEUE)) }
             a.btn.btn-primary href="/staff/tickets/new" { "+ " (c.t(m::NEW_TICKET_FOR_CUSTOMER)) }
         }
+        @if let Some(f) = &v.first_steps { (crate::views::first_steps::card(c, f)) }
         (queue_status_tabs(c, v))
         (queue_filters(c, v))
         div.exports {
@@ -231,7 +234,7 @@ fn ticket_facts(c: &Chrome, v: &TicketView) -> Markup {
         dl.facts.inline {
             div { dt { (c.t(m::CUSTOMER)) } dd {
                 a href={ "/staff/customers/" (url_encode(&customer.customer_no)) } { (customer.name) }
-                " " span.muted { "(" (customer.customer_no) ")" }
+                " " span.muted.cno { "(" (customer.customer_no) ")" }
                 @if !customer.phone.is_empty() { br; a href={ "tel:" (customer.phone.replace(' ', "")) } { (customer.phone) } }
             } }
             @if !v.work.people.is_empty() {
@@ -264,21 +267,21 @@ fn ticket_update_form(c: &Chrome, v: &TicketView) -> Markup {
             input type="hidden" name="csrf" value=(v.csrf);
             div.field {
                 label for="u-status" { (c.t(m::STATUS)) }
-                select #u-status name="status" aria-describedby=[described_by(e, "status", false)] {
+                select #u-status name="status" autofocus[e.is_first("status")] aria-describedby=[described_by(e, "status", false)] {
                     @for s in Status::ALL { option value=(s.as_str()) selected[*s == t.status] { (c.t(s.staff_label())) } }
                 }
                 (field_error(lang, e, "status"))
             }
             div.field {
                 label for="u-priority" { (c.t(m::PRIORITY)) }
-                select #u-priority name="priority" {
+                select #u-priority name="priority" autofocus[e.is_first("priority")] {
                     @for p in Priority::ALL { option value=(p.as_str()) selected[*p == t.priority] { (c.t(p.label())) } }
                 }
                 (field_error(lang, e, "priority"))
             }
             div.field {
                 label for="u-assignee" { (c.t(m::ASSIGNEE)) }
-                select #u-assignee name="assignee" {
+                select #u-assignee name="assignee" autofocus[e.is_first("assignee")] {
                     option value="" selected[assignee_username.is_empty()] { (c.t(m::UNASSIGNED)) }
                     @for s in v.work.staff.iter().filter(|s| s.active || s.username == assignee_username) {
                         option value=(s.username) selected[s.username == assignee_username] { (s.name) }
@@ -441,7 +444,7 @@ fn activity_text(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
     html! {
         div.field {
             label for="body" { (c.t(m::TEXT)) }
-            textarea #body name="body" rows="6" maxlength="50000" aria-invalid=[e.get("body").map(|_| "true")]
+            textarea #body name="body" rows="6" maxlength="50000" aria-invalid=[e.get("body").map(|_| "true")] autofocus[e.is_first("body")]
                 aria-describedby=[described_by(e, "body", false)] { (values.str("body")) }
             (field_error(c.lang, e, "body"))
         }
@@ -454,7 +457,7 @@ fn minutes_field(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
         div.field.minutes-field {
             label for="minutes" { (c.t(m::MINUTES_LABEL)) }
             input #minutes type="number" name="minutes" min="0" max="10000" step="1" inputmode="numeric"
-                value=(values.str("minutes")) aria-invalid=[e.get("minutes").map(|_| "true")]
+                value=(values.str("minutes")) aria-invalid=[e.get("minutes").map(|_| "true")] autofocus[e.is_first("minutes")]
                 aria-describedby=[described_by(e, "minutes", false)];
             (field_error(c.lang, e, "minutes"))
         }
@@ -484,7 +487,7 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                 div.field {
                     label for="customer" { (c.t(m::CUSTOMER_PICK)) " " span.req aria-hidden="true" { "*" } }
                     input #customer type="text" name="customer" value=(v.values.str("customer")) required autocomplete="off"
-                        aria-invalid=[e.get("customer").map(|_| "true")] aria-describedby=[described_by(e, "customer", true)];
+                        aria-invalid=[e.get("customer").map(|_| "true")] autofocus[e.is_first("customer")] aria-describedby=[described_by(e, "customer", true)];
                     p.help #help-customer { (c.t(m::CUSTOMER_PICK_HELP)) }
                     (field_error(lang, e, "customer"))
                 }
@@ -504,7 +507,7 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                 div.field {
                     label for="subject" { (c.t(m::SUBJECT)) " " span.req aria-hidden="true" { "*" } }
                     input #subject type="text" name="subject" value=(v.values.str("subject")) required maxlength="200"
-                        aria-invalid=[e.get("subject").map(|_| "true")] aria-describedby=[described_by(e, "subject", false)];
+                        aria-invalid=[e.get("subject").map(|_| "true")] autofocus[e.is_first("subject")] aria-describedby=[described_by(e, "subject", false)];
                     (field_error(lang, e, "subject"))
                 }
                 (kind_choice(c, kind))
@@ -567,7 +570,7 @@ pub fn customers(c: &Chrome, v: &CustomersView) -> Markup {
                     tbody {
                         @for cu in &v.rows {
                             tr data-customer=(cu.customer_no) {
-                                td.ticket-no data-label=(c.t(m::CUSTOMER_NO)) { a href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.customer_no) } }
+                                td.ticket-no data-label=(c.t(m::CUSTOMER_NO)) { a.cno href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.customer_no) } }
                                 td.subject data-label=(c.t(m::NAME)) { a href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.name) } }
                                 td data-label=(c.t(m::EMAIL)) { (cu.email) }
                                 td data-label=(c.t(m::PHONE)) { (cu.phone) }
@@ -609,7 +612,7 @@ fn text_field(c: &Chrome, e: &FieldErrors, values: &Form, i: Input) -> Markup {
         div.field {
             label for=(name) { (c.t(i.label)) @if i.required { " " span.req aria-hidden="true" { "*" } } }
             input #(name) type=(i.kind) name=(name) value=(values.str(name)) required[i.required] readonly[i.readonly]
-                aria-invalid=[e.get(name).map(|_| "true")] aria-describedby=[described_by(e, name, false)];
+                aria-invalid=[e.get(name).map(|_| "true")] autofocus[e.is_first(name)] aria-describedby=[described_by(e, name, false)];
             (field_error(c.lang, e, name))
         }
     }
@@ -623,7 +626,7 @@ fn account_form_tail(c: &Chrome, e: &FieldErrors, values: &Form, new: bool, min_
             div.field {
                 label for="password" { (c.t(m::PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
                 input #password type="password" name="password" autocomplete="new-password"
-                    aria-invalid=[e.get("password").map(|_| "true")] aria-describedby=[described_by(e, "password", true)];
+                    aria-invalid=[e.get("password").map(|_| "true")] autofocus[e.is_first("password")] aria-describedby=[described_by(e, "password", true)];
                 p.help #help-password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) " " (c.f(m::PASSWORD_RULES, &[("min", &min_length.to_string())])) }
                 (field_error(c.lang, e, "password"))
             }
@@ -688,7 +691,7 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                     div.field {
                         label for="new_password" { (c.t(m::NEW_PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
                         input #new_password type="password" name="new_password" autocomplete="new-password"
-                            aria-invalid=[e.get("new_password").map(|_| "true")] aria-describedby=[described_by(e, "new_password", true)];
+                            aria-invalid=[e.get("new_password").map(|_| "true")] autofocus[e.is_first("new_password")] aria-describedby=[described_by(e, "new_password", true)];
                         p.help #help-new_password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) }
                         (field_error(lang, e, "new_password"))
                     }
@@ -819,7 +822,7 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
                 (text_field(c, e, &v.values, Input { name: "email", label: m::EMAIL, kind: "email", required: false, readonly: false }))
                 div.field {
                     label for="role" { (c.t(m::ROLE)) }
-                    select #role name="role" aria-invalid=[e.get("role").map(|_| "true")] aria-describedby=[described_by(e, "role", false)] {
+                    select #role name="role" aria-invalid=[e.get("role").map(|_| "true")] autofocus[e.is_first("role")] aria-describedby=[described_by(e, "role", false)] {
                         option value="agent" selected[role != "admin"] { (c.t(m::ROLE_AGENT)) }
                         option value="admin" selected[role == "admin"] { (c.t(m::ROLE_ADMIN)) }
                     }
@@ -863,7 +866,7 @@ pub fn audit(c: &Chrome, v: &AuditView) -> Markup {
                 label for="f-action" { (c.t(m::ACTION)) }
                 select #f-action name="action" data-autosubmit {
                     option value="" { (c.t(m::STATUS_ALL)) }
-                    @for a in &v.data.actions { option value=(a) selected[q.action.as_deref() == Some(a.as_str())] { (a) } }
+                    @for a in &v.data.actions { option value=(a) selected[q.action.as_deref() == Some(a.as_str())] { (audit_words::action_text(lang, a)) } }
                 }
             }
             div.field {
@@ -893,10 +896,10 @@ pub fn audit(c: &Chrome, v: &AuditView) -> Markup {
                     @for r in &v.data.rows {
                         tr data-audit=(r.id) data-action=(r.action) {
                             td data-label=(c.t(m::WHEN)) { time datetime=(clock::rfc3339(r.created_at)) { (clock::datetime(r.created_at, v.tz, lang)) } }
-                            td data-label=(c.t(m::ACTOR)) { (r.actor) }
-                            td.subject data-label=(c.t(m::ACTION)) { code { (r.action) } }
-                            td data-label=(c.t(m::TARGET)) { (r.target) }
-                            td data-label=(c.t(m::DETAIL)) { (r.detail) }
+                            td data-label=(c.t(m::ACTOR)) data-actor=(r.actor) { (audit_words::principal(lang, &r.actor)) }
+                            td.subject data-label=(c.t(m::ACTION)) { (audit_words::action_text(lang, &r.action)) }
+                            td data-label=(c.t(m::TARGET)) { (audit_words::principal(lang, &r.target)) }
+                            td data-label=(c.t(m::DETAIL)) { (audit_words::detail(lang, &r.action, &r.detail)) }
                             td data-label=(c.t(m::ADDRESS)) { (r.address) }
                         }
                     }

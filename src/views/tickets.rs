@@ -189,7 +189,7 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                                     " " span.badge.badge-follow-up { (c.t(m::FOLLOW_UP)) " " (clock::date(f, tz, lang)) }
                                 }
                             }
-                            @if staff { td.customer data-label=(c.t(m::CUSTOMER)) { (t.customer_name) " " span.muted { "(" (t.customer_no) ")" } } }
+                            @if staff { td.customer data-label=(c.t(m::CUSTOMER)) { (t.customer_name) " " span.muted.cno { "(" (t.customer_no) ")" } } }
                             td data-label=(c.t(m::STATUS)) { (status_badge(lang, t.status, staff)) }
                             td data-label=(c.t(m::PRIORITY)) { (priority_badge(lang, t.priority)) }
                             @if staff { td.assignee data-label=(c.t(m::ASSIGNEE)) { (t.assignee.as_deref().unwrap_or("–")) } }
@@ -198,7 +198,12 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                             td.last data-label=(c.t(m::LAST_ACTIVITY)) {
                                 time datetime=(clock::rfc3339(t.last_activity_at)) { (clock::datetime(t.last_activity_at, tz, lang)) }
                                 br;
-                                span.muted { (c.t(t.last_activity_kind.label())) @if !t.last_activity_by.is_empty() { " · " (t.last_activity_by) } }
+                                // The customer is "Sie" here as in the timeline (issue 19: one name per person).
+                                @let me = !staff && c.user.as_ref().is_some_and(|u| u.name == t.last_activity_by);
+                                span.muted {
+                                    (c.t(t.last_activity_kind.label()))
+                                    @if me { " · " (c.t(m::YOU)) } @else if !t.last_activity_by.is_empty() { " · " (t.last_activity_by) }
+                                }
                             }
                             @if show_time { td.num data-label=(c.t(m::TIME_SPENT)) { (format_minutes(t.minutes)) } }
                         }
@@ -229,8 +234,8 @@ pub struct DetailView {
 pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
     let t = &v.detail.ticket.summary;
     let base = ticket_url(false, &t.number);
-    let editable: Vec<Field> = v.fields.iter().filter(|f| f.customer_editable).cloned().collect();
     let stored = v.field_values.as_deref().unwrap_or(&v.detail.fields);
+    let editable = customer_editable(&v.fields, &v.detail.fields);
     let content = html! {
         p.back { a href="/tickets" { "← " (c.t(m::BACK_TO_OVERVIEW)) } }
         article.ticket {
@@ -251,6 +256,23 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
         }
     };
     layout(c, &format!("{} {}", t.number, t.subject), v.notice, content)
+}
+
+/// The fields in the customer's "Angaben ändern" box: `customer_editable` ones, without those
+/// that `show_when` hides given the ticket's stored values, when the controlling field is not in
+/// the box (the script can only follow controls in the same form).
+fn customer_editable(fields: &[Field], stored: &[(String, String)]) -> Vec<Field> {
+    let value_of = |k: &str| stored.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let in_box = |key: &str| fields.iter().any(|f| f.key == key && f.customer_editable);
+    fields
+        .iter()
+        .filter(|f| f.customer_editable)
+        .filter(|f| match &f.show_when {
+            Some(sw) if !in_box(&sw.field) => crate::model::field_shown(f, &value_of, fields),
+            _ => true,
+        })
+        .cloned()
+        .collect()
 }
 
 /// A ticket's page URL, on the customer's or the staff side.
@@ -339,7 +361,7 @@ fn reply_form(c: &Chrome, v: &DetailView) -> Markup {
                 div.field {
                     label for="body" { (c.t(m::REPLY_BODY)) }
                     textarea #body name="body" rows="6" required maxlength="50000"
-                        aria-invalid=[e.get("body").map(|_| "true")]
+                        aria-invalid=[e.get("body").map(|_| "true")] autofocus[e.is_first("body")]
                         aria-describedby=[described_by(e, "body", false)] { (v.reply) }
                     (field_error(c.lang, e, "body"))
                 }
@@ -357,7 +379,9 @@ fn upload_form(c: &Chrome, v: &DetailView) -> Markup {
             h2 #upload-title { (c.t(m::UPLOAD_DOCUMENTS)) }
             form.stack method="post" action={ "/tickets/" (v.detail.ticket.summary.number) "/attachments" } enctype="multipart/form-data" data-upload {
                 input type="hidden" name="csrf" value=(v.csrf);
-                (file_input(c, "doc-files", &v.errors))
+                // The handler files this form's messages under `documents` (see `web::portal::upload`).
+                @let own = v.errors.clone().renamed("attachments", "-").renamed("documents", "attachments");
+                (file_input(c, "doc-files", &own))
                 div.actions { button.btn type="submit" { (c.t(m::UPLOAD_BUTTON)) } }
             }
         }
@@ -407,6 +431,8 @@ fn display_value(lang: Lang, field: Option<&Field>, value: &str) -> String {
             .map(|o| o.label(lang).to_string())
             .unwrap_or_else(|| value.to_string()),
         Some(f) if f.kind == FieldType::Checkbox => lang.t(if value.is_empty() { m::NO } else { m::YES }).to_string(),
+        // 10.12.2026, not 2026-12-10 (issue 19); the form input keeps the ISO value.
+        Some(f) if f.kind == FieldType::Date => clock::show_iso_date(value, lang).unwrap_or_else(|| value.to_string()),
         _ => value.to_string(),
     }
 }
@@ -469,7 +495,15 @@ pub fn file_input(c: &Chrome, id: &str, e: &FieldErrors) -> Markup {
     html! {
         div.field.dropzone data-dropzone {
             label for=(id) { (c.t(m::ADD_FILES)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
-            input #(id) type="file" name="attachments" multiple aria-describedby={ "hint-" (id) @if e.get("attachments").is_some() { " err-attachments" } };
+            @let size = format_size(c.max_file_bytes as i64, c.lang);
+            input #(id) type="file" name="attachments" multiple
+                aria-describedby={ "hint-" (id) @if e.get("attachments").is_some() { " err-attachments" } }
+                aria-invalid=[e.get("attachments").map(|_| "true")] autofocus[e.is_first("attachments")]
+                data-max-file-bytes=(c.max_file_bytes) data-max-files=(c.max_files)
+                data-msg-too-large=(c.f(m::ERR_FILE_TOO_LARGE_CLIENT, &[("size", &size)]))
+                data-msg-too-many=(c.f(m::ERR_TOO_MANY_FILES_CLIENT, &[("count", &c.max_files.to_string())]))
+                data-max-request-bytes=(c.max_request_bytes)
+                data-msg-too-much=(c.f(m::ERR_FILES_TOO_LARGE_CLIENT, &[("size", &format_size(c.max_request_bytes as i64, c.lang))]));
             p.help id={ "hint-" (id) } { (c.t(m::DROP_HERE)) ". " (hint) }
             (field_error(c.lang, e, "attachments"))
         }
@@ -579,18 +613,18 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                 div.field {
                     label for="subject" { (c.t(m::SUBJECT)) " " span.req aria-hidden="true" { "*" } }
                     input #subject type="text" name="subject" value=(v.values.str("subject")) required maxlength="200"
-                        aria-invalid=[e.get("subject").map(|_| "true")] aria-describedby=[described_by(e, "subject", false)];
+                        aria-invalid=[e.get("subject").map(|_| "true")] autofocus[e.is_first("subject")] aria-describedby=[described_by(e, "subject", false)];
                     (field_error(lang, e, "subject"))
                 }
                 div.field {
                     label for="body" { (c.t(m::DESCRIPTION)) " " span.req aria-hidden="true" { "*" } }
                     textarea #body name="body" rows="8" required maxlength="50000"
-                        aria-invalid=[e.get("body").map(|_| "true")] aria-describedby=[described_by(e, "body", false)] { (v.values.str("body")) }
+                        aria-invalid=[e.get("body").map(|_| "true")] autofocus[e.is_first("body")] aria-describedby=[described_by(e, "body", false)] { (v.values.str("body")) }
                     (field_error(lang, e, "body"))
                 }
                 div.field {
                     label for="priority" { (c.t(m::PRIORITY)) }
-                    select #priority name="priority" aria-invalid=[e.get("priority").map(|_| "true")] aria-describedby=[described_by(e, "priority", false)] {
+                    select #priority name="priority" aria-invalid=[e.get("priority").map(|_| "true")] autofocus[e.is_first("priority")] aria-describedby=[described_by(e, "priority", false)] {
                         @for p in Priority::ALL {
                             option value=(p.as_str()) selected[*p == prio] { (c.t(p.label())) }
                         }
@@ -619,7 +653,8 @@ pub fn field_edit_form(
     let editable: Vec<Field> = fields.iter().map(|f| Field { required: false, ..f.clone() }).collect();
     html! {
         @if !editable.is_empty() {
-            details.card.field-edit open[!e.is_empty()] {
+            // Open only for its own errors: an empty reply must not open this box (issue 19).
+            details.card.field-edit open[e.fields().any(|f| f.starts_with("cf_"))] {
                 summary { (c.t(m::EDIT_DETAILS)) }
                 form.stack method="post" action=(action) novalidate {
                     input type="hidden" name="csrf" value=(csrf);
@@ -646,7 +681,7 @@ pub fn custom_fields(lang: Lang, fields: &[Field], values: &Form, e: &FieldError
                 @if f.kind == FieldType::Checkbox {
                     label.check for=(name) {
                         input #(name) type="checkbox" name=(name) value="yes" checked[!value.is_empty()]
-                            aria-invalid=[invalid] aria-describedby=[described.clone()];
+                            aria-invalid=[invalid] autofocus[e.is_first(&name)] aria-describedby=[described.clone()];
                         " " (f.label.get(lang))
                         @if f.required { " " span.req aria-hidden="true" { "*" } }
                     }
@@ -657,10 +692,10 @@ pub fn custom_fields(lang: Lang, fields: &[Field], values: &Form, e: &FieldError
                     }
                     @match f.kind {
                         FieldType::Textarea => {
-                            textarea #(name) name=(name) rows="4" required[f.required] aria-invalid=[invalid] aria-describedby=[described.clone()] { (value) }
+                            textarea #(name) name=(name) rows="4" required[f.required] aria-invalid=[invalid] autofocus[e.is_first(&name)] aria-describedby=[described.clone()] { (value) }
                         }
                         FieldType::Select => {
-                            select #(name) name=(name) required[f.required] aria-invalid=[invalid] aria-describedby=[described.clone()] {
+                            select #(name) name=(name) required[f.required] aria-invalid=[invalid] autofocus[e.is_first(&name)] aria-describedby=[described.clone()] {
                                 option value="" { "–" }
                                 @for o in &f.options {
                                     option value=(o.value()) selected[o.value() == value] { (o.label(lang)) }
@@ -677,7 +712,7 @@ pub fn custom_fields(lang: Lang, fields: &[Field], values: &Form, e: &FieldError
                             };
                             input #(name) type=(input_type) name=(name) value=(value) required[f.required]
                                 step=[(kind == FieldType::Number).then_some("any")]
-                                aria-invalid=[invalid] aria-describedby=[described.clone()];
+                                aria-invalid=[invalid] autofocus[e.is_first(&name)] aria-describedby=[described.clone()];
                         }
                     }
                 }

@@ -12,6 +12,8 @@ pub struct StatementView {
     pub st: Statement,
     pub staff: bool,
     pub tz: &'static Tz,
+    /// This month (year, month): the navigation never links past it.
+    pub current: (i32, u8),
 }
 
 pub fn page(c: &Chrome, v: &StatementView) -> Markup {
@@ -40,13 +42,18 @@ pub fn page(c: &Chrome, v: &StatementView) -> Markup {
             form.inline method="get" action=(base) {
                 label for="s-month" .visually-hidden { (c.t(m::MONTH)) }
                 select #s-month name="month" {
-                    @for mo in 1..=12u8 { option value=(mo) selected[mo == st.month] { (clock::month_name(mo, lang)) } }
+                    // No month after this one (issue 19: nothing leads into the future).
+                    @for mo in (1..=12u8).filter(|mo| (st.year, *mo) <= v.current || *mo == st.month) {
+                        option value=(mo) selected[mo == st.month] { (clock::month_name(mo, lang)) }
+                    }
                 }
                 label for="s-year" .visually-hidden { (c.t(m::YEAR)) }
-                input #s-year type="number" name="year" value=(st.year) min="2000" max="9999";
+                input #s-year type="number" name="year" value=(st.year) min="2000" max=(v.current.0.max(st.year));
                 button.btn type="submit" { (c.t(m::SHOW)) }
             }
-            a.btn.btn-quiet rel="next" href={ (base) "?year=" (ny) "&month=" (nm) } { (clock::month_name(nm, lang)) " " (ny) " →" }
+            @if (ny, nm) <= v.current {
+                a.btn.btn-quiet rel="next" href={ (base) "?year=" (ny) "&month=" (nm) } { (clock::month_name(nm, lang)) " " (ny) " →" }
+            }
         }
         @if st.entries.is_empty() {
             div.empty.card { p { (c.t(m::NO_TIME_IN_MONTH)) } }

@@ -64,7 +64,7 @@ pub fn enrol_page(c: &Chrome, v: &EnrolView, notice: Option<Msg>) -> Markup {
                         div.field {
                             label for="password" { (c.t(m::PASSWORD)) }
                             input #password type="password" name="password" required autocomplete="current-password"
-                                aria-describedby=[described_by(&v.errors, "password", false)];
+                                autofocus[v.errors.is_first("password")] aria-describedby=[described_by(&v.errors, "password", false)];
                             (field_error(c.lang, &v.errors, "password"))
                         }
                         (code_field(c, &v.errors))
@@ -82,7 +82,7 @@ fn code_field(c: &Chrome, errors: &FieldErrors) -> Markup {
         div.field {
             label for="code" { (c.t(m::TOTP_CODE)) }
             input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*"
-                maxlength="8" aria-describedby=[described_by(errors, "code", false)];
+                maxlength="8" autofocus[errors.is_first("code")] aria-describedby=[described_by(errors, "code", false)];
             (field_error(c.lang, errors, "code"))
         }
     }

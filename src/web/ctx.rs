@@ -129,7 +129,9 @@ impl<'a> Ctx<'a> {
     pub fn staff_without_2fa(&self) -> Result<&StaffMember> {
         let s = self.staff_even_with_one_time_password()?;
         if s.must_change_password {
-            return Err(Error::LoginRequired { login_path: "/staff/password", next: String::new() });
+            // The page asked for comes back after the change (issue 19); a POST cannot.
+            let next = if self.req.method() == "GET" { self.req.raw_url().to_string() } else { String::new() };
+            return Err(Error::LoginRequired { login_path: "/staff/password", next });
         }
         Ok(s)
     }
@@ -362,6 +364,7 @@ pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, 
         mail: app.config.smtp.is_some(),
         max_file_bytes: app.config.attachments.max_file_bytes.0,
         max_files: app.config.attachments.max_files_per_request,
+        max_request_bytes: app.config.attachments.max_request_bytes.0,
     }
 }
 

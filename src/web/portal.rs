@@ -12,7 +12,7 @@ use crate::model::{Detail, Form, KindFilter, Principal, Realm, StatusFilter, Tic
 use crate::views;
 use crate::web::ctx::safe_next;
 use crate::web::form::read_form;
-use crate::web::upload::read_upload;
+use crate::web::upload::{read_upload, Upload};
 use crate::web::{html, redirect, Ctx};
 
 pub fn form(ctx: &Ctx) -> Result<Form> {
@@ -29,12 +29,30 @@ pub fn checked_form(ctx: &Ctx) -> Result<Form> {
 
 /// Reads a form that may carry files, storing them as they stream in, then checks CSRF. The
 /// files stay pending (invisible) until the use-case attaches them in its transaction.
+/// A refused file (too large, too many) ends here as a plain `413` page; forms that can show
+/// the refusal at their file field use [`upload_form_keeping`].
 pub fn upload_form(ctx: &Ctx, up: &mut Uploader) -> Result<Form> {
-    let c = &ctx.app.config;
-    let f = read_upload(ctx.req, &c.attachments, c.security.max_form_bytes, up)?;
-    ctx.check_csrf(&f)?;
-    Ok(f)
+    match upload_form_keeping(ctx, up)? {
+        Upload::Complete(f) => Ok(f),
+        Upload::Refused { errors, .. } => {
+            Err(Error::TooLarge(errors.get("attachments").map(|e| e.msg).unwrap_or(m::ERR_FILE_TOO_LARGE)))
+        }
+    }
 }
+
+/// As [`upload_form`], but a refused file comes back with the text fields, so the handler
+/// re-renders its form (`413`) with what was typed and the message at the file field.
+pub fn upload_form_keeping(ctx: &Ctx, up: &mut Uploader) -> Result<Upload> {
+    let c = &ctx.app.config;
+    let upload = read_upload(ctx.req, &c.attachments, c.security.max_form_bytes, up)?;
+    ctx.check_csrf(match &upload {
+        Upload::Complete(f) | Upload::Refused { form: f, .. } => f,
+    })?;
+    Ok(upload)
+}
+
+/// The status of a form page shown again because a file was refused: the contract's `413`.
+pub const REFUSED_UPLOAD: u16 = 413;
 
 pub fn root(ctx: &mut Ctx) -> Result<Response> {
     Ok(match ctx.session().map(|s| &s.principal) {
@@ -77,7 +95,7 @@ pub fn login_as(ctx: &mut Ctx, realm: Realm) -> Result<Response> {
         Ok(LoginOutcome::LoggedIn { token, principal }) => {
             ctx.set_session_cookie(&token);
             let target = match principal {
-                Principal::Staff(s) if s.must_change_password => "/staff/password".to_string(),
+                Principal::Staff(s) if s.must_change_password => forced_change(&next),
                 _ => next,
             };
             return Ok(redirect(&target));
@@ -113,6 +131,16 @@ pub fn login_as(ctx: &mut Ctx, realm: Realm) -> Result<Response> {
         csrf: ctx.csrf_token(),
     };
     Ok(html(views::login::page(&ctx.chrome(), &view)).with_status_code(status))
+}
+
+/// The forced password change, carrying the page that was asked for (none for the queue,
+/// where the change leads anyway).
+pub fn forced_change(next: &str) -> String {
+    if next.is_empty() || next == "/staff/tickets" {
+        "/staff/password".to_string()
+    } else {
+        format!("/staff/password?next={}", crate::model::url_encode(next))
+    }
 }
 
 pub fn logout(ctx: &mut Ctx) -> Result<Response> {
@@ -255,7 +283,13 @@ fn render_ticket_with(
 pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Customer, customer.person_name());
-    let f = upload_form(ctx, &mut up)?;
+    let f = match upload_form_keeping(ctx, &mut up)? {
+        Upload::Complete(f) => f,
+        Upload::Refused { form, errors } => {
+            let detail = tickets::detail(ctx.app, customer.scope(), number, KindFilter::All)?;
+            return render_ticket(ctx, detail, KindFilter::All, form.str("body").to_string(), errors, REFUSED_UPLOAD);
+        }
+    };
     match tickets::reply(ctx.app, &customer, number, f.str("body"), up.files()) {
         Ok(()) => {
             up.keep();
@@ -273,8 +307,13 @@ pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
 pub fn upload(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Customer, customer.person_name());
-    let f = upload_form(ctx, &mut up)?;
-    drop(f);
+    // This form's messages go under `documents`, so they show at its own file input and not
+    // at the reply form's, which has the same field name.
+    if let Upload::Refused { errors, .. } = upload_form_keeping(ctx, &mut up)? {
+        let detail = tickets::detail(ctx.app, customer.scope(), number, KindFilter::All)?;
+        let errors = errors.renamed("attachments", "documents");
+        return render_ticket(ctx, detail, KindFilter::All, String::new(), errors, REFUSED_UPLOAD);
+    }
     match tickets::add_documents(ctx.app, &customer, number, up.files()) {
         Ok(()) => {
             up.keep();
@@ -283,6 +322,7 @@ pub fn upload(ctx: &mut Ctx, number: &str) -> Result<Response> {
         }
         Err(Error::Invalid(errors)) => {
             let detail = tickets::detail(ctx.app, customer.scope(), number, KindFilter::All)?;
+            let errors = errors.renamed("attachments", "documents");
             render_ticket(ctx, detail, KindFilter::All, String::new(), errors, 422)
         }
         Err(e) => Err(e),
@@ -334,7 +374,19 @@ pub fn new_ticket_form(ctx: &mut Ctx) -> Result<Response> {
 pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Customer, customer.person_name());
-    let f = upload_form(ctx, &mut up)?;
+    let f = match upload_form_keeping(ctx, &mut up)? {
+        Upload::Complete(f) => f,
+        Upload::Refused { form, errors } => {
+            let view = views::tickets::NewTicketView {
+                values: form,
+                errors,
+                csrf: ctx.csrf_token(),
+                fields: ctx.app.config.fields.clone(),
+            };
+            let page = views::tickets::new_ticket(&ctx.chrome_at("/tickets/new"), &view);
+            return Ok(html(page).with_status_code(REFUSED_UPLOAD));
+        }
+    };
     let custom = f.custom_fields();
     let input = tickets::NewTicketInput {
         subject: f.str("subject"),
@@ -405,6 +457,7 @@ fn render_password(ctx: &mut Ctx, errors: FieldErrors, status: u16) -> Result<Re
         min_length: ctx.app.config.security.min_password_length,
         hotline_notice: ctx.app.config.hotline.mode == crate::config::HotlineMode::Reveal,
         forced: false,
+        next: None,
     };
     Ok(html(views::account::password(&ctx.chrome(), &view)).with_status_code(status))
 }
@@ -428,10 +481,12 @@ pub fn password_change(
         new: f.str("new_password"),
         repeat: f.str("new_password_repeat"),
     };
+    // A forced change carries the page first asked for (`next`, local paths only).
+    let done = safe_next(ctx.query("next").as_deref().filter(|n| !n.is_empty()), done);
     match account::change_password(ctx.app, &session, &input, &ctx.address) {
         Ok(()) => {
             ctx.set_flash(m::PASSWORD_CHANGED);
-            Ok(redirect(done))
+            Ok(redirect(&done))
         }
         Err(Error::Invalid(errors)) => form(ctx, errors, 422),
         Err(e) => Err(e),
@@ -444,7 +499,7 @@ pub fn time_statement(ctx: &mut Ctx) -> Result<Response> {
     if !ctx.app.config.portal.show_time_spent {
         return Err(Error::NotFound);
     }
-    let (year, month) = crate::web::staff::statement_month(ctx);
+    let (year, month) = crate::web::staff::statement_month(ctx, &customer)?;
     let st = crate::app::staff::time_statement(ctx.app, &customer, year, month, customer.scope())?;
     crate::web::staff::statement_response(ctx, st, false)
 }

@@ -84,6 +84,7 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["admin", "staff", username]) => staff::staff_update(ctx, username),
         ("GET", ["admin", "audit"]) => staff::audit_log(ctx),
         ("GET", ["admin", "outbox"]) => notify::outbox(ctx),
+        ("POST", ["admin", "first-steps", "dismiss"]) => staff::dismiss_first_steps(ctx),
         ("POST", ["admin", "outbox", id, "retry"]) => notify::retry(ctx, id),
         _ => Err(Error::NotFound),
     }

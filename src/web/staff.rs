@@ -14,7 +14,10 @@ use crate::model::{
 };
 use crate::views;
 use crate::web::ctx::safe_next;
-use crate::web::portal::{checked_form, login_as, logout_to, page_param, upload_form, year_month_params};
+use crate::web::portal::{
+    checked_form, login_as, logout_to, page_param, upload_form_keeping, year_month_params, REFUSED_UPLOAD,
+};
+use crate::web::upload::Upload;
 use crate::web::{html, redirect, Ctx};
 
 pub fn login_form(ctx: &mut Ctx) -> Result<Response> {
@@ -54,6 +57,11 @@ fn render_password(ctx: &mut Ctx, errors: FieldErrors, status: u16) -> Result<Re
         min_length: ctx.app.config.security.min_password_length,
         hotline_notice: false,
         forced,
+        next: ctx
+            .query("next")
+            .filter(|_| forced)
+            .map(|n| safe_next(Some(&n), "/staff/tickets"))
+            .filter(|n| n != "/staff/tickets"),
     };
     Ok(html(views::account::password(&ctx.chrome(), &view)).with_status_code(status))
 }
@@ -131,6 +139,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         return Ok(crate::web::portal::csv_response(views::export::tickets_csv(&x), "tickets.csv"));
     }
     let data = work::queue(ctx.app, &me, &query, tab, now)?;
+    let first_steps = first_steps(ctx, &me)?;
     let view = views::staff::QueueView {
         data,
         query,
@@ -141,8 +150,36 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
         fields: ctx.app.config.fields.clone(),
+        first_steps,
     };
     Ok(html(views::staff::queue(&ctx.chrome(), &view)))
+}
+
+/// The first-steps card for an admin who has not dismissed it.
+fn first_steps(ctx: &mut Ctx, me: &crate::model::StaffMember) -> Result<Option<views::first_steps::FirstStepsView>> {
+    use crate::config::HotlineMode;
+    if !crate::app::admin::first_steps_open(ctx.app, me)? {
+        return Ok(None);
+    }
+    let mode = ctx.app.config.hotline.mode;
+    Ok(Some(views::first_steps::FirstStepsView {
+        csrf: ctx.csrf_token(),
+        hotline_mode: match mode {
+            HotlineMode::Reveal => m::HOTLINE_MODE_REVEAL,
+            HotlineMode::Verify => m::HOTLINE_MODE_VERIFY,
+            HotlineMode::Off => m::HOTLINE_MODE_OFF,
+        },
+        hotline_on: mode != HotlineMode::Off,
+        mail: ctx.app.config.smtp.is_some(),
+    }))
+}
+
+/// `POST /admin/first-steps/dismiss`: the card stays hidden for this admin.
+pub fn dismiss_first_steps(ctx: &mut Ctx) -> Result<Response> {
+    let me = ctx.admin()?.clone();
+    checked_form(ctx)?;
+    crate::app::admin::dismiss_first_steps(ctx.app, &me)?;
+    Ok(redirect("/staff/tickets"))
 }
 
 /// `cf_<key>=value` query parameters for configured fields.
@@ -197,7 +234,13 @@ fn render_ticket(
 pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Staff, &me.name);
-    let f = upload_form(ctx, &mut up)?;
+    let f = match upload_form_keeping(ctx, &mut up)? {
+        Upload::Complete(f) => f,
+        Upload::Refused { form, errors } => {
+            let work = work::ticket(ctx.app, number, KindFilter::All)?;
+            return render_ticket(ctx, work, KindFilter::All, form, errors, REFUSED_UPLOAD);
+        }
+    };
     let snippet = f.str("snippet");
     if !f.str("insert").is_empty() || (!snippet.is_empty() && f.str("body").trim().is_empty()) {
         return insert_snippet(ctx, &me, number, f);
@@ -331,7 +374,10 @@ fn render_new_ticket(ctx: &mut Ctx, values: Form, errors: FieldErrors, status: u
 pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let mut up = Uploader::new(ctx.app, AuthorKind::Staff, &me.name);
-    let f = upload_form(ctx, &mut up)?;
+    let f = match upload_form_keeping(ctx, &mut up)? {
+        Upload::Complete(f) => f,
+        Upload::Refused { form, errors } => return render_new_ticket(ctx, form, errors, REFUSED_UPLOAD),
+    };
     let custom = f.custom_fields();
     let input = OnBehalfInput {
         customer: f.str("customer"),
@@ -367,8 +413,12 @@ pub fn customers(ctx: &mut Ctx) -> Result<Response> {
 
 pub fn customer_new_form(ctx: &mut Ctx) -> Result<Response> {
     ctx.staff()?;
-    let values = Form::from_pairs(vec![("active".into(), "on".into())]);
-    render_customer_form(ctx, None, values, FieldErrors::new(), 200)
+    let mut pairs = vec![("active".to_string(), "on".to_string())];
+    // The next free number by `[portal] customer_no_pattern` (issue 19); it stays editable.
+    if let Some(no) = work::suggest_customer_no(ctx.app)? {
+        pairs.push(("customer_no".into(), no));
+    }
+    render_customer_form(ctx, None, Form::from_pairs(pairs), FieldErrors::new(), 200)
 }
 
 fn render_customer_form(
@@ -479,16 +529,19 @@ pub fn customer_password(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
 }
 
 /// `?year=&month=` with the current month as default.
-pub fn statement_month(ctx: &Ctx) -> (i32, u8) {
-    let (y, m) = year_month_params(ctx);
-    let (cy, cm) = crate::clock::year_month(crate::clock::now(), ctx.app.tz);
-    (y.unwrap_or(cy), m.unwrap_or(if y.is_some() { 1 } else { cm }))
+/// The month asked for; without one, the latest month with time spent (never a later one
+/// than now).
+pub fn statement_month(ctx: &Ctx, customer: &crate::model::Customer) -> Result<(i32, u8)> {
+    Ok(match year_month_params(ctx) {
+        (Some(y), m) => (y, m.unwrap_or(1)),
+        (None, _) => work::statement_default_month(ctx.app, customer)?,
+    })
 }
 
 pub fn customer_time(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
     ctx.staff()?;
     let customer = work::customer_by_no(ctx.app, customer_no)?;
-    let (year, month) = statement_month(ctx);
+    let (year, month) = statement_month(ctx, &customer)?;
     let st = work::time_statement(ctx.app, &customer, year, month, Scope::Staff)?;
     statement_response(ctx, st, true)
 }
@@ -504,7 +557,8 @@ pub fn statement_response(ctx: &mut Ctx, st: Statement, staff: bool) -> Result<R
         return Ok(Response::from_data("text/csv; charset=utf-8", csv)
             .with_additional_header("Content-Disposition", format!("attachment; filename=\"{safe}\"")));
     }
-    let view = views::time::StatementView { st, staff, tz: ctx.app.tz };
+    let current = crate::clock::year_month(crate::clock::now(), ctx.app.tz);
+    let view = views::time::StatementView { st, staff, tz: ctx.app.tz, current };
     Ok(html(views::time::page(&ctx.chrome(), &view)))
 }
 

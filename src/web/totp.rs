@@ -107,7 +107,7 @@ pub fn second_step(ctx: &mut Ctx) -> Result<Response> {
         Ok(SecondStep::LoggedIn { token, staff }) => {
             ctx.clear_pending_2fa_cookie();
             ctx.set_session_cookie(&token);
-            Ok(redirect(if staff.must_change_password { "/staff/password" } else { &next }))
+            Ok(redirect(&if staff.must_change_password { crate::web::portal::forced_change(&next) } else { next }))
         }
         Ok(SecondStep::Failed) => {
             let text = ctx.lang.t(m::TOTP_WRONG_CODE).to_string();

@@ -13,7 +13,7 @@ use rouille::Request;
 
 use crate::app::attachments::{Uploader, CHUNK};
 use crate::config::Attachments;
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::Form;
 use crate::web::form::{body_error, multipart_boundary, read_form};
@@ -62,12 +62,33 @@ fn fill(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
+/// A form with files, read to its end: complete, or refused because a file broke a limit (too
+/// large, too many). A refused form still holds every text field — the whole body was read,
+/// the files' bytes dropped — so the page can come back with what was typed (issue 19).
+pub enum Upload {
+    Complete(Form),
+    Refused { form: Form, errors: FieldErrors },
+}
+
+/// "25 MB": the per-file limit as people say it (the hint under the input has the exact form).
+fn megabytes(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB {
+        format!("{} MB", bytes.div_ceil(MIB))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
 /// Reads a form that may carry files under the field name `attachments`, storing each file as
-/// it streams in through `up`. urlencoded bodies are read as plain forms.
-pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mut Uploader) -> Result<Form> {
+/// it streams in through `up`. urlencoded bodies are read as plain forms. A file over
+/// `max_file_bytes`, or one past `max_files_per_request`, makes the answer `Upload::Refused`:
+/// nothing more is stored, the rest of the body is still read for its text fields, and the
+/// files stored so far are dropped with `up`.
+pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mut Uploader) -> Result<Upload> {
     let ctype = req.header("Content-Type").unwrap_or("");
     if !ctype.to_ascii_lowercase().starts_with("multipart/form-data") {
-        return read_form(req, form_limit, limits.max_request_bytes.0);
+        return read_form(req, form_limit, limits.max_request_bytes.0).map(Upload::Complete);
     }
     let max_request = limits.max_request_bytes.0;
     if req.header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok()).is_some_and(|n| n > max_request) {
@@ -83,6 +104,7 @@ pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mu
     let mut fields = Vec::new();
     let mut text_total = 0u64;
     let mut files = 0usize;
+    let mut refused = FieldErrors::new();
     let mut buf = vec![0u8; CHUNK];
     loop {
         let entry = mp.read_entry().map_err(|e| io_error(&e))?;
@@ -98,14 +120,31 @@ pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mu
             }
             files += 1;
             if files > limits.max_files_per_request {
-                return Err(Error::TooLarge(m::ERR_TOO_MANY_FILES));
+                refused.add_with(
+                    "attachments",
+                    m::ERR_TOO_MANY_FILES_KEPT,
+                    vec![("count", limits.max_files_per_request.to_string())],
+                );
+            }
+            if !refused.is_empty() {
+                skip(&mut field.data)?;
+                continue;
             }
             let declared = field.headers.content_type.as_ref().map(|m| m.to_string()).unwrap_or_default();
             let mut r = up.begin(&file_name, &declared)?;
             let mut n = n;
             loop {
                 if Uploader::size_of(&r) + n as u64 > limits.max_file_bytes.0 {
-                    return Err(crate::app::attachments::too_large());
+                    refused.add_with(
+                        "attachments",
+                        m::ERR_FILE_TOO_LARGE_KEPT,
+                        vec![
+                            ("name", crate::model::clean_file_name(&file_name)),
+                            ("size", megabytes(limits.max_file_bytes.0)),
+                        ],
+                    );
+                    skip(&mut field.data)?;
+                    break;
                 }
                 up.write(&mut r, &buf[..n])?;
                 if n < buf.len() {
@@ -116,7 +155,9 @@ pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mu
                     break;
                 }
             }
-            up.finish(r);
+            if refused.is_empty() {
+                up.finish(r);
+            }
         } else {
             let cap = form_limit.saturating_sub(text_total);
             let mut value = Vec::new();
@@ -136,5 +177,12 @@ pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mu
     if !tail.windows(closing.len()).any(|w| w == closing.as_bytes()) {
         return Err(Error::BadRequest(m::ERR_UPLOAD_INCOMPLETE));
     }
-    Ok(Form::from_pairs(fields))
+    let form = Form::from_pairs(fields);
+    Ok(if refused.is_empty() { Upload::Complete(form) } else { Upload::Refused { form, errors: refused } })
+}
+
+/// Reads and drops the rest of a refused file (the request limit still counts every byte).
+fn skip(data: &mut impl Read) -> Result<()> {
+    std::io::copy(data, &mut std::io::sink()).map_err(|e| io_error(&e))?;
+    Ok(())
 }

@@ -419,6 +419,46 @@ async function main() {
     await guard.check('second reply');
   });
 
+  await run.step('a file over the limit is caught in the browser: message at the field, text kept, nothing sent', async () => {
+    const { page, guard } = customer;
+    const typed = 'Hier ist das Protokoll vom Scanner – bitte ansehen.';
+    await page.fill('#reply textarea[name="body"]', typed);
+    const max = Number(await page.getAttribute('#reply-files', 'data-max-file-bytes'));
+    assert.ok(max > 0, 'the limit is in the page');
+    // One byte over the limit, chosen through the input as with the file dialog.
+    await page.evaluate((size) => {
+      const input = document.querySelector('#reply-files');
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(size)], 'scan-gross.pdf', { type: 'application/pdf' }));
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    }, max + 1);
+    assert.match(await text(page, '#reply #err-attachments'), /scan-gross\.pdf/, 'the message names the file');
+    assert.equal(await page.getAttribute('#reply-files', 'aria-invalid'), 'true');
+    const before = page.url();
+    let posted = 0;
+    const onRequest = (r) => {
+      if (r.method() === 'POST') posted += 1;
+    };
+    page.on('request', onRequest);
+    await page.click('#reply button[type="submit"]');
+    await page.waitForTimeout(300);
+    page.off('request', onRequest);
+    assert.equal(posted, 0, 'nothing was sent');
+    assert.equal(page.url(), before);
+    assert.equal(await page.inputValue('#reply textarea[name="body"]'), typed, 'the text is kept');
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'reply-files');
+    // A fitting choice clears the message, and the reply goes out with its text.
+    await page.setInputFiles('#reply-files', [
+      { name: 'protokoll.txt', mimeType: 'text/plain', buffer: Buffer.from('Scanner ok\n') },
+    ]);
+    assert.equal(await page.locator('#reply #err-attachments').count(), 0, 'the message is gone');
+    await submitAndWait(page, '#reply button[type="submit"]');
+    assert.match(await notice(page), /Ihre Antwort wurde gesendet/);
+    assert.match(await page.locator('ol.activities > li.activity').last().innerText(), /Protokoll vom Scanner/);
+    await guard.check('client-side file limit');
+  });
+
   await run.step('long unbroken words (paths, URLs) still fit a phone screen', async () => {
     const { page, guard } = customer;
     const longPath = '\\\\fileserver01\\freigaben\\buchhaltung\\2026\\rechnungen\\eingangsrechnungen-nicht-erreichbar';
@@ -496,6 +536,12 @@ async function main() {
     const { page, guard } = admin;
     await loginStaff(page, guard, ADA.username, ADA.password);
     assert.equal(new URL(page.url()).pathname, '/staff/tickets');
+    const card = page.locator('[data-first-steps]');
+    assert.ok(await card.isVisible(), 'the first-steps card for a new admin');
+    for (const href of ['/staff/customers/new', '/admin/staff/new', '/staff/hotline']) {
+      assert.equal(await card.locator(`a[href="${href}"]`).count(), 1, `first steps link ${href}`);
+    }
+    assert.equal(await page.locator('nav.mainnav a[href="/admin/outbox"]').count(), 1, 'the outbox in the nav');
     await page.click('nav.mainnav a[href="/admin/staff"]');
     await page.waitForURL(/\/admin\/staff$/);
     await page.click('main a[href="/admin/staff/new"]');
@@ -645,8 +691,11 @@ async function main() {
     const secret = page.locator('[data-revealed-password]');
     assert.equal(await secret.count(), 1);
     assert.ok(!(await secret.isVisible()), 'masked until clicked');
+    assert.ok(await page.locator('details.reveal summary .when-closed').isVisible(), '"click to show" while closed');
     await page.click('details.reveal summary');
     assert.ok(await secret.isVisible(), 'shown after the click');
+    assert.ok(!(await page.locator('details.reveal summary .when-closed').isVisible()), 'no "click to show" once open');
+    assert.ok(await page.locator('details.reveal summary .when-open').isVisible(), '"click to hide" instead');
     assert.equal((await secret.innerText()).trim(), NEW_CUSTOMER_PASSWORD, 'the current password');
     await guard.check('revealed');
   });
@@ -723,6 +772,26 @@ async function main() {
     assert.match(await notice(page), /Die Dateien wurden hochgeladen/);
     assert.equal(await page.locator('#documents a.doc-name', { hasText: 'nachtrag.txt' }).count(), 1);
     await guard.check('no-JS upload');
+  });
+
+  await run.step('no JS: a file over the limit comes back (413) with the text kept and the message at the field', async () => {
+    const { page, guard } = nojs;
+    const max = Number(await page.getAttribute('#reply-files', 'data-max-file-bytes'));
+    const typed = 'Der Scan ist leider sehr groß geworden.';
+    await page.fill('#reply textarea[name="body"]', typed);
+    await page.setInputFiles('#reply-files', [
+      { name: 'scan-gross.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(max + 1) },
+    ]);
+    guard.allow(/status of 413/);
+    await submitAndWait(page, '#reply button[type="submit"]');
+    assert.equal(await page.inputValue('#reply textarea[name="body"]'), typed, 'the text is kept');
+    assert.match(await text(page, '#reply #err-attachments'), /scan-gross\.pdf/);
+    assert.equal(
+      await page.evaluate(() => document.activeElement && document.activeElement.id),
+      'reply-files',
+      'the page opens at the field (autofocus)',
+    );
+    await guard.check('no-JS refused upload');
   });
 
   await run.step('no JS: filters apply with the Filter button', async () => {
@@ -934,6 +1003,17 @@ async function main() {
   for (const [who, label, p, opts] of pages) {
     await run.step(`axe: ${label} ${p}`, () => auditPage(who.page, who.guard, label, p, opts));
   }
+
+  await run.step('admin hides the first-steps card for good', async () => {
+    const { page, guard } = admin;
+    await go(page, guard, '/staff/tickets');
+    await submitAndWait(page, '[data-first-steps] form button[type="submit"]');
+    assert.equal(new URL(page.url()).pathname, '/staff/tickets');
+    assert.equal(await page.locator('[data-first-steps]').count(), 0, 'gone');
+    await go(page, guard, '/staff/tickets');
+    assert.equal(await page.locator('[data-first-steps]').count(), 0, 'and stays gone');
+    await guard.check('first steps hidden');
+  });
 
   // Pages that are answers to a POST: checked where they appear.
   await run.step('axe: form errors, hotline verdict and revealed password (de and en)', async () => {

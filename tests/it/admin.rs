@@ -209,7 +209,11 @@ fn every_audited_event_is_in_the_audit_log() {
     let text = ada.get("/admin/audit?action=staff.deactivate").text();
     let row = html::with_attr(&text, "data-action").into_iter().find(|t| t.name == "tr").unwrap();
     let cells = html::inner_text(&text, &row);
-    assert!(cells.contains("staff:ada") && cells.contains("bob"), "{cells}");
+    // In words (issue 19): "Mitarbeiter ada", "Mitarbeiter deaktiviert".
+    assert!(
+        cells.contains("Mitarbeiter ada") && cells.contains("Mitarbeiter deaktiviert") && cells.contains("bob"),
+        "{cells}"
+    );
     // Filters by actor and time.
     let mut bobs = audit_actions(&mut ada, "actor=staff:bob");
     bobs.sort();

@@ -1064,7 +1064,10 @@ fn only_failed_verifies_count_against_the_limit() {
         assert_eq!(verdict(&r), "match");
     }
     let page = lookup(&mut kai, ANNA.number);
-    assert!(page.contains("Noch 5 Versuche") || page.contains("5 attempts left"), "five attempts left");
+    assert!(
+        page.contains("Verbleibende Versuche in dieser Stunde: 5") || page.contains("5 attempts left"),
+        "five attempts left"
+    );
     // Four wrong answers, then a right one: still inside the limit.
     for i in 1..=4 {
         assert_eq!(verdict(verify(&mut kai, ANNA.number, &format!("falsch-{i}")).expect(200)), "no-match");
