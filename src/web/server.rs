@@ -71,6 +71,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     // The mail sender starts once the address is ours, so a second start that fails to bind
     // never touches the outbox; it runs beside the requests and never inside one.
     crate::app::notify::spawn_sender(app.clone()).map_err(|e| format!("cannot start the mail sender: {e}"))?;
+    crate::app::inbound::spawn_purger(app.clone()).map_err(|e| format!("cannot start the inbox purge: {e}"))?;
     let in_flight = Arc::new(guard::InFlight::default());
     let handler: Arc<http::Handler> = Arc::new(super::handler(app.clone(), in_flight.clone(), workers));
     let refused: Arc<dyn Fn(SocketAddr, u16) + Send + Sync> = Arc::new(super::log_refusal);
