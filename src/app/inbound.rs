@@ -29,8 +29,8 @@ use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Lang};
 use crate::mail::inbound::{self as parse, Incoming, Part};
 use crate::model::{
-    clean_file_name, sniff_raster_image, ActivityKind, AuthorKind, CustomerNo, HeldMail, Priority, Scope, StaffMember,
-    Status, TicketDetail, TicketNo,
+    clean_file_name, sniff_raster_image, ActivityKind, AuthorKind, CustomerNo, HeldMail, MailSender, Priority, Scope,
+    StaffMember, Status, TicketDetail, TicketNo,
 };
 
 use super::tickets::{change_status, insert_ticket, MAX_BODY_CHARS, MAX_SUBJECT_CHARS};
@@ -122,26 +122,16 @@ fn number_of(t: &TicketDetail) -> Result<TicketNo> {
 }
 
 /// The person a message is stored as written by: a customer's main account or a contact.
-struct Writer {
-    customer_id: i64,
-    contact_id: Option<i64>,
-    name: String,
-    lang: Option<Lang>,
-}
+type Writer = MailSender;
 
 enum Route {
-    Reply(TicketDetail, Writer),
+    Reply(Box<TicketDetail>, Writer),
     New(Writer),
     Hold(&'static str),
 }
 
 fn route(tx: &Connection, app: &App, mail: &Incoming, now: i64) -> Result<Route> {
-    let writer = idb::sender(tx, &mail.from_addr)?.map(|(customer_id, contact_id, name, lang)| Writer {
-        customer_id,
-        contact_id,
-        name,
-        lang: lang.as_deref().and_then(Lang::parse),
-    });
+    let writer = idb::sender(tx, &mail.from_addr)?;
     let ticket = match referenced_ticket(tx, app, mail)? {
         Some(n) => tdb::get(tx, &n, Scope::Staff)?,
         None => None,
@@ -159,7 +149,7 @@ fn route(tx: &Connection, app: &App, mail: &Incoming, now: i64) -> Result<Route>
         return Ok(Route::Hold("rate_limit"));
     }
     Ok(match ticket {
-        Some(t) => Route::Reply(t, writer),
+        Some(t) => Route::Reply(Box::new(t), writer),
         None => Route::New(writer),
     })
 }
@@ -215,7 +205,7 @@ fn open_from_mail(
     now: i64,
     receipt: bool,
 ) -> Result<TicketNo> {
-    let lang = who.lang.unwrap_or(app.default_lang);
+    let lang = who.language.unwrap_or(app.default_lang);
     let mut subject: String = mail.subject.trim().chars().take(MAX_SUBJECT_CHARS).collect();
     if subject.is_empty() {
         subject = lang.t(m::INBOUND_NO_SUBJECT).to_string();
@@ -255,7 +245,7 @@ fn store_on_ticket(
     who: &Writer,
     now: i64,
 ) -> Result<i64> {
-    let lang = who.lang.unwrap_or(app.default_lang);
+    let lang = who.language.unwrap_or(app.default_lang);
     let (files, skipped) = within_limits(app, &mail.attachments);
     let body = activity_text(lang, &mail.text, &skipped);
     let from = if mail.from_name.is_empty() {
@@ -463,13 +453,11 @@ fn writer_for(
     customer_id: i64,
     lang: Option<Lang>,
 ) -> Result<Writer> {
-    if let Some((cid, contact_id, name, l)) = idb::sender(tx, &mail.from_addr)? {
-        if cid == customer_id {
-            return Ok(Writer { customer_id, contact_id, name, lang: l.as_deref().and_then(Lang::parse) });
-        }
+    if let Some(w) = idb::sender(tx, &mail.from_addr)?.filter(|w| w.customer_id == customer_id) {
+        return Ok(w);
     }
     let name = if held.from_name.is_empty() { held.from_addr.clone() } else { held.from_name.clone() };
-    Ok(Writer { customer_id, contact_id: None, name, lang })
+    Ok(Writer { customer_id, contact_id: None, name, language: lang })
 }
 
 /// Purges held mail past `hold_days` once an hour in the server, beside the mail sender (the
