@@ -316,7 +316,7 @@ fn activity_text(lang: Lang, text: &str, skipped: &[(String, u64)]) -> String {
 /// (attachments of internal activities are left out of every customer query).
 fn store_original(tx: &Connection, app: &App, ticket_id: i64, mail: &Incoming, raw: &[u8], now: i64) -> Result<()> {
     let note = app.default_lang.t(m::INBOUND_ORIGINAL);
-    let by = Author { kind: AuthorKind::System, customer_id: None, staff_id: None, name: "" };
+    let by = Author { kind: AuthorKind::System, customer_id: None, staff_id: None, name: &app.config.portal.title };
     let activity = tdb::add_activity(tx, ticket_id, &NewActivity::new(ActivityKind::InternalNote, by, note, now))?;
     let stem: String = mail.subject.chars().take(60).collect();
     let name = if stem.trim().is_empty() { "email.eml".to_string() } else { format!("{}.eml", stem.trim()) };
