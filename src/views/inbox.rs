@@ -19,8 +19,17 @@ pub struct InboxView {
     pub csrf: String,
     pub tz: &'static time_tz::Tz,
     pub notice: Option<Msg>,
-    /// A refused action: the held mail's id, what was typed, and the message at the field.
-    pub failed: Option<(i64, String, String, FieldErrors)>,
+    /// A refused action, shown again at its held mail.
+    pub failed: Option<Failed>,
+}
+
+/// An action refused with `422`: which held mail, the field and what was typed in it, and the
+/// message at the field.
+pub struct Failed {
+    pub id: i64,
+    pub field: String,
+    pub value: String,
+    pub errors: FieldErrors,
 }
 
 fn reason_label(reason: &str) -> Msg {
@@ -35,8 +44,8 @@ pub fn page(c: &Chrome, v: &InboxView) -> Markup {
     let content = html! {
         div.page-head { h1 { (c.t(m::INBOX_TITLE)) } }
         p.hint { (c.f(m::INBOX_INTRO, &[("days", &v.hold_days.to_string())])) }
-        @if let Some((_, _, _, errors)) = &v.failed {
-            @if !errors.is_empty() { p.notice.error role="alert" { (c.t(m::ERR_FORM)) } }
+        @if let Some(f) = &v.failed {
+            @if !f.errors.is_empty() { p.notice.error role="alert" { (c.t(m::ERR_FORM)) } }
         }
         @if v.rows.is_empty() {
             p.empty.card { (c.t(m::INBOX_EMPTY)) }
@@ -53,11 +62,11 @@ pub fn page(c: &Chrome, v: &InboxView) -> Markup {
 /// One held mail: who, what, when, why, the start of its text, and the actions.
 fn held(c: &Chrome, v: &InboxView, h: &HeldMail) -> Markup {
     let action = format!("/staff/inbox/{}", h.id);
-    let failed = v.failed.as_ref().filter(|(id, ..)| *id == h.id);
+    let failed = v.failed.as_ref().filter(|f| f.id == h.id);
     let empty = FieldErrors::new();
-    let errors = failed.map(|(_, _, _, e)| e).unwrap_or(&empty);
+    let errors = failed.map(|f| &f.errors).unwrap_or(&empty);
     let typed = |field: &str| match failed {
-        Some((_, f, value, _)) if f == field => value.clone(),
+        Some(f) if f.field == field => f.value.clone(),
         _ => String::new(),
     };
     let id_of = |field: &str| format!("{field}-{}", h.id);

@@ -5,9 +5,10 @@
 use rouille::Response;
 
 use crate::app::inbound::{self, HeldAction};
-use crate::error::{Error, FieldErrors, Result};
+use crate::error::{Error, Result};
 use crate::i18n::m;
 use crate::views;
+use crate::views::inbox::Failed;
 use crate::web::portal::{checked_form, page_param};
 use crate::web::{html, redirect, Ctx};
 
@@ -19,7 +20,7 @@ pub fn list(ctx: &mut Ctx) -> Result<Response> {
     render(ctx, None, 200)
 }
 
-fn render(ctx: &mut Ctx, failed: Option<(i64, String, String, FieldErrors)>, status: u16) -> Result<Response> {
+fn render(ctx: &mut Ctx, failed: Option<Failed>, status: u16) -> Result<Response> {
     let page = page_param(ctx);
     let (rows, total) = inbound::held(ctx.app, page, PAGE_SIZE)?;
     let view = views::inbox::InboxView {
@@ -53,7 +54,8 @@ pub fn act(ctx: &mut Ctx, id: &str) -> Result<Response> {
             Ok(redirect("/staff/inbox"))
         }
         Err(Error::Invalid(errors)) => {
-            render(ctx, Some((id, field.to_string(), f.str(field).to_string(), errors)), 422)
+            let failed = Failed { id, field: field.to_string(), value: f.str(field).to_string(), errors };
+            render(ctx, Some(failed), 422)
         }
         Err(e) => Err(e),
     }
