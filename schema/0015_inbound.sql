@@ -17,8 +17,8 @@ CREATE TABLE inbound_held (
 );
 CREATE INDEX inbound_held_received ON inbound_held (received_at);
 
--- One row per message taken in (imported or held): `mid:<Message-ID>`, or `sha256:<hex>` of the
--- raw message when it has none.
+-- One row per message taken in (imported or held): `mid:<from>:<Message-ID>`, or `sha256:<hex>`
+-- of the raw message when it has none.
 CREATE TABLE inbound_seen (
     key         TEXT PRIMARY KEY,
     received_at INTEGER NOT NULL,

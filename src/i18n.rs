@@ -462,7 +462,7 @@ pub mod m {
         INBOUND_UNREADABLE = "Die E-Mail ist nicht lesbar.", "The e-mail cannot be read.";
         INBOUND_TOO_LARGE = "Die E-Mail ist zu groß.", "The e-mail is too large.";
         INBOUND_NO_SUBJECT = "(ohne Betreff)", "(no subject)";
-        INBOUND_FILE_SKIPPED = "[Anhang „{name}“ ({size} MB) nicht übernommen: zu groß]", "[Attachment \"{name}\" ({size} MB) not taken over: too large]";
+        INBOUND_FILE_SKIPPED = "[Anhang „{name}“ ({size}) nicht übernommen: zu groß]", "[Attachment \"{name}\" ({size}) not taken over: too large]";
         INBOUND_ORIGINAL = "Original-E-Mail (nur für Mitarbeiter sichtbar)", "Original e-mail (visible to staff only)";
         INBOUND_NO_SUCH_CUSTOMER = "Keinen Kunden mit dieser Kundennummer gefunden.", "No customer with this customer number.";
         INBOUND_NO_SUCH_TICKET = "Kein Ticket mit dieser Nummer gefunden.", "No ticket with this number.";

@@ -4,7 +4,8 @@
 //!
 //! Where a message goes, in this order:
 //! 1. a machine sent it (auto-reply, bounce, list mail): dropped, logged, never answered;
-//! 2. taken in before (same `Message-ID`, or same SHA-256 without one): dropped as `duplicate`;
+//! 2. taken in before (same sender and `Message-ID`, or same SHA-256 without one): dropped as
+//!    `duplicate`;
 //! 3. it refers to ticket T (a `Message-ID` we sent for T or T's thread root in
 //!    `In-Reply-To`/`References`, or `[T]` in the subject) and `From` is T's customer or one of
 //!    its contacts: an `email` activity by the customer, reopening a waiting/closed ticket as a
@@ -29,8 +30,8 @@ use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Lang};
 use crate::mail::inbound::{self as parse, Incoming, Part};
 use crate::model::{
-    clean_file_name, sniff_raster_image, ActivityKind, AuthorKind, CustomerNo, HeldMail, MailSender, Priority, Scope,
-    StaffMember, Status, TicketDetail, TicketNo,
+    clean_file_name, format_size, sniff_raster_image, ActivityKind, AuthorKind, CustomerNo, HeldMail, MailSender,
+    Priority, Scope, StaffMember, Status, TicketDetail, TicketNo,
 };
 
 use super::tickets::{change_status, insert_ticket, MAX_BODY_CHARS, MAX_SUBJECT_CHARS};
@@ -87,8 +88,10 @@ pub fn import(app: &App, raw: &[u8]) -> Result<Outcome> {
         log(&format!("dropped {reason}: from {} {:?}", mail.from_addr, mail.subject));
         return Ok(Outcome::Dropped(reason.to_string()));
     }
+    // With the sender in the key, a stranger who copies a customer's Message-ID (a held mail)
+    // cannot make the customer's own message a "duplicate".
     let key = match &mail.message_id {
-        Some(id) => format!("mid:{id}"),
+        Some(id) => format!("mid:{}:{id}", mail.from_addr),
         None => format!("sha256:{:x}", Sha256::digest(raw)),
     };
     let now = clock::now();
@@ -305,9 +308,9 @@ fn activity_text(lang: Lang, text: &str, skipped: &[(String, u64)]) -> String {
         body.push_str("\n…");
     }
     for (name, size) in skipped {
-        let mb = format!("{:.1}", *size as f64 / (1024.0 * 1024.0));
+        let size = format_size(i64::try_from(*size).unwrap_or(i64::MAX), lang);
         body.push_str("\n\n");
-        body.push_str(&lang.f(m::INBOUND_FILE_SKIPPED, &[("name", name), ("size", &mb)]));
+        body.push_str(&lang.f(m::INBOUND_FILE_SKIPPED, &[("name", name), ("size", &size)]));
     }
     body.trim_start_matches('\n').to_string()
 }

@@ -506,3 +506,35 @@ fn a_locked_or_missing_database_is_try_again_later() {
         .unwrap();
     assert_eq!(out.status.code(), Some(75), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_strangers_copy_of_a_message_id_blocks_nothing_and_a_closed_ticket_opens_in_the_customers_language() {
+    let app = portal("").toml("[attachments]\nmax_file_bytes = 1000\nmax_request_bytes = 100000").start();
+    app.db().execute("UPDATE customers SET language = 'en' WHERE customer_no = ?1", [BERND.number]).unwrap();
+    let mut bernd = app.bernd();
+    let number = create_ticket(&mut bernd, "Backup", "The backup fails.", "normal");
+    let mut ada = app.ada();
+    staff_update(&mut ada, &number, &[("status", "closed")]).expect(303);
+
+    // A stranger sends first, with the Message-ID Bernd's mail will have: held, and Bernd's
+    // own message is not a "duplicate" of it.
+    let mail = |from: &str| {
+        format!(
+            "From: {from}\nSubject: Re: [Ticket {number}] Backup\nMessage-ID: <same-id@example.org>\n\
+             MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n\
+             --b\nContent-Type: text/plain\n\nThe log is attached.\n\
+             --b\nContent-Type: text/plain\nContent-Disposition: attachment; filename=\"backup.log\"\n\n{}\n\
+             --b--\n",
+            "x".repeat(2000)
+        )
+    };
+    receive(&app, mail("Mallory <mallory@unknown.example>").as_bytes()).expect(0, "held ");
+    receive(&app, mail("Bernd Anders <bernd@example.org>").as_bytes()).expect(0, &format!("reply {number}"));
+    receive(&app, mail("Bernd Anders <bernd@example.org>").as_bytes()).expect(0, "dropped duplicate");
+    assert_eq!(status_of(&app, &number), "open", "a reply to a closed ticket opens it again");
+    let (_, page) = activities(&mut bernd, &number);
+    let text = html::unescape(&html::strip_tags(&page));
+    assert!(text.contains("The log is attached."), "{text}");
+    assert!(text.contains("[Attachment \"backup.log\" (2.0 KB) not taken over: too large]"), "in English: {text}");
+    assert!(attachment_links(&page).is_empty(), "the too-large part is not stored");
+}
