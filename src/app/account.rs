@@ -44,7 +44,7 @@ pub fn change_password(app: &App, session: &Session, input: &PasswordChange, add
     let current = match &session.principal {
         Principal::Customer(c) => match &c.contact {
             // A contact in a session has a password (the session lookup checks it).
-            Some(p) => contacts::password_hash(&conn, p.id)?.unwrap_or_else(|| app.dummy_hash.clone()),
+            Some(p) => contacts::password_hash(&conn, p.id)?.unwrap_or_else(|| app.dummy_hash().to_string()),
             None => customers::password_hash(&conn, c.id)?,
         },
         Principal::Staff(s) => staff::password_hash(&conn, s.id)?,

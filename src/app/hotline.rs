@@ -103,7 +103,7 @@ pub fn verify(
     let person = caller(&conn, customer.id, contact)?;
     let hash = match &person {
         // A contact without a password never matches, at the cost of a real check.
-        Some(p) => contacts::password_hash(&conn, p.id)?.unwrap_or_else(|| app.dummy_hash.clone()),
+        Some(p) => contacts::password_hash(&conn, p.id)?.unwrap_or_else(|| app.dummy_hash().to_string()),
         None => customers::password_hash(&conn, customer.id)?,
     };
     let has_password = person.as_ref().is_none_or(|p| p.has_password);

@@ -178,6 +178,9 @@ pub fn add_activity(
         let id = t.summary.id;
         let mut person = None;
         let author = composer_author(tx, kind, s, input, t.customer_id, &mut person)?;
+        // A customer's mail that staff record (direction `received`) tells nobody: the agent
+        // who typed it in knows, and the customer wrote it.
+        let recorded_for_customer = author.kind == crate::model::AuthorKind::Customer;
         let body = match kind {
             ActivityKind::Message => {
                 crate::app::snippets::with_signature(input.body, &crate::db::snippets::signature(tx, s.id)?)
@@ -186,7 +189,9 @@ pub fn add_activity(
         };
         let activity = tdb::add_activity(tx, id, &new_activity(kind, author, input, &body, minutes, now))?;
         attach_all(tx, id, activity, files)?;
-        crate::app::notify::queue_for_activity(tx, app, activity)?;
+        if !recorded_for_customer {
+            crate::app::notify::queue_for_activity(tx, app, activity)?;
+        }
         if let Some(new) = status.filter(|n| *n != t.summary.status) {
             let change = change_status(tx, id, t.summary.status, new, Author::staff(s.id, &s.name), now)?;
             if kind.is_internal() {

@@ -7,6 +7,7 @@ pub mod call_codes;
 pub mod contacts;
 pub mod customers;
 pub mod demo;
+pub mod inbound;
 pub mod outbox;
 pub mod sessions;
 pub mod settings;

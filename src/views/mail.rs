@@ -32,6 +32,8 @@ pub enum Event<'a> {
     AutoClosed {
         days: u32,
     },
+    /// A customer's e-mail opened a ticket (mail in): its number goes back to them.
+    ReceivedByMail,
 }
 
 impl Event<'_> {
@@ -47,6 +49,7 @@ impl Event<'_> {
             Event::StaffDocument => lang.t(m::MAIL_STAFF_DOCUMENT).to_string(),
             Event::Status { status } => lang.f(m::MAIL_STATUS, &[("status", lang.t(status))]),
             Event::AutoClosed { days } => lang.f(m::MAIL_AUTO_CLOSED, &[("days", &days.to_string())]),
+            Event::ReceivedByMail => lang.t(m::MAIL_RECEIVED_BY_MAIL).to_string(),
         }
     }
 }

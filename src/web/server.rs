@@ -72,6 +72,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     // never touches the outbox; it runs beside the requests and never inside one.
     crate::app::notify::spawn_sender(app.clone()).map_err(|e| format!("cannot start the mail sender: {e}"))?;
     crate::app::workflow::spawn(app.clone()).map_err(|e| format!("cannot start the workflow thread: {e}"))?;
+    crate::app::inbound::spawn_purger(app.clone()).map_err(|e| format!("cannot start the inbox purge: {e}"))?;
     let in_flight = Arc::new(guard::InFlight::default());
     let handler: Arc<http::Handler> = Arc::new(super::handler(app.clone(), in_flight.clone(), workers));
     let refused: Arc<dyn Fn(SocketAddr, u16) + Send + Sync> = Arc::new(super::log_refusal);

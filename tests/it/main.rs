@@ -22,6 +22,7 @@ mod language;
 mod layers;
 mod login;
 mod mail;
+mod mail_in;
 mod people;
 mod portal;
 mod query_plan;
