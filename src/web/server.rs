@@ -71,6 +71,9 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     // The mail sender starts once the address is ours, so a second start that fails to bind
     // never touches the outbox; it runs beside the requests and never inside one.
     crate::app::notify::spawn_sender(app.clone()).map_err(|e| format!("cannot start the mail sender: {e}"))?;
+    // Likewise the IMAP poller (`[inbound] imap_host`); it starts no poll once a stop began.
+    crate::app::inbound_poll::spawn_poller(app.clone(), Arc::clone(&STOP))
+        .map_err(|e| format!("cannot start the IMAP poller: {e}"))?;
     let in_flight = Arc::new(guard::InFlight::default());
     let handler: Arc<http::Handler> = Arc::new(super::handler(app.clone(), in_flight.clone(), workers));
     let refused: Arc<dyn Fn(SocketAddr, u16) + Send + Sync> = Arc::new(super::log_refusal);
