@@ -83,7 +83,6 @@ impl Poller {
             }
         }
     }
-
 }
 
 /// One message through the importer; its verdict for the mailbox.

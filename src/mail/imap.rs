@@ -82,12 +82,7 @@ impl Imap {
         let Some(host) = s.imap_host.as_deref().map(str::trim).filter(|h| !h.is_empty()) else {
             return Ok(None);
         };
-        let password = s
-            .imap_password
-            .clone()
-            .filter(|p| !p.is_empty())
-            .or_else(|| std::env::var("TICKETD_IMAP_PASSWORD").ok())
-            .unwrap_or_default();
+        let password = password(s.imap_password.as_deref(), std::env::var("TICKETD_IMAP_PASSWORD").ok());
         Ok(Some(Imap {
             host: host.to_string(),
             port: s.imap_port,
@@ -116,7 +111,11 @@ impl Imap {
         result
     }
 
-    fn poll_session(&self, session: &mut Session<Tls>, import: &mut dyn FnMut(&[u8]) -> Verdict) -> Result<Polled, String> {
+    fn poll_session(
+        &self,
+        session: &mut Session<Tls>,
+        import: &mut dyn FnMut(&[u8]) -> Verdict,
+    ) -> Result<Polled, String> {
         let folder = &self.folder;
         session.select(folder).map_err(|e| format!("SELECT {folder:?}: {e}"))?;
         let caps = session.capabilities().map_err(|e| format!("CAPABILITY: {e}"))?;
@@ -188,7 +187,8 @@ impl Imap {
         let conn = ClientConnection::new(self.tls.clone(), name).map_err(|e| format!("TLS setup: {e}"))?;
         let client = match self.security {
             ImapSecurity::Tls => {
-                let mut client = imap::Client::new(handshake(conn, tcp).map_err(|e| format!("TLS with {server}: {e}"))?);
+                let mut client =
+                    imap::Client::new(handshake(conn, tcp).map_err(|e| format!("TLS with {server}: {e}"))?);
                 let greeting = client.read_greeting().map_err(|e| format!("greeting of {server}: {e}"))?;
                 if !greeting.starts_with(b"* OK") {
                     return Err(format!("greeting of {server}: {}", line(&greeting)));
@@ -201,7 +201,9 @@ impl Imap {
                 imap::Client::new(handshake(conn, tcp).map_err(|e| format!("TLS with {server}: {e}"))?)
             }
         };
-        client.login(&self.username, &self.password).map_err(|(e, _)| format!("LOGIN as {:?} at {server}: {e}", self.username))
+        client
+            .login(&self.username, &self.password)
+            .map_err(|(e, _)| format!("LOGIN as {:?} at {server}: {e}", self.username))
     }
 
     fn connect(&self) -> io::Result<TcpStream> {
@@ -219,6 +221,11 @@ impl Imap {
         }
         Err(last)
     }
+}
+
+/// `imap_password`, or when it is absent or empty the value of `TICKETD_IMAP_PASSWORD`.
+fn password(configured: Option<&str>, env: Option<String>) -> String {
+    configured.filter(|p| !p.is_empty()).map(str::to_string).or(env).unwrap_or_default()
 }
 
 fn store(s: &mut Session<Tls>, uid: u32, what: &str) -> Result<(), String> {
@@ -325,6 +332,14 @@ mod tests {
     #[test]
     fn without_imap_host_there_is_nothing_to_poll() {
         assert!(Imap::from_settings(&Inbound::default()).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_password_comes_from_the_config_or_ticketd_imap_password() {
+        assert_eq!(password(Some("a"), Some("b".into())), "a");
+        assert_eq!(password(None, Some("b".into())), "b");
+        assert_eq!(password(Some(""), Some("b".into())), "b");
+        assert_eq!(password(None, None), "");
     }
 
     #[test]
