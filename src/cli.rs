@@ -28,6 +28,9 @@ Commands:
   restore FILE                   verify a backup and copy it over the database (not while serving)
   check                          integrity and schema check; exit status 0 when healthy
   mail test ADDRESS              send a test e-mail through the [smtp] relay and print its answer
+  mail receive                   import one e-mail from stdin (for an MTA pipe, fetchmail --mda, getmail);
+                                 prints `reply N`, `new N`, `held ID` or `dropped REASON`;
+                                 exit 0, 65 unreadable (or over 50 MB), 75 try again later
 
 Options:
   --config FILE                  config file (default: built-in defaults)
@@ -163,8 +166,16 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
         return Ok(0);
     }
     let config_path = args.get("--config").map(PathBuf::from);
-    let config = Config::load(config_path.as_deref()).map_err(|e| e.to_string())?;
     let words: Vec<&str> = args.positional.iter().map(String::as_str).collect();
+    let config = match Config::load(config_path.as_deref()) {
+        Ok(c) => c,
+        // An MTA keeps the message and retries on 75: nothing is lost while the config is fixed.
+        Err(e) if words == ["mail", "receive"] => {
+            eprintln!("ticketd: {e}");
+            return Ok(EX_TEMPFAIL);
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     match words.as_slice() {
         [] | ["serve"] => {
             args.only(&[])?;
@@ -185,6 +196,10 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
         ["check"] => {
             args.only(&[])?;
             check(&config)
+        }
+        ["mail", "receive"] => {
+            args.only(&[])?;
+            Ok(mail_receive(config))
         }
         ["mail", "test", address] => {
             args.only(&[])?;
@@ -269,6 +284,49 @@ fn mail_test(config: &Config, address: &str) -> Result<i32, String> {
     let reply = crate::app::notify::send_test(config, address)?;
     println!("the relay accepted the message: {reply}");
     Ok(0)
+}
+
+/// sysexits(3): the message is unusable (the MTA bounces it) / try again later (it keeps it).
+const EX_DATAERR: i32 = 65;
+const EX_TEMPFAIL: i32 = 75;
+
+/// `ticketd mail receive`: one message on stdin, one line on stdout. Reads at most
+/// `MAX_RAW_BYTES` (a larger message is drained, not kept, and refused with 65).
+fn mail_receive(config: Config) -> i32 {
+    use crate::app::inbound::{self, MAX_RAW_BYTES};
+    let mut raw = Vec::new();
+    let mut stdin = std::io::stdin().lock();
+    if let Err(e) = (&mut stdin).take(MAX_RAW_BYTES as u64 + 1).read_to_end(&mut raw) {
+        eprintln!("ticketd: cannot read the message from stdin: {e}");
+        return EX_TEMPFAIL;
+    }
+    if raw.len() > MAX_RAW_BYTES {
+        let _ = std::io::copy(&mut stdin, &mut std::io::sink());
+        eprintln!("ticketd: the message is larger than {} MB; refused", MAX_RAW_BYTES / (1024 * 1024));
+        return EX_DATAERR;
+    }
+    let app = match App::open(config) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("ticketd: {}", describe(e));
+            return EX_TEMPFAIL;
+        }
+    };
+    match inbound::import(&app, &raw) {
+        Ok(outcome) => {
+            println!("{outcome}");
+            0
+        }
+        Err(e @ (Error::BadRequest(_) | Error::TooLarge(_))) => {
+            eprintln!("ticketd: {}", describe(e));
+            EX_DATAERR
+        }
+        // Busy, locked, unavailable — and anything unexpected: the MTA keeps the message.
+        Err(e) => {
+            eprintln!("ticketd: {}", describe(e));
+            EX_TEMPFAIL
+        }
+    }
 }
 
 /// A database that cannot even be opened: say so, and that it was left as it is.

@@ -458,6 +458,32 @@ pub mod m {
         // Accounts: password rules, audit, files and cookies.
         ERR_PASSWORD_COMMON = "Dieses Passwort gehört zu den 10.000 häufigsten und ist leicht zu erraten. Bitte wählen Sie ein anderes.", "This password is one of the 10,000 most common ones and easy to guess. Please choose another.";
         ERR_PASSWORD_PERSONAL = "Das Passwort darf weder Kundennummer noch Benutzername noch den Namen Ihrer E-Mail-Adresse enthalten.", "The password must not contain the customer number, the username or the name of the e-mail address.";
+        // Mail in (issue 17): `ticketd mail receive`, the importer, /staff/inbox.
+        INBOUND_UNREADABLE = "Die E-Mail ist nicht lesbar.", "The e-mail cannot be read.";
+        INBOUND_TOO_LARGE = "Die E-Mail ist zu groß.", "The e-mail is too large.";
+        INBOUND_NO_SUBJECT = "(ohne Betreff)", "(no subject)";
+        INBOUND_FILE_SKIPPED = "[Anhang „{name}“ ({size} MB) nicht übernommen: zu groß]", "[Attachment \"{name}\" ({size} MB) not taken over: too large]";
+        INBOUND_ORIGINAL = "Original-E-Mail (nur für Mitarbeiter sichtbar)", "Original e-mail (visible to staff only)";
+        INBOUND_NO_SUCH_CUSTOMER = "Keinen Kunden mit dieser Kundennummer gefunden.", "No customer with this customer number.";
+        INBOUND_NO_SUCH_TICKET = "Kein Ticket mit dieser Nummer gefunden.", "No ticket with this number.";
+        MAIL_RECEIVED_BY_MAIL = "Wir haben Ihre E-Mail erhalten und als neues Ticket angelegt. Antworten Sie einfach auf diese E-Mail, um etwas hinzuzufügen.", "We received your e-mail and opened a new ticket for it. Simply reply to this e-mail to add something.";
+        NAV_INBOX = "Posteingang", "Inbox";
+        INBOX_TITLE = "Posteingang: zurückgehaltene E-Mails", "Inbox: held e-mails";
+        INBOX_INTRO = "E-Mails, die keinem Kunden oder Ticket zugeordnet werden konnten. Nach {days} Tagen werden sie gelöscht.", "E-mails that could not be matched to a customer or ticket. They are deleted after {days} days.";
+        INBOX_EMPTY = "Keine zurückgehaltenen E-Mails.", "No held e-mails.";
+        INBOX_FROM = "Von", "From";
+        INBOX_RECEIVED = "Eingegangen", "Received";
+        INBOX_REASON = "Grund", "Reason";
+        INBOX_REASON_UNKNOWN_SENDER = "Unbekannter Absender", "Unknown sender";
+        INBOX_REASON_FOREIGN_REFERENCE = "Bezieht sich auf das Ticket eines anderen Kunden", "Refers to another customer's ticket";
+        INBOX_REASON_RATE_LIMIT = "Zu viele E-Mails von diesem Absender", "Too many e-mails from this sender";
+        INBOX_NEW_TICKET = "Neues Ticket für Kunden", "New ticket for customer";
+        INBOX_NEW_TICKET_BUTTON = "Ticket anlegen", "Open ticket";
+        INBOX_ATTACH = "An Ticket anhängen", "Attach to ticket";
+        INBOX_ATTACH_BUTTON = "Anhängen", "Attach";
+        INBOX_DISCARD = "Verwerfen", "Discard";
+        INBOX_DONE_TICKET = "Die E-Mail wurde dem Ticket zugeordnet.", "The e-mail was added to the ticket.";
+        INBOX_DONE_DISCARD = "Die E-Mail wurde verworfen.", "The e-mail was discarded.";
     }
 }
 

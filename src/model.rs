@@ -8,12 +8,14 @@ use crate::i18n::{m, Msg};
 
 mod field;
 mod form;
+mod inbox;
 mod pages;
 mod query;
 mod records;
 
 pub use field::{Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
+pub use inbox::HeldMail;
 pub use pages::{
     AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketWork, Verdict,
     Verification,

@@ -56,7 +56,7 @@ pub struct Uploader<'a> {
 }
 
 /// A declared media type we store: `type/subtype` of token characters, else octet-stream.
-fn clean_media_type(declared: &str) -> String {
+pub(crate) fn clean_media_type(declared: &str) -> String {
     let t = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let token = |s: &str| {
         !s.is_empty() && s.len() <= 100 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))

@@ -48,8 +48,8 @@ pub fn queue_for_activity(tx: &Connection, app: &App, activity_id: i64) -> Resul
         AuthorKind::Customer => {
             let author = a.author_name.as_str();
             let event = match a.kind {
-                ActivityKind::Message if a.first => Event::NewTicket { author },
-                ActivityKind::Message => Event::CustomerReply { author },
+                ActivityKind::Message | ActivityKind::Email if a.first => Event::NewTicket { author },
+                ActivityKind::Message | ActivityKind::Email => Event::CustomerReply { author },
                 ActivityKind::Document => Event::CustomerDocuments { author },
                 _ => return Ok(()),
             };
@@ -82,6 +82,20 @@ pub fn queue_for_activity(tx: &Connection, app: &App, activity_id: i64) -> Resul
         // The sender's claim waits for this transaction's commit (BEGIN IMMEDIATE).
         wake();
     }
+    Ok(())
+}
+
+/// A customer's e-mail opened a ticket (`app::inbound`): its number goes back to `to`, on the
+/// caller's transaction. Without `[smtp]` it does nothing.
+pub fn queue_receipt(tx: &Connection, app: &App, activity_id: i64, to: &Recipient) -> Result<()> {
+    if app.config.smtp.is_none() {
+        return Ok(());
+    }
+    let Some(a) = outbox::activity_facts(tx, activity_id)? else {
+        return Ok(());
+    };
+    queue_one(tx, app, &a, to, Side::Customer, Event::ReceivedByMail, clock::now())?;
+    wake();
     Ok(())
 }
 
@@ -124,11 +138,13 @@ fn queue_one(
     let thread = thread_id(&a.number, domain);
     let from_box = Mailbox::new(&app.config.portal.title, from);
     let to_box = Mailbox::new(&to.name, &to.email);
+    let reply_box = app.config.inbound.address.as_deref().map(|a| Mailbox::new(&app.config.portal.title, a));
     // A mail that can never go out is kept as `failed` with the reason, and the use-case goes on.
     let rendered = if mail::is_sendable_address(&to_box.addr) {
         message::render(&Message {
             from: &from_box,
             to: &to_box,
+            reply_to: reply_box.as_ref(),
             subject: &subject,
             date: now,
             message_id: &message_id,
@@ -405,6 +421,7 @@ pub fn send_test(config: &Config, to: &str) -> std::result::Result<String, Strin
     let rendered = message::render(&Message {
         from: &from_box,
         to: &to_box,
+        reply_to: None,
         subject: &subject,
         date: clock::now(),
         message_id: &message_id,

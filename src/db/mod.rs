@@ -6,6 +6,7 @@ pub mod audit;
 pub mod call_codes;
 pub mod customers;
 pub mod demo;
+pub mod inbound;
 pub mod outbox;
 pub mod sessions;
 pub mod settings;

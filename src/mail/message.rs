@@ -16,6 +16,8 @@ use super::Mailbox;
 pub struct Message<'a> {
     pub from: &'a Mailbox,
     pub to: &'a Mailbox,
+    /// `[inbound] address`, when mail in is set up: replies go there and become activities.
+    pub reply_to: Option<&'a Mailbox>,
     pub subject: &'a str,
     /// Unix seconds; the `Date` header is written in UTC.
     pub date: i64,
@@ -48,6 +50,9 @@ pub fn render(m: &Message) -> Result<String, String> {
         .subject(one_line(m.subject))
         .date(SystemTime::UNIX_EPOCH + Duration::from_secs(m.date.max(0).unsigned_abs()))
         .message_id(Some(format!("<{}>", m.message_id)));
+    if let Some(r) = m.reply_to {
+        builder = builder.reply_to(mailbox(r)?);
+    }
     if let Some(thread) = m.thread_id {
         builder = builder.in_reply_to(format!("<{thread}>")).references(format!("<{thread}>"));
     }
@@ -88,6 +93,7 @@ mod tests {
         render(&Message {
             from: &from,
             to: &to,
+            reply_to: None,
             subject,
             date: 1_767_225_600,
             message_id: "abc.2026-00042@portal.example",
@@ -155,12 +161,38 @@ mod tests {
     }
 
     #[test]
+    fn reply_to_is_the_inbound_address_when_given() {
+        let from = Mailbox::new("Kundenportal", "noreply@portal.example");
+        let to = Mailbox::new("", "anna@example.com");
+        let inbound = Mailbox::new("Kundenportal", "support@portal.example");
+        let render_with = |reply_to| {
+            render(&Message {
+                from: &from,
+                to: &to,
+                reply_to,
+                subject: "x",
+                date: 0,
+                message_id: "a@portal.example",
+                thread_id: None,
+                language: "de",
+                text: "t",
+                html: "h",
+            })
+            .unwrap()
+        };
+        let head = unfolded_head(&render_with(Some(&inbound)));
+        assert!(head.split("\r\n").any(|l| l == "Reply-To: Kundenportal <support@portal.example>"), "{head}");
+        assert!(!unfolded_head(&render_with(None)).contains("Reply-To:"));
+    }
+
+    #[test]
     fn an_address_lettre_cannot_parse_is_an_error_not_a_panic() {
         let from = Mailbox::new("", "support@portal.example");
         let to = Mailbox::new("", "not an address");
         let e = render(&Message {
             from: &from,
             to: &to,
+            reply_to: None,
             subject: "x",
             date: 0,
             message_id: "a@b",

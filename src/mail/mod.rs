@@ -5,6 +5,7 @@
 //! decides who gets what.
 
 pub mod imap;
+pub mod inbound;
 pub mod message;
 pub mod relay;
 

@@ -20,6 +20,8 @@ pub enum Event<'a> {
     StaffEmail,
     StaffDocument,
     Status { status: Msg },
+    /// A customer's e-mail opened a ticket (mail in): its number goes back to them.
+    ReceivedByMail,
 }
 
 impl Event<'_> {
@@ -34,6 +36,7 @@ impl Event<'_> {
             Event::StaffEmail => lang.t(m::MAIL_STAFF_EMAIL).to_string(),
             Event::StaffDocument => lang.t(m::MAIL_STAFF_DOCUMENT).to_string(),
             Event::Status { status } => lang.f(m::MAIL_STATUS, &[("status", lang.t(status))]),
+            Event::ReceivedByMail => lang.t(m::MAIL_RECEIVED_BY_MAIL).to_string(),
         }
     }
 }

@@ -74,6 +74,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     // Likewise the IMAP poller (`[inbound] imap_host`); it starts no poll once a stop began.
     crate::app::inbound_poll::spawn_poller(app.clone(), Arc::clone(&STOP))
         .map_err(|e| format!("cannot start the IMAP poller: {e}"))?;
+    crate::app::inbound::spawn_purger(app.clone()).map_err(|e| format!("cannot start the inbox purge: {e}"))?;
     let in_flight = Arc::new(guard::InFlight::default());
     let handler: Arc<http::Handler> = Arc::new(super::handler(app.clone(), in_flight.clone(), workers));
     let refused: Arc<dyn Fn(SocketAddr, u16) + Send + Sync> = Arc::new(super::log_refusal);
