@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use ticketd::mail::imap::{Imap, Polled, Verdict};
 use ticketd::mail::{AfterImport, ImapSecurity, Inbound};
 
-use crate::harness::Builder;
+use crate::harness::{activities, create_ticket, Builder, ANNA};
 
 // ------------------------------------------------------------------------------ the server
 
@@ -695,4 +695,47 @@ fn a_refused_login_is_logged_once_and_the_server_keeps_serving() {
     let r = app.client().get("/healthz");
     assert_eq!(r.status, 200);
     assert!(server.flags("INBOX", 1).is_empty());
+}
+
+#[test]
+fn a_customers_mailed_reply_appears_once_in_the_timeline_even_after_a_broken_fetch() {
+    let server = Server::start(Mode::Tls, &["MOVE", "UIDPLUS"]);
+    server.folder("Archiv");
+    let app = Builder::new()
+        .customer(ANNA)
+        .toml(&inbound_toml(&server, "imap_password = \"geheim\"\nafter_import = \"move:Archiv\"\n"))
+        .start();
+    let mut anna = app.anna();
+    let number = create_ticket(&mut anna, "Drucker druckt nicht", "Seit gestern kommt nichts mehr.", "normal");
+    let reply = format!(
+        "From: Anna Beispiel <anna.beispiel@example.com>\nTo: support@portal.example\n\
+         Subject: Re: [{number}] Drucker druckt nicht\nMessage-ID: <antwort-1@example.com>\n\
+         Date: Mon, 7 Dec 2026 09:15:00 +0100\nContent-Type: text/plain; charset=utf-8\n\n\
+         Danke, nach dem Neustart druckt er wieder.\n\nAm 6. Dezember 2026 schrieb Support:\n> Bitte neu starten.\n"
+    );
+    // The first fetch breaks in the middle of the message: nothing of it may be stored.
+    server.drop_next_fetches(1);
+    server.deliver("INBOX", &reply);
+    wait_for("the reply moved to Archiv", Duration::from_secs(30), || server.messages("Archiv").len() == 1);
+    assert!(server.messages("INBOX").is_empty());
+    assert!(server.commands().iter().filter(|c| c.starts_with("UID FETCH")).count() >= 2, "{:#?}", server.commands());
+
+    let mailed = |anna: &mut crate::http::Client| -> Vec<String> {
+        let (tags, page) = activities(anna, &number);
+        assert!(page.contains("Danke, nach dem Neustart druckt er wieder."), "{page}");
+        tags.iter()
+            .filter(|t| t.attr("data-activity-kind") == "email")
+            .map(|t| t.attr("data-activity-kind").to_string())
+            .collect()
+    };
+    assert_eq!(mailed(&mut anna).len(), 1, "one e-mail activity");
+    let page = anna.get(&format!("/tickets/{number}")).text();
+    assert!(!page.contains("Bitte neu starten."), "the quoted history is trimmed");
+
+    // The same message delivered once more: the importer knows its Message-ID; it is moved
+    // away and the timeline does not change.
+    server.deliver("INBOX", &reply);
+    wait_for("the copy moved to Archiv", Duration::from_secs(30), || server.messages("Archiv").len() == 2);
+    assert_eq!(mailed(&mut anna).len(), 1, "still one e-mail activity");
+    assert!(app.stderr().contains("dropped duplicate"), "{}", app.stderr());
 }
