@@ -31,7 +31,14 @@ pub fn spawn_poller(app: Arc<App>, stop: Arc<AtomicBool>) -> std::io::Result<()>
     std::thread::Builder::new().name("ticketd-imap".into()).spawn(move || {
         let mut poller = Poller::new(imap);
         while !stop.load(Ordering::SeqCst) {
-            let wait = poller.poll(&app, &stop);
+            // A panic in one poll (a bug in the importer on one odd message) must not end
+            // polling for good: it is logged and counts as a failed poll.
+            let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poller.poll(&app, &stop)));
+            let wait = polled.unwrap_or_else(|_| {
+                log("a poll failed unexpectedly (panic); trying again later");
+                poller.failures += 1;
+                Duration::from_secs(backoff(app.config.inbound.poll_seconds.max(1), poller.failures))
+            });
             sleep_unless_stopped(wait, &stop);
         }
     })?;
@@ -58,14 +65,21 @@ impl Poller {
     pub fn poll(&mut self, app: &App, stop: &AtomicBool) -> Duration {
         let every = app.config.inbound.poll_seconds.max(1);
         let logged = &mut self.logged;
-        let result = self.imap.poll(|raw| {
+        let result = self.imap.poll(inbound::MAX_RAW_BYTES as u64, |raw| {
             if stop.load(Ordering::SeqCst) {
                 return Verdict::Later;
             }
             import(app, raw, logged)
         });
         match result {
-            Ok(_) => {
+            Ok(polled) => {
+                if polled.too_large > 0 {
+                    log(&format!(
+                        "{} message(s) over {} MiB: flagged \\Seen and left in the mailbox, not downloaded",
+                        polled.too_large,
+                        inbound::MAX_RAW_BYTES >> 20
+                    ));
+                }
                 if self.failures > 0 {
                     log(&format!("{}: polling works again", self.imap.server()));
                 }

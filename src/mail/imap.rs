@@ -72,6 +72,8 @@ pub struct Polled {
     pub imported: usize,
     pub unreadable: usize,
     pub later: usize,
+    /// Over the size limit: flagged `\Seen` without being downloaded.
+    pub too_large: usize,
 }
 
 impl Imap {
@@ -102,10 +104,12 @@ impl Imap {
     }
 
     /// One poll: every new message goes through `import` in UID order; see the module comment.
-    /// An `Err` names the step that failed; what was done before it stays done.
-    pub fn poll(&self, mut import: impl FnMut(&[u8]) -> Verdict) -> Result<Polled, String> {
+    /// A message over `max_bytes` (its `RFC822.SIZE`) is never downloaded: it is flagged
+    /// `\Seen` like an unreadable one. An `Err` names the step that failed; what was done
+    /// before it stays done.
+    pub fn poll(&self, max_bytes: u64, mut import: impl FnMut(&[u8]) -> Verdict) -> Result<Polled, String> {
         let mut session = self.login()?;
-        let result = self.poll_session(&mut session, &mut import);
+        let result = self.poll_session(&mut session, max_bytes, &mut import);
         // A polite goodbye; the poll's result does not depend on it.
         let _ = session.logout();
         result
@@ -114,6 +118,7 @@ impl Imap {
     fn poll_session(
         &self,
         session: &mut Session<Tls>,
+        max_bytes: u64,
         import: &mut dyn FnMut(&[u8]) -> Verdict,
     ) -> Result<Polled, String> {
         let folder = &self.folder;
@@ -128,6 +133,14 @@ impl Imap {
         uids.sort_unstable();
         let mut polled = Polled::default();
         for uid in uids {
+            let sizes =
+                session.uid_fetch(uid.to_string(), "(UID RFC822.SIZE)").map_err(|e| format!("UID FETCH {uid}: {e}"))?;
+            let size = sizes.iter().find(|f| f.uid == Some(uid)).and_then(|f| f.size);
+            if size.is_some_and(|n| u64::from(n) > max_bytes) {
+                polled.too_large += 1;
+                store(session, uid, "+FLAGS.SILENT (\\Seen)").map_err(|e| format!("UID {uid}: {e}"))?;
+                continue;
+            }
             let fetches =
                 session.uid_fetch(uid.to_string(), "(UID BODY.PEEK[])").map_err(|e| format!("UID FETCH {uid}: {e}"))?;
             // Gone meanwhile (another client expunged it): nothing to do.
@@ -353,7 +366,7 @@ mod tests {
     fn no_server_is_an_error_that_names_it() {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let imap = Imap::from_settings(&settings(port)).unwrap().unwrap();
-        let e = imap.poll(|_| Verdict::Imported).unwrap_err();
+        let e = imap.poll(1 << 20, |_| Verdict::Imported).unwrap_err();
         assert!(e.starts_with(&format!("connect to 127.0.0.1:{port}: ")), "{e}");
     }
 

@@ -345,7 +345,12 @@ fn session(mut s: BufReader<impl Read + Write>, sh: &Shared) -> std::io::Result<
                     .map(|(i, m)| (i + 1, m.clone()))
                     .collect();
                 drop(folders);
+                let body = args[1].to_ascii_uppercase().contains("BODY.PEEK[]");
                 for (seq, m) in found {
+                    if !body {
+                        send(&mut s, &format!("* {seq} FETCH (UID {} RFC822.SIZE {})\r\n", m.uid, m.body.len()))?;
+                        continue;
+                    }
                     let head = format!("* {seq} FETCH (UID {} BODY[] {{{}}}\r\n", m.uid, m.body.len());
                     s.get_mut().write_all(head.as_bytes())?;
                     let cut = sh.drop_fetches.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
@@ -474,7 +479,7 @@ fn mail(n: u32) -> String {
 /// Polls with an import that keeps every message it is handed and answers `verdict`.
 fn poll(imap: &Imap, verdict: Verdict) -> (Result<Polled, String>, Vec<String>) {
     let mut got = Vec::new();
-    let r = imap.poll(|raw| {
+    let r = imap.poll(1 << 20, |raw| {
         got.push(String::from_utf8_lossy(raw).into_owned());
         verdict
     });
@@ -738,4 +743,25 @@ fn a_customers_mailed_reply_appears_once_in_the_timeline_even_after_a_broken_fet
     wait_for("the copy moved to Archiv", Duration::from_secs(30), || server.messages("Archiv").len() == 2);
     assert_eq!(mailed(&mut anna).len(), 1, "still one e-mail activity");
     assert!(app.stderr().contains("dropped duplicate"), "{}", app.stderr());
+}
+
+#[test]
+fn a_message_over_the_size_limit_is_flagged_seen_without_being_downloaded() {
+    let server = Server::start(Mode::Tls, &["UIDPLUS", "MOVE"]);
+    server.folder("Archiv");
+    let big = server.deliver("INBOX", &format!("{}{}\n", mail(1), "x".repeat(4000)));
+    let small = server.deliver("INBOX", &mail(2));
+    let imap = client(&server, AfterImport::Move("Archiv".into()));
+    let mut got = Vec::new();
+    let r = imap.poll(1000, |raw| {
+        got.push(String::from_utf8_lossy(raw).into_owned());
+        Verdict::Imported
+    });
+    assert_eq!(r.unwrap(), Polled { imported: 1, too_large: 1, ..Polled::default() });
+    assert_eq!(got.len(), 1);
+    assert!(got[0].contains("Frage 2"));
+    assert_eq!(server.flags("INBOX", big), ["\\Seen"], "flagged, left in place");
+    assert_eq!(server.messages("Archiv").len(), 1, "only the small one moved ({small})");
+    let commands = server.commands();
+    assert!(!commands.contains(&format!("UID FETCH {big} (UID BODY.PEEK[])")), "{commands:#?}");
 }
