@@ -192,6 +192,19 @@ impl Imap {
         }
     }
 
+    /// The settings tried without touching a message: connect, log in, select the folder;
+    /// what the server says about it (for a settings page's "test" button).
+    pub fn check(&self) -> Result<String, String> {
+        let mut session = self.login()?;
+        let folder = &self.folder;
+        let result = session.select(folder).map_err(|e| format!("SELECT {folder:?}: {e}")).and_then(|mailbox| {
+            let unseen = session.uid_search("UNSEEN UNDELETED").map_err(|e| format!("UID SEARCH: {e}"))?;
+            Ok(format!("{}: {folder:?} holds {} message(s), {} unread", self.server(), mailbox.exists, unseen.len()))
+        });
+        let _ = session.logout();
+        result
+    }
+
     /// TCP, TLS (at once or after `STARTTLS`), greeting, `LOGIN`.
     fn login(&self) -> Result<Session<Tls>, String> {
         let server = self.server();

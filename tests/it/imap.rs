@@ -645,7 +645,7 @@ fn starttls_and_implicit_tls_are_trusted_through_ca_file_and_refused_without_it(
 }
 
 #[test]
-fn a_wrong_password_or_folder_is_an_error_that_names_it() {
+fn a_wrong_password_or_folder_is_an_error_that_names_it_and_check_tells_what_is_there() {
     let server = Server::start(Mode::Tls, &[]);
     server.deliver("INBOX", &mail(1));
     let mut s = settings(&server, ImapSecurity::Tls, AfterImport::Seen);
@@ -655,6 +655,11 @@ fn a_wrong_password_or_folder_is_an_error_that_names_it() {
     assert!(e.contains("LOGIN as \"support@portal.example\"") && e.contains("Invalid credentials"), "{e}");
     assert!(!e.contains("falsch"), "{e}");
     assert!(got.is_empty());
+
+    let e = Imap::from_settings(&s).unwrap().unwrap().check().unwrap_err();
+    assert!(e.contains("Invalid credentials"), "{e}");
+    let ok = client(&server, AfterImport::Seen).check().unwrap();
+    assert_eq!(ok, format!("127.0.0.1:{}: \"INBOX\" holds 1 message(s), 1 unread", server.port));
 
     let mut s = settings(&server, ImapSecurity::Tls, AfterImport::Seen);
     s.imap_folder = "Tickets".into();
