@@ -28,6 +28,8 @@ pub fn spawn_poller(app: Arc<App>, stop: Arc<AtomicBool>) -> std::io::Result<()>
     let Some(imap) = Imap::from_settings(&app.config.inbound).map_err(std::io::Error::other)? else {
         return Ok(());
     };
+    let every = app.config.inbound.poll_seconds.max(1);
+    log(&format!("polling {imap:?} every {every} s"));
     std::thread::Builder::new().name("ticketd-imap".into()).spawn(move || {
         let mut poller = Poller::new(imap);
         while !stop.load(Ordering::SeqCst) {
