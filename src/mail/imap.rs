@@ -91,8 +91,11 @@ impl Imap {
             security: s.imap_security,
             username: s.imap_username.clone().unwrap_or_default().trim().to_string(),
             password,
-            folder: s.imap_folder.trim().to_string(),
-            after: s.after_import.clone(),
+            folder: mailbox_name(s.imap_folder.trim()),
+            after: match &s.after_import {
+                AfterImport::Move(to) => AfterImport::Move(mailbox_name(to)),
+                other => other.clone(),
+            },
             tls: Arc::new(tls_config(s.ca_file.as_deref())?),
             timeout: TIMEOUT,
         }))
@@ -249,6 +252,42 @@ impl Imap {
     }
 }
 
+/// A folder name as IMAP4rev1 spells it on the wire (RFC 3501, 5.1.3: "modified UTF-7"):
+/// printable ASCII stays, `&` is `&-`, anything else is UTF-16 in base64 with `,` for `/`
+/// between `&` and `-` — so `Gelöscht` is `Gel&APY-scht`.
+fn mailbox_name(name: &str) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+    fn flush(out: &mut String, units: &mut Vec<u16>) {
+        if units.is_empty() {
+            return;
+        }
+        let bytes: Vec<u8> = units.drain(..).flat_map(u16::to_be_bytes).collect();
+        out.push('&');
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+            for i in 0..=chunk.len() {
+                out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
+            }
+        }
+        out.push('-');
+    }
+    let (mut out, mut units) = (String::new(), Vec::new());
+    for c in name.chars() {
+        if (' '..='~').contains(&c) {
+            flush(&mut out, &mut units);
+            if c == '&' {
+                out.push_str("&-");
+            } else {
+                out.push(c);
+            }
+        } else {
+            units.extend(c.encode_utf16(&mut [0; 2]).iter());
+        }
+    }
+    flush(&mut out, &mut units);
+    out
+}
+
 /// `imap_password`, or when it is absent or empty the value of `TICKETD_IMAP_PASSWORD`.
 fn password(configured: Option<&str>, env: Option<String>) -> String {
     configured.filter(|p| !p.is_empty()).map(str::to_string).or(env).unwrap_or_default()
@@ -366,6 +405,21 @@ mod tests {
         assert_eq!(password(None, Some("b".into())), "b");
         assert_eq!(password(Some(""), Some("b".into())), "b");
         assert_eq!(password(None, None), "");
+    }
+
+    #[test]
+    fn folder_names_in_modified_utf7() {
+        for (name, wire) in [
+            ("INBOX", "INBOX"),
+            ("Archiv/Tickets 2026", "Archiv/Tickets 2026"),
+            ("Gelöscht", "Gel&APY-scht"),
+            ("Entwürfe & Co", "Entw&APw-rfe &- Co"),
+            // RFC 3501's own examples.
+            ("~peter/mail/台北/日本語", "~peter/mail/&U,BTFw-/&ZeVnLIqe-"),
+            ("😀", "&2D3eAA-"),
+        ] {
+            assert_eq!(mailbox_name(name), wire, "{name}");
+        }
     }
 
     #[test]
