@@ -365,12 +365,8 @@ fn store_file(
     let sniffed = sniff_raster_image(&data[..data.len().min(16)]);
     let media_type = sniffed.map(str::to_string).unwrap_or(declared);
     let sha256 = format!("{:x}", Sha256::digest(data));
-    let received = adb::Received {
-        size: data.len() as u64,
-        sha256: &sha256,
-        previewable: sniffed.is_some(),
-        media_type: &media_type,
-    };
+    let received =
+        adb::Received { size: data.len() as u64, sha256: &sha256, previewable: sniffed.is_some(), media_type: &media_type };
     adb::complete(tx, id, ticket_id, activity_id, &received)
 }
 
@@ -385,13 +381,9 @@ pub fn held(app: &App, page: usize, page_size: usize) -> Result<(Vec<HeldMail>, 
 /// What staff do with a held mail.
 pub enum HeldAction<'a> {
     /// A new ticket for the customer with this number.
-    NewTicket {
-        customer: &'a str,
-    },
+    NewTicket { customer: &'a str },
     /// An `email` activity on this ticket.
-    Attach {
-        ticket: &'a str,
-    },
+    Attach { ticket: &'a str },
     Discard,
 }
 
@@ -435,11 +427,7 @@ pub fn act(app: &App, s: &StaffMember, id: i64, action: &HeldAction, address: &s
             None => format!("from {}", held.from_addr),
         };
         let target = id.to_string();
-        audit::insert(
-            tx,
-            &audit::Entry { actor: &actor, action: verb, target: &target, detail: &detail, address },
-            now,
-        )?;
+        audit::insert(tx, &audit::Entry { actor: &actor, action: verb, target: &target, detail: &detail, address }, now)?;
         Ok(number)
     })
 }
@@ -456,13 +444,7 @@ fn reparse(raw: &[u8]) -> Result<Incoming> {
 
 /// Who a held mail is stored as written by once staff chose the customer: the contact when
 /// the address is one of that customer's, else the customer with the sender's name.
-fn writer_for(
-    tx: &Connection,
-    mail: &Incoming,
-    held: &HeldMail,
-    customer_id: i64,
-    lang: Option<Lang>,
-) -> Result<Writer> {
+fn writer_for(tx: &Connection, mail: &Incoming, held: &HeldMail, customer_id: i64, lang: Option<Lang>) -> Result<Writer> {
     if let Some((cid, contact_id, name, l)) = idb::sender(tx, &mail.from_addr)? {
         if cid == customer_id {
             return Ok(Writer { customer_id, contact_id, name, lang: l.as_deref().and_then(Lang::parse) });

@@ -11,11 +11,7 @@ use crate::model::HeldMail;
 
 /// Was a message with this key taken in before?
 pub fn seen(conn: &Connection, key: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM inbound_seen WHERE key = ?1")?
-        .query_row([key], |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(conn.prepare_cached("SELECT 1 FROM inbound_seen WHERE key = ?1")?.query_row([key], |_| Ok(())).optional()?.is_some())
 }
 
 /// Notes a message as taken in; `outcome` is `reply`, `new` or `held`.
@@ -56,9 +52,11 @@ pub fn sender(conn: &Connection, email: &str) -> Result<Option<(i64, Option<i64>
 
 /// The ticket number of a mail we sent with this `Message-ID`.
 pub fn ticket_of_sent(conn: &Connection, message_id: &str) -> Result<Option<String>> {
-    conn.prepare_cached("SELECT t.number FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE o.message_id = ?1")?
-        .query_row([message_id], |r| r.get(0))
-        .optional()
+    conn.prepare_cached(
+        "SELECT t.number FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE o.message_id = ?1",
+    )?
+    .query_row([message_id], |r| r.get(0))
+    .optional()
 }
 
 /// Records the contact who wrote an activity or opened a ticket (`contact_id`, schema 0014).

@@ -353,11 +353,9 @@ fn starts_history(lines: &[&str], i: usize) -> bool {
         None => line.to_string(),
     };
     let attribution = |s: &str| {
-        (s.starts_with("On ") && s.ends_with("wrote:"))
-            || (s.starts_with("Am ") && s.contains("schrieb") && s.ends_with(':'))
+        (s.starts_with("On ") && s.ends_with("wrote:")) || (s.starts_with("Am ") && s.contains("schrieb") && s.ends_with(':'))
     };
-    if attribution(line)
-        || ((line.starts_with("On ") || line.starts_with("Am ")) && attribution(&two) && line.len() < 200)
+    if attribution(line) || ((line.starts_with("On ") || line.starts_with("Am ")) && attribution(&two) && line.len() < 200)
     {
         return true;
     }
