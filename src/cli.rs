@@ -346,6 +346,8 @@ fn serve(config: Config) -> Result<i32, String> {
         e => damaged(&config, e),
     })?;
     tighten(&db::files_of(&config.database))?;
+    // Made now, so the first login of an unknown account takes no longer than later ones.
+    app.dummy_hash();
     match bootstrap::ensure_first_admin(&app).map_err(describe)? {
         Some(bootstrap::FirstAdmin::Created(pw)) => {
             eprintln!("first start: created the admin account \"admin\" with the one-time password: {pw}");

@@ -15,7 +15,7 @@ mod records;
 
 pub use field::{Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
-pub use inbox::HeldMail;
+pub use inbox::{HeldMail, MailSender};
 pub use pages::{
     AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketWork, Verdict,
     Verification,

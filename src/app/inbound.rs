@@ -29,8 +29,8 @@ use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Lang};
 use crate::mail::inbound::{self as parse, Incoming, Part};
 use crate::model::{
-    clean_file_name, sniff_raster_image, ActivityKind, AuthorKind, CustomerNo, HeldMail, Priority, Scope, StaffMember,
-    Status, TicketDetail, TicketNo,
+    clean_file_name, sniff_raster_image, ActivityKind, AuthorKind, CustomerNo, HeldMail, MailSender, Priority, Scope,
+    StaffMember, Status, TicketDetail, TicketNo,
 };
 
 use super::tickets::{change_status, insert_ticket, MAX_BODY_CHARS, MAX_SUBJECT_CHARS};
@@ -122,26 +122,16 @@ fn number_of(t: &TicketDetail) -> Result<TicketNo> {
 }
 
 /// The person a message is stored as written by: a customer's main account or a contact.
-struct Writer {
-    customer_id: i64,
-    contact_id: Option<i64>,
-    name: String,
-    lang: Option<Lang>,
-}
+type Writer = MailSender;
 
 enum Route {
-    Reply(TicketDetail, Writer),
+    Reply(Box<TicketDetail>, Writer),
     New(Writer),
     Hold(&'static str),
 }
 
 fn route(tx: &Connection, app: &App, mail: &Incoming, now: i64) -> Result<Route> {
-    let writer = idb::sender(tx, &mail.from_addr)?.map(|(customer_id, contact_id, name, lang)| Writer {
-        customer_id,
-        contact_id,
-        name,
-        lang: lang.as_deref().and_then(Lang::parse),
-    });
+    let writer = idb::sender(tx, &mail.from_addr)?;
     let ticket = match referenced_ticket(tx, app, mail)? {
         Some(n) => tdb::get(tx, &n, Scope::Staff)?,
         None => None,
@@ -159,7 +149,7 @@ fn route(tx: &Connection, app: &App, mail: &Incoming, now: i64) -> Result<Route>
         return Ok(Route::Hold("rate_limit"));
     }
     Ok(match ticket {
-        Some(t) => Route::Reply(t, writer),
+        Some(t) => Route::Reply(Box::new(t), writer),
         None => Route::New(writer),
     })
 }
@@ -215,7 +205,7 @@ fn open_from_mail(
     now: i64,
     receipt: bool,
 ) -> Result<TicketNo> {
-    let lang = who.lang.unwrap_or(app.default_lang);
+    let lang = who.language.unwrap_or(app.default_lang);
     let mut subject: String = mail.subject.trim().chars().take(MAX_SUBJECT_CHARS).collect();
     if subject.is_empty() {
         subject = lang.t(m::INBOUND_NO_SUBJECT).to_string();
@@ -255,7 +245,7 @@ fn store_on_ticket(
     who: &Writer,
     now: i64,
 ) -> Result<i64> {
-    let lang = who.lang.unwrap_or(app.default_lang);
+    let lang = who.language.unwrap_or(app.default_lang);
     let (files, skipped) = within_limits(app, &mail.attachments);
     let body = activity_text(lang, &mail.text, &skipped);
     let from = if mail.from_name.is_empty() {
@@ -326,7 +316,7 @@ fn activity_text(lang: Lang, text: &str, skipped: &[(String, u64)]) -> String {
 /// (attachments of internal activities are left out of every customer query).
 fn store_original(tx: &Connection, app: &App, ticket_id: i64, mail: &Incoming, raw: &[u8], now: i64) -> Result<()> {
     let note = app.default_lang.t(m::INBOUND_ORIGINAL);
-    let by = Author { kind: AuthorKind::System, customer_id: None, staff_id: None, name: "" };
+    let by = Author { kind: AuthorKind::System, customer_id: None, staff_id: None, name: &app.config.portal.title };
     let activity = tdb::add_activity(tx, ticket_id, &NewActivity::new(ActivityKind::InternalNote, by, note, now))?;
     let stem: String = mail.subject.chars().take(60).collect();
     let name = if stem.trim().is_empty() { "email.eml".to_string() } else { format!("{}.eml", stem.trim()) };
@@ -365,8 +355,12 @@ fn store_file(
     let sniffed = sniff_raster_image(&data[..data.len().min(16)]);
     let media_type = sniffed.map(str::to_string).unwrap_or(declared);
     let sha256 = format!("{:x}", Sha256::digest(data));
-    let received =
-        adb::Received { size: data.len() as u64, sha256: &sha256, previewable: sniffed.is_some(), media_type: &media_type };
+    let received = adb::Received {
+        size: data.len() as u64,
+        sha256: &sha256,
+        previewable: sniffed.is_some(),
+        media_type: &media_type,
+    };
     adb::complete(tx, id, ticket_id, activity_id, &received)
 }
 
@@ -381,9 +375,13 @@ pub fn held(app: &App, page: usize, page_size: usize) -> Result<(Vec<HeldMail>, 
 /// What staff do with a held mail.
 pub enum HeldAction<'a> {
     /// A new ticket for the customer with this number.
-    NewTicket { customer: &'a str },
+    NewTicket {
+        customer: &'a str,
+    },
     /// An `email` activity on this ticket.
-    Attach { ticket: &'a str },
+    Attach {
+        ticket: &'a str,
+    },
     Discard,
 }
 
@@ -427,7 +425,11 @@ pub fn act(app: &App, s: &StaffMember, id: i64, action: &HeldAction, address: &s
             None => format!("from {}", held.from_addr),
         };
         let target = id.to_string();
-        audit::insert(tx, &audit::Entry { actor: &actor, action: verb, target: &target, detail: &detail, address }, now)?;
+        audit::insert(
+            tx,
+            &audit::Entry { actor: &actor, action: verb, target: &target, detail: &detail, address },
+            now,
+        )?;
         Ok(number)
     })
 }
@@ -444,14 +446,18 @@ fn reparse(raw: &[u8]) -> Result<Incoming> {
 
 /// Who a held mail is stored as written by once staff chose the customer: the contact when
 /// the address is one of that customer's, else the customer with the sender's name.
-fn writer_for(tx: &Connection, mail: &Incoming, held: &HeldMail, customer_id: i64, lang: Option<Lang>) -> Result<Writer> {
-    if let Some((cid, contact_id, name, l)) = idb::sender(tx, &mail.from_addr)? {
-        if cid == customer_id {
-            return Ok(Writer { customer_id, contact_id, name, lang: l.as_deref().and_then(Lang::parse) });
-        }
+fn writer_for(
+    tx: &Connection,
+    mail: &Incoming,
+    held: &HeldMail,
+    customer_id: i64,
+    lang: Option<Lang>,
+) -> Result<Writer> {
+    if let Some(w) = idb::sender(tx, &mail.from_addr)?.filter(|w| w.customer_id == customer_id) {
+        return Ok(w);
     }
     let name = if held.from_name.is_empty() { held.from_addr.clone() } else { held.from_name.clone() };
-    Ok(Writer { customer_id, contact_id: None, name, lang })
+    Ok(Writer { customer_id, contact_id: None, name, language: lang })
 }
 
 /// Purges held mail past `hold_days` once an hour in the server, beside the mail sender (the

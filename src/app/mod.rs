@@ -35,8 +35,10 @@ pub struct App {
     pub hash_gate: HashGate,
     pub account_throttle: Throttle,
     pub address_throttle: Throttle,
-    /// Verified against for unknown accounts, so they cost as much as wrong passwords.
-    pub dummy_hash: String,
+    /// Verified against for unknown accounts, so they cost as much as wrong passwords. Made on
+    /// first use (`serve` makes it at start): a one-shot command such as `mail receive` never
+    /// needs it, and one bcrypt hash was most of its time.
+    dummy_hash: std::sync::OnceLock<String>,
     /// Branding built from `[portal]` at start: theme stylesheet and logo.
     pub theme: crate::assets::Theme,
     /// The key of the hotline's recoverable password copies; `None` when the hotline is off.
@@ -86,7 +88,7 @@ impl App {
             hash_gate: HashGate::new(gate),
             account_throttle: Throttle::new(s.login_max_failures_per_account, window),
             address_throttle: Throttle::new(s.login_max_failures_per_address, window),
-            dummy_hash: crate::auth::password::dummy_hash(s.bcrypt_cost),
+            dummy_hash: std::sync::OnceLock::new(),
             theme: crate::assets::Theme::build(&config),
             secrets: std::sync::Mutex::new(Vec::new()),
             pending_2fa: std::sync::Mutex::new(std::collections::HashMap::new()),
@@ -95,6 +97,11 @@ impl App {
             hotline_key,
             config,
         })
+    }
+
+    /// The hash unknown accounts are checked against (see the field).
+    pub fn dummy_hash(&self) -> &str {
+        self.dummy_hash.get_or_init(|| crate::auth::password::dummy_hash(self.config.security.bcrypt_cost))
     }
 
     /// A number that changes whenever anything commits to the database; `None` if unreadable.

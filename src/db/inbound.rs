@@ -5,13 +5,18 @@ use rusqlite::{params, Connection, Row};
 
 use super::OptionalExt;
 use crate::error::Result;
-use crate::model::HeldMail;
+use crate::i18n::Lang;
+use crate::model::{HeldMail, MailSender};
 
 // ------------------------------------------------------------------------------ taken in
 
 /// Was a message with this key taken in before?
 pub fn seen(conn: &Connection, key: &str) -> Result<bool> {
-    Ok(conn.prepare_cached("SELECT 1 FROM inbound_seen WHERE key = ?1")?.query_row([key], |_| Ok(())).optional()?.is_some())
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM inbound_seen WHERE key = ?1")?
+        .query_row([key], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// Notes a message as taken in; `outcome` is `reply`, `new` or `held`.
@@ -32,12 +37,15 @@ pub fn imported_since(conn: &Connection, sender: &str, since: i64) -> Result<i64
 
 // ------------------------------------------------------------------------------ routing lookups
 
-/// Whose address this is: `(customer id, contact id, name, language)` of an active customer's
-/// main account or active contact; `None` for an unknown or inactive address.
-pub fn sender(conn: &Connection, email: &str) -> Result<Option<(i64, Option<i64>, String, Option<String>)>> {
+/// Whose address this is: an active customer's main account or active contact; `None` for
+/// an unknown or inactive address.
+pub fn sender(conn: &Connection, email: &str) -> Result<Option<MailSender>> {
+    let lang = |l: Option<String>| l.as_deref().and_then(Lang::parse);
     let by_customer = conn
         .prepare_cached("SELECT id, name, language FROM customers WHERE email = ?1 AND email <> '' AND active = 1")?
-        .query_row([email], |r| Ok((r.get(0)?, None, r.get(1)?, r.get(2)?)))
+        .query_row([email], |r| {
+            Ok(MailSender { customer_id: r.get(0)?, contact_id: None, name: r.get(1)?, language: lang(r.get(2)?) })
+        })
         .optional()?;
     if by_customer.is_some() {
         return Ok(by_customer);
@@ -46,17 +54,22 @@ pub fn sender(conn: &Connection, email: &str) -> Result<Option<(i64, Option<i64>
         "SELECT k.customer_id, k.id, k.name, k.language FROM contacts k JOIN customers c ON c.id = k.customer_id
          WHERE k.email = ?1 AND k.active = 1 AND c.active = 1",
     )?
-    .query_row([email], |r| Ok((r.get(0)?, Some(r.get(1)?), r.get(2)?, r.get(3)?)))
+    .query_row([email], |r| {
+        Ok(MailSender {
+            customer_id: r.get(0)?,
+            contact_id: Some(r.get(1)?),
+            name: r.get(2)?,
+            language: lang(r.get(3)?),
+        })
+    })
     .optional()
 }
 
 /// The ticket number of a mail we sent with this `Message-ID`.
 pub fn ticket_of_sent(conn: &Connection, message_id: &str) -> Result<Option<String>> {
-    conn.prepare_cached(
-        "SELECT t.number FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE o.message_id = ?1",
-    )?
-    .query_row([message_id], |r| r.get(0))
-    .optional()
+    conn.prepare_cached("SELECT t.number FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE o.message_id = ?1")?
+        .query_row([message_id], |r| r.get(0))
+        .optional()
 }
 
 /// Records the contact who wrote an activity or opened a ticket (`contact_id`, schema 0014).

@@ -227,20 +227,7 @@ fn part_name(p: &mail_parser::MessagePart, n: usize) -> String {
 /// Why a machine sent this message, if one did: never answered, never a ticket (no mail loops).
 fn automatic(msg: &mail_parser::Message) -> Option<&'static str> {
     let header = |name: &str| msg.header_raw(name).map(|v| v.trim().to_ascii_lowercase());
-    if let Some(v) = header("Auto-Submitted") {
-        let kind = v.split(';').next().unwrap_or("").trim().to_string();
-        if kind != "no" {
-            return Some("auto-reply");
-        }
-    }
-    if header("X-Autoreply").is_some() || header("X-Autorespond").is_some() || header("X-Autoresponder").is_some() {
-        return Some("auto-reply");
-    }
-    if let Some(p) = header("Precedence") {
-        if ["bulk", "junk", "list"].contains(&p.as_str()) {
-            return Some("bulk");
-        }
-    }
+    // Bounces first: they often carry `Auto-Submitted` too.
     let null_path = msg.header_raw("Return-Path").is_some_and(|v| {
         let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
         v == "<>" || v.is_empty()
@@ -252,7 +239,21 @@ fn automatic(msg: &mail_parser::Message) -> Option<&'static str> {
         let local = addr.split('@').next().unwrap_or("");
         local == "mailer-daemon" || local == "postmaster"
     });
-    (null_path || report || daemon).then_some("bounce")
+    if null_path || report || daemon {
+        return Some("bounce");
+    }
+    if let Some(v) = header("Auto-Submitted") {
+        if v.split(';').next().unwrap_or("").trim() != "no" {
+            return Some("auto-reply");
+        }
+    }
+    if header("X-Autoreply").is_some() || header("X-Autorespond").is_some() || header("X-Autoresponder").is_some() {
+        return Some("auto-reply");
+    }
+    match header("Precedence").as_deref() {
+        Some("bulk" | "junk" | "list") => Some("bulk"),
+        _ => None,
+    }
 }
 
 /// `[Ticket 2026-00042]` or `[2026-00042]` in a subject: the number, if any.
@@ -353,9 +354,11 @@ fn starts_history(lines: &[&str], i: usize) -> bool {
         None => line.to_string(),
     };
     let attribution = |s: &str| {
-        (s.starts_with("On ") && s.ends_with("wrote:")) || (s.starts_with("Am ") && s.contains("schrieb") && s.ends_with(':'))
+        (s.starts_with("On ") && s.ends_with("wrote:"))
+            || (s.starts_with("Am ") && s.contains("schrieb") && s.ends_with(':'))
     };
-    if attribution(line) || ((line.starts_with("On ") || line.starts_with("Am ")) && attribution(&two) && line.len() < 200)
+    if attribution(line)
+        || ((line.starts_with("On ") || line.starts_with("Am ")) && attribution(&two) && line.len() < 200)
     {
         return true;
     }
@@ -488,6 +491,8 @@ mod tests {
         }
         let daemon = msg("From: Mail Delivery System <MAILER-DAEMON@mx.example.com>\nSubject: Undelivered", "x");
         assert_eq!(parse(&daemon).unwrap().automatic, Some("bounce"));
+        let both = msg("From: MAILER-DAEMON@mx.example.com\nAuto-Submitted: auto-replied\nSubject: x", "x");
+        assert_eq!(parse(&both).unwrap().automatic, Some("bounce"), "a bounce is a bounce first");
         let postmaster = msg("From: postmaster@example.com\nSubject: x", "x");
         assert_eq!(parse(&postmaster).unwrap().automatic, Some("bounce"));
     }

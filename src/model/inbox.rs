@@ -13,3 +13,13 @@ pub struct HeldMail {
     /// The trimmed text, shortened.
     pub preview: String,
 }
+
+/// Whose address a mail came from: a customer's main account (`contact_id` `None`) or one of
+/// its contacts, active both.
+#[derive(Debug, Clone)]
+pub struct MailSender {
+    pub customer_id: i64,
+    pub contact_id: Option<i64>,
+    pub name: String,
+    pub language: Option<crate::i18n::Lang>,
+}

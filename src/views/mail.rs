@@ -11,15 +11,23 @@ use crate::views::{layout, pagination, Chrome};
 /// What happened, as the mail tells it.
 #[derive(Debug, Clone, Copy)]
 pub enum Event<'a> {
-    NewTicket { author: &'a str },
-    CustomerReply { author: &'a str },
-    CustomerDocuments { author: &'a str },
+    NewTicket {
+        author: &'a str,
+    },
+    CustomerReply {
+        author: &'a str,
+    },
+    CustomerDocuments {
+        author: &'a str,
+    },
     OpenedForYou,
     StaffMessage,
     StaffCall,
     StaffEmail,
     StaffDocument,
-    Status { status: Msg },
+    Status {
+        status: Msg,
+    },
     /// A customer's e-mail opened a ticket (mail in): its number goes back to them.
     ReceivedByMail,
 }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod errors;
 pub mod export;
 pub mod hotline;
+pub mod inbox;
 pub mod login;
 pub mod mail;
 pub mod staff;
@@ -128,6 +129,7 @@ fn header(c: &Chrome) -> Markup {
                         @if u.staff {
                             a href="/staff/tickets" aria-current=[c.path.starts_with("/staff/tickets").then_some("page")] { (c.t(m::STAFF_QUEUE)) }
                             a href="/staff/customers" aria-current=[c.path.starts_with("/staff/customers").then_some("page")] { (c.t(m::NAV_CUSTOMERS)) }
+                            a href="/staff/inbox" aria-current=[c.path.starts_with("/staff/inbox").then_some("page")] { (c.t(m::NAV_INBOX)) }
                             @if c.hotline {
                                 a href="/staff/hotline" aria-current=[c.path.starts_with("/staff/hotline").then_some("page")] { (c.t(m::NAV_HOTLINE)) }
                             }

@@ -8,6 +8,7 @@ pub mod form;
 pub mod guard;
 pub mod hotline;
 pub mod http;
+pub mod inbox;
 pub mod notify;
 pub mod portal;
 pub mod routes;

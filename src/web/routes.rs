@@ -3,7 +3,7 @@
 use rouille::Response;
 
 use crate::error::{Error, Result};
-use crate::web::{assets, hotline, notify, portal, staff, totp, Ctx};
+use crate::web::{assets, hotline, inbox, notify, portal, staff, totp, Ctx};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
@@ -65,6 +65,9 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["staff", "customers", no]) => staff::customer_update(ctx, no),
         ("POST", ["staff", "customers", no, "password"]) => staff::customer_password(ctx, no),
         ("GET", ["staff", "customers", no, "time"]) => staff::customer_time(ctx, no),
+
+        ("GET", ["staff", "inbox"]) => inbox::list(ctx),
+        ("POST", ["staff", "inbox", id]) => inbox::act(ctx, id),
 
         ("GET", ["staff", "hotline"]) => hotline::lookup(ctx),
         ("POST", ["staff", "hotline", no, "verify"]) => hotline::verify(ctx, no),

@@ -22,6 +22,7 @@ mod language;
 mod layers;
 mod login;
 mod mail;
+mod mail_in;
 mod portal;
 mod query_plan;
 mod secrets;
