@@ -2,8 +2,8 @@
 //! process: implicit TLS or STARTTLS with the test certificate of `tests/it/fixtures` (trusted
 //! through `ca_file`), folders of messages with UIDs and flags, and the commands ticketd's
 //! client uses (CAPABILITY, STARTTLS, LOGIN, SELECT, UID SEARCH/FETCH/STORE/COPY/MOVE/EXPUNGE,
-//! EXPUNGE, LOGOUT). It can leave out MOVE and UIDPLUS, and break the connection in the middle
-//! of a message's literal.
+//! EXPUNGE, LOGOUT). It can leave out MOVE and UIDPLUS, break the connection in the middle of a
+//! message's literal, and send plain text behind its OK to STARTTLS.
 //!
 //! `mail::imap` is driven directly (its import is a closure here) for the protocol: what
 //! happens to a message after which verdict, a broken fetch, a refused login, TLS trust. The
@@ -47,6 +47,8 @@ struct Shared {
     /// Every command as received (tag left off), for what was and was not asked.
     commands: Mutex<Vec<String>>,
     logins: AtomicUsize,
+    /// Send a plain-text line right behind the OK to STARTTLS (an injection attempt).
+    inject: AtomicBool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -75,6 +77,7 @@ impl Server {
             drop_fetches: AtomicUsize::new(0),
             commands: Mutex::new(Vec::new()),
             logins: AtomicUsize::new(0),
+            inject: AtomicBool::new(false),
         });
         let stop = Arc::new(AtomicBool::new(false));
         let (sh, st, tls) = (shared.clone(), stop.clone(), server_tls());
@@ -181,7 +184,8 @@ fn connection(sock: TcpStream, mode: Mode, tls: Arc<rustls::ServerConfig>, sh: &
                         &format!("* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\n{tag} OK done\r\n"),
                     )?,
                     "STARTTLS" => {
-                        send(&mut plain, &format!("{tag} OK begin TLS now\r\n"))?;
+                        let injected = if sh.inject.load(Ordering::SeqCst) { "* 1 EXISTS\r\n" } else { "" };
+                        send(&mut plain, &format!("{tag} OK begin TLS now\r\n{injected}"))?;
                         let stream = BufReader::new(wrap(plain.into_inner()).map_err(std::io::Error::other)?);
                         return session(stream, sh);
                     }
@@ -642,6 +646,20 @@ fn starttls_and_implicit_tls_are_trusted_through_ca_file_and_refused_without_it(
         assert_eq!(server.shared.logins.load(Ordering::SeqCst), logins);
         assert!(!server.commands().iter().skip(1).any(|c| c.starts_with("LOGIN") && c != "LOGIN …"));
     }
+}
+
+#[test]
+fn plain_text_after_the_ok_to_starttls_is_refused_before_any_login() {
+    let server = Server::start(Mode::Starttls, &[]);
+    server.deliver("INBOX", &mail(1));
+    server.shared.inject.store(true, Ordering::SeqCst);
+    let imap = Imap::from_settings(&settings(&server, ImapSecurity::Starttls, AfterImport::Seen)).unwrap().unwrap();
+    let (r, got) = poll(&imap, Verdict::Imported);
+    let e = r.unwrap_err();
+    assert!(e.contains("the server sent data after its OK to STARTTLS"), "{e}");
+    assert!(got.is_empty());
+    assert_eq!(server.shared.logins.load(Ordering::SeqCst), 0);
+    assert_eq!(server.commands(), ["STARTTLS"]);
 }
 
 #[test]
