@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod export;
 pub mod hotline;
 pub mod inbound;
+pub mod inbound_poll;
 pub mod notify;
 pub mod people;
 pub mod recheck;

@@ -4,6 +4,7 @@
 //! a mail carries, which refusals are final. Pure of the database and of HTTP; `app::notify`
 //! decides who gets what.
 
+pub mod imap;
 pub mod inbound;
 pub mod message;
 pub mod relay;

@@ -72,6 +72,9 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     // never touches the outbox; it runs beside the requests and never inside one.
     crate::app::notify::spawn_sender(app.clone()).map_err(|e| format!("cannot start the mail sender: {e}"))?;
     crate::app::workflow::spawn(app.clone()).map_err(|e| format!("cannot start the workflow thread: {e}"))?;
+    // Likewise the IMAP poller (`[inbound] imap_host`); it starts no poll once a stop began.
+    crate::app::inbound_poll::spawn_poller(app.clone(), Arc::clone(&STOP))
+        .map_err(|e| format!("cannot start the IMAP poller: {e}"))?;
     crate::app::inbound::spawn_purger(app.clone()).map_err(|e| format!("cannot start the inbox purge: {e}"))?;
     let in_flight = Arc::new(guard::InFlight::default());
     let handler: Arc<http::Handler> = Arc::new(super::handler(app.clone(), in_flight.clone(), workers));

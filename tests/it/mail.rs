@@ -412,7 +412,7 @@ fn mail_test_error(env: &crate::harness::Env) -> String {
     out.stderr.clone()
 }
 
-fn fixture(name: &str) -> std::path::PathBuf {
+pub fn fixture(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures").join(name)
 }
 

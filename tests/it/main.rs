@@ -18,6 +18,7 @@ mod fields;
 mod files;
 mod hardening;
 mod hotline;
+mod imap;
 mod language;
 mod layers;
 mod login;
