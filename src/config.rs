@@ -479,7 +479,9 @@ impl Config {
             if i.imap_username.as_deref().map_or(true, |u| u.trim().is_empty()) {
                 return Err(bad("inbound.imap_username", "is needed with imap_host"));
             }
-            if i.imap_password.as_deref().map_or(true, str::is_empty) && std::env::var_os("TICKETD_IMAP_PASSWORD").is_none() {
+            if i.imap_password.as_deref().map_or(true, str::is_empty)
+                && std::env::var_os("TICKETD_IMAP_PASSWORD").is_none()
+            {
                 return Err(bad("inbound.imap_password", "is needed with imap_host (or TICKETD_IMAP_PASSWORD)"));
             }
         }

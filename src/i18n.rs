@@ -458,6 +458,54 @@ pub mod m {
         // Accounts: password rules, audit, files and cookies.
         ERR_PASSWORD_COMMON = "Dieses Passwort gehört zu den 10.000 häufigsten und ist leicht zu erraten. Bitte wählen Sie ein anderes.", "This password is one of the 10,000 most common ones and easy to guess. Please choose another.";
         ERR_PASSWORD_PERSONAL = "Das Passwort darf weder Kundennummer noch Benutzername noch den Namen Ihrer E-Mail-Adresse enthalten.", "The password must not contain the customer number, the username or the name of the e-mail address.";
+        // People (issue 18, branch `links`): passwords by e-mail, invitations, staff passwords,
+        // contact management.
+        FORGOT_LINK = "Passwort vergessen?", "Forgot your password?";
+        FORGOT_TITLE = "Passwort vergessen", "Forgot password";
+        FORGOT_INTRO = "Geben Sie Ihre Anmeldung ein. Wenn wir ein Konto dazu finden, schicken wir Ihnen einen Link, mit dem Sie ein neues Passwort festlegen.", "Enter your login. If we find an account for it, we send you a link to set a new password.";
+        FORGOT_BUTTON = "Link zusenden", "Send the link";
+        FORGOT_ANSWER = "Wenn es zu Ihrer Eingabe ein aktives Konto mit E-Mail-Adresse gibt, haben wir einen Link dorthin geschickt. Er gilt 60 Minuten. Bitte sehen Sie auch im Spam-Ordner nach.", "If there is an active account with an e-mail address for what you entered, we have sent a link there. It is valid for 60 minutes. Please also look in your spam folder.";
+        FORGOT_BACK = "Zurück zur Anmeldung", "Back to the login";
+        FORGOT_NO_MAIL_CUSTOMER = "Ein neues Passwort per E-Mail ist hier nicht eingerichtet. Bitte rufen Sie unsere Hotline an; sie setzt Ihr Passwort zurück.", "A new password by e-mail is not set up here. Please call our hotline; it resets your password.";
+        FORGOT_NO_MAIL_STAFF = "Ein neues Passwort per E-Mail ist hier nicht eingerichtet. Bitte wenden Sie sich an einen Administrator.", "A new password by e-mail is not set up here. Please ask an administrator.";
+        RESET_TITLE = "Neues Passwort festlegen", "Set a new password";
+        RESET_INVITE_TITLE = "Willkommen: Passwort festlegen", "Welcome: set your password";
+        RESET_FOR = "Für {name} (Anmeldung: {login}).", "For {name} (login: {login}).";
+        RESET_BUTTON = "Passwort speichern", "Save password";
+        RESET_DONE = "Ihr Passwort ist gespeichert. Bitte melden Sie sich damit an.", "Your password has been saved. Please log in with it.";
+        LINK_BAD_TITLE = "Dieser Link funktioniert nicht", "This link does not work";
+        LINK_UNKNOWN = "Diesen Link kennen wir nicht, oder er gilt nicht mehr, weil das Passwort inzwischen anders geändert wurde.", "We do not know this link, or it is no longer valid because the password has been changed another way since.";
+        LINK_USED = "Dieser Link wurde bereits verwendet. Jeder Link gilt nur einmal.", "This link has already been used. Each link works only once.";
+        LINK_EXPIRED = "Dieser Link ist abgelaufen.", "This link has expired.";
+        LINK_INACTIVE = "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an uns.", "This account is deactivated. Please get in touch with us.";
+        LINK_REQUEST_NEW = "Einen neuen Link anfordern", "Request a new link";
+        LINK_NO_SMTP = "Es ist kein E-Mail-Versand eingerichtet ([smtp]); Links können nicht verschickt werden.", "No e-mail relay is configured ([smtp]); links cannot be sent.";
+        LINK_NO_ADDRESS = "Für dieses Konto ist keine E-Mail-Adresse hinterlegt.", "No e-mail address is stored for this account.";
+        LINK_PERSON_INACTIVE = "Dieses Konto ist deaktiviert; aktivieren Sie es zuerst.", "This account is deactivated; activate it first.";
+        MAIL_RESET_SUBJECT = "Neues Passwort für {site}", "New password for {site}";
+        MAIL_RESET_INTRO = "Sie (oder jemand anderes) haben ein neues Passwort für {site} angefordert.", "You (or someone else) asked for a new password for {site}.";
+        MAIL_RESET_BUTTON = "Neues Passwort festlegen", "Set a new password";
+        MAIL_RESET_VALID = "Der Link gilt 60 Minuten und nur einmal.", "The link is valid for 60 minutes and works once.";
+        MAIL_RESET_IGNORE = "Wenn Sie nichts angefordert haben, ignorieren Sie diese E-Mail; Ihr Passwort bleibt, wie es ist.", "If you did not ask for this, ignore this e-mail; your password stays as it is.";
+        MAIL_INVITE_SUBJECT = "Ihr Zugang zu {site}", "Your access to {site}";
+        MAIL_INVITE_INTRO = "Für Sie wurde ein Zugang zu {site} eingerichtet. Legen Sie über den Link Ihr Passwort fest.", "An account at {site} has been set up for you. Set your password through the link.";
+        MAIL_INVITE_BUTTON = "Passwort festlegen", "Set your password";
+        MAIL_INVITE_VALID = "Der Link gilt 7 Tage und nur einmal.", "The link is valid for 7 days and works once.";
+        MAIL_LINK_LOGIN = "Danach melden Sie sich mit {login} und Ihrem Passwort an.", "Then log in with {login} and your password.";
+        MAIL_LINK_LOGIN_STAFF = "Danach melden Sie sich als {login} mit Ihrem Passwort an.", "Then log in as {login} with your password.";
+        MAIL_LINK_NO_BASE = "Öffnen Sie im Portal die Adresse {path}.", "Open the address {path} in the portal.";
+        STAFF_PW_TITLE = "Passwort zurücksetzen", "Reset the password";
+        STAFF_PW_INTRO = "Schicken Sie einen Link, mit dem die Person selbst ein neues Passwort festlegt, oder setzen Sie ein vorläufiges Passwort, das bei der nächsten Anmeldung geändert werden muss. Beides beendet keine Sitzung außer beim vorläufigen Passwort.", "Send a link with which the person sets a new password, or set a temporary password that must be changed at the next login. Only the temporary password ends the person's sessions.";
+        STAFF_PW_LINK = "Link per E-Mail senden", "Send a link by e-mail";
+        STAFF_PW_TEMPORARY = "Vorläufiges Passwort setzen", "Set a temporary password";
+        STAFF_PW_LINK_SENT = "Der Link wurde verschickt.", "The link has been sent.";
+        STAFF_PW_TEMPORARY_SET = "Das vorläufige Passwort ist gesetzt; alle Sitzungen der Person sind beendet.", "The temporary password is set; all of the person's sessions have ended.";
+        INVITE_TITLE = "Einladung", "Invitation";
+        INVITE_INTRO = "Schickt einen Link, mit dem das Hauptkonto sein Passwort selbst festlegt (7 Tage gültig).", "Sends a link with which the main account sets its own password (valid 7 days).";
+        INVITE_BUTTON = "Einladung senden", "Send invitation";
+        INVITE_SENT = "Die Einladung wurde verschickt.", "The invitation has been sent.";
+        INVITE_CHECKBOX = "Einladung per E-Mail senden", "Send an invitation by e-mail";
+        INVITE_CHECKBOX_HELP = "Die Person legt ihr Passwort über einen Link selbst fest (7 Tage gültig); ein hier eingegebenes Passwort wird dann nicht verwendet.", "The person sets the password through a link (valid 7 days); a password entered here is then not used.";
     }
 }
 

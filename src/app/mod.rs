@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod export;
 pub mod hotline;
 pub mod inbound;
+pub mod links;
 pub mod notify;
 pub mod recheck;
 pub mod sessions;

@@ -77,6 +77,12 @@ pub fn get(conn: &Connection, id: i64) -> Result<Customer> {
     Ok(super::row(conn, &sql, [id], from_row)?)
 }
 
+/// The customer with this id, `None` when there is none.
+pub fn get_opt(conn: &Connection, id: i64) -> Result<Option<Customer>> {
+    let sql = format!("SELECT {COLS} FROM customers WHERE id = ?1");
+    super::row(conn, &sql, [id], from_row).optional()
+}
+
 pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
     Ok(super::row(conn, "SELECT password_hash FROM customers WHERE id = ?1", [id], |r| r.get(0))?)
 }

@@ -7,6 +7,7 @@ pub mod call_codes;
 pub mod customers;
 pub mod demo;
 pub mod outbox;
+pub mod password_tokens;
 pub mod sessions;
 pub mod settings;
 pub mod staff;

@@ -5,6 +5,7 @@ pub mod account;
 pub mod errors;
 pub mod export;
 pub mod hotline;
+pub mod links;
 pub mod login;
 pub mod mail;
 pub mod staff;

@@ -525,8 +525,14 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                 (text_field(c, e, &v.values, Input { name: "name", label: m::NAME, kind: "text", required: true, readonly: false }))
                 (text_field(c, e, &v.values, Input { name: "email", label: m::EMAIL, kind: "email", required: true, readonly: false }))
                 (text_field(c, e, &v.values, Input { name: "phone", label: m::PHONE, kind: "tel", required: false, readonly: false }))
+                @if v.existing.is_none() && c.mail {
+                    (crate::views::links::invite_checkbox(c, !v.values.str("invite").is_empty(), e))
+                }
                 (account_form_tail(c, e, &v.values, v.existing.is_none(), v.min_length))
             }
+        }
+        @if v.existing.is_some() {
+            (crate::views::links::customer_invite_card(c, &action, &v.csrf, c.mail))
         }
         @if let Some(p) = &v.existing {
             section.card aria-labelledby="pw-title" {
@@ -634,6 +640,9 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
                 }
                 (account_form_tail(c, e, &v.values, v.username.is_none(), v.min_length))
             }
+        }
+        @if let Some(u) = &v.username {
+            (crate::views::links::staff_password_card(c, u, &v.csrf, c.mail))
         }
     };
     layout(c, &title, v.notice, content)

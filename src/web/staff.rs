@@ -333,6 +333,17 @@ fn customer_input(f: &Form) -> CustomerInput<'_> {
 pub fn customer_create(ctx: &mut Ctx) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let f = checked_form(ctx)?;
+    if !f.str("invite").is_empty() {
+        // Invited: the customer sets the first password; staff see none.
+        return match crate::app::links::create_customer_invited(ctx.app, &me, &customer_input(&f), &ctx.address) {
+            Ok(no) => {
+                ctx.set_flash(m::INVITE_SENT);
+                Ok(redirect(&format!("/staff/customers/{}", url_encode(&no))))
+            }
+            Err(Error::Invalid(errors)) => render_customer_form(ctx, None, f, errors, 422),
+            Err(e) => Err(e),
+        };
+    }
     match work::create_customer(ctx.app, &me, &customer_input(&f), &ctx.address) {
         Ok((no, generated)) => {
             if let (Some(pw), Some(s)) = (generated, ctx.session()) {

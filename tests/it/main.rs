@@ -19,6 +19,7 @@ mod hardening;
 mod hotline;
 mod language;
 mod layers;
+mod links;
 mod login;
 mod mail;
 mod portal;
