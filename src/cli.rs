@@ -22,6 +22,9 @@ Commands:
   admin reset-2fa --username U   remove U's two-factor enrolment (a locked-out admin enrols anew)
   customer add --number N --name NAME --email E [--phone P] [--password-stdin]
                                  create a customer; prints a generated password unless given on stdin
+  contact add --customer N --name NAME --email E [--phone P] [--role member|manager] [--password-stdin]
+                                 add a person of customer N with their own login by e-mail; without a
+                                 password on stdin the contact has none until an invitation sets one
   demo [--customers N] [--tickets N] [--activities N] [--seed N]
                                  fill the database with realistic demo data and print the logins
   backup FILE                    consistent online copy of the database (works while serving)
@@ -173,6 +176,7 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
         ["admin", "create"] => admin_create(&args, config),
         ["admin", "reset-2fa"] => admin_reset_2fa(&args, config),
         ["customer", "add"] => customer_add(&args, config),
+        ["contact", "add"] => contact_add(&args, config),
         ["demo"] => demo_fill(&args, config),
         ["backup", file] => {
             args.only(&[])?;
@@ -247,6 +251,32 @@ fn customer_add(args: &Args, config: Config) -> Result<i32, String> {
     match generated {
         Some(pw) => println!("customer {number} created; password: {pw}"),
         None => println!("customer {number} created"),
+    }
+    Ok(0)
+}
+
+fn contact_add(args: &Args, config: Config) -> Result<i32, String> {
+    args.only(&["--customer", "--name", "--email", "--phone", "--role", "--password-stdin"])?;
+    let app = App::open(config).map_err(describe)?;
+    let password = if args.has("--password-stdin") { Some(read_password_stdin()?) } else { None };
+    let number = args.require("--customer")?;
+    let customer = match crate::app::people::customer_by_no(&app, number) {
+        Err(crate::error::Error::NotFound) => return Err(format!("no customer with the number {number}")),
+        other => other.map_err(describe)?,
+    };
+    let email = args.require("--email")?;
+    let input = crate::app::people::ContactInput {
+        name: args.require("--name")?,
+        email,
+        phone: args.get("--phone").unwrap_or(""),
+        role: args.get("--role").unwrap_or("member"),
+        language: None,
+        password: password.as_deref(),
+    };
+    let id = crate::app::people::add_contact(&app, customer.id, &input, "cli", "").map_err(describe)?;
+    match password {
+        Some(_) => println!("contact {id} ({email}) of customer {number} created; they log in with their e-mail"),
+        None => println!("contact {id} ({email}) of customer {number} created; no password yet (send an invitation)"),
     }
     Ok(0)
 }

@@ -506,6 +506,26 @@ pub mod m {
         INVITE_SENT = "Die Einladung wurde verschickt.", "The invitation has been sent.";
         INVITE_CHECKBOX = "Einladung per E-Mail senden", "Send an invitation by e-mail";
         INVITE_CHECKBOX_HELP = "Die Person legt ihr Passwort über einen Link selbst fest (7 Tage gültig); ein hier eingegebenes Passwort wird dann nicht verwendet.", "The person sets the password through a link (valid 7 days); a password entered here is then not used.";
+        // People (issue 18, branch `people`): contacts, ticket people, authorship.
+        CONTACT_ROLE_MEMBER = "Mitarbeiter (sieht eigene Tickets)", "Member (sees own tickets)";
+        CONTACT_ROLE_MANAGER = "Verwalter (sieht alle Tickets)", "Manager (sees all tickets)";
+        CONTACTS_TITLE = "Ansprechpartner", "Contacts";
+        CONTACTS_NONE = "Noch keine Ansprechpartner: alle nutzen das Hauptkonto.", "No contacts yet: everyone uses the main account.";
+        CONTACT_INACTIVE = "deaktiviert", "deactivated";
+        CONTACT_NO_PASSWORD = "noch kein Passwort", "no password yet";
+        MAIN_ACCOUNT = "Hauptkonto", "Main account";
+        PEOPLE_TITLE = "Beteiligte", "People";
+        PEOPLE_INTRO = "Beteiligte Kollegen sehen dieses Ticket und erhalten seine Benachrichtigungen.", "Colleagues on this ticket see it and get its notifications.";
+        PEOPLE_OPENER = "hat das Ticket eröffnet", "opened the ticket";
+        PEOPLE_ADD = "Kollegen hinzufügen", "Add a colleague";
+        PEOPLE_ADDED = "Der Kollege wurde zum Ticket hinzugefügt.", "The colleague was added to the ticket.";
+        PEOPLE_NONE_LEFT = "Alle Kollegen sind bereits beteiligt.", "All colleagues are already on this ticket.";
+        PEOPLE_LINK = "Beteiligte", "People";
+        EMAIL_DIRECTION = "Richtung", "Direction";
+        EMAIL_RECEIVED = "vom Kunden erhalten", "received from the customer";
+        EMAIL_SENT = "an den Kunden gesendet", "sent to the customer";
+        HOTLINE_CONTACT = "Ansprechpartner", "Contact";
+        HOTLINE_WHOSE = "Passwort von", "Password of";
     }
 }
 

@@ -110,6 +110,7 @@ str_enum!(ActivityKind {
 });
 str_enum!(AuthorKind { Customer = "customer", Staff = "staff", System = "system" });
 str_enum!(Role { Agent = "agent", Admin = "admin" });
+str_enum!(ContactRole { Member = "member", Manager = "manager" });
 
 impl Status {
     /// How a customer reads the status.
@@ -348,6 +349,63 @@ pub struct Customer {
     pub active: bool,
     pub language: Option<crate::i18n::Lang>,
     pub created_at: i64,
+    /// The person logged in, when this customer came from a contact's session; `None` for the
+    /// main account, and wherever a customer is read as a record. Scoping reads it
+    /// ([`Customer::scope`]), so a customer taken from a session carries its person along.
+    pub contact: Option<Contact>,
+}
+
+impl Customer {
+    /// What this customer's session may see: the main account and managers every ticket of the
+    /// company, a member only the tickets they opened or were added to.
+    pub fn scope(&self) -> Scope {
+        match &self.contact {
+            Some(c) if c.role == ContactRole::Member => Scope::Member { customer: self.id, contact: c.id },
+            _ => Scope::Customer(self.id),
+        }
+    }
+
+    /// The logged-in contact's id (`None`: the main account).
+    pub fn contact_id(&self) -> Option<i64> {
+        self.contact.as_ref().map(|c| c.id)
+    }
+
+    /// Who is acting, as activities and the audit log name them: the contact's name, or the
+    /// company's.
+    pub fn person_name(&self) -> &str {
+        self.contact.as_ref().map(|c| c.name.as_str()).unwrap_or(&self.name)
+    }
+
+    /// The main account or a manager: may manage the company's contacts and sees every ticket.
+    pub fn sees_all(&self) -> bool {
+        self.contact.as_ref().map_or(true, |c| c.role == ContactRole::Manager)
+    }
+}
+
+/// A person of a customer with their own login by e-mail (schema 0014).
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub role: ContactRole,
+    pub active: bool,
+    pub language: Option<crate::i18n::Lang>,
+    pub notify: bool,
+    /// A password is set (an invited contact has none until they choose one).
+    pub has_password: bool,
+    pub created_at: i64,
+}
+
+impl ContactRole {
+    pub fn label(self) -> Msg {
+        match self {
+            ContactRole::Member => m::CONTACT_ROLE_MEMBER,
+            ContactRole::Manager => m::CONTACT_ROLE_MANAGER,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use crate::app::sessions::Session;
 use crate::app::App;
 use crate::auth::password;
 use crate::clock;
-use crate::db::{self, audit, customers, sessions, staff};
+use crate::db::{self, audit, contacts, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Lang};
 use crate::model::Principal;
@@ -25,7 +25,10 @@ pub fn change_password(app: &App, session: &Session, input: &PasswordChange, add
         errors.add("old_password", m::ERR_REQUIRED);
     }
     let names: Vec<&str> = match &session.principal {
-        Principal::Customer(c) => vec![c.customer_no.as_str(), c.email.as_str()],
+        Principal::Customer(c) => match &c.contact {
+            Some(p) => vec![c.customer_no.as_str(), p.email.as_str()],
+            None => vec![c.customer_no.as_str(), c.email.as_str()],
+        },
         Principal::Staff(s) => vec![s.username.as_str(), s.email.as_str()],
     };
     check_new_password(app, input.new, "new_password", &names, &mut errors);
@@ -39,7 +42,11 @@ pub fn change_password(app: &App, session: &Session, input: &PasswordChange, add
 
     let conn = app.conn()?;
     let current = match &session.principal {
-        Principal::Customer(c) => customers::password_hash(&conn, c.id)?,
+        Principal::Customer(c) => match &c.contact {
+            // A contact in a session has a password (the session lookup checks it).
+            Some(p) => contacts::password_hash(&conn, p.id)?.unwrap_or_else(|| app.dummy_hash.clone()),
+            None => customers::password_hash(&conn, c.id)?,
+        },
         Principal::Staff(s) => staff::password_hash(&conn, s.id)?,
     };
     drop(conn);
@@ -61,6 +68,11 @@ pub fn change_password(app: &App, session: &Session, input: &PasswordChange, add
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         let actor = match &session.principal {
+            Principal::Customer(c) if c.contact.is_some() => {
+                let p = c.contact.as_ref().map(|p| p.id).unwrap_or_default();
+                crate::app::people::set_password_in(app, tx, p, &hash, input.new, Some(&session.token_hash), now)?;
+                crate::app::people::audit_name(c)
+            }
             Principal::Customer(c) => {
                 customers::set_password(tx, c.id, &hash, now)?;
                 customers::set_password_copy(tx, c.id, app.seal_password(c.id, input.new)?.as_deref())?;
@@ -85,7 +97,7 @@ pub fn change_password(app: &App, session: &Session, input: &PasswordChange, add
 
 fn actor(principal: &Principal) -> String {
     match principal {
-        Principal::Customer(c) => format!("customer:{}", c.customer_no),
+        Principal::Customer(c) => crate::app::people::audit_name(c),
         Principal::Staff(s) => format!("staff:{}", s.username),
     }
 }
@@ -107,7 +119,7 @@ fn audit_wrong_old_password(app: &App, principal: &Principal, address: &str) -> 
 /// Remembers the chosen language with the account (for e-mails and the next login).
 pub fn set_language(app: &App, principal: &Principal, lang: Lang) -> Result<()> {
     let current = match principal {
-        Principal::Customer(c) => c.language,
+        Principal::Customer(c) => c.contact.as_ref().map_or(c.language, |p| p.language),
         Principal::Staff(s) => s.language,
     };
     if current == Some(lang) {
@@ -115,7 +127,10 @@ pub fn set_language(app: &App, principal: &Principal, lang: Lang) -> Result<()> 
     }
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| match principal {
-        Principal::Customer(c) => customers::set_language(tx, c.id, lang),
+        Principal::Customer(c) => match &c.contact {
+            Some(p) => contacts::set_language(tx, p.id, lang),
+            None => customers::set_language(tx, c.id, lang),
+        },
         Principal::Staff(s) => staff::set_language(tx, s.id, lang),
     })
 }

@@ -216,7 +216,7 @@ pub fn create_customer(app: &App, input: &NewCustomerInput) -> Result<(i64, Opti
         if customers::exists_no(tx, no.as_str())? {
             errors.add("customer_no", m::ERR_CUSTOMER_NO_TAKEN);
         }
-        if customers::exists_email(tx, input.email, None)? {
+        if crate::app::people::email_taken(tx, input.email, None)? {
             errors.add("email", m::ERR_EMAIL_TAKEN);
         }
         errors.into_result()?;

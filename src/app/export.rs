@@ -116,7 +116,7 @@ pub fn customer_archive(app: &App, customer: &Customer) -> Result<ZipStream> {
 /// The customer's tickets, oldest first, with what the customer sees of them; and the files
 /// the archive carries beside them.
 fn tickets_out(app: &App, customer: &Customer) -> Result<(Vec<TicketOut>, Vec<FileEntry>)> {
-    let scope = Scope::Customer(customer.id);
+    let scope = customer.scope();
     let show_time = app.config.portal.show_time_spent;
     let conn = app.conn()?;
     let all = TicketQuery { page: 1, page_size: usize::MAX / 2, ..TicketQuery::default() };

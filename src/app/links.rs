@@ -86,7 +86,7 @@ fn staff_person(s: StaffMember) -> Person {
 /// The person behind an owner id (`None` when gone).
 pub fn person(conn: &Connection, owner: Owner) -> Result<Option<Person>> {
     Ok(match owner {
-        Owner::Customer(id) => customers::get_opt(conn, id)?.map(customer_person),
+        Owner::Customer(id) => customers::get_by_id(conn, id)?.map(customer_person),
         Owner::Staff(id) => staff::get_opt(conn, id)?.map(staff_person),
         Owner::Contact(_) => None,
     })

@@ -10,6 +10,7 @@ pub mod hotline;
 pub mod inbound;
 pub mod links;
 pub mod notify;
+pub mod people;
 pub mod recheck;
 pub mod sessions;
 pub mod staff;
@@ -144,6 +145,14 @@ impl App {
     pub fn seal_password(&self, customer_id: i64, password: &str) -> Result<Option<Vec<u8>>> {
         match &self.hotline_key {
             Some(k) => k.seal(customer_id, password).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The hotline copy of a contact's password, when the hotline is on.
+    pub fn seal_contact_password(&self, contact_id: i64, password: &str) -> Result<Option<Vec<u8>>> {
+        match &self.hotline_key {
+            Some(k) => k.seal_contact(contact_id, password).map(Some),
             None => Ok(None),
         }
     }

@@ -20,7 +20,10 @@ impl<'a> Recheck<'a> {
     /// `429` before any hashing when the account or the address is locked.
     pub fn begin(app: &'a App, principal: &Principal, address: &str) -> Result<Recheck<'a>> {
         let account = match principal {
-            Principal::Customer(c) => format!("c#{}", c.id),
+            Principal::Customer(c) => match &c.contact {
+                Some(p) => format!("p#{}", p.id),
+                None => format!("c#{}", c.id),
+            },
             Principal::Staff(s) => format!("s#{}", s.id),
         };
         let r = Recheck { app, account, address: format!("ip:{address}") };

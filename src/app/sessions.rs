@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::auth::{self, password};
 use crate::clock;
-use crate::db::{self, audit, customers, sessions, settings, staff};
+use crate::db::{self, audit, contacts, customers, sessions, settings, staff};
 use crate::error::{Error, Result};
 use crate::i18n::m;
 use crate::model::{normalize_email, Principal, Realm};
@@ -44,8 +44,18 @@ pub fn resolve(app: &App, token: &str) -> Result<Option<Session>> {
     let too_old = now - row.created_at > (s.session_max_hours * 3600) as i64;
     let principal = match (row.customer_id, row.staff_id) {
         (Some(id), _) => {
-            let c = customers::get(&conn, id)?;
-            c.active.then_some(Principal::Customer(c))
+            let mut c = customers::get(&conn, id)?;
+            // A contact's session lives only while the contact is active, has a password and
+            // still belongs to this customer: a deactivated contact is out at its next request.
+            c.contact = match row.contact_id {
+                Some(cid) => match contacts::get(&conn, cid)? {
+                    Some(p) if p.active && p.has_password && p.customer_id == id => Some(p),
+                    _ => None,
+                },
+                None => None,
+            };
+            let person_ok = row.contact_id.is_none() || c.contact.is_some();
+            (c.active && person_ok).then_some(Principal::Customer(c))
         }
         (_, Some(id)) => {
             let st = staff::get(&conn, id)?;
@@ -156,17 +166,33 @@ struct Account {
 fn find_account(app: &App, realm: Realm, login: &str) -> Result<Option<Account>> {
     let conn = app.conn()?;
     Ok(match realm {
-        Realm::Customer => customers::find_for_login(&conn, login)?.map(|(c, hash)| Account {
-            active: c.active,
-            principal: Principal::Customer(c),
-            hash,
-        }),
+        Realm::Customer => match customers::find_for_login(&conn, login)? {
+            Some((c, hash)) => Some(Account { active: c.active, principal: Principal::Customer(c), hash }),
+            None => find_contact(app, &conn, login)?,
+        },
         Realm::Staff => staff::find_for_login(&conn, login)?.map(|(s, hash)| Account {
             active: s.active,
             principal: Principal::Staff(s),
             hash,
         }),
     })
+}
+
+/// A contact by the e-mail address typed at login: it may log in while it is active, has a
+/// password and its customer is active. One without a password is checked against the dummy
+/// hash, so it costs as much as a wrong password.
+fn find_contact(app: &App, conn: &rusqlite::Connection, login: &str) -> Result<Option<Account>> {
+    let Some((contact, hash)) = contacts::find_for_login(conn, login)? else {
+        return Ok(None);
+    };
+    let mut customer = customers::get(conn, contact.customer_id)?;
+    let active = customer.active && contact.active && hash.is_some();
+    customer.contact = Some(contact);
+    Ok(Some(Account {
+        principal: Principal::Customer(customer),
+        hash: hash.unwrap_or_else(|| app.dummy_hash.clone()),
+        active,
+    }))
 }
 
 /// One audit row per failed login. It names the account that was matched, or else a keyed
@@ -212,7 +238,7 @@ const AUDIT_KEY: &str = "audit_key";
 /// How the audit log names an account: `customer:NUMBER` or `staff:USERNAME`.
 fn principal_name(p: &Principal) -> String {
     match p {
-        Principal::Customer(c) => format!("customer:{}", c.customer_no),
+        Principal::Customer(c) => crate::app::people::audit_name(c),
         Principal::Staff(s) => format!("staff:{}", s.username),
     }
 }
@@ -223,23 +249,33 @@ fn start_session(app: &App, principal: &Principal, pw: &str, address: &str, prev
     let (token, token_hash) = auth::new_session_token()?;
     let csrf = auth::random_hex(24)?;
     let now = clock::now();
-    let (customer_id, staff_id) = match principal {
-        Principal::Customer(c) => (Some(c.id), None),
-        Principal::Staff(s) => (None, Some(s.id)),
+    let (customer_id, staff_id, contact_id) = match principal {
+        Principal::Customer(c) => (Some(c.id), None, c.contact_id()),
+        Principal::Staff(s) => (None, Some(s.id), None),
     };
     let actor = principal_name(principal);
     let missing_copy = missing_password_copy(app, principal, pw)?;
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        if let Some((id, copy)) = &missing_copy {
-            customers::set_password_copy(tx, *id, Some(copy))?;
+        match &missing_copy {
+            Some((Owner::Customer(id), copy)) => customers::set_password_copy(tx, *id, Some(copy))?,
+            Some((Owner::Contact(id), copy)) => contacts::set_password_copy(tx, *id, Some(copy))?,
+            None => {}
         }
         if let Some(prev) = previous {
             sessions::delete(tx, prev)?;
         }
         sessions::insert(
             tx,
-            &sessions::SessionRow { token_hash, customer_id, staff_id, csrf, created_at: now, last_seen_at: now },
+            &sessions::SessionRow {
+                token_hash,
+                customer_id,
+                staff_id,
+                contact_id,
+                csrf,
+                created_at: now,
+                last_seen_at: now,
+            },
         )?;
         audit::insert(tx, &audit::Entry { actor: &actor, action: "login", target: "", detail: "", address }, now)?;
         Ok(())
@@ -247,16 +283,31 @@ fn start_session(app: &App, principal: &Principal, pw: &str, address: &str, prev
     Ok(token)
 }
 
+/// Whose hotline copy: the main account's or a contact's.
+enum Owner {
+    Customer(i64),
+    Contact(i64),
+}
+
 /// The hotline copy is filled in at the first login after it went missing (e.g. for accounts
-/// created before the hotline was switched on): the customer's id and the sealed password.
-fn missing_password_copy(app: &App, principal: &Principal, pw: &str) -> Result<Option<(i64, Vec<u8>)>> {
+/// created before the hotline was switched on): whose it is and the sealed password.
+fn missing_password_copy(app: &App, principal: &Principal, pw: &str) -> Result<Option<(Owner, Vec<u8>)>> {
     let Principal::Customer(c) = principal else {
         return Ok(None);
     };
-    if app.hotline_key.is_none() || customers::password_copy(&*app.conn()?, c.id)?.is_some() {
+    if app.hotline_key.is_none() {
         return Ok(None);
     }
-    Ok(app.seal_password(c.id, pw)?.map(|copy| (c.id, copy)))
+    if let Some(p) = &c.contact {
+        if contacts::password_copy(&*app.conn()?, p.id)?.is_some() {
+            return Ok(None);
+        }
+        return Ok(app.seal_contact_password(p.id, pw)?.map(|copy| (Owner::Contact(p.id), copy)));
+    }
+    if customers::password_copy(&*app.conn()?, c.id)?.is_some() {
+        return Ok(None);
+    }
+    Ok(app.seal_password(c.id, pw)?.map(|copy| (Owner::Customer(c.id), copy)))
 }
 
 pub fn logout(app: &App, token_hash: &[u8]) -> Result<()> {

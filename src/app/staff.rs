@@ -8,7 +8,7 @@ use crate::app::tickets::{change_status, check_body_or_files, check_custom_field
 use crate::app::App;
 use crate::clock;
 use crate::db::tickets::{self as tdb, Author, NewActivity};
-use crate::db::{self, audit, customers, sessions, staff};
+use crate::db::{self, audit, contacts, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
@@ -384,7 +384,7 @@ pub fn update_customer(
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         let c = customers::get_by_no(tx, customer_no)?.ok_or(Error::NotFound)?;
-        if customers::exists_email(tx, input.email, Some(c.id))? {
+        if customers::exists_email(tx, input.email, Some(c.id))? || contacts::exists_email(tx, input.email, None)? {
             errors.add("email", m::ERR_EMAIL_TAKEN);
         }
         std::mem::take(&mut errors).into_result()?;
@@ -402,7 +402,7 @@ pub fn update_customer(
         let entry = audit::Entry { actor: &actor, action: "customer.update", target: customer_no, detail: "", address };
         audit::insert(tx, &entry, now)?;
         if c.active && !input.active {
-            sessions::delete_customer_sessions(tx, c.id, None)?;
+            sessions::delete_company_sessions(tx, c.id)?;
             audit::insert(tx, &entry.with_action("customer.deactivate"), now)?;
         } else if !c.active && input.active {
             audit::insert(tx, &entry.with_action("customer.activate"), now)?;

@@ -20,7 +20,7 @@ pub const MAX_FIELD_CHARS: usize = 2_000;
 
 pub fn overview(app: &App, customer: &Customer, query: &TicketQuery) -> Result<Overview> {
     let conn = app.conn()?;
-    let scope = Scope::Customer(customer.id);
+    let scope = customer.scope();
     Ok(Overview {
         page: tdb::list(&conn, scope, query)?,
         months: tdb::month_counts(&conn, scope)?,
@@ -222,15 +222,11 @@ pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         let (id, number) = insert_ticket(tx, app, customer.id, subject, priority, None, now)?;
+        tdb::set_opener(tx, id, customer.contact_id())?;
         let activity = tdb::add_activity(
             tx,
             id,
-            &NewActivity::new(
-                ActivityKind::Message,
-                Author::customer(customer.id, &customer.name),
-                input.body.trim_end(),
-                now,
-            ),
+            &NewActivity::new(ActivityKind::Message, Author::person(customer), input.body.trim_end(), now),
         )?;
         attach_all(tx, id, activity, files)?;
         crate::app::notify::queue_for_activity(tx, app, activity)?;
@@ -252,7 +248,7 @@ pub fn reply(app: &App, customer: &Customer, number: &str, body: &str, files: &[
     let now = clock::now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        let by = Author::customer(customer.id, &customer.name);
+        let by = Author::person(customer);
         let activity = NewActivity::new(ActivityKind::Message, by, body.trim_end(), now);
         let t = add_to_own_ticket(tx, app, customer, number, &activity, files)?;
         if matches!(t.summary.status, Status::Waiting | Status::Closed) {
@@ -273,7 +269,7 @@ pub fn add_documents(app: &App, customer: &Customer, number: &str, files: &[Pend
     let now = clock::now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        let by = Author::customer(customer.id, &customer.name);
+        let by = Author::person(customer);
         let activity = NewActivity::new(ActivityKind::Document, by, "", now);
         add_to_own_ticket(tx, app, customer, number, &activity, files).map(|_| ())
     })
@@ -283,7 +279,7 @@ pub fn add_documents(app: &App, customer: &Customer, number: &str, files: &[Pend
 fn check_own_ticket(app: &App, customer: &Customer, number: &str) -> Result<()> {
     TicketNo::parse(number).ok_or(Error::NotFound)?;
     let conn = app.conn()?;
-    tdb::get(&conn, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
+    tdb::get(&conn, number, customer.scope())?.ok_or(Error::NotFound)?;
     Ok(())
 }
 
@@ -297,7 +293,7 @@ fn add_to_own_ticket(
     activity: &NewActivity,
     files: &[PendingFile],
 ) -> Result<TicketDetail> {
-    let t = tdb::get(tx, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
+    let t = tdb::get(tx, number, customer.scope())?.ok_or(Error::NotFound)?;
     let id = tdb::add_activity(tx, t.summary.id, activity)?;
     attach_all(tx, t.summary.id, id, files)?;
     crate::app::notify::queue_for_activity(tx, app, id)?;
@@ -313,19 +309,11 @@ pub fn close(app: &App, customer: &Customer, number: &str) -> Result<()> {
     let now = clock::now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        let t = tdb::get(tx, number, Scope::Customer(customer.id))?.ok_or(Error::NotFound)?;
+        let t = tdb::get(tx, number, customer.scope())?.ok_or(Error::NotFound)?;
         if t.summary.status == Status::Closed {
             return Ok(());
         }
-        change_status(
-            tx,
-            t.summary.id,
-            t.summary.status,
-            Status::Closed,
-            Author::customer(customer.id, &customer.name),
-            now,
-        )
-        .map(|_| ())
+        change_status(tx, t.summary.id, t.summary.status, Status::Closed, Author::person(customer), now).map(|_| ())
     })
 }
 
@@ -364,7 +352,7 @@ pub enum Editor<'a> {
 pub fn update_fields(app: &App, editor: Editor, number: &str, values: &HashMap<String, String>) -> Result<usize> {
     TicketNo::parse(number).ok_or(Error::NotFound)?;
     let scope = match editor {
-        Editor::Customer(c) => Scope::Customer(c.id),
+        Editor::Customer(c) => c.scope(),
         Editor::Staff(_) => Scope::Staff,
     };
     let editable: Vec<Field> = app
@@ -389,7 +377,7 @@ pub fn update_fields(app: &App, editor: Editor, number: &str, values: &HashMap<S
     errors.into_result()?;
     let now = clock::now();
     let author = match editor {
-        Editor::Customer(c) => Author::customer(c.id, &c.name),
+        Editor::Customer(c) => Author::person(c),
         Editor::Staff(s) => Author::staff(s.id, &s.name),
     };
     let mut conn = app.conn()?;

@@ -20,6 +20,12 @@ fn aad(customer_id: i64) -> Vec<u8> {
     format!("ticketd-hotline-v1:customer:{customer_id}").into_bytes()
 }
 
+/// A contact's copy is bound to the contact (schema 0014): it opens neither as a customer's
+/// nor as another contact's.
+fn contact_aad(contact_id: i64) -> Vec<u8> {
+    format!("ticketd-hotline-v1:contact:{contact_id}").into_bytes()
+}
+
 impl HotlineKey {
     /// Loads the key, creating it (mode 0600) when the file does not exist yet. A key file that
     /// group or others may read is refused.
@@ -67,26 +73,41 @@ impl HotlineKey {
 
     /// Nonce (24 random bytes) followed by the ciphertext and tag.
     pub fn seal(&self, customer_id: i64, password: &str) -> Result<Vec<u8>> {
+        self.seal_with(&aad(customer_id), password)
+    }
+
+    /// `None` when the copy does not belong to this customer or was tampered with.
+    pub fn open(&self, customer_id: i64, sealed: &[u8]) -> Option<String> {
+        self.open_with(&aad(customer_id), sealed)
+    }
+
+    /// A contact's hotline copy (`contacts.password_copy`).
+    pub fn seal_contact(&self, contact_id: i64, password: &str) -> Result<Vec<u8>> {
+        self.seal_with(&contact_aad(contact_id), password)
+    }
+
+    pub fn open_contact(&self, contact_id: i64, sealed: &[u8]) -> Option<String> {
+        self.open_with(&contact_aad(contact_id), sealed)
+    }
+
+    fn seal_with(&self, aad: &[u8], password: &str) -> Result<Vec<u8>> {
         let mut nonce = [0u8; NONCE_LEN];
         getrandom::getrandom(&mut nonce).map_err(|e| Error::internal("random", e))?;
-        let aad = aad(customer_id);
         let ct = self
             .cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: password.as_bytes(), aad: &aad })
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: password.as_bytes(), aad })
             .map_err(|_| Error::Internal("hotline copy: encryption failed".into()))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
         Ok(out)
     }
 
-    /// `None` when the copy does not belong to this customer or was tampered with.
-    pub fn open(&self, customer_id: i64, sealed: &[u8]) -> Option<String> {
+    fn open_with(&self, aad: &[u8], sealed: &[u8]) -> Option<String> {
         if sealed.len() <= NONCE_LEN {
             return None;
         }
         let (nonce, ct) = sealed.split_at(NONCE_LEN);
-        let aad = aad(customer_id);
-        let pt = self.cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: &aad }).ok()?;
+        let pt = self.cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad }).ok()?;
         String::from_utf8(pt).ok()
     }
 }
@@ -110,6 +131,16 @@ mod tests {
         assert!(!a.windows(10).any(|w| w == b"Geheim-123"));
         let other = HotlineKey::from_bytes(&[8u8; 32]);
         assert_eq!(other.open(1, &a), None);
+    }
+
+    #[test]
+    fn contact_copies_open_only_for_their_contact() {
+        let k = HotlineKey::from_bytes(&[7u8; 32]);
+        let c = k.seal_contact(1, "Geheim-123").unwrap();
+        assert_eq!(k.open_contact(1, &c).as_deref(), Some("Geheim-123"));
+        assert_eq!(k.open_contact(2, &c), None);
+        assert_eq!(k.open(1, &c), None, "a contact's copy is not the customer's");
+        assert_eq!(k.open_contact(1, &k.seal(1, "x").unwrap()), None);
     }
 
     #[test]

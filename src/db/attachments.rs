@@ -82,10 +82,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Attachment> {
 
 /// The complete attachments of a ticket a principal may see, oldest first.
 pub fn list_for_ticket(conn: &Connection, ticket_id: i64, scope: Scope) -> Result<Vec<Attachment>> {
-    let internal = match scope {
-        Scope::Customer(_) => "AND act.internal = 0",
-        Scope::Staff => "",
-    };
+    let internal = if scope.is_customer() { "AND act.internal = 0" } else { "" };
     let sql = format!(
         "SELECT {COLS} FROM attachments a JOIN activities act ON act.id = a.activity_id
          WHERE a.ticket_id = ?1 AND a.complete = 1 {internal} ORDER BY a.id"
@@ -97,10 +94,7 @@ pub fn list_for_ticket(conn: &Connection, ticket_id: i64, scope: Scope) -> Resul
 
 /// One attachment of a ticket, if the principal may see it.
 pub fn get(conn: &Connection, ticket_id: i64, id: i64, scope: Scope) -> Result<Option<Attachment>> {
-    let internal = match scope {
-        Scope::Customer(_) => "AND act.internal = 0",
-        Scope::Staff => "",
-    };
+    let internal = if scope.is_customer() { "AND act.internal = 0" } else { "" };
     let sql = format!(
         "SELECT {COLS} FROM attachments a JOIN activities act ON act.id = a.activity_id
          WHERE a.id = ?1 AND a.ticket_id = ?2 AND a.complete = 1 {internal}"

@@ -19,6 +19,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Customer> {
         active: r.get(5)?,
         language: r.get::<_, Option<String>>(6)?.and_then(|l| Lang::parse(&l)),
         created_at: r.get(7)?,
+        contact: None,
     })
 }
 
@@ -77,8 +78,8 @@ pub fn get(conn: &Connection, id: i64) -> Result<Customer> {
     Ok(super::row(conn, &sql, [id], from_row)?)
 }
 
-/// The customer with this id, `None` when there is none.
-pub fn get_opt(conn: &Connection, id: i64) -> Result<Option<Customer>> {
+/// Like [`get`], but `None` for an unknown id.
+pub fn get_by_id(conn: &Connection, id: i64) -> Result<Option<Customer>> {
     let sql = format!("SELECT {COLS} FROM customers WHERE id = ?1");
     super::row(conn, &sql, [id], from_row).optional()
 }

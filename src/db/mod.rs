@@ -4,6 +4,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod call_codes;
+pub mod contacts;
 pub mod customers;
 pub mod demo;
 pub mod outbox;

@@ -10,6 +10,8 @@ pub struct SessionRow {
     pub token_hash: Vec<u8>,
     pub customer_id: Option<i64>,
     pub staff_id: Option<i64>,
+    /// The contact of a customer session (`None`: the main account, or staff).
+    pub contact_id: Option<i64>,
     pub csrf: String,
     pub created_at: i64,
     pub last_seen_at: i64,
@@ -17,9 +19,9 @@ pub struct SessionRow {
 
 pub fn insert(conn: &Connection, s: &SessionRow) -> Result<()> {
     conn.execute(
-        "INSERT INTO sessions (token_hash, customer_id, staff_id, csrf, created_at, last_seen_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![s.token_hash, s.customer_id, s.staff_id, s.csrf, s.created_at, s.last_seen_at],
+        "INSERT INTO sessions (token_hash, customer_id, staff_id, csrf, created_at, last_seen_at, contact_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![s.token_hash, s.customer_id, s.staff_id, s.csrf, s.created_at, s.last_seen_at, s.contact_id],
     )?;
     Ok(())
 }
@@ -27,7 +29,8 @@ pub fn insert(conn: &Connection, s: &SessionRow) -> Result<()> {
 pub fn get(conn: &Connection, token_hash: &[u8]) -> Result<Option<SessionRow>> {
     super::row(
         conn,
-        "SELECT token_hash, customer_id, staff_id, csrf, created_at, last_seen_at FROM sessions WHERE token_hash = ?1",
+        "SELECT token_hash, customer_id, staff_id, csrf, created_at, last_seen_at, contact_id
+         FROM sessions WHERE token_hash = ?1",
         [token_hash],
         |r| {
             Ok(SessionRow {
@@ -37,6 +40,7 @@ pub fn get(conn: &Connection, token_hash: &[u8]) -> Result<Option<SessionRow>> {
                 csrf: r.get(3)?,
                 created_at: r.get(4)?,
                 last_seen_at: r.get(5)?,
+                contact_id: r.get(6)?,
             })
         },
     )
@@ -53,9 +57,19 @@ pub fn delete(conn: &Connection, token_hash: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Ends every session of a customer except `keep` (the one that changed the password).
+/// Ends every session of a customer's main account except `keep` (the one that changed the
+/// password); its contacts' sessions stay (each has its own password).
 pub fn delete_customer_sessions(conn: &Connection, customer_id: i64, keep: Option<&[u8]>) -> Result<()> {
-    conn.execute("DELETE FROM sessions WHERE customer_id = ?1 AND token_hash IS NOT ?2", params![customer_id, keep])?;
+    conn.execute(
+        "DELETE FROM sessions WHERE customer_id = ?1 AND contact_id IS NULL AND token_hash IS NOT ?2",
+        params![customer_id, keep],
+    )?;
+    Ok(())
+}
+
+/// Ends every session of a customer, its contacts' included (the customer was deactivated).
+pub fn delete_company_sessions(conn: &Connection, customer_id: i64) -> Result<()> {
+    conn.execute("DELETE FROM sessions WHERE customer_id = ?1", [customer_id])?;
     Ok(())
 }
 

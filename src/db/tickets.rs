@@ -49,6 +49,13 @@ pub fn insert(conn: &Connection, t: &NewTicket) -> Result<i64> {
     Ok(id)
 }
 
+/// Records who of the customer opened a ticket (`None`: the main account), on the caller's
+/// transaction right after [`insert`]; a member sees the tickets they opened.
+pub fn set_opener(conn: &Connection, ticket_id: i64, contact_id: Option<i64>) -> Result<()> {
+    conn.prepare_cached("UPDATE tickets SET contact_id = ?2 WHERE id = ?1")?.execute(params![ticket_id, contact_id])?;
+    Ok(())
+}
+
 /// The `tickets` row alone, with the given counters (`db::demo` writes them final at once).
 pub(super) fn insert_row(conn: &Connection, t: &NewTicket, closed_at: Option<i64>, c: &Counters) -> Result<i64> {
     let (status, priority) = (t.status.as_str(), t.priority.as_str());
@@ -93,6 +100,8 @@ pub struct NewActivity<'a> {
     pub author_kind: AuthorKind,
     pub customer_id: Option<i64>,
     pub staff_id: Option<i64>,
+    /// The contact who wrote it (`None`: the main account, staff or the system).
+    pub contact_id: Option<i64>,
     pub author_name: &'a str,
     pub body: &'a str,
     pub minutes: i64,
@@ -112,6 +121,7 @@ impl<'a> NewActivity<'a> {
             author_kind: author.kind,
             customer_id: author.customer_id,
             staff_id: author.staff_id,
+            contact_id: author.contact_id,
             author_name: author.name,
             body,
             minutes: 0,
@@ -131,20 +141,28 @@ pub struct Author<'a> {
     pub kind: AuthorKind,
     pub customer_id: Option<i64>,
     pub staff_id: Option<i64>,
+    /// A customer's contact (schema 0014); `None` for the main account.
+    pub contact_id: Option<i64>,
     pub name: &'a str,
 }
 
 impl<'a> Author<'a> {
     /// The portal itself (a ticket reopened by a customer's reply).
     pub const SYSTEM: Author<'static> =
-        Author { kind: AuthorKind::System, customer_id: None, staff_id: None, name: "" };
+        Author { kind: AuthorKind::System, customer_id: None, staff_id: None, contact_id: None, name: "" };
 
+    /// The customer's main account.
     pub fn customer(id: i64, name: &'a str) -> Author<'a> {
-        Author { kind: AuthorKind::Customer, customer_id: Some(id), staff_id: None, name }
+        Author { kind: AuthorKind::Customer, customer_id: Some(id), staff_id: None, contact_id: None, name }
+    }
+
+    /// Whoever of the customer is acting: a contact by their own name, else the main account.
+    pub fn person(c: &'a crate::model::Customer) -> Author<'a> {
+        Author { contact_id: c.contact_id(), name: c.person_name(), ..Author::customer(c.id, &c.name) }
     }
 
     pub fn staff(id: i64, name: &'a str) -> Author<'a> {
-        Author { kind: AuthorKind::Staff, customer_id: None, staff_id: Some(id), name }
+        Author { kind: AuthorKind::Staff, customer_id: None, staff_id: Some(id), contact_id: None, name }
     }
 }
 
@@ -167,8 +185,8 @@ pub(super) fn insert_activity_row(conn: &Connection, ticket_id: i64, a: &NewActi
         .prepare_cached(
             "INSERT INTO activities (ticket_id, kind, internal, author_kind, customer_id, staff_id, author_name,
                                      body, minutes, email_from, email_to, email_subject, old_value, new_value,
-                                     created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                     created_at, contact_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?
         .insert(params![
             ticket_id,
@@ -185,7 +203,8 @@ pub(super) fn insert_activity_row(conn: &Connection, ticket_id: i64, a: &NewActi
             a.email_subject,
             a.old_value,
             a.new_value,
-            a.created_at
+            a.created_at,
+            a.contact_id
         ])?)
 }
 
@@ -380,9 +399,14 @@ fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
 }
 
 pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<TicketDetail>> {
-    let (filter, customer) = match scope {
-        Scope::Customer(id) => ("AND t.customer_id = ?2", Some(id)),
-        Scope::Staff => ("AND ?2 IS NULL", None),
+    let (filter, customer, contact) = match scope {
+        Scope::Customer(id) => ("AND t.customer_id = ?2 AND ?3 IS NULL", Some(id), None),
+        Scope::Member { customer, contact } => (
+            "AND t.customer_id = ?2 AND (t.contact_id = ?3 OR t.id IN (SELECT ticket_id FROM ticket_people WHERE contact_id = ?3))",
+            Some(customer),
+            Some(contact),
+        ),
+        Scope::Staff => ("AND ?2 IS NULL AND ?3 IS NULL", None, None),
     };
     let sql = format!(
         "SELECT {SUMMARY_COLS}, t.customer_id, t.assignee_id, t.closed_at
@@ -390,7 +414,7 @@ pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<Ticke
          WHERE t.number = ?1 {filter}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    stmt.query_row(params![number, customer], |r| {
+    stmt.query_row(params![number, customer, contact], |r| {
         Ok(TicketDetail {
             summary: summary_from_row(r, scope)?,
             customer_id: r.get(16)?,
@@ -402,10 +426,7 @@ pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<Ticke
 }
 
 pub fn activities(conn: &Connection, ticket_id: i64, scope: Scope, kind: KindFilter) -> Result<Vec<Activity>> {
-    let internal_filter = match scope {
-        Scope::Customer(_) => "AND internal = 0",
-        Scope::Staff => "",
-    };
+    let internal_filter = if scope.is_customer() { "AND internal = 0" } else { "" };
     let kind_filter = match kind {
         KindFilter::All => "AND ?2 IS NULL",
         _ => "AND kind = ?2",
@@ -451,12 +472,20 @@ pub fn fts_query(input: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// A member's tickets: those they opened and those they were added to (`?` twice: the contact).
+const MEMBER_FILTER: &str = "(t.contact_id = ? OR t.id IN (SELECT ticket_id FROM ticket_people WHERE contact_id = ?))";
+
 fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
-    if let Scope::Customer(id) = scope {
+    if let Some(id) = scope.customer_id() {
         clauses.push("t.customer_id = ?".into());
         args.push(Value::Integer(id));
+    }
+    if let Scope::Member { contact, .. } = scope {
+        clauses.push(MEMBER_FILTER.into());
+        args.push(Value::Integer(contact));
+        args.push(Value::Integer(contact));
     }
     match (q.year, q.month) {
         (Some(y), Some(m)) => {
@@ -496,10 +525,7 @@ fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
         args.push(Value::Text(no.clone()));
     }
     if let Some(fts) = q.search.as_deref().and_then(fts_query) {
-        let internal = match scope {
-            Scope::Customer(_) => " AND internal = 0",
-            Scope::Staff => "",
-        };
+        let internal = if scope.is_customer() { " AND internal = 0" } else { "" };
         clauses.push(format!(
             "(t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?{internal})
               OR t.id IN (SELECT rowid FROM field_search WHERE field_search MATCH ?))"
@@ -561,7 +587,7 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
             "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
              t.staff_last_activity_at DESC, t.id DESC"
         }
-        (Scope::Customer(_), Sort::LastActivity) => "t.last_activity_at DESC, t.id DESC",
+        (Scope::Customer(_) | Scope::Member { .. }, Sort::LastActivity) => "t.last_activity_at DESC, t.id DESC",
         (Scope::Staff, Sort::LastActivity) => "t.staff_last_activity_at DESC, t.id DESC",
     };
     let page_size = q.page_size.max(1);
@@ -587,6 +613,18 @@ pub fn month_counts(conn: &Connection, scope: Scope) -> Result<Vec<(i64, i64)>> 
         Scope::Customer(id) => {
             ("SELECT month, n FROM customer_counts WHERE customer_id = ?1 AND n > 0 ORDER BY month DESC", Some(id))
         }
+        // A member's few tickets are counted (no counter per person).
+        Scope::Member { customer, contact } => {
+            let sql = format!(
+                "SELECT t.created_month, count(*) FROM tickets t WHERE t.customer_id = ?1 AND {MEMBER_FILTER}
+                 GROUP BY t.created_month ORDER BY t.created_month DESC"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt
+                .query_map(params![customer, contact, contact], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            return Ok(rows);
+        }
         Scope::Staff => (
             "SELECT month, sum(n) FROM ticket_counts WHERE ?1 IS NULL
              GROUP BY month HAVING sum(n) > 0 ORDER BY month DESC",
@@ -604,6 +642,11 @@ pub fn total_minutes(conn: &Connection, scope: Scope) -> Result<i64> {
         Scope::Customer(id) => conn
             .prepare_cached("SELECT coalesce(sum(minutes), 0) FROM customer_counts WHERE customer_id = ?1")?
             .query_row([id], |r| r.get(0))?,
+        Scope::Member { customer, contact } => conn
+            .prepare_cached(&format!(
+                "SELECT coalesce(sum(t.minutes), 0) FROM tickets t WHERE t.customer_id = ?1 AND {MEMBER_FILTER}"
+            ))?
+            .query_row(params![customer, contact, contact], |r| r.get(0))?,
         Scope::Staff => super::row(conn, "SELECT coalesce(sum(minutes), 0) FROM tickets", [], |r| r.get(0))?,
     })
 }
@@ -628,15 +671,21 @@ pub fn status_counts(conn: &Connection) -> Result<Vec<(Status, i64)>> {
 
 /// Activities with time spent on a customer's tickets in `[from, to)`, oldest first.
 pub fn time_entries(conn: &Connection, customer_id: i64, from: i64, to: i64, scope: Scope) -> Result<Vec<TimeEntry>> {
+    // A member's statement covers only their tickets (`?4`: the member, NULL for everyone else).
+    let member = match scope {
+        Scope::Member { contact, .. } => Some(contact),
+        _ => None,
+    };
     let mut stmt = conn.prepare_cached(
         "SELECT t.number, t.subject, a.kind, a.internal, a.author_name, a.body, a.minutes, a.created_at
          FROM tickets t JOIN activities a ON a.ticket_id = t.id
          WHERE t.customer_id = ?1 AND a.created_at >= ?2 AND a.created_at < ?3 AND a.minutes > 0
+           AND (?4 IS NULL OR t.contact_id = ?4 OR t.id IN (SELECT ticket_id FROM ticket_people WHERE contact_id = ?4))
          ORDER BY a.created_at, a.id",
     )?;
-    let customer_view = matches!(scope, Scope::Customer(_));
+    let customer_view = scope.is_customer();
     let rows = stmt
-        .query_map(params![customer_id, from, to], |r| {
+        .query_map(params![customer_id, from, to, member], |r| {
             let internal: bool = r.get(3)?;
             Ok(TimeEntry {
                 number: r.get(0)?,

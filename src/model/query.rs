@@ -5,8 +5,30 @@ use super::{Priority, Status, StatusFilter};
 /// Who may see a ticket: a customer only their own, staff all.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope {
+    /// The company's main account or a manager: every ticket of the customer.
     Customer(i64),
+    /// A contact with the role `member`: the customer's tickets they opened (`tickets.contact_id`)
+    /// or were added to (`ticket_people`).
+    Member {
+        customer: i64,
+        contact: i64,
+    },
     Staff,
+}
+
+impl Scope {
+    /// The customer a customer-side scope is limited to (`None` for staff).
+    pub fn customer_id(self) -> Option<i64> {
+        match self {
+            Scope::Customer(id) | Scope::Member { customer: id, .. } => Some(id),
+            Scope::Staff => None,
+        }
+    }
+
+    /// The customer's side: internal activities stay hidden.
+    pub fn is_customer(self) -> bool {
+        !matches!(self, Scope::Staff)
+    }
 }
 
 /// The filters of an overview (customer) or queue (staff).

@@ -8,7 +8,7 @@ use crate::app::{account, tickets};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::AuthorKind;
-use crate::model::{Detail, Form, KindFilter, Principal, Realm, Scope, StatusFilter, TicketQuery};
+use crate::model::{Detail, Form, KindFilter, Principal, Realm, StatusFilter, TicketQuery};
 use crate::views;
 use crate::web::ctx::safe_next;
 use crate::web::form::read_form;
@@ -207,7 +207,7 @@ pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     ctx.allow_etag();
     let kind = KindFilter::parse(ctx.query("kind").as_deref());
-    let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, kind)?;
+    let detail = tickets::detail(ctx.app, customer.scope(), number, kind)?;
     render_ticket(ctx, detail, kind, String::new(), FieldErrors::new(), 200)
 }
 
@@ -250,7 +250,7 @@ fn render_ticket_with(
 
 pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
-    let mut up = Uploader::new(ctx.app, AuthorKind::Customer, &customer.name);
+    let mut up = Uploader::new(ctx.app, AuthorKind::Customer, customer.person_name());
     let f = upload_form(ctx, &mut up)?;
     match tickets::reply(ctx.app, &customer, number, f.str("body"), up.files()) {
         Ok(()) => {
@@ -259,7 +259,7 @@ pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
             Ok(redirect(&format!("/tickets/{number}#reply")))
         }
         Err(Error::Invalid(errors)) => {
-            let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, KindFilter::All)?;
+            let detail = tickets::detail(ctx.app, customer.scope(), number, KindFilter::All)?;
             render_ticket(ctx, detail, KindFilter::All, f.str("body").to_string(), errors, 422)
         }
         Err(e) => Err(e),
@@ -268,7 +268,7 @@ pub fn reply(ctx: &mut Ctx, number: &str) -> Result<Response> {
 
 pub fn upload(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
-    let mut up = Uploader::new(ctx.app, AuthorKind::Customer, &customer.name);
+    let mut up = Uploader::new(ctx.app, AuthorKind::Customer, customer.person_name());
     let f = upload_form(ctx, &mut up)?;
     drop(f);
     match tickets::add_documents(ctx.app, &customer, number, up.files()) {
@@ -278,7 +278,7 @@ pub fn upload(ctx: &mut Ctx, number: &str) -> Result<Response> {
             Ok(redirect(&format!("/tickets/{number}#documents")))
         }
         Err(Error::Invalid(errors)) => {
-            let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, KindFilter::All)?;
+            let detail = tickets::detail(ctx.app, customer.scope(), number, KindFilter::All)?;
             render_ticket(ctx, detail, KindFilter::All, String::new(), errors, 422)
         }
         Err(e) => Err(e),
@@ -288,7 +288,7 @@ pub fn upload(ctx: &mut Ctx, number: &str) -> Result<Response> {
 /// `GET /tickets/<number>/attachments/<id>`: the customer's own files only.
 pub fn download(ctx: &mut Ctx, number: &str, id: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
-    crate::web::files::download(ctx, Scope::Customer(customer.id), number, id)
+    crate::web::files::download(ctx, customer.scope(), number, id)
 }
 
 pub fn update_fields(ctx: &mut Ctx, number: &str) -> Result<Response> {
@@ -300,7 +300,7 @@ pub fn update_fields(ctx: &mut Ctx, number: &str) -> Result<Response> {
             Ok(redirect(&format!("/tickets/{number}")))
         }
         Err(Error::Invalid(errors)) => {
-            let detail = tickets::detail(ctx.app, Scope::Customer(customer.id), number, KindFilter::All)?;
+            let detail = tickets::detail(ctx.app, customer.scope(), number, KindFilter::All)?;
             let entered = f.custom_fields().into_iter().collect();
             render_ticket_with(ctx, detail, KindFilter::All, String::new(), errors, 422, Some(entered))
         }
@@ -329,7 +329,7 @@ pub fn new_ticket_form(ctx: &mut Ctx) -> Result<Response> {
 
 pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
     let customer = ctx.customer()?.clone();
-    let mut up = Uploader::new(ctx.app, AuthorKind::Customer, &customer.name);
+    let mut up = Uploader::new(ctx.app, AuthorKind::Customer, customer.person_name());
     let f = upload_form(ctx, &mut up)?;
     let custom = f.custom_fields();
     let input = tickets::NewTicketInput {
@@ -441,6 +441,6 @@ pub fn time_statement(ctx: &mut Ctx) -> Result<Response> {
         return Err(Error::NotFound);
     }
     let (year, month) = crate::web::staff::statement_month(ctx);
-    let st = crate::app::staff::time_statement(ctx.app, &customer, year, month, Scope::Customer(customer.id))?;
+    let st = crate::app::staff::time_statement(ctx.app, &customer, year, month, customer.scope())?;
     crate::web::staff::statement_response(ctx, st, false)
 }

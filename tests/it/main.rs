@@ -22,6 +22,7 @@ mod layers;
 mod links;
 mod login;
 mod mail;
+mod people;
 mod portal;
 mod query_plan;
 mod secrets;
