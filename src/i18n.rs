@@ -505,6 +505,14 @@ pub mod m {
         INVITE_BUTTON = "Einladung senden", "Send invitation";
         INVITE_SENT = "Die Einladung wurde verschickt.", "The invitation has been sent.";
         INVITE_CHECKBOX = "Einladung per E-Mail senden", "Send an invitation by e-mail";
+        CONTACT_NEW = "Ansprechpartner hinzufügen", "Add a contact";
+        CONTACT_ROLE = "Rolle", "Role";
+        CONTACT_INVITE_HINT = "Die Person erhält eine Einladung per E-Mail und legt ihr Passwort selbst fest.", "The person gets an invitation by e-mail and sets the password themselves.";
+        CONTACT_CREATED = "Der Ansprechpartner wurde angelegt.", "The contact has been added.";
+        CONTACT_SAVED = "Der Ansprechpartner wurde gespeichert.", "The contact has been saved.";
+        CONTACT_NOT_YOURSELF = "Ihre eigene Rolle und Ihren eigenen Zugang können Sie hier nicht ändern.", "You cannot change your own role or access here.";
+        CONTACTS_ACCOUNT_INTRO = "Ihre Kollegen mit eigenem Zugang: Mitarbeiter sehen ihre eigenen Tickets und die, zu denen sie hinzugefügt wurden; Verwalter sehen alle Tickets und verwalten die Ansprechpartner.", "Your colleagues with their own login: members see their own tickets and those they were added to; managers see every ticket and manage the contacts.";
+        CONTACTS_MANAGE = "Ansprechpartner verwalten", "Manage contacts";
         INVITE_CHECKBOX_HELP = "Die Person legt ihr Passwort über einen Link selbst fest (7 Tage gültig); ein hier eingegebenes Passwort wird dann nicht verwendet.", "The person sets the password through a link (valid 7 days); a password entered here is then not used.";
         // People (issue 18, branch `people`): contacts, ticket people, authorship.
         CONTACT_ROLE_MEMBER = "Mitarbeiter (sieht eigene Tickets)", "Member (sees own tickets)";

@@ -12,12 +12,12 @@ use crate::app::App;
 use crate::auth::{self, password};
 use crate::clock;
 use crate::db::password_tokens::{self as tokens, Owner, Purpose, TokenRow};
-use crate::db::{self, audit, customers, outbox, sessions, staff};
+use crate::db::{self, audit, contacts, customers, outbox, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Lang};
 use crate::mail::message::{self, Message};
 use crate::mail::{self as mail, Mailbox};
-use crate::model::{MailState, Realm, StaffMember};
+use crate::model::{Contact, Customer, MailState, Realm, StaffMember};
 use crate::views::links::{LinkKind, LinkMail};
 
 /// A reset link lives this long.
@@ -46,6 +46,8 @@ pub struct Person {
     pub label: String,
     /// What the person types at the login: the customer number, the username or the address.
     pub login: String,
+    /// The company of a contact (for the outbox row).
+    pub customer_id: Option<i64>,
 }
 
 impl Person {
@@ -63,11 +65,35 @@ fn customer_person(c: crate::model::Customer) -> Person {
         names: vec![c.customer_no.clone(), c.email.clone()],
         label: format!("customer:{}", c.customer_no),
         login: c.customer_no,
+        customer_id: Some(c.id),
         name: c.name,
         email: c.email,
         language: c.language,
         active: c.active,
     }
+}
+
+/// A contact is usable while both it and its company are active.
+fn contact_person(p: Contact, company: &Customer) -> Person {
+    Person {
+        owner: Owner::Contact(p.id),
+        names: vec![company.customer_no.clone(), p.email.clone()],
+        label: format!("customer:{}/contact:{}", company.customer_no, p.id),
+        login: p.email.clone(),
+        customer_id: Some(company.id),
+        name: p.name,
+        email: p.email,
+        language: p.language,
+        active: p.active && company.active,
+    }
+}
+
+fn contact_by_id(conn: &Connection, id: i64) -> Result<Option<Person>> {
+    let Some(p) = contacts::get(conn, id)? else {
+        return Ok(None);
+    };
+    let company = customers::get(conn, p.customer_id)?;
+    Ok(Some(contact_person(p, &company)))
 }
 
 fn staff_person(s: StaffMember) -> Person {
@@ -76,6 +102,7 @@ fn staff_person(s: StaffMember) -> Person {
         names: vec![s.username.clone(), s.email.clone()],
         label: format!("staff:{}", s.username),
         login: s.username,
+        customer_id: None,
         name: s.name,
         email: s.email,
         language: s.language,
@@ -88,14 +115,20 @@ pub fn person(conn: &Connection, owner: Owner) -> Result<Option<Person>> {
     Ok(match owner {
         Owner::Customer(id) => customers::get_by_id(conn, id)?.map(customer_person),
         Owner::Staff(id) => staff::get_opt(conn, id)?.map(staff_person),
-        Owner::Contact(_) => None,
+        Owner::Contact(id) => contact_by_id(conn, id)?,
     })
 }
 
 /// Who typed `login` on the forgot page: the same lookup as the login itself.
 fn find_person(conn: &Connection, realm: Realm, login: &str) -> Result<Option<Person>> {
     Ok(match realm {
-        Realm::Customer => customers::find_for_login(conn, login)?.map(|(c, _)| customer_person(c)),
+        Realm::Customer => match customers::find_for_login(conn, login)? {
+            Some((c, _)) => Some(customer_person(c)),
+            None => match contacts::find_for_login(conn, login)? {
+                Some((p, _)) => contact_by_id(conn, p.id)?,
+                None => None,
+            },
+        },
         Realm::Staff => staff::find_for_login(conn, login)?.map(|(s, _)| staff_person(s)),
     })
 }
@@ -125,6 +158,7 @@ pub fn forgot(app: &App, realm: Realm, login: &str, address: &str) -> Result<()>
             names: Vec::new(),
             label: String::new(),
             login: String::new(),
+            customer_id: None,
         };
         let p = found.as_ref().unwrap_or(&stand_in);
         let recent = tokens::count_since(tx, p.owner, Purpose::Reset, now - 3600)?;
@@ -214,9 +248,8 @@ fn render(app: &App, p: &Person, kind: LinkKind, token: &str, now: i64) -> Resul
 /// Writes the rendered mail to the outbox (a mail that can never go out is kept `failed`).
 fn store(tx: &Connection, p: &Person, r: &Rendered, now: i64) -> Result<()> {
     let (customer_id, staff_id) = match p.owner {
-        Owner::Customer(id) => (Some(id), None),
         Owner::Staff(id) => (None, Some(id)),
-        Owner::Contact(_) => (None, None),
+        Owner::Customer(_) | Owner::Contact(_) => (p.customer_id, None),
     };
     outbox::insert(
         tx,
@@ -380,7 +413,7 @@ fn apply_password(tx: &Connection, app: &App, owner: Owner, hash: &str, plain: &
             staff::set_password(tx, id, hash, false)?;
             sessions::delete_staff_sessions(tx, id, None)?;
         }
-        Owner::Contact(_) => return Err(Error::NotFound),
+        Owner::Contact(id) => crate::app::people::set_password_in(app, tx, id, hash, plain, None, now)?,
     }
     Ok(())
 }
@@ -402,7 +435,7 @@ pub fn invite(app: &App, s: &StaffMember, customer_no: &str, contact: Option<i64
         let c = customers::get_by_no(tx, customer_no)?.ok_or(Error::NotFound)?;
         let p = match contact {
             None => customer_person(c),
-            Some(id) => contact_of(tx, c.id, id)?.ok_or(Error::NotFound)?,
+            Some(id) => contact_of(tx, &c, id)?.ok_or(Error::NotFound)?,
         };
         issue(tx, app, &p, LinkKind::Invite, &actor, address)
     })?;
@@ -410,9 +443,17 @@ pub fn invite(app: &App, s: &StaffMember, customer_no: &str, contact: Option<i64
     Ok(())
 }
 
-/// A contact of customer `customer_id` (none can be found before contacts exist).
-fn contact_of(_tx: &Connection, _customer_id: i64, _contact: i64) -> Result<Option<Person>> {
-    Ok(None)
+/// A contact of customer `customer_id` (another customer's is as missing as none).
+fn contact_of(tx: &Connection, company: &Customer, contact: i64) -> Result<Option<Person>> {
+    Ok(contacts::get_of_customer(tx, company.id, contact)?.map(|p| contact_person(p, company)))
+}
+
+/// Invites a contact in the caller's transaction (a contact created with `invite`).
+pub fn invite_contact_in(tx: &Connection, app: &App, contact: i64, actor: &str, address: &str) -> Result<()> {
+    let p = contact_by_id(tx, contact)?.ok_or(Error::NotFound)?;
+    issue(tx, app, &p, LinkKind::Invite, actor, address)?;
+    crate::app::notify::wake();
+    Ok(())
 }
 
 /// Creates a customer whose first password the customer sets through an invitation: staff see

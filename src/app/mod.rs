@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod attachments;
 pub mod bootstrap;
+pub mod contacts;
 pub mod export;
 pub mod hotline;
 pub mod inbound;

@@ -330,7 +330,8 @@ pub fn customer_page(app: &App, customer_no: &str) -> Result<CustomerPage> {
     let open_tickets = customers::open_ticket_count(&conn, customer.id)?;
     let query = TicketQuery { page: 1, page_size: 20, ..TicketQuery::default() };
     let tickets = tdb::list(&conn, Scope::Customer(customer.id), &query)?;
-    Ok(CustomerPage { customer, open_tickets, tickets })
+    let contacts = contacts::list_for_customer(&conn, customer.id)?;
+    Ok(CustomerPage { customer, open_tickets, tickets, contacts })
 }
 
 pub struct CustomerInput<'a> {

@@ -41,6 +41,8 @@ pub struct CustomerPage {
     pub customer: Customer,
     pub open_tickets: i64,
     pub tickets: TicketPage,
+    /// The company's contacts (issue 18), listed with `data-contact`.
+    pub contacts: Vec<crate::model::Contact>,
 }
 
 /// The time statement of a customer for one month.

@@ -2,6 +2,7 @@
 //! splices (escaped); `PreEscaped` is used for constants only.
 
 pub mod account;
+pub mod contacts;
 pub mod errors;
 pub mod export;
 pub mod hotline;

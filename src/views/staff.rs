@@ -531,7 +531,8 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                 (account_form_tail(c, e, &v.values, v.existing.is_none(), v.min_length))
             }
         }
-        @if v.existing.is_some() {
+        @if let Some(p) = &v.existing {
+            (crate::views::contacts::contact_list(c, crate::views::contacts::Side::Staff { customer_no: &p.customer.customer_no }, &p.contacts))
             (crate::views::links::customer_invite_card(c, &action, &v.csrf, c.mail))
         }
         @if let Some(p) = &v.existing {

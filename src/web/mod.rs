@@ -2,6 +2,7 @@
 //! the one place where errors become responses.
 
 pub mod assets;
+pub mod contacts;
 pub mod ctx;
 pub mod files;
 pub mod form;

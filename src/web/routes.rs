@@ -4,7 +4,7 @@ use rouille::Response;
 
 use crate::error::{Error, Result};
 use crate::model::Realm;
-use crate::web::{assets, hotline, links, notify, portal, staff, totp, Ctx};
+use crate::web::{assets, contacts, hotline, links, notify, portal, staff, totp, Ctx};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
@@ -42,6 +42,11 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["account", "call-code"]) => hotline::call_code(ctx),
         ("POST", ["account", "call-code"]) => hotline::new_call_code(ctx),
         ("POST", ["account", "notifications"]) => notify::customer_setting(ctx),
+        ("GET", ["account", "contacts"]) => contacts::account_list(ctx),
+        ("POST", ["account", "contacts"]) => contacts::account_create(ctx),
+        ("GET", ["account", "contacts", "new"]) => contacts::account_new_form(ctx),
+        ("GET", ["account", "contacts", id]) => contacts::account_edit_form(ctx, id),
+        ("POST", ["account", "contacts", id]) => contacts::account_update(ctx, id),
 
         ("GET", ["staff"]) => Ok(crate::web::redirect("/staff/tickets")),
         ("GET", ["staff", "login"]) => staff::login_form(ctx),
@@ -72,6 +77,10 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["staff", "customers", no]) => staff::customer_update(ctx, no),
         ("POST", ["staff", "customers", no, "password"]) => staff::customer_password(ctx, no),
         ("POST", ["staff", "customers", no, "invite"]) => links::invite(ctx, no),
+        ("GET", ["staff", "customers", no, "contacts", "new"]) => contacts::staff_new_form(ctx, no),
+        ("POST", ["staff", "customers", no, "contacts", "new"]) => contacts::staff_create(ctx, no),
+        ("GET", ["staff", "customers", no, "contacts", id]) => contacts::staff_edit_form(ctx, no, id),
+        ("POST", ["staff", "customers", no, "contacts", id]) => contacts::staff_update(ctx, no, id),
         ("GET", ["staff", "customers", no, "time"]) => staff::customer_time(ctx, no),
 
         ("GET", ["staff", "hotline"]) => hotline::lookup(ctx),

@@ -16,7 +16,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// The `/login/reset/<token>` path in a mail.
 #[track_caller]
-fn link_in(mail: &Mail) -> String {
+pub(crate) fn link_in(mail: &Mail) -> String {
     let text = mail.text();
     let at = text.find("/login/reset/").unwrap_or_else(|| panic!("no link in the mail: {text}"));
     let token: String = text[at + "/login/reset/".len()..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
@@ -26,7 +26,7 @@ fn link_in(mail: &Mail) -> String {
 
 /// Asks for a link on the customer (or staff) forgot page; returns the answer's body.
 #[track_caller]
-fn forgot(c: &mut Client, page: &str, login: &str) -> String {
+pub(crate) fn forgot(c: &mut Client, page: &str, login: &str) -> String {
     let r = c.submit(page, page, &[("login", login)]);
     r.expect(200);
     let body = r.text();
@@ -35,7 +35,7 @@ fn forgot(c: &mut Client, page: &str, login: &str) -> String {
 }
 
 #[track_caller]
-fn set_password(c: &mut Client, link: &str, pw: &str, repeat: &str) -> crate::http::Resp {
+pub(crate) fn set_password(c: &mut Client, link: &str, pw: &str, repeat: &str) -> crate::http::Resp {
     c.submit(link, link, &[("new_password", pw), ("new_password_repeat", repeat)])
 }
 

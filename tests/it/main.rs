@@ -11,6 +11,7 @@ mod attachments;
 mod call_code;
 mod cli;
 mod conditional_get;
+mod contacts;
 mod edge;
 mod export;
 mod fields;
