@@ -495,7 +495,7 @@ pub mod m {
         MAIL_LINK_LOGIN_STAFF = "Danach melden Sie sich als {login} mit Ihrem Passwort an.", "Then log in as {login} with your password.";
         MAIL_LINK_NO_BASE = "Öffnen Sie im Portal die Adresse {path}.", "Open the address {path} in the portal.";
         STAFF_PW_TITLE = "Passwort zurücksetzen", "Reset the password";
-        STAFF_PW_INTRO = "Schicken Sie einen Link, mit dem die Person selbst ein neues Passwort festlegt, oder setzen Sie ein vorläufiges Passwort, das bei der nächsten Anmeldung geändert werden muss. Beides beendet keine Sitzung außer beim vorläufigen Passwort.", "Send a link with which the person sets a new password, or set a temporary password that must be changed at the next login. Only the temporary password ends the person's sessions.";
+        STAFF_PW_INTRO = "Schicken Sie einen Link, mit dem die Person selbst ein neues Passwort festlegt, oder setzen Sie ein vorläufiges Passwort, das bei der nächsten Anmeldung geändert werden muss. Das vorläufige Passwort beendet die Sitzungen der Person sofort, der Link erst, wenn er benutzt wird.", "Send a link with which the person sets a new password, or set a temporary password that must be changed at the next login. The temporary password ends the person's sessions at once, the link once it is used.";
         STAFF_PW_LINK = "Link per E-Mail senden", "Send a link by e-mail";
         STAFF_PW_TEMPORARY = "Vorläufiges Passwort setzen", "Set a temporary password";
         STAFF_PW_LINK_SENT = "Der Link wurde verschickt.", "The link has been sent.";
