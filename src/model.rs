@@ -15,8 +15,8 @@ mod records;
 pub use field::{Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
 pub use pages::{
-    AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketWork, Verdict,
-    Verification,
+    AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketPeople, TicketWork,
+    Verdict, Verification,
 };
 pub use query::{AuditQuery, Scope, Sort, TicketQuery};
 pub use records::{AuditRow, MailState, OutboxRow, TicketDetail, TicketPage, TimeEntry};
@@ -470,6 +470,8 @@ pub struct Activity {
     pub internal: bool,
     pub author_kind: AuthorKind,
     pub author_name: String,
+    /// The customer's contact who wrote it (`None`: the main account, staff or the system).
+    pub contact_id: Option<i64>,
     pub body: String,
     pub minutes: i64,
     pub email_from: Option<String>,

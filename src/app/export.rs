@@ -13,7 +13,7 @@ use crate::clock;
 use crate::db::attachments as adb;
 use crate::db::tickets as tdb;
 use crate::error::{Error, Result};
-use crate::model::{clean_file_name, Activity, Attachment, Customer, KindFilter, Scope, TicketQuery};
+use crate::model::{clean_file_name, Activity, Attachment, Customer, KindFilter, TicketQuery};
 use crate::zip::{Opener, ZipStream};
 
 #[derive(Serialize)]

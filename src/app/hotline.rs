@@ -15,11 +15,12 @@ use crate::auth::password;
 use crate::clock;
 use crate::config::HotlineMode;
 use crate::db::tickets as tdb;
-use crate::db::{self, audit, call_codes, customers, staff};
+use crate::db::{self, audit, call_codes, contacts, customers, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
-    CallerCard, Customer, Principal, Revealed, Scope, StaffMember, StatusFilter, TicketQuery, Verdict, Verification,
+    CallerCard, Contact, Customer, Principal, Revealed, Scope, StaffMember, StatusFilter, TicketQuery, Verdict,
+    Verification,
 };
 
 pub const VERIFY_PER_HOUR: i64 = 5;
@@ -40,7 +41,17 @@ pub fn lookup(app: &App, q: &str) -> Result<Vec<CallerCard>> {
         return Ok(Vec::new());
     }
     let conn = app.conn()?;
-    let (found, _) = customers::search(&conn, q, 10, 0)?;
+    let (mut found, _) = customers::search(&conn, q, 10, 0)?;
+    // Contacts by name, e-mail or phone bring their customer's card, with them as the caller.
+    let mut matched: Vec<(i64, i64)> = Vec::new();
+    for p in contacts::search(&conn, q, 10)? {
+        if !matched.iter().any(|(cid, _)| *cid == p.customer_id) {
+            matched.push((p.customer_id, p.id));
+        }
+        if !found.iter().any(|c| c.id == p.customer_id) {
+            found.push(customers::get(&conn, p.customer_id)?);
+        }
+    }
     let now = clock::now();
     let mut cards = Vec::new();
     for c in found {
@@ -50,7 +61,10 @@ pub fn lookup(app: &App, q: &str) -> Result<Vec<CallerCard>> {
         let last_contact = tdb::list(&conn, Scope::Customer(c.id), &all)?.rows.first().map(|t| t.last_activity_at);
         let has_copy = customers::password_copy(&conn, c.id)?.is_some();
         let used = audit::count_hotline_failures(&conn, &c.customer_no, now - HOUR)?;
+        let matched_contact = matched.iter().find(|(cid, _)| *cid == c.id).map(|(_, p)| *p);
         cards.push(CallerCard {
+            contacts: contacts::list_for_customer(&conn, c.id)?,
+            matched_contact,
             customer: c,
             open_tickets: page.rows,
             last_contact,
@@ -71,11 +85,29 @@ pub enum Proof<'a> {
 /// Checks what the caller says: the password against the bcrypt hash, a call code against the
 /// customer's live code (which it uses up). Every attempt is audited; only failures count
 /// against the limit, per customer (from the audit log) and per hotline desk address.
-pub fn verify(app: &App, s: &StaffMember, customer_no: &str, proof: Proof, address: &str) -> Result<Verification> {
+///
+/// `contact` names who called when the customer has contacts (the contact's id; empty or `0`:
+/// the main account): that person's password or call code is checked. A contact of another
+/// customer is `404`. The limit stays per customer.
+pub fn verify(
+    app: &App,
+    s: &StaffMember,
+    customer_no: &str,
+    contact: &str,
+    proof: Proof,
+    address: &str,
+) -> Result<Verification> {
     require_mode(app, false)?;
     let conn = app.conn()?;
     let customer = customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)?;
-    let hash = customers::password_hash(&conn, customer.id)?;
+    let person = caller(&conn, customer.id, contact)?;
+    let hash = match &person {
+        // A contact without a password never matches, at the cost of a real check.
+        Some(p) => contacts::password_hash(&conn, p.id)?.unwrap_or_else(|| app.dummy_hash.clone()),
+        None => customers::password_hash(&conn, customer.id)?,
+    };
+    let has_password = person.as_ref().is_none_or(|p| p.has_password);
+    let person_id = person.as_ref().map_or(0, |p| p.id);
     drop(conn);
     let desk = format!("hotline-ip:{address}");
     if let Some(secs) = app.address_throttle.locked(&desk) {
@@ -106,42 +138,69 @@ pub fn verify(app: &App, s: &StaffMember, customer_no: &str, proof: Proof, addre
         let ok = match proof {
             Proof::Password(spoken) => {
                 let _permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
-                !spoken.is_empty() && password::verify(spoken, &hash)
+                !spoken.is_empty() && password::verify(spoken, &hash) && has_password
             }
-            Proof::CallCode(code) => redeem_call_code(tx, customer.id, code, now)?,
+            Proof::CallCode(code) => redeem_call_code(tx, customer.id, person_id, code, now)?,
         };
         let (verdict, detail) = if ok { (Verdict::Match, "match") } else { (Verdict::NoMatch, "no match") };
-        let e = audit::Entry { actor: &actor, action, target: customer_no, detail, address };
+        // Whose it was: `match contact:7`; the main account's rows read as before.
+        let detail = match &person {
+            Some(p) => format!("{detail} contact:{}", p.id),
+            None => detail.to_string(),
+        };
+        let e = audit::Entry { actor: &actor, action, target: customer_no, detail: &detail, address };
         audit::insert(tx, &e, now)?;
         Ok((verdict, if ok { failed } else { failed + 1 }))
     })?;
     if verdict == Verdict::NoMatch {
         app.address_throttle.record_failure(&desk);
     }
-    Ok(Verification { customer, verdict, attempts_left: (VERIFY_PER_HOUR - failed).max(0) })
+    Ok(Verification { customer, contact: person, verdict, attempts_left: (VERIFY_PER_HOUR - failed).max(0) })
+}
+
+/// The person a hotline form names: `None` (empty or `0`) for the main account, else a contact
+/// of this customer (`404` for anyone else's id or a malformed one).
+fn caller(conn: &rusqlite::Connection, customer_id: i64, contact: &str) -> Result<Option<Contact>> {
+    match contact.trim() {
+        "" | "0" => Ok(None),
+        id => {
+            let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+            Ok(Some(contacts::get_of_customer(conn, customer_id, id)?.ok_or(Error::NotFound)?))
+        }
+    }
 }
 
 /// How long a call code is valid.
 pub const CALL_CODE_SECONDS: i64 = 600;
 
-/// A code is hashed with the customer's id, so another customer's code never matches.
-fn call_code_hash(customer_id: i64, code: &str) -> Vec<u8> {
-    crate::auth::token_hash(&format!("call-code:{customer_id}:{code}"))
+/// A code is hashed with the customer's id and the person's (0: the main account), so another
+/// customer's or another person's code never matches.
+fn call_code_hash(customer_id: i64, contact_id: i64, code: &str) -> Vec<u8> {
+    match contact_id {
+        0 => crate::auth::token_hash(&format!("call-code:{customer_id}:{code}")),
+        p => crate::auth::token_hash(&format!("call-code:{customer_id}/{p}:{code}")),
+    }
 }
 
-/// `true` (and the code used up) when `code` is the customer's live code.
-fn redeem_call_code(tx: &rusqlite::Connection, customer_id: i64, code: &str, now: i64) -> Result<bool> {
+/// `true` (and the code used up) when `code` is the person's live code.
+fn redeem_call_code(
+    tx: &rusqlite::Connection,
+    customer_id: i64,
+    contact_id: i64,
+    code: &str,
+    now: i64,
+) -> Result<bool> {
     let code = code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(false);
     }
-    let Some(stored) = call_codes::live(tx, customer_id, now)? else {
+    let Some(stored) = call_codes::live(tx, customer_id, contact_id, now)? else {
         return Ok(false);
     };
-    if !crate::auth::constant_time_eq(&stored, &call_code_hash(customer_id, code)) {
+    if !crate::auth::constant_time_eq(&stored, &call_code_hash(customer_id, contact_id, code)) {
         return Ok(false);
     }
-    call_codes::mark_used(tx, customer_id, now)?;
+    call_codes::mark_used(tx, customer_id, contact_id, now)?;
     Ok(true)
 }
 
@@ -157,10 +216,12 @@ pub fn new_call_code(app: &App, customer: &Customer, address: &str) -> Result<St
         }
     };
     let now = clock::now();
-    let actor = format!("customer:{}", customer.customer_no);
+    let actor = crate::app::people::audit_name(customer);
+    let person = customer.contact_id().unwrap_or(0);
+    let hash = call_code_hash(customer.id, person, &code);
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        call_codes::replace(tx, customer.id, &call_code_hash(customer.id, &code), now, now + CALL_CODE_SECONDS)?;
+        call_codes::replace(tx, customer.id, person, &hash, now, now + CALL_CODE_SECONDS)?;
         let e = audit::Entry {
             actor: &actor,
             action: "call_code.create",
@@ -176,10 +237,14 @@ pub fn new_call_code(app: &App, customer: &Customer, address: &str) -> Result<St
 /// Shows the customer's password to an admin who re-entered their own password and gave a
 /// reason. The audit row is written first, in the transaction that reads the copy: if it cannot
 /// be written, nothing is shown.
+///
+/// `contact` names whose password (see [`verify`]); the audit row and the page say whose.
+#[allow(clippy::too_many_arguments)]
 pub fn reveal(
     app: &App,
     admin: &StaffMember,
     customer_no: &str,
+    contact: &str,
     reason: &str,
     admin_password: &str,
     address: &str,
@@ -198,6 +263,7 @@ pub fn reveal(
     errors.into_result()?;
     let conn = app.conn()?;
     let customer = customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)?;
+    let person = caller(&conn, customer.id, contact)?;
     let admin_hash = staff::password_hash(&conn, admin.id)?;
     drop(conn);
     let actor = format!("staff:{}", admin.username);
@@ -229,20 +295,31 @@ pub fn reveal(
         if audit::count_for_actor(tx, "hotline.reveal", &actor, now - HOUR)? >= REVEALS_PER_HOUR {
             return Err(Error::TooMany { retry_after: 600, msg: m::ERR_REVEAL_LIMIT });
         }
-        let e = audit::Entry { actor: &actor, action: "hotline.reveal", target: customer_no, detail: reason, address };
+        let detail = match &person {
+            Some(p) => format!("contact:{}: {reason}", p.id),
+            None => reason.to_string(),
+        };
+        let e = audit::Entry { actor: &actor, action: "hotline.reveal", target: customer_no, detail: &detail, address };
         audit::insert(tx, &e, now)?;
-        customers::password_copy(tx, customer.id)
+        match &person {
+            Some(p) => contacts::password_copy(tx, p.id),
+            None => customers::password_copy(tx, customer.id),
+        }
     })?;
     let key = app.hotline_key.as_ref().ok_or(Error::NotFound)?;
+    let opened = |s: &[u8]| match &person {
+        Some(p) => key.open_contact(p.id, s),
+        None => key.open(customer.id, s),
+    };
     let password = match sealed {
-        Some(s) => Some(key.open(customer.id, &s).ok_or_else(|| {
+        Some(s) => Some(opened(&s).ok_or_else(|| {
             Error::Internal(format!(
                 "hotline copy of customer {customer_no} does not decrypt (wrong key or moved copy)"
             ))
         })?),
         None => None,
     };
-    Ok(Revealed { customer, password })
+    Ok(Revealed { customer, contact: person, password })
 }
 
 /// When the hotline verified or viewed the customer's password (dates only, no staff names).

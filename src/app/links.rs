@@ -251,7 +251,7 @@ fn store(tx: &Connection, p: &Person, r: &Rendered, now: i64) -> Result<()> {
         Owner::Staff(id) => (None, Some(id)),
         Owner::Customer(_) | Owner::Contact(_) => (p.customer_id, None),
     };
-    outbox::insert(
+    let mail = outbox::insert(
         tx,
         &outbox::NewMail {
             ticket_id: None,
@@ -267,6 +267,9 @@ fn store(tx: &Connection, p: &Person, r: &Rendered, now: i64) -> Result<()> {
         },
         now,
     )?;
+    if let Owner::Contact(id) = p.owner {
+        outbox::set_contact(tx, mail, id)?;
+    }
     Ok(())
 }
 

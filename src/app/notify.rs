@@ -5,7 +5,8 @@
 //!
 //! Who hears what:
 //! - the customer, when staff answer (message, call note, e-mail record, document), change the
-//!   status, or open a ticket for them;
+//!   status, or open a ticket for them: the main account, and the ticket's people (the contact
+//!   who opened it and the colleagues added to it), each in their own language;
 //! - staff, when a customer opens a ticket, replies or adds documents: the assignee, or every
 //!   active staff member when nobody is assigned;
 //! - always only people whose switch is on, who are active and have an address. Internal
@@ -71,8 +72,14 @@ pub fn queue_for_activity(tx: &Connection, app: &App, activity_id: i64) -> Resul
                 },
                 _ => return Ok(()),
             };
+            // The main account as before (it sees every ticket of the company), and the ticket's
+            // people: its opener and the colleagues added to it, each per their own choice.
             if let Some(r) = outbox::customer_recipient(tx, a.customer_id)? {
                 queue_one(tx, app, &a, &r, Side::Customer, event, now)?;
+                queued += 1;
+            }
+            for r in outbox::contact_recipients(tx, a.ticket_id)? {
+                queue_one(tx, app, &a, &r, Side::Contact, event, now)?;
                 queued += 1;
             }
         }
@@ -88,6 +95,8 @@ pub fn queue_for_activity(tx: &Connection, app: &App, activity_id: i64) -> Resul
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     Customer,
+    /// A customer's contact (`Recipient::id` is the contact's).
+    Contact,
     Staff,
 }
 
@@ -142,9 +151,10 @@ fn queue_one(
     };
     let (customer_id, staff_id) = match side {
         Side::Customer => (Some(to.id), None),
+        Side::Contact => (Some(a.customer_id), None),
         Side::Staff => (None, Some(to.id)),
     };
-    outbox::insert(
+    let id = outbox::insert(
         tx,
         &NewMail {
             ticket_id: Some(a.ticket_id),
@@ -160,6 +170,9 @@ fn queue_one(
         },
         now,
     )?;
+    if side == Side::Contact {
+        outbox::set_contact(tx, id, to.id)?;
+    }
     Ok(())
 }
 
@@ -175,7 +188,7 @@ fn notification_text(
     // Without `base_url` there is no request to derive a link from: the mail says to log in.
     let base = app.config.base_url.as_deref().map(|b| b.trim_end_matches('/'));
     let (ticket_path, settings_path) = match side {
-        Side::Customer => (format!("/tickets/{}", a.number), "/account"),
+        Side::Customer | Side::Contact => (format!("/tickets/{}", a.number), "/account"),
         Side::Staff => (format!("/staff/tickets/{}", a.number), "/staff/account"),
     };
     let link = base.map(|b| format!("{b}{ticket_path}"));
@@ -197,9 +210,13 @@ fn notification_text(
 
 // ------------------------------------------------------------------------------ preferences
 
+/// The logged-in person's switch: a contact's own, else the main account's.
 pub fn customer_setting(app: &App, customer: &Customer) -> Result<bool> {
     let conn = app.conn()?;
-    outbox::customer_notify(&conn, customer.id)
+    match &customer.contact {
+        Some(p) => Ok(crate::db::contacts::get(&conn, p.id)?.is_some_and(|p| p.notify)),
+        None => outbox::customer_notify(&conn, customer.id),
+    }
 }
 
 pub fn staff_setting(app: &App, s: &StaffMember) -> Result<bool> {
@@ -209,7 +226,10 @@ pub fn staff_setting(app: &App, s: &StaffMember) -> Result<bool> {
 
 pub fn set_customer_setting(app: &App, customer: &Customer, on: bool) -> Result<()> {
     let mut conn = app.conn()?;
-    db::write(&mut conn, |tx| outbox::set_customer_notify(tx, customer.id, on))
+    db::write(&mut conn, |tx| match &customer.contact {
+        Some(p) => crate::db::contacts::set_notify(tx, p.id, on),
+        None => outbox::set_customer_notify(tx, customer.id, on),
+    })
 }
 
 pub fn set_staff_setting(app: &App, s: &StaffMember, on: bool) -> Result<()> {

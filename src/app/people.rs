@@ -6,10 +6,11 @@ use crate::app::bootstrap::check_new_password;
 use crate::app::App;
 use crate::auth::password;
 use crate::clock;
+use crate::db::tickets as tdb;
 use crate::db::{self, audit, contacts, customers};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Lang};
-use crate::model::{is_plausible_email, Contact, ContactRole, Customer};
+use crate::model::{is_plausible_email, Contact, ContactRole, Customer, TicketNo, TicketPeople};
 
 /// How the audit log names a customer-side person: `customer:NUMBER` for the main account,
 /// `customer:NUMBER/contact:ID` for a contact (no e-mail address in the log).
@@ -25,6 +26,15 @@ pub fn audit_name(c: &Customer) -> String {
 /// finds exactly one person.
 pub fn email_taken(conn: &rusqlite::Connection, email: &str, except_contact: Option<i64>) -> Result<bool> {
     Ok(customers::exists_email(conn, email, None)? || contacts::exists_email(conn, email, except_contact)?)
+}
+
+/// The address in a `From` as typed ("Anna <anna@example.com>" or the bare address).
+pub fn address_of(from: &str) -> &str {
+    let from = from.trim();
+    match (from.rfind('<'), from.rfind('>')) {
+        (Some(a), Some(b)) if a < b => from[a + 1..b].trim(),
+        _ => from,
+    }
 }
 
 /// What staff, a manager or the command line enter for a new contact.
@@ -200,6 +210,12 @@ pub fn contacts_of(app: &App, customer_id: i64) -> Result<Vec<Contact>> {
     contacts::list_for_customer(&conn, customer_id)
 }
 
+/// Whether the customer has any contacts (the pages about people show only then).
+pub fn has_contacts(app: &App, customer_id: i64) -> Result<bool> {
+    let conn = app.conn()?;
+    contacts::any_for_customer(&conn, customer_id)
+}
+
 /// One contact of the customer (`404` for another customer's).
 pub fn contact_of(app: &App, customer_id: i64, contact_id: i64) -> Result<Contact> {
     let conn = app.conn()?;
@@ -210,4 +226,54 @@ pub fn contact_of(app: &App, customer_id: i64, contact_id: i64) -> Result<Contac
 pub fn customer_by_no(app: &App, customer_no: &str) -> Result<Customer> {
     let conn = app.conn()?;
     customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)
+}
+
+// ------------------------------------------------------------------------------ ticket people
+
+/// Who is on a ticket the customer's person may see (`404` otherwise), and who could be added.
+pub fn ticket_people(app: &App, customer: &Customer, number: &str) -> Result<TicketPeople> {
+    TicketNo::parse(number).ok_or(Error::NotFound)?;
+    let conn = app.conn()?;
+    let t = tdb::get(&conn, number, customer.scope())?.ok_or(Error::NotFound)?;
+    let opener = contacts::opener_of(&conn, t.summary.id)?;
+    let added = contacts::on_ticket(&conn, t.summary.id)?;
+    let on = |c: &Contact| opener.as_ref().is_some_and(|o| o.id == c.id) || added.iter().any(|a| a.id == c.id);
+    let candidates =
+        contacts::list_for_customer(&conn, customer.id)?.into_iter().filter(|c| c.active && !on(c)).collect();
+    Ok(TicketPeople {
+        number: t.summary.number,
+        subject: t.summary.subject,
+        company: customer.name.clone(),
+        opener,
+        added,
+        candidates,
+    })
+}
+
+/// Adds a colleague (`contact`: the id of an active contact of the same customer) to a ticket
+/// the person may see: the colleague then sees it and gets its mail. `404` for a ticket out of
+/// sight; `422` at `contact` for anyone else's id. Audited (`ticket.people.add`).
+pub fn add_to_ticket(app: &App, customer: &Customer, number: &str, contact: &str, address: &str) -> Result<()> {
+    TicketNo::parse(number).ok_or(Error::NotFound)?;
+    let invalid = || {
+        let mut errors = FieldErrors::new();
+        errors.add("contact", m::ERR_INVALID_CHOICE);
+        Error::Invalid(errors)
+    };
+    let now = clock::now();
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        let t = tdb::get(tx, number, customer.scope())?.ok_or(Error::NotFound)?;
+        let id: i64 = contact.trim().parse().map_err(|_| invalid())?;
+        let person = contacts::get_of_customer(tx, customer.id, id)?.filter(|p| p.active).ok_or_else(invalid)?;
+        if contacts::add_to_ticket(tx, t.summary.id, person.id, now)? {
+            let actor = audit_name(customer);
+            let target = format!("ticket:{number}");
+            let detail = format!("contact:{}", person.id);
+            let entry =
+                audit::Entry { actor: &actor, action: "ticket.people.add", target: &target, detail: &detail, address };
+            audit::insert(tx, &entry, now)?;
+        }
+        Ok(())
+    })
 }

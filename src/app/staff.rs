@@ -51,6 +51,9 @@ pub struct ActivityInput<'a> {
     pub email_from: &'a str,
     pub email_to: &'a str,
     pub email_subject: &'a str,
+    /// For kind `email`: `received` (the customer wrote it: customer author) or `sent` (to the
+    /// customer: staff author); empty means `sent`, as before the field existed.
+    pub direction: &'a str,
 }
 
 /// Minutes as typed: empty is 0; at most a working week in one entry.
@@ -86,12 +89,34 @@ fn check_activity(input: &ActivityInput, has_files: bool, errors: &mut FieldErro
     if kind == ActivityKind::Email && !input.email_from.trim().is_empty() && input.email_from.len() > 300 {
         errors.add("email_from", m::ERR_INVALID_EMAIL);
     }
+    if !matches!(input.direction.trim(), "" | "sent" | "received") {
+        errors.add("direction", m::ERR_INVALID_CHOICE);
+    }
     (kind, minutes)
+}
+
+/// Who wrote an activity from the composer: staff, except an e-mail received from the customer,
+/// which is the customer's — the contact whose address is in `From`, else the main account.
+fn composer_author<'a>(
+    tx: &rusqlite::Connection,
+    kind: ActivityKind,
+    s: &'a StaffMember,
+    input: &ActivityInput,
+    customer_id: i64,
+    person: &'a mut Option<Customer>,
+) -> Result<Author<'a>> {
+    if kind != ActivityKind::Email || input.direction.trim() != "received" {
+        return Ok(Author::staff(s.id, &s.name));
+    }
+    let mut c = customers::get(tx, customer_id)?;
+    c.contact = contacts::find_by_email(tx, crate::app::people::address_of(input.email_from))?
+        .filter(|p| p.customer_id == customer_id);
+    Ok(Author::person(person.insert(c)))
 }
 
 fn new_activity<'a>(
     kind: ActivityKind,
-    s: &'a StaffMember,
+    author: Author<'a>,
     input: &'a ActivityInput,
     minutes: i64,
     now: i64,
@@ -103,7 +128,7 @@ fn new_activity<'a>(
         email_from: if is_email { opt(input.email_from) } else { None },
         email_to: if is_email { opt(input.email_to) } else { None },
         email_subject: if is_email { opt(input.email_subject) } else { None },
-        ..NewActivity::new(kind, Author::staff(s.id, &s.name), input.body.trim_end(), now)
+        ..NewActivity::new(kind, author, input.body.trim_end(), now)
     }
 }
 
@@ -123,7 +148,9 @@ pub fn add_activity(
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         let t = tdb::get(tx, number, Scope::Staff)?.ok_or(Error::NotFound)?;
-        let activity = tdb::add_activity(tx, t.summary.id, &new_activity(kind, s, input, minutes, now))?;
+        let mut person = None;
+        let author = composer_author(tx, kind, s, input, t.customer_id, &mut person)?;
+        let activity = tdb::add_activity(tx, t.summary.id, &new_activity(kind, author, input, minutes, now))?;
         attach_all(tx, t.summary.id, activity, files)?;
         crate::app::notify::queue_for_activity(tx, app, activity)
     })
@@ -289,6 +316,7 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
         email_from: "",
         email_to: "",
         email_subject: "",
+        direction: "",
     };
     let (kind, minutes) = check_activity(&activity, !files.is_empty(), &mut errors);
     let priority = match input.priority.trim() {
@@ -306,7 +334,8 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
     db::write(&mut conn, |tx| {
         let (id, number) =
             crate::app::tickets::insert_ticket(tx, app, customer.id, subject, priority, Some(s.id), now)?;
-        let first = tdb::add_activity(tx, id, &new_activity(kind, s, &activity, minutes, now))?;
+        let first =
+            tdb::add_activity(tx, id, &new_activity(kind, Author::staff(s.id, &s.name), &activity, minutes, now))?;
         attach_all(tx, id, first, files)?;
         crate::app::notify::queue_for_activity(tx, app, first)?;
         for (k, v) in &custom {

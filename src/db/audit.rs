@@ -79,7 +79,7 @@ pub fn count_hotline_failures(conn: &Connection, target: &str, since: i64) -> Re
     Ok(conn
         .prepare_cached(
             "SELECT count(*) FROM audit_log WHERE target = ?1 AND action IN ('hotline.verify', 'hotline.call_code')
-             AND detail = 'no match' AND created_at >= ?2",
+             AND (detail = 'no match' OR detail LIKE 'no match %') AND created_at >= ?2",
         )?
         .query_row(params![target, since], |r| r.get(0))?)
 }

@@ -97,6 +97,14 @@ pub fn list_for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<Cont
     Ok(rows)
 }
 
+pub fn any_for_customer(conn: &Connection, customer_id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM contacts WHERE customer_id = ?1 LIMIT 1")?
+        .query_row([customer_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Whether the address belongs to a contact (other than `except_id`), in any case.
 pub fn exists_email(conn: &Connection, email: &str, except_id: Option<i64>) -> Result<bool> {
     let email = normalize_email(email);
@@ -201,6 +209,13 @@ pub fn add_to_ticket(conn: &Connection, ticket_id: i64, contact_id: i64, now: i6
         params![ticket_id, contact_id, now],
     )?;
     Ok(n > 0)
+}
+
+/// The contact who opened a ticket (`None`: the main account).
+pub fn opener_of(conn: &Connection, ticket_id: i64) -> Result<Option<Contact>> {
+    let cols = COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT {cols} FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?1");
+    super::row(conn, &sql, [ticket_id], from_row).optional()
 }
 
 /// The contacts added to a ticket, by name.

@@ -86,6 +86,26 @@ pub fn customer_recipient(conn: &Connection, customer_id: i64) -> Result<Option<
     .optional()
 }
 
+/// The contacts on a ticket who hear about it: its opener and the colleagues added to it, each
+/// when active, switched on and with an address (`id` is the contact's).
+pub fn contact_recipients(conn: &Connection, ticket_id: i64) -> Result<Vec<Recipient>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.name, c.email, c.language FROM contacts c
+         WHERE (c.id = (SELECT contact_id FROM tickets WHERE id = ?1)
+                OR c.id IN (SELECT contact_id FROM ticket_people WHERE ticket_id = ?1))
+           AND c.active = 1 AND c.notify = 1 AND c.email <> ''
+         ORDER BY c.id",
+    )?;
+    let rows = stmt.query_map([ticket_id], recipient)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Marks a queued mail as one to a customer's contact (`outbox.contact_id`).
+pub fn set_contact(conn: &Connection, mail_id: i64, contact_id: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE outbox SET contact_id = ?2 WHERE id = ?1")?.execute(params![mail_id, contact_id])?;
+    Ok(())
+}
+
 /// Staff to tell about a customer's activity: the assignee (if still active), else every
 /// active staff member; always only those switched on and with an address.
 pub fn staff_recipients(conn: &Connection, assignee_id: Option<i64>) -> Result<Vec<Recipient>> {

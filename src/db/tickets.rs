@@ -434,7 +434,7 @@ pub fn activities(conn: &Connection, ticket_id: i64, scope: Scope, kind: KindFil
     let kind_value = (kind != KindFilter::All).then(|| kind.as_str());
     let sql = format!(
         "SELECT id, kind, internal, author_kind, author_name, body, minutes, email_from, email_to, email_subject,
-                old_value, new_value, created_at
+                old_value, new_value, created_at, contact_id
          FROM activities WHERE ticket_id = ?1 {internal_filter} {kind_filter}
          ORDER BY created_at, id"
     );
@@ -455,6 +455,7 @@ pub fn activities(conn: &Connection, ticket_id: i64, scope: Scope, kind: KindFil
                 old_value: r.get(10)?,
                 new_value: r.get(11)?,
                 created_at: r.get(12)?,
+                contact_id: r.get(13)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

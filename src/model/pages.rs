@@ -1,7 +1,8 @@
 //! What a page shows: the view models `app` fills from one read and `views` render. Plain data.
 
 use super::{
-    Activity, Attachment, AuditRow, Customer, StaffMember, Status, TicketDetail, TicketPage, TicketSummary, TimeEntry,
+    Activity, Attachment, AuditRow, Contact, Customer, StaffMember, Status, TicketDetail, TicketPage, TicketSummary,
+    TimeEntry,
 };
 
 /// The customer's ticket overview.
@@ -41,8 +42,8 @@ pub struct CustomerPage {
     pub customer: Customer,
     pub open_tickets: i64,
     pub tickets: TicketPage,
-    /// The company's contacts (issue 18), listed with `data-contact`.
-    pub contacts: Vec<crate::model::Contact>,
+    /// The customer's contacts (people with their own login), active ones first.
+    pub contacts: Vec<Contact>,
 }
 
 /// The time statement of a customer for one month.
@@ -64,6 +65,10 @@ pub struct AuditPage {
 /// A customer found by the hotline lookup.
 pub struct CallerCard {
     pub customer: Customer,
+    /// The customer's contacts (each may call as themselves), active ones first.
+    pub contacts: Vec<Contact>,
+    /// The contact the lookup matched by name, e-mail or phone (preselected as the caller).
+    pub matched_contact: Option<i64>,
     pub open_tickets: Vec<TicketSummary>,
     pub last_contact: Option<i64>,
     pub has_copy: bool,
@@ -82,6 +87,8 @@ pub enum Verdict {
 /// A hotline password check and the attempts left this hour.
 pub struct Verification {
     pub customer: Customer,
+    /// Whose password or call code was checked: a contact, or `None` for the main account.
+    pub contact: Option<Contact>,
     pub verdict: Verdict,
     pub attempts_left: i64,
 }
@@ -89,6 +96,22 @@ pub struct Verification {
 /// The customer's password, shown to an admin through the hotline.
 pub struct Revealed {
     pub customer: Customer,
+    /// Whose password it is: a contact, or `None` for the main account.
+    pub contact: Option<Contact>,
     /// `None` when no copy exists yet (it is written at the next login or password change).
     pub password: Option<String>,
+}
+
+/// The people of a ticket as a customer sees them (`/tickets/<number>/people`).
+pub struct TicketPeople {
+    pub number: String,
+    pub subject: String,
+    /// The company (its main account opened the ticket when `opener` is `None`).
+    pub company: String,
+    /// The contact who opened the ticket; `None`: the main account.
+    pub opener: Option<Contact>,
+    /// The colleagues added to the ticket.
+    pub added: Vec<Contact>,
+    /// Active colleagues who could still be added.
+    pub candidates: Vec<Contact>,
 }

@@ -58,6 +58,18 @@ fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
                     }
                 } }
             }
+            @if !card.contacts.is_empty() {
+                h3 { (c.t(m::CONTACTS_TITLE)) }
+                ul.caller-contacts {
+                    @for p in &card.contacts {
+                        li data-contact=(p.id) {
+                            strong { (p.name) } " " span.muted { "<" (p.email) ">" }
+                            @if !p.phone.is_empty() { " · " (p.phone) }
+                            @if !p.active { " " span.badge.inactive { (c.t(m::CONTACT_INACTIVE)) } }
+                        }
+                    }
+                }
+            }
             @if !card.open_tickets.is_empty() {
                 h3 { (c.t(m::OPEN_TICKETS)) }
                 ul.caller-tickets {
@@ -75,6 +87,7 @@ fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
                         p.help { (c.t(m::REVEAL_INTRO)) }
                         @if !card.has_copy { p.notice.info { (c.t(m::REVEAL_NO_COPY)) } }
                         input type="hidden" name="csrf" value=(v.csrf);
+                        (caller_choice(c, card, "reveal-contact"))
                         div.field {
                             label for={ "reason-" (cu.id) } { (c.t(m::REVEAL_REASON)) }
                             input id={ "reason-" (cu.id) } type="text" name="reason" required maxlength="500"
@@ -108,6 +121,7 @@ fn verify_form(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
         form.stack.verify-form method="post" action={ "/staff/hotline/" (url_encode(&cu.customer_no)) "/verify" } {
             h3 { (c.t(m::VERIFY_TITLE)) }
             input type="hidden" name="csrf" value=(v.csrf);
+            (caller_choice(c, card, "verify-contact"))
             div.field {
                 label for={ "spoken-" (cu.id) } { (c.t(m::VERIFY_FIELD)) }
                 input id={ "spoken-" (cu.id) } type="password" name="spoken_password" autocomplete="off";
@@ -119,6 +133,34 @@ fn verify_form(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
                 p.help { (c.f(m::VERIFY_ATTEMPTS_LEFT, &[("n", &card.attempts_left.to_string())])) }
             }
             div.actions { button.btn.btn-primary type="submit" { (c.t(m::VERIFY_BUTTON)) } }
+        }
+    }
+}
+
+/// Who is calling, when the customer has contacts: the main account or one of them (the one the
+/// lookup matched is preselected). Nothing at all for a customer without contacts.
+fn caller_choice(c: &Chrome, card: &CallerCard, id_prefix: &str) -> Markup {
+    let cu = &card.customer;
+    html! {
+        @if !card.contacts.is_empty() {
+            div.field {
+                label for={ (id_prefix) "-" (cu.id) } { (c.t(m::HOTLINE_CONTACT)) }
+                select id={ (id_prefix) "-" (cu.id) } name="contact" {
+                    option value="" selected[card.matched_contact.is_none()] { (cu.name) " (" (c.t(m::MAIN_ACCOUNT)) ")" }
+                    @for p in card.contacts.iter().filter(|p| p.active) {
+                        option value=(p.id) selected[card.matched_contact == Some(p.id)] { (p.name) " <" (p.email) ">" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whose password: a contact's name and address, or the company's main account.
+fn whose(c: &Chrome, contact: Option<&crate::model::Contact>) -> Markup {
+    html! {
+        @if let Some(p) = contact {
+            p data-whose=(p.id) { (c.t(m::HOTLINE_WHOSE)) ": " strong { (p.name) } " " span.muted { "<" (p.email) ">" } }
         }
     }
 }
@@ -163,6 +205,7 @@ pub fn verified(c: &Chrome, v: &Verification) -> Markup {
         div.page-head { h1 { (c.t(m::VERIFY_TITLE)) } }
         section.card {
             p { (cu.name) " " span.muted { "(" (cu.customer_no) ")" } }
+            (whose(c, v.contact.as_ref()))
             p class={ "notice verdict " (class) } role="status" data-verify=(hook) data-locked=[(v.verdict == Verdict::Locked).then_some("true")] {
                 strong { (c.t(text)) }
             }
@@ -182,6 +225,13 @@ pub fn revealed(c: &Chrome, r: &Revealed) -> Markup {
         div.page-head { h1 { (c.t(m::REVEALED_PASSWORD)) } }
         section.card {
             p { (cu.name) " " span.muted { "(" (cu.customer_no) ")" } }
+            p data-whose=(r.contact.as_ref().map_or("main".to_string(), |p| p.id.to_string())) {
+                (c.t(m::HOTLINE_WHOSE)) ": "
+                @match &r.contact {
+                    Some(p) => { strong { (p.name) } " " span.muted { "<" (p.email) ">" } }
+                    None => { strong { (cu.name) } " (" (c.t(m::MAIN_ACCOUNT)) ")" }
+                }
+            }
             p.muted { (c.t(m::REVEAL_INTRO)) }
             @match &r.password {
                 Some(pw) => {

@@ -10,6 +10,7 @@ pub mod links;
 pub mod login;
 pub mod mail;
 pub mod staff;
+pub mod ticket_people;
 pub mod tickets;
 pub mod time;
 pub mod totp;
@@ -24,6 +25,9 @@ use crate::model::{url_encode, Priority, Status};
 #[derive(Debug, Clone)]
 pub struct UserBox {
     pub name: String,
+    /// The logged-in contact of a customer (`None`: the main account, or staff): the timeline
+    /// says "Sie"/"You" for this person's own activities.
+    pub person: Option<i64>,
     pub customer_no: Option<String>,
     pub staff: bool,
     pub admin: bool,

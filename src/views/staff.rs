@@ -268,6 +268,7 @@ fn composer(c: &Chrome, v: &TicketView) -> Markup {
                 (kind_choice(c, v.values.get("kind").unwrap_or("message")))
                 p.help { (c.t(m::INTERNAL_HINT)) }
                 div.email-fields data-kind="email" {
+                    (direction_choice(c, e, v.values.get("direction").unwrap_or("sent")))
                     @for (name, label) in [("email_from", m::EMAIL_FROM), ("email_to", m::EMAIL_TO), ("email_subject", m::SUBJECT)] {
                         div.field {
                             label for=(name) { (c.t(label)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
@@ -280,6 +281,22 @@ fn composer(c: &Chrome, v: &TicketView) -> Markup {
                 (file_input(c, "composer-files", e))
                 div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE_ACTIVITY)) } }
             }
+        }
+    }
+}
+
+/// Who wrote a recorded e-mail: the customer (`received`) or we (`sent`).
+fn direction_choice(c: &Chrome, e: &FieldErrors, selected: &str) -> Markup {
+    html! {
+        fieldset.kind-choice.direction-choice {
+            legend { (c.t(m::EMAIL_DIRECTION)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
+            @for (value, label) in [("received", m::EMAIL_RECEIVED), ("sent", m::EMAIL_SENT)] {
+                label.check {
+                    input type="radio" name="direction" value=(value) checked[selected == value];
+                    " " (c.t(label))
+                }
+            }
+            (field_error(c.lang, e, "direction"))
         }
     }
 }
@@ -531,8 +548,7 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                 (account_form_tail(c, e, &v.values, v.existing.is_none(), v.min_length))
             }
         }
-        @if let Some(p) = &v.existing {
-            (crate::views::contacts::contact_list(c, crate::views::contacts::Side::Staff { customer_no: &p.customer.customer_no }, &p.contacts))
+        @if v.existing.is_some() {
             (crate::views::links::customer_invite_card(c, &action, &v.csrf, c.mail))
         }
         @if let Some(p) = &v.existing {
@@ -550,6 +566,7 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                     div.actions { button.btn type="submit" { (c.t(m::SET_PASSWORD)) } }
                 }
             }
+            (contacts_card(c, p))
             section aria-labelledby="ct-title" {
                 h2 #ct-title { (c.t(m::TICKETS)) " " span.muted { "(" (c.f(m::OPEN_COUNT, &[("n", &p.open_tickets.to_string())])) ")" } }
                 @if p.tickets.rows.is_empty() { p.empty { (c.t(m::NO_TICKETS)) } }
@@ -561,6 +578,49 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
         }
     };
     layout(c, &title, v.notice, content)
+}
+
+/// The customer's contacts on the staff customer page, each linking to its page.
+fn contacts_card(c: &Chrome, p: &CustomerPage) -> Markup {
+    let base = format!("/staff/customers/{}/contacts", url_encode(&p.customer.customer_no));
+    html! {
+        section.card #contacts aria-labelledby="contacts-title" {
+            div.page-head {
+                h2 #contacts-title { (c.t(m::CONTACTS_TITLE)) }
+                a.btn href={ (base) "/new" } data-contact-new { "+ " (c.t(m::CONTACT_NEW)) }
+            }
+            @if p.contacts.is_empty() {
+                p.empty { (c.t(m::CONTACTS_NONE)) }
+            } @else {
+                div.table-wrap {
+                    table.tickets {
+                        thead { tr {
+                            th scope="col" { (c.t(m::NAME)) }
+                            th scope="col" { (c.t(m::EMAIL)) }
+                            th scope="col" { (c.t(m::PHONE)) }
+                            th scope="col" { (c.t(m::ROLE)) }
+                            th scope="col" { (c.t(m::STATUS)) }
+                        } }
+                        tbody {
+                            @for k in &p.contacts {
+                                tr data-contact=(k.id) {
+                                    td.subject data-label=(c.t(m::NAME)) { a href={ (base) "/" (k.id) } { (k.name) } }
+                                    td data-label=(c.t(m::EMAIL)) { (k.email) }
+                                    td data-label=(c.t(m::PHONE)) { (k.phone) }
+                                    td data-label=(c.t(m::ROLE)) { (c.t(k.role.label())) }
+                                    td data-label=(c.t(m::STATUS)) {
+                                        @if !k.active { span.badge.inactive { (c.t(m::CONTACT_INACTIVE)) } }
+                                        @else if !k.has_password { span.muted { (c.t(m::CONTACT_NO_PASSWORD)) } }
+                                        @else { (c.t(m::ACTIVE)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn staff_list(c: &Chrome, rows: &[StaffMember], notice: Option<Msg>) -> Markup {

@@ -215,6 +215,8 @@ pub struct DetailView {
     pub fields: Vec<Field>,
     pub tz: &'static Tz,
     pub notice: Option<Msg>,
+    /// The company has contacts: the ticket links to its people (`/tickets/<number>/people`).
+    pub people_link: bool,
 }
 
 pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
@@ -228,6 +230,9 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
             header.ticket-head.card {
                 (ticket_title(c, t, false))
                 (detail_facts(c, v))
+                @if v.people_link {
+                    p.people-link { a href={ (base) "/people" } { (c.t(m::PEOPLE_LINK)) } }
+                }
             }
             (field_edit_form(c, &format!("{base}/fields"), &v.csrf, &editable, stored, &v.errors))
             (kind_filter(c, &base, v.kind))
@@ -487,8 +492,10 @@ pub fn activity(
 ) -> Markup {
     let lang = c.lang;
     let files: Vec<&Attachment> = files.iter().filter(|f| f.activity_id == Some(a.id)).collect();
+    // The viewer's own activities read "Sie"/"You"; a colleague's carry their name.
+    let viewer = c.user.as_ref().and_then(|u| u.person);
     let author = match a.author_kind {
-        AuthorKind::Customer if !staff => c.t(m::YOU).to_string(),
+        AuthorKind::Customer if !staff && a.contact_id == viewer => c.t(m::YOU).to_string(),
         _ => a.author_name.clone(),
     };
     let side = match a.author_kind {
@@ -503,7 +510,8 @@ pub fn activity(
     };
     html! {
         li class={ "activity kind-" (a.kind.as_str()) " " (side) @if a.internal { " internal" } }
-            data-activity-kind=(a.kind.as_str()) data-created=(clock::rfc3339(a.created_at)) id={ "a" (a.id) } {
+            data-activity-kind=(a.kind.as_str()) data-created=(clock::rfc3339(a.created_at))
+            data-author-kind=(a.author_kind.as_str()) id={ "a" (a.id) } {
             div.activity-head {
                 span.kind { (c.t(a.kind.label())) }
                 @if !author.is_empty() { span.author { (author) } }

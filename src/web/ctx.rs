@@ -336,10 +336,11 @@ pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, 
     let p = &app.config.portal;
     let user = principal.map(|pr| match pr {
         Principal::Customer(c) => {
-            UserBox { name: c.name.clone(), customer_no: Some(c.customer_no.clone()), staff: false, admin: false }
+            let (name, person) = (c.person_name().to_string(), c.contact_id());
+            UserBox { name, person, customer_no: Some(c.customer_no.clone()), staff: false, admin: false }
         }
         Principal::Staff(s) => {
-            UserBox { name: s.name.clone(), customer_no: None, staff: true, admin: s.role == Role::Admin }
+            UserBox { name: s.name.clone(), person: None, customer_no: None, staff: true, admin: s.role == Role::Admin }
         }
     });
     Chrome {

@@ -32,10 +32,10 @@ pub fn lookup(ctx: &mut Ctx) -> Result<Response> {
 pub fn verify(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let f = checked_form(ctx)?;
-    // `contact` (who called, when contacts exist) is accepted and not used yet.
+    // `contact`: who called, when the customer has contacts (empty: the main account).
     let code = f.str("call_code");
     let proof = if code.trim().is_empty() { Proof::Password(f.str("spoken_password")) } else { Proof::CallCode(code) };
-    let v = hotline::verify(ctx.app, &me, customer_no, proof, &ctx.address)?;
+    let v = hotline::verify(ctx.app, &me, customer_no, f.str("contact"), proof, &ctx.address)?;
     let status = if v.verdict == Verdict::Locked { 429 } else { 200 };
     let page = views::hotline::verified(&ctx.chrome(), &v);
     Ok(html(page).with_status_code(status).with_unique_header("Cache-Control", "no-store"))
@@ -48,7 +48,8 @@ pub fn reveal(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
         Err(Error::Invalid(errors)) => return render_lookup(ctx, customer_no.to_string(), errors, 422),
         other => other?,
     }
-    match hotline::reveal(ctx.app, &me, customer_no, f.str("reason"), f.str("password"), &ctx.address) {
+    match hotline::reveal(ctx.app, &me, customer_no, f.str("contact"), f.str("reason"), f.str("password"), &ctx.address)
+    {
         Ok(r) => Ok(html(views::hotline::revealed(&ctx.chrome(), &r))
             .with_unique_header("Cache-Control", "no-store")
             .with_additional_header("Pragma", "no-cache")),

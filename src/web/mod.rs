@@ -15,6 +15,7 @@ pub mod portal;
 pub mod routes;
 pub mod server;
 pub mod staff;
+pub mod ticket_people;
 pub mod totp;
 pub mod upload;
 

@@ -244,6 +244,10 @@ fn render_ticket_with(
         fields: ctx.app.config.fields.clone(),
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
+        people_link: match ctx.customer() {
+            Ok(c) => c.contact.is_some() || crate::app::people::has_contacts(ctx.app, c.id)?,
+            Err(_) => false,
+        },
     };
     Ok(html(views::tickets::detail(&ctx.chrome(), &view)).with_status_code(status))
 }

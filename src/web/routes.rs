@@ -4,7 +4,7 @@ use rouille::Response;
 
 use crate::error::{Error, Result};
 use crate::model::Realm;
-use crate::web::{assets, contacts, hotline, links, notify, portal, staff, totp, Ctx};
+use crate::web::{assets, contacts, hotline, links, notify, portal, staff, ticket_people, totp, Ctx};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
@@ -34,6 +34,8 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["tickets", number, "fields"]) => portal::update_fields(ctx, number),
         ("POST", ["tickets", number, "attachments"]) => portal::upload(ctx, number),
         ("GET", ["tickets", number, "attachments", id]) => portal::download(ctx, number, id),
+        ("GET", ["tickets", number, "people"]) => ticket_people::page(ctx, number),
+        ("POST", ["tickets", number, "people"]) => ticket_people::add(ctx, number),
         ("GET", ["account"]) => portal::account(ctx),
         ("GET", ["account", "password"]) => portal::password_form(ctx),
         ("POST", ["account", "password"]) => portal::change_password(ctx),

@@ -179,6 +179,7 @@ pub fn add_activity(ctx: &mut Ctx, number: &str) -> Result<Response> {
         email_from: f.str("email_from"),
         email_to: f.str("email_to"),
         email_subject: f.str("email_subject"),
+        direction: f.str("direction"),
     };
     let result = work::add_activity(ctx.app, &me, number, &input, up.files());
     if result.is_ok() {

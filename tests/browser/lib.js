@@ -156,8 +156,8 @@ class SmtpSink {
 /// A ticketd in a temp dir: `ticketd.toml` (loopback port, temp database, bcrypt cost 4),
 /// accounts created with the CLI before the start.
 class Server {
-  constructor({ customers = [], admins = [], toml = '', demo = false, port = 0 } = {}) {
-    this.opts = { customers, admins, toml, demo, port };
+  constructor({ customers = [], admins = [], toml = '', top = '', demo = false, port = 0 } = {}) {
+    this.opts = { customers, admins, toml, top, demo, port };
     this.bin = binary();
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketd-browser-'));
     this.config = path.join(this.dir, 'ticketd.toml');
@@ -187,6 +187,8 @@ class Server {
     const toml =
       `listen = "127.0.0.1:${this.port}"\n` +
       `database = ${JSON.stringify(this.db)}\n` +
+      // Top-level keys (e.g. `base_url`) must come before the first table.
+      (this.opts.top ? `${this.opts.top}\n` : '') +
       // No second factor unless a test asks for one (`require_2fa` option).
       `\n[security]\nbcrypt_cost = 4\nrequire_2fa = ${JSON.stringify(this.opts.require_2fa || 'off')}\n` +
       (this.opts.toml ? `\n${this.opts.toml}\n` : '');

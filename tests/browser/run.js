@@ -902,6 +902,8 @@ async function main() {
     [anon, 'Login (customer)', '/login'],
     [anon, 'Login (staff)', '/staff/login'],
     [anon, 'Not found (404)', '/gibt-es-nicht', { status: 404 }],
+    [anon, 'Forgot password', '/login/forgot'],
+    [anon, 'Forgot password (staff)', '/staff/login/forgot'],
     [customer, 'Overview', '/tickets'],
     [customer, 'Overview, filtered', `/tickets?year=${THIS_YEAR}&status=open`],
     [customer, 'New ticket', '/tickets/new'],
@@ -911,6 +913,8 @@ async function main() {
     [customer, 'Account', '/account'],
     [customer, 'Change password', '/account/password'],
     [customer, 'Time statement', '/account/time'],
+    [customer, 'Contacts', '/account/contacts'],
+    [customer, 'New contact', '/account/contacts/new'],
     [admin, 'Staff queue', '/staff/tickets'],
     [admin, 'Staff queue, all, page 2', '/staff/tickets?status=all&page=2'],
     [admin, 'Staff ticket', `/staff/tickets/${t}`],
@@ -920,6 +924,7 @@ async function main() {
     [admin, 'Customers', '/staff/customers'],
     [admin, 'Customer', `/staff/customers/${DEMO_CUSTOMER.login}`],
     [admin, 'New customer', '/staff/customers/new'],
+    [admin, 'New contact (staff)', `/staff/customers/${DEMO_CUSTOMER.login}/contacts/new`],
     [admin, 'Customer time statement', `/staff/customers/${DEMO_CUSTOMER.login}/time`],
     [admin, 'Hotline', '/staff/hotline'],
     [admin, 'Hotline, caller found', `/staff/hotline?q=${DEMO_CUSTOMER.login}`],
@@ -1020,8 +1025,8 @@ async function main() {
       customers: [ANNA],
       admins: [ADA],
       port,
+      top: `base_url = "http://127.0.0.1:${port}"`,
       toml:
-        `base_url = "http://127.0.0.1:${port}"\n` +
         `[smtp]\nhost = "127.0.0.1"\nport = ${sink.port}\nsecurity = "none"\nfrom = "support@it-service.example"\ntimeout_seconds = 5`,
     });
     const staffPage = await newPage(browser);
@@ -1052,6 +1057,9 @@ async function main() {
       const c = contactPage;
       await c.page.goto(m[0]);
       await c.guard.check('invitation page');
+      await recordAxe(c.page, 'Set password (invitation)', '/login/reset/…', 'de');
+      const row = axeRows.find((r) => r.label === 'Set password (invitation)');
+      assert.equal(row.details, '', `axe on the invitation page:\n${row.details}`);
       await c.page.fill('#new_password', CONTACT.password);
       await c.page.fill('#new_password_repeat', CONTACT.password);
       await submitAndWait(c.page, 'main form button[type="submit"]');

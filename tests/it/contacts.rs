@@ -55,6 +55,11 @@ fn staff_add_invite_change_and_deactivate_contacts() {
     assert_eq!(mail.to, [CLARA]);
     assert_eq!(mail.subject(), "Ihr Zugang zu ticketd");
     assert!(mail.text().contains(CLARA), "the mail says to log in with the address: {}", mail.text());
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM outbox WHERE contact_id = {id}")),
+        1,
+        "the mail is the contact's"
+    );
     let mut clara = accept(&app, &mail, CLARA, "wolken-ueber-berlin");
     assert_eq!(app.count(&format!("SELECT count(*) FROM contacts WHERE id = {id} AND password_copy IS NOT NULL")), 1);
 

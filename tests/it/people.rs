@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use crate::harness::{create_ticket, listed, run_ticketd, session_csrf, Builder, Env, TestApp, ANNA, BERND};
+use crate::harness::{
+    create_ticket, listed, run_ticketd, session_csrf, staff_activity, staff_update, Builder, Env, TestApp, ADA, ANNA,
+    BERND,
+};
 use crate::html;
 use crate::http::Client;
 
@@ -47,11 +50,53 @@ fn contact_add(env: &Env, customer: &str, p: Person, role: &str) -> crate::harne
 
 /// Anna's company with Mia and Max (members) and Mara (manager); Bernd is another customer.
 pub fn company() -> TestApp {
-    let env = Builder::new().customer(ANNA).customer(BERND).prepare();
+    company_with(Builder::new())
+}
+
+/// [`company`] on a builder with more config.
+fn company_with(b: Builder) -> TestApp {
+    let env = b.admin(ADA).customer(ANNA).customer(BERND).prepare();
     contact_add(&env, ANNA.number, MIA, "member").ok();
     contact_add(&env, ANNA.number, MAX, "member").ok();
     contact_add(&env, ANNA.number, MARA, "manager").ok();
+    contact_add(&env, BERND.number, OTTO, "member").ok();
     env.start()
+}
+
+/// A contact of Bernd's company.
+pub const OTTO: Person = Person { name: "Otto Fremd", email: "otto@anders.example", password: "wolke-weiss-2024" };
+
+/// Each activity of a ticket page: `(kind, data-author-kind, shown author)`.
+fn authors(page: &str) -> Vec<(String, String, String)> {
+    html::with_attr(page, "data-activity-kind")
+        .into_iter()
+        .map(|t| {
+            let head_end = page[t.end..].find("</div>").map_or(page.len(), |i| t.end + i);
+            let head = &page[t.end..head_end];
+            let author = match head.find("class=\"author\"") {
+                Some(i) => {
+                    let rest = &head[i..];
+                    let from = rest.find('>').map_or(0, |j| j + 1);
+                    let to = rest.find("</span>").unwrap_or(rest.len());
+                    html::unescape(rest[from..to].trim())
+                }
+                None => String::new(),
+            };
+            (t.attr("data-activity-kind").to_string(), t.attr("data-author-kind").to_string(), author)
+        })
+        .collect()
+}
+
+fn page_of(c: &mut Client, path: &str) -> String {
+    let r = c.get(path);
+    r.expect(200);
+    r.text()
+}
+
+/// Adds a colleague on the ticket's people page.
+fn add_person(c: &mut Client, number: &str, contact: &str) -> crate::http::Resp {
+    let page = format!("/tickets/{number}/people");
+    c.submit(&page, &page, &[("contact", contact)])
 }
 
 fn contact_id(app: &TestApp, email: &str) -> i64 {
@@ -216,4 +261,336 @@ fn members_see_their_own_tickets_managers_and_the_main_account_all() {
     // Bernd sees none of them.
     let mut bernd = app.bernd();
     assert_eq!(listed(&mut bernd, ""), Vec::<String>::new());
+}
+
+#[test]
+fn the_timeline_names_each_person_and_says_sie_only_for_the_viewer() {
+    let app = company();
+    let mut mia = login(&app, MIA);
+    let number = create_ticket(&mut mia, "Mias Drucker", "Er druckt nur Streifen.", "normal");
+    let max_id = contact_id(&app, MAX.email).to_string();
+    add_person(&mut mia, &number, &max_id).expect_redirect(&format!("/tickets/{number}/people"));
+    let mut max = login(&app, MAX);
+    let r =
+        max.submit(&format!("/tickets/{number}"), &format!("/tickets/{number}/reply"), &[("body", "Bei mir auch.")]);
+    r.expect(303);
+    let mut ada = app.ada();
+    staff_activity(&mut ada, &number, &[("kind", "message"), ("body", "Wir schauen nach.")]).expect(303);
+    // A mail Mia wrote, recorded by staff: hers; one we sent: staff's.
+    let from = format!("Mia <{}>", MIA.email.to_uppercase());
+    let fields = [("kind", "email"), ("direction", "received"), ("email_from", &from), ("body", "Noch da?")];
+    staff_activity(&mut ada, &number, &fields).expect(303);
+    let fields = [("kind", "email"), ("direction", "sent"), ("email_to", MIA.email), ("body", "Ja.")];
+    staff_activity(&mut ada, &number, &fields).expect(303);
+    staff_activity(&mut ada, &number, &[("kind", "email"), ("direction", "both"), ("body", "x")]).expect(422);
+    staff_update(&mut ada, &number, &[("status", "waiting")]).expect(303);
+    let r = mia.submit(&format!("/tickets/{number}"), &format!("/tickets/{number}/reply"), &[("body", "Danke!")]);
+    r.expect(303);
+
+    let s = |v: &[(&str, &str, &str)]| -> Vec<(String, String, String)> {
+        v.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect()
+    };
+    let staff_name = crate::harness::strings(&app.db(), "SELECT name FROM staff WHERE username = 'ada'")[0].clone();
+    let sn = staff_name.as_str();
+    assert_eq!(
+        authors(&page_of(&mut mia, &format!("/tickets/{number}"))),
+        s(&[
+            ("message", "customer", "Sie"),
+            ("message", "customer", MAX.name),
+            ("message", "staff", sn),
+            ("email", "customer", "Sie"),
+            ("email", "staff", sn),
+            ("status", "staff", sn),
+            ("message", "customer", "Sie"),
+            ("status", "system", ""),
+        ])
+    );
+    let for_max = authors(&page_of(&mut max, &format!("/tickets/{number}")));
+    assert_eq!(for_max[0].2, MIA.name);
+    assert_eq!(for_max[1].2, "Sie");
+    assert_eq!(for_max[3], ("email".into(), "customer".into(), MIA.name.into()));
+    // The main account sees every person by name (it wrote nothing here itself).
+    let mut anna = app.anna();
+    let for_anna = authors(&page_of(&mut anna, &format!("/tickets/{number}")));
+    assert_eq!(for_anna[0].2, MIA.name);
+    assert_eq!(for_anna[1].2, MAX.name);
+    // Staff see names, and the received mail as Mia's with her address.
+    let staff_page = page_of(&mut ada, &format!("/staff/tickets/{number}"));
+    let for_staff = authors(&staff_page);
+    assert_eq!(for_staff[3], ("email".into(), "customer".into(), MIA.name.into()));
+    assert!(staff_page.contains(&html_escape(&from)), "the sender's address is shown to staff");
+    // What is stored: the person of every customer activity.
+    let mia_id = contact_id(&app, MIA.email);
+    let rows = crate::harness::strings(
+        &app.db(),
+        "SELECT a.kind || ':' || a.author_kind || ':' || coalesce(a.contact_id, '-') FROM activities a
+         JOIN tickets t ON t.id = a.ticket_id ORDER BY a.id",
+    );
+    assert_eq!(rows[0], format!("message:customer:{mia_id}"));
+    assert_eq!(rows[1], format!("message:customer:{max_id}"));
+    assert_eq!(rows[3], format!("email:customer:{mia_id}"));
+    assert_eq!(rows[4], "email:staff:-");
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[test]
+fn a_colleague_added_to_a_ticket_sees_it_and_foreign_ids_are_refused() {
+    let app = company();
+    let mut mia = login(&app, MIA);
+    let mut max = login(&app, MAX);
+    let number = create_ticket(&mut mia, "Netzwerk im Lager", "Kein WLAN.", "high");
+    assert_eq!(max.get(&format!("/tickets/{number}")).status, 404);
+    assert_eq!(max.get(&format!("/tickets/{number}/people")).status, 404);
+    let page = page_of(&mut mia, &format!("/tickets/{number}/people"));
+    let options: Vec<String> = html::select_options(&page, "contact").into_iter().map(|(v, _, _)| v).collect();
+    let max_id = contact_id(&app, MAX.email).to_string();
+    let mara_id = contact_id(&app, MARA.email).to_string();
+    assert_eq!(options, [mara_id.clone(), max_id.clone()], "active colleagues not on it, by name");
+    // Foreign, unknown and malformed ids: 422 at the field, nothing added.
+    let otto_id = contact_id(&app, OTTO.email).to_string();
+    for bad in [otto_id.as_str(), "999999", "abc", ""] {
+        let r = add_person(&mut mia, &number, bad);
+        assert_eq!(r.status, 422, "contact {bad:?}");
+        assert!(r.text().contains("id=\"err-contact\""), "message at the field");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM ticket_people"), 0);
+    // Without CSRF: 403.
+    let r = mia.post_form(&format!("/tickets/{number}/people"), &[("contact", &max_id)]);
+    assert_eq!(r.status, 403);
+    add_person(&mut mia, &number, &max_id).expect_redirect(&format!("/tickets/{number}/people"));
+    // Twice is fine and changes nothing.
+    add_person(&mut mia, &number, &max_id).expect(303);
+    assert_eq!(app.count("SELECT count(*) FROM ticket_people"), 1);
+    assert_eq!(listed(&mut max, ""), [number.clone()]);
+    max.get(&format!("/tickets/{number}")).expect(200);
+    let people = page_of(&mut max, &format!("/tickets/{number}/people"));
+    let persons = html::attr_values(&people, "data-person");
+    assert_eq!(persons, [contact_id(&app, MIA.email).to_string(), max_id.clone()]);
+    // Max may add a colleague too; Bernd and Otto see nothing of it.
+    add_person(&mut max, &number, &mara_id).expect(303);
+    let mut bernd = app.bernd();
+    assert_eq!(bernd.get(&format!("/tickets/{number}/people")).status, 404);
+    let csrf = session_csrf(&mut bernd);
+    let r = bernd.post_form(&format!("/tickets/{number}/people"), &[("csrf", &csrf), ("contact", &otto_id)]);
+    assert_eq!(r.status, 404);
+    let mut otto = login(&app, OTTO);
+    assert_eq!(otto.get(&format!("/tickets/{number}")).status, 404);
+    // The ticket page links to its people for a company with contacts only.
+    assert!(page_of(&mut mia, &format!("/tickets/{number}")).contains(&format!("/tickets/{number}/people")));
+    let plain = Builder::new().customer(ANNA).start();
+    let mut anna = plain.anna();
+    let own = create_ticket(&mut anna, "Ohne Kollegen", "Text", "normal");
+    let page = page_of(&mut anna, &format!("/tickets/{own}"));
+    assert!(!page.contains("/people"), "nothing new for a customer without contacts");
+    assert_eq!(authors(&page), [("message".into(), "customer".into(), "Sie".into())]);
+}
+
+#[test]
+fn members_time_statement_export_and_attachments_are_theirs_only() {
+    let app = company();
+    let mut mia = login(&app, MIA);
+    let mut max = login(&app, MAX);
+    let mut mara = login(&app, MARA);
+    let t_mia = create_ticket(&mut mia, "Mias Ticket", "Text", "normal");
+    let file = crate::http::Upload {
+        field: "attachments",
+        filename: "max-geheim.txt",
+        content_type: "text/plain",
+        data: b"nur fuer Max",
+    };
+    let csrf = session_csrf(&mut max);
+    let r = max.post_multipart(
+        "/tickets",
+        &[("csrf", &csrf), ("subject", "Max' Ticket"), ("body", "Text"), ("priority", "normal")],
+        &[file],
+    );
+    r.expect(303);
+    let t_max = r.location().trim_start_matches("/tickets/").to_string();
+    let mut ada = app.ada();
+    staff_activity(&mut ada, &t_mia, &[("kind", "call"), ("body", "Mia angerufen"), ("minutes", "15")]).expect(303);
+    staff_activity(&mut ada, &t_max, &[("kind", "call"), ("body", "Max angerufen"), ("minutes", "40")]).expect(303);
+    // Time statement: Mia 15 minutes, her ticket only; Mara all 55.
+    let st = page_of(&mut mia, "/account/time");
+    assert!(st.contains(&t_mia) && !st.contains(&t_max), "member's statement");
+    let csv = mia.get("/account/time?format=csv");
+    csv.expect(200);
+    assert!(!csv.text().contains(&t_max));
+    let st = page_of(&mut mara, "/account/time");
+    assert!(st.contains(&t_mia) && st.contains(&t_max), "manager's statement");
+    // The overview's totals are the member's too.
+    let (rows, page) = crate::harness::overview_rows(&mut mia, "");
+    assert_eq!(rows.len(), 1);
+    let totals = html::attr_values(&page, "data-total-minutes");
+    assert_eq!(totals, ["15"], "{totals:?}");
+    // Attachment of Max's ticket: Mia 404, Mara and Anna get it.
+    let max_page = page_of(&mut max, &format!("/tickets/{t_max}"));
+    let (id, _) = crate::harness::attachment_links(&max_page).into_iter().next().expect("Max's file");
+    let path = format!("/tickets/{t_max}/attachments/{id}");
+    assert_eq!(mia.get(&path).status, 404);
+    assert_eq!(mara.get(&path).status, 200);
+    assert_eq!(app.anna().get(&path).status, 200);
+    // The data export: Mia's ZIP holds her ticket, not Max's nor his file.
+    let zip = mia.get("/account/export");
+    zip.expect(200);
+    let bytes = String::from_utf8_lossy(&zip.body).into_owned();
+    assert!(bytes.contains(&t_mia) && !bytes.contains(&t_max) && !bytes.contains("nur fuer Max"), "member's export");
+    let zip = mara.get("/account/export");
+    let bytes = String::from_utf8_lossy(&zip.body).into_owned();
+    assert!(bytes.contains(&t_mia) && bytes.contains(&t_max) && bytes.contains("nur fuer Max"), "manager's export");
+}
+
+#[test]
+fn the_staff_customer_page_lists_the_contacts() {
+    let app = company();
+    let mut ada = app.ada();
+    let page = page_of(&mut ada, &format!("/staff/customers/{}", ANNA.number));
+    let ids: Vec<String> =
+        html::with_attr(&page, "data-contact").iter().map(|t| t.attr("data-contact").to_string()).collect();
+    let mut want: Vec<String> =
+        [MARA.email, MAX.email, MIA.email].iter().map(|e| contact_id(&app, e).to_string()).collect();
+    assert_eq!(ids, want, "by name");
+    want.sort();
+    for id in &want {
+        assert!(page.contains(&format!("/staff/customers/{}/contacts/{id}", ANNA.number)), "link to {id}");
+    }
+    assert!(!page.contains(OTTO.email), "only this customer's contacts");
+}
+
+#[test]
+fn a_contact_changes_its_own_password_and_the_hotline_copy_follows() {
+    let app = company();
+    let mut mia = login(&app, MIA);
+    let mut other = login(&app, MIA);
+    let new_pw = "sonne-gelb-2025";
+    let r = mia.submit(
+        "/account/password",
+        "/account/password",
+        &[("old_password", MIA.password), ("new_password", new_pw), ("new_password_repeat", new_pw)],
+    );
+    r.expect(303);
+    // Her other session ended, the main account's password is untouched.
+    assert!(other.get("/tickets").status == 303);
+    app.customer(ANNA.number, ANNA.password);
+    app.customer(MIA.email, new_pw);
+    let (_, r) = app.login(MIA.email, MIA.password);
+    assert_eq!(r.status, 422);
+    // The admin's reveal of Mia's copy shows the new password and says whose it is.
+    let mut ada = app.ada();
+    let mia_id = contact_id(&app, MIA.email).to_string();
+    let no = ANNA.number;
+    let lookup = format!("/staff/hotline?q={}", crate::http::urlencode(MIA.email));
+    let r = ada.submit(
+        &lookup,
+        &format!("/admin/hotline/{no}/reveal"),
+        &[("contact", &mia_id), ("reason", "Mia am Telefon"), ("password", ADA.password)],
+    );
+    r.expect(200);
+    let text = r.text();
+    let shown: Vec<String> =
+        html::with_attr(&text, "data-revealed-password").iter().map(|t| html::inner_text(&text, t)).collect();
+    assert_eq!(shown, [new_pw]);
+    assert_eq!(html::attr_values(&text, "data-whose"), [mia_id.clone()]);
+}
+
+#[test]
+fn the_hotline_finds_contacts_and_checks_each_persons_password_and_call_code() {
+    let app = company();
+    let mut ada = app.ada();
+    let no = ANNA.number;
+    let mia_id = contact_id(&app, MIA.email).to_string();
+    let verify = format!("/staff/hotline/{no}/verify");
+    // Found by e-mail, name and phone-less name part; the card lists the contacts.
+    for q in [MIA.email, "Mitglied", "mia@beispiel"] {
+        let page = page_of(&mut ada, &format!("/staff/hotline?q={}", crate::http::urlencode(q)));
+        assert_eq!(html::attr_values(&page, "data-customer"), [no], "{q}");
+        assert!(html::attr_values(&page, "data-contact").contains(&mia_id), "{q}");
+    }
+    let lookup = format!("/staff/hotline?q={}", crate::http::urlencode(MIA.email));
+    let check = |ada: &mut Client, fields: &[(&str, &str)]| -> String {
+        let r = ada.submit(&lookup, &verify, fields);
+        r.expect(200);
+        crate::hotline::verdict(&r)
+    };
+    assert_eq!(check(&mut ada, &[("contact", &mia_id), ("spoken_password", MIA.password)]), "match");
+    assert_eq!(check(&mut ada, &[("contact", &mia_id), ("spoken_password", ANNA.password)]), "no-match");
+    assert_eq!(check(&mut ada, &[("contact", ""), ("spoken_password", ANNA.password)]), "match");
+    assert_eq!(check(&mut ada, &[("contact", ""), ("spoken_password", MIA.password)]), "no-match");
+    // Another customer's contact: 404.
+    let otto_id = contact_id(&app, OTTO.email).to_string();
+    let csrf = ada.csrf_from(&lookup, &verify);
+    let r = ada.post_form(&verify, &[("csrf", &csrf), ("contact", &otto_id), ("spoken_password", OTTO.password)]);
+    assert_eq!(r.status, 404);
+    // Call codes per person: Mia's code matches for Mia only, once.
+    let mut mia = login(&app, MIA);
+    let r = mia.submit("/account/call-code", "/account/call-code", &[]);
+    r.expect(200);
+    let code = html::attr_values(&r.text(), "data-call-code")[0].clone();
+    assert_eq!(check(&mut ada, &[("contact", ""), ("call_code", &code)]), "no-match");
+    assert_eq!(check(&mut ada, &[("contact", &mia_id), ("call_code", &code)]), "match");
+    assert_eq!(check(&mut ada, &[("contact", &mia_id), ("call_code", &code)]), "no-match", "used up");
+    let stored = crate::harness::strings(&app.db(), "SELECT customer_id || ':' || contact_id FROM call_codes");
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].ends_with(&format!(":{mia_id}")), "{stored:?}");
+    // The audit says whose each check was.
+    let details =
+        crate::harness::strings(&app.db(), "SELECT detail FROM audit_log WHERE action LIKE 'hotline.%' ORDER BY id");
+    assert_eq!(details[0], format!("match contact:{mia_id}"));
+    assert_eq!(details[2], "match");
+}
+
+#[test]
+fn notifications_go_to_the_tickets_people_each_per_their_own_switch() {
+    // A relay nobody listens on: mails stay queued in the outbox, which is what is checked.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let smtp = format!(
+        "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"support@portal.example\"\ntimeout_seconds = 1\n"
+    );
+    let app = company_with(Builder::new().toml(&smtp));
+    let mut mia = login(&app, MIA);
+    let number = create_ticket(&mut mia, "Mail an alle", "Text", "normal");
+    let max_id = contact_id(&app, MAX.email);
+    add_person(&mut mia, &number, &max_id.to_string()).expect(303);
+    let mut ada = app.ada();
+    staff_activity(&mut ada, &number, &[("kind", "message"), ("body", "Antwort 1")]).expect(303);
+    let to_customer = |app: &TestApp| -> Vec<String> {
+        crate::harness::strings(
+            &app.db(),
+            "SELECT o.recipient || ' ' || coalesce(o.contact_id, '-') FROM outbox o WHERE o.staff_id IS NULL ORDER BY o.id",
+        )
+    };
+    let mut want = vec![
+        format!("{} -", ANNA.email.to_lowercase()),
+        format!("{} {}", MIA.email, contact_id(&app, MIA.email)),
+        format!("{} {max_id}", MAX.email),
+    ];
+    assert_eq!(to_customer(&app), want, "main account, opener, added colleague; not Mara");
+    // Max switches his mails off; the main account's and Mia's switches stay on.
+    let mut max = login(&app, MAX);
+    let r = max.submit("/account", "/account/notifications", &[]);
+    r.expect(303);
+    staff_activity(&mut ada, &number, &[("kind", "message"), ("body", "Antwort 2")]).expect(303);
+    want.push(format!("{} -", ANNA.email.to_lowercase()));
+    want.push(format!("{} {}", MIA.email, contact_id(&app, MIA.email)));
+    assert_eq!(to_customer(&app), want);
+    assert_eq!(app.count("SELECT count(*) FROM customers WHERE notify = 0"), 0, "Max's switch is his own");
+}
+
+#[test]
+fn existing_customers_log_in_and_work_as_before() {
+    // No contacts at all: login by number and e-mail, the overview and a reply look as before.
+    let app = Builder::new().customer(ANNA).admin(ADA).start();
+    let mut anna = app.customer(ANNA.email, ANNA.password);
+    let number = create_ticket(&mut anna, "Wie immer", "Text", "normal");
+    let r = anna.submit(&format!("/tickets/{number}"), &format!("/tickets/{number}/reply"), &[("body", "Noch was")]);
+    r.expect(303);
+    let page = page_of(&mut anna, &format!("/tickets/{number}"));
+    assert!(authors(&page).iter().all(|(_, k, a)| k == "customer" && a == "Sie"));
+    assert!(!page.contains("/people"));
+    let mut ada = app.ada();
+    let page = page_of(&mut ada, &format!("/staff/customers/{}", ANNA.number));
+    assert!(html::with_attr(&page, "data-contact").is_empty());
+    assert_eq!(app.count("SELECT count(*) FROM sessions WHERE contact_id IS NOT NULL"), 0);
 }

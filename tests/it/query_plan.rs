@@ -37,6 +37,9 @@ const TOLERATED: &[(&str, &str)] = &[
     // `ticket_counts` (schema 0009) instead of scanning tickets.
 ];
 
+/// The member's password in the plan test.
+const MEMBER_PASSWORD: &str = "fenster-blau-2024";
+
 const FIELDS: &str = r#"
 [[fields]]
 key = "device"
@@ -208,6 +211,31 @@ fn no_page_scans_tickets_or_activities() {
         )
         .expect("a month");
     drop(db);
+    // A member of K-10001 (issue 18): opened a few of its tickets and was added to `one`.
+    {
+        let app = env.library_app();
+        let k = ticketd::app::people::customer_by_no(&app, "K-10001").expect("K-10001");
+        let input = ticketd::app::people::ContactInput {
+            name: "Mia Mitglied",
+            email: "mia@k10001.example",
+            phone: "",
+            role: "member",
+            language: None,
+            password: Some(MEMBER_PASSWORD),
+        };
+        let mia = ticketd::app::people::add_contact(&app, k.id, &input, "test", "").expect("a member");
+        let db = env.db();
+        db.execute(
+            "UPDATE tickets SET contact_id = ?1 WHERE id IN (SELECT id FROM tickets WHERE customer_id = ?2 LIMIT 5)",
+            [mia, k.id],
+        )
+        .expect("openers");
+        db.execute(
+            "INSERT INTO ticket_people (ticket_id, contact_id, added_at) SELECT id, ?1, 0 FROM tickets WHERE number = ?2",
+            rusqlite::params![mia, one],
+        )
+        .expect("added to one");
+    }
 
     let log = env.dir.path.join("sql.log");
     let server = start(&env.config_path, env.port, &log, &env.dir.path.join("server.log"));
@@ -240,6 +268,27 @@ fn no_page_scans_tickets_or_activities() {
     let r = anna.submit(&format!("/tickets/{one}"), &format!("/tickets/{one}/reply"), &[("body", "Danke!")]);
     r.expect(303);
     let r = anna.submit("/tickets/new", "/tickets", &[("subject", "Guard"), ("body", "Plan?"), ("priority", "normal")]);
+    r.expect(303);
+
+    // A member of K-10001: only the tickets they opened or were added to.
+    let mut mia = login(addr, "/login", "mia@k10001.example", MEMBER_PASSWORD);
+    visit(
+        &mut mia,
+        &s(&[
+            "/tickets",
+            &format!("/tickets?{ym}"),
+            &format!("/tickets?year={busy_year}"),
+            "/tickets?status=open",
+            "/tickets?q=Drucker",
+            &format!("/tickets?{ym}&format=csv"),
+            &format!("/tickets/{one}"),
+            &format!("/tickets/{one}/people"),
+            "/account/time",
+            &format!("/account/time?{ym}"),
+            "/account/export",
+        ]),
+    );
+    let r = mia.submit(&format!("/tickets/{one}"), &format!("/tickets/{one}/reply"), &[("body", "Danke!")]);
     r.expect(303);
 
     // Staff workspace and admin area.
