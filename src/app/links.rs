@@ -356,6 +356,18 @@ fn check_on(conn: &Connection, token: &str, now: i64) -> Result<std::result::Res
     }
 }
 
+/// Whose login a link leads back to, whatever its state (staff links to the staff pages).
+pub fn realm_of(app: &App, token: &str) -> Result<Realm> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(Realm::Customer);
+    }
+    let row = tokens::get(&*app.conn()?, &auth::token_hash(token))?;
+    Ok(match row.map(|r| r.owner) {
+        Some(Owner::Staff(_)) => Realm::Staff,
+        _ => Realm::Customer,
+    })
+}
+
 /// Sets the password through a link. Field errors come back as `Error::Invalid` (nothing
 /// changed, the link still good); a bad link as `Ok(Err(..))`, nothing changed either.
 pub fn set_password(

@@ -38,20 +38,21 @@ pub fn forgot(ctx: &mut Ctx, realm: Realm) -> Result<Response> {
     Ok(forgot_page(ctx, realm, true))
 }
 
-fn bad_link(ctx: &mut Ctx, bad: BadLink) -> Response {
+fn bad_link(ctx: &mut Ctx, token: &str, bad: BadLink) -> Result<Response> {
     let (status, msg) = match bad {
         BadLink::Unknown => (404, m::LINK_UNKNOWN),
         BadLink::Used => (410, m::LINK_USED),
         BadLink::Expired => (410, m::LINK_EXPIRED),
         BadLink::Inactive => (410, m::LINK_INACTIVE),
     };
-    private(html(views::links::bad_link(&ctx.chrome(), msg, Realm::Customer)).with_status_code(status))
+    let realm = links::realm_of(ctx.app, token)?;
+    Ok(private(html(views::links::bad_link(&ctx.chrome(), msg, realm)).with_status_code(status)))
 }
 
 fn reset_page(ctx: &mut Ctx, token: &str, errors: FieldErrors, status: u16) -> Result<Response> {
     let link = match links::check(ctx.app, token)? {
         Ok(l) => l,
-        Err(bad) => return Ok(bad_link(ctx, bad)),
+        Err(bad) => return bad_link(ctx, token, bad),
     };
     let view = views::links::ResetView {
         token: token.to_string(),
@@ -79,7 +80,7 @@ pub fn reset(ctx: &mut Ctx, token: &str) -> Result<Response> {
                 Realm::Staff => "/staff/login",
             }))
         }
-        Ok(Err(bad)) => Ok(bad_link(ctx, bad)),
+        Ok(Err(bad)) => bad_link(ctx, token, bad),
         Err(Error::Invalid(errors)) => reset_page(ctx, token, errors, 422),
         Err(e) => Err(e),
     }

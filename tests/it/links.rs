@@ -225,6 +225,9 @@ fn staff_reset_their_password_by_mail_and_admins_send_links_or_set_temporary_pas
     assert_eq!(mail.to, [BOB.email]);
     let link = link_in(&mail);
     set_password(&mut c, &link, "frisches-kennwort-b7", "frisches-kennwort-b7").expect_redirect("/staff/login");
+    let used = c.get(&link);
+    used.expect(410);
+    assert!(used.text().contains("href=\"/staff/login/forgot\""), "a staff link leads back to the staff pages");
     bob.get("/staff/tickets").expect(303);
     app.staff(BOB.username, "frisches-kennwort-b7");
     // The customer realm's forgot page does not know staff.
