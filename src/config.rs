@@ -476,10 +476,10 @@ impl Config {
             if host.trim().is_empty() {
                 return Err(bad("inbound.imap_host", "must not be empty"));
             }
-            if i.imap_username.as_deref().map_or(true, |u| u.trim().is_empty()) {
+            if i.imap_username.as_deref().is_none_or(|u| u.trim().is_empty()) {
                 return Err(bad("inbound.imap_username", "is needed with imap_host"));
             }
-            if i.imap_password.as_deref().map_or(true, str::is_empty)
+            if i.imap_password.as_deref().is_none_or(str::is_empty)
                 && std::env::var_os("TICKETD_IMAP_PASSWORD").is_none()
             {
                 return Err(bad("inbound.imap_password", "is needed with imap_host (or TICKETD_IMAP_PASSWORD)"));

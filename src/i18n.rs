@@ -534,6 +534,7 @@ pub mod m {
         EMAIL_SENT = "an den Kunden gesendet", "sent to the customer";
         HOTLINE_CONTACT = "Ansprechpartner", "Contact";
         HOTLINE_WHOSE = "Passwort von", "Password of";
+        ACCOUNT_PERSON = "Ihre Anmeldung", "Your login";
     }
 }
 

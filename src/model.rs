@@ -324,6 +324,44 @@ mod tests {
     }
 
     #[test]
+    fn a_sessions_person_decides_the_scope() {
+        let contact = |role| Contact {
+            id: 7,
+            customer_id: 3,
+            name: "Mia".into(),
+            email: "mia@x.example".into(),
+            phone: String::new(),
+            role,
+            active: true,
+            language: None,
+            notify: true,
+            has_password: true,
+            created_at: 0,
+        };
+        let mut c = Customer {
+            id: 3,
+            customer_no: "10012".into(),
+            name: "Alpha GmbH".into(),
+            email: "info@alpha.example".into(),
+            phone: String::new(),
+            active: true,
+            language: None,
+            created_at: 0,
+            contact: None,
+        };
+        assert!(matches!(c.scope(), Scope::Customer(3)));
+        assert_eq!((c.person_name(), c.contact_id(), c.sees_all()), ("Alpha GmbH", None, true));
+        c.contact = Some(Box::new(contact(ContactRole::Manager)));
+        assert!(matches!(c.scope(), Scope::Customer(3)));
+        assert!(c.sees_all());
+        c.contact = Some(Box::new(contact(ContactRole::Member)));
+        assert!(matches!(c.scope(), Scope::Member { customer: 3, contact: 7 }));
+        assert_eq!((c.person_name(), c.contact_id(), c.sees_all()), ("Mia", Some(7), false));
+        assert_eq!(c.scope().customer_id(), Some(3));
+        assert!(c.scope().is_customer() && !Scope::Staff.is_customer());
+    }
+
+    #[test]
     fn enums_parse_their_own_names() {
         for s in Status::ALL {
             assert_eq!(Status::parse(s.as_str()), Some(*s));
@@ -352,7 +390,7 @@ pub struct Customer {
     /// The person logged in, when this customer came from a contact's session; `None` for the
     /// main account, and wherever a customer is read as a record. Scoping reads it
     /// ([`Customer::scope`]), so a customer taken from a session carries its person along.
-    pub contact: Option<Contact>,
+    pub contact: Option<Box<Contact>>,
 }
 
 impl Customer {
@@ -378,7 +416,7 @@ impl Customer {
 
     /// The main account or a manager: may manage the company's contacts and sees every ticket.
     pub fn sees_all(&self) -> bool {
-        self.contact.as_ref().map_or(true, |c| c.role == ContactRole::Manager)
+        self.contact.as_ref().is_none_or(|c| c.role == ContactRole::Manager)
     }
 }
 

@@ -24,6 +24,17 @@ struct Account<'a> {
     phone: &'a str,
     created_at: String,
     exported_at: String,
+    /// The person who exported, when a contact: their own data (their tickets only follow).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact: Option<ContactOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ContactOut<'a> {
+    name: &'a str,
+    email: &'a str,
+    phone: &'a str,
+    role: &'static str,
 }
 
 #[derive(Serialize)]
@@ -91,6 +102,12 @@ pub fn customer_archive(app: &App, customer: &Customer) -> Result<ZipStream> {
         phone: &customer.phone,
         created_at: clock::rfc3339(customer.created_at),
         exported_at: clock::rfc3339(now),
+        contact: customer.contact.as_ref().map(|p| ContactOut {
+            name: &p.name,
+            email: &p.email,
+            phone: &p.phone,
+            role: p.role.as_str(),
+        }),
     };
     let json = |v: &dyn erased::Json| v.to_vec().map_err(|e| Error::internal("export json", e));
     let account_json = json(&account)?;

@@ -277,3 +277,16 @@ pub fn add_to_ticket(app: &App, customer: &Customer, number: &str, contact: &str
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::address_of;
+
+    #[test]
+    fn from_fields_give_their_address() {
+        assert_eq!(address_of("Mia Muster <mia@x.example>"), "mia@x.example");
+        assert_eq!(address_of("  mia@x.example "), "mia@x.example");
+        assert_eq!(address_of("\"Muster, Mia\" < MIA@x.example >"), "MIA@x.example");
+        assert_eq!(address_of(""), "");
+    }
+}

@@ -49,7 +49,7 @@ pub fn resolve(app: &App, token: &str) -> Result<Option<Session>> {
             // still belongs to this customer: a deactivated contact is out at its next request.
             c.contact = match row.contact_id {
                 Some(cid) => match contacts::get(&conn, cid)? {
-                    Some(p) if p.active && p.has_password && p.customer_id == id => Some(p),
+                    Some(p) if p.active && p.has_password && p.customer_id == id => Some(Box::new(p)),
                     _ => None,
                 },
                 None => None,
@@ -187,7 +187,7 @@ fn find_contact(app: &App, conn: &rusqlite::Connection, login: &str) -> Result<O
     };
     let mut customer = customers::get(conn, contact.customer_id)?;
     let active = customer.active && contact.active && hash.is_some();
-    customer.contact = Some(contact);
+    customer.contact = Some(Box::new(contact));
     Ok(Some(Account {
         principal: Principal::Customer(customer),
         hash: hash.unwrap_or_else(|| app.dummy_hash.clone()),

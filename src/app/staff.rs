@@ -41,7 +41,10 @@ pub fn ticket(app: &App, number: &str, kind: KindFilter) -> Result<TicketWork> {
     let conn = app.conn()?;
     let customer = customers::get(&conn, detail.ticket.customer_id)?;
     let staff = staff::list(&conn)?;
-    Ok(TicketWork { detail, customer, staff })
+    let id = detail.ticket.summary.id;
+    let mut people: Vec<_> = contacts::opener_of(&conn, id)?.into_iter().collect();
+    people.extend(contacts::on_ticket(&conn, id)?);
+    Ok(TicketWork { detail, customer, staff, people })
 }
 
 pub struct ActivityInput<'a> {
@@ -110,7 +113,8 @@ fn composer_author<'a>(
     }
     let mut c = customers::get(tx, customer_id)?;
     c.contact = contacts::find_by_email(tx, crate::app::people::address_of(input.email_from))?
-        .filter(|p| p.customer_id == customer_id);
+        .filter(|p| p.customer_id == customer_id)
+        .map(Box::new);
     Ok(Author::person(person.insert(c)))
 }
 
@@ -296,12 +300,38 @@ pub fn find_customer(app: &App, input: &str) -> Result<Option<Customer>> {
 /// A new ticket for a customer, e.g. from a phone call: the first activity is a call note by
 /// default.
 pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, files: &[PendingFile]) -> Result<TicketNo> {
+    open_for_person(app, s, input, "", files)
+}
+
+/// [`open_for_customer`] for one of the customer's people: `contact` (an active contact's id;
+/// empty: the main account) becomes the ticket's opener, so a member who called sees it.
+pub fn open_for_person(
+    app: &App,
+    s: &StaffMember,
+    input: &OnBehalfInput,
+    contact: &str,
+    files: &[PendingFile],
+) -> Result<TicketNo> {
     let mut errors = FieldErrors::new();
     let customer = find_customer(app, input.customer)?;
     match &customer {
         Some(c) if c.active => {}
         _ => errors.add("customer", m::ERR_UNKNOWN_CUSTOMER),
     }
+    let opener = match (contact.trim(), &customer) {
+        ("", _) => None,
+        (id, Some(c)) => {
+            let found = match id.parse::<i64>() {
+                Ok(id) => contacts::get_of_customer(&*app.conn()?, c.id, id)?.filter(|p| p.active),
+                Err(_) => None,
+            };
+            if found.is_none() {
+                errors.add("contact", m::ERR_INVALID_CHOICE);
+            }
+            found.map(|p| p.id)
+        }
+        (_, None) => None,
+    };
     let subject = input.subject.trim();
     if subject.is_empty() {
         errors.add("subject", m::ERR_REQUIRED);
@@ -334,6 +364,7 @@ pub fn open_for_customer(app: &App, s: &StaffMember, input: &OnBehalfInput, file
     db::write(&mut conn, |tx| {
         let (id, number) =
             crate::app::tickets::insert_ticket(tx, app, customer.id, subject, priority, Some(s.id), now)?;
+        tdb::set_opener(tx, id, opener)?;
         let first =
             tdb::add_activity(tx, id, &new_activity(kind, Author::staff(s.id, &s.name), &activity, minutes, now))?;
         attach_all(tx, id, first, files)?;

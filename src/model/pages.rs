@@ -35,6 +35,8 @@ pub struct TicketWork {
     pub detail: Detail,
     pub customer: Customer,
     pub staff: Vec<StaffMember>,
+    /// The customer's people on the ticket: the contact who opened it, then those added.
+    pub people: Vec<Contact>,
 }
 
 /// A customer on the staff side, with their latest tickets.

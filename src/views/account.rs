@@ -37,6 +37,17 @@ pub fn account(
             }
             p.muted { (c.t(m::ACCOUNT_CHANGE_HINT)) }
         }
+        @if let Some(p) = &customer.contact {
+            section.card aria-labelledby="person-title" data-person=(p.id) {
+                h2 #person-title { (c.t(m::ACCOUNT_PERSON)) }
+                dl.facts {
+                    div { dt { (c.t(m::NAME)) } dd { (p.name) } }
+                    div { dt { (c.t(m::EMAIL)) } dd { (p.email) } }
+                    @if !p.phone.is_empty() { div { dt { (c.t(m::PHONE)) } dd { (p.phone) } } }
+                    div { dt { (c.t(m::ROLE)) } dd { (c.t(p.role.label())) } }
+                }
+            }
+        }
         @if let Some(card) = notify {
             (notify_card(c, card))
         }

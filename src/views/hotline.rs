@@ -78,7 +78,7 @@ fn caller_card(c: &Chrome, v: &LookupView, card: &CallerCard) -> Markup {
                     }
                 }
             }
-            p { a.btn href={ "/staff/tickets/new?customer=" (no) } { "+ " (c.t(m::NEW_TICKET_FROM_CALL)) } }
+            p { a.btn href={ "/staff/tickets/new?customer=" (no) @if let Some(p) = card.matched_contact { "&contact=" (p) } } { "+ " (c.t(m::NEW_TICKET_FROM_CALL)) } }
             div.hotline-forms {
                 (verify_form(c, v, card))
                 @if v.can_reveal {

@@ -207,6 +207,14 @@ fn ticket_facts(c: &Chrome, v: &TicketView) -> Markup {
                 " " span.muted { "(" (customer.customer_no) ")" }
                 @if !customer.phone.is_empty() { br; a href={ "tel:" (customer.phone.replace(' ', "")) } { (customer.phone) } }
             } }
+            @if !v.work.people.is_empty() {
+                div { dt { (c.t(m::PEOPLE_TITLE)) } dd {
+                    @for (i, p) in v.work.people.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        span data-person=(p.id) title=(p.email) { (p.name) }
+                    }
+                } }
+            }
             div { dt { (c.t(m::ASSIGNEE)) } dd { (t.assignee.as_deref().unwrap_or("–")) } }
             div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
             div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }
@@ -346,6 +354,8 @@ pub struct NewTicketView {
     pub errors: FieldErrors,
     pub csrf: String,
     pub fields: Vec<Field>,
+    /// The chosen customer's active contacts: who called (empty: no choice shown).
+    pub contacts: Vec<crate::model::Contact>,
 }
 
 pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
@@ -365,6 +375,19 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                         aria-invalid=[e.get("customer").map(|_| "true")] aria-describedby=[described_by(e, "customer", true)];
                     p.help #help-customer { (c.t(m::CUSTOMER_PICK_HELP)) }
                     (field_error(lang, e, "customer"))
+                }
+                @if !v.contacts.is_empty() || e.get("contact").is_some() {
+                    div.field {
+                        label for="contact" { (c.t(m::HOTLINE_CONTACT)) }
+                        select #contact name="contact" aria-invalid=[e.get("contact").map(|_| "true")]
+                            aria-describedby=[described_by(e, "contact", false)] {
+                            option value="" { (c.t(m::MAIN_ACCOUNT)) }
+                            @for p in &v.contacts {
+                                option value=(p.id) selected[v.values.str("contact") == p.id.to_string()] { (p.name) " <" (p.email) ">" }
+                            }
+                        }
+                        (field_error(lang, e, "contact"))
+                    }
                 }
                 div.field {
                     label for="subject" { (c.t(m::SUBJECT)) " " span.req aria-hidden="true" { "*" } }

@@ -302,7 +302,7 @@ impl<'a> Ctx<'a> {
     /// For the access log.
     pub fn principal_label(&self) -> String {
         match self.session.as_ref().map(|s| &s.principal) {
-            Some(Principal::Customer(c)) => format!("customer:{}", c.customer_no),
+            Some(Principal::Customer(c)) => crate::app::people::audit_name(c),
             Some(Principal::Staff(s)) => format!("staff:{}", s.username),
             None => String::new(),
         }

@@ -243,12 +243,25 @@ pub fn new_ticket_form(ctx: &mut Ctx) -> Result<Response> {
     if let Some(c) = ctx.query("customer") {
         pairs.push(("customer".into(), c));
     }
+    if let Some(p) = ctx.query("contact") {
+        pairs.push(("contact".into(), p));
+    }
     render_new_ticket(ctx, Form::from_pairs(pairs), FieldErrors::new(), 200)
 }
 
 fn render_new_ticket(ctx: &mut Ctx, values: Form, errors: FieldErrors, status: u16) -> Result<Response> {
-    let view =
-        views::staff::NewTicketView { values, errors, csrf: ctx.csrf_token(), fields: ctx.app.config.fields.clone() };
+    // The customer's people, to choose who called (only when the customer is already known).
+    let contacts = match work::find_customer(ctx.app, values.str("customer"))? {
+        Some(c) => crate::app::people::contacts_of(ctx.app, c.id)?.into_iter().filter(|p| p.active).collect(),
+        None => Vec::new(),
+    };
+    let view = views::staff::NewTicketView {
+        values,
+        errors,
+        csrf: ctx.csrf_token(),
+        fields: ctx.app.config.fields.clone(),
+        contacts,
+    };
     Ok(html(views::staff::new_ticket(&ctx.chrome(), &view)).with_status_code(status))
 }
 
@@ -266,7 +279,7 @@ pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
         minutes: f.str("minutes"),
         custom: &custom,
     };
-    match work::open_for_customer(ctx.app, &me, &input, up.files()) {
+    match work::open_for_person(ctx.app, &me, &input, f.str("contact"), up.files()) {
         Ok(number) => {
             up.keep();
             ctx.set_flash(m::TICKET_CREATED_STAFF);

@@ -170,6 +170,13 @@ fn login_by_email_is_the_person_and_by_number_the_main_account() {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     assert_eq!(sessions.len(), 2);
+    // Her account page shows the company and, apart, her own login.
+    let mut c = app.customer(MIA.email, MIA.password);
+    let account = page_of(&mut c, "/account");
+    assert_eq!(html::attr_values(&account, "data-person"), [mia.to_string()]);
+    assert!(account.contains(MIA.name) && account.contains(ANNA.name));
+    let mut anna = app.anna();
+    assert!(html::attr_values(&page_of(&mut anna, "/account"), "data-person").is_empty());
     assert!(sessions.iter().all(|(_, p)| *p == Some(mia)), "{sessions:?}");
     // Her password is hers: not the main account's, not another contact's.
     for (login, pw) in [(MIA.email, ANNA.password), (ANNA.number, MIA.password), (MAX.email, MIA.password)] {
@@ -179,7 +186,7 @@ fn login_by_email_is_the_person_and_by_number_the_main_account() {
     // The main account by number and by its address: no contact in the session.
     app.customer(ANNA.number, ANNA.password);
     app.customer(ANNA.email, ANNA.password);
-    assert_eq!(app.count("SELECT count(*) FROM sessions WHERE contact_id IS NULL"), 2);
+    assert_eq!(app.count("SELECT count(*) FROM sessions WHERE contact_id IS NULL"), 3);
     // Failed and successful logins are audited under the person, never with the typed text.
     let actors = crate::harness::strings(&app.db(), "SELECT actor || ' ' || action || ' ' || target FROM audit_log");
     assert!(actors.contains(&format!("customer:{}/contact:{mia} login ", ANNA.number)), "{actors:?}");
@@ -220,6 +227,23 @@ fn contact_without_password_or_deactivated_cannot_log_in_and_loses_its_session()
 }
 
 #[test]
+fn deactivating_the_customer_ends_its_contacts_sessions() {
+    let app = company();
+    let mut mara = login(&app, MARA);
+    mara.get("/tickets").expect(200);
+    let mut ada = app.ada();
+    crate::harness::save_customer(&mut ada, ANNA.number, ANNA.name, ANNA.email, false).expect(303);
+    let r = mara.get("/tickets");
+    r.expect(303);
+    assert_eq!(app.count("SELECT count(*) FROM sessions WHERE customer_id IS NOT NULL"), 0);
+    let (_, r) = app.login(MARA.email, MARA.password);
+    assert_eq!(r.status, 422, "a contact of an inactive customer cannot log in");
+    // An address taken by a contact cannot become a customer's.
+    let r = crate::harness::save_customer(&mut ada, BERND.number, BERND.name, "MIA@beispiel-gmbh.example", true);
+    assert_eq!(r.status, 422);
+}
+
+#[test]
 fn members_see_their_own_tickets_managers_and_the_main_account_all() {
     let app = company();
     let mut anna = app.anna();
@@ -233,8 +257,8 @@ fn members_see_their_own_tickets_managers_and_the_main_account_all() {
     all.sort();
     assert_eq!(listed(&mut anna, ""), all);
     assert_eq!(listed(&mut mara, ""), all);
-    assert_eq!(listed(&mut mia, ""), [t_mia.clone()]);
-    assert_eq!(listed(&mut max, ""), [t_max.clone()]);
+    assert_eq!(listed(&mut mia, ""), [t_mia.as_str()]);
+    assert_eq!(listed(&mut max, ""), [t_max.as_str()]);
     // The opener is recorded.
     let mia_id = contact_id(&app, MIA.email);
     let opener: Option<i64> =
@@ -251,9 +275,9 @@ fn members_see_their_own_tickets_managers_and_the_main_account_all() {
     }
     // Search, filters and the CSV export are scoped the same way.
     assert_eq!(listed(&mut mia, "q=Monitor"), Vec::<String>::new());
-    assert_eq!(listed(&mut mara, "q=Monitor"), [t_max.clone()]);
+    assert_eq!(listed(&mut mara, "q=Monitor"), [t_max.as_str()]);
     let year = crate::harness::berlin_year();
-    assert_eq!(listed(&mut mia, &format!("year={year}")), [t_mia.clone()]);
+    assert_eq!(listed(&mut mia, &format!("year={year}")), [t_mia.as_str()]);
     let csv = mia.get("/tickets?format=csv");
     csv.expect(200);
     let text = csv.text();
@@ -317,6 +341,8 @@ fn the_timeline_names_each_person_and_says_sie_only_for_the_viewer() {
     // Staff see names, and the received mail as Mia's with her address.
     let staff_page = page_of(&mut ada, &format!("/staff/tickets/{number}"));
     let for_staff = authors(&staff_page);
+    let people = html::attr_values(&staff_page, "data-person");
+    assert_eq!(people, [contact_id(&app, MIA.email).to_string(), max_id.clone()], "opener, then added");
     assert_eq!(for_staff[3], ("email".into(), "customer".into(), MIA.name.into()));
     assert!(staff_page.contains(&html_escape(&from)), "the sender's address is shown to staff");
     // What is stored: the person of every customer activity.
@@ -364,7 +390,7 @@ fn a_colleague_added_to_a_ticket_sees_it_and_foreign_ids_are_refused() {
     // Twice is fine and changes nothing.
     add_person(&mut mia, &number, &max_id).expect(303);
     assert_eq!(app.count("SELECT count(*) FROM ticket_people"), 1);
-    assert_eq!(listed(&mut max, ""), [number.clone()]);
+    assert_eq!(listed(&mut max, ""), [number.as_str()]);
     max.get(&format!("/tickets/{number}")).expect(200);
     let people = page_of(&mut max, &format!("/tickets/{number}/people"));
     let persons = html::attr_values(&people, "data-person");
@@ -437,6 +463,7 @@ fn members_time_statement_export_and_attachments_are_theirs_only() {
     zip.expect(200);
     let bytes = String::from_utf8_lossy(&zip.body).into_owned();
     assert!(bytes.contains(&t_mia) && !bytes.contains(&t_max) && !bytes.contains("nur fuer Max"), "member's export");
+    assert!(bytes.contains(&format!("\"email\": \"{}\"", MIA.email)), "account.json names the person");
     let zip = mara.get("/account/export");
     let bytes = String::from_utf8_lossy(&zip.body).into_owned();
     assert!(bytes.contains(&t_mia) && bytes.contains(&t_max) && bytes.contains("nur fuer Max"), "manager's export");
@@ -492,7 +519,7 @@ fn a_contact_changes_its_own_password_and_the_hotline_copy_follows() {
     let shown: Vec<String> =
         html::with_attr(&text, "data-revealed-password").iter().map(|t| html::inner_text(&text, t)).collect();
     assert_eq!(shown, [new_pw]);
-    assert_eq!(html::attr_values(&text, "data-whose"), [mia_id.clone()]);
+    assert_eq!(html::attr_values(&text, "data-whose"), [mia_id.as_str()]);
 }
 
 #[test]
@@ -514,6 +541,17 @@ fn the_hotline_finds_contacts_and_checks_each_persons_password_and_call_code() {
         r.expect(200);
         crate::hotline::verdict(&r)
     };
+    // The copy the CLI sealed for Mia opens as hers.
+    let r = ada.submit(
+        &lookup,
+        &format!("/admin/hotline/{no}/reveal"),
+        &[("contact", &mia_id), ("reason", "Rückruf"), ("password", ADA.password)],
+    );
+    r.expect(200);
+    let text = r.text();
+    let shown: Vec<String> =
+        html::with_attr(&text, "data-revealed-password").iter().map(|t| html::inner_text(&text, t)).collect();
+    assert_eq!(shown, [MIA.password]);
     assert_eq!(check(&mut ada, &[("contact", &mia_id), ("spoken_password", MIA.password)]), "match");
     assert_eq!(check(&mut ada, &[("contact", &mia_id), ("spoken_password", ANNA.password)]), "no-match");
     assert_eq!(check(&mut ada, &[("contact", ""), ("spoken_password", ANNA.password)]), "match");
@@ -535,8 +573,10 @@ fn the_hotline_finds_contacts_and_checks_each_persons_password_and_call_code() {
     assert_eq!(stored.len(), 1);
     assert!(stored[0].ends_with(&format!(":{mia_id}")), "{stored:?}");
     // The audit says whose each check was.
-    let details =
-        crate::harness::strings(&app.db(), "SELECT detail FROM audit_log WHERE action LIKE 'hotline.%' ORDER BY id");
+    let details = crate::harness::strings(
+        &app.db(),
+        "SELECT detail FROM audit_log WHERE action IN ('hotline.verify', 'hotline.call_code') ORDER BY id",
+    );
     assert_eq!(details[0], format!("match contact:{mia_id}"));
     assert_eq!(details[2], "match");
 }
@@ -550,6 +590,8 @@ fn notifications_go_to_the_tickets_people_each_per_their_own_switch() {
     );
     let app = company_with(Builder::new().toml(&smtp));
     let mut mia = login(&app, MIA);
+    // Mia reads English: her mails come in English, the main account's in German.
+    mia.get("/tickets?lang=en").expect(200);
     let number = create_ticket(&mut mia, "Mail an alle", "Text", "normal");
     let max_id = contact_id(&app, MAX.email);
     add_person(&mut mia, &number, &max_id.to_string()).expect(303);
@@ -567,6 +609,14 @@ fn notifications_go_to_the_tickets_people_each_per_their_own_switch() {
         format!("{} {max_id}", MAX.email),
     ];
     assert_eq!(to_customer(&app), want, "main account, opener, added colleague; not Mara");
+    let languages = crate::harness::strings(
+        &app.db(),
+        "SELECT recipient || ' ' || (instr(message, 'Content-Language: en') > 0) FROM outbox WHERE staff_id IS NULL ORDER BY id",
+    );
+    assert_eq!(
+        languages,
+        [format!("{} 0", ANNA.email.to_lowercase()), format!("{} 1", MIA.email), format!("{} 0", MAX.email)]
+    );
     // Max switches his mails off; the main account's and Mia's switches stay on.
     let mut max = login(&app, MAX);
     let r = max.submit("/account", "/account/notifications", &[]);
@@ -593,4 +643,41 @@ fn existing_customers_log_in_and_work_as_before() {
     let page = page_of(&mut ada, &format!("/staff/customers/{}", ANNA.number));
     assert!(html::with_attr(&page, "data-contact").is_empty());
     assert_eq!(app.count("SELECT count(*) FROM sessions WHERE contact_id IS NOT NULL"), 0);
+}
+
+#[test]
+fn staff_open_a_ticket_for_the_person_who_called() {
+    let app = company();
+    let mut ada = app.ada();
+    let mia_id = contact_id(&app, MIA.email).to_string();
+    // The hotline card of a contact found by address leads to the new-ticket form with her chosen.
+    let lookup = page_of(&mut ada, &format!("/staff/hotline?q={}", crate::http::urlencode(MIA.email)));
+    let link = format!("/staff/tickets/new?customer={}&amp;contact={mia_id}", ANNA.number);
+    assert!(lookup.contains(&link), "new ticket from the call for Mia");
+    let form = page_of(&mut ada, &html::unescape(&link));
+    let chosen: Vec<String> =
+        html::select_options(&form, "contact").into_iter().filter(|(_, _, sel)| *sel).map(|(v, _, _)| v).collect();
+    assert_eq!(chosen, [mia_id.as_str()]);
+    let page = html::unescape(&link);
+    let otto = contact_id(&app, OTTO.email).to_string();
+    let r = ada.submit(&page, "/staff/tickets", &call_for(&otto));
+    assert_eq!(r.status, 422, "another customer's contact");
+    let r = ada.submit(&page, "/staff/tickets", &call_for(&mia_id));
+    r.expect(303);
+    let number = r.location().trim_start_matches("/staff/tickets/").to_string();
+    let mut mia = login(&app, MIA);
+    assert_eq!(listed(&mut mia, ""), [number.as_str()]);
+    let mut max = login(&app, MAX);
+    assert_eq!(max.get(&format!("/tickets/{number}")).status, 404);
+}
+
+/// The fields of a new ticket from a call of Anna's company, opened for `contact`.
+fn call_for(contact: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("customer", ANNA.number),
+        ("subject", "Anruf von Mia"),
+        ("body", "Drucker"),
+        ("kind", "call"),
+        ("contact", contact),
+    ]
 }
