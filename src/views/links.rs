@@ -234,12 +234,14 @@ pub fn link_mail(v: &LinkMail) -> (String, String, Markup) {
 // ------------------------------------------------------------------------------ staff cards
 
 /// On a staff member's admin page: send a reset link, or set a temporary password.
-pub fn staff_password_card(c: &Chrome, username: &str, csrf: &str, mail_enabled: bool) -> Markup {
+pub fn staff_password_card(c: &Chrome, username: &str, csrf: &str, mail_enabled: bool, errors: &FieldErrors) -> Markup {
     let action = format!("/admin/staff/{username}/password");
     html! {
         section.card.narrow aria-labelledby="staff-pw-title" data-staff-password {
             h2 #staff-pw-title { (c.t(m::STAFF_PW_TITLE)) }
             p.muted { (c.t(m::STAFF_PW_INTRO)) }
+            (field_error(c.lang, errors, "invite"))
+            (field_error(c.lang, errors, "mode"))
             div.actions {
                 @if mail_enabled {
                     form.inline method="post" action=(action) {
@@ -259,12 +261,13 @@ pub fn staff_password_card(c: &Chrome, username: &str, csrf: &str, mail_enabled:
 }
 
 /// On a customer page: send the main account an invitation to set its password.
-pub fn customer_invite_card(c: &Chrome, action: &str, csrf: &str, mail_enabled: bool) -> Markup {
+pub fn customer_invite_card(c: &Chrome, action: &str, csrf: &str, mail_enabled: bool, errors: &FieldErrors) -> Markup {
     html! {
         @if mail_enabled {
             section.card aria-labelledby="invite-title" data-invite {
                 h2 #invite-title { (c.t(m::INVITE_TITLE)) }
                 p.muted { (c.t(m::INVITE_INTRO)) }
+                (field_error(c.lang, errors, "invite"))
                 form.inline method="post" action={ (action) "/invite" } {
                     input type="hidden" name="csrf" value=(csrf);
                     button.btn type="submit" { (c.t(m::INVITE_BUTTON)) }

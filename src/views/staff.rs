@@ -572,7 +572,7 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
             }
         }
         @if v.existing.is_some() {
-            (crate::views::links::customer_invite_card(c, &action, &v.csrf, c.mail))
+            (crate::views::links::customer_invite_card(c, &action, &v.csrf, c.mail, e))
         }
         @if let Some(p) = &v.existing {
             section.card aria-labelledby="pw-title" {
@@ -726,7 +726,7 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
             }
         }
         @if let Some(u) = &v.username {
-            (crate::views::links::staff_password_card(c, u, &v.csrf, c.mail))
+            (crate::views::links::staff_password_card(c, u, &v.csrf, c.mail, e))
         }
     };
     layout(c, &title, v.notice, content)

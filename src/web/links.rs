@@ -94,7 +94,11 @@ pub fn invite(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
         "" => None,
         id => Some(id.parse::<i64>().map_err(|_| Error::NotFound)?),
     };
-    links::invite(ctx.app, &me, customer_no, contact, &ctx.address)?;
+    match links::invite(ctx.app, &me, customer_no, contact, &ctx.address) {
+        Ok(()) => {}
+        Err(Error::Invalid(errors)) => return crate::web::staff::customer_page_with(ctx, customer_no, errors, 422),
+        Err(e) => return Err(e),
+    }
     ctx.set_flash(m::INVITE_SENT);
     Ok(redirect(&format!("/staff/customers/{}", url_encode(customer_no))))
 }
@@ -104,10 +108,11 @@ pub fn staff_password(ctx: &mut Ctx, username: &str) -> Result<Response> {
     let me = ctx.admin()?.clone();
     let f = checked_form(ctx)?;
     match f.str("mode") {
-        "link" => {
-            links::staff_reset_link(ctx.app, &me, username, &ctx.address)?;
-            ctx.set_flash(m::STAFF_PW_LINK_SENT);
-        }
+        "link" => match links::staff_reset_link(ctx.app, &me, username, &ctx.address) {
+            Ok(()) => ctx.set_flash(m::STAFF_PW_LINK_SENT),
+            Err(Error::Invalid(errors)) => return crate::web::staff::staff_member_page(ctx, username, errors, 422),
+            Err(e) => return Err(e),
+        },
         "temporary" => {
             let pw = links::staff_temporary_password(ctx.app, &me, username, &ctx.address)?;
             if let Some(s) = ctx.session() {
@@ -118,7 +123,7 @@ pub fn staff_password(ctx: &mut Ctx, username: &str) -> Result<Response> {
         _ => {
             let mut errors = FieldErrors::new();
             errors.add("mode", m::ERR_INVALID_CHOICE);
-            return Err(Error::Invalid(errors));
+            return crate::web::staff::staff_member_page(ctx, username, errors, 422);
         }
     }
     Ok(redirect(&format!("/admin/staff/{}", url_encode(username))))

@@ -111,6 +111,7 @@ fn staff_add_invite_change_and_deactivate_contacts() {
     let csrf = crate::harness::staff_csrf(&mut ada);
     let r = ada.post_form(&format!("{customer_page}/invite"), &[("csrf", &csrf), ("contact", &id.to_string())]);
     r.expect(422);
+    assert!(r.text().contains("deaktiviert; aktivieren Sie es zuerst"), "the reason is shown: {}", r.text());
 }
 
 #[test]

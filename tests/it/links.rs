@@ -246,6 +246,17 @@ fn staff_reset_their_password_by_mail_and_admins_send_links_or_set_temporary_pas
     let link = link_in(&mails[1]);
     app.client().get(&link).expect(200);
 
+    // Someone without an address gets no link: the admin is told so.
+    let carl = crate::harness::StaffSpec { username: "carl", email: "", ..BOB };
+    create_staff(&mut ada, carl);
+    let r = ada.submit("/admin/staff/carl", "/admin/staff/carl/password", &[("mode", "link")]);
+    r.expect(422);
+    assert!(r.text().contains("keine E-Mail-Adresse"), "{}", r.text());
+    let r = ada.submit("/admin/staff/carl", "/admin/staff/carl/password", &[("mode", "sideways")]);
+    r.expect(422);
+    let csrf = crate::harness::staff_csrf(&mut ada);
+    ada.post_form("/admin/staff/nobody/password", &[("csrf", &csrf), ("mode", "temporary")]).expect(404);
+
     // Agents cannot do it.
     let mut bob = app.staff(BOB.username, "frisches-kennwort-b7");
     let csrf = crate::harness::staff_csrf(&mut bob);
