@@ -77,11 +77,13 @@ pub fn change_password(app: &App, session: &Session, input: &PasswordChange, add
                 customers::set_password(tx, c.id, &hash, now)?;
                 customers::set_password_copy(tx, c.id, app.seal_password(c.id, input.new)?.as_deref())?;
                 sessions::delete_customer_sessions(tx, c.id, Some(&session.token_hash))?;
+                crate::app::links::password_changed(tx, crate::db::password_tokens::Owner::Customer(c.id))?;
                 format!("customer:{}", c.customer_no)
             }
             Principal::Staff(s) => {
                 staff::set_password(tx, s.id, &hash, false)?;
                 sessions::delete_staff_sessions(tx, s.id, Some(&session.token_hash))?;
+                crate::app::links::password_changed(tx, crate::db::password_tokens::Owner::Staff(s.id))?;
                 format!("staff:{}", s.username)
             }
         };

@@ -92,6 +92,7 @@ fn renew_expired_first_password(app: &App, tx: &rusqlite::Connection) -> Result<
     let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
     let now = clock::now();
     staff::set_password(tx, id, &hash, true)?;
+    crate::app::links::password_changed(tx, crate::db::password_tokens::Owner::Staff(id))?;
     settings::set(tx, FIRST_ADMIN, &format!("{id} {now} {hash}"))?;
     let username = staff::get(tx, id)?.username;
     audit::insert(

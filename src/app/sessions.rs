@@ -321,6 +321,8 @@ pub fn purge_expired(app: &App) -> Result<usize> {
     let s = &app.config.security;
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
+        // Password links a day past their time are of no use, not even to the hourly mail limit.
+        crate::db::password_tokens::purge(tx, now - 24 * 3600)?;
         sessions::purge_expired(
             tx,
             now - (s.session_idle_minutes * 60) as i64,

@@ -619,6 +619,7 @@ pub fn reset_customer_password(
         customers::set_password(tx, c.id, &hash, now)?;
         customers::set_password_copy(tx, c.id, app.seal_password(c.id, &pw)?.as_deref())?;
         sessions::delete_customer_sessions(tx, c.id, None)?;
+        crate::app::links::password_changed(tx, crate::db::password_tokens::Owner::Customer(c.id))?;
         let actor = actor(s);
         let detail = if generated.is_some() { "generated" } else { "set" };
         audit::insert(

@@ -76,6 +76,12 @@ pub fn get(conn: &Connection, id: i64) -> Result<StaffMember> {
     Ok(super::row(conn, &sql, [id], from_row)?)
 }
 
+/// The staff member with this id, `None` when there is none.
+pub fn get_opt(conn: &Connection, id: i64) -> Result<Option<StaffMember>> {
+    let sql = format!("SELECT {COLS} FROM staff WHERE id = ?1");
+    super::row(conn, &sql, [id], from_row).optional()
+}
+
 pub fn list(conn: &Connection) -> Result<Vec<StaffMember>> {
     let sql = format!("SELECT {COLS} FROM staff ORDER BY active DESC, name COLLATE NOCASE");
     let mut stmt = conn.prepare(&sql)?;

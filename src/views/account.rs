@@ -51,6 +51,9 @@ pub fn account(
         @if let Some(card) = notify {
             (notify_card(c, card))
         }
+        @if customer.sees_all() {
+            (crate::views::contacts::account_link(c))
+        }
         section.card aria-labelledby="pw-title" {
             h2 #pw-title { (c.t(m::PASSWORD)) }
             p { a.btn href="/account/password" { (c.t(m::CHANGE_PASSWORD)) } }

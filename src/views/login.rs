@@ -51,6 +51,7 @@ pub fn page(c: &Chrome, v: &LoginView) -> Markup {
                     }
                     button.btn.btn-primary.btn-block type="submit" { (c.t(m::LOGIN_BUTTON)) }
                 }
+                (crate::views::links::forgot_link(c, v.realm))
                 @if !staff { p.hint { (c.t(m::LOGIN_SAVE_HINT)) } }
                 p.switch-realm {
                     @if staff { a href="/login" { (c.t(m::CUSTOMER_LINK)) } }

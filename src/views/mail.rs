@@ -138,7 +138,7 @@ pub fn test_mail(lang: Lang, site_title: &str) -> (String, String, Markup) {
     (subject, text, html)
 }
 
-fn frame(lang: Lang, title: &str, site_title: &str, settings_link: Option<&str>, content: Markup) -> Markup {
+pub fn frame(lang: Lang, title: &str, site_title: &str, settings_link: Option<&str>, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {

@@ -3,11 +3,13 @@
 
 pub mod account;
 pub mod audit_words;
+pub mod contacts;
 pub mod errors;
 pub mod export;
 pub mod first_steps;
 pub mod hotline;
 pub mod inbox;
+pub mod links;
 pub mod login;
 pub mod mail;
 pub mod snippets;

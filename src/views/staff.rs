@@ -680,8 +680,14 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                 (text_field(c, e, &v.values, Input { name: "name", label: m::NAME, kind: "text", required: true, readonly: false }))
                 (text_field(c, e, &v.values, Input { name: "email", label: m::EMAIL, kind: "email", required: true, readonly: false }))
                 (text_field(c, e, &v.values, Input { name: "phone", label: m::PHONE, kind: "tel", required: false, readonly: false }))
+                @if v.existing.is_none() && c.mail {
+                    (crate::views::links::invite_checkbox(c, !v.values.str("invite").is_empty(), e))
+                }
                 (account_form_tail(c, e, &v.values, v.existing.is_none(), v.min_length))
             }
+        }
+        @if v.existing.is_some() {
+            (crate::views::links::customer_invite_card(c, &action, &v.csrf, c.mail, e))
         }
         @if let Some(p) = &v.existing {
             section.card aria-labelledby="pw-title" {
@@ -717,7 +723,10 @@ fn contacts_card(c: &Chrome, p: &CustomerPage) -> Markup {
     let base = format!("/staff/customers/{}/contacts", url_encode(&p.customer.customer_no));
     html! {
         section.card #contacts aria-labelledby="contacts-title" {
-            h2 #contacts-title { (c.t(m::CONTACTS_TITLE)) }
+            div.page-head {
+                h2 #contacts-title { (c.t(m::CONTACTS_TITLE)) }
+                a.btn href={ (base) "/new" } data-contact-new { "+ " (c.t(m::CONTACT_NEW)) }
+            }
             @if p.contacts.is_empty() {
                 p.empty { (c.t(m::CONTACTS_NONE)) }
             } @else {
@@ -830,6 +839,9 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
                 }
                 (account_form_tail(c, e, &v.values, v.username.is_none(), v.min_length))
             }
+        }
+        @if let Some(u) = &v.username {
+            (crate::views::links::staff_password_card(c, u, &v.csrf, c.mail, e))
         }
     };
     layout(c, &title, v.notice, content)

@@ -2,6 +2,7 @@
 //! the one place where errors become responses.
 
 pub mod assets;
+pub mod contacts;
 pub mod ctx;
 pub mod files;
 pub mod form;
@@ -9,6 +10,7 @@ pub mod guard;
 pub mod hotline;
 pub mod http;
 pub mod inbox;
+pub mod links;
 pub mod notify;
 pub mod portal;
 pub mod routes;
@@ -152,6 +154,14 @@ pub fn log_safe(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A password link's token is as good as the password it sets: the log shows `/login/reset/…`.
+fn without_link_token(url: &str) -> std::borrow::Cow<'_, str> {
+    match url.strip_prefix("/login/reset/") {
+        Some(rest) if !rest.is_empty() => std::borrow::Cow::Borrowed("/login/reset/…"),
+        _ => std::borrow::Cow::Borrowed(url),
+    }
+}
+
 /// One line per request on stderr: time, request id, client, method, URL, handling time,
 /// status, user (`-` when nobody is logged in). Request text is escaped ([`log_safe`]).
 pub fn access_log(request_id: &str, address: &str, method: &str, url: &str, micros: u128, status: u16, user: &str) {
@@ -161,7 +171,7 @@ pub fn access_log(request_id: &str, address: &str, method: &str, url: &str, micr
         clock_stamp(),
         log_safe(address),
         log_safe(method),
-        log_safe(url),
+        log_safe(&without_link_token(url)),
         if user.is_empty() { "-".into() } else { log_safe(user) },
     );
     use std::io::Write;

@@ -3,7 +3,8 @@
 use rouille::Response;
 
 use crate::error::{Error, Result};
-use crate::web::{assets, hotline, inbox, notify, portal, snippets, staff, ticket_people, totp, Ctx};
+use crate::model::Realm;
+use crate::web::{assets, contacts, hotline, inbox, links, notify, portal, snippets, staff, ticket_people, totp, Ctx};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
@@ -20,6 +21,10 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["login"]) => portal::login_form(ctx),
         ("POST", ["login"]) => portal::login(ctx),
         ("POST", ["logout"]) => portal::logout(ctx),
+        ("GET", ["login", "forgot"]) => links::forgot_form(ctx, Realm::Customer),
+        ("POST", ["login", "forgot"]) => links::forgot(ctx, Realm::Customer),
+        ("GET", ["login", "reset", token]) => links::reset_form(ctx, token),
+        ("POST", ["login", "reset", token]) => links::reset(ctx, token),
         ("GET", ["tickets"]) => portal::overview(ctx),
         ("POST", ["tickets"]) => portal::create_ticket(ctx),
         ("GET", ["tickets", "new"]) => portal::new_ticket_form(ctx),
@@ -39,11 +44,18 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["account", "call-code"]) => hotline::call_code(ctx),
         ("POST", ["account", "call-code"]) => hotline::new_call_code(ctx),
         ("POST", ["account", "notifications"]) => notify::customer_setting(ctx),
+        ("GET", ["account", "contacts"]) => contacts::account_list(ctx),
+        ("POST", ["account", "contacts"]) => contacts::account_create(ctx),
+        ("GET", ["account", "contacts", "new"]) => contacts::account_new_form(ctx),
+        ("GET", ["account", "contacts", id]) => contacts::account_edit_form(ctx, id),
+        ("POST", ["account", "contacts", id]) => contacts::account_update(ctx, id),
 
         ("GET", ["staff"]) => Ok(crate::web::redirect("/staff/tickets")),
         ("GET", ["staff", "login"]) => staff::login_form(ctx),
         ("POST", ["staff", "login"]) => staff::login(ctx),
         ("POST", ["staff", "logout"]) => staff::logout(ctx),
+        ("GET", ["staff", "login", "forgot"]) => links::forgot_form(ctx, Realm::Staff),
+        ("POST", ["staff", "login", "forgot"]) => links::forgot(ctx, Realm::Staff),
         ("GET", ["staff", "login", "2fa"]) => totp::second_step_form(ctx),
         ("POST", ["staff", "login", "2fa"]) => totp::second_step(ctx),
         ("GET", ["staff", "account", "2fa"]) => totp::enrol_form(ctx),
@@ -71,6 +83,11 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["staff", "customers", no]) => staff::customer(ctx, no),
         ("POST", ["staff", "customers", no]) => staff::customer_update(ctx, no),
         ("POST", ["staff", "customers", no, "password"]) => staff::customer_password(ctx, no),
+        ("POST", ["staff", "customers", no, "invite"]) => links::invite(ctx, no),
+        ("GET", ["staff", "customers", no, "contacts", "new"]) => contacts::staff_new_form(ctx, no),
+        ("POST", ["staff", "customers", no, "contacts", "new"]) => contacts::staff_create(ctx, no),
+        ("GET", ["staff", "customers", no, "contacts", id]) => contacts::staff_edit_form(ctx, no, id),
+        ("POST", ["staff", "customers", no, "contacts", id]) => contacts::staff_update(ctx, no, id),
         ("GET", ["staff", "customers", no, "time"]) => staff::customer_time(ctx, no),
 
         ("GET", ["staff", "inbox"]) => inbox::list(ctx),
@@ -85,6 +102,7 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["admin", "staff", "new"]) => staff::staff_new_form(ctx),
         ("GET", ["admin", "staff", username]) => staff::staff_member(ctx, username),
         ("POST", ["admin", "staff", username]) => staff::staff_update(ctx, username),
+        ("POST", ["admin", "staff", username, "password"]) => links::staff_password(ctx, username),
         ("GET", ["admin", "audit"]) => staff::audit_log(ctx),
         ("GET", ["admin", "outbox"]) => notify::outbox(ctx),
         ("POST", ["admin", "first-steps", "dismiss"]) => staff::dismiss_first_steps(ctx),

@@ -460,6 +460,17 @@ fn customer_input(f: &Form) -> CustomerInput<'_> {
 pub fn customer_create(ctx: &mut Ctx) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let f = checked_form(ctx)?;
+    if !f.str("invite").is_empty() {
+        // Invited: the customer sets the first password; staff see none.
+        return match crate::app::links::create_customer_invited(ctx.app, &me, &customer_input(&f), &ctx.address) {
+            Ok(no) => {
+                ctx.set_flash(m::INVITE_SENT);
+                Ok(redirect(&format!("/staff/customers/{}", url_encode(&no))))
+            }
+            Err(Error::Invalid(errors)) => render_customer_form(ctx, None, f, errors, 422),
+            Err(e) => Err(e),
+        };
+    }
     match work::create_customer(ctx.app, &me, &customer_input(&f), &ctx.address) {
         Ok((no, generated)) => {
             if let (Some(pw), Some(s)) = (generated, ctx.session()) {
@@ -485,11 +496,16 @@ fn customer_values(c: &crate::model::Customer) -> Form {
 }
 
 pub fn customer(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
+    customer_page_with(ctx, customer_no, FieldErrors::new(), 200)
+}
+
+/// The customer page with the errors of an action on it (an invitation that cannot go out).
+pub fn customer_page_with(ctx: &mut Ctx, customer_no: &str, errors: FieldErrors, status: u16) -> Result<Response> {
     ctx.staff()?;
     let page = work::customer_page(ctx.app, customer_no)?;
     let c = &page.customer;
     let values = customer_values(c);
-    render_customer_form(ctx, Some(page), values, FieldErrors::new(), 200)
+    render_customer_form(ctx, Some(page), values, errors, status)
 }
 
 pub fn customer_update(ctx: &mut Ctx, customer_no: &str) -> Result<Response> {
@@ -644,6 +660,11 @@ pub fn staff_create(ctx: &mut Ctx) -> Result<Response> {
 }
 
 pub fn staff_member(ctx: &mut Ctx, username: &str) -> Result<Response> {
+    staff_member_page(ctx, username, FieldErrors::new(), 200)
+}
+
+/// The admin's page of a staff member, with the errors of an action on it (password links).
+pub fn staff_member_page(ctx: &mut Ctx, username: &str, errors: FieldErrors, status: u16) -> Result<Response> {
     ctx.admin()?;
     let s = admin::staff_member(ctx.app, username)?;
     let values = Form::from_pairs(vec![
@@ -653,7 +674,7 @@ pub fn staff_member(ctx: &mut Ctx, username: &str) -> Result<Response> {
         ("role".into(), s.role.as_str().into()),
         ("active".into(), if s.active { "on".into() } else { String::new() }),
     ]);
-    render_staff_form(ctx, Some(s.username), values, FieldErrors::new(), 200)
+    render_staff_form(ctx, Some(s.username), values, errors, status)
 }
 
 pub fn staff_update(ctx: &mut Ctx, username: &str) -> Result<Response> {

@@ -66,13 +66,98 @@ function cleanEnv() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// ------------------------------------------------------------------------------ the SMTP sink
+
+/// A tiny SMTP server on a loopback port that takes every message and keeps it: enough ESMTP
+/// for ticketd's client (plain SMTP, no AUTH). `mails` holds { to, data } in arrival order.
+class SmtpSink {
+  constructor() {
+    this.mails = [];
+    this.server = net.createServer((sock) => this.session(sock));
+  }
+
+  start() {
+    return new Promise((resolve, reject) => {
+      this.server.on('error', reject);
+      this.server.listen(0, '127.0.0.1', () => {
+        this.port = this.server.address().port;
+        resolve(this);
+      });
+    });
+  }
+
+  session(sock) {
+    let buf = '';
+    let data = null;
+    let to = [];
+    const say = (line) => sock.write(`${line}\r\n`);
+    say('220 sink ESMTP');
+    sock.on('error', () => {});
+    sock.on('data', (chunk) => {
+      buf += chunk.toString('latin1');
+      for (;;) {
+        if (data !== null) {
+          const end = buf.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          data += buf.slice(0, end + 2);
+          buf = buf.slice(end + 5);
+          this.mails.push({ to, data: data.replace(/\r\n\.\./g, '\r\n.') });
+          data = null;
+          to = [];
+          say('250 2.0.0 queued');
+          continue;
+        }
+        const nl = buf.indexOf('\r\n');
+        if (nl < 0) return;
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO') sock.write('250-sink\r\n250 8BITMIME\r\n');
+        else if (verb === 'HELO') say('250 sink');
+        else if (verb === 'RCPT') {
+          to.push(line.replace(/^[^<]*<([^>]*)>.*$/, '$1'));
+          say('250 OK');
+        } else if (verb === 'DATA') {
+          data = '';
+          say('354 go on');
+        } else if (verb === 'QUIT') {
+          say('221 bye');
+          sock.end();
+          return;
+        } else say('250 OK');
+      }
+    });
+  }
+
+  /// Waits for a message to `addr`; returns its text with quoted-printable decoded.
+  async waitFor(addr, timeoutMs = 15000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.mails.find((x) => x.to.includes(addr));
+      if (m) {
+        const bytes = Buffer.from(
+          m.data.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        );
+        return bytes.toString('utf8');
+      }
+      if (Date.now() > deadline) throw new Error(`no mail to ${addr} within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  close() {
+    this.server.close();
+  }
+}
+
 // ------------------------------------------------------------------------------ the server
 
 /// A ticketd in a temp dir: `ticketd.toml` (loopback port, temp database, bcrypt cost 4),
 /// accounts created with the CLI before the start.
 class Server {
-  constructor({ customers = [], admins = [], toml = '', demo = false } = {}) {
-    this.opts = { customers, admins, toml, demo };
+  constructor({ customers = [], admins = [], toml = '', top = '', demo = false, port = 0 } = {}) {
+    this.opts = { customers, admins, toml, top, demo, port };
     this.bin = binary();
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketd-browser-'));
     this.config = path.join(this.dir, 'ticketd.toml');
@@ -96,11 +181,14 @@ class Server {
   }
 
   async start() {
-    this.port = await freePort();
+    // A port given up front lets the config name it (e.g. in `base_url`).
+    this.port = this.opts.port || (await freePort());
     this.base = `http://127.0.0.1:${this.port}`;
     const toml =
       `listen = "127.0.0.1:${this.port}"\n` +
       `database = ${JSON.stringify(this.db)}\n` +
+      // Top-level keys (e.g. `base_url`) must come before the first table.
+      (this.opts.top ? `${this.opts.top}\n` : '') +
       // No second factor unless a test asks for one (`require_2fa` option).
       `\n[security]\nbcrypt_cost = 4\nrequire_2fa = ${JSON.stringify(this.opts.require_2fa || 'off')}\n` +
       (this.opts.toml ? `\n${this.opts.toml}\n` : '');
@@ -392,4 +480,5 @@ module.exports = {
   Runner,
   sleep,
   freePort,
+  SmtpSink,
 };

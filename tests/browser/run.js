@@ -9,7 +9,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, assert, Server, launch, newPage, axe, formatViolations, Runner, freePort } = require('./lib');
+const { ROOT, assert, Server, launch, newPage, axe, formatViolations, Runner, freePort, SmtpSink } = require('./lib');
 
 // ------------------------------------------------------------------------------ fixtures
 
@@ -22,6 +22,7 @@ const ANNA = {
   password: 'apfel-geheim-2024',
 };
 const ADA = { username: 'ada', email: 'ada@contractor.example', password: 'lavendel-admin-passwort' };
+const CONTACT = { name: 'Clara Kollegin', email: 'clara@beispiel.example', password: 'Wolken-ueber-Berlin-7' };
 const AGENT = { username: 'sophie', name: 'Sophie Sommer', email: 'sophie@contractor.example', password: 'Sonnen-Agentin-77' };
 
 // A 1×1 PNG.
@@ -970,6 +971,8 @@ async function main() {
     [anon, 'Login (customer)', '/login'],
     [anon, 'Login (staff)', '/staff/login'],
     [anon, 'Not found (404)', '/gibt-es-nicht', { status: 404 }],
+    [anon, 'Forgot password', '/login/forgot'],
+    [anon, 'Forgot password (staff)', '/staff/login/forgot'],
     [customer, 'Overview', '/tickets'],
     [customer, 'Overview, filtered', `/tickets?year=${THIS_YEAR}&status=open`],
     [customer, 'New ticket', '/tickets/new'],
@@ -979,6 +982,8 @@ async function main() {
     [customer, 'Account', '/account'],
     [customer, 'Change password', '/account/password'],
     [customer, 'Time statement', '/account/time'],
+    [customer, 'Contacts', '/account/contacts'],
+    [customer, 'New contact', '/account/contacts/new'],
     [admin, 'Staff queue', '/staff/tickets'],
     [admin, 'Staff queue, all, page 2', '/staff/tickets?status=all&page=2'],
     [admin, 'Staff ticket', `/staff/tickets/${t}`],
@@ -988,6 +993,7 @@ async function main() {
     [admin, 'Customers', '/staff/customers'],
     [admin, 'Customer', `/staff/customers/${DEMO_CUSTOMER.login}`],
     [admin, 'New customer', '/staff/customers/new'],
+    [admin, 'New contact (staff)', `/staff/customers/${DEMO_CUSTOMER.login}/contacts/new`],
     [admin, 'Customer time statement', `/staff/customers/${DEMO_CUSTOMER.login}/time`],
     [admin, 'Hotline', '/staff/hotline'],
     [admin, 'Hotline, caller found', `/staff/hotline?q=${DEMO_CUSTOMER.login}`],
@@ -1089,6 +1095,66 @@ async function main() {
     assert.equal(new URL(page.url()).pathname, '/staff/tickets', 'the code completes the login');
     await guard.check('second step');
     await staff2fa.context.close();
+  });
+
+  await run.step('staff invite a contact; the mailed link sets the password; the contact logs in by e-mail', async () => {
+    // A portal of its own whose relay is the suite's SMTP sink (the main one's relay is down).
+    const sink = await new SmtpSink().start();
+    const port = await freePort();
+    const portal = await new Server({
+      customers: [ANNA],
+      admins: [ADA],
+      port,
+      top: `base_url = "http://127.0.0.1:${port}"`,
+      toml:
+        `[smtp]\nhost = "127.0.0.1"\nport = ${sink.port}\nsecurity = "none"\nfrom = "support@it-service.example"\ntimeout_seconds = 5`,
+    });
+    const staffPage = await newPage(browser);
+    const contactPage = await newPage(browser);
+    const at = (p) => `http://127.0.0.1:${port}${p}`;
+    try {
+      await portal.start();
+      const { page, guard } = staffPage;
+      await page.goto(at('/staff/login'));
+      await page.fill('#login', ADA.username);
+      await page.fill('#password', ADA.password);
+      await submitAndWait(page, 'main form button[type="submit"]');
+      await page.goto(at(`/staff/customers/${ANNA.number}`));
+      await page.click('main a[data-contact-new]');
+      await page.waitForURL(/\/contacts\/new$/);
+      await page.fill('#name', CONTACT.name);
+      await page.fill('#email', CONTACT.email);
+      await page.selectOption('#role', 'member');
+      await page.check('#invite');
+      await submitAndWait(page, 'main form button[type="submit"]');
+      assert.equal(new URL(page.url()).pathname, `/staff/customers/${ANNA.number}`);
+      assert.equal(await page.locator('[data-contact]').count(), 1, 'the customer page lists the contact');
+      await guard.check('contact invited');
+
+      const mail = await sink.waitFor(CONTACT.email);
+      const m = mail.match(/http:\/\/127\.0\.0\.1:\d+\/login\/reset\/[0-9a-f]{64}/);
+      assert.ok(m, `the mail carries the link:\n${mail}`);
+      const c = contactPage;
+      await c.page.goto(m[0]);
+      await c.guard.check('invitation page');
+      await recordAxe(c.page, 'Set password (invitation)', '/login/reset/…', 'de');
+      const row = axeRows.find((r) => r.label === 'Set password (invitation)');
+      assert.equal(row.details, '', `axe on the invitation page:\n${row.details}`);
+      await c.page.fill('#new_password', CONTACT.password);
+      await c.page.fill('#new_password_repeat', CONTACT.password);
+      await submitAndWait(c.page, 'main form button[type="submit"]');
+      assert.equal(new URL(c.page.url()).pathname, '/login', 'the saved password leads to the login');
+      await c.page.fill('#login', CONTACT.email);
+      await c.page.fill('#password', CONTACT.password);
+      await submitAndWait(c.page, 'main form button[type="submit"]');
+      assert.equal(new URL(c.page.url()).pathname, '/tickets', 'the contact is logged in by e-mail');
+      await c.guard.check('contact logged in');
+    } finally {
+      await staffPage.context.close();
+      await contactPage.context.close();
+      await portal.stop({ keep: run.failed.length > 0 });
+      sink.close();
+    }
   });
 
   await anon.context.close();

@@ -19,10 +19,10 @@ use crate::html;
 
 /// One message as the sink took it.
 #[derive(Debug, Clone)]
-struct Mail {
-    from: String,
-    to: Vec<String>,
-    data: String,
+pub(crate) struct Mail {
+    pub(crate) from: String,
+    pub(crate) to: Vec<String>,
+    pub(crate) data: String,
 }
 
 #[derive(Default)]
@@ -39,14 +39,14 @@ struct Shared {
     logins: Mutex<Vec<String>>,
 }
 
-struct Sink {
-    port: u16,
+pub(crate) struct Sink {
+    pub(crate) port: u16,
     shared: Arc<Shared>,
     stop: Arc<AtomicBool>,
 }
 
 impl Sink {
-    fn start() -> Sink {
+    pub(crate) fn start() -> Sink {
         Sink::serve(TcpListener::bind("127.0.0.1:0").expect("bind the sink"), None)
     }
 
@@ -106,13 +106,13 @@ impl Sink {
         Sink { port, shared, stop }
     }
 
-    fn mails(&self) -> Vec<Mail> {
+    pub(crate) fn mails(&self) -> Vec<Mail> {
         self.shared.mails.lock().unwrap().clone()
     }
 
     /// Waits until the sink holds at least `n` messages; returns them all.
     #[track_caller]
-    fn wait_for(&self, n: usize, timeout: Duration) -> Vec<Mail> {
+    pub(crate) fn wait_for(&self, n: usize, timeout: Duration) -> Vec<Mail> {
         let deadline = Instant::now() + timeout;
         loop {
             let mails = self.mails();
@@ -254,7 +254,7 @@ impl Mail {
         self.raw_header(name).unwrap_or_else(|| panic!("no {name} header in\n{}", self.head()))
     }
 
-    fn subject(&self) -> String {
+    pub(crate) fn subject(&self) -> String {
         decode_words(&self.raw_header("Subject").unwrap_or_default())
     }
 
@@ -283,11 +283,11 @@ impl Mail {
         (text.expect("a text/plain part"), html.expect("a text/html part"))
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.parts().0
     }
 
-    fn all_decoded(&self) -> String {
+    pub(crate) fn all_decoded(&self) -> String {
         let (t, h) = self.parts();
         format!("{}\n{}\n{t}\n{h}", self.head(), self.subject())
     }
@@ -370,12 +370,12 @@ fn free_port() -> u16 {
 
 /// A portal with Ada, Anna and Bernd and the relay on `port`; `notifications` are further keys
 /// of `[notifications]`.
-fn with_relay(port: u16, notifications: &str) -> Builder {
+pub(crate) fn with_relay(port: u16, notifications: &str) -> Builder {
     with_relay_keys(port, "", notifications)
 }
 
 /// [`with_relay`] with further keys of `[smtp]`.
-fn with_relay_keys(port: u16, smtp: &str, notifications: &str) -> Builder {
+pub(crate) fn with_relay_keys(port: u16, smtp: &str, notifications: &str) -> Builder {
     Builder::new().top("base_url = \"https://portal.example/\"").admin(ADA).customer(ANNA).customer(BERND).toml(
         &format!(
             "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"support@portal.example\"\n\
