@@ -136,12 +136,10 @@ pub fn verdict(e: &Error) -> Verdict {
     }
 }
 
-/// Wait after `failures` failed polls in a row: `every`, doubled per failure, at most an hour
-/// (or `every` when that is longer).
+/// Wait after `failures` failed polls in a row: the mail sender's retry rule (`every`, doubled
+/// per failure, at most an hour or `every` when that is longer).
 pub fn backoff(every: u64, failures: u32) -> u64 {
-    let cap = every.max(3600);
-    let factor = 1u64.checked_shl(failures.saturating_sub(1)).unwrap_or(u64::MAX);
-    every.saturating_mul(factor).min(cap)
+    crate::app::notify::backoff(every, failures).unsigned_abs()
 }
 
 fn sleep_unless_stopped(wait: Duration, stop: &AtomicBool) {
@@ -163,17 +161,6 @@ fn log(msg: &str) {
 mod tests {
     use super::*;
     use crate::i18n::m;
-
-    #[test]
-    fn back_off_doubles_up_to_an_hour() {
-        assert_eq!(backoff(60, 1), 60);
-        assert_eq!(backoff(60, 2), 120);
-        assert_eq!(backoff(60, 3), 240);
-        assert_eq!(backoff(60, 30), 3600);
-        assert_eq!(backoff(60, 200), 3600);
-        assert_eq!(backoff(7200, 5), 7200);
-        assert_eq!(backoff(1, 3), 4);
-    }
 
     #[test]
     fn only_an_unreadable_message_is_flagged_everything_else_waits() {

@@ -60,17 +60,26 @@ fn parse_role(s: &str, errors: &mut FieldErrors) -> ContactRole {
     }
 }
 
+/// The checks a customer's and a contact's own data share: a name, a plausible e-mail address,
+/// a phone number of digits and `+ - / ( )` (or none).
+pub fn check_person(name: &str, email: &str, phone: &str, errors: &mut FieldErrors) {
+    if name.trim().is_empty() {
+        errors.add("name", m::ERR_REQUIRED);
+    }
+    if !is_plausible_email(email) {
+        errors.add("email", m::ERR_INVALID_EMAIL);
+    }
+    if !phone.trim().chars().all(|c| c.is_ascii_digit() || " +-/()".contains(c)) {
+        errors.add("phone", m::ERR_INVALID_PHONE);
+    }
+}
+
 /// Adds a contact to the customer `customer_id`. `422` at `name`, `email` (implausible, or
 /// taken by any customer or contact), `role` or `password`; `404` for an unknown customer.
 /// Returns the new contact's id.
 pub fn add_contact(app: &App, customer_id: i64, input: &ContactInput, actor: &str, address: &str) -> Result<i64> {
     let mut errors = FieldErrors::new();
-    if input.name.trim().is_empty() {
-        errors.add("name", m::ERR_REQUIRED);
-    }
-    if !is_plausible_email(input.email) {
-        errors.add("email", m::ERR_INVALID_EMAIL);
-    }
+    check_person(input.name, input.email, input.phone, &mut errors);
     let role = parse_role(input.role, &mut errors);
     if let Some(pw) = input.password {
         check_new_password(app, pw, "password", &[input.email], &mut errors);
@@ -130,12 +139,7 @@ pub fn update_contact(
     address: &str,
 ) -> Result<()> {
     let mut errors = FieldErrors::new();
-    if input.name.trim().is_empty() {
-        errors.add("name", m::ERR_REQUIRED);
-    }
-    if !is_plausible_email(input.email) {
-        errors.add("email", m::ERR_INVALID_EMAIL);
-    }
+    check_person(input.name, input.email, input.phone, &mut errors);
     let role = parse_role(input.role, &mut errors);
     let now = clock::now();
     let mut conn = app.conn()?;

@@ -12,8 +12,8 @@ use crate::db::{self, audit, contacts, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
-    is_plausible_email, ActivityKind, Customer, CustomerPage, KindFilter, Priority, Queue, QueueTab, Scope,
-    StaffMember, Statement, Status, TicketDetail, TicketNo, TicketQuery, TicketWork, COMPOSER_KINDS,
+    ActivityKind, Customer, CustomerPage, KindFilter, Priority, Queue, QueueTab, Scope, StaffMember, Statement, Status,
+    TicketDetail, TicketNo, TicketQuery, TicketWork, COMPOSER_KINDS,
 };
 
 fn actor(s: &StaffMember) -> String {
@@ -557,15 +557,7 @@ pub fn update_customer(
     address: &str,
 ) -> Result<()> {
     let mut errors = FieldErrors::new();
-    if input.name.trim().is_empty() {
-        errors.add("name", m::ERR_REQUIRED);
-    }
-    if !is_plausible_email(input.email) {
-        errors.add("email", m::ERR_INVALID_EMAIL);
-    }
-    if !input.phone.trim().chars().all(|c| c.is_ascii_digit() || " +-/()".contains(c)) {
-        errors.add("phone", m::ERR_INVALID_PHONE);
-    }
+    crate::app::people::check_person(input.name, input.email, input.phone, &mut errors);
     let now = clock::now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {

@@ -45,7 +45,7 @@ fn role_label(r: ContactRole) -> Msg {
 pub fn contact_list(c: &Chrome, side: Side, contacts: &[Contact]) -> Markup {
     let base = side.base();
     html! {
-        section.card aria-labelledby="contacts-title" data-contacts {
+        section.card #contacts aria-labelledby="contacts-title" data-contacts {
             div.page-head {
                 h2 #contacts-title { (c.t(m::CONTACTS_TITLE)) }
                 a.btn href={ (base) "/new" } data-contact-new { "+ " (c.t(m::CONTACT_NEW)) }

@@ -704,7 +704,7 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                     div.actions { button.btn type="submit" { (c.t(m::SET_PASSWORD)) } }
                 }
             }
-            (contacts_card(c, p))
+            (crate::views::contacts::contact_list(c, crate::views::contacts::Side::Staff { customer_no: &p.customer.customer_no }, &p.contacts))
             section aria-labelledby="ct-title" {
                 h2 #ct-title { (c.t(m::TICKETS)) " " span.muted { "(" (c.f(m::OPEN_COUNT, &[("n", &p.open_tickets.to_string())])) ")" } }
                 @if p.tickets.rows.is_empty() { p.empty { (c.t(m::NO_TICKETS)) } }
@@ -716,49 +716,6 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
         }
     };
     layout(c, &title, v.notice, content)
-}
-
-/// The customer's contacts on the staff customer page, each linking to its page.
-fn contacts_card(c: &Chrome, p: &CustomerPage) -> Markup {
-    let base = format!("/staff/customers/{}/contacts", url_encode(&p.customer.customer_no));
-    html! {
-        section.card #contacts aria-labelledby="contacts-title" {
-            div.page-head {
-                h2 #contacts-title { (c.t(m::CONTACTS_TITLE)) }
-                a.btn href={ (base) "/new" } data-contact-new { "+ " (c.t(m::CONTACT_NEW)) }
-            }
-            @if p.contacts.is_empty() {
-                p.empty { (c.t(m::CONTACTS_NONE)) }
-            } @else {
-                div.table-wrap {
-                    table.tickets {
-                        thead { tr {
-                            th scope="col" { (c.t(m::NAME)) }
-                            th scope="col" { (c.t(m::EMAIL)) }
-                            th scope="col" { (c.t(m::PHONE)) }
-                            th scope="col" { (c.t(m::ROLE)) }
-                            th scope="col" { (c.t(m::STATUS)) }
-                        } }
-                        tbody {
-                            @for k in &p.contacts {
-                                tr data-contact=(k.id) {
-                                    td.subject data-label=(c.t(m::NAME)) { a href={ (base) "/" (k.id) } { (k.name) } }
-                                    td data-label=(c.t(m::EMAIL)) { (k.email) }
-                                    td data-label=(c.t(m::PHONE)) { (k.phone) }
-                                    td data-label=(c.t(m::ROLE)) { (c.t(k.role.label())) }
-                                    td data-label=(c.t(m::STATUS)) {
-                                        @if !k.active { span.badge.inactive { (c.t(m::CONTACT_INACTIVE)) } }
-                                        @else if !k.has_password { span.muted { (c.t(m::CONTACT_NO_PASSWORD)) } }
-                                        @else { (c.t(m::ACTIVE)) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 pub fn staff_list(c: &Chrome, rows: &[StaffMember], notice: Option<Msg>) -> Markup {
