@@ -12,6 +12,7 @@ mod inbox;
 mod pages;
 mod query;
 mod records;
+pub mod contingents;
 
 pub use field::{field_shown, Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
