@@ -307,6 +307,41 @@ pub fn book(contingents: &[Contingent], items: &[TimeItem], today: &str) -> Ledg
     Ledger { bookings, balances, uncovered, total }
 }
 
+/// Part (or all) of an entry, booked to one place, for the pages that list them.
+#[derive(Debug, Clone)]
+pub struct BookedEntry {
+    pub entry: super::TimeEntry,
+    /// The part booked here (the entry's whole `minutes` unless it was split).
+    pub minutes: i64,
+}
+
+/// A contingent with its balance and what a month booked against it.
+#[derive(Debug, Clone)]
+pub struct ContingentLine {
+    pub contingent: Contingent,
+    pub balance: Balance,
+    /// The month's entries booked against it.
+    pub entries: Vec<BookedEntry>,
+    pub month_minutes: i64,
+}
+
+/// A customer's contingents on today's balance, with one month's bookings per contingent:
+/// `/account/time`, and the staff's monthly statement per contingent.
+#[derive(Debug, Clone)]
+pub struct ContingentReport {
+    pub customer: super::Customer,
+    pub year: i32,
+    pub month: u8,
+    pub lines: Vec<ContingentLine>,
+    /// The month's time no contingent covered.
+    pub uncovered: Vec<BookedEntry>,
+    pub uncovered_minutes: i64,
+    /// All time of the month (`== lines' month_minutes + uncovered_minutes`).
+    pub month_total: i64,
+    /// Remaining minutes of the active contingents (`None`: none active).
+    pub remaining: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
