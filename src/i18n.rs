@@ -725,6 +725,8 @@ pub mod m {
         CONTINGENT_MAIL_SPENT = "Weitere Zeit ist nicht abgedeckt, bis ein neues Kontingent gebucht ist.", "Further time is not covered until a new contingent is bought.";
         CONTINGENT_MAIL_LINK = "Übersicht:", "Overview:";
         CONTINGENT_MAIL_LOGIN = "Melden Sie sich im Portal an, um die Übersicht zu sehen.", "Log in to the portal to see the overview.";
+        AUDIT_CONTINGENT_CREATE = "Stundenkontingent angelegt", "Hour contingent added";
+        AUDIT_CONTINGENT_UPDATE = "Stundenkontingent geändert", "Hour contingent changed";
         // ---- end of hour contingents
     }
 }

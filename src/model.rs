@@ -6,13 +6,13 @@ use std::fmt;
 
 use crate::i18n::{m, Msg};
 
+pub mod contingents;
 mod field;
 mod form;
 mod inbox;
 mod pages;
 mod query;
 mod records;
-pub mod contingents;
 
 pub use field::{field_shown, Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};

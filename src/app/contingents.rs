@@ -17,8 +17,8 @@ use crate::db::{self, audit, customers, outbox};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::contingents::{
-    book, crossed, parse_hours, Allowance, BookedEntry, Contingent, ContingentLine, ContingentReport, Ledger,
-    TimeItem, MAX_BLOCK_HOURS, MAX_MONTHLY_HOURS,
+    book, crossed, parse_hours, Allowance, BookedEntry, Contingent, ContingentLine, ContingentReport, Ledger, TimeItem,
+    MAX_BLOCK_HOURS, MAX_MONTHLY_HOURS,
 };
 use crate::model::{Customer, StaffMember, TimeEntry};
 
@@ -95,8 +95,13 @@ pub fn create(app: &App, s: &StaffMember, customer_no: &str, input: &ContingentI
         let c = customers::get_by_no(tx, customer_no)?.ok_or(Error::NotFound)?;
         let text = ContingentText { allowance, valid_from: &from, valid_until: until.as_deref(), note: &note };
         let id = cdb::insert(tx, c.id, &text, now)?;
-        let (actor, target, detail) = (format!("staff:{}", s.username), format!("{customer_no}#{id}"), describe(allowance));
-        audit::insert(tx, &audit::Entry { actor: &actor, action: "contingent.create", target: &target, detail: &detail, address }, now)?;
+        let (actor, target, detail) =
+            (format!("staff:{}", s.username), format!("{customer_no}#{id}"), describe(allowance));
+        audit::insert(
+            tx,
+            &audit::Entry { actor: &actor, action: "contingent.create", target: &target, detail: &detail, address },
+            now,
+        )?;
         Ok(id)
     })
 }
@@ -118,8 +123,13 @@ pub fn update(
         cdb::get(tx, c.id, id)?.ok_or(Error::NotFound)?;
         let text = ContingentText { allowance, valid_from: &from, valid_until: until.as_deref(), note: &note };
         cdb::update(tx, id, &text, now)?;
-        let (actor, target, detail) = (format!("staff:{}", s.username), format!("{customer_no}#{id}"), describe(allowance));
-        audit::insert(tx, &audit::Entry { actor: &actor, action: "contingent.update", target: &target, detail: &detail, address }, now)
+        let (actor, target, detail) =
+            (format!("staff:{}", s.username), format!("{customer_no}#{id}"), describe(allowance));
+        audit::insert(
+            tx,
+            &audit::Entry { actor: &actor, action: "contingent.update", target: &target, detail: &detail, address },
+            now,
+        )
     })
 }
 
@@ -142,15 +152,21 @@ fn earliest(contingents: &[Contingent], tz: &time_tz::Tz) -> Option<i64> {
     contingents.iter().filter_map(|c| clock::parse_date(&c.valid_from)).min().map(|d| clock::day_start(d, tz))
 }
 
-/// Books the customer's time from `from` on: the contingents, the ledger, and the entries by
-/// activity id.
+/// A customer's contingents, their ledger, and the entries it booked (by activity id).
+struct Booked {
+    contingents: Vec<Contingent>,
+    ledger: Ledger,
+    entries: Vec<(i64, TimeEntry)>,
+}
+
+/// Books the customer's time from the earliest contingent's start (or `from`, if earlier).
 fn ledger_since(
     conn: &Connection,
     tz: &time_tz::Tz,
     customer_id: i64,
     from: Option<i64>,
     now: i64,
-) -> Result<(Vec<Contingent>, Ledger, Vec<(i64, TimeEntry)>)> {
+) -> Result<Booked> {
     let contingents = cdb::for_customer(conn, customer_id)?;
     let today = clock::iso_date(now, tz);
     let start = match (earliest(&contingents, tz), from) {
@@ -166,7 +182,7 @@ fn ledger_since(
         .map(|(id, e)| TimeItem { activity_id: *id, day: clock::iso_date(e.created_at, tz), minutes: e.minutes })
         .collect();
     let ledger = book(&contingents, &items, &today);
-    Ok((contingents, ledger, entries))
+    Ok(Booked { contingents, ledger, entries })
 }
 
 /// The remaining minutes of a customer's active contingents, for the header and the staff
@@ -176,14 +192,14 @@ pub fn remaining(app: &App, customer: &Customer) -> Result<Option<i64>> {
         return Ok(None);
     }
     let conn = app.conn()?;
-    let (_, ledger, _) = ledger_since(&conn, app.tz, customer.id, None, clock::now())?;
+    let Booked { ledger, .. } = ledger_since(&conn, app.tz, customer.id, None, clock::now())?;
     Ok(ledger.active_remaining())
 }
 
 /// The same for a customer by id (the composer knows the ticket's customer id).
 pub fn remaining_for(app: &App, customer_id: i64) -> Result<Option<i64>> {
     let conn = app.conn()?;
-    let (_, ledger, _) = ledger_since(&conn, app.tz, customer_id, None, clock::now())?;
+    let Booked { ledger, .. } = ledger_since(&conn, app.tz, customer_id, None, clock::now())?;
     Ok(ledger.active_remaining())
 }
 
@@ -195,7 +211,7 @@ pub fn report(app: &App, customer: &Customer, year: i32, month: u8, staff: bool)
     }
     let (from, to) = clock::month_range(year, month, app.tz);
     let conn = app.conn()?;
-    let (contingents, ledger, entries) = ledger_since(&conn, app.tz, customer.id, Some(from), clock::now())?;
+    let Booked { contingents, ledger, entries } = ledger_since(&conn, app.tz, customer.id, Some(from), clock::now())?;
     if contingents.is_empty() && !staff {
         return Ok(None);
     }
@@ -241,7 +257,7 @@ pub fn report(app: &App, customer: &Customer, year: i32, month: u8, staff: bool)
 /// threshold before, record the warning and mail the customer (main account and managers) and
 /// staff. Several thresholds crossed at once make one mail, about the highest.
 pub fn after_time_logged(tx: &Connection, app: &App, customer_id: i64, now: i64) -> Result<()> {
-    let (contingents, ledger, _) = ledger_since(tx, app.tz, customer_id, None, now)?;
+    let Booked { contingents, ledger, .. } = ledger_since(tx, app.tz, customer_id, None, now)?;
     let thresholds = [i64::from(app.config.contingents.warn_at_percent), 100];
     for c in &contingents {
         let Some(b) = ledger.balance(c.id).filter(|b| b.active) else { continue };

@@ -121,7 +121,9 @@ pub enum To {
     /// The customer's main account (`Recipient::id` is the customer's).
     Customer,
     /// A contact of `customer_id` (`Recipient::id` is the contact's).
-    Contact { customer_id: i64 },
+    Contact {
+        customer_id: i64,
+    },
     Staff,
 }
 

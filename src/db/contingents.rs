@@ -123,7 +123,9 @@ pub fn time_since(conn: &Connection, customer_id: i64, from: i64) -> Result<Vec<
 
 /// The customer of a ticket (by id).
 pub fn ticket_customer(conn: &Connection, ticket_id: i64) -> Result<Option<i64>> {
-    conn.prepare_cached("SELECT customer_id FROM tickets WHERE id = ?1")?.query_row([ticket_id], |r| r.get(0)).optional()
+    conn.prepare_cached("SELECT customer_id FROM tickets WHERE id = ?1")?
+        .query_row([ticket_id], |r| r.get(0))
+        .optional()
 }
 
 /// A customer's managers (contacts with the role) who hear about the company: active,

@@ -388,7 +388,10 @@ mod tests {
         assert!(l.bookings.iter().all(|b| b.minutes > 0));
         assert_eq!(l.total, items.iter().map(|i| i.minutes).sum::<i64>());
         assert_eq!(l.total, l.bookings.iter().map(|b| b.minutes).sum::<i64>());
-        assert_eq!(l.uncovered, l.bookings.iter().filter(|b| b.contingent_id.is_none()).map(|b| b.minutes).sum::<i64>());
+        assert_eq!(
+            l.uncovered,
+            l.bookings.iter().filter(|b| b.contingent_id.is_none()).map(|b| b.minutes).sum::<i64>()
+        );
         for b in &l.balances {
             assert_eq!(b.bought, b.used + b.remaining + b.expired, "{b:?}");
             assert!(b.remaining >= 0 && b.expired >= 0 && b.used >= 0, "{b:?}");
@@ -479,7 +482,10 @@ mod tests {
             },
             Case {
                 name: "a month's allowance without carry-over expires before a block",
-                contingents: vec![block(1, 10, "2026-01-01", Some("2026-12-31")), monthly(2, 1, false, "2026-01-01", None)],
+                contingents: vec![
+                    block(1, 10, "2026-01-01", Some("2026-12-31")),
+                    monthly(2, 1, false, "2026-01-01", None),
+                ],
                 entries: vec![("2026-01-20", 90)],
                 today: "2026-01-21",
                 booked: vec![(Some(1), 30), (Some(2), 60)],

@@ -84,10 +84,8 @@ pub fn customer_balance(c: &Chrome, customer_no: &str, remaining: Option<i64>) -
 /// The bar: used of bought, with the same in words for everyone who cannot see it.
 fn bar(c: &Chrome, used: i64, bought: i64) -> Markup {
     let percent = if bought > 0 { used.saturating_mul(100) / bought } else { 0 };
-    let text = c.f(
-        m::CONTINGENT_BAR,
-        &[("used", &hours(used)), ("bought", &hours(bought)), ("percent", &percent.to_string())],
-    );
+    let text = c
+        .f(m::CONTINGENT_BAR, &[("used", &hours(used)), ("bought", &hours(bought)), ("percent", &percent.to_string())]);
     let over = used >= bought && bought > 0;
     html! {
         div.contingent-bar {
