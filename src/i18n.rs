@@ -721,7 +721,7 @@ pub mod m {
         CONTINGENT_ERR_UNTIL = "Das Ende darf nicht vor dem Beginn liegen.", "The end must not be before the start.";
         CONTINGENT_ERR_NOTE = "Die Notiz darf höchstens 500 Zeichen lang sein.", "The note must be at most 500 characters long.";
         CONTINGENT_MAIL_SUBJECT = "Stundenkontingent zu {percent} % verbraucht: {customer}", "Hour contingent {percent} % used: {customer}";
-        CONTINGENT_MAIL_BODY = "Das {contingent} von {customer} ({customer_no}) ist zu {percent} % verbraucht. Verbleibend: {remaining}.", "The {contingent} of {customer} ({customer_no}) is {percent} % used. Remaining: {remaining}.";
+        CONTINGENT_MAIL_BODY = "Für {customer} ({customer_no}) sind {percent} % des Kontingents verbraucht: {contingent}. Verbleibend: {remaining}.", "{percent} % of the contingent of {customer} ({customer_no}) is used: {contingent}. Remaining: {remaining}.";
         CONTINGENT_MAIL_SPENT = "Weitere Zeit ist nicht abgedeckt, bis ein neues Kontingent gebucht ist.", "Further time is not covered until a new contingent is bought.";
         CONTINGENT_MAIL_LINK = "Übersicht:", "Overview:";
         CONTINGENT_MAIL_LOGIN = "Melden Sie sich im Portal an, um die Übersicht zu sehen.", "Log in to the portal to see the overview.";

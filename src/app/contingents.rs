@@ -160,13 +160,7 @@ struct Booked {
 }
 
 /// Books the customer's time from the earliest contingent's start (or `from`, if earlier).
-fn ledger_since(
-    conn: &Connection,
-    tz: &time_tz::Tz,
-    customer_id: i64,
-    from: Option<i64>,
-    now: i64,
-) -> Result<Booked> {
+fn ledger_since(conn: &Connection, tz: &time_tz::Tz, customer_id: i64, from: Option<i64>, now: i64) -> Result<Booked> {
     let contingents = cdb::for_customer(conn, customer_id)?;
     let today = clock::iso_date(now, tz);
     let start = match (earliest(&contingents, tz), from) {

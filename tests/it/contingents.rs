@@ -302,7 +302,13 @@ fn warnings_go_out_once_per_threshold_and_members_see_no_balance() {
     let mut want = vec![anna_mail.clone(), "clara@beispiel.example".to_string(), ADA.email.to_string()];
     want.sort();
     assert_eq!(to, want, "main account, manager and staff; never the member");
-    assert!(w.iter().all(|(_, s)| s.contains("83 %") || s.contains("80 %")), "{w:?}");
+    assert!(w.iter().all(|(_, s)| s.contains("80 %")), "{w:?}");
+    let mails = sink.mails();
+    let to_anna = mails.iter().find(|m| m.to == [anna_mail.clone()] && m.subject().contains("80 %")).unwrap();
+    assert!(to_anna.text().contains("Verbleibend: 20 min"), "{}", to_anna.text());
+    assert!(to_anna.text().contains("https://portal.example/account/time"), "{}", to_anna.text());
+    let to_ada = mails.iter().find(|m| m.to == [ADA.email] && m.subject().contains("80 %")).unwrap();
+    assert!(to_ada.text().contains("https://portal.example/staff/customers/10012/contingents"), "{}", to_ada.text());
 
     // Once per threshold: more time below 100 % sends nothing; reaching it sends the second.
     log_minutes(&mut ada, &n, 5);
