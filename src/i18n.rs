@@ -710,6 +710,7 @@ pub mod m {
         CONTINGENT_BOOKING_RULE = "Erfasste Zeit wird auf das gültige Kontingent gebucht, das zuerst abläuft; was darüber hinausgeht, ist nicht abgedeckt.", "Logged time is booked against the valid contingent that expires first; whatever goes beyond is not covered.";
         CONTINGENT_MONTH_ENTRIES = "Gebuchte Zeit im {month}", "Time booked in {month}";
         CONTINGENT_NO_ENTRIES = "In diesem Monat wurde nichts darauf gebucht.", "Nothing was booked against it this month.";
+        CONTINGENT_NO_UNCOVERED = "In diesem Monat ist alle Zeit abgedeckt.", "All time of this month is covered.";
         CONTINGENT_STATEMENT = "Monatsnachweis je Kontingent", "Monthly statement per contingent";
         CONTINGENT_MONTH_TOTAL = "Zeit im Monat insgesamt", "Time in the month in total";
         CONTINGENT_COMPOSER = "Verbleibendes Kontingent des Kunden: {time}", "The customer's remaining contingent: {time}";

@@ -127,15 +127,15 @@ fn line(c: &Chrome, l: &ContingentLine, month_label: &str, tz: &Tz, staff: bool,
             }
             (bar(c, b.used, b.bought))
             h4 { (c.f(m::CONTINGENT_MONTH_ENTRIES, &[("month", month_label)])) }
-            (entries(c, &l.entries, l.month_minutes, tz, staff))
+            (entries(c, &l.entries, l.month_minutes, tz, staff, m::CONTINGENT_NO_ENTRIES))
         }
     }
 }
 
-fn entries(c: &Chrome, list: &[BookedEntry], total: i64, tz: &Tz, staff: bool) -> Markup {
+fn entries(c: &Chrome, list: &[BookedEntry], total: i64, tz: &Tz, staff: bool, empty: crate::i18n::Msg) -> Markup {
     html! {
         @if list.is_empty() {
-            p.muted { (c.t(m::CONTINGENT_NO_ENTRIES)) }
+            p.muted { (c.t(empty)) }
         } @else {
             div.table-wrap {
                 table.tickets.statement {
@@ -187,7 +187,7 @@ pub fn report_section(c: &Chrome, r: &ContingentReport, tz: &Tz, staff: bool) ->
             }
             section.card.contingent-uncovered data-uncovered-minutes=(r.uncovered_minutes) {
                 h3 { (c.t(m::CONTINGENT_UNCOVERED_TITLE)) " · " (month_label) }
-                (entries(c, &r.uncovered, r.uncovered_minutes, tz, staff))
+                (entries(c, &r.uncovered, r.uncovered_minutes, tz, staff, m::CONTINGENT_NO_UNCOVERED))
             }
             p { (c.t(m::CONTINGENT_MONTH_TOTAL)) ": " strong data-month-total=(r.month_total) { (hours(r.month_total)) } }
         }
