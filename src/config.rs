@@ -32,6 +32,7 @@ pub struct Config {
     pub notifications: Notifications,
     pub inbound: Inbound,
     pub workflow: Workflow,
+    pub contingents: Contingents,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -169,6 +170,21 @@ pub struct Workflow {
     pub auto_close_days: Option<u32>,
 }
 
+/// `[contingents]`: hour contingents (issue 22).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Contingents {
+    /// Percent of a contingent (a block, or an allowance's month) used at which the customer
+    /// and staff are warned by mail, once; a second warning follows at 100 %.
+    pub warn_at_percent: u8,
+}
+
+impl Default for Contingents {
+    fn default() -> Self {
+        Contingents { warn_at_percent: 80 }
+    }
+}
+
 /// A byte count: an integer, or a string such as `"25 MiB"`, `"100MB"`, `"512 KiB"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByteSize(pub u64);
@@ -237,6 +253,7 @@ impl Default for Config {
             notifications: Notifications::default(),
             inbound: Inbound::default(),
             workflow: Workflow::default(),
+            contingents: Contingents::default(),
         }
     }
 }
@@ -314,6 +331,7 @@ type Check = (&'static str, fn(&Config) -> bool, &'static str);
 /// The plain bounds, in the order `validate` checks them. Checks that quote the value, read a
 /// file or look at several `[[fields]]` are written out in `validate` and `validate_fields`.
 const CHECKS: &[Check] = &[
+    ("contingents.warn_at_percent", |c| (1..=99).contains(&c.contingents.warn_at_percent), "must be between 1 and 99"),
     (
         "workflow.auto_close_days",
         |c| c.workflow.auto_close_days.is_none_or(|d| (1..=3650).contains(&d)),

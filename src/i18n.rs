@@ -674,6 +674,61 @@ pub mod m {
         INBOX_DISCARD = "Verwerfen", "Discard";
         INBOX_DONE_TICKET = "Die E-Mail wurde dem Ticket zugeordnet.", "The e-mail was added to the ticket.";
         INBOX_DONE_DISCARD = "Die E-Mail wurde verworfen.", "The e-mail was discarded.";
+
+        // ---- Hour contingents (issue 22, branch `contingents`): /staff/customers/<no>/contingents,
+        // the balance on /account/time, in the header and the composer, the warnings.
+        CONTINGENTS = "Stundenkontingente", "Hour contingents";
+        CONTINGENT = "Stundenkontingent", "Hour contingent";
+        CONTINGENT_BLOCK = "Stundenkontingent ({hours})", "Block of hours ({hours})";
+        CONTINGENT_MONTHLY = "Monatliches Kontingent ({hours} pro Monat)", "Monthly allowance ({hours} per month)";
+        CONTINGENT_MONTHLY_CARRY = "Monatliches Kontingent ({hours} pro Monat, Rest wird übertragen)", "Monthly allowance ({hours} per month, the rest carries over)";
+        CONTINGENT_BOUGHT = "gebucht", "bought";
+        CONTINGENT_USED = "verbraucht", "used";
+        CONTINGENT_REMAINING = "verbleibend", "remaining";
+        CONTINGENT_EXPIRED = "verfallen", "expired";
+        CONTINGENT_UNCOVERED = "nicht abgedeckt", "not covered";
+        CONTINGENT_UNCOVERED_TITLE = "Nicht durch ein Kontingent abgedeckt", "Not covered by a contingent";
+        CONTINGENT_BAR = "{used} von {bought} verbraucht ({percent} %)", "{used} of {bought} used ({percent} %)";
+        CONTINGENT_REMAINING_BALANCE = "Verbleibendes Stundenkontingent", "Remaining hour contingent";
+        CONTINGENT_VALID = "Gültig", "Valid";
+        CONTINGENT_VALID_FROM = "Gültig ab", "Valid from";
+        CONTINGENT_VALID_UNTIL = "Gültig bis (optional)", "Valid until (optional)";
+        CONTINGENT_OPEN_END = "unbefristet", "no end date";
+        CONTINGENT_ENDED = "abgelaufen", "ended";
+        CONTINGENT_NOT_YET = "noch nicht gültig", "not valid yet";
+        CONTINGENT_HOURS = "Stunden (Kontingent)", "Hours (block)";
+        CONTINGENT_HOURS_HELP = "Für ein Stundenkontingent: die gekauften Stunden, z. B. 10 oder 7,5.", "For a block: the hours bought, e.g. 10 or 7.5.";
+        CONTINGENT_HOURS_PER_MONTH = "Stunden pro Monat", "Hours per month";
+        CONTINGENT_HOURS_PER_MONTH_HELP = "Für einen Wartungsvertrag: die Stunden je Kalendermonat. Nur eines der beiden Felder ausfüllen.", "For a maintenance contract: the hours per calendar month. Fill in only one of the two fields.";
+        CONTINGENT_CARRY_OVER = "Nicht verbrauchte Stunden in den nächsten Monat übertragen", "Carry unused hours over to the next month";
+        CONTINGENT_NOTE = "Notiz", "Note";
+        CONTINGENT_NEW = "Neues Kontingent", "New contingent";
+        CONTINGENT_EDIT = "Kontingent bearbeiten", "Edit contingent";
+        CONTINGENT_SAVE = "Kontingent speichern", "Save contingent";
+        CONTINGENT_SAVED = "Das Kontingent wurde gespeichert.", "The contingent was saved.";
+        CONTINGENT_NONE = "Für diesen Kunden ist kein Stundenkontingent erfasst.", "No hour contingent is recorded for this customer.";
+        CONTINGENT_BOOKING_RULE = "Erfasste Zeit wird auf das gültige Kontingent gebucht, das zuerst abläuft; was darüber hinausgeht, ist nicht abgedeckt.", "Logged time is booked against the valid contingent that expires first; whatever goes beyond is not covered.";
+        CONTINGENT_MONTH_ENTRIES = "Gebuchte Zeit im {month}", "Time booked in {month}";
+        CONTINGENT_NO_ENTRIES = "In diesem Monat wurde nichts darauf gebucht.", "Nothing was booked against it this month.";
+        CONTINGENT_NO_UNCOVERED = "In diesem Monat ist alle Zeit abgedeckt.", "All time of this month is covered.";
+        CONTINGENT_STATEMENT = "Monatsnachweis je Kontingent", "Monthly statement per contingent";
+        CONTINGENT_MONTH_TOTAL = "Zeit im Monat insgesamt", "Time in the month in total";
+        CONTINGENT_COMPOSER = "Verbleibendes Kontingent des Kunden: {time}", "The customer's remaining contingent: {time}";
+        CONTINGENT_COMPOSER_NONE = "Der Kunde hat kein gültiges Stundenkontingent: erfasste Zeit ist nicht abgedeckt.", "The customer has no valid hour contingent: logged time is not covered.";
+        CONTINGENT_ERR_HOURS = "Bitte eine Stundenzahl größer als 0 und höchstens 10.000 angeben (z. B. 10 oder 7,5).", "Please enter hours greater than 0 and at most 10,000 (e.g. 10 or 7.5).";
+        CONTINGENT_ERR_HOURS_PER_MONTH = "Bitte Stunden pro Monat größer als 0 und höchstens 744 angeben.", "Please enter hours per month greater than 0 and at most 744.";
+        CONTINGENT_ERR_ONE_SIZE = "Bitte genau eines angeben: Stunden (Kontingent) oder Stunden pro Monat.", "Please fill in exactly one: hours (block) or hours per month.";
+        CONTINGENT_ERR_DATE = "Bitte ein gültiges Datum angeben.", "Please enter a valid date.";
+        CONTINGENT_ERR_UNTIL = "Das Ende darf nicht vor dem Beginn liegen.", "The end must not be before the start.";
+        CONTINGENT_ERR_NOTE = "Die Notiz darf höchstens 500 Zeichen lang sein.", "The note must be at most 500 characters long.";
+        CONTINGENT_MAIL_SUBJECT = "Stundenkontingent zu {percent} % verbraucht: {customer}", "Hour contingent {percent} % used: {customer}";
+        CONTINGENT_MAIL_BODY = "Für {customer} ({customer_no}) sind {percent} % des Kontingents verbraucht: {contingent}. Verbleibend: {remaining}.", "{percent} % of the contingent of {customer} ({customer_no}) is used: {contingent}. Remaining: {remaining}.";
+        CONTINGENT_MAIL_SPENT = "Weitere Zeit ist nicht abgedeckt, bis ein neues Kontingent gebucht ist.", "Further time is not covered until a new contingent is bought.";
+        CONTINGENT_MAIL_LINK = "Übersicht:", "Overview:";
+        CONTINGENT_MAIL_LOGIN = "Melden Sie sich im Portal an, um die Übersicht zu sehen.", "Log in to the portal to see the overview.";
+        AUDIT_CONTINGENT_CREATE = "Stundenkontingent angelegt", "Hour contingent added";
+        AUDIT_CONTINGENT_UPDATE = "Stundenkontingent geändert", "Hour contingent changed";
+        // ---- end of hour contingents
     }
 }
 

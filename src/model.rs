@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::i18n::{m, Msg};
 
+pub mod contingents;
 mod field;
 mod form;
 mod inbox;

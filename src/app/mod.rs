@@ -6,6 +6,7 @@ pub mod admin;
 pub mod attachments;
 pub mod bootstrap;
 pub mod contacts;
+pub mod contingents;
 pub mod export;
 pub mod hotline;
 pub mod inbound;

@@ -115,6 +115,83 @@ pub fn queue_receipt(tx: &Connection, app: &App, activity_id: i64, to: &Recipien
     Ok(())
 }
 
+/// Who a mail without a ticket goes to, for the outbox's columns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum To {
+    /// The customer's main account (`Recipient::id` is the customer's).
+    Customer,
+    /// A contact of `customer_id` (`Recipient::id` is the contact's).
+    Contact {
+        customer_id: i64,
+    },
+    Staff,
+}
+
+/// Queues one mail that belongs to no ticket (a contingent warning), on the caller's
+/// transaction; without `[smtp]` nothing. A mail that can never go out is kept as `failed`.
+pub fn queue_message(
+    tx: &Connection,
+    app: &App,
+    to: &Recipient,
+    kind: To,
+    subject: &str,
+    text: &str,
+    html: &str,
+) -> Result<()> {
+    let Some(smtp) = &app.config.smtp else {
+        return Ok(());
+    };
+    let now = clock::now();
+    let lang = to.language.unwrap_or(app.default_lang);
+    let from = smtp.from.trim();
+    let domain = mail::domain_of(from);
+    let message_id = format!("{}@{domain}", crate::auth::random_hex(12)?);
+    let from_box = Mailbox::new(&app.config.portal.title, from);
+    let to_box = Mailbox::new(&to.name, &to.email);
+    let rendered = if mail::is_sendable_address(&to_box.addr) {
+        message::render(&Message {
+            from: &from_box,
+            to: &to_box,
+            reply_to: None,
+            subject,
+            date: now,
+            message_id: &message_id,
+            thread_id: None,
+            language: lang.code(),
+            text,
+            html,
+        })
+    } else {
+        Err("not a deliverable address (ASCII addresses only)".to_string())
+    };
+    let (customer_id, staff_id) = match kind {
+        To::Customer => (Some(to.id), None),
+        To::Contact { customer_id } => (Some(customer_id), None),
+        To::Staff => (None, Some(to.id)),
+    };
+    let id = outbox::insert(
+        tx,
+        &NewMail {
+            ticket_id: None,
+            activity_id: None,
+            customer_id,
+            staff_id,
+            recipient: &to_box.addr,
+            subject,
+            message_id: &message_id,
+            message: rendered.as_deref().unwrap_or(""),
+            state: if rendered.is_ok() { MailState::Pending } else { MailState::Failed },
+            last_error: rendered.as_ref().err().map(String::as_str),
+        },
+        now,
+    )?;
+    if let To::Contact { .. } = kind {
+        outbox::set_contact(tx, id, to.id)?;
+    }
+    wake();
+    Ok(())
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     Customer,

@@ -192,6 +192,10 @@ pub fn add_activity(
         if !recorded_for_customer {
             crate::app::notify::queue_for_activity(tx, app, activity)?;
         }
+        if minutes > 0 {
+            // Contingent warnings go out in the transaction that logs the time (issue 22).
+            crate::app::contingents::after_time_logged(tx, app, t.customer_id, now)?;
+        }
         if let Some(new) = status.filter(|n| *n != t.summary.status) {
             let change = change_status(tx, id, t.summary.status, new, Author::staff(s.id, &s.name), now)?;
             if kind.is_internal() {
@@ -481,6 +485,9 @@ pub fn open_for_person(
         )?;
         attach_all(tx, id, first, files)?;
         crate::app::notify::queue_for_activity(tx, app, first)?;
+        if minutes > 0 {
+            crate::app::contingents::after_time_logged(tx, app, customer.id, now)?;
+        }
         for (k, v) in &custom {
             tdb::set_field(tx, id, k, v)?;
         }

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod audit;
 pub mod call_codes;
 pub mod contacts;
+pub mod contingents;
 pub mod customers;
 pub mod demo;
 pub mod inbound;

@@ -114,6 +114,28 @@ fn write_tickets(p: &Prepared, now: i64, sink: &mut dyn Sink) -> Result<usize> {
 }
 
 /// Shared text snippets by the admin, once (a second `demo` run adds none).
+/// The first customer bought 20 hours half a year ago (issue 22), so the balance shows in the
+/// overview and on the time statement; once only.
+fn add_contingent(app: &App, tx: &rusqlite::Connection, p: &Prepared, now: i64) -> Result<()> {
+    use crate::db::contingents::{self as cdb, ContingentText};
+    use crate::model::contingents::Allowance;
+    let Some(first) = p.customers.first() else {
+        return Ok(());
+    };
+    if !cdb::for_customer(tx, first.id)?.is_empty() {
+        return Ok(());
+    }
+    let from = clock::iso_date(now - 180 * 86_400, app.tz);
+    let text = ContingentText {
+        allowance: Allowance::Block { minutes: 20 * 60 },
+        valid_from: &from,
+        valid_until: None,
+        note: "Stundenkontingent 20 h (Demo)",
+    };
+    cdb::insert(tx, first.id, &text, now)?;
+    Ok(())
+}
+
 fn add_snippets(tx: &rusqlite::Connection, p: &Prepared, now: i64) -> Result<()> {
     use crate::db::snippets::{self as sdb, SnippetText};
     let Some(admin) = p.staff.get(p.admin) else {
@@ -157,6 +179,7 @@ pub fn fill(app: &App, opts: &Options) -> Result<String> {
         let activities = write_tickets(&p, now, &mut sink)?;
         sink.writer.finish()?;
         add_snippets(tx, &p, now)?;
+        add_contingent(app, tx, &p, now)?;
         let detail = format!(
             "{} customers, {} tickets, {activities} activities, seed {}",
             p.customers.len(),

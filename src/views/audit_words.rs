@@ -34,6 +34,8 @@ pub fn action(code: &str) -> Option<Msg> {
         "2fa.disable.failed" => m::AUDIT_2FA_DISABLE_FAILED,
         "2fa.failed" => m::AUDIT_2FA_FAILED,
         "2fa.reset" => m::AUDIT_2FA_RESET,
+        "contingent.create" => m::AUDIT_CONTINGENT_CREATE,
+        "contingent.update" => m::AUDIT_CONTINGENT_UPDATE,
         _ => return None,
     })
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit_words;
 pub mod contacts;
+pub mod contingents;
 pub mod errors;
 pub mod export;
 pub mod first_steps;

@@ -193,6 +193,8 @@ pub struct TicketView {
     pub notice: Option<Msg>,
     /// The snippets this staff member may insert: `(id, title, text for this ticket)`.
     pub snippets: Vec<(i64, String, String)>,
+    /// The customer's remaining contingent minutes (issue 22; `None`: no active contingent).
+    pub contingent_remaining: Option<i64>,
 }
 
 pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
@@ -340,6 +342,7 @@ fn composer(c: &Chrome, v: &TicketView) -> Markup {
                     (minutes_field(c, e, &v.values))
                     (status_after(c, e, &v.values))
                 }
+                (crate::views::contingents::composer_balance(c, v.contingent_remaining))
                 (file_input(c, "composer-files", e))
                 (send_buttons(c))
             }
@@ -595,6 +598,8 @@ pub struct CustomerFormView {
     pub min_length: usize,
     pub tz: &'static Tz,
     pub notice: Option<Msg>,
+    /// The customer's remaining contingent minutes (issue 22; `None`: no active contingent).
+    pub contingent_remaining: Option<i64>,
 }
 
 /// A labelled single-line input of the customer and staff forms.
@@ -671,6 +676,7 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
                 }
             }
         }
+        @if let Some(p) = &v.existing { (crate::views::contingents::customer_balance(c, &p.customer.customer_no, v.contingent_remaining)) }
         (secret_box(c, &v.secret))
         section.card {
             (error_summary(lang, e))

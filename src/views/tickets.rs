@@ -22,6 +22,9 @@ pub struct OverviewView {
     pub tz: &'static Tz,
     pub notice: Option<Msg>,
     pub fields: Vec<Field>,
+    /// Remaining minutes of the customer's active hour contingents (issue 22; `None`: none
+    /// active, or a member).
+    pub contingent_remaining: Option<i64>,
 }
 
 /// Year → (total, months with counts), from the `(YYYYMM, count)` list.
@@ -65,6 +68,7 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
             h1 { (c.t(m::TICKETS_TITLE)) }
             a.btn.btn-primary href="/tickets/new" { "+ " (c.t(m::NAV_NEW_TICKET)) }
         }
+        @if let Some(r) = v.contingent_remaining { (crate::views::contingents::header_balance(c, r)) }
         (overview_filters(c, v))
         div.exports {
             a.btn.btn-quiet href=(csv_base) download { (c.t(m::EXPORT_CSV)) }

@@ -14,6 +14,9 @@ pub struct StatementView {
     pub tz: &'static Tz,
     /// This month (year, month): the navigation never links past it.
     pub current: (i32, u8),
+    /// The customer's hour contingents with this month's bookings (issue 22): the main account
+    /// and managers only.
+    pub contingents: Option<crate::model::contingents::ContingentReport>,
 }
 
 pub fn page(c: &Chrome, v: &StatementView) -> Markup {
@@ -90,6 +93,7 @@ pub fn page(c: &Chrome, v: &StatementView) -> Markup {
                 }
             }
         }
+        @if let Some(r) = &v.contingents { (crate::views::contingents::report_section(c, r, v.tz, v.staff)) }
     };
     layout(c, &title, None, content)
 }

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod contacts;
+pub mod contingents;
 pub mod ctx;
 pub mod files;
 pub mod form;

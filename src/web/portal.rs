@@ -210,6 +210,7 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
         fields: ctx.app.config.fields.clone(),
+        contingent_remaining: crate::app::contingents::remaining(ctx.app, &customer)?,
     };
     Ok(html(views::tickets::overview(&ctx.chrome(), &view)))
 }

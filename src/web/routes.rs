@@ -4,7 +4,9 @@ use rouille::Response;
 
 use crate::error::{Error, Result};
 use crate::model::Realm;
-use crate::web::{assets, contacts, hotline, inbox, links, notify, portal, snippets, staff, ticket_people, totp, Ctx};
+use crate::web::{
+    assets, contacts, contingents, hotline, inbox, links, notify, portal, snippets, staff, ticket_people, totp, Ctx,
+};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
@@ -89,6 +91,10 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["staff", "customers", no, "contacts", id]) => contacts::staff_edit_form(ctx, no, id),
         ("POST", ["staff", "customers", no, "contacts", id]) => contacts::staff_update(ctx, no, id),
         ("GET", ["staff", "customers", no, "time"]) => staff::customer_time(ctx, no),
+        ("GET", ["staff", "customers", no, "contingents"]) => contingents::list(ctx, no),
+        ("POST", ["staff", "customers", no, "contingents"]) => contingents::create(ctx, no),
+        ("GET", ["staff", "customers", no, "contingents", id]) => contingents::edit_form(ctx, no, id),
+        ("POST", ["staff", "customers", no, "contingents", id]) => contingents::update(ctx, no, id),
 
         ("GET", ["staff", "inbox"]) => inbox::list(ctx),
         ("POST", ["staff", "inbox", id]) => inbox::act(ctx, id),

@@ -217,6 +217,7 @@ fn render_ticket(
         PlaceholderValues { customer: &work.customer.name, ticket: &t.number, subject: &t.subject, agent: &me.name };
     let snippets = crate::app::snippets::for_ticket(ctx.app, &me, &placeholders)?;
     let notice = ctx.take_flash().or_else(|| values.get("snippet_inserted").map(|_| m::SNIPPET_INSERTED));
+    let contingent_remaining = crate::app::contingents::remaining_for(ctx.app, work.customer.id)?;
     let view = views::staff::TicketView {
         work,
         kind,
@@ -227,6 +228,7 @@ fn render_ticket(
         tz: ctx.app.tz,
         notice,
         snippets,
+        contingent_remaining,
     };
     Ok(html(views::staff::ticket(&ctx.chrome(), &view)).with_status_code(status))
 }
@@ -432,7 +434,12 @@ fn render_customer_form(
         (Some(p), Some(s)) => ctx.app.take_secret(&s.token_hash, &format!("customer:{}", p.customer.customer_no)),
         _ => None,
     };
+    let contingent_remaining = match &existing {
+        Some(p) => crate::app::contingents::remaining_for(ctx.app, p.customer.id)?,
+        None => None,
+    };
     let view = views::staff::CustomerFormView {
+        contingent_remaining,
         existing,
         values,
         errors,
@@ -574,7 +581,10 @@ pub fn statement_response(ctx: &mut Ctx, st: Statement, staff: bool) -> Result<R
             .with_additional_header("Content-Disposition", format!("attachment; filename=\"{safe}\"")));
     }
     let current = crate::clock::year_month(crate::clock::now(), ctx.app.tz);
-    let view = views::time::StatementView { st, staff, tz: ctx.app.tz, current };
+    // The customer's contingents with the month's bookings (issue 22); the CSV stays as it was.
+    let contingents =
+        if staff { None } else { crate::app::contingents::report(ctx.app, &st.customer, st.year, st.month, false)? };
+    let view = views::time::StatementView { st, staff, tz: ctx.app.tz, current, contingents };
     Ok(html(views::time::page(&ctx.chrome(), &view)))
 }
 

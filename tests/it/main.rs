@@ -12,6 +12,7 @@ mod call_code;
 mod cli;
 mod conditional_get;
 mod contacts;
+mod contingents;
 mod details;
 mod edge;
 mod export;

@@ -333,6 +333,8 @@ fn no_page_scans_tickets_or_activities() {
             "/staff/customers/K-10001",
             "/staff/customers/K-10001/time",
             &format!("/staff/customers/K-10001/time?{ym}"),
+            "/staff/customers/K-10001/contingents",
+            &format!("/staff/customers/K-10001/contingents?{ym}&format=csv"),
             "/staff/hotline",
             "/staff/hotline?q=K-10003",
             "/staff/hotline?q=Schmidt",
