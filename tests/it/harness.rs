@@ -386,7 +386,9 @@ impl Env {
                 .expect("spawn ticketd serve");
             let mut child = child;
             let addr: SocketAddr = ([127, 0, 0, 1], self.port).into();
-            match wait_healthy(&mut child, addr, &stderr_path, Duration::from_secs(30)) {
+            // Generous: a server whose config asks for bcrypt cost 15 hashes its first-start
+            // admin password before it listens, which takes a minute on a loaded debug build.
+            match wait_healthy(&mut child, addr, &stderr_path, Duration::from_secs(120)) {
                 Ok(()) => return TestApp { child, addr, stderr_path, env: Some(self) },
                 Err(log) => {
                     let _ = child.kill();
