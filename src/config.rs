@@ -32,6 +32,7 @@ pub struct Config {
     pub notifications: Notifications,
     pub inbound: Inbound,
     pub workflow: Workflow,
+    pub api: Api,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -169,6 +170,22 @@ pub struct Workflow {
     pub auto_close_days: Option<u32>,
 }
 
+/// `[api]`: the JSON API under `/api/v1` (issue 21).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Api {
+    /// Requests per token and minute; more get `429` with `Retry-After`.
+    pub requests_per_minute: u32,
+    /// Largest JSON request body (bytes); larger ones get `413`.
+    pub max_body_bytes: u64,
+}
+
+impl Default for Api {
+    fn default() -> Self {
+        Api { requests_per_minute: 600, max_body_bytes: MIB }
+    }
+}
+
 /// A byte count: an integer, or a string such as `"25 MiB"`, `"100MB"`, `"512 KiB"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByteSize(pub u64);
@@ -237,6 +254,7 @@ impl Default for Config {
             notifications: Notifications::default(),
             inbound: Inbound::default(),
             workflow: Workflow::default(),
+            api: Api::default(),
         }
     }
 }
@@ -347,6 +365,8 @@ const CHECKS: &[Check] = &[
         |c| (6..=72).contains(&c.security.min_password_length),
         "must be between 6 and 72",
     ),
+    ("api.requests_per_minute", |c| c.api.requests_per_minute >= 1, "must be at least 1"),
+    ("api.max_body_bytes", |c| c.api.max_body_bytes >= 1024, "must be at least 1024"),
     ("security.max_form_bytes", |c| c.security.max_form_bytes >= 1024, "must be at least 1024"),
     ("limits.idle_timeout_seconds", |c| c.limits.idle_timeout_seconds > 0, "must be at least 1"),
     ("limits.request_timeout_seconds", |c| c.limits.request_timeout_seconds > 0, "must be at least 1"),

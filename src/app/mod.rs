@@ -2,6 +2,7 @@
 //! transaction including its activity and audit rows. Knows nothing of HTTP.
 
 pub mod account;
+pub mod api_tokens;
 pub mod admin;
 pub mod attachments;
 pub mod bootstrap;

@@ -16,7 +16,12 @@ use crate::model::{
     StaffMember, Statement, Status, TicketDetail, TicketNo, TicketQuery, TicketWork, COMPOSER_KINDS,
 };
 
+/// The audit actor: `staff:<username>`; for the API's stand-in (`app::api_tokens::Caller`,
+/// username `api:<token name>`; real usernames have no `:`) the token's `api:<name>`.
 fn actor(s: &StaffMember) -> String {
+    if s.username.starts_with("api:") {
+        return s.username.clone();
+    }
     format!("staff:{}", s.username)
 }
 
