@@ -92,7 +92,8 @@ pub fn revoke(app: &App, admin: &StaffMember, id: &str, address: &str) -> Result
         if api_tokens::revoke(tx, id, now)? {
             let actor = format!("staff:{}", admin.username);
             let target = format!("{id} {}", t.name);
-            let entry = audit::Entry { actor: &actor, action: "api_token.revoke", target: &target, detail: "", address };
+            let entry =
+                audit::Entry { actor: &actor, action: "api_token.revoke", target: &target, detail: "", address };
             audit::insert(tx, &entry, now)?;
         }
         Ok(())

@@ -2,8 +2,8 @@
 //! transaction including its activity and audit rows. Knows nothing of HTTP.
 
 pub mod account;
-pub mod api_tokens;
 pub mod admin;
+pub mod api_tokens;
 pub mod attachments;
 pub mod bootstrap;
 pub mod contacts;

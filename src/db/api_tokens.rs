@@ -50,9 +50,11 @@ pub fn list(conn: &Connection) -> Result<Vec<ApiToken>> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<ApiToken>> {
-    conn.prepare_cached(&format!("SELECT {COLS} FROM api_tokens a LEFT JOIN staff s ON s.id = a.created_by WHERE a.id = ?1"))?
-        .query_row([id], from_row)
-        .optional()
+    conn.prepare_cached(&format!(
+        "SELECT {COLS} FROM api_tokens a LEFT JOIN staff s ON s.id = a.created_by WHERE a.id = ?1"
+    ))?
+    .query_row([id], from_row)
+    .optional()
 }
 
 pub fn by_hash(conn: &Connection, hash: &[u8]) -> Result<Option<ApiToken>> {
@@ -65,7 +67,8 @@ pub fn by_hash(conn: &Connection, hash: &[u8]) -> Result<Option<ApiToken>> {
 
 /// `true` when the token was live and is revoked now.
 pub fn revoke(conn: &Connection, id: i64, now: i64) -> Result<bool> {
-    Ok(conn.execute("UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now])? == 1)
+    Ok(conn.execute("UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now])?
+        == 1)
 }
 
 pub fn touch(conn: &Connection, id: i64, now: i64) -> Result<()> {

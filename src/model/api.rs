@@ -78,6 +78,9 @@ mod tests {
     fn scopes_round_trip() {
         let all = ApiScope::join(ApiScope::ALL);
         assert_eq!(ApiScope::parse_list(&all), ApiScope::ALL);
-        assert_eq!(ApiScope::parse_list("tickets:read bogus time:read"), vec![ApiScope::TicketsRead, ApiScope::TimeRead]);
+        assert_eq!(
+            ApiScope::parse_list("tickets:read bogus time:read"),
+            vec![ApiScope::TicketsRead, ApiScope::TimeRead]
+        );
     }
 }

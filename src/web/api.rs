@@ -17,7 +17,7 @@ use crate::clock;
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Lang, Msg};
 use crate::model::{
-    ApiScope, Activity, Contact, Customer, KindFilter, Priority, Sort, Status, TicketQuery, TicketSummary,
+    Activity, ApiScope, Contact, Customer, KindFilter, Priority, Sort, Status, TicketQuery, TicketSummary,
 };
 use crate::web::Ctx;
 
@@ -303,10 +303,8 @@ fn cursor_param(ctx: &Ctx) -> Result<i64> {
 
 /// The link to the next page: this request's query with the cursor replaced.
 fn next_link(ctx: &Ctx, path: &str, last_id: i64) -> String {
-    let mut pairs: Vec<(String, String)> = super::form::parse_urlencoded(ctx.req.raw_query_string())
-        .into_iter()
-        .filter(|(k, _)| k != "cursor")
-        .collect();
+    let mut pairs: Vec<(String, String)> =
+        super::form::parse_urlencoded(ctx.req.raw_query_string()).into_iter().filter(|(k, _)| k != "cursor").collect();
     pairs.push(("cursor".into(), last_id.to_string()));
     let qs: Vec<String> =
         pairs.iter().map(|(k, v)| format!("{}={}", crate::model::url_encode(k), crate::model::url_encode(v))).collect();
@@ -355,10 +353,8 @@ fn list_tickets(ctx: &mut Ctx, caller: &Caller) -> Result<Response> {
     let page = crate::app::tickets::queue(ctx.app, &query)?;
     let more = page.rows.len() > limit;
     let rows = &page.rows[..page.rows.len().min(limit)];
-    let data: Vec<Value> = rows
-        .iter()
-        .map(|t| ticket_json(t, page.fields.get(&t.id).map(Vec::as_slice).unwrap_or(&[])))
-        .collect();
+    let data: Vec<Value> =
+        rows.iter().map(|t| ticket_json(t, page.fields.get(&t.id).map(Vec::as_slice).unwrap_or(&[]))).collect();
     let next = match (more, rows.last()) {
         (true, Some(last)) => Value::String(next_link(ctx, "/api/v1/tickets", last.id)),
         _ => Value::Null,
@@ -524,13 +520,22 @@ fn time(ctx: &mut Ctx, caller: &Caller) -> Result<Response> {
     let (default_year, default_month) = clock::year_month(clock::now(), ctx.app.tz);
     let year = match ctx.query("year") {
         None => default_year,
-        Some(y) => y.parse::<i32>().ok().filter(|y| (1970..=9999).contains(y)).ok_or_else(|| invalid("year", m::API_ERR_PARAM))?,
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1970..=9999).contains(y))
+            .ok_or_else(|| invalid("year", m::API_ERR_PARAM))?,
     };
     let month = match ctx.query("month") {
         None => default_month,
-        Some(mo) => mo.parse::<u8>().ok().filter(|mo| (1..=12).contains(mo)).ok_or_else(|| invalid("month", m::API_ERR_PARAM))?,
+        Some(mo) => mo
+            .parse::<u8>()
+            .ok()
+            .filter(|mo| (1..=12).contains(mo))
+            .ok_or_else(|| invalid("month", m::API_ERR_PARAM))?,
     };
-    let scope = if caller.staff_level() { crate::model::Scope::Staff } else { crate::model::Scope::Customer(customer.id) };
+    let scope =
+        if caller.staff_level() { crate::model::Scope::Staff } else { crate::model::Scope::Customer(customer.id) };
     let s = work::time_statement(ctx.app, &customer, year, month, scope)?;
     let lines: Vec<Value> = s
         .entries

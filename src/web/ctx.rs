@@ -76,7 +76,9 @@ impl<'a> Ctx<'a> {
             .filter(|_| !api)
             .filter(|t| t.len() == 48 && t.bytes().all(|b| b.is_ascii_hexdigit()))
             .map(str::to_string);
-        let flash = cookie(app, req, FLASH_COOKIE).filter(|_| !api).and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
+        let flash = cookie(app, req, FLASH_COOKIE)
+            .filter(|_| !api)
+            .and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
         let mut ctx = Ctx {
             app,
             req,

@@ -4,7 +4,9 @@ use rouille::Response;
 
 use crate::error::{Error, Result};
 use crate::model::Realm;
-use crate::web::{api_tokens, assets, contacts, hotline, inbox, links, notify, portal, snippets, staff, ticket_people, totp, Ctx};
+use crate::web::{
+    api_tokens, assets, contacts, hotline, inbox, links, notify, portal, snippets, staff, ticket_people, totp, Ctx,
+};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
