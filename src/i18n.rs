@@ -679,6 +679,7 @@ pub mod m {
         API_ERR_TOKEN = "Kein gültiges API-Token (Authorization: Bearer …).", "No valid API token (Authorization: Bearer …).";
         API_ERR_SCOPE = "Diesem API-Token fehlt die nötige Berechtigung.", "This API token lacks the required scope.";
         API_ERR_RATE = "Zu viele Anfragen mit diesem API-Token. Bitte in {minutes} Minute(n) erneut versuchen.", "Too many requests with this API token. Please try again in {minutes} minute(s).";
+        API_ERR_NAME_TAKEN = "Ein aktives Token mit diesem Namen gibt es schon (der Name steht im Protokoll).", "An active token with this name exists already (the name appears in the audit log).";
         API_ERR_NO_SCOPE = "Bitte mindestens eine Berechtigung wählen.", "Please choose at least one scope.";
         API_ERR_JSON = "Der Inhalt ist kein gültiges JSON-Objekt.", "The body is not a valid JSON object.";
         API_ERR_TYPE = "Falscher Typ: erwartet wird {expected}.", "Wrong type: expected {expected}.";

@@ -65,6 +65,11 @@ pub fn create(app: &App, admin: &StaffMember, input: &NewTokenInput, address: &s
     let hash = crate::auth::token_hash(&token);
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
+        if api_tokens::name_in_use(tx, name)? {
+            let mut taken = FieldErrors::new();
+            taken.add("name", m::API_ERR_NAME_TAKEN);
+            return Err(Error::Invalid(taken));
+        }
         let new = api_tokens::NewToken { name, hash: &hash, scopes: &scopes, expires_at, created_by: admin.id };
         let id = api_tokens::insert(tx, &new, now)?;
         let actor = format!("staff:{}", admin.username);

@@ -65,6 +65,15 @@ pub fn by_hash(conn: &Connection, hash: &[u8]) -> Result<Option<ApiToken>> {
     .optional()
 }
 
+/// Another token not revoked has this name (names tell tokens apart in the audit log).
+pub fn name_in_use(conn: &Connection, name: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM api_tokens WHERE name = ?1 AND revoked_at IS NULL")?
+        .query_row([name], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// `true` when the token was live and is revoked now.
 pub fn revoke(conn: &Connection, id: i64, now: i64) -> Result<bool> {
     Ok(conn.execute("UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now])?

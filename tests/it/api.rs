@@ -148,9 +148,18 @@ fn tokens_are_shown_once_stored_hashed_revocable_and_show_their_last_use() {
     let csrf = ada.csrf_from("/admin/api-tokens", "/admin/api-tokens");
     let r = ada.post_form("/admin/api-tokens", &[("csrf", &csrf), ("name", ""), ("scopes", "root")]);
     r.expect(422);
+    // A live token's name is not given twice (the audit log tells tokens apart by name); a
+    // revoked one's is free again.
+    let csrf = ada.csrf_from("/admin/api-tokens", "/admin/api-tokens");
+    let r = ada.post_form("/admin/api-tokens", &[("csrf", &csrf), ("name", "Monitoring"), ("scopes", "tickets:read")]);
+    r.expect_redirect("/admin/api-tokens");
+    let csrf = ada.csrf_from("/admin/api-tokens", "/admin/api-tokens");
+    let r = ada.post_form("/admin/api-tokens", &[("csrf", &csrf), ("name", "Monitoring"), ("scopes", "tickets:read")]);
+    r.expect(422);
+    assert!(r.text().contains("Namen"));
     // Without CSRF nothing is created; an agent cannot get there.
     ada.post_form("/admin/api-tokens", &[("name", "x"), ("scopes", "tickets:read")]).expect(403);
-    assert_eq!(app.count("SELECT count(*) FROM api_tokens"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM api_tokens"), 2);
 }
 
 #[test]
