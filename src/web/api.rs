@@ -37,6 +37,7 @@ pub fn route(ctx: &mut Ctx, method: &str, segs: &[&str]) -> Result<Response> {
             .with_unique_header("Cache-Control", "no-cache"));
     }
     let caller = authenticate(ctx)?;
+    ctx.api_user = Some(caller.actor());
     match (method, segs) {
         ("GET", ["v1", "tickets"]) => list_tickets(ctx, &caller),
         ("POST", ["v1", "tickets"]) => create_ticket(ctx, &caller),

@@ -34,6 +34,8 @@ pub struct Ctx<'a> {
     etag: bool,
     /// A staff member who must use 2FA (`[security] require_2fa`) and has not enrolled.
     must_enrol_2fa: bool,
+    /// The API token that authenticated this request (`api:<name>`), for the access log.
+    pub api_user: Option<String>,
 }
 
 /// A cookie's name on the wire: over HTTPS with the `__Host-` prefix, which browsers accept
@@ -92,6 +94,7 @@ impl<'a> Ctx<'a> {
             set_cookies: Vec::new(),
             etag: false,
             must_enrol_2fa: false,
+            api_user: None,
         };
         if let Some(Principal::Staff(s)) = ctx.session.as_ref().map(|s| &s.principal) {
             ctx.must_enrol_2fa = crate::app::totp::must_enrol(app, s)?;

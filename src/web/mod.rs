@@ -205,6 +205,7 @@ fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
         Ok(r) => r,
         Err(e) => respond_error(&ctx, &e),
     };
+    let user = ctx.api_user.take().unwrap_or(user);
     (ctx.finish(response, version), user)
 }
 

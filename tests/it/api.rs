@@ -485,6 +485,9 @@ fn each_token_has_its_own_rate_limit() {
     error_of(r.status, &v, 429, "rate_limited", None);
     assert!(r.header("Retry-After").and_then(|s| s.parse::<u64>().ok()).is_some_and(|n| (1..=60).contains(&n)));
     assert_eq!(api.get(&b, "/api/v1/tickets").0, 200, "another token is not affected");
+    // The access log names the token.
+    assert!(app.stderr().contains("GET /api/v1/tickets"));
+    assert!(app.stderr().lines().any(|l| l.contains("/api/v1/tickets") && l.ends_with(" api:B")), "{}", app.stderr());
 }
 
 /// Every endpoint once with success and each error status, each answer validated against the
