@@ -318,9 +318,11 @@ fn list_tickets(ctx: &mut Ctx, caller: &Caller) -> Result<Response> {
     require_read(caller, ApiScope::TicketsRead, ApiScope::TicketsWrite)?;
     let limit = limit_param(ctx)?;
     let after = cursor_param(ctx)?;
-    let exact_status = match ctx.query("status") {
-        None => None,
-        Some(s) => Some(Status::parse(&s).ok_or_else(|| invalid("status", m::ERR_INVALID_CHOICE))?),
+    // As the queue: a status, `active` (all but closed) or `all` (the default).
+    let (status, exact_status) = match ctx.query("status").as_deref() {
+        None | Some("all") => (None, None),
+        Some("active") => (Some(crate::model::StatusFilter::Open), None),
+        Some(s) => (None, Some(Status::parse(s).ok_or_else(|| invalid("status", m::ERR_INVALID_CHOICE))?)),
     };
     let priority = match ctx.query("priority") {
         None => None,
@@ -328,7 +330,7 @@ fn list_tickets(ctx: &mut Ctx, caller: &Caller) -> Result<Response> {
     };
     let assignee = match ctx.query("assignee").as_deref() {
         None => None,
-        Some("none") => Some(None),
+        Some("none" | "unassigned") => Some(None),
         Some(u) => match work::staff_by_username(ctx.app, u)? {
             Some(s) => Some(Some(s.id)),
             None => return Err(invalid("assignee", m::ERR_INVALID_CHOICE)),
@@ -339,6 +341,7 @@ fn list_tickets(ctx: &mut Ctx, caller: &Caller) -> Result<Response> {
         Some(s) => Some(clock::parse_rfc3339(&s).ok_or_else(|| invalid("updated_since", m::ERR_INVALID_DATE))?),
     };
     let query = TicketQuery {
+        status,
         exact_status,
         priority,
         assignee,

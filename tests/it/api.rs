@@ -269,6 +269,12 @@ fn tickets_open_change_and_take_activities_with_internal_ones_for_staff_level_on
     assert_eq!(numbers(&v), std::slice::from_ref(&number));
     let (_, v) = api.get(&read, "/api/v1/tickets?status=closed");
     assert!(numbers(&v).is_empty());
+    let (_, v) = api.get(&read, "/api/v1/tickets?status=active&assignee=ada");
+    assert_eq!(numbers(&v), std::slice::from_ref(&number));
+    let (_, v) = api.get(&read, "/api/v1/tickets?assignee=unassigned");
+    assert!(numbers(&v).is_empty());
+    let (s, v) = api.get(&read, "/api/v1/tickets?status=kaputt");
+    error_of(s, &v, 422, "invalid", Some("status"));
     let (_, v) = api.get(&read, &format!("/api/v1/tickets?customer={}", BERND.number));
     assert!(numbers(&v).is_empty());
     let (_, v) = api.get(&read, "/api/v1/tickets?q=Backup");
