@@ -470,6 +470,8 @@ fn bodies_are_checked_capped_and_answered_in_json() {
         Some(&huge),
     );
     assert_eq!(r.status, 413);
+    let v: Value = serde_json::from_slice(&r.body).expect("JSON from the server's own refusal too");
+    error_of(r.status, &v, 413, "too_large", None);
     // 404: unknown path under /api/ is JSON too.
     let (s, v) = api.get(&token, "/api/v2/tickets");
     error_of(s, &v, 404, "not_found", None);
