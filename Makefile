@@ -9,9 +9,17 @@ run:
 
 ## Every test: unit tests beside the code, the integration suite in tests/it, then the
 ## real-browser suite in tests/browser.
-test:
-	$(CARGO) test --all-targets
+test: api-check-deps
+	TICKETD_PYTHON=$(API_PYTHON) $(CARGO) test --all-targets
 	$(MAKE) browser-test
+
+## tests/it/api.rs validates the API's answers against its OpenAPI document with `jsonschema`
+## (PyPI): the system python3 when it has it, else a venv under target/ made on first use.
+API_PYTHON := $(shell python3 -c 'import jsonschema' 2>/dev/null && echo python3 || echo $(CURDIR)/target/pyenv/bin/python3)
+.PHONY: api-check-deps
+api-check-deps:
+	@python3 -c 'import jsonschema' 2>/dev/null || test -x target/pyenv/bin/python3 || \
+	  (python3 -m venv target/pyenv && target/pyenv/bin/pip install --quiet jsonschema)
 
 ## The kill -9 crash-safety loop (tests/it/hardening.rs) with 20 rounds; `make test` runs 5.
 .PHONY: soak

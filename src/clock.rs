@@ -101,6 +101,11 @@ pub fn per_second(
     })
 }
 
+/// An RFC 3339 instant (`2026-05-01T08:00:00Z`, any offset) as Unix seconds.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(s.trim(), &Rfc3339).ok().map(|t| t.unix_timestamp())
+}
+
 pub fn rfc3339(ts: i64) -> String {
     utc(ts).format(&Rfc3339).unwrap_or_default()
 }

@@ -33,6 +33,7 @@ pub struct Config {
     pub inbound: Inbound,
     pub workflow: Workflow,
     pub contingents: Contingents,
+    pub api: Api,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -185,6 +186,22 @@ impl Default for Contingents {
     }
 }
 
+/// `[api]`: the JSON API under `/api/v1` (issue 21).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Api {
+    /// Requests per token and minute; more get `429` with `Retry-After`.
+    pub requests_per_minute: u32,
+    /// Largest JSON request body (bytes); larger ones get `413`.
+    pub max_body_bytes: u64,
+}
+
+impl Default for Api {
+    fn default() -> Self {
+        Api { requests_per_minute: 600, max_body_bytes: MIB }
+    }
+}
+
 /// A byte count: an integer, or a string such as `"25 MiB"`, `"100MB"`, `"512 KiB"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByteSize(pub u64);
@@ -254,6 +271,7 @@ impl Default for Config {
             inbound: Inbound::default(),
             workflow: Workflow::default(),
             contingents: Contingents::default(),
+            api: Api::default(),
         }
     }
 }
@@ -365,6 +383,8 @@ const CHECKS: &[Check] = &[
         |c| (6..=72).contains(&c.security.min_password_length),
         "must be between 6 and 72",
     ),
+    ("api.requests_per_minute", |c| c.api.requests_per_minute >= 1, "must be at least 1"),
+    ("api.max_body_bytes", |c| c.api.max_body_bytes >= 1024, "must be at least 1024"),
     ("security.max_form_bytes", |c| c.security.max_form_bytes >= 1024, "must be at least 1024"),
     ("limits.idle_timeout_seconds", |c| c.limits.idle_timeout_seconds > 0, "must be at least 1"),
     ("limits.request_timeout_seconds", |c| c.limits.request_timeout_seconds > 0, "must be at least 1"),

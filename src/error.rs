@@ -13,6 +13,8 @@ pub enum Error {
     NotFound,
     /// No session: the answer is a redirect to the login page that leads back to `next`.
     LoginRequired { login_path: &'static str, next: String },
+    /// An API request without a valid bearer token (missing, unknown, expired, revoked): 401.
+    Unauthorized,
     /// Logged in, but the wrong kind of principal for this page.
     Forbidden,
     /// POST without a valid CSRF token.
@@ -41,6 +43,7 @@ impl Error {
         match self {
             Error::NotFound => 404,
             Error::LoginRequired { .. } => 303,
+            Error::Unauthorized => 401,
             Error::Forbidden => 403,
             Error::Csrf => 403,
             Error::Invalid(_) => 422,
@@ -72,6 +75,7 @@ impl fmt::Display for Error {
         match self {
             Error::NotFound => write!(f, "not found"),
             Error::LoginRequired { .. } => write!(f, "login required"),
+            Error::Unauthorized => write!(f, "unauthorized"),
             Error::Forbidden => write!(f, "forbidden"),
             Error::Csrf => write!(f, "invalid CSRF token"),
             Error::Invalid(e) => write!(f, "invalid input: {}", e.fields().collect::<Vec<_>>().join(", ")),

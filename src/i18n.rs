@@ -729,6 +729,51 @@ pub mod m {
         AUDIT_CONTINGENT_CREATE = "Stundenkontingent angelegt", "Hour contingent added";
         AUDIT_CONTINGENT_UPDATE = "Stundenkontingent geändert", "Hour contingent changed";
         // ---- end of hour contingents
+        // API tokens and /api/v1 (issue 21, helper `api`).
+        ERR_401_TITLE = "Nicht angemeldet", "Not authenticated";
+        API_ERR_TOKEN = "Kein gültiges API-Token (Authorization: Bearer …).", "No valid API token (Authorization: Bearer …).";
+        API_ERR_SCOPE = "Diesem API-Token fehlt die nötige Berechtigung.", "This API token lacks the required scope.";
+        API_ERR_RATE = "Zu viele Anfragen mit diesem API-Token. Bitte in {minutes} Minute(n) erneut versuchen.", "Too many requests with this API token. Please try again in {minutes} minute(s).";
+        API_ERR_NAME_TAKEN = "Ein aktives Token mit diesem Namen gibt es schon (der Name steht im Protokoll).", "An active token with this name exists already (the name appears in the audit log).";
+        API_ERR_NO_SCOPE = "Bitte mindestens eine Berechtigung wählen.", "Please choose at least one scope.";
+        API_ERR_JSON = "Der Inhalt ist kein gültiges JSON-Objekt.", "The body is not a valid JSON object.";
+        API_ERR_TYPE = "Falscher Typ: erwartet wird {expected}.", "Wrong type: expected {expected}.";
+        API_ERR_UNKNOWN_FIELD = "Unbekanntes Feld.", "Unknown field.";
+        API_ERR_CONTENT_TYPE = "Bitte Content-Type: application/json senden.", "Please send Content-Type: application/json.";
+        API_ERR_PARAM = "Ungültiger Parameter.", "Invalid parameter.";
+        API_ERR_NOT_FOUND = "Nicht gefunden.", "Not found.";
+        API_ERR_CONFLICT = "Existiert bereits.", "Already exists.";
+        API_ERR_INTERNAL = "Interner Fehler.", "Internal error.";
+        API_TOKENS = "API-Tokens", "API tokens";
+        API_TOKENS_INTRO = "Mit einem API-Token greifen andere Programme (Monitoring, Buchhaltung, CRM) über /api/v1 auf das Portal zu. Das Token wird nur einmal angezeigt; gespeichert wird nur sein Hash. Änderungen über die API stehen unter dem Namen des Tokens im Protokoll.", "With an API token other programs (monitoring, accounting, CRM) use the portal through /api/v1. The token is shown once; only its hash is stored. Changes through the API are logged under the token's name.";
+        API_TOKEN_NEW = "Neues API-Token", "New API token";
+        API_TOKEN_NAME = "Name", "Name";
+        API_TOKEN_SCOPES = "Berechtigungen", "Scopes";
+        API_TOKEN_EXPIRES = "Gültig bis (optional)", "Valid until (optional)";
+        API_TOKEN_CREATE = "Token erstellen", "Create token";
+        API_TOKEN_SHOWN_ONCE = "Das neue Token – jetzt kopieren, es wird nicht noch einmal angezeigt:", "The new token – copy it now, it will not be shown again:";
+        API_TOKEN_CREATED_AT = "Erstellt", "Created";
+        API_TOKEN_LAST_USED = "Zuletzt benutzt", "Last used";
+        API_TOKEN_NEVER_USED = "noch nie", "never";
+        API_TOKEN_STATE = "Status", "State";
+        API_TOKEN_ACTIVE = "aktiv", "active";
+        API_TOKEN_REVOKED = "widerrufen", "revoked";
+        API_TOKEN_EXPIRED = "abgelaufen", "expired";
+        API_TOKEN_NO_EXPIRY = "unbegrenzt", "no expiry";
+        API_TOKEN_REVOKE = "Widerrufen", "Revoke";
+        API_TOKEN_REVOKED_NOTICE = "Das Token wurde widerrufen.", "The token was revoked.";
+        API_TOKEN_NONE = "Noch keine API-Tokens.", "No API tokens yet.";
+        API_SCOPE_TICKETS_READ = "Tickets lesen", "Read tickets";
+        API_SCOPE_TICKETS_WRITE = "Tickets anlegen und bearbeiten (auch interne Notizen sehen)", "Create and edit tickets (also sees internal notes)";
+        API_SCOPE_CUSTOMERS_READ = "Kunden lesen", "Read customers";
+        API_SCOPE_CUSTOMERS_WRITE = "Kunden anlegen und bearbeiten", "Create and edit customers";
+        API_SCOPE_TIME_READ = "Zeitnachweise lesen", "Read time statements";
+        AUDIT_API_TOKEN_CREATE = "API-Token erstellt", "API token created";
+        AUDIT_API_TOKEN_REVOKE = "API-Token widerrufen", "API token revoked";
+        AUDIT_API_TICKET_CREATE = "Ticket über die API angelegt", "Ticket created through the API";
+        AUDIT_API_TICKET_UPDATE = "Ticket über die API geändert", "Ticket changed through the API";
+        AUDIT_API_ACTIVITY_CREATE = "Aktivität über die API erfasst", "Activity added through the API";
+        AUDIT_WHO_API = "API-Token {name}", "API token {name}";
     }
 }
 

@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::i18n::{m, Msg};
 
+mod api;
 pub mod contingents;
 mod field;
 mod form;
@@ -14,6 +15,7 @@ mod pages;
 mod query;
 mod records;
 
+pub use api::{ApiScope, ApiToken};
 pub use field::{field_shown, Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
 pub use inbox::{HeldMail, MailSender};

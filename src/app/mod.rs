@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod api_tokens;
 pub mod attachments;
 pub mod bootstrap;
 pub mod contacts;

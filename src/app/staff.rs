@@ -16,7 +16,17 @@ use crate::model::{
     TicketDetail, TicketNo, TicketQuery, TicketWork, COMPOSER_KINDS,
 };
 
+/// The stand-in `app::api_tokens::authenticate` makes for a token (username `api:<name>`).
+fn is_api_standin(s: &StaffMember) -> bool {
+    s.username.starts_with("api:")
+}
+
+/// The audit actor: `staff:<username>`; for the API's stand-in (`app::api_tokens::Caller`,
+/// username `api:<token name>`; real usernames have no `:`) the token's `api:<name>`.
 fn actor(s: &StaffMember) -> String {
+    if is_api_standin(s) {
+        return s.username.clone();
+    }
     format!("staff:{}", s.username)
 }
 
@@ -466,11 +476,13 @@ pub fn open_for_person(
     let custom = check_custom_fields(&app.config.fields, input.custom, &mut errors);
     errors.into_result()?;
     let customer = customer.ok_or(Error::NotFound)?;
+    // Staff who open a ticket take it; a ticket from the API (a monitor, a CRM) waits in the
+    // queue unassigned, like one from the portal.
+    let assignee = (!is_api_standin(s)).then_some(s.id);
     let now = clock::now();
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
-        let (id, number) =
-            crate::app::tickets::insert_ticket(tx, app, customer.id, subject, priority, Some(s.id), now)?;
+        let (id, number) = crate::app::tickets::insert_ticket(tx, app, customer.id, subject, priority, assignee, now)?;
         tdb::set_opener(tx, id, opener)?;
         let body = match kind {
             ActivityKind::Message => {

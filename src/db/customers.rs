@@ -123,6 +123,21 @@ pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result
     Ok((rows, total))
 }
 
+/// The API's customer list: the search of [`search`], in id order after `after_id` (a cursor
+/// that new customers and edits never shift).
+pub fn page_after(conn: &Connection, q: &str, after_id: i64, limit: usize) -> Result<Vec<Customer>> {
+    let q = q.trim();
+    let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let sql = format!(
+        "SELECT {COLS} FROM customers
+         WHERE id > ?3 AND (?1 = '' OR customer_no = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE lower(?2) ESCAPE '\\')
+         ORDER BY id LIMIT {limit}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![q, like, after_id], from_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 pub struct CustomerUpdate<'a> {
     pub name: &'a str,
     pub email: &'a str,

@@ -1,6 +1,7 @@
 //! All SQL lives below this module. Connection setup (PRAGMAs in one place), the migration
 //! runner, a small connection pool and the write-transaction helper.
 
+pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
 pub mod call_codes;

@@ -568,6 +568,14 @@ fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
             args.push(Value::Integer(now));
         }
     }
+    if let Some(after) = q.after_id {
+        clauses.push("t.id > ?".into());
+        args.push(Value::Integer(after));
+    }
+    if let Some(since) = q.updated_since {
+        clauses.push("t.staff_last_activity_at >= ?".into());
+        args.push(Value::Integer(since));
+    }
     for (key, value) in &q.fields {
         clauses.push("t.id IN (SELECT ticket_id FROM ticket_fields WHERE key = ? AND value = ?)".into());
         args.push(Value::Text(key.clone()));
@@ -586,7 +594,9 @@ fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Op
         && q.customer_no.is_none()
         && q.search.is_none()
         && q.fields.is_empty()
-        && q.deferral == Deferral::Any;
+        && q.deferral == Deferral::Any
+        && q.after_id.is_none()
+        && q.updated_since.is_none();
     if !plain {
         return Ok(None);
     }
@@ -619,6 +629,7 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
     };
     let order = match (scope, q.sort) {
         (_, Sort::Created) => "t.created_at DESC, t.id DESC",
+        (_, Sort::Stable) => "t.id ASC",
         (_, Sort::Priority) => {
             "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
              t.staff_last_activity_at DESC, t.id DESC"

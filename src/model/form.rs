@@ -21,6 +21,11 @@ impl Form {
         self.get(name).unwrap_or("")
     }
 
+    /// Every value of a field that repeats (a group of checkboxes).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+
     /// Every `cf_<key>` value, keyed without the prefix.
     pub fn custom_fields(&self) -> HashMap<String, String> {
         self.fields.iter().filter_map(|(k, v)| k.strip_prefix("cf_").map(|k| (k.to_string(), v.clone()))).collect()

@@ -52,6 +52,10 @@ pub struct TicketQuery {
     pub deferral: Deferral,
     /// The staff member whose unread marks the rows carry (`TicketSummary::unread`).
     pub viewer: Option<i64>,
+    /// The API's cursor: only tickets with a larger id (with [`Sort::Stable`]).
+    pub after_id: Option<i64>,
+    /// The API's `updated_since`: any activity (internal too) at or after this instant.
+    pub updated_since: Option<i64>,
 }
 
 /// Which tickets with a follow-up date (`follow_up_at`) a list shows, as of an instant.
@@ -113,6 +117,8 @@ pub enum Sort {
     Priority,
     /// Newest customer activity first (the staff queue's default).
     CustomerActivity,
+    /// Oldest first by id: the API's cursor order, which writes never reshuffle.
+    Stable,
 }
 
 impl Sort {
@@ -131,6 +137,7 @@ impl Sort {
             Sort::Created => "created",
             Sort::Priority => "priority",
             Sort::CustomerActivity => "customer",
+            Sort::Stable => "id",
         }
     }
 }

@@ -36,6 +36,11 @@ pub fn action(code: &str) -> Option<Msg> {
         "2fa.reset" => m::AUDIT_2FA_RESET,
         "contingent.create" => m::AUDIT_CONTINGENT_CREATE,
         "contingent.update" => m::AUDIT_CONTINGENT_UPDATE,
+        "api_token.create" => m::AUDIT_API_TOKEN_CREATE,
+        "api_token.revoke" => m::AUDIT_API_TOKEN_REVOKE,
+        "api.ticket.create" => m::AUDIT_API_TICKET_CREATE,
+        "api.ticket.update" => m::AUDIT_API_TICKET_UPDATE,
+        "api.activity.create" => m::AUDIT_API_ACTIVITY_CREATE,
         _ => return None,
     })
 }
@@ -55,6 +60,7 @@ pub fn principal(lang: Lang, code: &str) -> String {
         Some(("customer", no)) => named(m::AUDIT_WHO_CUSTOMER, no),
         Some(("contact", id)) => named(m::AUDIT_WHO_CONTACT, id),
         Some(("unknown", hash)) => named(m::AUDIT_WHO_UNKNOWN, hash),
+        Some(("api", name)) => named(m::AUDIT_WHO_API, name),
         _ => match code {
             "anonymous" => lang.t(m::AUDIT_WHO_ANONYMOUS).to_string(),
             "system" => lang.t(m::AUDIT_WHO_SYSTEM).to_string(),
@@ -111,6 +117,11 @@ mod tests {
             "2fa.disable.failed",
             "2fa.failed",
             "2fa.reset",
+            "api_token.create",
+            "api_token.revoke",
+            "api.ticket.create",
+            "api.ticket.update",
+            "api.activity.create",
         ] {
             let de = action_text(Lang::De, code);
             assert!(!de.contains('.') && !de.contains('_'), "{code} → {de}");

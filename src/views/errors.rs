@@ -18,6 +18,7 @@ pub fn error_page(v: &ErrorView) -> Markup {
     let c = &v.chrome;
     let (title, text) = match v.error {
         Error::NotFound => (m::ERR_404_TITLE, c.t(m::ERR_404).to_string()),
+        Error::Unauthorized => (m::ERR_401_TITLE, c.t(m::API_ERR_TOKEN).to_string()),
         Error::Forbidden => (m::ERR_403_TITLE, c.t(m::ERR_403).to_string()),
         Error::Csrf => (m::ERR_403_TITLE, c.t(m::ERR_CSRF).to_string()),
         Error::Invalid(_) => (m::ERR_400_TITLE, c.t(m::ERR_FORM).to_string()),

@@ -2,6 +2,7 @@
 //! splices (escaped); `PreEscaped` is used for constants only.
 
 pub mod account;
+pub mod api_tokens;
 pub mod audit_words;
 pub mod contacts;
 pub mod contingents;
@@ -152,6 +153,8 @@ fn header(c: &Chrome) -> Markup {
                                 a href="/admin/audit" aria-current=[c.path.starts_with("/admin/audit").then_some("page")] { (c.t(m::NAV_AUDIT)) }
                                 // Always: without a relay the outbox says so (issue 19: admins did not find it).
                                 a href="/admin/outbox" aria-current=[c.path.starts_with("/admin/outbox").then_some("page")] { (c.t(m::NAV_OUTBOX)) }
+                                // API tokens (issue 21).
+                                a href="/admin/api-tokens" aria-current=[c.path.starts_with("/admin/api-tokens").then_some("page")] { (c.t(m::API_TOKENS)) }
                             }
                         } @else {
                             a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (c.t(m::NAV_TICKETS)) }

@@ -34,6 +34,8 @@ pub struct Ctx<'a> {
     etag: bool,
     /// A staff member who must use 2FA (`[security] require_2fa`) and has not enrolled.
     must_enrol_2fa: bool,
+    /// The API token that authenticated this request (`api:<name>`), for the access log.
+    pub api_user: Option<String>,
 }
 
 /// A cookie's name on the wire: over HTTPS with the `__Host-` prefix, which browsers accept
@@ -65,15 +67,20 @@ impl<'a> Ctx<'a> {
     pub fn new(app: &'a App, req: &'a Request, request_id: &str) -> Result<Ctx<'a>> {
         let lang = negotiate_language(app, req);
         // Assets and the health check never need to know who asks: no session lookup there.
-        let sessionless = req.url().starts_with("/assets/") || req.url() == "/healthz";
+        // Nor does the API (issue 21): a bearer token, no cookies, no CSRF.
+        let api = super::api::is_api(&req.url());
+        let sessionless = req.url().starts_with("/assets/") || req.url() == "/healthz" || api;
         let session = match cookie(app, req, SESSION_COOKIE).filter(|_| !sessionless) {
             Some(token) => sessions::resolve(app, token)?,
             None => None,
         };
         let anon_csrf = cookie(app, req, CSRF_COOKIE)
+            .filter(|_| !api)
             .filter(|t| t.len() == 48 && t.bytes().all(|b| b.is_ascii_hexdigit()))
             .map(str::to_string);
-        let flash = cookie(app, req, FLASH_COOKIE).and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
+        let flash = cookie(app, req, FLASH_COOKIE)
+            .filter(|_| !api)
+            .and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
         let mut ctx = Ctx {
             app,
             req,
@@ -87,6 +94,7 @@ impl<'a> Ctx<'a> {
             set_cookies: Vec::new(),
             etag: false,
             must_enrol_2fa: false,
+            api_user: None,
         };
         if let Some(Principal::Staff(s)) = ctx.session.as_ref().map(|s| &s.principal) {
             ctx.must_enrol_2fa = crate::app::totp::must_enrol(app, s)?;
@@ -94,7 +102,7 @@ impl<'a> Ctx<'a> {
         if ctx.flash.is_some() && req.method() == "GET" {
             ctx.clear_cookie(FLASH_COOKIE);
         }
-        if let Some(l) = req.get_param("lang").and_then(|l| Lang::parse(&l)) {
+        if let Some(l) = req.get_param("lang").and_then(|l| Lang::parse(&l)).filter(|_| !api) {
             ctx.set_cookie(LANG_COOKIE, l.code(), Some(365 * 24 * 3600));
             if let Some(s) = &ctx.session {
                 // Remembered for e-mails; failing to store it must not fail the page.

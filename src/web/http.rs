@@ -200,6 +200,15 @@ enum HeadError {
     /// Nothing arrived: the connection was idle or closed between requests.
     Gone,
     Refused(Refused),
+    /// A complete head for `/api/…` refused (a body over the limit): answered in the API's
+    /// JSON error shape.
+    RefusedApi(Refused),
+}
+
+/// The request line asks for `/api/…` (the head is complete, so the line is there).
+fn is_api_request(head: &[u8]) -> bool {
+    let line = head.split(|b| *b == b'\r').next().unwrap_or(&[]);
+    line.splitn(3, |b| *b == b' ').nth(1).is_some_and(|target| target.starts_with(b"/api/"))
 }
 
 /// Reads one head into `buf` (which may hold bytes read past the previous request) and parses
@@ -222,8 +231,9 @@ fn read_head<S: Stream>(s: &mut S, buf: &mut Vec<u8>, limits: &Limits) -> Result
                         limits.max_form_bytes
                     }
                 });
+                let api = is_api_request(&buf[..end]);
                 buf.drain(..end);
-                return head.map_err(HeadError::Refused);
+                return head.map_err(|r| if api { HeadError::RefusedApi(r) } else { HeadError::Refused(r) });
             }
             Ok(None) => scanned = buf.len().saturating_sub(1),
         }
@@ -558,11 +568,28 @@ fn write_response<S: Stream>(s: &mut S, resp: Response, head_only: bool, close: 
 
 /// The plain answer to a refused head (no handler ran): status, reason, `Connection: close`.
 fn refusal_bytes(status: u16) -> Vec<u8> {
+    refusal_bytes_as(status, false)
+}
+
+/// A refusal; for `/api/` (`json`) in the API's error shape (`web::api::error_response`).
+fn refusal_bytes_as(status: u16, json: bool) -> Vec<u8> {
     let reason = reason(status);
-    let body = format!("{status} {reason}\n");
+    let (ctype, body) = if json {
+        let code = match status {
+            413 => "too_large",
+            408 => "too_slow",
+            429 => "rate_limited",
+            503 => "unavailable",
+            _ => "bad_request",
+        };
+        let body = format!("{{\"error\":{{\"code\":\"{code}\",\"message\":\"{reason}\",\"field\":null}}}}");
+        ("application/json; charset=utf-8", body)
+    } else {
+        ("text/plain; charset=utf-8", format!("{status} {reason}\n"))
+    };
     let retry = if status == 429 || status == 503 { "Retry-After: 5\r\n" } else { "" };
     format!(
-        "HTTP/1.1 {status} {reason}\r\n{}Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\
+        "HTTP/1.1 {status} {reason}\r\n{}Content-Type: {ctype}\r\nContent-Length: {}\r\n\
          Connection: close\r\n{retry}X-Content-Type-Options: nosniff\r\n\
          Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\nReferrer-Policy: same-origin\r\n\
          X-Frame-Options: DENY\r\nCache-Control: no-store\r\n\r\n{body}",
@@ -659,6 +686,12 @@ pub fn serve_connection<S: Stream>(
             Err(HeadError::Gone) => return stats,
             Err(HeadError::Refused(Refused(status))) => {
                 refuse_request(&mut s, peer, status, refused);
+                return stats;
+            }
+            Err(HeadError::RefusedApi(Refused(status))) => {
+                refused(peer, status);
+                let _ = write_all_parts(&mut s, &[&refusal_bytes_as(status, true)]);
+                close_gently(&mut s);
                 return stats;
             }
         };
@@ -912,6 +945,19 @@ pub fn fuzz_connection(input: &[u8], handler: &(dyn Fn(&Request) -> Response + '
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_of_api_requests_are_json() {
+        assert!(is_api_request(b"POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assert!(!is_api_request(b"POST /tickets HTTP/1.1\r\nX: /api/\r\n\r\n"));
+        assert!(!is_api_request(b"GET /apix HTTP/1.1\r\n\r\n"));
+        let raw = String::from_utf8(refusal_bytes_as(413, true)).unwrap();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains("Content-Type: application/json"));
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["error"]["code"], "too_large");
+        assert!(v["error"]["field"].is_null());
+    }
 
     /// What the edge makes of one head: its body length and whether the connection closes, or
     /// the refusal's status.

@@ -1,6 +1,8 @@
 //! The only module that knows rouille: routing, forms, cookies, security headers, assets, and
 //! the one place where errors become responses.
 
+pub mod api;
+pub mod api_tokens;
 pub mod assets;
 pub mod contacts;
 pub mod contingents;
@@ -204,6 +206,7 @@ fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
         Ok(r) => r,
         Err(e) => respond_error(&ctx, &e),
     };
+    let user = ctx.api_user.take().unwrap_or(user);
     (ctx.finish(response, version), user)
 }
 
@@ -223,6 +226,10 @@ fn respond_error_with(app: &App, lang: crate::i18n::Lang, request_id: &str, e: &
     }
     if let Some(detail) = e.log_detail() {
         log_line(request_id, detail);
+    }
+    // `/api/` answers in JSON, whatever the error (issue 21).
+    if ctx.is_some_and(|c| api::is_api(c.req.url().as_str())) {
+        return api::error_response(e, lang);
     }
     let page = views::errors::error_page(&views::errors::ErrorView {
         status: e.status(),

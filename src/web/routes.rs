@@ -5,7 +5,8 @@ use rouille::Response;
 use crate::error::{Error, Result};
 use crate::model::Realm;
 use crate::web::{
-    assets, contacts, contingents, hotline, inbox, links, notify, portal, snippets, staff, ticket_people, totp, Ctx,
+    api_tokens, assets, contacts, contingents, hotline, inbox, links, notify, portal, snippets, staff, ticket_people,
+    totp, Ctx,
 };
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
@@ -18,6 +19,7 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
     match (method, segs.as_slice()) {
         ("GET", [""]) => portal::root(ctx),
         ("GET", ["healthz"]) => health(ctx),
+        (_, ["api", rest @ ..]) => crate::web::api::route(ctx, method, rest),
         ("GET", ["assets", rest @ ..]) => assets::serve(ctx.app, ctx.req, &rest.join("/")).ok_or(Error::NotFound),
 
         ("GET", ["login"]) => portal::login_form(ctx),
@@ -113,6 +115,9 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["admin", "outbox"]) => notify::outbox(ctx),
         ("POST", ["admin", "first-steps", "dismiss"]) => staff::dismiss_first_steps(ctx),
         ("POST", ["admin", "outbox", id, "retry"]) => notify::retry(ctx, id),
+        ("GET", ["admin", "api-tokens"]) => api_tokens::page(ctx),
+        ("POST", ["admin", "api-tokens"]) => api_tokens::create(ctx),
+        ("POST", ["admin", "api-tokens", id, "revoke"]) => api_tokens::revoke(ctx, id),
         _ => Err(Error::NotFound),
     }
 }

@@ -123,6 +123,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         page_size: ctx.app.config.portal.page_size,
         deferral,
         viewer: Some(me.id),
+        ..TicketQuery::default()
     };
     if ctx.query("format").as_deref() == Some("csv") {
         let all = TicketQuery { page: 1, page_size: crate::web::portal::EXPORT_MAX_ROWS, ..query };

@@ -7,6 +7,7 @@ mod html;
 mod http;
 
 mod admin;
+mod api;
 mod attachments;
 mod call_code;
 mod cli;
