@@ -321,6 +321,10 @@ async function axeAsShown(page, label, p) {
       r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
     );
     await copy.goto(page.url());
+    // The same page, styled: its heading, and the stylesheet's rules in force.
+    assert.equal(await text(copy, 'h1'), await text(page, 'h1'), `${label}: the copy shows the page`);
+    const rules = await copy.evaluate(() => Array.from(document.styleSheets).reduce((n, sh) => n + sh.cssRules.length, 0));
+    assert.ok(rules > 100, `${label}: the stylesheet applies (${rules} rules)`);
     await recordAxeClean(copy, label, p);
   } finally {
     await context.close();
