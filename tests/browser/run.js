@@ -379,6 +379,9 @@ async function agentMorning({ js, width }) {
     await loginStaff(page, guard, AGENT.username, AGENT.password);
     assert.equal(new URL(page.url()).pathname, '/staff/tickets');
     assert.equal(await page.getAttribute('nav.status-tabs a[data-view="active"]', 'aria-current'), 'page', 'the active view');
+    const nav = await page.$$eval('nav.mainnav a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(nav.filter((h, i) => nav.indexOf(h) !== i), [], `each place once in the navigation: ${nav}`);
+    assert.ok(nav.includes('/staff/inbox'), 'the inbox in the navigation');
     const row = page.locator(`table.tickets tr[data-ticket="${number}"]`);
     assert.equal(await row.count(), 1, 'the new ticket is in the active view');
     assert.equal(await row.getAttribute('data-unread'), '', 'marked unread');
