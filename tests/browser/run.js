@@ -2,7 +2,10 @@
 // The browser suite: a real ticketd (demo data plus accounts made with the CLI) and Debian's
 // chromium. Flows with and without JavaScript, axe-core on every page in German and English
 // (light and dark), keyboard use, and layouts at 360/768/1280 px. Every page load and action
-// is checked for console errors, page errors and CSP violations.
+// is checked for console errors, page errors and CSP violations. The agent's morning (queue,
+// unread mark, snippet and status in one submit, follow-up) runs with and without JavaScript at
+// 360 and 1280 px; mail comes in through `ticketd mail receive` on the server's own config and
+// database. Pages seen without JavaScript are checked by axe as they were shown (`axeAsShown`).
 //
 //   node run.js                  (TICKETD_BIN=… to pick the binary, CHROMIUM=… the browser)
 'use strict';
