@@ -142,12 +142,11 @@ fn header(c: &Chrome) -> Markup {
                         @if u.staff {
                             a href="/staff/tickets" aria-current=[c.path.starts_with("/staff/tickets").then_some("page")] { (c.t(m::STAFF_QUEUE)) }
                             a href="/staff/customers" aria-current=[c.path.starts_with("/staff/customers").then_some("page")] { (c.t(m::NAV_CUSTOMERS)) }
+                            // Held incoming mail (`/staff/inbox`, the mail-in feature).
                             a href="/staff/inbox" aria-current=[c.path.starts_with("/staff/inbox").then_some("page")] { (c.t(m::NAV_INBOX)) }
                             @if c.hotline {
                                 a href="/staff/hotline" aria-current=[c.path.starts_with("/staff/hotline").then_some("page")] { (c.t(m::NAV_HOTLINE)) }
                             }
-                            // Held incoming mail (`/staff/inbox`, the mail-in feature).
-                            a href="/staff/inbox" aria-current=[c.path.starts_with("/staff/inbox").then_some("page")] { (c.t(m::NAV_INBOX)) }
                             @if u.admin {
                                 a href="/admin/staff" aria-current=[c.path.starts_with("/admin/staff").then_some("page")] { (c.t(m::NAV_STAFF)) }
                                 a href="/admin/audit" aria-current=[c.path.starts_with("/admin/audit").then_some("page")] { (c.t(m::NAV_AUDIT)) }

@@ -154,7 +154,7 @@ pub fn signature_card(c: &Chrome, s: &SignatureCard) -> Markup {
                 }
                 div.actions { button.btn type="submit" { (c.t(m::SIGNATURE_SAVE)) } }
             }
-            p { a href="/staff/snippets" { (c.t(m::SNIPPETS_MANAGE)) } }
+            p { a.btn.btn-quiet href="/staff/snippets" { (c.t(m::SNIPPETS_MANAGE)) } }
         }
     }
 }

@@ -2,7 +2,10 @@
 // The browser suite: a real ticketd (demo data plus accounts made with the CLI) and Debian's
 // chromium. Flows with and without JavaScript, axe-core on every page in German and English
 // (light and dark), keyboard use, and layouts at 360/768/1280 px. Every page load and action
-// is checked for console errors, page errors and CSP violations.
+// is checked for console errors, page errors and CSP violations. The agent's morning (queue,
+// unread mark, snippet and status in one submit, follow-up) runs with and without JavaScript at
+// 360 and 1280 px; mail comes in through `ticketd mail receive` on the server's own config and
+// database. Pages seen without JavaScript are checked by axe as they were shown (`axeAsShown`).
 //
 //   node run.js                  (TICKETD_BIN=… to pick the binary, CHROMIUM=… the browser)
 'use strict';
@@ -56,6 +59,16 @@ async function go(page, guard, p, { status = 200 } = {}) {
 /// Clicks and waits for the navigation it starts (a form post answered with a redirect).
 async function submitAndWait(page, clickSelector) {
   await Promise.all([page.waitForNavigation(), page.click(clickSelector)]);
+}
+
+/// The composer's send button for a kind: the only one shown (each names its action), then
+/// the submit. The kind comes from the radio buttons; the button only names it.
+async function composerSend(page, kind, label) {
+  const shown = await page.$$eval('#composer .send-buttons button', (bs) =>
+    bs.filter((b) => b.offsetParent !== null).map((b) => [b.getAttribute('data-send-for'), b.textContent.trim()]),
+  );
+  assert.deepEqual(shown, [[kind, label]], `the composer shows one button for ${kind}`);
+  await submitAndWait(page, `#composer button[data-send-for="${kind}"]`);
 }
 
 async function text(page, selector) {
@@ -291,6 +304,150 @@ async function auditPage(page, guard, label, p, { status = 200 } = {}) {
     await guard.check(`${p} (${lang})`);
   }
   assert.equal(problems.length, 0, `${label} (${p}):\n${problems.join('\n')}`);
+}
+
+
+// ------------------------------------------------------------------------------ the agent's morning (issue 19)
+
+/// axe on a page as a browser without JavaScript shows it: axe needs scripts, so the page's
+/// HTML is served once more to a JavaScript context whose own scripts (app.js) are left out,
+/// with the real stylesheet. Light and dark; the result goes into the table.
+async function axeAsShown(page, label, p) {
+  const html = await page.content();
+  const viewport = page.viewportSize();
+  const context = await browser.newContext({ viewport, locale: 'de-DE' });
+  try {
+    const copy = await context.newPage();
+    const at = new URL(page.url());
+    await context.route((u) => u.pathname.endsWith('.js'), (r) => r.fulfill({ status: 200, contentType: 'text/javascript', body: '' }));
+    await context.route((u) => u.pathname === at.pathname && u.search === at.search, (r) =>
+      r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+    );
+    await copy.goto(page.url());
+    // The same page, styled: its heading, and the stylesheet's rules in force.
+    assert.equal(await text(copy, 'h1'), await text(page, 'h1'), `${label}: the copy shows the page`);
+    const rules = await copy.evaluate(() => Array.from(document.styleSheets).reduce((n, sh) => n + sh.cssRules.length, 0));
+    assert.ok(rules > 100, `${label}: the stylesheet applies (${rules} rules)`);
+    await recordAxeClean(copy, label, p);
+  } finally {
+    await context.close();
+  }
+}
+
+/// axe (light and dark) on the page as it is, into the table; fails on any violation.
+async function recordAxeClean(page, label, p) {
+  const lang = (await page.getAttribute('html', 'lang')) || 'de';
+  await recordAxe(page, label, p, lang);
+  const row = axeRows.find((r) => r.label === label);
+  assert.equal(row.details, '', `axe on ${label}:\n${row.details}`);
+}
+
+async function noOverflow(page, what) {
+  const o = await horizontalOverflow(page);
+  assert.equal(o, null, `${what}: horizontal overflow ${JSON.stringify(o)}`);
+}
+
+/// A date `days` ahead in the portal's time zone, as a date field takes it (YYYY-MM-DD).
+function isoDateAhead(days) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(Date.now() + days * 86400000),
+  );
+}
+
+/// An agent's morning: the customer has written; the agent opens the queue (active tickets),
+/// sees the ticket marked unread, answers with a snippet and "Wartet auf Kunde" in one submit,
+/// and puts it on follow-up. With or without JavaScript, at one viewport width; axe on every
+/// page on the way.
+async function agentMorning({ js, width }) {
+  const tag = `${js ? 'JS' : 'no JS'}, ${width} px`;
+  const who = await newPage(browser);
+  const staff = await newPage(browser, { javaScriptEnabled: js, viewport: { width, height: 800 } });
+  try {
+    // The customer writes (a new ticket).
+    await loginCustomer(who.page, who.guard, ANNA.email, ANNA.password);
+    await go(who.page, who.guard, '/tickets/new');
+    await who.page.fill('#subject', `Scanner im Lager (${tag})`);
+    await who.page.fill('#body', 'Der Scanner im Lager meldet seit heute früh „Kein Netzwerk“.');
+    await submitAndWait(who.page, 'main form button[type="submit"]');
+    const number = await ticketNumberFromPage(who.page);
+
+    const { page, guard } = staff;
+    const check = async (what, label, p) => {
+      await guard.check(what);
+      await noOverflow(page, `${what} (${tag})`);
+      if (js) await recordAxeClean(page, `${label} (${tag})`, p);
+      else await axeAsShown(page, `${label} (${tag})`, p);
+    };
+    // The queue opens on the active tickets, the new one marked unread.
+    await loginStaff(page, guard, AGENT.username, AGENT.password);
+    assert.equal(new URL(page.url()).pathname, '/staff/tickets');
+    assert.equal(await page.getAttribute('nav.status-tabs a[data-view="active"]', 'aria-current'), 'page', 'the active view');
+    const nav = await page.$$eval('nav.mainnav a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(nav.filter((h, i) => nav.indexOf(h) !== i), [], `each place once in the navigation: ${nav}`);
+    assert.ok(nav.includes('/staff/inbox'), 'the inbox in the navigation');
+    const row = page.locator(`table.tickets tr[data-ticket="${number}"]`);
+    assert.equal(await row.count(), 1, 'the new ticket is in the active view');
+    assert.equal(await row.getAttribute('data-unread'), '', 'marked unread');
+    await check('queue', 'Morning: queue', '/staff/tickets');
+    await row.locator('td.subject a').click();
+    await page.waitForURL(new RegExp(`/staff/tickets/${number}$`));
+    await check('ticket', 'Morning: ticket', '/staff/tickets/…');
+
+    // A snippet: with JavaScript at the cursor, without it through "Einfügen" (nothing sent).
+    await page.check('#composer input[name="kind"][value="message"]');
+    await page.selectOption('#c-snippet', { label: 'Begrüßung' });
+    if (js) {
+      assert.equal(await page.inputValue('#c-status'), 'waiting', 'a message defaults to "Wartet auf Kunde"');
+    } else {
+      await submitAndWait(page, '#composer button[data-snippet-insert]');
+      assert.match(await notice(page), /Textbaustein ist eingefügt, noch nichts ist gesendet/);
+      await check('snippet inserted', 'Morning: snippet inserted', 'POST /staff/tickets/…/activities (insert)');
+      await page.selectOption('#c-status', 'waiting');
+    }
+    const greeting = `Guten Tag ${ANNA.name},\n\nvielen Dank für Ihre Nachricht zu Ticket ${number}.`;
+    assert.equal((await page.inputValue('#body')).trim(), greeting, 'the snippet with its placeholders filled in');
+    await page.fill('#body', `${greeting}\nBitte starten Sie den Scanner einmal neu.`);
+    let posts = 0;
+    const onRequest = (r) => {
+      if (r.method() === 'POST') posts += 1;
+    };
+    page.on('request', onRequest);
+    await composerSend(page, 'message', 'An Kunde senden');
+    page.off('request', onRequest);
+    assert.equal(posts, 1, 'one submit');
+    assert.match(await notice(page), /Die Aktivität wurde gespeichert/);
+    assert.equal(await page.locator('.ticket-head .badges .status-waiting').count(), 1, '"Wartet auf Kunde"');
+    const kinds = await activityKinds(page);
+    assert.deepEqual(kinds.slice(-2).sort(), ['message', 'status'], `the message and the status change: ${kinds}`);
+    const sent = page.locator('ol.activities > li.activity[data-activity-kind="message"]').last();
+    assert.match(await sent.innerText(), new RegExp(`vielen Dank für Ihre Nachricht zu Ticket ${number}`));
+    await check('answered', 'Morning: answered', '/staff/tickets/…');
+
+    // Follow-up in three days: the ticket leaves the active view until then.
+    const date = isoDateAhead(3);
+    await page.fill('#u-follow-up', date);
+    await submitAndWait(page, 'form.ticket-update button[type="submit"]');
+    assert.match(await notice(page), /Das Ticket wurde aktualisiert/);
+    assert.match(await page.locator('ol.activities').innerText(), /Wiedervorlage am/);
+    assert.equal(await page.inputValue('#u-follow-up'), date);
+    await guard.check('follow-up');
+    await go(page, guard, '/staff/tickets');
+    assert.equal(await page.locator(`table.tickets tr[data-ticket="${number}"]`).count(), 0, 'not in the active view');
+    await Promise.all([page.waitForNavigation(), page.click('nav.status-tabs a[data-view="follow_up"]')]);
+    const later = page.locator(`table.tickets tr[data-ticket="${number}"]`);
+    assert.equal(await later.count(), 1, 'under "Wiedervorlage"');
+    assert.equal(await later.getAttribute('data-follow-up'), date);
+    assert.equal(await later.getAttribute('data-unread'), null, 'seen');
+    await check('follow-up view', 'Morning: follow-up view', '/staff/tickets?view=follow_up');
+  } finally {
+    await who.context.close();
+    await staff.context.close();
+  }
+}
+
+/// `ticketd mail receive` with the suite's config and database: one message on stdin.
+function mailReceive(message) {
+  return server.cli(['mail', 'receive'], message.replace(/\n/g, '\r\n')).trim();
 }
 
 // ------------------------------------------------------------------------------ the suite
@@ -576,20 +733,24 @@ async function main() {
     await guard.check('staff ticket');
     await page.check('#composer input[name="kind"][value="message"]');
     await page.fill('#composer textarea[name="body"]', 'Guten Tag, wir haben den Treiber neu eingespielt. Bitte testen Sie erneut.');
-    await submitAndWait(page, '#composer button[type="submit"]');
+    // A message to the customer: the status after it follows the kind ("Wartet auf Kunde").
+    assert.equal(await page.inputValue('#c-status'), 'waiting', 'a message defaults to waiting for the customer');
+    await composerSend(page, 'message', 'An Kunde senden');
     assert.match(await notice(page), /Die Aktivität wurde gespeichert/);
-    const last = page.locator('ol.activities > li.activity').last();
+    const last = page.locator('ol.activities > li.activity[data-activity-kind="message"]').last();
     assert.match(await last.innerText(), /Treiber neu eingespielt/);
-    assert.equal(await last.getAttribute('data-activity-kind'), 'message');
+    assert.equal(await last.getAttribute('data-author-kind'), 'staff');
+    assert.equal(await page.locator('.ticket-head .badges .status-waiting').count(), 1, 'waiting for the customer');
     await guard.check('agent answer');
   });
 
   await run.step('agent logs a call with time', async () => {
     const { page, guard } = agent;
     await page.check('#composer input[name="kind"][value="call"]');
+    assert.equal(await page.inputValue('#c-status'), '', 'a call leaves the status unchanged');
     await page.fill('#composer textarea[name="body"]', 'Kundin angerufen, Drucker läuft wieder.');
     await page.fill('#minutes', '25');
-    await submitAndWait(page, '#composer button[type="submit"]');
+    await composerSend(page, 'call', 'Anruf erfassen');
     assert.match(await notice(page), /Die Aktivität wurde gespeichert/);
     const call = page.locator('ol.activities > li.activity[data-activity-kind="call"]').last();
     assert.match(await call.innerText(), /Drucker läuft wieder/);
@@ -825,13 +986,17 @@ async function main() {
     await go(page, guard, `/staff/tickets/${state.nojsTicket}`);
     await page.check('#composer input[name="kind"][value="message"]');
     await page.fill('#composer textarea[name="body"]', 'Wir prüfen das Zertifikat.');
-    await submitAndWait(page, '#composer button[type="submit"]');
+    // Without JavaScript the status after sending stays "automatic": the server sets waiting.
+    assert.equal(await page.inputValue('#c-status'), 'auto');
+    await composerSend(page, 'message', 'An Kunde senden');
     assert.match(await notice(page), /Die Aktivität wurde gespeichert/);
+    assert.equal(await page.locator('.ticket-head .badges .status-waiting').count(), 1, 'waiting for the customer');
     await page.check('#composer input[name="kind"][value="call"]');
     await page.fill('#composer textarea[name="body"]', 'Rückruf: Zwischenzertifikat fehlte.');
     await page.fill('#minutes', '10');
-    await submitAndWait(page, '#composer button[type="submit"]');
+    await composerSend(page, 'call', 'Anruf erfassen');
     assert.match(await page.locator('li.activity[data-activity-kind="call"]').last().innerText(), /10 min/);
+    assert.equal(await page.locator('.ticket-head .badges .status-waiting').count(), 1, 'a call leaves the status');
     await page.selectOption('#u-status', 'closed');
     await submitAndWait(page, 'form.ticket-update button[type="submit"]');
     assert.match(await notice(page), /Das Ticket wurde aktualisiert/);
@@ -859,8 +1024,93 @@ async function main() {
     await guard.check('no-JS reveal');
   });
 
+  await run.step('mail in: a customer\'s mailed reply is in the timeline, by the customer ("Sie"; staff see name and address)', async () => {
+    const number = state.nojsTicket;
+    const out = mailReceive(
+      [
+        `From: ${ANNA.name} <${ANNA.email}>`,
+        'To: support@it-service.example',
+        `Subject: AW: [${number}] VPN verbindet nicht`,
+        `Message-ID: <antwort-${number}@beispiel.example>`,
+        `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        'Danke, mit dem neuen Zwischenzertifikat klappt es wieder.',
+        '',
+        'Am 06.12.2026 um 09:12 schrieb IT-Service <support@it-service.example>:',
+        '> Wir prüfen das Zertifikat.',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(out, `reply ${number}`, 'mail receive answers the ticket');
+    // The customer (without JavaScript) sees it as theirs.
+    await go(nojs.page, nojs.guard, `/tickets/${number}`);
+    const mine = nojs.page.locator('ol.activities > li.activity[data-activity-kind="email"]').last();
+    assert.equal(await mine.getAttribute('data-author-kind'), 'customer');
+    assert.equal((await mine.locator('.author').innerText()).trim(), 'Sie');
+    assert.match(await mine.innerText(), /mit dem neuen Zwischenzertifikat klappt es wieder/);
+    assert.doesNotMatch(await mine.innerText(), /schrieb IT-Service|Wir prüfen das Zertifikat/, 'the quoted history is trimmed');
+    assert.equal(await nojs.page.locator('.ticket-head .badges .status-closed').count(), 0, 'the closed ticket is open again');
+    await nojs.guard.check('mailed reply, customer');
+    await axeAsShown(nojs.page, 'Mailed reply (customer, no JS)', '/tickets/…');
+    // Staff see the customer's name and address.
+    const { page, guard } = nojsStaff;
+    await go(page, guard, `/staff/tickets/${number}`);
+    const theirs = page.locator('ol.activities > li.activity[data-activity-kind="email"]').last();
+    assert.equal(await theirs.getAttribute('data-author-kind'), 'customer');
+    assert.equal((await theirs.locator('.author').innerText()).trim(), ANNA.name);
+    assert.match(await theirs.locator('dl.email-meta').innerText(), new RegExp(ANNA.email.replace(/\./g, '\\.')));
+    await guard.check('mailed reply, staff');
+    await axeAsShown(page, 'Mailed reply (staff, no JS)', '/staff/tickets/…');
+  });
+
+  await run.step('no JS: /staff/inbox shows a mail from an unknown sender; it is attached to a ticket', async () => {
+    const { page, guard } = nojsStaff;
+    const heldMail = (n) =>
+      [
+        'From: Unbekannt <fremd@unbekannt.example>',
+        'To: support@it-service.example',
+        `Subject: Anfrage ${n}: Angebot für Wartungsvertrag`,
+        `Message-ID: <anfrage-${n}-${Date.now()}@unbekannt.example>`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        `Guten Tag, bitte schicken Sie uns ein Angebot (${n}).`,
+        '',
+      ].join('\n');
+    const first = mailReceive(heldMail(1));
+    assert.match(first, /^held \d+$/, `an unknown sender is held: ${first}`);
+    const id = first.split(' ')[1];
+    // A second one stays for the accessibility pass below.
+    assert.match(mailReceive(heldMail(2)), /^held \d+$/);
+    await go(page, guard, '/staff/inbox');
+    const card = page.locator(`[data-held="${id}"]`);
+    assert.equal(await card.count(), 1, 'the held mail is listed');
+    assert.match(await card.innerText(), /fremd@unbekannt\.example/);
+    assert.equal(await card.locator('[data-reason]').getAttribute('data-reason'), 'unknown_sender');
+    await axeAsShown(page, 'Staff inbox (no JS)', '/staff/inbox');
+    await card.locator('input[name="ticket"]').fill(state.nojsTicket);
+    await submitAndWait(page, `[data-held="${id}"] form:has(input[name="action"][value="attach"]) button[type="submit"]`);
+    assert.match(await notice(page), /Die E-Mail wurde dem Ticket zugeordnet/);
+    assert.equal(await page.locator(`[data-held="${id}"]`).count(), 0, 'no longer held');
+    await go(page, guard, `/staff/tickets/${state.nojsTicket}`);
+    assert.match(await page.locator('ol.activities').innerText(), /ein Angebot \(1\)/);
+    await guard.check('no-JS inbox');
+  });
+
   await nojs.context.close();
   await nojsStaff.context.close();
+
+  console.log("\nthe agent's morning (queue, unread, snippet, status and follow-up; JavaScript on and off; 360 and 1280 px)");
+  for (const js of [true, false]) {
+    for (const width of [1280, 360]) {
+      await run.step(`agent's morning, ${js ? 'JS' : 'no JS'}, ${width} px: unread in the queue, snippet + "Wartet auf Kunde" in one submit, follow-up`, () =>
+        agentMorning({ js, width }),
+      );
+    }
+  }
 
   // -------------------------------------------------------------------- keyboard
 
@@ -1005,6 +1255,7 @@ async function main() {
     [admin, 'Staff account (notifications)', '/staff/account'],
     [admin, 'Staff two-factor enrolment', '/staff/account/2fa'],
     [admin, 'Admin: e-mail outbox', '/admin/outbox'],
+    [admin, 'Staff inbox (one held mail)', '/staff/inbox'],
   ];
   for (const [who, label, p, opts] of pages) {
     await run.step(`axe: ${label} ${p}`, () => auditPage(who.page, who.guard, label, p, opts));
