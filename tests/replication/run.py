@@ -319,7 +319,9 @@ def crash_round(args):
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
     s = Setup(args, "crash")
+    note("database and customer ready")
     proc = s.start(litestream=True)
+    note("litestream replicate -exec ticketd serve: healthy")
     stop = None
     try:
         run_for = 2.0 + rng.random() * 6.0
@@ -328,6 +330,8 @@ def crash_round(args):
         pids = group_members(proc.pid)
         assert len(pids) == 2, f"expected litestream and its ticketd child, found {pids}"
         # Both at once (one signal to the process group): the machine is gone.
+        # The clients stop counting failures as errors from here: their connections die next.
+        stop.set()
         killed_at = time.monotonic()
         os.killpg(proc.pid, signal.SIGKILL)
     finally:
@@ -337,6 +341,7 @@ def crash_round(args):
     for th in threads:
         th.join()
     assert not errors, errors
+    note("killed")
     acked = [a for a in log if a.acked_at is not None]
     assert len(acked) >= 10, f"only {len(acked)} writes acknowledged before the kill"
 
@@ -345,6 +350,7 @@ def crash_round(args):
     r = s.ticketd(["check", "--replica", s.replica, "--litestream", args.litestream], check=False)
     print(r.stdout.strip(), flush=True)
     assert r.returncode == 0, f"ticketd check --replica failed: {r.stderr}{r.stdout}"
+    note("ticketd check --replica: ok")
     fresh = os.path.join(s.dir, "restored")
     os.makedirs(fresh)
     t0 = time.monotonic()
@@ -361,6 +367,7 @@ def crash_round(args):
                            start_new_session=True)
     try:
         wait_healthy(port, srv)
+        note("restored and serving")
         s.port = port
         c, _ = login(port)
         missing_ages, present_ages, files_checked = [], [], 0
@@ -379,7 +386,12 @@ def crash_round(args):
                         assert (a.mark in page) == present, f"{a.mark} and its file {a.name}: together or not at all"
                     if present:
                         status, _, data = c.get(f"/tickets/{number}/attachments/{link}")
-                        assert status == 200 and data == file_bytes(a.seed, a.size), f"{a.name} is not byte-exact"
+                        want = file_bytes(a.seed, a.size)
+                        if status != 200 or data != want:
+                            first = next((k for k in range(min(len(data), len(want))) if data[k] != want[k]), None)
+                            raise AssertionError(
+                                f"{a.name} (attachment {link}) is not byte-exact: status {status}, {len(data)} bytes "
+                                f"of {a.size}, first difference at {first}, acknowledged: {a.acked_at is not None}")
                         files_checked += 1
                 if a.acked_at is not None:
                     age = killed_at - a.acked_at
@@ -422,6 +434,13 @@ def bench(args):
     print("|---|---:|---:|---:|")
     for litestream, w, f, r in rows:
         print(f"| {'litestream (file://, 1 s)' if litestream else 'none'} | {w:.1f} | {f:.1f} | {r:.1f} |")
+
+
+T0 = time.monotonic()
+
+
+def note(what):
+    print(f"[{time.monotonic() - T0:6.1f} s] {what}", flush=True)
 
 
 def main():
