@@ -79,11 +79,10 @@ pub struct Summary {
 }
 
 pub fn summary(conn: &Connection) -> Result<Summary> {
-    let (tickets, activities, newest_activity) = conn.query_row(
-        "SELECT (SELECT count(*) FROM tickets), count(*), max(created_at) FROM activities",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (tickets, activities, newest_activity) =
+        conn.query_row("SELECT (SELECT count(*) FROM tickets), count(*), max(created_at) FROM activities", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     let (attachments, incomplete_attachments) = conn.query_row(
         "SELECT count(*), coalesce(sum(a.size != (SELECT coalesce(sum(length(c.data)), 0)
                                                     FROM attachment_chunks c WHERE c.attachment_id = a.id)), 0)
@@ -100,7 +99,10 @@ mod tests {
 
     #[test]
     fn litestream_keeps_its_state_in_a_hidden_directory_beside_the_database() {
-        assert_eq!(litestream_dir(Path::new("/srv/ticketd/ticketd.db")), Path::new("/srv/ticketd/.ticketd.db-litestream"));
+        assert_eq!(
+            litestream_dir(Path::new("/srv/ticketd/ticketd.db")),
+            Path::new("/srv/ticketd/.ticketd.db-litestream")
+        );
         assert_eq!(litestream_dir(Path::new("t.db")), Path::new(".t.db-litestream"));
     }
 
