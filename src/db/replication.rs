@@ -17,7 +17,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use rusqlite::Connection;
 
-use crate::config::Replication;
 use crate::error::Result;
 
 /// ticketd's automatic checkpoint under Litestream, in WAL pages (40 MB at 4 KiB pages): ten
@@ -27,13 +26,10 @@ pub const SAFETY_NET_PAGES: i64 = 10_000;
 /// `wal_autocheckpoint` for every connection this process opens; negative: SQLite's default.
 static AUTOCHECKPOINT: AtomicI64 = AtomicI64::new(-1);
 
-/// Sets how connections opened from now on checkpoint. Called once, before the first open.
-pub fn set_mode(mode: Replication) {
-    let pages = match mode {
-        Replication::Off => -1,
-        Replication::Litestream => SAFETY_NET_PAGES,
-    };
-    AUTOCHECKPOINT.store(pages, Ordering::Relaxed);
+/// Sets how connections opened from now on checkpoint (`true`: `replication = "litestream"`).
+/// Called once, before the first open.
+pub fn leave_checkpoints_to_litestream(yes: bool) {
+    AUTOCHECKPOINT.store(if yes { SAFETY_NET_PAGES } else { -1 }, Ordering::Relaxed);
 }
 
 /// Applies the mode to one connection (from `db::configure`).
