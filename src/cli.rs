@@ -30,6 +30,9 @@ Commands:
   backup FILE                    consistent online copy of the database (works while serving)
   restore FILE                   verify a backup and copy it over the database (not while serving)
   check                          integrity and schema check; exit status 0 when healthy
+  check --replica DIR|URL [--litestream BIN]
+                                 restore a Litestream replica into a temporary directory (never the
+                                 database) and check it: integrity, schema, attachments, newest write
   mail test ADDRESS              send a test e-mail through the [smtp] relay and print its answer
   mail receive                   import one e-mail from stdin (for an MTA pipe, fetchmail --mda, getmail);
                                  prints `reply N`, `new N`, `held ID` or `dropped REASON`;
@@ -196,6 +199,10 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
         ["restore", file] => {
             args.only(&[])?;
             restore(&config, file)
+        }
+        ["check"] if args.has("--replica") => {
+            args.only(&["--replica", "--litestream"])?;
+            check_replica(args.require("--replica")?, args.get("--litestream").unwrap_or("litestream"))
         }
         ["check"] => {
             args.only(&[])?;
@@ -376,6 +383,7 @@ fn serve(config: Config) -> Result<i32, String> {
         e => damaged(&config, e),
     })?;
     tighten(&db::files_of(&config.database))?;
+    replication_warning(&config);
     // Made now, so the first login of an unknown account takes no longer than later ones.
     app.dummy_hash();
     match bootstrap::ensure_first_admin(&app).map_err(describe)? {
@@ -455,6 +463,84 @@ fn check(config: &Config) -> Result<i32, String> {
     }
     if problems.is_empty() {
         println!("ok: {} (schema version {})", config.database.display(), db::latest_version());
+        Ok(0)
+    } else {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        Ok(1)
+    }
+}
+
+/// Litestream keeps its position beside the database; a server that finds it there but was not
+/// told (`replication = "litestream"`) still works, only its checkpoints compete with Litestream's.
+fn replication_warning(config: &Config) {
+    let dir = db::replication::litestream_dir(&config.database);
+    if config.replication == crate::config::Replication::Off && dir.is_dir() {
+        eprintln!(
+            "warning: {} exists: Litestream replicates this database; set replication = \"litestream\" \
+             so that ticketd leaves checkpoints to it (docs/deploy.md)",
+            dir.display()
+        );
+    }
+}
+
+/// `ticketd check --replica`: `litestream restore` into a new temporary directory, then the
+/// checks of `ticketd check` on that copy. Reads the replica only; the configured database is
+/// not opened at all.
+fn check_replica(source: &str, litestream: &str) -> Result<i32, String> {
+    let url = if source.contains("://") {
+        source.to_string()
+    } else {
+        let dir = std::fs::canonicalize(source).map_err(|e| format!("replica {source}: {e}"))?;
+        format!("file://{}", dir.display())
+    };
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let tmp = std::env::temp_dir().join(format!("ticketd-replica-check-{}-{nanos}", std::process::id()));
+    std::fs::create_dir(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    let result = check_restored(&url, litestream, &tmp);
+    let _ = std::fs::remove_dir_all(&tmp);
+    result
+}
+
+fn check_restored(url: &str, litestream: &str, tmp: &std::path::Path) -> Result<i32, String> {
+    let copy = tmp.join("ticketd.db");
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(litestream)
+        .arg("restore")
+        .arg("-o")
+        .arg(&copy)
+        .arg(url)
+        .output()
+        .map_err(|e| format!("cannot run {litestream} (install Litestream or pass --litestream BIN): {e}"))?;
+    if !out.status.success() || !copy.is_file() {
+        return Err(format!(
+            "litestream restore from {url} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let restore_secs = started.elapsed().as_secs_f64();
+    let conn = db::open(&copy).map_err(describe)?;
+    let problems = db::check(&conn).map_err(describe)?;
+    let s = db::replication::summary(&conn).map_err(describe)?;
+    let newest = match s.newest_activity {
+        Some(t) => {
+            let now = crate::clock::now();
+            format!("newest activity {} s old", (now - t).max(0))
+        }
+        None => "no activities".into(),
+    };
+    println!(
+        "replica {url}: restored in {restore_secs:.1} s; {} tickets, {} activities, {} attachments; {newest}",
+        s.tickets, s.activities, s.attachments
+    );
+    let mut problems = problems;
+    if s.incomplete_attachments > 0 {
+        problems.push(format!("attachments: {} complete file(s) with missing content", s.incomplete_attachments));
+    }
+    if problems.is_empty() {
+        println!("ok: replica (schema version {})", db::latest_version());
         Ok(0)
     } else {
         for p in &problems {

@@ -16,6 +16,8 @@ use crate::model::{Field, FieldType};
 pub struct Config {
     pub listen: String,
     pub database: PathBuf,
+    /// Who else copies the database continuously; see [`Replication`].
+    pub replication: Replication,
     pub base_url: Option<String>,
     pub trusted_proxies: Vec<String>,
     pub time_zone: String,
@@ -52,6 +54,16 @@ pub struct Security {
     pub max_form_bytes: u64,
     /// Who must sign in with a second factor (TOTP); see [`Require2fa`].
     pub require_2fa: Require2fa,
+}
+
+/// `replication`: `"litestream"` when `litestream replicate` streams the database's WAL to a
+/// replica. ticketd then leaves checkpoints to Litestream (see `db::replication`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Replication {
+    #[default]
+    Off,
+    Litestream,
 }
 
 /// `[security] require_2fa`: whose staff accounts must enrol in TOTP before they can work.
@@ -255,6 +267,7 @@ impl Default for Config {
         Config {
             listen: "127.0.0.1:8080".into(),
             database: PathBuf::from("ticketd.db"),
+            replication: Replication::Off,
             base_url: None,
             trusted_proxies: Vec::new(),
             time_zone: "Europe/Berlin".into(),
@@ -646,6 +659,15 @@ mod tests {
     #[test]
     fn defaults_validate() {
         Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn replication_is_off_or_litestream() {
+        assert_eq!(Config::default().replication, Replication::Off);
+        assert_eq!(Config::parse("replication = \"litestream\"").unwrap().replication, Replication::Litestream);
+        assert_eq!(Config::parse("replication = \"off\"").unwrap().replication, Replication::Off);
+        let e = Config::parse("replication = \"rsync\"").unwrap_err();
+        assert!(e.0.contains("replication") || e.0.contains("rsync"), "{}", e.0);
     }
 
     #[test]

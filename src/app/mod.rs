@@ -73,6 +73,7 @@ impl App {
     pub fn open(config: Config) -> Result<App> {
         let tz = config.tz().map_err(|e| crate::error::Error::Internal(e.0))?;
         let default_lang = config.language().map_err(|e| crate::error::Error::Internal(e.0))?;
+        db::replication::leave_checkpoints_to_litestream(config.replication == crate::config::Replication::Litestream);
         let mut conn = db::open(&config.database)?;
         db::migrate(&mut conn)?;
         drop(conn);

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod inbound;
 pub mod outbox;
 pub mod password_tokens;
+pub mod replication;
 pub mod sessions;
 pub mod settings;
 pub mod snippets;
@@ -107,6 +108,8 @@ pub fn configure(conn: &Connection) -> Result<()> {
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -2000;",
     )?;
+    // Checkpoints left to Litestream when it replicates (`replication = "litestream"`).
+    replication::apply(conn)?;
     Ok(())
 }
 

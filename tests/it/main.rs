@@ -31,6 +31,7 @@ mod mail_in;
 mod people;
 mod portal;
 mod query_plan;
+mod replication;
 mod secrets;
 mod security;
 mod staff;
