@@ -10,6 +10,7 @@ pub mod demo;
 pub mod inbound;
 pub mod outbox;
 pub mod password_tokens;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod snippets;
@@ -62,6 +63,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     .map_err(|e| Error::Unavailable(format!("cannot open database {}: {e}", path.display())))?;
     log_statements(&mut conn);
     configure(&conn)?;
+    search::register(&conn)?;
     Ok(conn)
 }
 

@@ -548,14 +548,29 @@ fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
         clauses.push("t.customer_id = (SELECT id FROM customers WHERE customer_no = ?)".into());
         args.push(Value::Text(no.clone()));
     }
-    if let Some(fts) = q.search.as_deref().and_then(fts_query) {
-        let internal = if scope.is_customer() { " AND internal = 0" } else { "" };
-        clauses.push(format!(
-            "(t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?{internal})
-              OR t.id IN (SELECT rowid FROM field_search WHERE field_search MATCH ?))"
-        ));
-        args.push(Value::Text(fts.clone()));
-        args.push(Value::Text(fts));
+    if let (Some(fts), Some(words)) = (q.search.as_deref().and_then(fts_query), q.search.as_deref()) {
+        if scope.is_customer() {
+            // Scoped before matched (db::search): only this customer's tickets (the clauses
+            // above), their visible activities and their field row are read and matched.
+            clauses.push(format!(
+                "({m}(t.subject, ?)
+                  OR EXISTS (SELECT 1 FROM activities a WHERE a.ticket_id = t.id AND a.internal = 0
+                             AND {m}(coalesce(a.email_subject || char(10), '') || a.body, ?))
+                  OR EXISTS (SELECT 1 FROM field_search f WHERE f.rowid = t.id AND {m}(f.text, ?)))",
+                m = super::search::MATCH_FN
+            ));
+            for _ in 0..3 {
+                args.push(Value::Text(words.to_string()));
+            }
+        } else {
+            clauses.push(
+                "(t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?)
+                  OR t.id IN (SELECT rowid FROM field_search WHERE field_search MATCH ?))"
+                    .into(),
+            );
+            args.push(Value::Text(fts.clone()));
+            args.push(Value::Text(fts));
+        }
     }
     match q.deferral {
         Deferral::Any => {}

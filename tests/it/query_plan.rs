@@ -397,6 +397,8 @@ fn no_page_scans_tickets_or_activities() {
         text.lines().filter_map(|l| serde_json::from_str::<String>(l).ok()).filter(|sql| plannable(sql)).collect();
     assert!(statements.len() > 40, "too few statements captured ({}); is the trace hook on?", statements.len());
     let db = env.db();
+    // The statements call the server's SQL functions (customer search: `ticketd_match`).
+    ticketd::db::search::register(&db).expect("ticketd_match");
     let partial: BTreeSet<String> = db
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql LIKE '% WHERE %'")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
