@@ -44,7 +44,10 @@ pub fn lookup(app: &App, q: &str) -> Result<Vec<CallerCard>> {
     let (mut found, _) = customers::search(&conn, q, 10, 0)?;
     // Contacts by name, e-mail or phone bring their customer's card, with them as the caller.
     let mut matched: Vec<(i64, i64)> = Vec::new();
-    for p in contacts::search(&conn, q, 10)? {
+    // A customer number names one customer: no scan of the contacts for it (issue 24).
+    let by_number = matches!(found.as_slice(), [c] if c.customer_no == q.trim());
+    let people = if by_number { Vec::new() } else { contacts::search(&conn, q, 10)? };
+    for p in people {
         if !matched.iter().any(|(cid, _)| *cid == p.customer_id) {
             matched.push((p.customer_id, p.id));
         }

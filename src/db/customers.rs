@@ -109,6 +109,21 @@ pub fn get_by_no(conn: &Connection, customer_no: &str) -> Result<Option<Customer
 /// Staff search over number, name, e-mail and phone; an empty query lists all, by name.
 pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result<(Vec<Customer>, i64)> {
     let q = q.trim();
+    if q.is_empty() {
+        // The list without a search: a page from customers_active_name, no sort of them all.
+        let total: i64 = super::row(conn, "SELECT count(*) FROM customers", [], |r| r.get(0))?;
+        let sql = format!(
+            "SELECT {COLS} FROM customers ORDER BY active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
+        return Ok((rows, total));
+    }
+    // A customer number (what the hotline hears first) is found through its unique index,
+    // without reading every customer for the substring matches.
+    if let Some(c) = get_by_no(conn, q)? {
+        return Ok((if offset == 0 { vec![c] } else { Vec::new() }, 1));
+    }
     let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let filter = "(?1 = '' OR customer_no = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE lower(?2) ESCAPE '\\'
                    OR replace(phone, ' ', '') LIKE replace(?2, ' ', '') ESCAPE '\\')";

@@ -496,6 +496,12 @@ pub fn fts_query(input: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// Staff search reads at most this many matching texts (newest first) from each FTS index.
+pub const SEARCH_ROWS: usize = 2_000;
+
+/// Staff search counts at most this many tickets: beyond, the queue says "more than 500".
+pub const SEARCH_COUNT_CAP: i64 = 500;
+
 /// A member's tickets: those they opened and those they were added to (`?` twice: the contact).
 const MEMBER_FILTER: &str = "(t.contact_id = ? OR t.id IN (SELECT ticket_id FROM ticket_people WHERE contact_id = ?))";
 
@@ -563,11 +569,13 @@ fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
                 args.push(Value::Text(words.to_string()));
             }
         } else {
-            clauses.push(
-                "(t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?)
-                  OR t.id IN (SELECT rowid FROM field_search WHERE field_search MATCH ?))"
-                    .into(),
-            );
+            // Bounded (issue 24): the newest SEARCH_ROWS matching texts (activity rows have
+            // rowid = -activity id, so ascending rowid is newest first) and field rows.
+            clauses.push(format!(
+                "(t.id IN (SELECT ticket_id FROM search WHERE search MATCH ? ORDER BY rowid LIMIT {SEARCH_ROWS})
+                  OR t.id IN (SELECT rowid FROM field_search WHERE field_search MATCH ?
+                              ORDER BY rowid DESC LIMIT {SEARCH_ROWS}))"
+            ));
             args.push(Value::Text(fts.clone()));
             args.push(Value::Text(fts));
         }
@@ -626,8 +634,21 @@ fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Op
 
 pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPage> {
     let (where_sql, args) = where_clause(scope, q);
+    let staff_search = matches!(scope, Scope::Staff) && q.search.as_deref().and_then(fts_query).is_some();
+    let mut capped = false;
     let (total, minutes): (i64, i64) = if let Some(t) = counted_totals(conn, scope, q)? {
         t
+    } else if staff_search {
+        // No full count of matches: one past the cap says "more than".
+        let (n, m): (i64, i64) = conn
+            .prepare_cached(&format!(
+                "SELECT count(*), coalesce(sum(m), 0) FROM
+                 (SELECT t.minutes AS m FROM tickets t {where_sql} LIMIT {})",
+                SEARCH_COUNT_CAP + 1
+            ))?
+            .query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        capped = n > SEARCH_COUNT_CAP;
+        (n.min(SEARCH_COUNT_CAP), m)
     } else {
         conn.prepare_cached(&format!("SELECT count(*), coalesce(sum(t.minutes), 0) FROM tickets t {where_sql}"))?
             .query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -669,7 +690,7 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
         .collect::<rusqlite::Result<_>>()?;
     let ids: Vec<i64> = rows.iter().map(|r: &TicketSummary| r.id).collect();
     let fields = fields_for(conn, &ids)?;
-    Ok(TicketPage { rows, total, minutes, fields })
+    Ok(TicketPage { rows, total, minutes, fields, capped })
 }
 
 /// Months (`YYYYMM`) that have tickets, newest first, with counts.

@@ -11,6 +11,8 @@ pub struct TicketPage {
     pub minutes: i64,
     /// Configured field values of the rows, by ticket id.
     pub fields: HashMap<i64, Vec<(String, String)>>,
+    /// Staff search stopped counting at `total` (`db::tickets::SEARCH_COUNT_CAP`): "more than".
+    pub capped: bool,
 }
 
 /// A ticket as its page shows it.
