@@ -675,7 +675,7 @@ pub mod m {
         INBOX_DONE_TICKET = "Die E-Mail wurde dem Ticket zugeordnet.", "The e-mail was added to the ticket.";
         INBOX_DONE_DISCARD = "Die E-Mail wurde verworfen.", "The e-mail was discarded.";
         // ---- Scale (issue 24, branch `scale`): bounded staff search.
-        TICKETS_COUNT_MORE = "mehr als {n} Tickets", "more than {n} tickets";
+        TICKETS_COUNT_MORE = "mindestens {n} Tickets", "at least {n} tickets";
         // ---- end of scale
     }
 }

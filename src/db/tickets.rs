@@ -496,11 +496,9 @@ pub fn fts_query(input: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// Staff search reads at most this many matching texts (newest first) from each FTS index.
-pub const SEARCH_ROWS: usize = 2_000;
-
-/// Staff search counts at most this many tickets: beyond, the queue says "more than 500".
-pub const SEARCH_COUNT_CAP: i64 = 500;
+/// Staff search reads at most this many matching texts (newest first) from each FTS index;
+/// with more, the queue counts the tickets of those and says "at least" (`TicketPage::capped`).
+pub const SEARCH_ROWS: usize = 500;
 
 /// A member's tickets: those they opened and those they were added to (`?` twice: the contact).
 const MEMBER_FILTER: &str = "(t.contact_id = ? OR t.id IN (SELECT ticket_id FROM ticket_people WHERE contact_id = ?))";
@@ -638,18 +636,19 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
     let mut capped = false;
     let (total, minutes): (i64, i64) = if let Some(t) = counted_totals(conn, scope, q)? {
         t
-    } else if staff_search {
-        // No full count of matches: one past the cap says "more than".
-        let (n, m): (i64, i64) = conn
-            .prepare_cached(&format!(
-                "SELECT count(*), coalesce(sum(m), 0) FROM
-                 (SELECT t.minutes AS m FROM tickets t {where_sql} LIMIT {})",
-                SEARCH_COUNT_CAP + 1
-            ))?
-            .query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
-        capped = n > SEARCH_COUNT_CAP;
-        (n.min(SEARCH_COUNT_CAP), m)
     } else {
+        if staff_search {
+            // The matches stop at SEARCH_ROWS texts per index (newest first): say "at least".
+            let fts = q.search.as_deref().and_then(fts_query);
+            let hits: i64 = conn
+                .prepare_cached(&format!(
+                    "SELECT max((SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ?1 LIMIT {n})),
+                                (SELECT count(*) FROM (SELECT 1 FROM field_search WHERE field_search MATCH ?1 LIMIT {n})))",
+                    n = SEARCH_ROWS + 1
+                ))?
+                .query_row([fts], |r| r.get(0))?;
+            capped = hits > SEARCH_ROWS as i64;
+        }
         conn.prepare_cached(&format!("SELECT count(*), coalesce(sum(t.minutes), 0) FROM tickets t {where_sql}"))?
             .query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
     };
