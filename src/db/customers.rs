@@ -53,7 +53,11 @@ pub fn exists_email(conn: &Connection, email: &str, except_id: Option<i64>) -> R
         return Ok(false);
     }
     Ok(conn
-        .query_row("SELECT 1 FROM customers WHERE email = ?1 AND id IS NOT ?2", params![email, except_id], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM customers WHERE email = ?1 AND email <> '' AND id IS NOT ?2",
+            params![email, except_id],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some())
 }
@@ -69,7 +73,8 @@ pub fn find_for_login(conn: &Connection, login: &str) -> Result<Option<(Customer
     if by_no.is_some() || !login.contains('@') {
         return Ok(by_no);
     }
-    let sql = format!("SELECT {COLS}, password_hash FROM customers WHERE email = ?1");
+    // `email <> ''` lets SQLite use the partial index customers_email (else: a scan).
+    let sql = format!("SELECT {COLS}, password_hash FROM customers WHERE email = ?1 AND email <> ''");
     super::row(conn, &sql, [normalize_email(login)], |r| Ok((from_row(r)?, r.get(8)?))).optional()
 }
 
@@ -172,7 +177,9 @@ pub fn set_password_copy(conn: &Connection, id: i64, sealed: Option<&[u8]>) -> R
 /// Customer numbers starting with `prefix` (the new-customer form's suggestion counts on).
 pub fn numbers_with_prefix(conn: &Connection, prefix: &str) -> Result<Vec<String>> {
     let mut stmt =
-        conn.prepare_cached("SELECT customer_no FROM customers WHERE substr(customer_no, 1, length(?1)) = ?1")?;
+        // A range on the unique index (issue 24), not a scan: every string starting with the
+        // prefix sorts between it and the prefix followed by the largest code point.
+        conn.prepare_cached("SELECT customer_no FROM customers WHERE customer_no >= ?1 AND customer_no < ?1 || char(1114111)")?;
     let rows = stmt.query_map([prefix], |r| r.get(0))?;
     Ok(rows.collect::<Result<Vec<String>, _>>()?)
 }
