@@ -12,9 +12,12 @@ CREATE INDEX tickets_month_attention ON tickets (created_month, (coalesce(custom
 CREATE INDEX tickets_active_month_attention ON tickets (created_month, (coalesce(customer_activity_at, created_at)))
     WHERE status <> 'closed';
 -- The active views' count and time total for one month, from the index alone (the month's
--- tickets not closed, not every ticket of the month). `minutes` before `follow_up_at`: with
--- the follow-up range usable, SQLite took this index for the page too and sorted the month.
-CREATE INDEX tickets_active_month_count ON tickets (created_month, minutes, follow_up_at) WHERE status <> 'closed';
+-- tickets not closed, not every ticket of the month). `status` makes it covering (the WHERE
+-- names it), so SQLite prefers it for the count whatever the order the indexes were made in;
+-- `minutes` before `follow_up_at`: with the follow-up range usable, SQLite took this index for
+-- the page too and sorted the month.
+CREATE INDEX tickets_active_month_count ON tickets (created_month, minutes, follow_up_at, status)
+    WHERE status <> 'closed';
 CREATE INDEX tickets_month_last ON tickets (created_month, staff_last_activity_at);
 DROP INDEX tickets_month;
 
