@@ -29,6 +29,7 @@ mod mail_in;
 mod people;
 mod portal;
 mod query_plan;
+mod scale;
 mod secrets;
 mod security;
 mod staff;
