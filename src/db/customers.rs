@@ -129,6 +129,13 @@ pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result
     if let Some(c) = get_by_no(conn, q)? {
         return Ok((if offset == 0 { vec![c] } else { Vec::new() }, 1));
     }
+    // So is a whole e-mail address (the partial index customers_email).
+    if q.contains('@') {
+        let sql = format!("SELECT {COLS} FROM customers WHERE email = ?1 AND email <> ''");
+        if let Some(c) = super::row(conn, &sql, [normalize_email(q)], from_row).optional()? {
+            return Ok((if offset == 0 { vec![c] } else { Vec::new() }, 1));
+        }
+    }
     let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let filter = "(?1 = '' OR customer_no = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE lower(?2) ESCAPE '\\'
                    OR replace(phone, ' ', '') LIKE replace(?2, ' ', '') ESCAPE '\\')";

@@ -393,6 +393,8 @@ fn no_page_scans_tickets_or_activities() {
             "/staff/hotline",
             "/staff/hotline?q=K-10003",
             "/staff/hotline?q=Schmidt",
+            "/staff/hotline?q=info%40baeckerei-schmidt.example",
+            "/staff/hotline?q=mia%40k10001.example",
             "/staff/password",
             "/admin/staff",
             "/admin/staff/new",
