@@ -249,6 +249,9 @@ fn no_page_scans_tickets_or_activities() {
             |r| r.get(0),
         )
         .expect("an open ticket of K-10001");
+    let k_email: String = db
+        .query_row("SELECT email FROM customers WHERE customer_no = 'K-10001'", [], |r| r.get(0))
+        .expect("K-10001's e-mail");
     let big: String = db
         .query_row("SELECT number FROM tickets ORDER BY staff_activity_count DESC LIMIT 1", [], |r| r.get(0))
         .expect("the big ticket");
@@ -393,7 +396,7 @@ fn no_page_scans_tickets_or_activities() {
             "/staff/hotline",
             "/staff/hotline?q=K-10003",
             "/staff/hotline?q=Schmidt",
-            "/staff/hotline?q=info%40baeckerei-schmidt.example",
+            &format!("/staff/hotline?q={}", crate::http::urlencode(&k_email)),
             "/staff/hotline?q=mia%40k10001.example",
             "/staff/password",
             "/admin/staff",
