@@ -774,6 +774,9 @@ pub mod m {
         AUDIT_API_TICKET_UPDATE = "Ticket über die API geändert", "Ticket changed through the API";
         AUDIT_API_ACTIVITY_CREATE = "Aktivität über die API erfasst", "Activity added through the API";
         AUDIT_WHO_API = "API-Token {name}", "API token {name}";
+        // ---- Scale (issue 24, branch `scale`): bounded staff search.
+        TICKETS_COUNT_MORE = "mindestens {n} Tickets", "at least {n} tickets";
+        // ---- end of scale
     }
 }
 

@@ -41,10 +41,20 @@ pub fn lookup(app: &App, q: &str) -> Result<Vec<CallerCard>> {
         return Ok(Vec::new());
     }
     let conn = app.conn()?;
-    let (mut found, _) = customers::search(&conn, q, 10, 0)?;
+    // A whole e-mail address of a person: found by its unique index, no substring search.
+    let exact_person = if q.contains('@') { contacts::find_by_email(&conn, q)? } else { None };
+    let (mut found, _) = if exact_person.is_some() { (Vec::new(), 0) } else { customers::search(&conn, q, 10, 0)? };
     // Contacts by name, e-mail or phone bring their customer's card, with them as the caller.
     let mut matched: Vec<(i64, i64)> = Vec::new();
-    for p in contacts::search(&conn, q, 10)? {
+    // A customer number or a customer's e-mail address names one customer: no scan of the
+    // contacts for it (issue 24).
+    let by_key = matches!(found.as_slice(), [c] if c.customer_no == q.trim() || (q.contains('@') && c.email == crate::model::normalize_email(q)));
+    let people = match exact_person {
+        Some(p) => vec![p],
+        None if by_key => Vec::new(),
+        None => contacts::search(&conn, q, 10)?,
+    };
+    for p in people {
         if !matched.iter().any(|(cid, _)| *cid == p.customer_id) {
             matched.push((p.customer_id, p.id));
         }

@@ -53,7 +53,11 @@ pub fn exists_email(conn: &Connection, email: &str, except_id: Option<i64>) -> R
         return Ok(false);
     }
     Ok(conn
-        .query_row("SELECT 1 FROM customers WHERE email = ?1 AND id IS NOT ?2", params![email, except_id], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM customers WHERE email = ?1 AND email <> '' AND id IS NOT ?2",
+            params![email, except_id],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some())
 }
@@ -69,7 +73,8 @@ pub fn find_for_login(conn: &Connection, login: &str) -> Result<Option<(Customer
     if by_no.is_some() || !login.contains('@') {
         return Ok(by_no);
     }
-    let sql = format!("SELECT {COLS}, password_hash FROM customers WHERE email = ?1");
+    // `email <> ''` lets SQLite use the partial index customers_email (else: a scan).
+    let sql = format!("SELECT {COLS}, password_hash FROM customers WHERE email = ?1 AND email <> ''");
     super::row(conn, &sql, [normalize_email(login)], |r| Ok((from_row(r)?, r.get(8)?))).optional()
 }
 
@@ -109,6 +114,28 @@ pub fn get_by_no(conn: &Connection, customer_no: &str) -> Result<Option<Customer
 /// Staff search over number, name, e-mail and phone; an empty query lists all, by name.
 pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result<(Vec<Customer>, i64)> {
     let q = q.trim();
+    if q.is_empty() {
+        // The list without a search: a page from customers_active_name, no sort of them all.
+        let total: i64 = super::row(conn, "SELECT count(*) FROM customers", [], |r| r.get(0))?;
+        let sql = format!(
+            "SELECT {COLS} FROM customers ORDER BY active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
+        return Ok((rows, total));
+    }
+    // A customer number (what the hotline hears first) is found through its unique index,
+    // without reading every customer for the substring matches.
+    if let Some(c) = get_by_no(conn, q)? {
+        return Ok((if offset == 0 { vec![c] } else { Vec::new() }, 1));
+    }
+    // So is a whole e-mail address (the partial index customers_email).
+    if q.contains('@') {
+        let sql = format!("SELECT {COLS} FROM customers WHERE email = ?1 AND email <> ''");
+        if let Some(c) = super::row(conn, &sql, [normalize_email(q)], from_row).optional()? {
+            return Ok((if offset == 0 { vec![c] } else { Vec::new() }, 1));
+        }
+    }
     let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let filter = "(?1 = '' OR customer_no = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE lower(?2) ESCAPE '\\'
                    OR replace(phone, ' ', '') LIKE replace(?2, ' ', '') ESCAPE '\\')";
@@ -172,7 +199,9 @@ pub fn set_password_copy(conn: &Connection, id: i64, sealed: Option<&[u8]>) -> R
 /// Customer numbers starting with `prefix` (the new-customer form's suggestion counts on).
 pub fn numbers_with_prefix(conn: &Connection, prefix: &str) -> Result<Vec<String>> {
     let mut stmt =
-        conn.prepare_cached("SELECT customer_no FROM customers WHERE substr(customer_no, 1, length(?1)) = ?1")?;
+        // A range on the unique index (issue 24), not a scan: every string starting with the
+        // prefix sorts between it and the prefix followed by the largest code point.
+        conn.prepare_cached("SELECT customer_no FROM customers WHERE customer_no >= ?1 AND customer_no < ?1 || char(1114111)")?;
     let rows = stmt.query_map([prefix], |r| r.get(0))?;
     Ok(rows.collect::<Result<Vec<String>, _>>()?)
 }

@@ -13,6 +13,7 @@ pub mod inbound;
 pub mod outbox;
 pub mod password_tokens;
 pub mod replication;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod snippets;
@@ -65,6 +66,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     .map_err(|e| Error::Unavailable(format!("cannot open database {}: {e}", path.display())))?;
     log_statements(&mut conn);
     configure(&conn)?;
+    search::register(&conn)?;
     Ok(conn)
 }
 

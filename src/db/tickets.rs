@@ -496,6 +496,10 @@ pub fn fts_query(input: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// Staff search reads at most this many matching texts (newest first) from each FTS index;
+/// with more, the queue counts the tickets of those and says "at least" (`TicketPage::capped`).
+pub const SEARCH_ROWS: usize = 500;
+
 /// A member's tickets: those they opened and those they were added to (`?` twice: the contact).
 const MEMBER_FILTER: &str = "(t.contact_id = ? OR t.id IN (SELECT ticket_id FROM ticket_people WHERE contact_id = ?))";
 
@@ -548,14 +552,31 @@ fn where_clause(scope: Scope, q: &TicketQuery) -> (String, Vec<Value>) {
         clauses.push("t.customer_id = (SELECT id FROM customers WHERE customer_no = ?)".into());
         args.push(Value::Text(no.clone()));
     }
-    if let Some(fts) = q.search.as_deref().and_then(fts_query) {
-        let internal = if scope.is_customer() { " AND internal = 0" } else { "" };
-        clauses.push(format!(
-            "(t.id IN (SELECT ticket_id FROM search WHERE search MATCH ?{internal})
-              OR t.id IN (SELECT rowid FROM field_search WHERE field_search MATCH ?))"
-        ));
-        args.push(Value::Text(fts.clone()));
-        args.push(Value::Text(fts));
+    if let (Some(fts), Some(words)) = (q.search.as_deref().and_then(fts_query), q.search.as_deref()) {
+        if scope.is_customer() {
+            // Scoped before matched (db::search): only this customer's tickets (the clauses
+            // above), their visible activities and their field row are read and matched.
+            clauses.push(format!(
+                "({m}(t.subject, ?)
+                  OR EXISTS (SELECT 1 FROM activities a WHERE a.ticket_id = t.id AND a.internal = 0
+                             AND {m}(coalesce(a.email_subject || char(10), '') || a.body, ?))
+                  OR EXISTS (SELECT 1 FROM field_search f WHERE f.rowid = t.id AND {m}(f.text, ?)))",
+                m = super::search::MATCH_FN
+            ));
+            for _ in 0..3 {
+                args.push(Value::Text(words.to_string()));
+            }
+        } else {
+            // Bounded (issue 24): the newest SEARCH_ROWS matching texts (activity rows have
+            // rowid = -activity id, so ascending rowid is newest first) and field rows.
+            clauses.push(format!(
+                "(t.id IN (SELECT ticket_id FROM search WHERE search MATCH ? ORDER BY rowid LIMIT {SEARCH_ROWS})
+                  OR t.id IN (SELECT rowid FROM field_search WHERE field_search MATCH ?
+                              ORDER BY rowid DESC LIMIT {SEARCH_ROWS}))"
+            ));
+            args.push(Value::Text(fts.clone()));
+            args.push(Value::Text(fts));
+        }
     }
     match q.deferral {
         Deferral::Any => {}
@@ -621,9 +642,23 @@ fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Op
 
 pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPage> {
     let (where_sql, args) = where_clause(scope, q);
+    let staff_search = matches!(scope, Scope::Staff) && q.search.as_deref().and_then(fts_query).is_some();
+    let mut capped = false;
     let (total, minutes): (i64, i64) = if let Some(t) = counted_totals(conn, scope, q)? {
         t
     } else {
+        if staff_search {
+            // The matches stop at SEARCH_ROWS texts per index (newest first): say "at least".
+            let fts = q.search.as_deref().and_then(fts_query);
+            let hits: i64 = conn
+                .prepare_cached(&format!(
+                    "SELECT max((SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ?1 LIMIT {n})),
+                                (SELECT count(*) FROM (SELECT 1 FROM field_search WHERE field_search MATCH ?1 LIMIT {n})))",
+                    n = SEARCH_ROWS + 1
+                ))?
+                .query_row([fts], |r| r.get(0))?;
+            capped = hits > SEARCH_ROWS as i64;
+        }
         conn.prepare_cached(&format!("SELECT count(*), coalesce(sum(t.minutes), 0) FROM tickets t {where_sql}"))?
             .query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
     };
@@ -665,7 +700,7 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
         .collect::<rusqlite::Result<_>>()?;
     let ids: Vec<i64> = rows.iter().map(|r: &TicketSummary| r.id).collect();
     let fields = fields_for(conn, &ids)?;
-    Ok(TicketPage { rows, total, minutes, fields })
+    Ok(TicketPage { rows, total, minutes, fields, capped })
 }
 
 /// Months (`YYYYMM`) that have tickets, newest first, with counts.

@@ -11,6 +11,9 @@ pub struct TicketPage {
     pub minutes: i64,
     /// Configured field values of the rows, by ticket id.
     pub fields: HashMap<i64, Vec<(String, String)>>,
+    /// Staff search read only the newest `db::tickets::SEARCH_ROWS` matching texts and there
+    /// are more: `total` and `minutes` are lower bounds ("at least").
+    pub capped: bool,
 }
 
 /// A ticket as its page shows it.

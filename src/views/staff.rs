@@ -46,8 +46,14 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
             a.btn.btn-quiet href={ (base) "&format=csv&sep=comma" } download { (c.t(m::CSV_COMMA)) }
         }
         div.summary {
-            span.count { (c.f(m::TICKETS_COUNT, &[("n", &v.data.page.total.to_string())])) }
-            span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
+            @if v.data.page.capped {
+                // Staff search stops counting (issue 24): a lower bound, said as one.
+                span.count data-capped { (c.f(m::TICKETS_COUNT_MORE, &[("n", &v.data.page.total.to_string())])) }
+                span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { "≥ " (format_minutes(v.data.page.minutes)) } }
+            } @else {
+                span.count { (c.f(m::TICKETS_COUNT, &[("n", &v.data.page.total.to_string())])) }
+                span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
+            }
         }
         @if v.data.page.rows.is_empty() {
             div.empty.card { p { (c.t(m::NO_TICKETS)) } }

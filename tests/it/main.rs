@@ -32,6 +32,7 @@ mod people;
 mod portal;
 mod query_plan;
 mod replication;
+mod scale;
 mod secrets;
 mod security;
 mod staff;
