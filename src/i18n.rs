@@ -674,6 +674,14 @@ pub mod m {
         INBOX_DISCARD = "Verwerfen", "Discard";
         INBOX_DONE_TICKET = "Die E-Mail wurde dem Ticket zugeordnet.", "The e-mail was added to the ticket.";
         INBOX_DONE_DISCARD = "Die E-Mail wurde verworfen.", "The e-mail was discarded.";
+        // Webhooks and customer import (issue 21, branch hooks).
+        WEBHOOKS_TITLE = "Webhooks", "Webhooks";
+        WEBHOOKS_NONE = "Keine Webhooks eingerichtet ([[webhooks]] in ticketd.toml).", "No webhooks set up ([[webhooks]] in ticketd.toml).";
+        WEBHOOKS_EMPTY = "Noch keine Zustellungen.", "No deliveries yet.";
+        WEBHOOK_EVENT = "Ereignis", "Event";
+        WEBHOOK_TARGET = "Ziel", "Target";
+        WEBHOOK_RETRIED = "Der Webhook wird erneut zugestellt.", "The webhook will be delivered again.";
+        AUDIT_WEBHOOK_RETRY = "Webhook erneut zugestellt", "Webhook delivered again";
     }
 }
 

@@ -21,7 +21,7 @@ pub use pages::{
     Verdict, Verification,
 };
 pub use query::{AuditQuery, Deferral, QueueTab, Scope, Sort, TicketQuery};
-pub use records::{AuditRow, MailState, OutboxRow, Snippet, TicketDetail, TicketPage, TimeEntry};
+pub use records::{AuditRow, MailState, OutboxRow, Snippet, TicketDetail, TicketPage, TimeEntry, WebhookRow};
 
 /// A ticket number as people see it: `YYYY-NNNNN`, a sequence per year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

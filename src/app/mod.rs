@@ -19,6 +19,7 @@ pub mod snippets;
 pub mod staff;
 pub mod tickets;
 pub mod totp;
+pub mod webhooks;
 pub mod workflow;
 
 use std::time::Duration;

@@ -107,6 +107,7 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["admin", "outbox"]) => notify::outbox(ctx),
         ("POST", ["admin", "first-steps", "dismiss"]) => staff::dismiss_first_steps(ctx),
         ("POST", ["admin", "outbox", id, "retry"]) => notify::retry(ctx, id),
+        ("POST", ["admin", "outbox", "webhooks", id, "retry"]) => notify::webhook_retry(ctx, id),
         _ => Err(Error::NotFound),
     }
 }

@@ -34,3 +34,4 @@ mod security;
 mod staff;
 mod staff_day;
 mod totp;
+mod webhooks;
