@@ -682,6 +682,20 @@ pub mod m {
         WEBHOOK_TARGET = "Ziel", "Target";
         WEBHOOK_RETRIED = "Der Webhook wird erneut zugestellt.", "The webhook will be delivered again.";
         AUDIT_WEBHOOK_RETRY = "Webhook erneut zugestellt", "Webhook delivered again";
+        IMPORT_TOO_LARGE = "Die Datei ist zu groß (höchstens 10 MB).", "The file is too large (10 MB at most).";
+        IMPORT_EMPTY = "Die Datei ist leer.", "The file is empty.";
+        IMPORT_UNREADABLE = "Zeile nicht lesbar: {value}", "Line cannot be read: {value}";
+        IMPORT_MISSING_COLUMN = "Die Kopfzeile nennt die Spalte „{column}“ nicht.", "The header line does not name the column \"{column}\".";
+        IMPORT_FIELD_COUNT = "{found} Felder statt {expected} – ist die Zeile kaputt (Anführungszeichen, Trennzeichen)?", "{found} fields instead of {expected}: is the line broken (quotes, separators)?";
+        IMPORT_FORMULA = "Formeln sind nicht erlaubt: {value}", "Formulas are not allowed: {value}";
+        IMPORT_BAD_NUMBER = "Keine gültige Kundennummer: {value}", "Not a valid customer number: {value}";
+        IMPORT_BAD_EMAIL = "Keine gültige E-Mail-Adresse: {value}", "Not a valid e-mail address: {value}";
+        IMPORT_BAD_PHONE = "Keine gültige Telefonnummer: {value}", "Not a valid phone number: {value}";
+        IMPORT_BAD_CONTACT = "Ansprechpartner nicht lesbar: {value} (Form: Name <E-Mail-Adresse>, mehrere durch | getrennt)", "Contact cannot be read: {value} (form: Name <e-mail address>, several separated by |)";
+        IMPORT_DUPLICATE_NO = "Die Kundennummer {value} steht schon in Zeile {line}.", "Customer number {value} is already in line {line}.";
+        IMPORT_DUPLICATE_EMAIL = "Die E-Mail-Adresse {value} steht schon in Zeile {line}.", "E-mail address {value} is already in line {line}.";
+        IMPORT_EXISTS = "Die Kundennummer {value} gibt es schon (Vorhandene aktualisieren: --update).", "Customer number {value} exists already (to update existing ones: --update).";
+        IMPORT_EMAIL_TAKEN = "Die E-Mail-Adresse {value} ist bereits vergeben.", "E-mail address {value} is already taken.";
     }
 }
 

@@ -8,6 +8,7 @@ use crate::i18n::{m, Msg};
 
 mod field;
 mod form;
+mod import;
 mod inbox;
 mod pages;
 mod query;
@@ -15,6 +16,7 @@ mod records;
 
 pub use field::{field_shown, Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
+pub use import::{ImportAction, ImportLine, ImportReport, LineError};
 pub use inbox::{HeldMail, MailSender};
 pub use pages::{
     AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketPeople, TicketWork,

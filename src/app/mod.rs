@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod export;
 pub mod hotline;
 pub mod inbound;
+pub mod import;
 pub mod inbound_poll;
 pub mod links;
 pub mod notify;
