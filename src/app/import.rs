@@ -228,7 +228,10 @@ fn parse(bytes: &[u8]) -> Parsed {
         let before = report.errors.len();
         let mut cell = HashMap::new();
         for (value, col) in rec.iter().zip(&columns) {
-            if is_formula(value) {
+            // `'=…`: a value our export (or a person) marked as text; taken without the mark.
+            let escaped = value.strip_prefix('\'').filter(|v| v.starts_with(['=', '+', '-', '@', '\t', '\r']));
+            let value = escaped.unwrap_or(value);
+            if escaped.is_none() && is_formula(value) {
                 let column = col.and_then(|c| names.get(&c)).map(String::as_str);
                 report.errors.push(error(line, column, m::IMPORT_FORMULA, vec![("value", value.to_string())]));
             }
@@ -477,6 +480,70 @@ fn write_one(
         }
     }
     Ok(())
+}
+
+// ------------------------------------------------------------------------------ export
+
+/// Every customer as CSV (UTF-8 with BOM, `sep`), in the import's format, so an export imports
+/// again unchanged: the header in `lang`, cells marked as text where a spreadsheet would see a
+/// formula.
+pub fn export_csv(app: &App, lang: crate::i18n::Lang, sep: char) -> Result<String> {
+    let rows = customers::export_rows(&*app.conn()?)?;
+    let header = match lang {
+        crate::i18n::Lang::De => ["Kundennummer", "Name", "E-Mail", "Telefon", "Ansprechpartner"],
+        crate::i18n::Lang::En => ["customer_no", "name", "email", "phone", "contacts"],
+    };
+    let line = |cells: &[&str]| {
+        cells.iter().map(|c| crate::views::time::csv_cell(c, sep)).collect::<Vec<_>>().join(&sep.to_string())
+    };
+    let mut out = String::from("\u{feff}");
+    out.push_str(&line(&header));
+    out.push_str("\r\n");
+    for r in &rows {
+        out.push_str(&line(&r.iter().map(String::as_str).collect::<Vec<_>>()));
+        out.push_str("\r\n");
+    }
+    Ok(out)
+}
+
+// ------------------------------------------------------------------------------ staging
+
+/// A file uploaded on `/staff/customers/import`, kept in memory between the preview and the
+/// confirmation (a restart forgets it: the person uploads again).
+struct Staged {
+    token: String,
+    staff_id: i64,
+    at: i64,
+    bytes: Vec<u8>,
+}
+
+static STAGED: std::sync::Mutex<Vec<Staged>> = std::sync::Mutex::new(Vec::new());
+/// Files are kept this long, and at most this many at once (the oldest go first).
+const STAGE_SECS: i64 = 3600;
+const STAGE_MAX: usize = 8;
+
+/// Keeps `bytes` for `staff_id`'s confirmation; the token to confirm with.
+pub fn stage(staff_id: i64, bytes: Vec<u8>) -> Result<String> {
+    use crate::sync::Unpoison;
+    let token = crate::auth::random_hex(16)?;
+    let now = clock::now();
+    let mut staged = STAGED.lock().unpoisoned();
+    staged.retain(|s| now - s.at < STAGE_SECS && s.staff_id != staff_id);
+    if staged.len() >= STAGE_MAX {
+        staged.remove(0);
+    }
+    staged.push(Staged { token: token.clone(), staff_id, at: now, bytes });
+    Ok(token)
+}
+
+/// The staged file, taken (a confirmation runs once); `None` when gone or someone else's.
+pub fn take_staged(staff_id: i64, token: &str) -> Option<Vec<u8>> {
+    use crate::sync::Unpoison;
+    let now = clock::now();
+    let mut staged = STAGED.lock().unpoisoned();
+    staged.retain(|s| now - s.at < STAGE_SECS);
+    let i = staged.iter().position(|s| s.staff_id == staff_id && s.token == token)?;
+    Some(staged.remove(i).bytes)
 }
 
 #[cfg(test)]

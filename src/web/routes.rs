@@ -80,6 +80,8 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["staff", "customers"]) => staff::customers(ctx),
         ("POST", ["staff", "customers"]) => staff::customer_create(ctx),
         ("GET", ["staff", "customers", "new"]) => staff::customer_new_form(ctx),
+        ("GET", ["staff", "customers", "import"]) => crate::web::import::form(ctx),
+        ("POST", ["staff", "customers", "import"]) => crate::web::import::submit(ctx),
         ("GET", ["staff", "customers", no]) => staff::customer(ctx, no),
         ("POST", ["staff", "customers", no]) => staff::customer_update(ctx, no),
         ("POST", ["staff", "customers", no, "password"]) => staff::customer_password(ctx, no),
