@@ -163,6 +163,8 @@ fn phone_ok(p: &str) -> bool {
 /// Reads and checks the file without the database: header, cells, duplicates within the file.
 fn parse(bytes: &[u8]) -> Parsed {
     let (text, encoding) = decode(bytes);
+    // Line numbers are counted on `\n`; Excel writes `\r\n`.
+    let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text };
     let delim = delimiter(&text);
     let mut report = ImportReport { encoding, delimiter: delim as char, ..ImportReport::default() };
     let mut names = HashMap::new();

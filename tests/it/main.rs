@@ -20,6 +20,7 @@ mod files;
 mod hardening;
 mod hotline;
 mod imap;
+mod import;
 mod language;
 mod layers;
 mod links;
