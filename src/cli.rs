@@ -289,7 +289,8 @@ fn customer_import(args: &Args, config: Config, file: &str) -> Result<i32, Strin
     }
     let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
     let app = App::open(config).map_err(describe)?;
-    let opts = import::Options { dry_run: args.has("--dry-run"), update: args.has("--update"), invite: args.has("--invite") };
+    let opts =
+        import::Options { dry_run: args.has("--dry-run"), update: args.has("--update"), invite: args.has("--invite") };
     let who = import::Importer { actor: "cli", address: "" };
     let r = import::import(&app, &bytes, opts, &who).map_err(describe)?;
     let lang = crate::i18n::Lang::En;

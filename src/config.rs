@@ -555,7 +555,10 @@ impl Config {
                 return Err(bad(&key("secret"), "must not be empty"));
             }
             if w.max_attempts == 0 || w.retry_seconds == 0 || w.timeout_seconds == 0 {
-                return Err(bad(&key("max_attempts"), "max_attempts, retry_seconds and timeout_seconds must be at least 1"));
+                return Err(bad(
+                    &key("max_attempts"),
+                    "max_attempts, retry_seconds and timeout_seconds must be at least 1",
+                ));
             }
         }
         Ok(())

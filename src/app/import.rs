@@ -50,8 +50,7 @@ enum Column {
 
 impl Column {
     fn of(header: &str) -> Option<Column> {
-        let key: String =
-            header.trim().chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        let key: String = header.trim().chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
         Some(match key.as_str() {
             "kundennummer" | "kundennr" | "customerno" | "customernumber" | "number" | "nummer" | "nr" => {
                 Column::Number
@@ -252,16 +251,31 @@ fn parse(bytes: &[u8]) -> Parsed {
             contacts: Vec::new(),
         };
         if CustomerNo::parse(&row.customer_no).is_none() {
-            report.errors.push(error(line, col(Column::Number), m::IMPORT_BAD_NUMBER, vec![("value", row.customer_no.clone())]));
+            report.errors.push(error(
+                line,
+                col(Column::Number),
+                m::IMPORT_BAD_NUMBER,
+                vec![("value", row.customer_no.clone())],
+            ));
         }
         if row.name.is_empty() {
             report.errors.push(error(line, col(Column::Name), m::ERR_REQUIRED, vec![]));
         }
         if !is_plausible_email(&row.email) {
-            report.errors.push(error(line, col(Column::Email), m::IMPORT_BAD_EMAIL, vec![("value", row.email.clone())]));
+            report.errors.push(error(
+                line,
+                col(Column::Email),
+                m::IMPORT_BAD_EMAIL,
+                vec![("value", row.email.clone())],
+            ));
         }
         if !phone_ok(&row.phone) {
-            report.errors.push(error(line, col(Column::Phone), m::IMPORT_BAD_PHONE, vec![("value", row.phone.clone())]));
+            report.errors.push(error(
+                line,
+                col(Column::Phone),
+                m::IMPORT_BAD_PHONE,
+                vec![("value", row.phone.clone())],
+            ));
         }
         let contacts = match contact_cells(&get(Column::Contacts)) {
             Ok(c) => c,
@@ -347,7 +361,9 @@ fn plan(conn: &rusqlite::Connection, p: &mut Parsed, opts: Options) -> Result<Ve
         }
         let action = match &existing {
             None => ImportAction::Create,
-            Some(c) if c.name != row.name || !c.email.eq_ignore_ascii_case(row.email.trim()) || c.phone != row.phone => {
+            Some(c)
+                if c.name != row.name || !c.email.eq_ignore_ascii_case(row.email.trim()) || c.phone != row.phone =>
+            {
                 ImportAction::Update
             }
             Some(_) if !new_contacts.is_empty() => ImportAction::Update,
@@ -441,7 +457,13 @@ fn write_one(
     now: i64,
 ) -> Result<()> {
     let r = &p.row;
-    let entry = audit::Entry { actor: who.actor, action: "customer.create", target: &r.customer_no, detail: "import", address: who.address };
+    let entry = audit::Entry {
+        actor: who.actor,
+        action: "customer.create",
+        target: &r.customer_no,
+        detail: "import",
+        address: who.address,
+    };
     let id = match (&p.existing, p.action) {
         (_, ImportAction::Unchanged) => return Ok(()),
         (None, _) => {

@@ -161,7 +161,13 @@ fn with_conn<T>(app: &App, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) 
 }
 
 /// POSTs one body; `Ok` for a 2xx, else why not.
-pub fn post(agent: &ureq::Agent, hook: &Webhook, event: &str, event_id: i64, body: &str) -> std::result::Result<u16, String> {
+pub fn post(
+    agent: &ureq::Agent,
+    hook: &Webhook,
+    event: &str,
+    event_id: i64,
+    body: &str,
+) -> std::result::Result<u16, String> {
     let timeout = Duration::from_secs(hook.timeout_seconds);
     let answer = agent
         .post(hook.url.trim())

@@ -20,7 +20,7 @@ fn write(env: &Env, name: &str, data: &[u8]) -> PathBuf {
     p
 }
 
-fn import(env: &Env, file: &PathBuf, flags: &[&str]) -> crate::harness::CliOut {
+fn import(env: &Env, file: &std::path::Path, flags: &[&str]) -> crate::harness::CliOut {
     let path = file.to_string_lossy().into_owned();
     let mut args = vec!["customer", "import", path.as_str()];
     args.extend_from_slice(flags);
@@ -28,7 +28,10 @@ fn import(env: &Env, file: &PathBuf, flags: &[&str]) -> crate::harness::CliOut {
 }
 
 fn names(env: &Env) -> Vec<String> {
-    crate::harness::strings(&env.db(), "SELECT customer_no || '|' || name || '|' || email || '|' || phone FROM customers ORDER BY customer_no")
+    crate::harness::strings(
+        &env.db(),
+        "SELECT customer_no || '|' || name || '|' || email || '|' || phone FROM customers ORDER BY customer_no",
+    )
 }
 
 /// Windows-1252, `;`, German headers, as Excel on a German Windows saves "CSV".
@@ -78,7 +81,10 @@ fn cli_dry_run_import_update_and_encodings() {
     assert!(names(&env).contains(&"K-20001|Müller & Söhne KG|info@mueller.example|+49 30 1234".to_string()));
     assert_eq!(env.count("SELECT count(*) FROM contacts"), 3, "existing contacts stay, the new one is added");
     // An imported customer has no password anyone knows.
-    assert_eq!(env.count("SELECT count(*) FROM customers WHERE customer_no LIKE 'K-2000%' AND password_copy IS NULL"), 2);
+    assert_eq!(
+        env.count("SELECT count(*) FROM customers WHERE customer_no LIKE 'K-2000%' AND password_copy IS NULL"),
+        2
+    );
 }
 
 #[test]
@@ -100,7 +106,10 @@ fn bad_lines_are_reported_by_line_and_nothing_is_imported() {
     let out = import(&env, &path, &[]);
     out.failed();
     let s = &out.stdout;
-    assert!(s.contains(&format!("line 3: E-Mail: E-mail address {} is already taken", ANNA.email.to_lowercase())), "{s}");
+    assert!(
+        s.contains(&format!("line 3: E-Mail: E-mail address {} is already taken", ANNA.email.to_lowercase())),
+        "{s}"
+    );
     assert!(s.contains("line 4: E-Mail: Formulas are not allowed"), "{s}");
     // The open quote runs to the end of the file: one broken record from line 5 on.
     assert!(s.contains("line 5: ") && s.contains("fields instead of 5"), "{s}");
@@ -135,7 +144,11 @@ fn bad_lines_are_reported_by_line_and_nothing_is_imported() {
     let path = write(&env, "cols.csv", b"Nummer;Name\nK-9;Neun\n");
     let out = import(&env, &path, &[]);
     out.failed();
-    assert!(out.stdout.contains("line 1: The header line does not name the column \"E-Mail / email\""), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("line 1: The header line does not name the column \"E-Mail / email\""),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -179,7 +192,8 @@ fn staff_page_previews_then_imports_on_confirmation() {
         c.post_multipart("/staff/customers/import", &all, &[f])
     };
     // Errors: 422, each line named, nothing written.
-    let bad = b"Kundennummer;Name;E-Mail\nK-1;Eins;eins@example.com\nK-2;=1+1;zwei@example.com\nK-3;Drei;eins@example.com\n";
+    let bad =
+        b"Kundennummer;Name;E-Mail\nK-1;Eins;eins@example.com\nK-2;=1+1;zwei@example.com\nK-3;Drei;eins@example.com\n";
     let r = upload(&mut ada, bad, &[]);
     r.expect(422);
     let lines = html::attr_values(&r.text(), "data-import-error");
