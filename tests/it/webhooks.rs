@@ -332,3 +332,21 @@ fn bad_webhook_config_is_refused_naming_the_key() {
         assert!(out.stderr.contains(key), "{key}: {}", out.stderr);
     }
 }
+
+#[test]
+fn a_receiver_that_times_out_gets_the_event_again() {
+    let rx = Receiver::start(&[]);
+    rx.shared.hold.store(true, Ordering::SeqCst);
+    let app = Builder::new()
+        .customer(ANNA)
+        .toml(&hook(&rx.url("/t"), "\"customer.created\"", "timeout_seconds = 1"))
+        .start();
+    // The first attempt is never answered; after the timeout and the back-off, the second is.
+    let hits = rx.wait_for("a second attempt after the timeout", 20 * SECOND, |h| h.len() >= 2);
+    assert_eq!(hits[0].body, hits[1].body);
+    let deadline = Instant::now() + 20 * SECOND;
+    while app.count("SELECT count(*) FROM webhook_deliveries WHERE state = 'sent' AND attempts = 2") != 1 {
+        assert!(Instant::now() < deadline, "not marked sent after the second attempt");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
