@@ -337,10 +337,8 @@ fn bad_webhook_config_is_refused_naming_the_key() {
 fn a_receiver_that_times_out_gets_the_event_again() {
     let rx = Receiver::start(&[]);
     rx.shared.hold.store(true, Ordering::SeqCst);
-    let app = Builder::new()
-        .customer(ANNA)
-        .toml(&hook(&rx.url("/t"), "\"customer.created\"", "timeout_seconds = 1"))
-        .start();
+    let app =
+        Builder::new().customer(ANNA).toml(&hook(&rx.url("/t"), "\"customer.created\"", "timeout_seconds = 1")).start();
     // The first attempt is never answered; after the timeout and the back-off, the second is.
     let hits = rx.wait_for("a second attempt after the timeout", 20 * SECOND, |h| h.len() >= 2);
     assert_eq!(hits[0].body, hits[1].body);
