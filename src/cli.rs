@@ -25,6 +25,13 @@ Commands:
   contact add --customer N --name NAME --email E [--phone P] [--role member|manager] [--password-stdin]
                                  add a person of customer N with their own login by e-mail; without a
                                  password on stdin the contact has none until an invitation sets one
+  customer import FILE [--dry-run] [--update] [--invite]
+                                 import customers from a CSV file (`;` or `,`; UTF-8 or Windows-1252;
+                                 columns Kundennummer/customer_no, Name, E-Mail, Telefon, Ansprechpartner
+                                 as `Name <address>` separated by |): every error by line and nothing
+                                 written, or all lines in one transaction; existing numbers only with
+                                 --update; --invite mails new customers and contacts an invitation;
+                                 exit 0 done (or a clean dry run), 1 errors
   demo [--customers N] [--tickets N] [--activities N] [--seed N]
                                  fill the database with realistic demo data and print the logins
   backup FILE                    consistent online copy of the database (works while serving)
@@ -53,7 +60,8 @@ struct Args {
 
 impl Args {
     fn parse(raw: Vec<String>) -> Result<Args, String> {
-        const FLAGS: &[&str] = &["--password-stdin", "--help", "--version", "-h", "-V"];
+        const FLAGS: &[&str] =
+            &["--password-stdin", "--help", "--version", "-h", "-V", "--dry-run", "--update", "--invite"];
         let mut positional = Vec::new();
         let mut options = Vec::new();
         let mut it = raw.into_iter();
@@ -191,6 +199,7 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
         ["admin", "reset-2fa"] => admin_reset_2fa(&args, config),
         ["customer", "add"] => customer_add(&args, config),
         ["contact", "add"] => contact_add(&args, config),
+        ["customer", "import", file] => customer_import(&args, config, file),
         ["demo"] => demo_fill(&args, config),
         ["backup", file] => {
             args.only(&[])?;
@@ -273,6 +282,45 @@ fn customer_add(args: &Args, config: Config) -> Result<i32, String> {
     match generated {
         Some(pw) => println!("customer {number} created; password: {pw}"),
         None => println!("customer {number} created"),
+    }
+    Ok(0)
+}
+
+/// `customer import FILE`: the report in English, one error per line.
+fn customer_import(args: &Args, config: Config, file: &str) -> Result<i32, String> {
+    use crate::app::import;
+    args.only(&["--dry-run", "--update", "--invite"])?;
+    let size = std::fs::metadata(file).map_err(|e| format!("{file}: {e}"))?.len();
+    if size > import::MAX_BYTES {
+        return Err(format!("{file}: {size} bytes; at most {} bytes are imported", import::MAX_BYTES));
+    }
+    let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+    let app = App::open(config).map_err(describe)?;
+    let opts =
+        import::Options { dry_run: args.has("--dry-run"), update: args.has("--update"), invite: args.has("--invite") };
+    let who = import::Importer { actor: "cli", address: "" };
+    let r = import::import(&app, &bytes, opts, &who).map_err(describe)?;
+    let lang = crate::i18n::Lang::En;
+    for c in &r.ignored_columns {
+        println!("note: column {c:?} is not imported");
+    }
+    for e in &r.errors {
+        match &e.column {
+            Some(c) => println!("line {}: {c}: {}", e.line, e.text(lang)),
+            None => println!("line {}: {}", e.line, e.text(lang)),
+        }
+    }
+    let verb = if r.applied { "imported" } else { "would import" };
+    println!(
+        "{} line(s) ({}, separator {:?}): {verb} {} new, {} updated, {} unchanged, {} new contact(s), {} invitation(s)",
+        r.rows, r.encoding, r.delimiter, r.created, r.updated, r.unchanged, r.contacts, r.invited
+    );
+    if !r.errors.is_empty() {
+        println!("{} error(s): nothing was imported", r.errors.len());
+        return Ok(1);
+    }
+    if opts.dry_run {
+        println!("dry run: nothing was imported");
     }
     Ok(0)
 }

@@ -36,6 +36,8 @@ pub struct Config {
     pub workflow: Workflow,
     pub contingents: Contingents,
     pub api: Api,
+    /// `[[webhooks]]` (issue 21): JSON POSTs about tickets, activities and customers.
+    pub webhooks: Vec<Webhook>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -214,6 +216,58 @@ impl Default for Api {
     }
 }
 
+/// The events a webhook may ask for.
+pub const WEBHOOK_EVENTS: [&str; 4] = ["ticket.created", "ticket.updated", "activity.created", "customer.created"];
+
+/// One `[[webhooks]]` entry: where to POST which events, signed with `secret`
+/// (`X-Ticketd-Signature: sha256=<hex HMAC-SHA256 of the body>`).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    pub url: String,
+    pub events: Vec<String>,
+    pub secret: String,
+    /// Internal notes, assignee changes and their ticket updates too (customers never see them).
+    #[serde(default)]
+    pub include_internal: bool,
+    /// The first retry after this many seconds, doubled per attempt up to an hour.
+    #[serde(default = "webhook_retry_seconds")]
+    pub retry_seconds: u64,
+    /// Attempts before a delivery is marked failed (it can be sent again from /admin/outbox).
+    #[serde(default = "webhook_max_attempts")]
+    pub max_attempts: u32,
+    /// Connect plus answer, per attempt.
+    #[serde(default = "webhook_timeout_seconds")]
+    pub timeout_seconds: u64,
+}
+
+fn webhook_retry_seconds() -> u64 {
+    60
+}
+fn webhook_max_attempts() -> u32 {
+    10
+}
+fn webhook_timeout_seconds() -> u64 {
+    10
+}
+
+impl fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhook")
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .field("secret", &"***")
+            .field("include_internal", &self.include_internal)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Webhook {
+    pub fn wants(&self, event: &str, internal: bool) -> bool {
+        self.events.iter().any(|e| e == event) && (!internal || self.include_internal)
+    }
+}
+
 /// A byte count: an integer, or a string such as `"25 MiB"`, `"100MB"`, `"512 KiB"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByteSize(pub u64);
@@ -285,6 +339,7 @@ impl Default for Config {
             workflow: Workflow::default(),
             contingents: Contingents::default(),
             api: Api::default(),
+            webhooks: Vec::new(),
         }
     }
 }
@@ -529,6 +584,34 @@ impl Config {
             }
         }
         self.validate_inbound()?;
+        self.validate_webhooks()?;
+        Ok(())
+    }
+    fn validate_webhooks(&self) -> Result<(), ConfigError> {
+        for (i, w) in self.webhooks.iter().enumerate() {
+            let key = |k: &str| format!("webhooks[{i}].{k}");
+            let url = w.url.trim();
+            let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+            let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+            if host.is_none_or(|h| h.is_empty() || h.contains('@')) || url.chars().any(char::is_whitespace) {
+                return Err(bad(&key("url"), format!("{:?}: must be an http:// or https:// URL with a host", w.url)));
+            }
+            if w.events.is_empty() {
+                return Err(bad(&key("events"), format!("must name at least one of {}", WEBHOOK_EVENTS.join(", "))));
+            }
+            if let Some(e) = w.events.iter().find(|e| !WEBHOOK_EVENTS.contains(&e.as_str())) {
+                return Err(bad(&key("events"), format!("{e:?}: not one of {}", WEBHOOK_EVENTS.join(", "))));
+            }
+            if w.secret.trim().is_empty() {
+                return Err(bad(&key("secret"), "must not be empty"));
+            }
+            if w.max_attempts == 0 || w.retry_seconds == 0 || w.timeout_seconds == 0 {
+                return Err(bad(
+                    &key("max_attempts"),
+                    "max_attempts, retry_seconds and timeout_seconds must be at least 1",
+                ));
+            }
+        }
         Ok(())
     }
 

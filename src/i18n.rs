@@ -777,6 +777,51 @@ pub mod m {
         // ---- Scale (issue 24, branch `scale`): bounded staff search.
         TICKETS_COUNT_MORE = "mindestens {n} Tickets", "at least {n} tickets";
         // ---- end of scale
+        // Webhooks and customer import (issue 21, branch hooks).
+        WEBHOOKS_TITLE = "Webhooks", "Webhooks";
+        WEBHOOKS_NONE = "Keine Webhooks eingerichtet ([[webhooks]] in ticketd.toml).", "No webhooks set up ([[webhooks]] in ticketd.toml).";
+        WEBHOOKS_EMPTY = "Noch keine Zustellungen.", "No deliveries yet.";
+        WEBHOOK_EVENT = "Ereignis", "Event";
+        WEBHOOK_TARGET = "Ziel", "Target";
+        WEBHOOK_RETRIED = "Der Webhook wird erneut zugestellt.", "The webhook will be delivered again.";
+        AUDIT_WEBHOOK_RETRY = "Webhook erneut zugestellt", "Webhook delivered again";
+        IMPORT_TOO_LARGE = "Die Datei ist zu groß (höchstens 10 MB).", "The file is too large (10 MB at most).";
+        IMPORT_EMPTY = "Die Datei ist leer.", "The file is empty.";
+        IMPORT_UNREADABLE = "Zeile nicht lesbar: {value}", "Line cannot be read: {value}";
+        IMPORT_MISSING_COLUMN = "Die Kopfzeile nennt die Spalte „{column}“ nicht.", "The header line does not name the column \"{column}\".";
+        IMPORT_FIELD_COUNT = "{found} Felder statt {expected} – ist die Zeile kaputt (Anführungszeichen, Trennzeichen)?", "{found} fields instead of {expected}: is the line broken (quotes, separators)?";
+        IMPORT_FORMULA = "Formeln sind nicht erlaubt: {value}", "Formulas are not allowed: {value}";
+        IMPORT_BAD_NUMBER = "Keine gültige Kundennummer: {value}", "Not a valid customer number: {value}";
+        IMPORT_BAD_EMAIL = "Keine gültige E-Mail-Adresse: {value}", "Not a valid e-mail address: {value}";
+        IMPORT_BAD_PHONE = "Keine gültige Telefonnummer: {value}", "Not a valid phone number: {value}";
+        IMPORT_BAD_CONTACT = "Ansprechpartner nicht lesbar: {value} (Form: Name <E-Mail-Adresse>, mehrere durch | getrennt)", "Contact cannot be read: {value} (form: Name <e-mail address>, several separated by |)";
+        IMPORT_DUPLICATE_NO = "Die Kundennummer {value} steht schon in Zeile {line}.", "Customer number {value} is already in line {line}.";
+        IMPORT_DUPLICATE_EMAIL = "Die E-Mail-Adresse {value} steht schon in Zeile {line}.", "E-mail address {value} is already in line {line}.";
+        IMPORT_EXISTS = "Die Kundennummer {value} gibt es schon (Vorhandene aktualisieren: --update).", "Customer number {value} exists already (to update existing ones: --update).";
+        IMPORT_EMAIL_TAKEN = "Die E-Mail-Adresse {value} ist bereits vergeben.", "E-mail address {value} is already taken.";
+        IMPORT_TITLE = "Kunden importieren", "Import customers";
+        IMPORT_HELP = "Eine CSV-Datei (Excel: „CSV (Trennzeichen-getrennt)“) mit Kopfzeile: Kundennummer, Name, E-Mail, Telefon, Ansprechpartner (Name <E-Mail-Adresse>, mehrere durch | getrennt). Erst wird geprüft, dann bestätigen Sie.", "A CSV file with a header line: customer_no, name, email, phone, contacts (Name <e-mail address>, several separated by |). It is checked first, then you confirm.";
+        IMPORT_FILE = "CSV-Datei", "CSV file";
+        IMPORT_UPDATE = "Vorhandene Kundennummern aktualisieren", "Update existing customer numbers";
+        IMPORT_INVITE = "Neue Kunden und Ansprechpartner per E-Mail einladen", "Invite new customers and contacts by e-mail";
+        IMPORT_CHECK = "Prüfen", "Check";
+        IMPORT_CONFIRM = "Jetzt importieren", "Import now";
+        IMPORT_SUMMARY = "{rows} Zeilen: {created} neu, {updated} geändert, {unchanged} unverändert, {contacts} neue Ansprechpartner, {invited} Einladungen", "{rows} lines: {created} new, {updated} changed, {unchanged} unchanged, {contacts} new contacts, {invited} invitations";
+        IMPORT_DONE = "Der Import ist abgeschlossen.", "The import is done.";
+        IMPORT_HAS_ERRORS = "{n} Fehler – es wurde nichts importiert. Bitte korrigieren Sie die Datei und laden Sie sie erneut hoch.", "{n} errors: nothing was imported. Please correct the file and upload it again.";
+        IMPORT_LINE = "Zeile", "Line";
+        IMPORT_COLUMN = "Spalte", "Column";
+        IMPORT_PROBLEM = "Problem", "Problem";
+        IMPORT_ACTION = "Aktion", "Action";
+        IMPORT_CREATE = "neu", "new";
+        IMPORT_CHANGE = "ändern", "change";
+        IMPORT_UNCHANGED = "unverändert", "unchanged";
+        IMPORT_CONTACTS_N = "{n} Ansprechpartner", "{n} contacts";
+        IMPORT_IGNORED = "Nicht übernommene Spalten:", "Columns not imported:";
+        IMPORT_EXPIRED = "Die hochgeladene Datei ist nicht mehr vorhanden. Bitte laden Sie sie erneut hoch.", "The uploaded file is no longer there. Please upload it again.";
+        IMPORT_NO_FILE = "Bitte wählen Sie eine CSV-Datei.", "Please choose a CSV file.";
+        IMPORT_LINK = "Importieren", "Import";
+        IMPORT_EXPORT_CSV = "Als CSV exportieren", "Export as CSV";
     }
 }
 

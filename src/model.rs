@@ -10,6 +10,7 @@ mod api;
 pub mod contingents;
 mod field;
 mod form;
+mod import;
 mod inbox;
 mod pages;
 mod query;
@@ -18,13 +19,14 @@ mod records;
 pub use api::{ApiScope, ApiToken};
 pub use field::{field_shown, Field, FieldOption, FieldType, ShowWhen, Text};
 pub use form::{url_encode, Form};
+pub use import::{ImportAction, ImportLine, ImportReport, LineError};
 pub use inbox::{HeldMail, MailSender};
 pub use pages::{
     AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketPeople, TicketWork,
     Verdict, Verification,
 };
 pub use query::{AuditQuery, Deferral, QueueTab, Scope, Sort, TicketQuery};
-pub use records::{AuditRow, MailState, OutboxRow, Snippet, TicketDetail, TicketPage, TimeEntry};
+pub use records::{AuditRow, MailState, OutboxRow, Snippet, TicketDetail, TicketPage, TimeEntry, WebhookRow};
 
 /// A ticket number as people see it: `YYYY-NNNNN`, a sequence per year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -472,6 +472,12 @@ pub fn invite_contact_in(tx: &Connection, app: &App, contact: i64, actor: &str, 
     Ok(())
 }
 
+/// Invites a customer's main account in the caller's transaction (the customer import).
+pub fn invite_customer_in(tx: &Connection, app: &App, customer_id: i64, actor: &str, address: &str) -> Result<()> {
+    let c = customers::get(tx, customer_id)?;
+    issue(tx, app, &customer_person(c), LinkKind::Invite, actor, address)
+}
+
 /// Creates a customer whose first password the customer sets through an invitation: staff see
 /// and choose none. The generated password is thrown away and no hotline copy is kept.
 pub fn create_customer_invited(

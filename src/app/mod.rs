@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod contingents;
 pub mod export;
 pub mod hotline;
+pub mod import;
 pub mod inbound;
 pub mod inbound_poll;
 pub mod links;
@@ -21,6 +22,7 @@ pub mod snippets;
 pub mod staff;
 pub mod tickets;
 pub mod totp;
+pub mod webhooks;
 pub mod workflow;
 
 use std::time::Duration;

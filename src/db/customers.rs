@@ -205,3 +205,18 @@ pub fn numbers_with_prefix(conn: &Connection, prefix: &str) -> Result<Vec<String
     let rows = stmt.query_map([prefix], |r| r.get(0))?;
     Ok(rows.collect::<Result<Vec<String>, _>>()?)
 }
+
+/// Every customer for the CSV export (issue 21), by number: number, name, e-mail, phone, and
+/// the active contacts as `Name <address>` joined by `|` (the import's format).
+pub fn export_rows(conn: &Connection) -> Result<Vec<[String; 5]>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.customer_no, c.name, c.email, c.phone,
+                coalesce((SELECT group_concat(k.name || ' <' || k.email || '>', '|')
+                          FROM (SELECT name, email FROM contacts WHERE customer_id = c.id AND active = 1 ORDER BY id) k), '')
+         FROM customers c ORDER BY c.customer_no",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

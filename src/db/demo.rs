@@ -85,6 +85,9 @@ pub struct Writer<'c> {
     /// The rowid of the next subject row.
     next_subject: i64,
     chunk: usize,
+    /// The last webhook event before the bulk write: the demo's own events are dropped at
+    /// `finish` (demo tickets are no news for a CRM, and a million events would wait).
+    events_before: i64,
 }
 
 /// An activity's search row, held back until its chunk is written.
@@ -113,6 +116,7 @@ impl<'c> Writer<'c> {
                 .unwrap_or(0)
                 .max(0)
                 + 1,
+            events_before: conn.query_row("SELECT coalesce(max(id), 0) FROM webhook_events", [], |r| r.get(0))?,
         })
     }
 
@@ -160,6 +164,8 @@ impl<'c> Writer<'c> {
 
     /// Writes what is still held back. Without it the last search rows are missing.
     pub fn finish(mut self) -> Result<()> {
-        self.write_search()
+        self.write_search()?;
+        self.conn.execute("DELETE FROM webhook_events WHERE id > ?1", [self.events_before])?;
+        Ok(())
     }
 }

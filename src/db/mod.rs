@@ -20,6 +20,7 @@ pub mod snippets;
 pub mod staff;
 pub mod tickets;
 pub mod totp;
+pub mod webhooks;
 
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};

@@ -150,6 +150,15 @@ pub fn domain_of(addr: &str) -> &str {
     addr.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty()).unwrap_or("localhost")
 }
 
+/// Windows-1252 bytes as text, through mail-parser's charset tables (no table of our own): the
+/// customer import reads spreadsheets saved as "CSV" by Excel on Windows.
+pub fn windows_1252(bytes: &[u8]) -> String {
+    match mail_parser::decoders::charsets::map::charset_decoder(b"windows-1252") {
+        Some(decode) => decode(bytes),
+        None => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,6 +93,21 @@ pub struct OutboxRow {
     pub sent_at: Option<i64>,
 }
 
+/// One webhook delivery in the admins' outbox list.
+#[derive(Debug, Clone)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub event: String,
+    pub url: String,
+    /// `pending`, `sending`, `sent`, `failed`.
+    pub state: String,
+    pub attempts: u32,
+    pub next_at: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+}
+
 /// A text snippet ("Textbaustein"): personal (only its owner sees it) or shared with all staff.
 #[derive(Debug, Clone)]
 pub struct Snippet {

@@ -5,7 +5,7 @@ use maud::{html, Markup, DOCTYPE};
 
 use crate::clock;
 use crate::i18n::{m, Lang, Msg};
-use crate::model::{MailState, OutboxRow};
+use crate::model::{MailState, OutboxRow, WebhookRow};
 use crate::views::{layout, pagination, Chrome};
 
 /// What happened, as the mail tells it.
@@ -178,6 +178,9 @@ pub struct OutboxView {
     pub csrf: String,
     pub tz: &'static time_tz::Tz,
     pub notice: Option<Msg>,
+    /// Whether `[[webhooks]]` is set, and the deliveries (not yet sent first).
+    pub webhooks_configured: bool,
+    pub webhooks: Vec<WebhookRow>,
 }
 
 pub fn state_label(s: MailState) -> Msg {
@@ -231,6 +234,7 @@ pub fn outbox(c: &Chrome, v: &OutboxView) -> Markup {
             }
         }
         (pagination(lang, &base, v.page, v.total, v.page_size))
+        (webhook_section(c, v))
     };
     layout(c, c.t(m::OUTBOX_TITLE), v.notice, content)
 }
@@ -276,6 +280,60 @@ fn outbox_row(c: &Chrome, v: &OutboxView, r: &OutboxRow) -> Markup {
                             input type="hidden" name="csrf" value=(v.csrf);
                             button.btn.btn-quiet type="submit" { (c.t(m::OUTBOX_RETRY)) }
                         }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The webhook deliveries below the mails: pending and failed first, with the last error.
+fn webhook_section(c: &Chrome, v: &OutboxView) -> Markup {
+    html! {
+        section.card id="webhooks" aria-labelledby="webhooks-title" {
+            h2 id="webhooks-title" { (c.t(m::WEBHOOKS_TITLE)) }
+            @if !v.webhooks_configured { p.notice.info role="note" { (c.t(m::WEBHOOKS_NONE)) } }
+            @if v.webhooks.is_empty() {
+                p.empty { (c.t(m::WEBHOOKS_EMPTY)) }
+            } @else {
+                div.table-wrap { table.tickets.outbox {
+                    thead { tr {
+                        th scope="col" { (c.t(m::CREATED)) }
+                        th scope="col" { (c.t(m::WEBHOOK_EVENT)) }
+                        th scope="col" { (c.t(m::WEBHOOK_TARGET)) }
+                        th scope="col" { (c.t(m::STATUS)) }
+                        th scope="col" { (c.t(m::OUTBOX_ATTEMPTS)) }
+                        th scope="col" { (c.t(m::OUTBOX_RESULT)) }
+                    } }
+                    tbody { @for r in &v.webhooks { (webhook_row(c, v, r)) } }
+                } }
+            }
+        }
+    }
+}
+
+fn webhook_row(c: &Chrome, v: &OutboxView, r: &WebhookRow) -> Markup {
+    let lang = c.lang;
+    let state = MailState::parse(&r.state).unwrap_or(MailState::Failed);
+    html! {
+        tr data-webhook-delivery=(r.id) data-state=(r.state) {
+            td data-label=(c.t(m::CREATED)) {
+                time datetime=(clock::rfc3339(r.created_at)) { (clock::datetime(r.created_at, v.tz, lang)) }
+            }
+            td data-label=(c.t(m::WEBHOOK_EVENT)) { code { (r.event) } " #" (r.event_id) }
+            td data-label=(c.t(m::WEBHOOK_TARGET)) { (r.url) }
+            td data-label=(c.t(m::STATUS)) { (c.t(state_label(state))) }
+            td.num data-label=(c.t(m::OUTBOX_ATTEMPTS)) { (r.attempts) }
+            td data-label=(c.t(m::OUTBOX_RESULT)) {
+                @if state == MailState::Pending && r.attempts > 0 {
+                    (c.t(m::OUTBOX_NEXT)) ": "
+                    time datetime=(clock::rfc3339(r.next_at)) { (clock::datetime(r.next_at, v.tz, lang)) }
+                }
+                @if let Some(e) = &r.last_error { @if state != MailState::Sent { br; code.error data-webhook-error=(r.id) { (e) } } }
+                @if state == MailState::Failed {
+                    form.inline method="post" action={ "/admin/outbox/webhooks/" (r.id) "/retry" } {
+                        input type="hidden" name="csrf" value=(v.csrf);
+                        button.btn.btn-quiet type="submit" { (c.t(m::OUTBOX_RETRY)) }
                     }
                 }
             }

@@ -10,6 +10,7 @@ pub mod errors;
 pub mod export;
 pub mod first_steps;
 pub mod hotline;
+pub mod import;
 pub mod inbox;
 pub mod links;
 pub mod login;

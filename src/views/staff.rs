@@ -555,6 +555,8 @@ pub fn customers(c: &Chrome, v: &CustomersView) -> Markup {
         div.page-head {
             h1 { (c.t(m::CUSTOMERS)) }
             a.btn.btn-primary href="/staff/customers/new" { "+ " (c.t(m::NEW_CUSTOMER)) }
+            a.btn.btn-quiet href="/staff/customers/import" { (c.t(m::IMPORT_LINK)) }
+            a.btn.btn-quiet href="/staff/customers?format=csv" download { (c.t(m::IMPORT_EXPORT_CSV)) }
         }
         form.filters.card method="get" action="/staff/customers" role="search" aria-label=(c.t(m::SEARCH)) {
             div.field.grow {

@@ -12,6 +12,7 @@ pub mod form;
 pub mod guard;
 pub mod hotline;
 pub mod http;
+pub mod import;
 pub mod inbox;
 pub mod links;
 pub mod notify;

@@ -86,6 +86,8 @@ pub fn outbox(ctx: &mut Ctx) -> Result<Response> {
         csrf: ctx.csrf_token(),
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
+        webhooks_configured: !ctx.app.config.webhooks.is_empty(),
+        webhooks: crate::app::webhooks::deliveries(ctx.app, 100)?,
     };
     Ok(html(views::mail::outbox(&ctx.chrome(), &view)))
 }
@@ -98,4 +100,14 @@ pub fn retry(ctx: &mut Ctx, id: &str) -> Result<Response> {
     notify::retry(ctx.app, &me, id, &ctx.address)?;
     ctx.set_flash(m::OUTBOX_RETRIED);
     Ok(redirect("/admin/outbox?state=failed"))
+}
+
+/// `POST /admin/outbox/webhooks/<id>/retry`: a failed webhook delivery goes back to the queue.
+pub fn webhook_retry(ctx: &mut Ctx, id: &str) -> Result<Response> {
+    let me = ctx.admin()?.clone();
+    checked_form(ctx)?;
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    crate::app::webhooks::retry(ctx.app, &me, id, &ctx.address)?;
+    ctx.set_flash(m::WEBHOOK_RETRIED);
+    Ok(redirect("/admin/outbox#webhooks"))
 }

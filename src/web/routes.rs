@@ -84,6 +84,8 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["staff", "customers"]) => staff::customers(ctx),
         ("POST", ["staff", "customers"]) => staff::customer_create(ctx),
         ("GET", ["staff", "customers", "new"]) => staff::customer_new_form(ctx),
+        ("GET", ["staff", "customers", "import"]) => crate::web::import::form(ctx),
+        ("POST", ["staff", "customers", "import"]) => crate::web::import::submit(ctx),
         ("GET", ["staff", "customers", no]) => staff::customer(ctx, no),
         ("POST", ["staff", "customers", no]) => staff::customer_update(ctx, no),
         ("POST", ["staff", "customers", no, "password"]) => staff::customer_password(ctx, no),
@@ -118,6 +120,7 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("GET", ["admin", "api-tokens"]) => api_tokens::page(ctx),
         ("POST", ["admin", "api-tokens"]) => api_tokens::create(ctx),
         ("POST", ["admin", "api-tokens", id, "revoke"]) => api_tokens::revoke(ctx, id),
+        ("POST", ["admin", "outbox", "webhooks", id, "retry"]) => notify::webhook_retry(ctx, id),
         _ => Err(Error::NotFound),
     }
 }

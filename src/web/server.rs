@@ -71,6 +71,8 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     // The mail sender starts once the address is ours, so a second start that fails to bind
     // never touches the outbox; it runs beside the requests and never inside one.
     crate::app::notify::spawn_sender(app.clone()).map_err(|e| format!("cannot start the mail sender: {e}"))?;
+    // Webhook deliveries (`[[webhooks]]`), like mail: queued by the writes, sent from here.
+    crate::app::webhooks::spawn_sender(app.clone()).map_err(|e| format!("cannot start the webhook sender: {e}"))?;
     crate::app::workflow::spawn(app.clone()).map_err(|e| format!("cannot start the workflow thread: {e}"))?;
     // Likewise the IMAP poller (`[inbound] imap_host`); it starts no poll once a stop began.
     crate::app::inbound_poll::spawn_poller(app.clone(), Arc::clone(&STOP))

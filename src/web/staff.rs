@@ -406,6 +406,11 @@ pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
 
 pub fn customers(ctx: &mut Ctx) -> Result<Response> {
     ctx.staff()?;
+    // Every customer in the import's format (issue 21); `sep=comma` for `,`.
+    if ctx.query("format").as_deref() == Some("csv") {
+        let csv = crate::app::import::export_csv(ctx.app, ctx.lang, crate::web::portal::csv_separator(ctx))?;
+        return Ok(crate::web::portal::csv_response(csv, "kunden.csv"));
+    }
     let q = ctx.query("q").unwrap_or_default();
     let page = page_param(ctx);
     let size = ctx.app.config.portal.page_size;

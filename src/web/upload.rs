@@ -186,3 +186,65 @@ fn skip(data: &mut impl Read) -> Result<()> {
     std::io::copy(data, &mut std::io::sink()).map_err(|e| io_error(&e))?;
     Ok(())
 }
+
+/// A form with one file (`file_field`) read into memory, for the customer import: text fields
+/// within `form_limit`, the file within `max_file` (else `413` with `too_large`). A urlencoded
+/// body is read as a plain form without a file.
+pub fn read_file_form(
+    req: &Request,
+    form_limit: u64,
+    file_field: &str,
+    max_file: u64,
+    too_large: crate::i18n::Msg,
+) -> Result<(Form, Option<Vec<u8>>)> {
+    let ctype = req.header("Content-Type").unwrap_or("");
+    if !ctype.to_ascii_lowercase().starts_with("multipart/form-data") {
+        return read_form(req, form_limit, form_limit).map(|f| (f, None));
+    }
+    let max_request = max_file + form_limit + 64 * 1024;
+    if req.header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok()).is_some_and(|n| n > max_request) {
+        return Err(Error::TooLarge(too_large));
+    }
+    let boundary = multipart_boundary(ctype).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+    let body = super::http::body(req).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+    let closing = format!("--{boundary}--");
+    let tail = Rc::new(RefCell::new(Vec::new()));
+    let guarded =
+        Guarded { inner: body, count: 0, limit: max_request, tail: tail.clone(), tail_len: closing.len() + 256 };
+    let mut mp = multipart::server::Multipart::with_body(guarded, boundary);
+    let mut fields = Vec::new();
+    let mut file = None;
+    let mut text_total = 0u64;
+    loop {
+        let entry = mp.read_entry().map_err(|e| io_error(&e))?;
+        let Some(mut field) = entry else { break };
+        let name = field.headers.name.to_string();
+        if field.headers.filename.is_some() {
+            if name != file_field || file.is_some() {
+                return Err(Error::BadRequest(m::ERR_NO_FILES_HERE));
+            }
+            let mut data = Vec::new();
+            let n = field.data.by_ref().take(max_file + 1).read_to_end(&mut data).map_err(|e| io_error(&e))?;
+            if n as u64 > max_file {
+                return Err(Error::TooLarge(too_large));
+            }
+            file = Some(data).filter(|d| !d.is_empty());
+        } else {
+            let cap = form_limit.saturating_sub(text_total);
+            let mut value = Vec::new();
+            let n = field.data.by_ref().take(cap + 1).read_to_end(&mut value).map_err(|e| io_error(&e))?;
+            if n as u64 > cap {
+                return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
+            }
+            text_total += n as u64;
+            let value = String::from_utf8(value).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+            fields.push((name, value));
+        }
+    }
+    drop(mp);
+    let tail = tail.borrow();
+    if !tail.windows(closing.len()).any(|w| w == closing.as_bytes()) {
+        return Err(Error::BadRequest(m::ERR_UPLOAD_INCOMPLETE));
+    }
+    Ok((Form::from_pairs(fields), file))
+}
