@@ -395,10 +395,10 @@ fn serve(config: Config) -> Result<i32, String> {
         }
         None => {}
     }
-    if app.config.limits.page_cache_mb.is_some() {
+    if app.config().limits.page_cache_mb.is_some() {
         eprintln!("warning: [limits] page_cache_mb is no longer used (pages are rendered every time); remove it");
     }
-    for (label, value) in crate::web::assets::contrast_warnings(&app.config) {
+    for (label, value) in crate::web::assets::contrast_warnings(&app.config()) {
         eprintln!("warning: {label}: {value}");
     }
     let _ = sessions::purge_expired(&app);
@@ -407,7 +407,7 @@ fn serve(config: Config) -> Result<i32, String> {
         Ok(n) => eprintln!("removed {n} unfinished upload(s) from an earlier run"),
         Err(e) => eprintln!("warning: could not remove unfinished uploads: {e}"),
     }
-    if app.config.smtp.is_some() && app.config.base_url.is_none() {
+    if app.config().smtp.is_some() && app.config().base_url.is_none() {
         eprintln!("warning: [smtp] is set but base_url is not: e-mails cannot link to the portal");
     }
     let app = Arc::new(app);

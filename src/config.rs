@@ -32,6 +32,11 @@ pub struct Config {
     pub notifications: Notifications,
     pub inbound: Inbound,
     pub workflow: Workflow,
+    pub contingents: Contingents,
+    /// The dotted keys the file sets (`portal.title`, …), for `ticketd config show` and the
+    /// settings pages' "source" column; empty without a file.
+    #[serde(skip)]
+    pub file_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -118,6 +123,12 @@ pub struct Portal {
     /// The first customer number; its trailing digits count up for the suggestion on the
     /// new-customer form (`"K-10001"` → `K-10002`, …). Empty: no suggestion.
     pub customer_no_pattern: String,
+    /// Custom CSS set in the browser (wins over the `custom_css` file); never read from TOML.
+    #[serde(skip)]
+    pub custom_css_text: Option<String>,
+    /// A logo uploaded in the browser (bytes, content type); wins over the `logo` file.
+    #[serde(skip)]
+    pub logo_data: Option<(Vec<u8>, &'static str)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -167,6 +178,20 @@ pub struct Workflow {
     /// Tickets waiting on the customer (`waiting`) this many days after the last activity close
     /// themselves, with a system activity and a mail to the customer; `None` (absent): never.
     pub auto_close_days: Option<u32>,
+}
+
+/// `[contingents]`: when a customer's time contingent counts as nearly used up.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Contingents {
+    /// Percent of a contingent used at which staff and the customer are warned.
+    pub warn_at_percent: u32,
+}
+
+impl Default for Contingents {
+    fn default() -> Self {
+        Contingents { warn_at_percent: 80 }
+    }
 }
 
 /// A byte count: an integer, or a string such as `"25 MiB"`, `"100MB"`, `"512 KiB"`.
@@ -237,6 +262,8 @@ impl Default for Config {
             notifications: Notifications::default(),
             inbound: Inbound::default(),
             workflow: Workflow::default(),
+            contingents: Contingents::default(),
+            file_keys: Vec::new(),
         }
     }
 }
@@ -272,6 +299,8 @@ impl Default for Portal {
             customers_can_close: true,
             page_size: 50,
             customer_no_pattern: "K-10001".into(),
+            custom_css_text: None,
+            logo_data: None,
         }
     }
 }
@@ -318,6 +347,11 @@ const CHECKS: &[Check] = &[
         "workflow.auto_close_days",
         |c| c.workflow.auto_close_days.is_none_or(|d| (1..=3650).contains(&d)),
         "must be between 1 and 3650",
+    ),
+    (
+        "contingents.warn_at_percent",
+        |c| (1..=100).contains(&c.contingents.warn_at_percent),
+        "must be between 1 and 100",
     ),
     (
         "portal.customer_no_pattern",
@@ -417,7 +451,21 @@ impl Config {
 
     /// Parses TOML text without environment overrides or validation.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        toml::from_str::<Config>(text).map_err(|e| ConfigError(e.to_string().trim_end().to_string()))
+        let mut cfg = toml::from_str::<Config>(text).map_err(|e| ConfigError(e.to_string().trim_end().to_string()))?;
+        if let Ok(toml::Value::Table(t)) = toml::from_str::<toml::Value>(text) {
+            fn walk(prefix: &str, t: &toml::map::Map<String, toml::Value>, out: &mut Vec<String>) {
+                for (k, v) in t {
+                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    if let toml::Value::Table(inner) = v {
+                        walk(&key, inner, out);
+                    } else {
+                        out.push(key);
+                    }
+                }
+            }
+            walk("", &t, &mut cfg.file_keys);
+        }
+        Ok(cfg)
     }
 
     /// Paths in a config file are relative to the file, not to the working directory.

@@ -19,7 +19,7 @@ const BATCH: usize = 100;
 
 /// Starts the thread when `auto_close_days` is set; without it nothing runs.
 pub fn spawn(app: Arc<App>) -> std::io::Result<()> {
-    if app.config.workflow.auto_close_days.is_none() {
+    if app.config().workflow.auto_close_days.is_none() {
         return Ok(());
     }
     std::thread::Builder::new().name("ticketd-workflow".into()).spawn(move || loop {
@@ -38,11 +38,11 @@ pub fn spawn(app: Arc<App>) -> std::io::Result<()> {
 /// text) and, through the outbox, a mail to the customer, in the ticket's transaction.
 /// Returns how many were closed.
 pub fn auto_close(app: &App, now: i64) -> Result<usize> {
-    let Some(days) = app.config.workflow.auto_close_days else {
+    let Some(days) = app.config().workflow.auto_close_days else {
         return Ok(0);
     };
     let before = now - i64::from(days) * 86_400;
-    let note = app.config.language().unwrap_or(crate::i18n::Lang::De);
+    let note = app.config().language().unwrap_or(crate::i18n::Lang::De);
     let text = note.f(crate::i18n::m::AUTO_CLOSED_NOTE, &[("days", &days.to_string())]);
     let mut closed = 0;
     loop {

@@ -1,0 +1,521 @@
+//! Settings in the browser (`/admin/settings`, `ticketd config show`).
+//!
+//! One source of truth per key: the file keeps what must never change from a browser
+//! (`listen`, `database`, `base_url`, `trusted_proxies`, `[hotline] key_file`); the keys in
+//! [`KEYS`] may be set in the browser, are stored in `config_overrides` and win over the file.
+//! The effective configuration is the file's with the overrides applied, checked by the same
+//! `Config::validate` as the file, and swapped into [`App`] whole after the commit, so the next
+//! request sees all of a save or none of it. Each section has an edit counter (`settings`
+//! table, `settings_version.<section>`): a save made on an older page is a conflict.
+
+use crate::app::App;
+use crate::clock;
+use crate::config::{Config, HotlineMode, Require2fa};
+use crate::db::{self, audit, overrides, overrides::Override};
+use crate::error::{Error, FieldErrors, Result};
+use crate::i18n::{m, Msg};
+use crate::model::{Field, StaffMember};
+use crate::sync::Unpoison;
+
+/// Where a key's effective value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File,
+    Browser,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Default => "default",
+            Source::File => "file",
+            Source::Browser => "browser",
+        }
+    }
+}
+
+/// A key the browser may set: its dotted name, the settings section and form field it lives
+/// in, how to read it from a config as text, and how to put text into a config.
+pub struct KeyDef {
+    pub key: &'static str,
+    pub section: &'static str,
+    pub field: &'static str,
+    pub get: fn(&Config) -> String,
+    pub set: fn(&mut Config, &str) -> std::result::Result<(), Msg>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The keys `/admin/settings` may set, section by section, in form order.
+pub const KEYS: &[KeyDef] = &[
+    KeyDef {
+        key: "portal.title",
+        section: "portal",
+        field: "title",
+        get: |c| c.portal.title.clone(),
+        set: |c, v| {
+            let v = v.trim();
+            if v.is_empty() {
+                return Err(m::ERR_REQUIRED);
+            }
+            if v.chars().count() > 100 {
+                return Err(m::SETTINGS_ERR_TOO_LONG);
+            }
+            c.portal.title = v.to_string();
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "portal.accent_color",
+        section: "portal",
+        field: "accent_color",
+        get: |c| c.portal.accent_color.clone(),
+        set: |c, v| {
+            let v = v.trim();
+            if crate::config::parse_hex_color(v).is_none() {
+                return Err(m::SETTINGS_ERR_COLOR);
+            }
+            c.portal.accent_color = v.to_ascii_lowercase();
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "portal.login_text",
+        section: "portal",
+        field: "login_text",
+        get: |c| c.portal.login_text.clone().unwrap_or_default(),
+        set: |c, v| {
+            c.portal.login_text = opt(v);
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "portal.imprint_url",
+        section: "portal",
+        field: "imprint_url",
+        get: |c| c.portal.imprint_url.clone().unwrap_or_default(),
+        set: |c, v| {
+            c.portal.imprint_url = opt(v);
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "portal.privacy_url",
+        section: "portal",
+        field: "privacy_url",
+        get: |c| c.portal.privacy_url.clone().unwrap_or_default(),
+        set: |c, v| {
+            c.portal.privacy_url = opt(v);
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "portal.custom_css",
+        section: "portal",
+        field: "custom_css",
+        get: |c| match (&c.portal.custom_css_text, &c.portal.custom_css) {
+            (Some(t), _) => t.clone(),
+            (None, Some(p)) => std::fs::read_to_string(p).unwrap_or_default(),
+            (None, None) => String::new(),
+        },
+        set: |c, v| {
+            let v = v.replace("\r\n", "\n");
+            if v.len() > 64 * 1024 {
+                return Err(m::SETTINGS_ERR_TOO_LONG);
+            }
+            if v.to_ascii_lowercase().contains("</style") {
+                return Err(m::SETTINGS_ERR_CSS);
+            }
+            c.portal.custom_css_text = Some(v);
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "hotline.mode",
+        section: "security",
+        field: "hotline_mode",
+        get: |c| {
+            match c.hotline.mode {
+                HotlineMode::Reveal => "reveal",
+                HotlineMode::Verify => "verify",
+                HotlineMode::Off => "off",
+            }
+            .to_string()
+        },
+        set: |c, v| {
+            c.hotline.mode = match v.trim() {
+                "reveal" => HotlineMode::Reveal,
+                "verify" => HotlineMode::Verify,
+                "off" => HotlineMode::Off,
+                _ => return Err(m::ERR_INVALID_CHOICE),
+            };
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "security.require_2fa",
+        section: "security",
+        field: "require_2fa",
+        get: |c| {
+            match c.security.require_2fa {
+                Require2fa::Admins => "admins",
+                Require2fa::Staff => "staff",
+                Require2fa::Off => "off",
+            }
+            .to_string()
+        },
+        set: |c, v| {
+            c.security.require_2fa = match v.trim() {
+                "admins" => Require2fa::Admins,
+                "staff" => Require2fa::Staff,
+                "off" => Require2fa::Off,
+                _ => return Err(m::ERR_INVALID_CHOICE),
+            };
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "workflow.auto_close_days",
+        section: "security",
+        field: "auto_close_days",
+        get: |c| c.workflow.auto_close_days.map(|d| d.to_string()).unwrap_or_default(),
+        set: |c, v| {
+            let v = v.trim();
+            c.workflow.auto_close_days = if v.is_empty() {
+                None
+            } else {
+                match v.parse::<u32>() {
+                    Ok(d) if (1..=3650).contains(&d) => Some(d),
+                    _ => return Err(m::SETTINGS_ERR_DAYS),
+                }
+            };
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "contingents.warn_at_percent",
+        section: "security",
+        field: "warn_at_percent",
+        get: |c| c.contingents.warn_at_percent.to_string(),
+        set: |c, v| match v.trim().parse::<u32>() {
+            Ok(p) if (1..=100).contains(&p) => {
+                c.contingents.warn_at_percent = p;
+                Ok(())
+            }
+            _ => Err(m::SETTINGS_ERR_PERCENT),
+        },
+    },
+    KeyDef {
+        key: "fields",
+        section: "fields",
+        field: "fields",
+        get: |c| serde_json::to_string(&c.fields).unwrap_or_default(),
+        set: |c, v| {
+            c.fields = serde_json::from_str::<Vec<Field>>(v).map_err(|_| m::ERR_INVALID_CHOICE)?;
+            Ok(())
+        },
+    },
+];
+
+/// The sections of `/admin/settings` that have a form of their own.
+pub const SECTIONS: &[&str] = &["portal", "security", "fields"];
+
+pub fn key_def(key: &str) -> Option<&'static KeyDef> {
+    KEYS.iter().find(|k| k.key == key)
+}
+
+/// The file's configuration with `overrides` applied. An override that no longer parses (or a
+/// key this version does not know) is skipped with a message on stderr.
+pub fn apply_overrides(file: &Config, list: &[Override]) -> Config {
+    let mut c = file.clone();
+    for o in list {
+        if o.key == "portal.logo" {
+            if let Some(data) = &o.data {
+                c.portal.logo_data = Some((data.clone(), logo_type(&o.value)));
+            }
+            continue;
+        }
+        match key_def(&o.key) {
+            Some(k) => {
+                if (k.set)(&mut c, &o.value).is_err() {
+                    eprintln!("ticketd: ignoring the stored setting {} (no longer valid)", o.key);
+                }
+            }
+            None => eprintln!("ticketd: ignoring the stored setting {} (unknown key)", o.key),
+        }
+    }
+    c
+}
+
+fn logo_type(ctype: &str) -> &'static str {
+    match ctype {
+        "image/svg+xml" => "image/svg+xml",
+        "image/jpeg" => "image/jpeg",
+        _ => "image/png",
+    }
+}
+
+/// The effective configuration at start: the file's when the stored overrides no longer make
+/// a valid whole (e.g. after the file changed), with a message saying so.
+pub fn effective_at_start(conn: &rusqlite::Connection, file: &Config) -> Result<Config> {
+    let list = overrides::list(conn)?;
+    let c = apply_overrides(file, &list);
+    match c.validate() {
+        Ok(()) => Ok(c),
+        Err(e) => {
+            eprintln!("ticketd: the settings made in the browser are ignored until fixed: {e}");
+            Ok(file.clone())
+        }
+    }
+}
+
+/// The source of each key: `browser` when overridden, `file` when the file sets it, else
+/// `default`.
+pub fn source_of(file: &Config, list: &[Override], key: &str) -> Source {
+    if list.iter().any(|o| o.key == key) {
+        Source::Browser
+    } else if file.file_keys.iter().any(|k| k == key || k.starts_with(&format!("{key}."))) {
+        Source::File
+    } else {
+        Source::Default
+    }
+}
+
+fn version_name(section: &str) -> String {
+    format!("settings_version.{section}")
+}
+
+fn read_version(conn: &rusqlite::Connection, section: &str) -> Result<String> {
+    Ok(db::settings::get(conn, &version_name(section))?.unwrap_or_else(|| "0".into()))
+}
+
+/// What a settings page shows: the current values, their sources and the section's version.
+pub struct SectionState {
+    pub version: String,
+    /// `(form field, value, source, file value)` for each key of the section.
+    pub values: Vec<(&'static str, String, Source, String)>,
+    pub has_logo_override: bool,
+}
+
+pub fn section_state(app: &App, section: &str) -> Result<SectionState> {
+    let conn = app.conn()?;
+    let list = overrides::list(&conn)?;
+    let cfg = app.config();
+    let values = KEYS
+        .iter()
+        .filter(|k| k.section == section)
+        .map(|k| (k.field, (k.get)(&cfg), source_of(app.file_config(), &list, k.key), (k.get)(app.file_config())))
+        .collect();
+    Ok(SectionState {
+        version: read_version(&conn, section)?,
+        values,
+        has_logo_override: list.iter().any(|o| o.key == "portal.logo"),
+    })
+}
+
+/// A save: the section, the version the form was rendered at, and the submitted values by
+/// form field (a field not submitted keeps its value).
+pub struct SaveInput<'a> {
+    pub section: &'a str,
+    pub version: &'a str,
+    pub values: Vec<(&'a str, String)>,
+    /// Keys to return to the file's value (`reset` buttons).
+    pub reset: Vec<&'a str>,
+}
+
+/// Saves a section: checks each value, stores what differs from the file as an override,
+/// removes overrides equal to the file, validates the whole with `Config::validate`, audits
+/// before/after, and swaps the effective configuration in after the commit.
+pub fn save(app: &App, admin: &StaffMember, input: &SaveInput, address: &str) -> Result<()> {
+    let _one_at_a_time = app.settings_lock.lock().unpoisoned();
+    let defs: Vec<&KeyDef> = KEYS.iter().filter(|k| k.section == input.section).collect();
+    if defs.is_empty() {
+        return Err(Error::NotFound);
+    }
+    let mut errors = FieldErrors::new();
+    let mut probe = (*app.config()).clone();
+    for (field, value) in &input.values {
+        let Some(k) = defs.iter().find(|k| k.field == *field) else { continue };
+        if let Err(msg) = (k.set)(&mut probe, value) {
+            errors.add(k.field, msg);
+        }
+    }
+    if let Some((_, color)) = input.values.iter().find(|(f, _)| *f == "accent_color") {
+        if let Some(ratio) = accent_contrast(color.trim()) {
+            if ratio < 4.5 {
+                errors.add_with("accent_color", m::SETTINGS_ERR_CONTRAST, vec![("ratio", format!("{ratio:.2}"))]);
+            }
+        }
+    }
+    let now = clock::now();
+    let actor = format!("staff:{}", admin.username);
+    let mut conn = app.conn()?;
+    let (cfg, changes) = db::write(&mut conn, |tx| {
+        if read_version(tx, input.section)? != input.version.trim() {
+            errors.add("version", m::SETTINGS_CONFLICT);
+        }
+        std::mem::take(&mut errors).into_result()?;
+        let before = apply_overrides(app.file_config(), &overrides::list(tx)?);
+        let mut changes = Vec::new();
+        for k in &defs {
+            let reset = input.reset.contains(&k.field);
+            let submitted = input.values.iter().find(|(f, _)| *f == k.field).map(|(_, v)| v);
+            let old = (k.get)(&before);
+            if reset {
+                if overrides::remove(tx, k.key)? {
+                    changes.push(change_line(k, &old, &(k.get)(app.file_config())));
+                }
+                continue;
+            }
+            let Some(value) = submitted else { continue };
+            let mut one = before.clone();
+            (k.set)(&mut one, value).map_err(|msg| field_error(k.field, msg))?;
+            let new = (k.get)(&one);
+            if new == old {
+                continue;
+            }
+            if new == (k.get)(app.file_config()) {
+                overrides::remove(tx, k.key)?;
+            } else {
+                let o = Override { key: k.key.to_string(), value: new.clone(), data: None };
+                overrides::set(tx, &o, now, &actor)?;
+            }
+            changes.push(change_line(k, &old, &new));
+        }
+        let cfg = apply_overrides(app.file_config(), &overrides::list(tx)?);
+        if let Err(e) = cfg.validate() {
+            let field =
+                defs.iter().find(|k| e.0.contains(&format!("`{}", k.key))).map(|k| k.field).unwrap_or(defs[0].field);
+            let mut fe = FieldErrors::new();
+            fe.add_with(field, m::SETTINGS_ERR_INVALID, vec![("why", e.0.clone())]);
+            return Err(Error::Invalid(fe));
+        }
+        if !changes.is_empty() {
+            let next = read_version(tx, input.section)?.parse::<i64>().unwrap_or(0) + 1;
+            db::settings::set(tx, &version_name(input.section), &next.to_string())?;
+            let detail = changes.join("; ");
+            let target = format!("settings:{}", input.section);
+            let e =
+                audit::Entry { actor: &actor, action: "settings.changed", target: &target, detail: &detail, address };
+            audit::insert(tx, &e, now)?;
+        }
+        Ok((cfg, changes))
+    })?;
+    if !changes.is_empty() {
+        let theme = crate::assets::Theme::build(&cfg);
+        app.swap_config(cfg, theme);
+    }
+    Ok(())
+}
+
+fn field_error(field: &str, msg: Msg) -> Error {
+    let mut fe = FieldErrors::new();
+    fe.add(field, msg);
+    Error::Invalid(fe)
+}
+
+/// `key: "old" → "new"` for the audit log; long values (CSS, the field list) are shortened.
+fn change_line(k: &KeyDef, old: &str, new: &str) -> String {
+    let short = |s: &str| {
+        if s.chars().count() > 80 {
+            format!("{:?}…", s.chars().take(80).collect::<String>())
+        } else {
+            format!("{s:?}")
+        }
+    };
+    format!("{}: {} → {}", k.key, short(old), short(new))
+}
+
+/// The WCAG contrast of the text the theme puts on `color` (white or near-black, whichever it
+/// picks); `None` when `color` is not a colour.
+pub fn accent_contrast(color: &str) -> Option<f64> {
+    let (r, g, b) = crate::config::parse_hex_color(color)?;
+    let l = crate::assets::relative_luminance(r, g, b);
+    let on = if l > 0.40 { crate::assets::relative_luminance(0x11, 0x18, 0x27) } else { 1.0 };
+    Some(crate::assets::contrast_ratio(l, on))
+}
+
+/// `ticketd config show`: each key with its effective value and source; secrets masked.
+pub fn show(app: &App) -> Result<Vec<(String, String, Source)>> {
+    let conn = app.conn()?;
+    let list = overrides::list(&conn)?;
+    let file = app.file_config();
+    let cfg = app.config();
+    let src = |k: &str| source_of(file, &list, k);
+    let mask =
+        |s: Option<&String>| if s.is_some_and(|s| !s.is_empty()) { "********".to_string() } else { String::new() };
+    let mut out: Vec<(String, String, Source)> = vec![
+        ("listen".into(), cfg.listen.clone(), src("listen")),
+        ("database".into(), cfg.database.display().to_string(), src("database")),
+        ("base_url".into(), cfg.base_url.clone().unwrap_or_default(), src("base_url")),
+        ("trusted_proxies".into(), cfg.trusted_proxies.join(", "), src("trusted_proxies")),
+        ("time_zone".into(), cfg.time_zone.clone(), src("time_zone")),
+        ("default_language".into(), cfg.default_language.clone(), src("default_language")),
+        ("hotline.key_file".into(), cfg.hotline_key_path().display().to_string(), src("hotline.key_file")),
+    ];
+    for k in KEYS {
+        let v = if k.key == "fields" {
+            let keys: Vec<&str> = cfg.fields.iter().map(|f| f.key.as_str()).collect();
+            format!("[{}]", keys.join(", "))
+        } else {
+            (k.get)(&cfg)
+        };
+        out.push((k.key.to_string(), v, src(k.key)));
+    }
+    let logo = if list.iter().any(|o| o.key == "portal.logo") {
+        "(uploaded)".to_string()
+    } else {
+        cfg.portal.logo.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+    };
+    out.push(("portal.logo".into(), logo, src("portal.logo")));
+    if let Some(s) = &cfg.smtp {
+        out.push(("smtp.host".into(), s.host.clone(), src("smtp.host")));
+        out.push(("smtp.from".into(), s.from.clone(), src("smtp.from")));
+        out.push(("smtp.username".into(), s.username.clone().unwrap_or_default(), src("smtp.username")));
+        out.push(("smtp.password".into(), mask(s.password.as_ref()), src("smtp.password")));
+    }
+    out.push(("inbound.imap_host".into(), cfg.inbound.imap_host.clone().unwrap_or_default(), src("inbound.imap_host")));
+    out.push(("inbound.imap_password".into(), mask(cfg.inbound.imap_password.as_ref()), src("inbound.imap_password")));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_win_and_bad_ones_are_skipped() {
+        let file = Config::default();
+        let list = vec![
+            Override { key: "portal.title".into(), value: "Büro".into(), data: None },
+            Override { key: "contingents.warn_at_percent".into(), value: "500".into(), data: None },
+            Override { key: "no.such".into(), value: "x".into(), data: None },
+        ];
+        let c = apply_overrides(&file, &list);
+        assert_eq!(c.portal.title, "Büro");
+        assert_eq!(c.contingents.warn_at_percent, 80);
+        assert_eq!(source_of(&file, &list, "portal.title"), Source::Browser);
+        assert_eq!(source_of(&file, &list, "portal.accent_color"), Source::Default);
+    }
+
+    #[test]
+    fn contrast_of_pale_accent_is_too_low() {
+        assert!(accent_contrast("#1d4ed8").unwrap() >= 4.5);
+        assert!(accent_contrast("#ffff00").unwrap() >= 4.5);
+        assert!(accent_contrast("#7f7f7f").unwrap() < 4.5);
+    }
+
+    #[test]
+    fn every_key_round_trips() {
+        let c = Config::default();
+        for k in KEYS {
+            let mut d = c.clone();
+            (k.set)(&mut d, &(k.get)(&c)).unwrap_or_else(|_| panic!("{}", k.key));
+            assert_eq!((k.get)(&d), (k.get)(&c), "{}", k.key);
+        }
+    }
+}
