@@ -30,6 +30,8 @@ Commands:
   backup FILE                    consistent online copy of the database (works while serving)
   restore FILE                   verify a backup and copy it over the database (not while serving)
   check                          integrity and schema check; exit status 0 when healthy
+  config show                    the effective configuration: each key, its value and its source
+                                 (default, file, browser); secrets masked
   mail test ADDRESS              send a test e-mail through the [smtp] relay and print its answer
   mail receive                   import one e-mail from stdin (for an MTA pipe, fetchmail --mda, getmail);
                                  prints `reply N`, `new N`, `held ID` or `dropped REASON`;
@@ -205,12 +207,25 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
             args.only(&[])?;
             Ok(mail_receive(config))
         }
+        ["config", "show"] => {
+            args.only(&[])?;
+            config_show(config)
+        }
         ["mail", "test", address] => {
             args.only(&[])?;
             mail_test(&config, address)
         }
         _ => Err(format!("unknown command {:?}; see ticketd --help", words.join(" "))),
     }
+}
+
+/// `ticketd config show`: `key = value  # source`, one a line.
+fn config_show(config: Config) -> Result<i32, String> {
+    let app = App::open(config).map_err(describe)?;
+    for (key, value, source) in crate::app::settings::show(&app).map_err(describe)? {
+        println!("{key} = {value:?}  # {}", source.as_str());
+    }
+    Ok(0)
 }
 
 fn admin_create(args: &Args, config: Config) -> Result<i32, String> {

@@ -37,6 +37,10 @@ pub struct Config {
     /// settings pages' "source" column; empty without a file.
     #[serde(skip)]
     pub file_keys: Vec<String>,
+    /// `[[fields]]` marked `retired`: in no form, kept so their stored values keep a meaning
+    /// (see [`Config::split_retired`]); `fields` holds only the active ones.
+    #[serde(skip)]
+    pub retired_fields: Vec<Field>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -264,6 +268,7 @@ impl Default for Config {
             workflow: Workflow::default(),
             contingents: Contingents::default(),
             file_keys: Vec::new(),
+            retired_fields: Vec::new(),
         }
     }
 }
@@ -465,6 +470,7 @@ impl Config {
             }
             walk("", &t, &mut cfg.file_keys);
         }
+        cfg.split_retired();
         Ok(cfg)
     }
 
@@ -569,7 +575,7 @@ impl Config {
 
     fn validate_fields(&self) -> Result<(), ConfigError> {
         let mut seen = std::collections::HashSet::new();
-        for (i, f) in self.fields.iter().enumerate() {
+        for (i, f) in self.fields.iter().chain(&self.retired_fields).enumerate() {
             let key = format!("fields[{i}]");
             let ok = !f.key.is_empty()
                 && f.key.len() <= 40
@@ -609,6 +615,23 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// Moves retired fields out of `fields` into `retired_fields`, keeping the order.
+    pub fn split_retired(&mut self) {
+        let all = std::mem::take(&mut self.fields).into_iter().chain(std::mem::take(&mut self.retired_fields));
+        for f in all {
+            if f.retired {
+                self.retired_fields.push(f);
+            } else {
+                self.fields.push(f);
+            }
+        }
+    }
+
+    /// Active fields, then retired ones.
+    pub fn all_fields(&self) -> Vec<Field> {
+        self.fields.iter().chain(&self.retired_fields).cloned().collect()
     }
 
     pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {

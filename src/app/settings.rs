@@ -14,7 +14,7 @@ use crate::config::{Config, HotlineMode, Require2fa};
 use crate::db::{self, audit, overrides, overrides::Override};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Msg};
-use crate::model::{Field, StaffMember};
+use crate::model::{Field, FieldOption, FieldType, ShowWhen, StaffMember, Text};
 use crate::sync::Unpoison;
 
 /// Where a key's effective value comes from.
@@ -213,9 +213,11 @@ pub const KEYS: &[KeyDef] = &[
         key: "fields",
         section: "fields",
         field: "fields",
-        get: |c| serde_json::to_string(&c.fields).unwrap_or_default(),
+        get: |c| serde_json::to_string(&c.all_fields()).unwrap_or_default(),
         set: |c, v| {
             c.fields = serde_json::from_str::<Vec<Field>>(v).map_err(|_| m::ERR_INVALID_CHOICE)?;
+            c.retired_fields.clear();
+            c.split_retired();
             Ok(())
         },
     },
@@ -437,6 +439,167 @@ pub fn accent_contrast(color: &str) -> Option<f64> {
     let l = crate::assets::relative_luminance(r, g, b);
     let on = if l > 0.40 { crate::assets::relative_luminance(0x11, 0x18, 0x27) } else { 1.0 };
     Some(crate::assets::contrast_ratio(l, on))
+}
+
+/// The fields editor's form for one field, as submitted.
+pub struct FieldInput<'a> {
+    pub key: &'a str,
+    pub label_de: &'a str,
+    pub label_en: &'a str,
+    pub kind: &'a str,
+    pub required: bool,
+    pub options: &'a str,
+    pub help: &'a str,
+    pub show_when_field: &'a str,
+    pub show_when_values: &'a str,
+    pub list_column: bool,
+    pub customer_editable: bool,
+    pub retired: bool,
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+fn parse_type(s: &str) -> Option<FieldType> {
+    Some(match s.trim() {
+        "text" => FieldType::Text,
+        "textarea" => FieldType::Textarea,
+        "number" => FieldType::Number,
+        "date" => FieldType::Date,
+        "email" => FieldType::Email,
+        "phone" => FieldType::Phone,
+        "select" => FieldType::Select,
+        "checkbox" => FieldType::Checkbox,
+        _ => return None,
+    })
+}
+
+/// Adds (`existing` = `None`) or changes a field: checks the key, the `show_when` target and
+/// values, and that no option still used by tickets goes away; then saves the whole list as
+/// one override (so the list is never half-saved).
+pub fn save_field(
+    app: &App,
+    admin: &StaffMember,
+    existing: Option<&str>,
+    input: &FieldInput,
+    version: &str,
+    address: &str,
+) -> Result<()> {
+    let cfg = app.config();
+    let mut all = cfg.all_fields();
+    let old = existing.map(|k| all.iter().find(|f| f.key == k).cloned().ok_or(Error::NotFound)).transpose()?;
+    let mut errors = FieldErrors::new();
+    let key = existing.unwrap_or(input.key.trim()).to_string();
+    let key_ok = !key.is_empty()
+        && key.len() <= 40
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !key_ok {
+        errors.add("key", m::SETTINGS_ERR_KEY);
+    } else if existing.is_none() && all.iter().any(|f| f.key == key) {
+        errors.add("key", m::SETTINGS_ERR_KEY_EXISTS);
+    }
+    if input.label_de.trim().is_empty() {
+        errors.add("label_de", m::ERR_REQUIRED);
+    }
+    let kind = parse_type(input.kind).unwrap_or_else(|| {
+        errors.add("type", m::ERR_INVALID_CHOICE);
+        FieldType::Text
+    });
+    let option_values = lines(input.options);
+    if (kind == FieldType::Select) == option_values.is_empty() {
+        errors.add("options", m::SETTINGS_ERR_OPTIONS);
+    }
+    // Options keep their translations from the file when their value stays.
+    let options: Vec<FieldOption> = option_values
+        .iter()
+        .map(|v| {
+            old.as_ref()
+                .and_then(|o| o.options.iter().find(|x| x.value() == v).cloned())
+                .unwrap_or_else(|| FieldOption::Plain(v.clone()))
+        })
+        .collect();
+    let show_when = match input.show_when_field.trim() {
+        "" => None,
+        target => {
+            let values = lines(input.show_when_values);
+            match all.iter().find(|f| f.key == target) {
+                _ if target == key => errors.add("show_when_field", m::SETTINGS_ERR_SHOW_SELF),
+                None => errors.add("show_when_field", m::SETTINGS_ERR_SHOW_UNKNOWN),
+                Some(t) if t.retired => errors.add("show_when_field", m::SETTINGS_ERR_SHOW_RETIRED),
+                Some(t) => {
+                    let bad = values.is_empty()
+                        || (t.kind == FieldType::Select
+                            && values.iter().any(|v| !t.options.iter().any(|o| o.value() == v)));
+                    if bad {
+                        errors.add("show_when_values", m::SETTINGS_ERR_SHOW_VALUES);
+                    }
+                }
+            }
+            Some(ShowWhen { field: target.to_string(), equals: None, any_of: Some(values) })
+        }
+    };
+    if let Some(o) = &old {
+        let conn = app.conn()?;
+        for gone in o.options.iter().map(|x| x.value()).filter(|v| !option_values.iter().any(|n| n == v)) {
+            let n = overrides::count_field_value(&conn, &o.key, gone)?;
+            if n > 0 {
+                errors.add_with(
+                    "options",
+                    m::SETTINGS_ERR_OPTION_USED,
+                    vec![("value", gone.to_string()), ("n", n.to_string())],
+                );
+                break;
+            }
+        }
+    }
+    if input.retired {
+        if let Some(dep) = all.iter().find(|f| !f.retired && f.show_when.as_ref().is_some_and(|s| s.field == key)) {
+            errors.add_with("retired", m::SETTINGS_ERR_INVALID, vec![("why", format!("fields.{}.show_when", dep.key))]);
+        }
+    }
+    errors.into_result()?;
+    let label_en = if input.label_en.trim().is_empty() { input.label_de } else { input.label_en };
+    let field = Field {
+        key: key.clone(),
+        label: Text::Localized { de: input.label_de.trim().to_string(), en: label_en.trim().to_string() },
+        kind,
+        required: input.required,
+        options,
+        help: opt(input.help).map(Text::Plain),
+        show_when,
+        list_column: input.list_column,
+        customer_editable: input.customer_editable,
+        retired: input.retired,
+    };
+    match all.iter_mut().find(|f| f.key == key) {
+        Some(slot) => *slot = field,
+        None => all.push(field),
+    }
+    save_fields(app, admin, &all, version, address)
+}
+
+/// Moves a field one place up or down in the forms.
+pub fn move_field(app: &App, admin: &StaffMember, key: &str, up: bool, version: &str, address: &str) -> Result<()> {
+    let mut all = app.config().all_fields();
+    let i = all.iter().position(|f| f.key == key).ok_or(Error::NotFound)?;
+    let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < all.len()) };
+    if let Some(j) = j {
+        all.swap(i, j);
+    }
+    save_fields(app, admin, &all, version, address)
+}
+
+fn save_fields(app: &App, admin: &StaffMember, all: &[Field], version: &str, address: &str) -> Result<()> {
+    let json = serde_json::to_string(all).map_err(|e| Error::Internal(e.to_string()))?;
+    let input = SaveInput { section: "fields", version, values: vec![("fields", json)], reset: Vec::new() };
+    save(app, admin, &input, address)
+}
+
+/// The version a section's form must carry.
+pub fn version(app: &App, section: &str) -> Result<String> {
+    let conn = app.conn()?;
+    read_version(&conn, section)
 }
 
 /// `ticketd config show`: each key with its effective value and source; secrets masked.

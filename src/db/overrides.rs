@@ -31,3 +31,12 @@ pub fn set(conn: &Connection, o: &Override, now: i64, by: &str) -> Result<()> {
 pub fn remove(conn: &Connection, key: &str) -> Result<bool> {
     Ok(conn.execute("DELETE FROM config_overrides WHERE key = ?1", [key])? > 0)
 }
+
+/// Tickets whose custom field `key` holds `value` (a select option about to be removed).
+pub fn count_field_value(conn: &Connection, key: &str, value: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM ticket_fields WHERE key = ?1 AND value = ?2",
+        params![key, value],
+        |r| r.get(0),
+    )?)
+}

@@ -89,6 +89,9 @@ pub struct Field {
     pub list_column: bool,
     #[serde(default)]
     pub customer_editable: bool,
+    /// A retired field is in no form any more; tickets keep their stored values.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
 }
 
 /// Is `field` shown, given the other fields' values (keys without `cf_`)? A field whose

@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod links;
 pub mod login;
 pub mod mail;
+pub mod settings;
 pub mod snippets;
 pub mod staff;
 pub mod ticket_people;

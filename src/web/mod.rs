@@ -15,6 +15,7 @@ pub mod notify;
 pub mod portal;
 pub mod routes;
 pub mod server;
+pub mod settings;
 pub mod snippets;
 pub mod staff;
 pub mod ticket_people;

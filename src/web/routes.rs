@@ -4,7 +4,9 @@ use rouille::Response;
 
 use crate::error::{Error, Result};
 use crate::model::Realm;
-use crate::web::{assets, contacts, hotline, inbox, links, notify, portal, snippets, staff, ticket_people, totp, Ctx};
+use crate::web::{
+    assets, contacts, hotline, inbox, links, notify, portal, settings, snippets, staff, ticket_people, totp, Ctx,
+};
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
     let path = ctx.req.url();
@@ -104,6 +106,16 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["admin", "staff", username]) => staff::staff_update(ctx, username),
         ("POST", ["admin", "staff", username, "password"]) => links::staff_password(ctx, username),
         ("GET", ["admin", "audit"]) => staff::audit_log(ctx),
+        ("GET", ["admin", "settings"]) => settings::portal(ctx),
+        ("POST", ["admin", "settings"]) => settings::portal_save(ctx),
+        ("GET", ["admin", "settings", "security"]) => settings::security(ctx),
+        ("POST", ["admin", "settings", "security"]) => settings::security_save(ctx),
+        ("GET", ["admin", "settings", "fields"]) => settings::fields(ctx),
+        ("POST", ["admin", "settings", "fields"]) => settings::fields_move(ctx),
+        ("GET", ["admin", "settings", "fields", "new"]) => settings::field_new(ctx),
+        ("POST", ["admin", "settings", "fields", "new"]) => settings::field_create(ctx),
+        ("GET", ["admin", "settings", "fields", key]) => settings::field_edit(ctx, key),
+        ("POST", ["admin", "settings", "fields", key]) => settings::field_update(ctx, key),
         ("GET", ["admin", "outbox"]) => notify::outbox(ctx),
         ("POST", ["admin", "first-steps", "dismiss"]) => staff::dismiss_first_steps(ctx),
         ("POST", ["admin", "outbox", id, "retry"]) => notify::retry(ctx, id),
