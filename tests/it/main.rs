@@ -31,6 +31,7 @@ mod portal;
 mod query_plan;
 mod secrets;
 mod security;
+mod settings;
 mod staff;
 mod staff_day;
 mod totp;
