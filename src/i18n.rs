@@ -736,6 +736,26 @@ pub mod m {
         SETTINGS_ERR_SHOW_UNKNOWN = "Dieses Feld gibt es nicht.", "There is no such field.";
         SETTINGS_ERR_SHOW_VALUES = "Bitte mindestens einen Wert angeben, der ein Auswahlwert des Feldes ist.", "Please give at least one value, each an option of that field.";
         SETTINGS_ERR_OPTION_USED = "Der Auswahlwert „{value}“ wird noch von {n} Tickets verwendet.", "The option “{value}” is still used by {n} tickets.";
+        SETTINGS_ERR_PORT = "Bitte eine Portnummer zwischen 1 und 65535 angeben.", "Please give a port number between 1 and 65535.";
+        SETTINGS_MAIL = "Benachrichtigungen und SMTP", "Notifications and SMTP";
+        SETTINGS_INBOUND = "E-Mail-Eingang (IMAP)", "Mail in (IMAP)";
+        SETTINGS_SMTP_HOST = "SMTP-Server (leer: kein E-Mail-Versand)", "SMTP server (empty: no e-mail)";
+        SETTINGS_PORT = "Port", "Port";
+        SETTINGS_TLS = "Verschlüsselung", "Encryption";
+        SETTINGS_USERNAME = "Benutzername", "Username";
+        SETTINGS_PASSWORD_WRITE_ONLY = "Passwort (wird nie angezeigt; leer lassen, um es zu behalten)", "Password (never shown; leave empty to keep it)";
+        SETTINGS_SMTP_FROM = "Absenderadresse", "Sender address";
+        SETTINGS_INCLUDE_TEXT = "Nachrichtentext in Benachrichtigungen mitschicken", "Include the message text in notifications";
+        SETTINGS_INBOUND_ADDRESS = "Adresse, an die Kunden schreiben", "Address customers write to";
+        SETTINGS_IMAP_HOST = "IMAP-Server (leer: kein Abruf)", "IMAP server (empty: no polling)";
+        SETTINGS_IMAP_FOLDER = "Ordner", "Folder";
+        SETTINGS_TEST = "Verbindung testen", "Test the connection";
+        SETTINGS_TEST_TO = "Testmail an", "Test mail to";
+        SETTINGS_TEST_OK = "Antwort des Servers: {reply}", "The server replied: {reply}";
+        SETTINGS_TEST_FAILED = "Test fehlgeschlagen: {reply}", "The test failed: {reply}";
+        SETTINGS_OPT_STARTTLS = "STARTTLS", "STARTTLS";
+        SETTINGS_OPT_TLS = "TLS", "TLS";
+        SETTINGS_OPT_AUTO = "(Voreinstellung)", "(default)";
         SETTINGS_ERR_OPTIONS = "Eine Auswahl braucht Auswahlwerte; andere Arten haben keine.", "A select needs options; other types have none.";
     }
 }

@@ -65,6 +65,9 @@ pub struct App {
     pub(crate) pending_2fa: std::sync::Mutex<std::collections::HashMap<Vec<u8>, totp::Pending>>,
     /// One settings save at a time, from its transaction to the swap (see `app::settings`).
     pub(crate) settings_lock: std::sync::Mutex<()>,
+    /// Seals the secrets set in the browser (`ticketd-settings.key` beside the hotline key).
+    /// Made when the first secret is saved; absent until then.
+    pub(crate) settings_key: std::sync::OnceLock<crate::auth::hotline::HotlineKey>,
 }
 
 struct PendingSecret {
@@ -79,7 +82,14 @@ impl App {
     pub fn open(file_config: Config) -> Result<App> {
         let mut conn = db::open(&file_config.database)?;
         db::migrate(&mut conn)?;
-        let config = settings::effective_at_start(&conn, &file_config)?;
+        let settings_key = std::sync::OnceLock::new();
+        let key_path = settings::key_path(&file_config);
+        if key_path.exists() {
+            let k =
+                crate::auth::hotline::HotlineKey::load_or_create(&key_path).map_err(crate::error::Error::Internal)?;
+            let _ = settings_key.set(k);
+        }
+        let config = settings::effective_at_start(&conn, &file_config, settings_key.get())?;
         drop(conn);
         let tz = config.tz().map_err(|e| crate::error::Error::Internal(e.0))?;
         let default_lang = config.language().map_err(|e| crate::error::Error::Internal(e.0))?;
@@ -107,6 +117,7 @@ impl App {
             secrets: std::sync::Mutex::new(Vec::new()),
             pending_2fa: std::sync::Mutex::new(std::collections::HashMap::new()),
             settings_lock: std::sync::Mutex::new(()),
+            settings_key,
             watcher: db::Watcher::new(&config.database),
             touched: std::sync::Mutex::new(std::collections::HashMap::new()),
             hotline_key,

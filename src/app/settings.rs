@@ -9,11 +9,13 @@
 //! table, `settings_version.<section>`): a save made on an older page is a conflict.
 
 use crate::app::App;
+use crate::auth::hotline::HotlineKey;
 use crate::clock;
 use crate::config::{Config, HotlineMode, Require2fa};
 use crate::db::{self, audit, overrides, overrides::Override};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Msg};
+use crate::mail::{ImapSecurity, Smtp, SmtpSecurity};
 use crate::model::{Field, FieldOption, FieldType, ShowWhen, StaffMember, Text};
 use crate::sync::Unpoison;
 
@@ -210,6 +212,191 @@ pub const KEYS: &[KeyDef] = &[
         },
     },
     KeyDef {
+        key: "smtp.host",
+        section: "mail",
+        field: "smtp_host",
+        get: |c| c.smtp.as_ref().map(|s| s.host.clone()).unwrap_or_default(),
+        set: |c, v| {
+            let v = v.trim();
+            if v.is_empty() {
+                c.smtp = None;
+            } else {
+                smtp(c).host = v.to_string();
+            }
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "smtp.port",
+        section: "mail",
+        field: "smtp_port",
+        get: |c| c.smtp.as_ref().and_then(|s| s.port).map(|p| p.to_string()).unwrap_or_default(),
+        set: |c, v| {
+            let v = v.trim();
+            let port = if v.is_empty() { None } else { Some(v.parse::<u16>().map_err(|_| m::SETTINGS_ERR_PORT)?) };
+            if port.is_some() || c.smtp.is_some() {
+                smtp(c).port = port;
+            }
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "smtp.security",
+        section: "mail",
+        field: "smtp_security",
+        get: |c| {
+            match c.smtp.as_ref().and_then(|s| s.security) {
+                Some(SmtpSecurity::Starttls) => "starttls",
+                Some(SmtpSecurity::Tls) => "tls",
+                Some(SmtpSecurity::None) => "none",
+                None => "",
+            }
+            .to_string()
+        },
+        set: |c, v| {
+            let sec = match v.trim() {
+                "" => None,
+                "starttls" => Some(SmtpSecurity::Starttls),
+                "tls" => Some(SmtpSecurity::Tls),
+                "none" => Some(SmtpSecurity::None),
+                _ => return Err(m::ERR_INVALID_CHOICE),
+            };
+            if sec.is_some() || c.smtp.is_some() {
+                smtp(c).security = sec;
+            }
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "smtp.username",
+        section: "mail",
+        field: "smtp_username",
+        get: |c| c.smtp.as_ref().and_then(|s| s.username.clone()).unwrap_or_default(),
+        set: |c, v| {
+            if !v.trim().is_empty() || c.smtp.is_some() {
+                smtp(c).username = opt(v);
+            }
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "smtp.password",
+        section: "mail",
+        field: "smtp_password",
+        get: |c| c.smtp.as_ref().and_then(|s| s.password.clone()).unwrap_or_default(),
+        set: |c, v| {
+            if !v.is_empty() || c.smtp.is_some() {
+                smtp(c).password = Some(v.to_string()).filter(|p| !p.is_empty());
+            }
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "smtp.from",
+        section: "mail",
+        field: "smtp_from",
+        get: |c| c.smtp.as_ref().map(|s| s.from.clone()).unwrap_or_default(),
+        set: |c, v| {
+            if !v.trim().is_empty() || c.smtp.is_some() {
+                smtp(c).from = v.trim().to_string();
+            }
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "notifications.include_text",
+        section: "mail",
+        field: "include_text",
+        get: |c| if c.notifications.include_text { "1" } else { "" }.to_string(),
+        set: |c, v| {
+            c.notifications.include_text = !v.trim().is_empty();
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "inbound.address",
+        section: "inbound",
+        field: "address",
+        get: |c| c.inbound.address.clone().unwrap_or_default(),
+        set: |c, v| {
+            c.inbound.address = opt(v);
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "inbound.imap_host",
+        section: "inbound",
+        field: "imap_host",
+        get: |c| c.inbound.imap_host.clone().unwrap_or_default(),
+        set: |c, v| {
+            c.inbound.imap_host = opt(v);
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "inbound.imap_port",
+        section: "inbound",
+        field: "imap_port",
+        get: |c| c.inbound.imap_port.to_string(),
+        set: |c, v| {
+            c.inbound.imap_port = v.trim().parse::<u16>().map_err(|_| m::SETTINGS_ERR_PORT)?;
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "inbound.imap_security",
+        section: "inbound",
+        field: "imap_security",
+        get: |c| {
+            match c.inbound.imap_security {
+                ImapSecurity::Tls => "tls",
+                ImapSecurity::Starttls => "starttls",
+            }
+            .to_string()
+        },
+        set: |c, v| {
+            c.inbound.imap_security = match v.trim() {
+                "tls" => ImapSecurity::Tls,
+                "starttls" => ImapSecurity::Starttls,
+                _ => return Err(m::ERR_INVALID_CHOICE),
+            };
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "inbound.imap_username",
+        section: "inbound",
+        field: "imap_username",
+        get: |c| c.inbound.imap_username.clone().unwrap_or_default(),
+        set: |c, v| {
+            c.inbound.imap_username = opt(v);
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "inbound.imap_password",
+        section: "inbound",
+        field: "imap_password",
+        get: |c| c.inbound.imap_password.clone().unwrap_or_default(),
+        set: |c, v| {
+            c.inbound.imap_password = Some(v.to_string()).filter(|p| !p.is_empty());
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "inbound.imap_folder",
+        section: "inbound",
+        field: "imap_folder",
+        get: |c| c.inbound.imap_folder.clone(),
+        set: |c, v| {
+            if v.trim().is_empty() {
+                return Err(m::ERR_REQUIRED);
+            }
+            c.inbound.imap_folder = v.trim().to_string();
+            Ok(())
+        },
+    },
+    KeyDef {
         key: "fields",
         section: "fields",
         field: "fields",
@@ -224,7 +411,42 @@ pub const KEYS: &[KeyDef] = &[
 ];
 
 /// The sections of `/admin/settings` that have a form of their own.
-pub const SECTIONS: &[&str] = &["portal", "security", "fields"];
+pub const SECTIONS: &[&str] = &["portal", "security", "fields", "mail", "inbound"];
+
+/// Keys that are never shown again: stored sealed, audited as "changed", an empty form field
+/// keeps the stored value.
+pub const SECRETS: &[&str] = &["smtp.password", "inbound.imap_password"];
+
+fn is_secret(key: &str) -> bool {
+    SECRETS.contains(&key)
+}
+
+/// `[smtp]`, made with empty values when the browser sets its first key.
+fn smtp(c: &mut Config) -> &mut Smtp {
+    c.smtp.get_or_insert_with(|| Smtp {
+        host: String::new(),
+        port: None,
+        security: None,
+        username: None,
+        password: None,
+        from: String::new(),
+        timeout_seconds: None,
+        ca_file: None,
+    })
+}
+
+/// The key sealing secrets set in the browser: beside the hotline key.
+pub fn key_path(file: &Config) -> std::path::PathBuf {
+    file.hotline_key_path().with_file_name("ticketd-settings.key")
+}
+
+fn settings_key(app: &App) -> Result<&HotlineKey> {
+    if app.settings_key.get().is_none() {
+        let k = HotlineKey::load_or_create(&key_path(app.file_config())).map_err(Error::Internal)?;
+        let _ = app.settings_key.set(k);
+    }
+    app.settings_key.get().ok_or_else(|| Error::Internal("settings key".into()))
+}
 
 pub fn key_def(key: &str) -> Option<&'static KeyDef> {
     KEYS.iter().find(|k| k.key == key)
@@ -232,9 +454,19 @@ pub fn key_def(key: &str) -> Option<&'static KeyDef> {
 
 /// The file's configuration with `overrides` applied. An override that no longer parses (or a
 /// key this version does not know) is skipped with a message on stderr.
-pub fn apply_overrides(file: &Config, list: &[Override]) -> Config {
+pub fn apply_overrides(file: &Config, list: &[Override], key: Option<&HotlineKey>) -> Config {
     let mut c = file.clone();
     for o in list {
+        if is_secret(&o.key) {
+            let plain = key.and_then(|k| k.open_setting(&o.key, &hex_decode(&o.value)?));
+            match (plain, key_def(&o.key)) {
+                (Some(p), Some(k)) => {
+                    let _ = (k.set)(&mut c, &p);
+                }
+                _ => eprintln!("ticketd: ignoring the stored setting {} (cannot unseal it)", o.key),
+            }
+            continue;
+        }
         if o.key == "portal.logo" {
             if let Some(data) = &o.data {
                 c.portal.logo_data = Some((data.clone(), logo_type(&o.value)));
@@ -253,6 +485,17 @@ pub fn apply_overrides(file: &Config, list: &[Override]) -> Config {
     c
 }
 
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+fn hex_encode(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
 fn logo_type(ctype: &str) -> &'static str {
     match ctype {
         "image/svg+xml" => "image/svg+xml",
@@ -263,9 +506,9 @@ fn logo_type(ctype: &str) -> &'static str {
 
 /// The effective configuration at start: the file's when the stored overrides no longer make
 /// a valid whole (e.g. after the file changed), with a message saying so.
-pub fn effective_at_start(conn: &rusqlite::Connection, file: &Config) -> Result<Config> {
+pub fn effective_at_start(conn: &rusqlite::Connection, file: &Config, key: Option<&HotlineKey>) -> Result<Config> {
     let list = overrides::list(conn)?;
-    let c = apply_overrides(file, &list);
+    let c = apply_overrides(file, &list, key);
     match c.validate() {
         Ok(()) => Ok(c),
         Err(e) => {
@@ -310,7 +553,10 @@ pub fn section_state(app: &App, section: &str) -> Result<SectionState> {
     let values = KEYS
         .iter()
         .filter(|k| k.section == section)
-        .map(|k| (k.field, (k.get)(&cfg), source_of(app.file_config(), &list, k.key), (k.get)(app.file_config())))
+        .map(|k| {
+            let shown = |c: &Config| if is_secret(k.key) { String::new() } else { (k.get)(c) };
+            (k.field, shown(&cfg), source_of(app.file_config(), &list, k.key), shown(app.file_config()))
+        })
         .collect();
     Ok(SectionState {
         version: read_version(&conn, section)?,
@@ -361,7 +607,7 @@ pub fn save(app: &App, admin: &StaffMember, input: &SaveInput, address: &str) ->
             errors.add("version", m::SETTINGS_CONFLICT);
         }
         std::mem::take(&mut errors).into_result()?;
-        let before = apply_overrides(app.file_config(), &overrides::list(tx)?);
+        let before = apply_overrides(app.file_config(), &overrides::list(tx)?, app.settings_key.get());
         let mut changes = Vec::new();
         for k in &defs {
             let reset = input.reset.contains(&k.field);
@@ -369,11 +615,26 @@ pub fn save(app: &App, admin: &StaffMember, input: &SaveInput, address: &str) ->
             let old = (k.get)(&before);
             if reset {
                 if overrides::remove(tx, k.key)? {
-                    changes.push(change_line(k, &old, &(k.get)(app.file_config())));
+                    if is_secret(k.key) {
+                        changes.push(format!("{}: changed", k.key));
+                    } else {
+                        changes.push(change_line(k, &old, &(k.get)(app.file_config())));
+                    }
                 }
                 continue;
             }
             let Some(value) = submitted else { continue };
+            if is_secret(k.key) {
+                // Write-only: an empty field keeps what is stored; the value is never shown.
+                if value.is_empty() || *value == old {
+                    continue;
+                }
+                let sealed = settings_key(app)?.seal_setting(k.key, value)?;
+                let o = Override { key: k.key.to_string(), value: hex_encode(&sealed), data: None };
+                overrides::set(tx, &o, now, &actor)?;
+                changes.push(format!("{}: changed", k.key));
+                continue;
+            }
             let mut one = before.clone();
             (k.set)(&mut one, value).map_err(|msg| field_error(k.field, msg))?;
             let new = (k.get)(&one);
@@ -388,7 +649,7 @@ pub fn save(app: &App, admin: &StaffMember, input: &SaveInput, address: &str) ->
             }
             changes.push(change_line(k, &old, &new));
         }
-        let cfg = apply_overrides(app.file_config(), &overrides::list(tx)?);
+        let cfg = apply_overrides(app.file_config(), &overrides::list(tx)?, app.settings_key.get());
         if let Err(e) = cfg.validate() {
             let field =
                 defs.iter().find(|k| e.0.contains(&format!("`{}", k.key))).map(|k| k.field).unwrap_or(defs[0].field);
@@ -602,6 +863,20 @@ pub fn version(app: &App, section: &str) -> Result<String> {
     read_version(&conn, section)
 }
 
+/// The "test" button of the SMTP settings: a test mail to `to` through the relay in effect;
+/// the relay's reply either way.
+pub fn test_mail(app: &App, to: &str) -> std::result::Result<String, String> {
+    crate::app::notify::send_test(&app.config(), to)
+}
+
+/// The "test" button of the IMAP settings: log in and select the folder; the server's answer.
+pub fn test_inbound(app: &App) -> std::result::Result<String, String> {
+    match crate::mail::imap::Imap::from_settings(&app.config().inbound)? {
+        Some(imap) => imap.check(),
+        None => Err("no IMAP server set".into()),
+    }
+}
+
 /// `ticketd config show`: each key with its effective value and source; secrets masked.
 pub fn show(app: &App) -> Result<Vec<(String, String, Source)>> {
     let conn = app.conn()?;
@@ -621,7 +896,9 @@ pub fn show(app: &App) -> Result<Vec<(String, String, Source)>> {
         ("hotline.key_file".into(), cfg.hotline_key_path().display().to_string(), src("hotline.key_file")),
     ];
     for k in KEYS {
-        let v = if k.key == "fields" {
+        let v = if is_secret(k.key) {
+            mask(Some(&(k.get)(&cfg)))
+        } else if k.key == "fields" {
             let keys: Vec<&str> = cfg.fields.iter().map(|f| f.key.as_str()).collect();
             format!("[{}]", keys.join(", "))
         } else {
@@ -635,14 +912,6 @@ pub fn show(app: &App) -> Result<Vec<(String, String, Source)>> {
         cfg.portal.logo.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
     };
     out.push(("portal.logo".into(), logo, src("portal.logo")));
-    if let Some(s) = &cfg.smtp {
-        out.push(("smtp.host".into(), s.host.clone(), src("smtp.host")));
-        out.push(("smtp.from".into(), s.from.clone(), src("smtp.from")));
-        out.push(("smtp.username".into(), s.username.clone().unwrap_or_default(), src("smtp.username")));
-        out.push(("smtp.password".into(), mask(s.password.as_ref()), src("smtp.password")));
-    }
-    out.push(("inbound.imap_host".into(), cfg.inbound.imap_host.clone().unwrap_or_default(), src("inbound.imap_host")));
-    out.push(("inbound.imap_password".into(), mask(cfg.inbound.imap_password.as_ref()), src("inbound.imap_password")));
     Ok(out)
 }
 
@@ -658,7 +927,7 @@ mod tests {
             Override { key: "contingents.warn_at_percent".into(), value: "500".into(), data: None },
             Override { key: "no.such".into(), value: "x".into(), data: None },
         ];
-        let c = apply_overrides(&file, &list);
+        let c = apply_overrides(&file, &list, None);
         assert_eq!(c.portal.title, "Büro");
         assert_eq!(c.contingents.warn_at_percent, 80);
         assert_eq!(source_of(&file, &list, "portal.title"), Source::Browser);

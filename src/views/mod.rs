@@ -152,6 +152,8 @@ fn header(c: &Chrome) -> Markup {
                                 a href="/admin/audit" aria-current=[c.path.starts_with("/admin/audit").then_some("page")] { (c.t(m::NAV_AUDIT)) }
                                 // Always: without a relay the outbox says so (issue 19: admins did not find it).
                                 a href="/admin/outbox" aria-current=[c.path.starts_with("/admin/outbox").then_some("page")] { (c.t(m::NAV_OUTBOX)) }
+                                // Settings in the browser (issue 25).
+                                a href="/admin/settings" aria-current=[c.path.starts_with("/admin/settings").then_some("page")] { (c.t(m::SETTINGS_TITLE)) }
                             }
                         } @else {
                             a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (c.t(m::NAV_TICKETS)) }

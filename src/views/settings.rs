@@ -15,6 +15,9 @@ pub enum Kind {
     Url,
     Textarea,
     Number,
+    /// Write-only: rendered empty, never with the stored value.
+    Password,
+    Check,
     Select(Vec<(&'static str, Msg)>),
 }
 
@@ -36,11 +39,17 @@ pub struct SectionView {
     pub csrf: String,
     pub errors: FieldErrors,
     pub notice: Option<Msg>,
+    /// A `test` button's answer: success, and the server's reply.
+    pub test: Option<(bool, String)>,
+    /// The section has a `test` button (mail: with a recipient field).
+    pub test_button: Option<bool>,
 }
 
 const NAV: &[(&str, Msg)] = &[
     ("/admin/settings", m::SETTINGS_PORTAL),
     ("/admin/settings/fields", m::SETTINGS_FIELDS),
+    ("/admin/settings/mail", m::SETTINGS_MAIL),
+    ("/admin/settings/inbound", m::SETTINGS_INBOUND),
     ("/admin/settings/security", m::SETTINGS_SECURITY),
 ];
 
@@ -74,6 +83,12 @@ pub fn section(c: &Chrome, v: &SectionView) -> Markup {
             h2 { (c.t(v.title)) }
             (error_summary(lang, e))
             (field_error(lang, e, "version"))
+            @if let Some((ok, reply)) = &v.test {
+                @let msg = if *ok { m::SETTINGS_TEST_OK } else { m::SETTINGS_TEST_FAILED };
+                p.notice.(if *ok { "success" } else { "error" }) role="status" data-test-reply {
+                    (lang.f(msg, &[("reply", reply.as_str())]))
+                }
+            }
             form.stack method="post" action=(v.path) novalidate {
                 input type="hidden" name="csrf" value=(v.csrf);
                 input type="hidden" name="version" value=(v.version);
@@ -81,6 +96,15 @@ pub fn section(c: &Chrome, v: &SectionView) -> Markup {
                     (row(c, e, &v.values, r))
                 }
                 div.actions { button.primary type="submit" { (c.t(m::SETTINGS_SAVE)) } }
+                @if let Some(with_to) = v.test_button {
+                    @if with_to {
+                        div.field {
+                            label for="test_to" { (c.t(m::SETTINGS_TEST_TO)) }
+                            input id="test_to" name="test_to" type="email" value=(v.values.str("test_to"));
+                        }
+                    }
+                    div.actions { button type="submit" name="test" value="1" { (c.t(m::SETTINGS_TEST)) } }
+                }
             }
         }
     };
@@ -99,6 +123,12 @@ fn row(c: &Chrome, e: &FieldErrors, values: &Form, r: &Row) -> Markup {
             @match &r.kind {
                 Kind::Textarea => {
                     textarea id=(name) name=(name) rows="5" aria-invalid=[invalid] aria-describedby=[desc.clone()] autofocus[e.is_first(name)] { (value) }
+                }
+                Kind::Password => {
+                    input id=(name) name=(name) type="password" value="" autocomplete="new-password" aria-invalid=[invalid] aria-describedby=[desc.clone()] autofocus[e.is_first(name)];
+                }
+                Kind::Check => {
+                    input id=(name) name=(name) type="checkbox" value="1" checked[!value.is_empty()] aria-describedby=[desc.clone()];
                 }
                 Kind::Select(opts) => {
                     select id=(name) name=(name) aria-invalid=[invalid] aria-describedby=[desc.clone()] autofocus[e.is_first(name)] {

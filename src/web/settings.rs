@@ -25,6 +25,8 @@ struct Section {
     path: &'static str,
     title: Msg,
     rows: fn() -> Vec<(&'static str, Msg, Kind)>,
+    /// `Some(with a recipient)` when the section has a `test` button.
+    test: Option<bool>,
 }
 
 const PORTAL: Section = Section {
@@ -41,6 +43,56 @@ const PORTAL: Section = Section {
             ("custom_css", m::SETTINGS_FIELD_CSS, Kind::Textarea),
         ]
     },
+    test: None,
+};
+
+const MAIL: Section = Section {
+    name: "mail",
+    path: "/admin/settings/mail",
+    title: m::SETTINGS_MAIL,
+    rows: || {
+        vec![
+            ("smtp_host", m::SETTINGS_SMTP_HOST, Kind::Text),
+            ("smtp_port", m::SETTINGS_PORT, Kind::Number),
+            (
+                "smtp_security",
+                m::SETTINGS_TLS,
+                Kind::Select(vec![
+                    ("", m::SETTINGS_OPT_AUTO),
+                    ("starttls", m::SETTINGS_OPT_STARTTLS),
+                    ("tls", m::SETTINGS_OPT_TLS),
+                    ("none", m::SETTINGS_OPT_OFF),
+                ]),
+            ),
+            ("smtp_username", m::SETTINGS_USERNAME, Kind::Text),
+            ("smtp_password", m::SETTINGS_PASSWORD_WRITE_ONLY, Kind::Password),
+            ("smtp_from", m::SETTINGS_SMTP_FROM, Kind::Text),
+            ("include_text", m::SETTINGS_INCLUDE_TEXT, Kind::Check),
+        ]
+    },
+    test: Some(true),
+};
+
+const INBOUND: Section = Section {
+    name: "inbound",
+    path: "/admin/settings/inbound",
+    title: m::SETTINGS_INBOUND,
+    rows: || {
+        vec![
+            ("address", m::SETTINGS_INBOUND_ADDRESS, Kind::Text),
+            ("imap_host", m::SETTINGS_IMAP_HOST, Kind::Text),
+            ("imap_port", m::SETTINGS_PORT, Kind::Number),
+            (
+                "imap_security",
+                m::SETTINGS_TLS,
+                Kind::Select(vec![("tls", m::SETTINGS_OPT_TLS), ("starttls", m::SETTINGS_OPT_STARTTLS)]),
+            ),
+            ("imap_username", m::SETTINGS_USERNAME, Kind::Text),
+            ("imap_password", m::SETTINGS_PASSWORD_WRITE_ONLY, Kind::Password),
+            ("imap_folder", m::SETTINGS_IMAP_FOLDER, Kind::Text),
+        ]
+    },
+    test: Some(false),
 };
 
 const SECURITY: Section = Section {
@@ -71,6 +123,7 @@ const SECURITY: Section = Section {
             ("warn_at_percent", m::SETTINGS_FIELD_WARN, Kind::Number),
         ]
     },
+    test: None,
 };
 
 fn render_section(
@@ -79,6 +132,7 @@ fn render_section(
     entered: Option<Form>,
     errors: FieldErrors,
     status: u16,
+    test: Option<(bool, String)>,
 ) -> Result<Response> {
     let state = settings::section_state(ctx.app, s.name)?;
     let mut values = Form::default();
@@ -95,6 +149,13 @@ fn render_section(
             if let Some(v) = f.get(field) {
                 values.set(field, v.to_string());
             }
+        }
+        values.set("test_to", f.str("test_to").to_string());
+    }
+    // Write-only: whatever was typed or stored, a password field comes back empty.
+    for (field, _, kind) in (s.rows)() {
+        if matches!(kind, Kind::Password) {
+            values.set(field, String::new());
         }
     }
     let rows = (s.rows)()
@@ -118,22 +179,48 @@ fn render_section(
         csrf: ctx.csrf_token(),
         errors,
         notice: ctx.take_flash(),
+        test,
+        test_button: s.test,
     };
     Ok(html(views::settings::section(&ctx.chrome(), &view)).with_status_code(status))
 }
 
 fn show_section(ctx: &mut Ctx, s: &Section) -> Result<Response> {
     admin(ctx)?;
-    render_section(ctx, s, None, FieldErrors::new(), 200)
+    render_section(ctx, s, None, FieldErrors::new(), 200, None)
 }
 
 fn save_section(ctx: &mut Ctx, s: &Section) -> Result<Response> {
     let me = admin(ctx)?;
     let f = checked_form(ctx)?;
-    let fields: Vec<&'static str> = (s.rows)().into_iter().map(|(f, _, _)| f).collect();
+    if f.get("test").is_some() && s.test.is_some() {
+        // Tries the settings in effect (saved ones), changes nothing.
+        let reply = match s.name {
+            "mail" => settings::test_mail(ctx.app, f.str("test_to")),
+            _ => settings::test_inbound(ctx.app),
+        };
+        let (ok, text) = match reply {
+            Ok(r) => (true, r),
+            Err(e) => (false, e),
+        };
+        let state = settings::section_state(ctx.app, s.name)?;
+        let mut shown = Form::default();
+        shown.set("version", state.version);
+        shown.set("test_to", f.str("test_to").to_string());
+        return render_section(ctx, s, Some(shown), FieldErrors::new(), 200, Some((ok, text)));
+    }
+    let rows = (s.rows)();
+    let fields: Vec<&'static str> = rows.iter().map(|(f, _, _)| *f).collect();
     let reset: Vec<&str> = f.get("reset").and_then(|r| fields.iter().copied().find(|x| *x == r)).into_iter().collect();
     let values = if reset.is_empty() {
-        fields.iter().filter_map(|k| f.get(k).map(|v| (*k, v.to_string()))).collect()
+        rows.iter()
+            .filter_map(|(k, _, kind)| match (f.get(k), kind) {
+                (Some(v), _) => Some((*k, v.to_string())),
+                // An unticked box is not sent: it means off.
+                (None, Kind::Check) => Some((*k, String::new())),
+                (None, _) => None,
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -143,7 +230,7 @@ fn save_section(ctx: &mut Ctx, s: &Section) -> Result<Response> {
             ctx.set_flash(m::SETTINGS_SAVED);
             Ok(redirect(s.path))
         }
-        Err(Error::Invalid(errors)) => render_section(ctx, s, Some(f), errors, 422),
+        Err(Error::Invalid(errors)) => render_section(ctx, s, Some(f), errors, 422, None),
         Err(e) => Err(e),
     }
 }
@@ -154,6 +241,22 @@ pub fn portal(ctx: &mut Ctx) -> Result<Response> {
 
 pub fn portal_save(ctx: &mut Ctx) -> Result<Response> {
     save_section(ctx, &PORTAL)
+}
+
+pub fn mail(ctx: &mut Ctx) -> Result<Response> {
+    show_section(ctx, &MAIL)
+}
+
+pub fn mail_save(ctx: &mut Ctx) -> Result<Response> {
+    save_section(ctx, &MAIL)
+}
+
+pub fn inbound(ctx: &mut Ctx) -> Result<Response> {
+    show_section(ctx, &INBOUND)
+}
+
+pub fn inbound_save(ctx: &mut Ctx) -> Result<Response> {
+    save_section(ctx, &INBOUND)
 }
 
 pub fn security(ctx: &mut Ctx) -> Result<Response> {

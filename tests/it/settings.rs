@@ -273,3 +273,47 @@ fn a_conditional_field_shows_on_the_customers_form_without_restart() {
         5
     );
 }
+
+#[test]
+fn passwords_set_in_the_browser_are_sealed_write_only_and_audited_as_changed() {
+    let app = office();
+    let mut ada = app.ada();
+    let browser_secret = "browser-relay-geheimnis-0815";
+    save(&mut ada, "/admin/settings/mail", &[("smtp_password", browser_secret)])
+        .expect_redirect("/admin/settings/mail");
+    let page = ada.get("/admin/settings/mail").text();
+    assert_eq!(source_of(&page, "smtp_password"), "browser");
+    assert!(!page.contains(browser_secret) && !page.contains(SMTP_SECRET));
+    // An empty password field keeps the stored one.
+    save(&mut ada, "/admin/settings/mail", &[("smtp_password", ""), ("smtp_from", "support@example.com")])
+        .expect_redirect("/admin/settings/mail");
+    assert_eq!(source_of(&ada.get("/admin/settings/mail").text(), "smtp_password"), "browser");
+    let stored = crate::harness::strings(&app.db(), "SELECT value FROM config_overrides WHERE key = 'smtp.password'");
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].contains(browser_secret), "sealed, not plain");
+    let audit = crate::harness::strings(
+        &app.db(),
+        "SELECT detail FROM audit_log WHERE action = 'settings.changed' AND target = 'settings:mail' ORDER BY id",
+    );
+    assert_eq!(audit[0], "smtp.password: changed");
+    assert!(audit.iter().all(|d| !d.contains(browser_secret) && !d.contains(SMTP_SECRET)), "{audit:?}");
+    let out = app.cli(&["config", "show"]).ok().stdout.clone();
+    assert!(out.contains("smtp.password = \"********\"  # browser"), "{out}");
+    assert!(out.contains("smtp.from = \"support@example.com\"  # browser"), "{out}");
+    assert!(!out.contains(browser_secret), "{out}");
+
+    // The test button answers with what happened (nothing listens on the relay's port).
+    let v = version(&mut ada, "/admin/settings/mail");
+    let r = ada.submit(
+        "/admin/settings/mail",
+        "/admin/settings/mail",
+        &[("version", &v), ("test", "1"), ("test_to", "ada@contractor.example")],
+    );
+    r.expect(200);
+    let t = r.text();
+    assert!(t.contains("data-test-reply"), "{t}");
+    assert!(!t.contains(browser_secret));
+    for page in ["/admin/settings/inbound", "/admin/settings/mail"] {
+        assert!(!ada.get(page).text().contains(browser_secret));
+    }
+}
