@@ -753,6 +753,7 @@ pub mod m {
         SETTINGS_TEST_TO = "Testmail an", "Test mail to";
         SETTINGS_TEST_OK = "Antwort des Servers: {reply}", "The server replied: {reply}";
         SETTINGS_TEST_FAILED = "Test fehlgeschlagen: {reply}", "The test failed: {reply}";
+        AUDIT_SETTINGS_CHANGED = "Einstellungen geändert", "Settings changed";
         SETTINGS_OPT_STARTTLS = "STARTTLS", "STARTTLS";
         SETTINGS_OPT_TLS = "TLS", "TLS";
         SETTINGS_OPT_AUTO = "(Voreinstellung)", "(default)";

@@ -63,6 +63,8 @@ async function steps({ run, admin, customer, go, auditPage, submitAndWait }) {
   const pages = [
     ['Admin: settings, portal', '/admin/settings'],
     ['Admin: settings, security', '/admin/settings/security'],
+    ['Admin: settings, mail', '/admin/settings/mail'],
+    ['Admin: settings, mail in', '/admin/settings/inbound'],
     ['Admin: settings, fields', '/admin/settings/fields'],
     ['Admin: settings, new field', '/admin/settings/fields/new'],
     ['Admin: settings, field', '/admin/settings/fields/seriennummer'],
