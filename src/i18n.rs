@@ -753,6 +753,7 @@ pub mod m {
         SETTINGS_TEST_TO = "Testmail an", "Test mail to";
         SETTINGS_TEST_OK = "Antwort des Servers: {reply}", "The server replied: {reply}";
         SETTINGS_TEST_FAILED = "Test fehlgeschlagen: {reply}", "The test failed: {reply}";
+        SETTINGS_ERR_HOTLINE_RESTART = "Die Hotline war beim Start aus; sie lässt sich in der Konfigurationsdatei einschalten (danach neu starten).", "The hotline was off at start; turn it on in the configuration file (then restart).";
         AUDIT_SETTINGS_CHANGED = "Einstellungen geändert", "Settings changed";
         SETTINGS_OPT_STARTTLS = "STARTTLS", "STARTTLS";
         SETTINGS_OPT_TLS = "TLS", "TLS";

@@ -599,6 +599,12 @@ pub fn save(app: &App, admin: &StaffMember, input: &SaveInput, address: &str) ->
             }
         }
     }
+    // The hotline key is loaded at start only when the hotline is on; turning it on from "off"
+    // takes effect with the next start, so it is refused here rather than half-working.
+    let hotline_on = input.values.iter().any(|(f, v)| *f == "hotline_mode" && v.trim() != "off");
+    if hotline_on && app.hotline_key.is_none() {
+        errors.add("hotline_mode", m::SETTINGS_ERR_HOTLINE_RESTART);
+    }
     let now = clock::now();
     let actor = format!("staff:{}", admin.username);
     let mut conn = app.conn()?;

@@ -17,11 +17,10 @@ pub const INTERVAL: Duration = Duration::from_secs(600);
 /// Tickets closed per transaction, so a first run on a big backlog never holds the writer long.
 const BATCH: usize = 100;
 
-/// Starts the thread when `auto_close_days` is set; without it nothing runs.
+/// Starts the thread. Each round reads `auto_close_days` from the configuration in effect, so
+/// setting it in the browser (`/admin/settings/security`) needs no restart; unset, a round does
+/// nothing.
 pub fn spawn(app: Arc<App>) -> std::io::Result<()> {
-    if app.config().workflow.auto_close_days.is_none() {
-        return Ok(());
-    }
     std::thread::Builder::new().name("ticketd-workflow".into()).spawn(move || loop {
         match auto_close(&app, clock::now()) {
             Ok(0) => {}
