@@ -754,6 +754,10 @@ pub mod m {
         SETTINGS_TEST_OK = "Antwort des Servers: {reply}", "The server replied: {reply}";
         SETTINGS_TEST_FAILED = "Test fehlgeschlagen: {reply}", "The test failed: {reply}";
         SETTINGS_ERR_HOTLINE_RESTART = "Die Hotline war beim Start aus; sie lässt sich in der Konfigurationsdatei einschalten (danach neu starten).", "The hotline was off at start; turn it on in the configuration file (then restart).";
+        SETTINGS_ERR_LOGO_SIZE = "Das Logo darf höchstens 512 KiB groß sein.", "The logo may be at most 512 KiB.";
+        SETTINGS_ERR_LOGO_TYPE = "Bitte ein Logo als PNG, JPEG oder SVG hochladen.", "Please upload a PNG, JPEG or SVG logo.";
+        SETTINGS_ERR_LOGO_SCRIPT = "SVG-Logos mit Skripten oder Ereignis-Attributen werden nicht angenommen.", "SVG logos with scripts or event attributes are not accepted.";
+        SETTINGS_FIELD_LOGO = "Logo (PNG, JPEG oder SVG, höchstens 512 KiB)", "Logo (PNG, JPEG or SVG, at most 512 KiB)";
         AUDIT_SETTINGS_CHANGED = "Einstellungen geändert", "Settings changed";
         SETTINGS_OPT_STARTTLS = "STARTTLS", "STARTTLS";
         SETTINGS_OPT_TLS = "TLS", "TLS";

@@ -486,7 +486,7 @@ pub fn apply_overrides(file: &Config, list: &[Override], key: Option<&HotlineKey
 }
 
 fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
@@ -543,7 +543,7 @@ pub struct SectionState {
     pub version: String,
     /// `(form field, value, source, file value)` for each key of the section.
     pub values: Vec<(&'static str, String, Source, String)>,
-    pub has_logo_override: bool,
+    pub logo_source: Source,
 }
 
 pub fn section_state(app: &App, section: &str) -> Result<SectionState> {
@@ -561,7 +561,7 @@ pub fn section_state(app: &App, section: &str) -> Result<SectionState> {
     Ok(SectionState {
         version: read_version(&conn, section)?,
         values,
-        has_logo_override: list.iter().any(|o| o.key == "portal.logo"),
+        logo_source: source_of(app.file_config(), &list, "portal.logo"),
     })
 }
 
@@ -883,6 +883,84 @@ pub fn test_inbound(app: &App) -> std::result::Result<String, String> {
     }
 }
 
+/// Largest logo accepted in the browser.
+pub const MAX_LOGO_BYTES: usize = 512 * 1024;
+
+/// The content type of an uploaded logo: PNG, JPEG or SVG (without scripts, event handlers,
+/// `javascript:` links or foreign objects), at most [`MAX_LOGO_BYTES`].
+pub fn check_logo(data: &[u8]) -> std::result::Result<&'static str, Msg> {
+    if data.len() > MAX_LOGO_BYTES {
+        return Err(m::SETTINGS_ERR_LOGO_SIZE);
+    }
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok("image/png");
+    }
+    if data.starts_with(&[0xff, 0xd8, 0xff]) {
+        return Ok("image/jpeg");
+    }
+    let text = std::str::from_utf8(data).map_err(|_| m::SETTINGS_ERR_LOGO_TYPE)?;
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("<svg") {
+        return Err(m::SETTINGS_ERR_LOGO_TYPE);
+    }
+    let scripted = lower.contains("<script")
+        || lower.contains("javascript:")
+        || lower.contains("<foreignobject")
+        || lower.contains("<!entity")
+        || lower
+            .split(|c: char| c.is_whitespace() || c == '<' || c == '/')
+            .any(|w| w.starts_with("on") && w.contains('='));
+    if scripted {
+        return Err(m::SETTINGS_ERR_LOGO_SCRIPT);
+    }
+    Ok("image/svg+xml")
+}
+
+/// Stores an uploaded logo as the `portal.logo` override (checked with [`check_logo`]), or with
+/// `data` = `None` returns to the file's logo. Audited, swapped in like every other setting.
+pub fn save_logo(app: &App, admin: &StaffMember, data: Option<&[u8]>, version: &str, address: &str) -> Result<()> {
+    let _one_at_a_time = app.settings_lock.lock().unpoisoned();
+    let ctype = match data.map(check_logo).transpose() {
+        Ok(t) => t,
+        Err(msg) => return Err(field_error("logo", msg)),
+    };
+    let now = clock::now();
+    let actor = format!("staff:{}", admin.username);
+    let mut conn = app.conn()?;
+    let cfg = db::write(&mut conn, |tx| {
+        if read_version(tx, "portal")? != version.trim() {
+            return Err(field_error("version", m::SETTINGS_CONFLICT));
+        }
+        let detail = match (data, ctype) {
+            (Some(d), Some(t)) => {
+                let o = Override { key: "portal.logo".into(), value: t.to_string(), data: Some(d.to_vec()) };
+                overrides::set(tx, &o, now, &actor)?;
+                format!("portal.logo: uploaded ({t}, {} bytes)", d.len())
+            }
+            _ => {
+                overrides::remove(tx, "portal.logo")?;
+                "portal.logo: reset to the file".to_string()
+            }
+        };
+        let cfg = apply_overrides(app.file_config(), &overrides::list(tx)?, app.settings_key.get());
+        cfg.validate().map_err(|e| Error::Internal(e.0))?;
+        let next = read_version(tx, "portal")?.parse::<i64>().unwrap_or(0) + 1;
+        db::settings::set(tx, &version_name("portal"), &next.to_string())?;
+        let e = audit::Entry {
+            actor: &actor,
+            action: "settings.changed",
+            target: "settings:portal",
+            detail: &detail,
+            address,
+        };
+        audit::insert(tx, &e, now)?;
+        Ok(cfg)
+    })?;
+    let theme = crate::assets::Theme::build(&cfg);
+    app.swap_config(cfg, theme);
+    Ok(())
+}
+
 /// `ticketd config show`: each key with its effective value and source; secrets masked.
 pub fn show(app: &App) -> Result<Vec<(String, String, Source)>> {
     let conn = app.conn()?;
@@ -945,6 +1023,18 @@ mod tests {
         assert!(accent_contrast("#1d4ed8").unwrap() >= 4.5);
         assert!(accent_contrast("#ffff00").unwrap() >= 4.5);
         assert!(accent_contrast("#7f7f7f").unwrap() < 4.5);
+    }
+
+    #[test]
+    fn logos_are_checked() {
+        assert_eq!(check_logo(b"\x89PNG\r\n\x1a\n....").unwrap(), "image/png");
+        assert_eq!(check_logo(&[0xff, 0xd8, 0xff, 0xe0]).unwrap(), "image/jpeg");
+        assert_eq!(check_logo(b"<svg xmlns='http://www.w3.org/2000/svg'><rect/></svg>").unwrap(), "image/svg+xml");
+        assert!(check_logo(b"<svg><script>alert(1)</script></svg>").is_err());
+        assert!(check_logo(b"<svg><rect onload=\"x()\"/></svg>").is_err());
+        assert!(check_logo(b"<svg><a href=\"javascript:x()\"/></svg>").is_err());
+        assert!(check_logo(b"GIF89a").is_err());
+        assert!(check_logo(&vec![0u8; MAX_LOGO_BYTES + 1]).is_err());
     }
 
     #[test]

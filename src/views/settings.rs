@@ -43,6 +43,8 @@ pub struct SectionView {
     pub test: Option<(bool, String)>,
     /// The section has a `test` button (mail: with a recipient field).
     pub test_button: Option<bool>,
+    /// The portal section's logo upload: the logo's source (`default`, `file`, `browser`).
+    pub logo: Option<&'static str>,
 }
 
 const NAV: &[(&str, Msg)] = &[
@@ -89,11 +91,25 @@ pub fn section(c: &Chrome, v: &SectionView) -> Markup {
                     (lang.f(msg, &[("reply", reply.as_str())]))
                 }
             }
-            form.stack method="post" action=(v.path) novalidate {
+            form.stack method="post" action=(v.path) enctype=[v.logo.map(|_| "multipart/form-data")] novalidate {
                 input type="hidden" name="csrf" value=(v.csrf);
                 input type="hidden" name="version" value=(v.version);
                 @for r in &v.rows {
                     (row(c, e, &v.values, r))
+                }
+                @if let Some(source) = v.logo {
+                    div.field data-setting="logo" data-source=(source) {
+                        label for="logo" { (c.t(m::SETTINGS_FIELD_LOGO)) }
+                        input id="logo" name="logo" type="file" accept="image/png,image/jpeg,image/svg+xml"
+                            aria-invalid=[e.get("logo").map(|_| "true")] aria-describedby=[described_by(e, "logo", true)] autofocus[e.is_first("logo")];
+                        (field_error(lang, e, "logo"))
+                        p.help id="help-logo" {
+                            (c.t(m::SETTINGS_SOURCE)) ": " span.source { (c.t(source_label(source))) }
+                            @if source == "browser" {
+                                " " button.link type="submit" name="reset" value="logo" { (c.t(m::SETTINGS_RESET)) }
+                            }
+                        }
+                    }
                 }
                 div.actions { button.primary type="submit" { (c.t(m::SETTINGS_SAVE)) } }
                 @if let Some(with_to) = v.test_button {

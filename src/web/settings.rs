@@ -9,6 +9,7 @@ use crate::i18n::{m, Msg};
 use crate::model::{FieldOption, Form, Principal, ShowWhen, StaffMember, Text};
 use crate::views;
 use crate::views::settings::{Kind, Row};
+use crate::web::form::read_form_with_file;
 use crate::web::portal::checked_form;
 use crate::web::{html, redirect, Ctx};
 
@@ -181,6 +182,7 @@ fn render_section(
         notice: ctx.take_flash(),
         test,
         test_button: s.test,
+        logo: (s.name == "portal").then_some(state.logo_source.as_str()),
     };
     Ok(html(views::settings::section(&ctx.chrome(), &view)).with_status_code(status))
 }
@@ -192,7 +194,44 @@ fn show_section(ctx: &mut Ctx, s: &Section) -> Result<Response> {
 
 fn save_section(ctx: &mut Ctx, s: &Section) -> Result<Response> {
     let me = admin(ctx)?;
-    let f = checked_form(ctx)?;
+    let (f, logo) = if s.name == "portal" {
+        let limit = ctx.app.config().security.max_form_bytes;
+        let (f, logo) = read_form_with_file(ctx.req, limit, "logo", settings::MAX_LOGO_BYTES as u64)?;
+        ctx.check_csrf(&f)?;
+        (f, logo)
+    } else {
+        (checked_form(ctx)?, None)
+    };
+    if s.name == "portal" && (logo.is_some() || f.get("reset") == Some("logo")) {
+        let r = match &logo {
+            Some(bytes) if settings::check_logo(bytes).is_err() => {
+                let mut errors = FieldErrors::new();
+                if let Err(msg) = settings::check_logo(bytes) {
+                    errors.add("logo", msg);
+                }
+                Err(Error::Invalid(errors))
+            }
+            Some(bytes) => {
+                // Text fields first (they check the version), then the logo at the version now.
+                let rows = (s.rows)();
+                let values = rows.iter().filter_map(|(k, _, _)| f.get(k).map(|v| (*k, v.to_string()))).collect();
+                let input = SaveInput { section: s.name, version: f.str("version"), values, reset: Vec::new() };
+                settings::save(ctx.app, &me, &input, &ctx.address).and_then(|()| {
+                    let v = settings::version(ctx.app, "portal")?;
+                    settings::save_logo(ctx.app, &me, Some(bytes), &v, &ctx.address)
+                })
+            }
+            None => settings::save_logo(ctx.app, &me, None, f.str("version"), &ctx.address),
+        };
+        return match r {
+            Ok(()) => {
+                ctx.set_flash(m::SETTINGS_SAVED);
+                Ok(redirect(s.path))
+            }
+            Err(Error::Invalid(errors)) => render_section(ctx, s, Some(f), errors, 422, None),
+            Err(e) => Err(e),
+        };
+    }
     if f.get("test").is_some() && s.test.is_some() {
         // Tries the settings in effect (saved ones), changes nothing.
         let reply = match s.name {

@@ -317,3 +317,42 @@ fn passwords_set_in_the_browser_are_sealed_write_only_and_audited_as_changed() {
         assert!(!ada.get(page).text().contains(browser_secret));
     }
 }
+
+#[test]
+fn a_logo_is_uploaded_checked_and_reset() {
+    let app = office();
+    let mut ada = app.ada();
+    let page = "/admin/settings";
+    let post = |c: &mut Client, name: &str, data: &[u8]| {
+        let v = version(c, page);
+        let csrf = c.csrf_from(page, page);
+        let file =
+            crate::http::Upload { field: "logo", filename: name, content_type: "application/octet-stream", data };
+        c.post_multipart(page, &[("csrf", &csrf), ("version", &v), ("title", "Mit Logo")], &[file])
+    };
+    let r = post(&mut ada, "logo.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>");
+    r.expect(422);
+    assert!(r.text().contains("id=\"err-logo\""));
+    let r = post(&mut ada, "big.png", &[0x89; 600 * 1024]);
+    r.expect(422);
+    let r = post(&mut ada, "logo.gif", b"GIF89a....");
+    r.expect(422);
+    assert_eq!(app.count("SELECT count(*) FROM config_overrides"), 0, "nothing stored");
+
+    let png = b"\x89PNG\r\n\x1a\n-a-tiny-test-logo-";
+    post(&mut ada, "logo.png", png).expect_redirect(page);
+    let mut anna = app.anna();
+    let form = anna.get("/tickets/new").text();
+    assert!(form.contains("Mit Logo"));
+    let src = html::attr_values(&form, "src").into_iter().find(|s| s.starts_with("/assets/logo.")).expect("a logo");
+    let served = anna.get(&src);
+    served.expect(200);
+    assert_eq!(served.body, png.to_vec());
+    assert_eq!(source_of(&ada.get(page).text(), "logo"), "browser");
+
+    save(&mut ada, page, &[("reset", "logo")]).expect_redirect(page);
+    assert!(!anna.get("/tickets/new").text().contains("/assets/logo."));
+    let audit =
+        crate::harness::strings(&app.db(), "SELECT detail FROM audit_log WHERE detail LIKE 'portal.logo%' ORDER BY id");
+    assert_eq!(audit.len(), 2, "{audit:?}");
+}
