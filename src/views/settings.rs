@@ -106,7 +106,7 @@ pub fn section(c: &Chrome, v: &SectionView) -> Markup {
                         p.help id="help-logo" {
                             (c.t(m::SETTINGS_SOURCE)) ": " span.source { (c.t(source_label(source))) }
                             @if source == "browser" {
-                                " " button.link type="submit" name="reset" value="logo" { (c.t(m::SETTINGS_RESET)) }
+                                " " button.link type="submit" form="reset-logo" name="reset" value="logo" { (c.t(m::SETTINGS_RESET)) }
                             }
                         }
                     }
@@ -120,6 +120,12 @@ pub fn section(c: &Chrome, v: &SectionView) -> Markup {
                         }
                     }
                     div.actions { button type="submit" name="test" value="1" { (c.t(m::SETTINGS_TEST)) } }
+                }
+            }
+            @for r in v.rows.iter().filter(|r| r.source == "browser").map(|r| r.field).chain(v.logo.filter(|s| *s == "browser").map(|_| "logo")) {
+                form id={ "reset-" (r) } method="post" action=(v.path) hidden {
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    input type="hidden" name="version" value=(v.version);
                 }
             }
         }
@@ -164,7 +170,9 @@ fn row(c: &Chrome, e: &FieldErrors, values: &Form, r: &Row) -> Markup {
                 @if r.source == "browser" {
                     " · " (lang.f(m::SETTINGS_FILE_VALUE, &[("value", if r.file_value.chars().count() > 60 { "…" } else { r.file_value.as_str() })]))
                     " "
-                    button.link type="submit" name="reset" value=(name) { (c.t(m::SETTINGS_RESET)) }
+                    // Submits the small form of its own below the main one, so Enter in a field
+                    // still saves instead of resetting.
+                    button.link type="submit" form={ "reset-" (name) } name="reset" value=(name) { (c.t(m::SETTINGS_RESET)) }
                 }
             }
         }
