@@ -214,30 +214,32 @@ pub fn fields(c: &Chrome, v: &FieldsView) -> Markup {
                 form method="post" action="/admin/settings/fields" {
                     input type="hidden" name="csrf" value=(v.csrf);
                     input type="hidden" name="version" value=(v.version);
-                    table.fields-list {
-                        thead { tr {
-                            th scope="col" { (c.t(m::SETTINGS_FIELD_KEY)) }
-                            th scope="col" { (c.t(m::SETTINGS_FIELD_LABEL_DE)) }
-                            th scope="col" { (c.t(m::SETTINGS_FIELD_TYPE)) }
-                            th scope="col" { (c.t(m::SETTINGS_FIELD_SHOW_WHEN)) }
-                            th scope="col" { (c.t(m::SETTINGS_FIELD_RETIRED)) }
-                            th scope="col" { span.visually-hidden { (c.t(m::SETTINGS_FIELD_EDIT)) } }
-                        } }
-                        tbody {
-                            @for (i, f) in v.fields.iter().enumerate() {
-                                tr data-field=(f.key) {
-                                    td { code { (f.key) } }
-                                    td { (label(lang, f)) }
-                                    td { (type_name(f.kind)) }
-                                    td { @if let Some(sw) = &f.show_when { (sw.field) " = " (sw.equals.clone().into_iter().chain(sw.any_of.clone().into_iter().flatten()).collect::<Vec<_>>().join(", ")) } }
-                                    td { @if f.retired { "✓" } }
-                                    td.actions {
-                                        a href={ "/admin/settings/fields/" (f.key) } { (c.t(m::SETTINGS_FIELD_EDIT)) span.visually-hidden { ": " (f.key) } }
-                                        @if i > 0 {
-                                            " " button.link type="submit" name="up" value=(f.key) { (c.t(m::SETTINGS_FIELD_MOVE_UP)) span.visually-hidden { ": " (f.key) } }
-                                        }
-                                        @if i + 1 < n {
-                                            " " button.link type="submit" name="down" value=(f.key) { (c.t(m::SETTINGS_FIELD_MOVE_DOWN)) span.visually-hidden { ": " (f.key) } }
+                    div.table-wrap {
+                        table.tickets.fields-list {
+                            thead { tr {
+                                th scope="col" { (c.t(m::SETTINGS_FIELD_KEY)) }
+                                th scope="col" { (c.t(m::SETTINGS_FIELD_LABEL_DE)) }
+                                th scope="col" { (c.t(m::SETTINGS_FIELD_TYPE)) }
+                                th scope="col" { (c.t(m::SETTINGS_FIELD_SHOW_WHEN)) }
+                                th scope="col" { (c.t(m::SETTINGS_FIELD_RETIRED)) }
+                                th scope="col" { span.visually-hidden { (c.t(m::SETTINGS_FIELD_EDIT)) } }
+                            } }
+                            tbody {
+                                @for (i, f) in v.fields.iter().enumerate() {
+                                    tr data-field=(f.key) {
+                                        td { code { (f.key) } }
+                                        td { (label(lang, f)) }
+                                        td { (type_name(f.kind)) }
+                                        td { @if let Some(sw) = &f.show_when { (sw.field) " = " (sw.equals.clone().into_iter().chain(sw.any_of.clone().into_iter().flatten()).collect::<Vec<_>>().join(", ")) } }
+                                        td { @if f.retired { "✓" } }
+                                        td.actions {
+                                            a href={ "/admin/settings/fields/" (f.key) } { (c.t(m::SETTINGS_FIELD_EDIT)) span.visually-hidden { ": " (f.key) } }
+                                            @if i > 0 {
+                                                " " button.link type="submit" name="up" value=(f.key) { (c.t(m::SETTINGS_FIELD_MOVE_UP)) span.visually-hidden { ": " (f.key) } }
+                                            }
+                                            @if i + 1 < n {
+                                                " " button.link type="submit" name="down" value=(f.key) { (c.t(m::SETTINGS_FIELD_MOVE_DOWN)) span.visually-hidden { ": " (f.key) } }
+                                            }
                                         }
                                     }
                                 }
