@@ -76,17 +76,23 @@ impl Theme {
         let on_accent = if relative_luminance(r, g, b) > 0.40 { "#111827" } else { "#ffffff" };
         let mut css =
             format!(":root {{ --accent: rgb({r} {g} {b}); --accent-rgb: {r} {g} {b}; --on-accent: {on_accent}; }}\n");
-        if let Some(path) = &p.custom_css {
+        if let Some(extra) = &p.custom_css_text {
+            css.push_str("\n/* portal.custom_css (set in the browser) */\n");
+            css.push_str(extra);
+        } else if let Some(path) = &p.custom_css {
             if let Ok(extra) = std::fs::read_to_string(path) {
                 css.push_str("\n/* portal.custom_css */\n");
                 css.push_str(&extra);
             }
         }
-        let logo = p.logo.as_ref().and_then(|path| {
-            let data = std::fs::read(path).ok()?;
-            let ctype = content_type(&path.to_string_lossy());
-            let hash = hex8(&data);
-            Some((data, ctype, hash))
+        let uploaded = p.logo_data.as_ref().map(|(data, ctype)| (data.clone(), *ctype, hex8(data)));
+        let logo = uploaded.or_else(|| {
+            p.logo.as_ref().and_then(|path| {
+                let data = std::fs::read(path).ok()?;
+                let ctype = content_type(&path.to_string_lossy());
+                let hash = hex8(&data);
+                Some((data, ctype, hash))
+            })
         });
         let hash = hex8(css.as_bytes());
         Theme { css, hash, logo }

@@ -40,6 +40,8 @@ Commands:
   check --replica DIR|URL [--litestream BIN]
                                  restore a Litestream replica into a temporary directory (never the
                                  database) and check it: integrity, schema, attachments, newest write
+  config show                    the effective configuration: each key, its value and its source
+                                 (default, file, browser); secrets masked
   mail test ADDRESS              send a test e-mail through the [smtp] relay and print its answer
   mail receive                   import one e-mail from stdin (for an MTA pipe, fetchmail --mda, getmail);
                                  prints `reply N`, `new N`, `held ID` or `dropped REASON`;
@@ -221,12 +223,25 @@ fn run_inner(raw: Vec<String>) -> Result<i32, String> {
             args.only(&[])?;
             Ok(mail_receive(config))
         }
+        ["config", "show"] => {
+            args.only(&[])?;
+            config_show(config)
+        }
         ["mail", "test", address] => {
             args.only(&[])?;
             mail_test(&config, address)
         }
         _ => Err(format!("unknown command {:?}; see ticketd --help", words.join(" "))),
     }
+}
+
+/// `ticketd config show`: `key = value  # source`, one a line.
+fn config_show(config: Config) -> Result<i32, String> {
+    let app = App::open(config).map_err(describe)?;
+    for (key, value, source) in crate::app::settings::show(&app).map_err(describe)? {
+        println!("{key} = {value:?}  # {}", source.as_str());
+    }
+    Ok(0)
 }
 
 fn admin_create(args: &Args, config: Config) -> Result<i32, String> {
@@ -451,10 +466,10 @@ fn serve(config: Config) -> Result<i32, String> {
         }
         None => {}
     }
-    if app.config.limits.page_cache_mb.is_some() {
+    if app.config().limits.page_cache_mb.is_some() {
         eprintln!("warning: [limits] page_cache_mb is no longer used (pages are rendered every time); remove it");
     }
-    for (label, value) in crate::web::assets::contrast_warnings(&app.config) {
+    for (label, value) in crate::web::assets::contrast_warnings(&app.config()) {
         eprintln!("warning: {label}: {value}");
     }
     let _ = sessions::purge_expired(&app);
@@ -463,7 +478,7 @@ fn serve(config: Config) -> Result<i32, String> {
         Ok(n) => eprintln!("removed {n} unfinished upload(s) from an earlier run"),
         Err(e) => eprintln!("warning: could not remove unfinished uploads: {e}"),
     }
-    if app.config.smtp.is_some() && app.config.base_url.is_none() {
+    if app.config().smtp.is_some() && app.config().base_url.is_none() {
         eprintln!("warning: [smtp] is set but base_url is not: e-mails cannot link to the portal");
     }
     let app = Arc::new(app);

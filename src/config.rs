@@ -38,6 +38,14 @@ pub struct Config {
     pub api: Api,
     /// `[[webhooks]]` (issue 21): JSON POSTs about tickets, activities and customers.
     pub webhooks: Vec<Webhook>,
+    /// The dotted keys the file sets (`portal.title`, …), for `ticketd config show` and the
+    /// settings pages' "source" column; empty without a file.
+    #[serde(skip)]
+    pub file_keys: Vec<String>,
+    /// `[[fields]]` marked `retired`: in no form, kept so their stored values keep a meaning
+    /// (see [`Config::split_retired`]); `fields` holds only the active ones.
+    #[serde(skip)]
+    pub retired_fields: Vec<Field>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -134,6 +142,12 @@ pub struct Portal {
     /// The first customer number; its trailing digits count up for the suggestion on the
     /// new-customer form (`"K-10001"` → `K-10002`, …). Empty: no suggestion.
     pub customer_no_pattern: String,
+    /// Custom CSS set in the browser (wins over the `custom_css` file); never read from TOML.
+    #[serde(skip)]
+    pub custom_css_text: Option<String>,
+    /// A logo uploaded in the browser (bytes, content type); wins over the `logo` file.
+    #[serde(skip)]
+    pub logo_data: Option<(Vec<u8>, &'static str)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -340,6 +354,8 @@ impl Default for Config {
             contingents: Contingents::default(),
             api: Api::default(),
             webhooks: Vec::new(),
+            file_keys: Vec::new(),
+            retired_fields: Vec::new(),
         }
     }
 }
@@ -375,6 +391,8 @@ impl Default for Portal {
             customers_can_close: true,
             page_size: 50,
             customer_no_pattern: "K-10001".into(),
+            custom_css_text: None,
+            logo_data: None,
         }
     }
 }
@@ -523,7 +541,22 @@ impl Config {
 
     /// Parses TOML text without environment overrides or validation.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        toml::from_str::<Config>(text).map_err(|e| ConfigError(e.to_string().trim_end().to_string()))
+        let mut cfg = toml::from_str::<Config>(text).map_err(|e| ConfigError(e.to_string().trim_end().to_string()))?;
+        if let Ok(toml::Value::Table(t)) = toml::from_str::<toml::Value>(text) {
+            fn walk(prefix: &str, t: &toml::map::Map<String, toml::Value>, out: &mut Vec<String>) {
+                for (k, v) in t {
+                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    if let toml::Value::Table(inner) = v {
+                        walk(&key, inner, out);
+                    } else {
+                        out.push(key);
+                    }
+                }
+            }
+            walk("", &t, &mut cfg.file_keys);
+        }
+        cfg.split_retired();
+        Ok(cfg)
     }
 
     /// Paths in a config file are relative to the file, not to the working directory.
@@ -655,7 +688,7 @@ impl Config {
 
     fn validate_fields(&self) -> Result<(), ConfigError> {
         let mut seen = std::collections::HashSet::new();
-        for (i, f) in self.fields.iter().enumerate() {
+        for (i, f) in self.fields.iter().chain(&self.retired_fields).enumerate() {
             let key = format!("fields[{i}]");
             let ok = !f.key.is_empty()
                 && f.key.len() <= 40
@@ -695,6 +728,23 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// Moves retired fields out of `fields` into `retired_fields`, keeping the order.
+    pub fn split_retired(&mut self) {
+        let all = std::mem::take(&mut self.fields).into_iter().chain(std::mem::take(&mut self.retired_fields));
+        for f in all {
+            if f.retired {
+                self.retired_fields.push(f);
+            } else {
+                self.fields.push(f);
+            }
+        }
+    }
+
+    /// Active fields, then retired ones.
+    pub fn all_fields(&self) -> Vec<Field> {
+        self.fields.iter().chain(&self.retired_fields).cloned().collect()
     }
 
     pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {

@@ -61,7 +61,7 @@ pub fn change_password(app: &App, session: &Session, input: &PasswordChange, add
         return Err(Error::Invalid(errors));
     }
     check.passed();
-    let hash = password::hash(input.new, app.config.security.bcrypt_cost)?;
+    let hash = password::hash(input.new, app.config().security.bcrypt_cost)?;
     drop(permit);
 
     let now = clock::now();

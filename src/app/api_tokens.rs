@@ -153,7 +153,7 @@ pub fn authenticate(app: &App, token: &str) -> Result<Option<Caller>> {
         Err(e) => return Err(e),
     };
     drop(conn);
-    rate_check(t.id, app.config.api.requests_per_minute)?;
+    rate_check(t.id, app.config().api.requests_per_minute)?;
     if claim_touch(t.id) {
         let mut conn = app.conn()?;
         db::write(&mut conn, |tx| api_tokens::touch(tx, t.id, now))?;

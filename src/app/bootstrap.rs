@@ -33,7 +33,7 @@ pub fn ensure_first_admin(app: &App) -> Result<Option<FirstAdmin>> {
             return renew_expired_first_password(app, tx);
         }
         let pw = password::generate()?;
-        let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+        let hash = password::hash(&pw, app.config().security.bcrypt_cost)?;
         let new = staff::NewStaff {
             username: "admin",
             name: "Administrator",
@@ -89,7 +89,7 @@ fn renew_expired_first_password(app: &App, tx: &rusqlite::Connection) -> Result<
         return Ok(None);
     }
     let pw = password::generate()?;
-    let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+    let hash = password::hash(&pw, app.config().security.bcrypt_cost)?;
     let now = clock::now();
     staff::set_password(tx, id, &hash, true)?;
     crate::app::links::password_changed(tx, crate::db::password_tokens::Owner::Staff(id))?;
@@ -265,7 +265,7 @@ pub fn new_password(app: &App, given: Option<&str>) -> Result<NewPassword> {
             (p.clone(), Some(p))
         }
     };
-    let hash = password::hash(&plain, app.config.security.bcrypt_cost)?;
+    let hash = password::hash(&plain, app.config().security.bcrypt_cost)?;
     Ok(NewPassword { plain, hash, generated })
 }
 
@@ -273,7 +273,7 @@ pub fn new_password(app: &App, given: Option<&str>) -> Result<NewPassword> {
 /// 10,000 most common passwords, none of the account's own `names` (customer number, username,
 /// e-mail address, of which only the part before the `@` counts) inside it.
 pub fn check_new_password(app: &App, pw: &str, field: &str, names: &[&str], errors: &mut FieldErrors) {
-    let min = app.config.security.min_password_length;
+    let min = app.config().security.min_password_length;
     let local_parts: Vec<&str> = names.iter().map(|n| n.split('@').next().unwrap_or(n)).collect();
     if pw.chars().count() < min {
         errors.add_with(field, m::ERR_PASSWORD_SHORT, vec![("min", min.to_string())]);

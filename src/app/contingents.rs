@@ -252,7 +252,7 @@ pub fn report(app: &App, customer: &Customer, year: i32, month: u8, staff: bool)
 /// staff. Several thresholds crossed at once make one mail, about the highest.
 pub fn after_time_logged(tx: &Connection, app: &App, customer_id: i64, now: i64) -> Result<()> {
     let Booked { contingents, ledger, .. } = ledger_since(tx, app.tz, customer_id, None, now)?;
-    let thresholds = [i64::from(app.config.contingents.warn_at_percent), 100];
+    let thresholds = [i64::from(app.config().contingents.warn_at_percent), 100];
     for c in &contingents {
         let Some(b) = ledger.balance(c.id).filter(|b| b.active) else { continue };
         let mut newest = None;
@@ -269,11 +269,11 @@ pub fn after_time_logged(tx: &Connection, app: &App, customer_id: i64, now: i64)
 }
 
 fn warn(tx: &Connection, app: &App, customer_id: i64, c: &Contingent, remaining: i64, percent: i64) -> Result<()> {
-    if app.config.smtp.is_none() {
+    if app.config().smtp.is_none() {
         return Ok(());
     }
     let customer = customers::get(tx, customer_id)?;
-    let base = app.config.base_url.as_deref().map(|b| b.trim_end_matches('/').to_string());
+    let base = app.config().base_url.as_deref().map(|b| b.trim_end_matches('/').to_string());
     let mut to: Vec<(outbox::Recipient, crate::app::notify::To)> = Vec::new();
     if let Some(r) = outbox::customer_recipient(tx, customer_id)? {
         to.push((r, crate::app::notify::To::Customer));
@@ -295,7 +295,7 @@ fn warn(tx: &Connection, app: &App, customer_id: i64, c: &Contingent, remaining:
         let lang = r.language.unwrap_or(app.default_lang);
         let mail = crate::views::contingents::WarningMail {
             lang,
-            site_title: &app.config.portal.title,
+            site_title: &app.config().portal.title,
             recipient_name: &r.name,
             customer_name: &customer.name,
             customer_no: &customer.customer_no,

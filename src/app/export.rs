@@ -134,7 +134,7 @@ pub fn customer_archive(app: &App, customer: &Customer) -> Result<ZipStream> {
 /// the archive carries beside them.
 fn tickets_out(app: &App, customer: &Customer) -> Result<(Vec<TicketOut>, Vec<FileEntry>)> {
     let scope = customer.scope();
-    let show_time = app.config.portal.show_time_spent;
+    let show_time = app.config().portal.show_time_spent;
     let conn = app.conn()?;
     let all = TicketQuery { page: 1, page_size: usize::MAX / 2, ..TicketQuery::default() };
     let page = tdb::list(&conn, scope, &all)?;

@@ -28,7 +28,7 @@ pub const REVEALS_PER_HOUR: i64 = 10;
 const HOUR: i64 = 3600;
 
 fn require_mode(app: &App, reveal: bool) -> Result<()> {
-    match (app.config.hotline.mode, reveal) {
+    match (app.config().hotline.mode, reveal) {
         (HotlineMode::Off, _) | (HotlineMode::Verify, true) => Err(Error::NotFound),
         _ => Ok(()),
     }

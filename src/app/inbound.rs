@@ -147,7 +147,7 @@ fn route(tx: &Connection, app: &App, mail: &Incoming, now: i64) -> Result<Route>
             return Ok(Route::Hold("foreign_reference"));
         }
     }
-    let limit = i64::from(app.config.inbound.max_per_sender_per_hour);
+    let limit = i64::from(app.config().inbound.max_per_sender_per_hour);
     if idb::imported_since(tx, &mail.from_addr, now - 3600)? >= limit {
         return Ok(Route::Hold("rate_limit"));
     }
@@ -160,7 +160,7 @@ fn route(tx: &Connection, app: &App, mail: &Incoming, now: i64) -> Result<Route>
 /// The ticket a message refers to: a mail we sent for it or its thread root in
 /// `In-Reply-To`/`References`, else `[number]` in the subject.
 fn referenced_ticket(tx: &Connection, app: &App, mail: &Incoming) -> Result<Option<String>> {
-    let our_domain = app.config.smtp.as_ref().map(|s| crate::mail::domain_of(s.from.trim()).to_ascii_lowercase());
+    let our_domain = app.config().smtp.as_ref().map(|s| crate::mail::domain_of(s.from.trim()).to_ascii_lowercase());
     for id in &mail.references {
         if let Some(n) = idb::ticket_of_sent(tx, id)? {
             return Ok(Some(n));
@@ -177,7 +177,7 @@ fn referenced_ticket(tx: &Connection, app: &App, mail: &Incoming) -> Result<Opti
 
 /// Removes held mail past `[inbound] hold_days` (and old duplicate keys).
 fn purge(tx: &Connection, app: &App, now: i64) -> Result<usize> {
-    let keep = app.config.inbound.hold_days.min(36_500) as i64 * 86_400;
+    let keep = app.config().inbound.hold_days.min(36_500) as i64 * 86_400;
     idb::purge(tx, now - keep, now - SEEN_KEEP_SECS.max(keep))
 }
 
@@ -256,7 +256,8 @@ fn store_on_ticket(
     } else {
         format!("{} <{}>", mail.from_name, mail.from_addr)
     };
-    let to = app.config.inbound.address.as_deref();
+    let cfg = app.config();
+    let to = cfg.inbound.address.as_deref();
     let activity = tdb::add_activity(
         tx,
         t.summary.id,
@@ -284,7 +285,7 @@ fn store_on_ticket(
 /// The parts that fit `[attachments]` (per file, per message count, per message total), and
 /// a description of each part left out.
 fn within_limits<'a>(app: &App, parts: &'a [Part]) -> (Vec<&'a Part>, Vec<(String, u64)>) {
-    let limits = &app.config.attachments;
+    let limits = &app.config().attachments;
     let (mut kept, mut skipped, mut total) = (Vec::new(), Vec::new(), 0u64);
     for p in parts {
         let size = p.data.len() as u64;
@@ -324,7 +325,7 @@ fn store_original(tx: &Connection, app: &App, ticket_id: i64, mail: &Incoming, r
         customer_id: None,
         staff_id: None,
         contact_id: None,
-        name: &app.config.portal.title,
+        name: &app.config().portal.title,
     };
     let activity = tdb::add_activity(tx, ticket_id, &NewActivity::new(ActivityKind::InternalNote, by, note, now))?;
     let stem: String = mail.subject.chars().take(60).collect();
@@ -477,7 +478,7 @@ pub fn spawn_purger(app: Arc<App>) -> std::io::Result<()> {
         let result = app.conn().and_then(|mut c| db::write(&mut c, |tx| purge(tx, &app, now)));
         match result {
             Ok(0) => {}
-            Ok(n) => log(&format!("purged {n} held mail(s) older than {} days", app.config.inbound.hold_days)),
+            Ok(n) => log(&format!("purged {n} held mail(s) older than {} days", app.config().inbound.hold_days)),
             Err(e) => log(&format!("cannot purge held mail: {e}")),
         }
         std::thread::sleep(std::time::Duration::from_secs(3600));

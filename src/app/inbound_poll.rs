@@ -25,10 +25,10 @@ use crate::mail::imap::{Imap, Verdict};
 /// Starts the poller when `[inbound] imap_host` is set; it ends with the process, and starts no
 /// poll once `stop` is set.
 pub fn spawn_poller(app: Arc<App>, stop: Arc<AtomicBool>) -> std::io::Result<()> {
-    let Some(imap) = Imap::from_settings(&app.config.inbound).map_err(std::io::Error::other)? else {
+    let Some(imap) = Imap::from_settings(&app.config().inbound).map_err(std::io::Error::other)? else {
         return Ok(());
     };
-    let every = app.config.inbound.poll_seconds.max(1);
+    let every = app.config().inbound.poll_seconds.max(1);
     log(&format!("polling {imap:?} every {every} s"));
     std::thread::Builder::new().name("ticketd-imap".into()).spawn(move || {
         let mut poller = Poller::new(imap);
@@ -39,7 +39,7 @@ pub fn spawn_poller(app: Arc<App>, stop: Arc<AtomicBool>) -> std::io::Result<()>
             let wait = polled.unwrap_or_else(|_| {
                 log("a poll failed unexpectedly (panic); trying again later");
                 poller.failures += 1;
-                Duration::from_secs(backoff(app.config.inbound.poll_seconds.max(1), poller.failures))
+                Duration::from_secs(backoff(app.config().inbound.poll_seconds.max(1), poller.failures))
             });
             sleep_unless_stopped(wait, &stop);
         }
@@ -65,7 +65,7 @@ impl Poller {
 
     /// One poll; returns how long to wait before the next.
     pub fn poll(&mut self, app: &App, stop: &AtomicBool) -> Duration {
-        let every = app.config.inbound.poll_seconds.max(1);
+        let every = app.config().inbound.poll_seconds.max(1);
         let logged = &mut self.logged;
         let result = self.imap.poll(inbound::MAX_RAW_BYTES as u64, |raw| {
             if stop.load(Ordering::SeqCst) {

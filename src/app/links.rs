@@ -29,7 +29,7 @@ pub const MAX_RESET_MAILS_PER_HOUR: i64 = 3;
 
 /// Whether links can go out at all: only with `[smtp]`.
 pub fn enabled(app: &App) -> bool {
-    app.config.smtp.is_some()
+    app.config().smtp.is_some()
 }
 
 /// The person a link is for, as far as a link needs to know.
@@ -201,7 +201,7 @@ pub struct Rendered {
 
 fn link_url(app: &App, token: &str) -> (String, Option<String>) {
     let path = format!("/login/reset/{token}");
-    let url = app.config.base_url.as_deref().map(|b| format!("{}{path}", b.trim_end_matches('/')));
+    let url = app.config().base_url.as_deref().map(|b| format!("{}{path}", b.trim_end_matches('/')));
     (path, url)
 }
 
@@ -209,7 +209,7 @@ fn link_url(app: &App, token: &str) -> (String, Option<String>) {
 fn render(app: &App, p: &Person, kind: LinkKind, token: &str, now: i64) -> Result<Rendered> {
     let lang = p.language.unwrap_or(app.default_lang);
     let (path, url) = link_url(app, token);
-    let portal = &app.config.portal;
+    let portal = &app.config().portal;
     let view = LinkMail {
         lang,
         kind,
@@ -223,7 +223,8 @@ fn render(app: &App, p: &Person, kind: LinkKind, token: &str, now: i64) -> Resul
         staff: p.realm() == Realm::Staff,
     };
     let (subject, text, html) = crate::views::links::link_mail(&view);
-    let from = app.config.smtp.as_ref().map(|s| s.from.trim()).unwrap_or("");
+    let cfg = app.config();
+    let from = cfg.smtp.as_ref().map(|s| s.from.trim()).unwrap_or("");
     let message_id = format!("{}.link@{}", auth::random_hex(10)?, mail::domain_of(from));
     let from_box = Mailbox::new(&portal.title, from);
     let to_box = Mailbox::new(&p.name, &p.email);
@@ -390,7 +391,7 @@ pub fn set_password(
     }
     errors.into_result()?;
     let permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
-    let hash = password::hash(new, app.config.security.bcrypt_cost)?;
+    let hash = password::hash(new, app.config().security.bcrypt_cost)?;
     drop(permit);
     let token_hash = auth::token_hash(token);
     let mut conn = app.conn()?;
@@ -525,7 +526,7 @@ pub fn staff_temporary_password(app: &App, admin: &StaffMember, username: &str, 
     staff_by_username(app, username)?;
     let pw = password::generate()?;
     let permit = app.hash_gate.try_enter().ok_or(Error::TooMany { retry_after: 2, msg: m::LOGIN_BUSY })?;
-    let hash = password::hash(&pw, app.config.security.bcrypt_cost)?;
+    let hash = password::hash(&pw, app.config().security.bcrypt_cost)?;
     drop(permit);
     let actor = format!("staff:{}", admin.username);
     let mut conn = app.conn()?;

@@ -18,6 +18,7 @@ pub mod notify;
 pub mod people;
 pub mod recheck;
 pub mod sessions;
+pub mod settings;
 pub mod snippets;
 pub mod staff;
 pub mod tickets;
@@ -37,7 +38,12 @@ use crate::sync::Unpoison;
 
 /// Everything a request needs that lives as long as the process.
 pub struct App {
-    pub config: Config,
+    /// The effective configuration: the file's values with the browser's overrides on top
+    /// (see `app::settings`). Swapped whole when an admin saves settings; read it through
+    /// [`App::config`], which hands out the current snapshot.
+    config: std::sync::RwLock<std::sync::Arc<Config>>,
+    /// The configuration as the file (and environment) gave it, before any override.
+    file_config: Config,
     pub tz: &'static time_tz::Tz,
     pub default_lang: Lang,
     pub pool: Pool,
@@ -48,8 +54,8 @@ pub struct App {
     /// first use (`serve` makes it at start): a one-shot command such as `mail receive` never
     /// needs it, and one bcrypt hash was most of its time.
     dummy_hash: std::sync::OnceLock<String>,
-    /// Branding built from `[portal]` at start: theme stylesheet and logo.
-    pub theme: crate::assets::Theme,
+    /// Branding built from `[portal]`: theme stylesheet and logo; rebuilt with the config.
+    theme: std::sync::RwLock<std::sync::Arc<crate::assets::Theme>>,
     /// The key of the hotline's recoverable password copies; `None` when the hotline is off.
     pub hotline_key: Option<crate::auth::hotline::HotlineKey>,
     /// Sessions whose `last_seen_at` was written lately: one write per session and minute, not
@@ -61,6 +67,11 @@ pub struct App {
     secrets: std::sync::Mutex<Vec<PendingSecret>>,
     /// Logins waiting for their TOTP code (see `app::totp`), keyed by the hash of their cookie.
     pub(crate) pending_2fa: std::sync::Mutex<std::collections::HashMap<Vec<u8>, totp::Pending>>,
+    /// One settings save at a time, from its transaction to the swap (see `app::settings`).
+    pub(crate) settings_lock: std::sync::Mutex<()>,
+    /// Seals the secrets set in the browser (`ticketd-settings.key` beside the hotline key).
+    /// Made when the first secret is saved; absent until then.
+    pub(crate) settings_key: std::sync::OnceLock<crate::auth::hotline::HotlineKey>,
 }
 
 struct PendingSecret {
@@ -72,13 +83,24 @@ struct PendingSecret {
 
 impl App {
     /// Opens (and migrates) the database; does not create any account.
-    pub fn open(config: Config) -> Result<App> {
+    pub fn open(file_config: Config) -> Result<App> {
+        // Before the first connection: every connection's PRAGMAs follow it.
+        db::replication::leave_checkpoints_to_litestream(
+            file_config.replication == crate::config::Replication::Litestream,
+        );
+        let mut conn = db::open(&file_config.database)?;
+        db::migrate(&mut conn)?;
+        let settings_key = std::sync::OnceLock::new();
+        let key_path = settings::key_path(&file_config);
+        if key_path.exists() {
+            let k =
+                crate::auth::hotline::HotlineKey::load_or_create(&key_path).map_err(crate::error::Error::Internal)?;
+            let _ = settings_key.set(k);
+        }
+        let config = settings::effective_at_start(&conn, &file_config, settings_key.get())?;
+        drop(conn);
         let tz = config.tz().map_err(|e| crate::error::Error::Internal(e.0))?;
         let default_lang = config.language().map_err(|e| crate::error::Error::Internal(e.0))?;
-        db::replication::leave_checkpoints_to_litestream(config.replication == crate::config::Replication::Litestream);
-        let mut conn = db::open(&config.database)?;
-        db::migrate(&mut conn)?;
-        drop(conn);
         let hotline_key = match config.hotline.mode {
             crate::config::HotlineMode::Off => None,
             _ => Some(
@@ -99,19 +121,46 @@ impl App {
             account_throttle: Throttle::new(s.login_max_failures_per_account, window),
             address_throttle: Throttle::new(s.login_max_failures_per_address, window),
             dummy_hash: std::sync::OnceLock::new(),
-            theme: crate::assets::Theme::build(&config),
+            theme: std::sync::RwLock::new(std::sync::Arc::new(crate::assets::Theme::build(&config))),
             secrets: std::sync::Mutex::new(Vec::new()),
             pending_2fa: std::sync::Mutex::new(std::collections::HashMap::new()),
+            settings_lock: std::sync::Mutex::new(()),
+            settings_key,
             watcher: db::Watcher::new(&config.database),
             touched: std::sync::Mutex::new(std::collections::HashMap::new()),
             hotline_key,
-            config,
+            config: std::sync::RwLock::new(std::sync::Arc::new(config)),
+            file_config,
         })
+    }
+
+    /// The effective configuration now: one consistent snapshot; hold it for the length of a
+    /// request rather than calling this twice for related values.
+    pub fn config(&self) -> std::sync::Arc<Config> {
+        self.config.read().unpoisoned().clone()
+    }
+
+    /// The configuration as the file gave it (no browser overrides).
+    pub fn file_config(&self) -> &Config {
+        &self.file_config
+    }
+
+    /// The theme built from the current configuration.
+    pub fn theme(&self) -> std::sync::Arc<crate::assets::Theme> {
+        self.theme.read().unpoisoned().clone()
+    }
+
+    /// Puts a new effective configuration (already validated) and its theme in place at once.
+    pub(crate) fn swap_config(&self, config: Config, theme: crate::assets::Theme) {
+        let mut c = self.config.write().unpoisoned();
+        let mut t = self.theme.write().unpoisoned();
+        *c = std::sync::Arc::new(config);
+        *t = std::sync::Arc::new(theme);
     }
 
     /// The hash unknown accounts are checked against (see the field).
     pub fn dummy_hash(&self) -> &str {
-        self.dummy_hash.get_or_init(|| crate::auth::password::dummy_hash(self.config.security.bcrypt_cost))
+        self.dummy_hash.get_or_init(|| crate::auth::password::dummy_hash(self.config().security.bcrypt_cost))
     }
 
     /// A number that changes whenever anything commits to the database; `None` if unreadable.

@@ -34,7 +34,7 @@ use crate::views::mail::{Event, Notification};
 /// Queues the mails an activity causes, on the caller's transaction. Without `[smtp]` it does
 /// nothing at all.
 pub fn queue_for_activity(tx: &Connection, app: &App, activity_id: i64) -> Result<()> {
-    if app.config.smtp.is_none() {
+    if app.config().smtp.is_none() {
         return Ok(());
     }
     let Some(a) = outbox::activity_facts(tx, activity_id)? else {
@@ -86,7 +86,7 @@ pub fn queue_for_activity(tx: &Connection, app: &App, activity_id: i64) -> Resul
         // Reopening on a reply mails nobody; closing after `auto_close_days` tells the customer.
         AuthorKind::System => {
             if a.kind == ActivityKind::Status && a.new_value.as_deref() == Some(Status::Closed.as_str()) {
-                let days = app.config.workflow.auto_close_days.unwrap_or(0);
+                let days = app.config().workflow.auto_close_days.unwrap_or(0);
                 if let Some(r) = outbox::customer_recipient(tx, a.customer_id)? {
                     queue_one(tx, app, &a, &r, Side::Customer, Event::AutoClosed { days }, now)?;
                     queued += 1;
@@ -104,7 +104,7 @@ pub fn queue_for_activity(tx: &Connection, app: &App, activity_id: i64) -> Resul
 /// A customer's e-mail opened a ticket (`app::inbound`): its number goes back to `to`, on the
 /// caller's transaction. Without `[smtp]` it does nothing.
 pub fn queue_receipt(tx: &Connection, app: &App, activity_id: i64, to: &Recipient) -> Result<()> {
-    if app.config.smtp.is_none() {
+    if app.config().smtp.is_none() {
         return Ok(());
     }
     let Some(a) = outbox::activity_facts(tx, activity_id)? else {
@@ -138,7 +138,7 @@ pub fn queue_message(
     text: &str,
     html: &str,
 ) -> Result<()> {
-    let Some(smtp) = &app.config.smtp else {
+    let Some(smtp) = &app.config().smtp else {
         return Ok(());
     };
     let now = clock::now();
@@ -146,7 +146,7 @@ pub fn queue_message(
     let from = smtp.from.trim();
     let domain = mail::domain_of(from);
     let message_id = format!("{}@{domain}", crate::auth::random_hex(12)?);
-    let from_box = Mailbox::new(&app.config.portal.title, from);
+    let from_box = Mailbox::new(&app.config().portal.title, from);
     let to_box = Mailbox::new(&to.name, &to.email);
     let rendered = if mail::is_sendable_address(&to_box.addr) {
         message::render(&Message {
@@ -221,7 +221,7 @@ fn queue_one(
     event: Event,
     now: i64,
 ) -> Result<()> {
-    let Some(smtp) = &app.config.smtp else {
+    let Some(smtp) = &app.config().smtp else {
         return Ok(());
     };
     let lang = to.language.unwrap_or(app.default_lang);
@@ -231,9 +231,9 @@ fn queue_one(
     let domain = mail::domain_of(from);
     let message_id = format!("{}.{}@{domain}", crate::auth::random_hex(10)?, a.number);
     let thread = thread_id(&a.number, domain);
-    let from_box = Mailbox::new(&app.config.portal.title, from);
+    let from_box = Mailbox::new(&app.config().portal.title, from);
     let to_box = Mailbox::new(&to.name, &to.email);
-    let reply_box = app.config.inbound.address.as_deref().map(|a| Mailbox::new(&app.config.portal.title, a));
+    let reply_box = app.config().inbound.address.as_deref().map(|a| Mailbox::new(&app.config().portal.title, a));
     // A mail that can never go out is kept as `failed` with the reason, and the use-case goes on.
     let rendered = if mail::is_sendable_address(&to_box.addr) {
         message::render(&Message {
@@ -288,17 +288,18 @@ fn notification_text(
     lang: Lang,
 ) -> (String, maud::Markup) {
     // Without `base_url` there is no request to derive a link from: the mail says to log in.
-    let base = app.config.base_url.as_deref().map(|b| b.trim_end_matches('/'));
+    let cfg = app.config();
+    let base = cfg.base_url.as_deref().map(|b| b.trim_end_matches('/'));
     let (ticket_path, settings_path) = match side {
         Side::Customer | Side::Contact => (format!("/tickets/{}", a.number), "/account"),
         Side::Staff => (format!("/staff/tickets/{}", a.number), "/staff/account"),
     };
     let link = base.map(|b| format!("{b}{ticket_path}"));
     let settings = base.map(|b| format!("{b}{settings_path}"));
-    let body = app.config.notifications.include_text.then_some(a.body.as_str());
+    let body = app.config().notifications.include_text.then_some(a.body.as_str());
     crate::views::mail::notification(&Notification {
         lang,
-        site_title: &app.config.portal.title,
+        site_title: &app.config().portal.title,
         recipient_name: &to.name,
         number: &a.number,
         subject: &a.subject,
@@ -306,7 +307,7 @@ fn notification_text(
         body,
         link: link.as_deref(),
         settings_link: settings.as_deref(),
-        accent: &app.config.portal.accent_color,
+        accent: &app.config().portal.accent_color,
     })
 }
 
@@ -408,7 +409,7 @@ pub fn backoff(retry_seconds: u64, attempts: u32) -> i64 {
 /// mid-send, then delivers due mails one at a time; it never holds a transaction while
 /// talking to the relay.
 pub fn spawn_sender(app: Arc<App>) -> std::io::Result<()> {
-    let Some(smtp) = app.config.smtp.clone() else {
+    let Some(smtp) = app.config().smtp.clone() else {
         return Ok(());
     };
     let relay = Relay::from_config(&smtp).map_err(std::io::Error::other)?;
@@ -468,7 +469,7 @@ pub fn deliver_next(app: &App, relay: &Relay, from: &str) -> Result<bool> {
         return Ok(false);
     };
     let result = relay.send(from, &m.recipient, &m.message);
-    let n = &app.config.notifications;
+    let n = &app.config().notifications;
     let mut outcome = String::new();
     // The mark must not get lost to a busy database: a `sending` row would only go out again
     // after a restart.

@@ -86,7 +86,7 @@ pub fn add_contact(app: &App, customer_id: i64, input: &ContactInput, actor: &st
     }
     errors.into_result()?;
     let hash = match input.password {
-        Some(pw) => Some(password::hash(pw, app.config.security.bcrypt_cost)?),
+        Some(pw) => Some(password::hash(pw, app.config().security.bcrypt_cost)?),
         None => None,
     };
     let now = clock::now();

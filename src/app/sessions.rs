@@ -39,7 +39,7 @@ pub fn resolve(app: &App, token: &str) -> Result<Option<Session>> {
         return Ok(None);
     };
     let now = clock::now();
-    let s = &app.config.security;
+    let s = &app.config().security;
     let idle_expired = now - row.last_seen_at > (s.session_idle_minutes * 60) as i64;
     let too_old = now - row.created_at > (s.session_max_hours * 3600) as i64;
     let principal = match (row.customer_id, row.staff_id) {
@@ -318,7 +318,7 @@ pub fn logout(app: &App, token_hash: &[u8]) -> Result<()> {
 /// Removes expired sessions; run at start and now and then.
 pub fn purge_expired(app: &App) -> Result<usize> {
     let now = clock::now();
-    let s = &app.config.security;
+    let s = &app.config().security;
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         // Password links a day past their time are of no use, not even to the hourly mail limit.

@@ -473,7 +473,7 @@ pub fn open_for_person(
             Priority::Normal
         }),
     };
-    let custom = check_custom_fields(&app.config.fields, input.custom, &mut errors);
+    let custom = check_custom_fields(&app.config().fields, input.custom, &mut errors);
     errors.into_result()?;
     let customer = customer.ok_or(Error::NotFound)?;
     // Staff who open a ticket take it; a ticket from the API (a monitor, a CRM) waits in the
@@ -503,7 +503,7 @@ pub fn open_for_person(
         for (k, v) in &custom {
             tdb::set_field(tx, id, k, v)?;
         }
-        crate::app::tickets::index_field_labels(tx, &app.config.fields, id)?;
+        crate::app::tickets::index_field_labels(tx, &app.config().fields, id)?;
         Ok(number)
     })
 }
@@ -537,7 +537,8 @@ pub struct CustomerInput<'a> {
 /// The next free customer number by `[portal] customer_no_pattern`, for the new-customer form;
 /// `None` when the pattern is empty.
 pub fn suggest_customer_no(app: &App) -> Result<Option<String>> {
-    let pattern = app.config.portal.customer_no_pattern.trim();
+    let cfg = app.config();
+    let pattern = cfg.portal.customer_no_pattern.trim();
     if pattern.is_empty() {
         return Ok(None);
     }

@@ -215,7 +215,7 @@ pub fn insert_ticket(
 pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files: &[PendingFile]) -> Result<TicketNo> {
     let mut errors = FieldErrors::new();
     let (subject, priority) = check_basics(input, &mut errors);
-    let custom = check_custom_fields(&app.config.fields, input.custom, &mut errors);
+    let custom = check_custom_fields(&app.config().fields, input.custom, &mut errors);
     errors.into_result()?;
     let now = clock::now();
     let mut conn = app.conn()?;
@@ -232,7 +232,7 @@ pub fn open_ticket(app: &App, customer: &Customer, input: &NewTicketInput, files
         for (k, v) in &custom {
             tdb::set_field(tx, id, k, v)?;
         }
-        index_field_labels(tx, &app.config.fields, id)?;
+        index_field_labels(tx, &app.config().fields, id)?;
         Ok(number)
     })
 }
@@ -302,7 +302,7 @@ fn add_to_own_ticket(
 /// The customer closes their own ticket (only when `customers_can_close`).
 pub fn close(app: &App, customer: &Customer, number: &str) -> Result<()> {
     TicketNo::parse(number).ok_or(Error::NotFound)?;
-    if !app.config.portal.customers_can_close {
+    if !app.config().portal.customers_can_close {
         return Err(Error::NotFound);
     }
     let now = clock::now();
@@ -355,7 +355,7 @@ pub fn update_fields(app: &App, editor: Editor, number: &str, values: &HashMap<S
         Editor::Staff(_) => Scope::Staff,
     };
     let editable: Vec<Field> = app
-        .config
+        .config()
         .fields
         .iter()
         .filter(|f| matches!(editor, Editor::Staff(_)) || f.customer_editable)
@@ -370,7 +370,7 @@ pub fn update_fields(app: &App, editor: Editor, number: &str, values: &HashMap<S
     for f in &editable {
         merged.insert(f.key.clone(), values.get(&f.key).cloned().unwrap_or_default());
     }
-    let all: Vec<Field> = app.config.fields.iter().map(|f| Field { required: false, ..f.clone() }).collect();
+    let all: Vec<Field> = app.config().fields.iter().map(|f| Field { required: false, ..f.clone() }).collect();
     let mut errors = FieldErrors::new();
     let checked: HashMap<String, String> = check_custom_fields(&all, &merged, &mut errors).into_iter().collect();
     errors.into_result()?;
@@ -405,7 +405,7 @@ pub fn update_fields(app: &App, editor: Editor, number: &str, values: &HashMap<S
             changed += 1;
         }
         if changed > 0 {
-            index_field_labels(tx, &app.config.fields, ticket.summary.id)?;
+            index_field_labels(tx, &app.config().fields, ticket.summary.id)?;
         }
         Ok(changed)
     })

@@ -44,7 +44,7 @@ pub enum SecondStep {
 
 /// Whether `[security] require_2fa` covers this role.
 pub fn required(app: &App, role: Role) -> bool {
-    match app.config.security.require_2fa {
+    match app.config().security.require_2fa {
         Require2fa::Off => false,
         Require2fa::Staff => true,
         Require2fa::Admins => role == Role::Admin,

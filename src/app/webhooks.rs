@@ -53,7 +53,7 @@ pub fn body(e: &wdb::Event) -> String {
 
 /// Turns waiting events into deliveries (one transaction); the number of events taken.
 pub fn fan_out(app: &App) -> Result<usize> {
-    let hooks = &app.config.webhooks;
+    let hooks = &app.config().webhooks;
     let mut conn = app.conn()?;
     db::write(&mut conn, |tx| {
         let events = wdb::events(tx, 500)?;
@@ -109,7 +109,7 @@ pub fn spawn_sender(app: Arc<App>) -> std::io::Result<()> {
         let mut last_purge = 0;
         loop {
             let now = clock::now();
-            let idle = app.config.webhooks.is_empty();
+            let idle = app.config().webhooks.is_empty();
             if now - last_purge > 3600 {
                 last_purge = now;
                 if let Err(e) = with_conn(&app, |tx| wdb::purge_sent(tx, now - KEEP_SENT_SECS)) {
@@ -195,7 +195,8 @@ pub fn deliver_next(app: &App, agent: &ureq::Agent) -> Result<bool> {
     let Some(d) = with_conn(app, |tx| wdb::claim_due(tx, clock::now()))? else {
         return Ok(false);
     };
-    let hook = app.config.webhooks.iter().find(|h| h.url.trim() == d.url);
+    let config = app.config();
+    let hook = config.webhooks.iter().find(|h| h.url.trim() == d.url);
     let result = match hook {
         Some(h) => post(agent, h, &d.event, d.event_id, &d.body),
         None => Err("this URL is no longer in [[webhooks]]".to_string()),

@@ -17,11 +17,10 @@ pub const INTERVAL: Duration = Duration::from_secs(600);
 /// Tickets closed per transaction, so a first run on a big backlog never holds the writer long.
 const BATCH: usize = 100;
 
-/// Starts the thread when `auto_close_days` is set; without it nothing runs.
+/// Starts the thread. Each round reads `auto_close_days` from the configuration in effect, so
+/// setting it in the browser (`/admin/settings/security`) needs no restart; unset, a round does
+/// nothing.
 pub fn spawn(app: Arc<App>) -> std::io::Result<()> {
-    if app.config.workflow.auto_close_days.is_none() {
-        return Ok(());
-    }
     std::thread::Builder::new().name("ticketd-workflow".into()).spawn(move || loop {
         match auto_close(&app, clock::now()) {
             Ok(0) => {}
@@ -38,11 +37,11 @@ pub fn spawn(app: Arc<App>) -> std::io::Result<()> {
 /// text) and, through the outbox, a mail to the customer, in the ticket's transaction.
 /// Returns how many were closed.
 pub fn auto_close(app: &App, now: i64) -> Result<usize> {
-    let Some(days) = app.config.workflow.auto_close_days else {
+    let Some(days) = app.config().workflow.auto_close_days else {
         return Ok(0);
     };
     let before = now - i64::from(days) * 86_400;
-    let note = app.config.language().unwrap_or(crate::i18n::Lang::De);
+    let note = app.config().language().unwrap_or(crate::i18n::Lang::De);
     let text = note.f(crate::i18n::m::AUTO_CLOSED_NOTE, &[("days", &days.to_string())]);
     let mut closed = 0;
     loop {

@@ -90,6 +90,15 @@ impl HotlineKey {
         self.open_with(&contact_aad(contact_id), sealed)
     }
 
+    /// A secret setting (`smtp.password`, …) sealed for the database, bound to its key name.
+    pub fn seal_setting(&self, key: &str, secret: &str) -> Result<Vec<u8>> {
+        self.seal_with(format!("setting:{key}").as_bytes(), secret)
+    }
+
+    pub fn open_setting(&self, key: &str, sealed: &[u8]) -> Option<String> {
+        self.open_with(format!("setting:{key}").as_bytes(), sealed)
+    }
+
     fn seal_with(&self, aad: &[u8], password: &str) -> Result<Vec<u8>> {
         let mut nonce = [0u8; NONCE_LEN];
         getrandom::getrandom(&mut nonce).map_err(|e| Error::internal("random", e))?;

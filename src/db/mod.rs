@@ -11,6 +11,7 @@ pub mod customers;
 pub mod demo;
 pub mod inbound;
 pub mod outbox;
+pub mod overrides;
 pub mod password_tokens;
 pub mod replication;
 pub mod search;

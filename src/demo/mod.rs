@@ -166,12 +166,12 @@ fn add_snippets(tx: &rusqlite::Connection, p: &Prepared, now: i64) -> Result<()>
 /// Fills the database and returns what to print: the counts and the demo logins.
 pub fn fill(app: &App, opts: &Options) -> Result<String> {
     let started = Instant::now();
-    let cost = app.config.security.bcrypt_cost;
+    let cost = app.config().security.bcrypt_cost;
     let customer_hash = password::hash(CUSTOMER_PASSWORD, cost)?;
     let staff_hash = password::hash(STAFF_PASSWORD, cost)?;
     let now = clock::now();
     // A connection of its own, so the bulk settings never reach the pool.
-    let mut conn = db::open(&app.config.database)?;
+    let mut conn = db::open(&app.config().database)?;
     ddb::tune_for_bulk(&conn)?;
     let (prepared, activities) = db::write(&mut conn, |tx| {
         let p = prepare(app, tx, opts, &customer_hash, &staff_hash, now)?;
@@ -300,7 +300,7 @@ mod tests {
         let run = |tag: &str, bulk: bool| {
             let db = TempDb::new(tag);
             let app = db.app();
-            let mut conn = db::open(&app.config.database).unwrap();
+            let mut conn = db::open(&app.config().database).unwrap();
             for opts in runs {
                 db::write(&mut conn, |tx| {
                     let p = prepare(&app, tx, opts, "hash-c", "hash-s", now)?;

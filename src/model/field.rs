@@ -1,11 +1,11 @@
 //! The custom ticket fields of `[[fields]]`: their definition as the config file spells it, read
 //! by `config`, checked by `app`, rendered by `views`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Text {
     Plain(String),
@@ -24,7 +24,7 @@ impl Text {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
     Text,
@@ -37,7 +37,7 @@ pub enum FieldType {
     Checkbox,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum FieldOption {
     Plain(String),
@@ -63,7 +63,7 @@ impl FieldOption {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShowWhen {
     pub field: String,
@@ -72,7 +72,7 @@ pub struct ShowWhen {
     pub any_of: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     pub key: String,
@@ -89,6 +89,9 @@ pub struct Field {
     pub list_column: bool,
     #[serde(default)]
     pub customer_editable: bool,
+    /// A retired field is in no form any more; tickets keep their stored values.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
 }
 
 /// Is `field` shown, given the other fields' values (keys without `cf_`)? A field whose

@@ -29,6 +29,7 @@ pub fn action(code: &str) -> Option<Msg> {
         "call_code.create" => m::AUDIT_CALL_CODE_CREATE,
         "mail.retry" => m::AUDIT_MAIL_RETRY,
         "webhook.retry" => m::AUDIT_WEBHOOK_RETRY,
+        "settings.changed" => m::AUDIT_SETTINGS_CHANGED,
         "2fa.enrolled" => m::AUDIT_2FA_ENROLLED,
         "2fa.enrol.failed" => m::AUDIT_2FA_ENROL_FAILED,
         "2fa.disabled" => m::AUDIT_2FA_DISABLED,

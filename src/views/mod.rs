@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod links;
 pub mod login;
 pub mod mail;
+pub mod settings;
 pub mod snippets;
 pub mod staff;
 pub mod ticket_people;
@@ -155,6 +156,8 @@ fn header(c: &Chrome) -> Markup {
                                 a href="/admin/outbox" aria-current=[c.path.starts_with("/admin/outbox").then_some("page")] { (c.t(m::NAV_OUTBOX)) }
                                 // API tokens (issue 21).
                                 a href="/admin/api-tokens" aria-current=[c.path.starts_with("/admin/api-tokens").then_some("page")] { (c.t(m::API_TOKENS)) }
+                                // Settings in the browser (issue 25).
+                                a href="/admin/settings" aria-current=[c.path.starts_with("/admin/settings").then_some("page")] { (c.t(m::SETTINGS_TITLE)) }
                             }
                         } @else {
                             a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (c.t(m::NAV_TICKETS)) }

@@ -140,7 +140,7 @@ impl Body {
         if !ctype.starts_with("application/json") {
             return Err(Error::BadRequest(m::API_ERR_CONTENT_TYPE));
         }
-        let limit = ctx.app.config.api.max_body_bytes;
+        let limit = ctx.app.config().api.max_body_bytes;
         let declared = ctx.req.header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok());
         if declared.is_some_and(|n| n > limit) {
             return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));

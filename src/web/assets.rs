@@ -27,17 +27,18 @@ pub fn serve(app: &App, req: &Request, path: &str) -> Option<Response> {
     // `theme.<hash>.css` (what pages link) or `theme.css`; an old or missing hash still gets the
     // current theme, but revalidated instead of cached for a year.
     if let Some(rest) = path.strip_prefix("theme.").and_then(|r| r.strip_suffix("css")) {
-        let immutable = rest.strip_suffix('.') == Some(app.theme.hash.as_str());
+        let immutable = rest.strip_suffix('.') == Some(app.theme().hash.as_str());
         return Some(respond(
             req,
-            app.theme.css.clone().into_bytes(),
+            app.theme().css.clone().into_bytes(),
             "text/css; charset=utf-8",
-            &app.theme.hash,
+            &app.theme().hash,
             immutable,
         ));
     }
     if let Some(h) = path.strip_prefix("logo.") {
-        let (data, ctype, hash) = app.theme.logo.as_ref()?;
+        let theme = app.theme();
+        let (data, ctype, hash) = theme.logo.as_ref()?;
         return Some(respond(req, data.clone(), ctype, hash, h == hash));
     }
     let file = embedded(path)?;

@@ -343,7 +343,7 @@ fn local_path(path: &str) -> String {
 
 /// The page frame's view model from the config, the theme and who is logged in.
 pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, csrf: Option<String>) -> Chrome {
-    let p = &app.config.portal;
+    let p = &app.config().portal;
     let user = principal.map(|pr| match pr {
         Principal::Customer(c) => {
             let (name, person) = (c.person_name().to_string(), c.contact_id());
@@ -356,8 +356,8 @@ pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, 
     Chrome {
         lang,
         site_title: p.title.clone(),
-        logo_url: app.theme.logo_url(),
-        theme_url: app.theme.css_url(),
+        logo_url: app.theme().logo_url(),
+        theme_url: app.theme().css_url(),
         css_url: assets::url("app.css"),
         js_url: assets::url("app.js"),
         icon_url: assets::url("favicon.svg"),
@@ -368,11 +368,11 @@ pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, 
         privacy_url: p.privacy_url.clone(),
         login_text: p.login_text.clone(),
         show_time: p.show_time_spent,
-        hotline: app.config.hotline.mode != HotlineMode::Off,
-        mail: app.config.smtp.is_some(),
-        max_file_bytes: app.config.attachments.max_file_bytes.0,
-        max_files: app.config.attachments.max_files_per_request,
-        max_request_bytes: app.config.attachments.max_request_bytes.0,
+        hotline: app.config().hotline.mode != HotlineMode::Off,
+        mail: app.config().smtp.is_some(),
+        max_file_bytes: app.config().attachments.max_file_bytes.0,
+        max_files: app.config().attachments.max_files_per_request,
+        max_request_bytes: app.config().attachments.max_request_bytes.0,
     }
 }
 

@@ -85,6 +85,61 @@ fn read_multipart_text(body: impl Read, boundary: &str, text_limit: u64, limit: 
     Ok(Form::from_pairs(fields))
 }
 
+/// A form that may carry one file under `file_field` (the settings page's logo): its text
+/// fields, and the file's bytes when one was chosen. A file over `file_limit` comes back cut at
+/// `file_limit + 1` bytes, so the use-case refuses it with its own message at the field.
+pub fn read_form_with_file(
+    req: &Request,
+    form_limit: u64,
+    file_field: &str,
+    file_limit: u64,
+) -> Result<(Form, Option<Vec<u8>>)> {
+    let ctype = req.header("Content-Type").unwrap_or("");
+    let Some(boundary) = multipart_boundary(ctype).filter(|_| ctype.to_ascii_lowercase().starts_with("multipart/"))
+    else {
+        return read_form(req, form_limit, form_limit).map(|f| (f, None));
+    };
+    let limit = form_limit + file_limit + 64 * 1024;
+    if content_length(req).is_some_and(|n| n > limit) {
+        return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
+    }
+    let body = super::http::body(req).ok_or(Error::BadRequest(m::ERR_BAD_FORM))?;
+    let counted = CountingReader { inner: body.take(limit + 1), count: 0, limit };
+    let mut mp = multipart::server::Multipart::with_body(counted, boundary.as_str());
+    let (mut fields, mut file) = (Vec::new(), None);
+    let mut text_total = 0u64;
+    loop {
+        let entry = mp.read_entry().map_err(|e| body_error(&e, m::ERR_BAD_FORM))?;
+        let Some(mut field) = entry else { break };
+        let name = field.headers.name.to_string();
+        let mut buf = Vec::new();
+        if field.headers.filename.is_some() {
+            if name != file_field {
+                return Err(Error::BadRequest(m::ERR_NO_FILES_HERE));
+            }
+            let _ = field
+                .data
+                .by_ref()
+                .take(file_limit + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| body_error(&e, m::ERR_BAD_FORM))?;
+            std::io::copy(&mut field.data, &mut std::io::sink()).map_err(|e| body_error(&e, m::ERR_BAD_FORM))?;
+            if !buf.is_empty() {
+                file = Some(buf);
+            }
+            continue;
+        }
+        let cap = form_limit.saturating_sub(text_total);
+        let n = field.data.by_ref().take(cap + 1).read_to_end(&mut buf).map_err(|e| body_error(&e, m::ERR_BAD_FORM))?;
+        if n as u64 > cap {
+            return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
+        }
+        text_total += n as u64;
+        fields.push((name, String::from_utf8(buf).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?));
+    }
+    Ok((Form::from_pairs(fields), file))
+}
+
 pub const TOO_LARGE: &str = "request body too large";
 
 /// The error for a body that could not be read: over a limit (`413`), too slow (`408`, see

@@ -17,7 +17,7 @@ fn render_lookup(ctx: &mut Ctx, q: String, errors: FieldErrors, status: u16) -> 
         cards,
         errors,
         csrf: ctx.csrf_token(),
-        can_reveal: ctx.app.config.hotline.mode == HotlineMode::Reveal && ctx.admin().is_ok(),
+        can_reveal: ctx.app.config().hotline.mode == HotlineMode::Reveal && ctx.admin().is_ok(),
         tz: ctx.app.tz,
     };
     Ok(html(views::hotline::lookup(&ctx.chrome(), &view)).with_status_code(status))
@@ -72,7 +72,7 @@ pub fn new_call_code(ctx: &mut Ctx) -> Result<Response> {
 }
 
 fn call_code_page(ctx: &mut Ctx, code: Option<String>) -> Result<Response> {
-    if ctx.app.config.hotline.mode == HotlineMode::Off {
+    if ctx.app.config().hotline.mode == HotlineMode::Off {
         return Err(Error::NotFound);
     }
     let view = views::hotline::CallCodeView { code, minutes: hotline::CALL_CODE_SECONDS / 60, csrf: ctx.csrf_token() };

@@ -22,7 +22,7 @@ pub fn form(ctx: &mut Ctx) -> Result<Response> {
 /// (`token`, `confirm`: the import itself).
 pub fn submit(ctx: &mut Ctx) -> Result<Response> {
     let me = ctx.staff()?.clone();
-    let limit = ctx.app.config.security.max_form_bytes;
+    let limit = ctx.app.config().security.max_form_bytes;
     let (f, file) = crate::web::upload::read_file_form(ctx.req, limit, "file", import::MAX_BYTES, m::IMPORT_TOO_LARGE)?;
     ctx.check_csrf(&f)?;
     let mut opts = Options { dry_run: true, update: !f.str("update").is_empty(), invite: !f.str("invite").is_empty() };

@@ -28,7 +28,7 @@ fn render(ctx: &mut Ctx, failed: Option<Failed>, status: u16) -> Result<Response
         total,
         page,
         page_size: PAGE_SIZE,
-        hold_days: ctx.app.config.inbound.hold_days,
+        hold_days: ctx.app.config().inbound.hold_days,
         csrf: ctx.csrf_token(),
         tz: ctx.app.tz,
         notice: ctx.take_flash(),

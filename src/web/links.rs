@@ -61,7 +61,7 @@ fn reset_page(ctx: &mut Ctx, token: &str, errors: FieldErrors, status: u16) -> R
         login: link.person.login.clone(),
         errors,
         csrf: ctx.csrf_token(),
-        min_length: ctx.app.config.security.min_password_length,
+        min_length: ctx.app.config().security.min_password_length,
     };
     Ok(private(html(views::links::reset(&ctx.chrome(), &view)).with_status_code(status)))
 }

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod portal;
 pub mod routes;
 pub mod server;
+pub mod settings;
 pub mod snippets;
 pub mod staff;
 pub mod ticket_people;
@@ -316,10 +317,10 @@ pub fn client_address(app: &App, req: &Request) -> String {
 
 /// [`client_address`] from its parts: the peer and its `X-Forwarded-For`.
 pub fn address_of(app: &App, peer: std::net::IpAddr, forwarded_for: Option<&str>) -> String {
-    if app.config.trusted_proxies.is_empty() {
+    if app.config().trusted_proxies.is_empty() {
         return peer.to_string();
     }
-    let trusted = app.config.trusted_proxy_addrs();
+    let trusted = app.config().trusted_proxy_addrs();
     if !trusted.contains(&peer) {
         return peer.to_string();
     }
@@ -341,7 +342,7 @@ pub fn is_https(app: &App, req: &Request) -> bool {
 
 /// [`is_https`] from its parts: the peer and its `X-Forwarded-Proto`.
 pub fn https_of(app: &App, peer: std::net::IpAddr, forwarded_proto: Option<&str>) -> bool {
-    !app.config.trusted_proxies.is_empty()
-        && app.config.trusted_proxy_addrs().contains(&peer)
+    !app.config().trusted_proxies.is_empty()
+        && app.config().trusted_proxy_addrs().contains(&peer)
         && forwarded_proto.is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
 }

@@ -14,7 +14,7 @@ use crate::web::{html, redirect, Ctx};
 
 /// The switch on `/account`; `None` (not shown) without `[smtp]`.
 pub fn customer_card(ctx: &mut Ctx, customer: &Customer) -> Result<Option<NotifyCard>> {
-    if ctx.app.config.smtp.is_none() {
+    if ctx.app.config().smtp.is_none() {
         return Ok(None);
     }
     Ok(Some(NotifyCard {
@@ -45,7 +45,7 @@ pub fn staff_account(ctx: &mut Ctx) -> Result<Response> {
 pub fn render_staff_account(ctx: &mut Ctx, signature: views::snippets::SignatureCard, status: u16) -> Result<Response> {
     let me = ctx.staff()?.clone();
     let notice = ctx.take_flash();
-    let card = match ctx.app.config.smtp {
+    let card = match ctx.app.config().smtp {
         Some(_) => Some(NotifyCard {
             on: notify::staff_setting(ctx.app, &me)?,
             email: me.email.clone(),
@@ -76,7 +76,7 @@ pub fn outbox(ctx: &mut Ctx) -> Result<Response> {
     let page_size = 100;
     let data = notify::outbox_page(ctx.app, state, page, page_size)?;
     let view = views::mail::OutboxView {
-        configured: ctx.app.config.smtp.is_some(),
+        configured: ctx.app.config().smtp.is_some(),
         rows: data.rows,
         counts: data.counts,
         state,
@@ -86,7 +86,7 @@ pub fn outbox(ctx: &mut Ctx) -> Result<Response> {
         csrf: ctx.csrf_token(),
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
-        webhooks_configured: !ctx.app.config.webhooks.is_empty(),
+        webhooks_configured: !ctx.app.config().webhooks.is_empty(),
         webhooks: crate::app::webhooks::deliveries(ctx.app, 100)?,
     };
     Ok(html(views::mail::outbox(&ctx.chrome(), &view)))

@@ -16,7 +16,7 @@ use crate::web::upload::{read_upload, Upload};
 use crate::web::{html, redirect, Ctx};
 
 pub fn form(ctx: &Ctx) -> Result<Form> {
-    let c = &ctx.app.config;
+    let c = &ctx.app.config();
     read_form(ctx.req, c.security.max_form_bytes, c.attachments.max_request_bytes.0)
 }
 
@@ -43,7 +43,7 @@ pub fn upload_form(ctx: &Ctx, up: &mut Uploader) -> Result<Form> {
 /// As [`upload_form`], but a refused file comes back with the text fields, so the handler
 /// re-renders its form (`413`) with what was typed and the message at the file field.
 pub fn upload_form_keeping(ctx: &Ctx, up: &mut Uploader) -> Result<Upload> {
-    let c = &ctx.app.config;
+    let c = &ctx.app.config();
     let upload = read_upload(ctx.req, &c.attachments, c.security.max_form_bytes, up)?;
     ctx.check_csrf(match &upload {
         Upload::Complete(f) | Upload::Refused { form: f, .. } => f,
@@ -184,7 +184,7 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
         status: Some(status),
         search: ctx.query("q"),
         page: page_param(ctx),
-        page_size: ctx.app.config.portal.page_size,
+        page_size: ctx.app.config().portal.page_size,
         ..TicketQuery::default()
     };
     if ctx.query("format").as_deref() == Some("csv") {
@@ -192,9 +192,9 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
         let data = tickets::overview(ctx.app, &customer, &all)?;
         let x = views::export::ListExport {
             page: &data.page,
-            fields: &ctx.app.config.fields,
+            fields: &ctx.app.config().fields,
             staff: false,
-            show_time: ctx.app.config.portal.show_time_spent,
+            show_time: ctx.app.config().portal.show_time_spent,
             tz: ctx.app.tz,
             lang: ctx.lang,
             sep: csv_separator(ctx),
@@ -206,10 +206,10 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
         data,
         query,
         status,
-        show_time: ctx.app.config.portal.show_time_spent,
+        show_time: ctx.app.config().portal.show_time_spent,
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
-        fields: ctx.app.config.fields.clone(),
+        fields: ctx.app.config().fields.clone(),
         contingent_remaining: crate::app::contingents::remaining(ctx.app, &customer)?,
     };
     Ok(html(views::tickets::overview(&ctx.chrome(), &view)))
@@ -268,9 +268,9 @@ fn render_ticket_with(
         field_values,
         errors,
         csrf: ctx.csrf_token(),
-        can_close: ctx.app.config.portal.customers_can_close,
-        show_time: ctx.app.config.portal.show_time_spent,
-        fields: ctx.app.config.fields.clone(),
+        can_close: ctx.app.config().portal.customers_can_close,
+        show_time: ctx.app.config().portal.show_time_spent,
+        fields: ctx.app.config().fields.clone(),
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
         people_link: match ctx.customer() {
@@ -367,7 +367,7 @@ pub fn new_ticket_form(ctx: &mut Ctx) -> Result<Response> {
         values: Form::default(),
         errors: FieldErrors::new(),
         csrf: ctx.csrf_token(),
-        fields: ctx.app.config.fields.clone(),
+        fields: ctx.app.config().fields.clone(),
     };
     Ok(html(views::tickets::new_ticket(&ctx.chrome(), &view)))
 }
@@ -382,7 +382,7 @@ pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
                 values: form,
                 errors,
                 csrf: ctx.csrf_token(),
-                fields: ctx.app.config.fields.clone(),
+                fields: ctx.app.config().fields.clone(),
             };
             let page = views::tickets::new_ticket(&ctx.chrome_at("/tickets/new"), &view);
             return Ok(html(page).with_status_code(REFUSED_UPLOAD));
@@ -406,7 +406,7 @@ pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
                 values: f,
                 errors,
                 csrf: ctx.csrf_token(),
-                fields: ctx.app.config.fields.clone(),
+                fields: ctx.app.config().fields.clone(),
             };
             Ok(html(views::tickets::new_ticket(&ctx.chrome_at("/tickets/new"), &view)).with_status_code(422))
         }
@@ -417,7 +417,7 @@ pub fn create_ticket(ctx: &mut Ctx) -> Result<Response> {
 pub fn account(ctx: &mut Ctx) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     let notice = ctx.take_flash();
-    let shown = ctx.app.config.hotline.mode != crate::config::HotlineMode::Off;
+    let shown = ctx.app.config().hotline.mode != crate::config::HotlineMode::Off;
     let events = if shown { crate::app::hotline::events_for_customer(ctx.app, &customer)? } else { Vec::new() };
     let hotline = views::account::HotlineEvents { shown, events: &events, tz: ctx.app.tz };
     let notify = crate::web::notify::customer_card(ctx, &customer)?;
@@ -455,8 +455,8 @@ fn render_password(ctx: &mut Ctx, errors: FieldErrors, status: u16) -> Result<Re
         action: "/account/password",
         errors,
         csrf: ctx.csrf_token(),
-        min_length: ctx.app.config.security.min_password_length,
-        hotline_notice: ctx.app.config.hotline.mode == crate::config::HotlineMode::Reveal,
+        min_length: ctx.app.config().security.min_password_length,
+        hotline_notice: ctx.app.config().hotline.mode == crate::config::HotlineMode::Reveal,
         forced: false,
         next: None,
     };
@@ -497,7 +497,7 @@ pub fn password_change(
 /// The customer's own time statement (only when time spent is shown to customers).
 pub fn time_statement(ctx: &mut Ctx) -> Result<Response> {
     let customer = ctx.customer()?.clone();
-    if !ctx.app.config.portal.show_time_spent {
+    if !ctx.app.config().portal.show_time_spent {
         return Err(Error::NotFound);
     }
     let (year, month) = crate::web::staff::statement_month(ctx, &customer)?;

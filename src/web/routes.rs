@@ -5,8 +5,8 @@ use rouille::Response;
 use crate::error::{Error, Result};
 use crate::model::Realm;
 use crate::web::{
-    api_tokens, assets, contacts, contingents, hotline, inbox, links, notify, portal, snippets, staff, ticket_people,
-    totp, Ctx,
+    api_tokens, assets, contacts, contingents, hotline, inbox, links, notify, portal, settings, snippets, staff,
+    ticket_people, totp, Ctx,
 };
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
@@ -114,6 +114,20 @@ pub fn route(ctx: &mut Ctx) -> Result<Response> {
         ("POST", ["admin", "staff", username]) => staff::staff_update(ctx, username),
         ("POST", ["admin", "staff", username, "password"]) => links::staff_password(ctx, username),
         ("GET", ["admin", "audit"]) => staff::audit_log(ctx),
+        ("GET", ["admin", "settings"]) => settings::portal(ctx),
+        ("POST", ["admin", "settings"]) => settings::portal_save(ctx),
+        ("GET", ["admin", "settings", "mail"]) => settings::mail(ctx),
+        ("POST", ["admin", "settings", "mail"]) => settings::mail_save(ctx),
+        ("GET", ["admin", "settings", "inbound"]) => settings::inbound(ctx),
+        ("POST", ["admin", "settings", "inbound"]) => settings::inbound_save(ctx),
+        ("GET", ["admin", "settings", "security"]) => settings::security(ctx),
+        ("POST", ["admin", "settings", "security"]) => settings::security_save(ctx),
+        ("GET", ["admin", "settings", "fields"]) => settings::fields(ctx),
+        ("POST", ["admin", "settings", "fields"]) => settings::fields_move(ctx),
+        ("GET", ["admin", "settings", "fields", "new"]) => settings::field_new(ctx),
+        ("POST", ["admin", "settings", "fields", "new"]) => settings::field_create(ctx),
+        ("GET", ["admin", "settings", "fields", key]) => settings::field_edit(ctx, key),
+        ("POST", ["admin", "settings", "fields", key]) => settings::field_update(ctx, key),
         ("GET", ["admin", "outbox"]) => notify::outbox(ctx),
         ("POST", ["admin", "first-steps", "dismiss"]) => staff::dismiss_first_steps(ctx),
         ("POST", ["admin", "outbox", id, "retry"]) => notify::retry(ctx, id),

@@ -39,7 +39,8 @@ fn listener(addr: SocketAddr) -> Result<std::net::TcpListener, String> {
 
 /// The server's limits from the configuration.
 fn limits(app: &App) -> http::Limits {
-    let (l, c) = (&app.config.limits, &app.config);
+    let c = app.config();
+    let l = &c.limits;
     http::Limits {
         idle_timeout: Duration::from_secs(l.idle_timeout_seconds),
         head_timeout: Duration::from_secs(l.request_timeout_seconds),
@@ -58,9 +59,9 @@ fn limits(app: &App) -> http::Limits {
 
 /// Runs the server until SIGTERM/SIGINT; the process ends once requests in flight finished.
 pub fn serve(app: Arc<App>) -> Result<(), String> {
-    let addr = app.config.listen_addr().map_err(|e| e.0)?;
+    let addr = app.config().listen_addr().map_err(|e| e.0)?;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let workers = if app.config.workers == 0 { cores * 8 } else { app.config.workers };
+    let workers = if app.config().workers == 0 { cores * 8 } else { app.config().workers };
     if let Some(n) = guard::raise_fd_limit() {
         if n < 4096 {
             eprintln!("warning: only {n} file descriptors allowed; raise LimitNOFILE");

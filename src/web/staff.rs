@@ -54,7 +54,7 @@ fn render_password(ctx: &mut Ctx, errors: FieldErrors, status: u16) -> Result<Re
         action: "/staff/password",
         errors,
         csrf: ctx.csrf_token(),
-        min_length: ctx.app.config.security.min_password_length,
+        min_length: ctx.app.config().security.min_password_length,
         hotline_notice: false,
         forced,
         next: ctx
@@ -120,7 +120,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         fields: field_filters(ctx),
         sort: ctx.query("sort").map(|s| Sort::parse(Some(&s))).unwrap_or(Sort::CustomerActivity),
         page: page_param(ctx),
-        page_size: ctx.app.config.portal.page_size,
+        page_size: ctx.app.config().portal.page_size,
         deferral,
         viewer: Some(me.id),
         ..TicketQuery::default()
@@ -130,7 +130,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         let page = crate::app::tickets::queue(ctx.app, &all)?;
         let x = views::export::ListExport {
             page: &page,
-            fields: &ctx.app.config.fields,
+            fields: &ctx.app.config().fields,
             staff: true,
             show_time: true,
             tz: ctx.app.tz,
@@ -150,7 +150,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         assignee_param,
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
-        fields: ctx.app.config.fields.clone(),
+        fields: ctx.app.config().fields.clone(),
         first_steps,
     };
     Ok(html(views::staff::queue(&ctx.chrome(), &view)))
@@ -162,7 +162,7 @@ fn first_steps(ctx: &mut Ctx, me: &crate::model::StaffMember) -> Result<Option<v
     if !crate::app::admin::first_steps_open(ctx.app, me)? {
         return Ok(None);
     }
-    let mode = ctx.app.config.hotline.mode;
+    let mode = ctx.app.config().hotline.mode;
     Ok(Some(views::first_steps::FirstStepsView {
         csrf: ctx.csrf_token(),
         hotline_mode: match mode {
@@ -171,7 +171,7 @@ fn first_steps(ctx: &mut Ctx, me: &crate::model::StaffMember) -> Result<Option<v
             HotlineMode::Off => m::HOTLINE_MODE_OFF,
         },
         hotline_on: mode != HotlineMode::Off,
-        mail: ctx.app.config.smtp.is_some(),
+        mail: ctx.app.config().smtp.is_some(),
     }))
 }
 
@@ -186,7 +186,7 @@ pub fn dismiss_first_steps(ctx: &mut Ctx) -> Result<Response> {
 /// `cf_<key>=value` query parameters for configured fields.
 pub fn field_filters(ctx: &Ctx) -> Vec<(String, String)> {
     ctx.app
-        .config
+        .config()
         .fields
         .iter()
         .filter_map(|f| ctx.query(&format!("cf_{}", f.key)).map(|v| (f.key.clone(), v)))
@@ -225,7 +225,7 @@ fn render_ticket(
         values,
         errors,
         csrf: ctx.csrf_token(),
-        fields: ctx.app.config.fields.clone(),
+        fields: ctx.app.config().fields.clone(),
         tz: ctx.app.tz,
         notice,
         snippets,
@@ -368,7 +368,7 @@ fn render_new_ticket(ctx: &mut Ctx, values: Form, errors: FieldErrors, status: u
         values,
         errors,
         csrf: ctx.csrf_token(),
-        fields: ctx.app.config.fields.clone(),
+        fields: ctx.app.config().fields.clone(),
         contacts,
     };
     Ok(html(views::staff::new_ticket(&ctx.chrome(), &view)).with_status_code(status))
@@ -413,7 +413,7 @@ pub fn customers(ctx: &mut Ctx) -> Result<Response> {
     }
     let q = ctx.query("q").unwrap_or_default();
     let page = page_param(ctx);
-    let size = ctx.app.config.portal.page_size;
+    let size = ctx.app.config().portal.page_size;
     let (rows, total) = work::customer_list(ctx.app, &q, page, size)?;
     let view = views::staff::CustomersView { rows, total, q, page, page_size: size, notice: ctx.take_flash() };
     Ok(html(views::staff::customers(&ctx.chrome(), &view)))
@@ -451,7 +451,7 @@ fn render_customer_form(
         errors,
         csrf: ctx.csrf_token(),
         secret,
-        min_length: ctx.app.config.security.min_password_length,
+        min_length: ctx.app.config().security.min_password_length,
         tz: ctx.app.tz,
         notice: ctx.take_flash(),
     };
@@ -626,7 +626,7 @@ fn render_staff_form(
         errors,
         csrf: ctx.csrf_token(),
         secret,
-        min_length: ctx.app.config.security.min_password_length,
+        min_length: ctx.app.config().security.min_password_length,
         notice: ctx.take_flash(),
     };
     let shows_secret = view.secret.is_some();

@@ -34,7 +34,7 @@ fn current_state(ctx: &Ctx, me: &StaffMember) -> Result<EnrolState> {
     Ok(match totp::enrolment(ctx.app, me)? {
         Enrolment::Enrolled => EnrolState::Enrolled,
         Enrolment::Pending { secret } => {
-            let issuer = ctx.app.config.portal.title.clone();
+            let issuer = ctx.app.config().portal.title.clone();
             let uri = auth::totp::otpauth_uri(&issuer, &me.username, &secret);
             EnrolState::Pending { secret, uri }
         }

@@ -1323,6 +1323,9 @@ async function main() {
     );
   });
 
+  // Settings in the browser: steps of their own file.
+  await require('./settings').steps({ run, admin, customer, go, auditPage, submitAndWait });
+
   await run.step('admin enrols in TOTP (QR code, key, recovery codes) and signs in with a code', async () => {
     const staff2fa = await newPage(browser);
     const { page, guard } = staff2fa;

@@ -36,6 +36,7 @@ mod replication;
 mod scale;
 mod secrets;
 mod security;
+mod settings;
 mod staff;
 mod staff_day;
 mod totp;
