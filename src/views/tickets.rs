@@ -8,7 +8,7 @@ use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
 use crate::model::{
     format_minutes, format_size, Activity, ActivityKind, Attachment, AuthorKind, Detail, Field, FieldType, Form,
-    KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary,
+    KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary, TimelinePage,
 };
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
@@ -309,18 +309,48 @@ pub fn kind_filter(c: &Chrome, base: &str, current: KindFilter) -> Markup {
 /// A ticket's activities, oldest first, each with its files.
 pub fn timeline(c: &Chrome, d: &Detail, tz: &Tz, staff: bool, fields: &[Field]) -> Markup {
     let number = &d.ticket.summary.number;
+    // Files by activity, once: looking them up per activity was activities × files.
+    let mut files: std::collections::HashMap<i64, Vec<&Attachment>> = std::collections::HashMap::new();
+    for f in &d.attachments {
+        if let Some(id) = f.activity_id {
+            files.entry(id).or_default().push(f);
+        }
+    }
     html! {
         section.timeline aria-label=(c.t(m::ACTIVITIES)) {
             @if d.activities.is_empty() {
                 p.empty { (c.t(m::NO_ACTIVITIES_OF_KIND)) }
             }
+            @if d.timeline.older {
+                p.timeline-more { a href=(timeline_url(staff, number, &d.timeline, d.timeline.number + 1)) data-timeline-page=(d.timeline.number + 1) { (c.t(m::TIMELINE_OLDER)) } }
+            }
             ol.activities {
                 @for a in &d.activities {
-                    (activity(c, a, tz, staff, number, &d.attachments, fields))
+                    (activity(c, a, tz, staff, number, files.get(&a.id).map_or(&[][..], |v| &v[..]), fields))
                 }
+            }
+            @if d.timeline.number > 1 {
+                p.timeline-more { a href=(timeline_url(staff, number, &d.timeline, d.timeline.number - 1)) data-timeline-page=(d.timeline.number - 1) { (c.t(m::TIMELINE_NEWER)) } }
             }
         }
     }
+}
+
+/// Page `page` of the ticket's timeline, with the page's activity filter.
+fn timeline_url(staff: bool, number: &str, t: &TimelinePage, page: usize) -> String {
+    let mut url = ticket_url(staff, number);
+    let mut sep = '?';
+    if t.kind != KindFilter::All {
+        url.push_str("?kind=");
+        url.push_str(t.kind.as_str());
+        sep = '&';
+    }
+    if page > 1 {
+        url.push(sep);
+        url.push_str("page=");
+        url.push_str(&page.to_string());
+    }
+    url
 }
 
 /// What the customer is told about their ticket: dates, activities, time spent, fields.
@@ -528,11 +558,10 @@ pub fn activity(
     tz: &Tz,
     staff: bool,
     number: &str,
-    files: &[Attachment],
+    files: &[&Attachment],
     fields_config: &[Field],
 ) -> Markup {
     let lang = c.lang;
-    let files: Vec<&Attachment> = files.iter().filter(|f| f.activity_id == Some(a.id)).collect();
     // The viewer's own activities read "Sie"/"You"; a colleague's carry their name.
     let viewer = c.user.as_ref().and_then(|u| u.person);
     let author = match a.author_kind {
@@ -549,14 +578,15 @@ pub fn activity(
         let new = a.new_value.as_deref().and_then(label).map(|m| lang.t(m)).unwrap_or("–");
         lang.f(msg, &[("old", old), ("new", new)])
     };
+    let created = clock::rfc3339(a.created_at);
     html! {
         li class={ "activity kind-" (a.kind.as_str()) " " (side) @if a.internal { " internal" } }
-            data-activity-kind=(a.kind.as_str()) data-created=(clock::rfc3339(a.created_at))
+            data-activity-kind=(a.kind.as_str()) data-created=(created)
             data-author-kind=(a.author_kind.as_str()) id={ "a" (a.id) } {
             div.activity-head {
                 span.kind { (c.t(a.kind.label())) }
                 @if !author.is_empty() { span.author { (author) } }
-                time datetime=(clock::rfc3339(a.created_at)) { (clock::datetime(a.created_at, tz, lang)) }
+                time datetime=(created) { (clock::datetime(a.created_at, tz, lang)) }
                 @if a.minutes > 0 && (staff || a.kind != ActivityKind::InternalNote) {
                     span.minutes { (c.f(m::MINUTES_SPENT, &[("time", &format_minutes(a.minutes))])) }
                 }
@@ -585,7 +615,7 @@ pub fn activity(
                         }
                     }
                     @if !a.body.is_empty() { div.body { (a.body) } }
-                    (activity_files(c, staff, number, &files))
+                    (activity_files(c, staff, number, files))
                 }
             }
         }

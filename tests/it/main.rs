@@ -33,4 +33,5 @@ mod secrets;
 mod security;
 mod staff;
 mod staff_day;
+mod timeline_pages;
 mod totp;
