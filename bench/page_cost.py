@@ -73,6 +73,7 @@ def main():
     ap.add_argument("--binary", default="target/release/ticketd")
     ap.add_argument("--db")
     ap.add_argument("-n", type=int, default=20, help="requests per page while counting")
+    ap.add_argument("--keep", help="copy each page's callgrind dump into this directory (for callgrind_annotate)")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="page-cost-")
     db = os.path.join(tmp, "ticketd.db")
@@ -110,6 +111,9 @@ def main():
         dump = sorted(set(glob.glob(f"{out}.{p.pid}*")) - before)[-1]
         total = int(re.search(r"^(?:summary|totals): (\d+)", open(dump).read(), re.M).group(1))
         print(f"{label:40} {len(body):>8} {total // a.n:>22,}", flush=True)
+        if a.keep:
+            os.makedirs(a.keep, exist_ok=True)
+            shutil.copy(dump, os.path.join(a.keep, re.sub(r"\W+", "_", label).strip("_") + ".callgrind"))
     p.terminate()
     p.wait()
     shutil.rmtree(tmp, ignore_errors=True)

@@ -597,6 +597,52 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_read_scope_is_one_connection_one_snapshot_until_a_write() {
+        let dir = std::env::temp_dir().join(format!(
+            "ticketd-scope-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let setup = open(&path).unwrap();
+        setup.execute_batch("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);").unwrap();
+        let pool = Pool::new(&path, 4);
+        let count = |c: &Connection| c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).unwrap();
+        {
+            let _scope = ReadScope::begin(&pool);
+            let first = pool.get().unwrap();
+            assert!(!first.is_autocommit(), "the first use begins the read transaction");
+            assert_eq!(count(&first), 1);
+            // Nested while the request's connection is lent out: another one, in autocommit.
+            let nested = pool.get().unwrap();
+            assert!(nested.is_autocommit());
+            drop(nested);
+            drop(first);
+            // Another writer commits: the page still reads its snapshot, on the same connection.
+            setup.execute("INSERT INTO t VALUES (2)", []).unwrap();
+            let again = pool.get().unwrap();
+            assert!(!again.is_autocommit());
+            assert_eq!(count(&again), 1, "one snapshot for the whole page");
+            drop(again);
+            // A write of the request ends the snapshot; later reads see everything.
+            let mut w = pool.get().unwrap();
+            write(&mut w, |tx| Ok(tx.execute("INSERT INTO t VALUES (3)", [])?)).unwrap();
+            assert_eq!(count(&w), 3);
+            drop(w);
+            let after = pool.get().unwrap();
+            assert!(after.is_autocommit());
+            assert_eq!(count(&after), 3);
+        }
+        // Outside a scope: plain pooled connections in autocommit.
+        let plain = pool.get().unwrap();
+        assert!(plain.is_autocommit());
+        drop(plain);
+        drop(setup);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn writers_take_turns_in_order_and_a_stuck_turn_times_out() {
         let q = std::sync::Arc::new(WriteQueue::new());
         let first = q.enter(Duration::from_secs(1));
