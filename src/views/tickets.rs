@@ -178,13 +178,14 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                 }
                 tbody {
                     @for t in rows {
+                        @let href = link(t);
                         tr data-ticket=(t.number) data-status=(t.status.as_str()) data-priority=(t.priority.as_str())
                             data-activities=(t.activity_count) data-minutes=[show_time.then_some(t.minutes)]
                             data-unread[staff && t.unread] data-follow-up=[t.follow_up_at.filter(|_| staff).map(|f| clock::iso_date(f, tz))] {
-                            td.ticket-no data-label=(c.t(m::TICKET_NO)) { a href=(link(t)) tabindex="-1" { (t.number) } }
+                            td.ticket-no data-label=(c.t(m::TICKET_NO)) { a href=(href) tabindex="-1" { (t.number) } }
                             td.subject data-label=(c.t(m::SUBJECT)) {
                                 @if staff && t.unread { span.badge.badge-unread { (c.t(m::UNREAD)) } " " }
-                                a href=(link(t)) { (t.subject) }
+                                a href=(href) { (t.subject) }
                                 @if let Some(f) = t.follow_up_at.filter(|_| staff) {
                                     " " span.badge.badge-follow-up { (c.t(m::FOLLOW_UP)) " " (clock::date(f, tz, lang)) }
                                 }
@@ -564,9 +565,9 @@ pub fn activity(
     let lang = c.lang;
     // The viewer's own activities read "Sie"/"You"; a colleague's carry their name.
     let viewer = c.user.as_ref().and_then(|u| u.person);
-    let author = match a.author_kind {
-        AuthorKind::Customer if !staff && a.contact_id == viewer => c.t(m::YOU).to_string(),
-        _ => a.author_name.clone(),
+    let author: &str = match a.author_kind {
+        AuthorKind::Customer if !staff && a.contact_id == viewer => c.t(m::YOU),
+        _ => &a.author_name,
     };
     let side = match a.author_kind {
         AuthorKind::Customer => "from-customer",
