@@ -93,7 +93,7 @@ def main():
     p.terminate()
     p.wait()
     out = os.path.join(tmp, "cg.out")
-    p = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}.%p", a.binary, "serve",
+    p = subprocess.Popen(["valgrind", "--tool=callgrind", "--compress-strings=no", "--compress-pos=no", f"--callgrind-out-file={out}.%p", a.binary, "serve",
                           "--config", cfg], stdout=log, stderr=log)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not wait_for(port, "/healthz"):

@@ -12,6 +12,7 @@ use crate::model::{
 };
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
+    Text,
 };
 
 pub struct OverviewView {
@@ -596,7 +597,7 @@ pub fn activity(
                 ActivityKind::Status => {
                     p.change { (change(m::STATUS_CHANGED, &|s| Status::parse(s).map(|s| if staff { s.staff_label() } else { s.label() }))) }
                     // A reason given by the system (closed automatically after `auto_close_days`).
-                    @if !a.body.is_empty() { div.body { (a.body) } }
+                    @if !a.body.is_empty() { div.body { (Text(&a.body)) } }
                 }
                 ActivityKind::Priority => {
                     p.change { (change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label()))) }
@@ -615,7 +616,7 @@ pub fn activity(
                             @if let Some(s) = &a.email_to { div { dt { (c.t(m::EMAIL_TO)) } dd { (s) } } }
                         }
                     }
-                    @if !a.body.is_empty() { div.body { (a.body) } }
+                    @if !a.body.is_empty() { div.body { (Text(&a.body)) } }
                     (activity_files(c, staff, number, files))
                 }
             }
