@@ -350,7 +350,7 @@ impl Pool {
     }
 
     pub fn get(&self) -> Result<PooledConn<'_>> {
-        if let Some(conn) = self.from_scope()? {
+        if let Some(conn) = self.scoped_conn()? {
             return Ok(PooledConn { pool: self, conn: Some(conn), scoped: true });
         }
         Ok(PooledConn { pool: self, conn: Some(self.take()?), scoped: false })
@@ -373,7 +373,7 @@ impl Pool {
 
     /// The request scope's connection, when this thread has a scope of this pool and its
     /// connection is not lent out already.
-    fn from_scope(&self) -> Result<Option<Connection>> {
+    fn scoped_conn(&self) -> Result<Option<Connection>> {
         let me = self as *const Pool as usize;
         let taken = SCOPE.with(|s| {
             let mut s = s.borrow_mut();
