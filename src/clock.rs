@@ -106,8 +106,45 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     time::OffsetDateTime::parse(s.trim(), &Rfc3339).ok().map(|t| t.unix_timestamp())
 }
 
+/// `2026-11-28T13:05:00Z`. Written digit by digit: a ticket page writes one per activity, and
+/// `time`'s general formatter cost more than the rest of the activity's markup.
 pub fn rfc3339(ts: i64) -> String {
-    utc(ts).format(&Rfc3339).unwrap_or_default()
+    let t = utc(ts);
+    if !(1000..=9999).contains(&t.year()) {
+        return t.format(&Rfc3339).unwrap_or_default();
+    }
+    let mut s = String::with_capacity(20);
+    push_year(&mut s, t.year());
+    s.push('-');
+    push2(&mut s, u8::from(t.month()));
+    s.push('-');
+    push2(&mut s, t.day());
+    s.push('T');
+    push2(&mut s, t.hour());
+    s.push(':');
+    push2(&mut s, t.minute());
+    s.push(':');
+    push2(&mut s, t.second());
+    s.push('Z');
+    s
+}
+
+/// Two digits, zero-padded (`n` < 100).
+fn push2(s: &mut String, n: u8) {
+    s.push(char::from(b'0' + n / 10 % 10));
+    s.push(char::from(b'0' + n % 10));
+}
+
+/// A year as `{}` writes it; four digits without the formatter for the years we store.
+fn push_year(s: &mut String, year: i32) {
+    if (1000..=9999).contains(&year) {
+        let y = year as u16;
+        push2(s, (y / 100) as u8);
+        push2(s, (y % 100) as u8);
+    } else {
+        use std::fmt::Write;
+        let _ = write!(s, "{year}");
+    }
 }
 
 pub fn month_name(month: u8, lang: Lang) -> &'static str {
@@ -149,14 +186,30 @@ pub fn month_name(month: u8, lang: Lang) -> &'static str {
 /// "28.11.2026, 14:05" (de) or "28 Nov 2026, 14:05" (en), local time.
 pub fn datetime(ts: i64, tz: &Tz, lang: Lang) -> String {
     let l = local(ts, tz);
+    let mut s = String::with_capacity(20);
     match lang {
         Lang::De => {
-            format!("{:02}.{:02}.{}, {:02}:{:02}", l.day(), u8::from(l.month()), l.year(), l.hour(), l.minute())
+            push2(&mut s, l.day());
+            s.push('.');
+            push2(&mut s, u8::from(l.month()));
+            s.push('.');
         }
         Lang::En => {
-            format!("{} {} {}, {:02}:{:02}", l.day(), short_month_en(l.month()), l.year(), l.hour(), l.minute())
+            if l.day() >= 10 {
+                s.push(char::from(b'0' + l.day() / 10));
+            }
+            s.push(char::from(b'0' + l.day() % 10));
+            s.push(' ');
+            s.push_str(short_month_en(l.month()));
+            s.push(' ');
         }
     }
+    push_year(&mut s, l.year());
+    s.push_str(", ");
+    push2(&mut s, l.hour());
+    s.push(':');
+    push2(&mut s, l.minute());
+    s
 }
 
 /// Date only.
@@ -242,6 +295,24 @@ mod tests {
 
     fn berlin() -> &'static Tz {
         time_tz::timezones::get_by_name("Europe/Berlin").unwrap()
+    }
+
+    #[test]
+    fn hand_written_stamps_match_the_formatters() {
+        let tz = berlin();
+        for ts in [253_402_300_799, 32_503_680_000, -62_135_596_800] {
+            assert_eq!(rfc3339(ts), utc(ts).format(&Rfc3339).unwrap_or_default(), "{ts}");
+        }
+        for ts in [0, -1, 1_738_366_200, 1_790_000_000, 1_761_440_400, 1_774_746_000] {
+            assert_eq!(rfc3339(ts), utc(ts).format(&Rfc3339).unwrap_or_default(), "{ts}");
+            let l = local(ts, tz);
+            let de =
+                format!("{:02}.{:02}.{}, {:02}:{:02}", l.day(), u8::from(l.month()), l.year(), l.hour(), l.minute());
+            let en =
+                format!("{} {} {}, {:02}:{:02}", l.day(), short_month_en(l.month()), l.year(), l.hour(), l.minute());
+            assert_eq!(datetime(ts, tz, Lang::De), de, "{ts}");
+            assert_eq!(datetime(ts, tz, Lang::En), en, "{ts}");
+        }
     }
 
     #[test]

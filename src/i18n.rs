@@ -31,11 +31,31 @@ impl Lang {
     }
 
     /// A message with `{name}` placeholders filled in.
+    /// One pass over the text: a value is never searched for placeholders itself, and a
+    /// `{word}` that is no argument stays as it is.
     pub fn f(self, m: Msg, args: &[(&str, &str)]) -> String {
-        let mut s = self.t(m).to_string();
-        for (k, v) in args {
-            s = s.replace(&format!("{{{k}}}"), v);
+        let text = self.t(m);
+        let mut s = String::with_capacity(text.len() + args.iter().map(|(_, v)| v.len()).sum::<usize>());
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            s.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let arg = after.find('}').and_then(|close| {
+                let key = &after[..close];
+                args.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v, close))
+            });
+            match arg {
+                Some((v, close)) => {
+                    s.push_str(v);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    s.push('{');
+                    rest = after;
+                }
+            }
         }
+        s.push_str(rest);
         s
     }
 
@@ -649,6 +669,10 @@ pub mod m {
         AUDIT_REALM_STAFF = "Mitarbeiterbereich", "Staff workspace";
         AUDIT_MATCH = "stimmt überein", "match";
         AUDIT_NO_MATCH = "stimmt nicht überein", "no match";
+        // ---- issue 20 (branch perf): a long timeline in pages.
+        TIMELINE_OLDER = "Ältere Aktivitäten anzeigen", "Show older activities";
+        TIMELINE_NEWER = "Neuere Aktivitäten anzeigen", "Show newer activities";
+        // ---- end of issue 20
         // Mail in (issue 17): `ticketd mail receive`, the importer, /staff/inbox.
         INBOUND_UNREADABLE = "Die E-Mail ist nicht lesbar.", "The e-mail cannot be read.";
         INBOUND_TOO_LARGE = "Die E-Mail ist zu groß.", "The e-mail is too large.";
@@ -917,6 +941,16 @@ pub mod m {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled_in_one_pass() {
+        let msg = m::FIELD_CHANGED;
+        let filled = Lang::De.f(msg, &[("field", "Gerät"), ("old", "{new}"), ("new", "Laptop")]);
+        let expected = Lang::De.t(msg).replace("{field}", "Gerät").replace("{new}", "Laptop").replace("{old}", "{new}");
+        assert_eq!(filled, expected, "a value is not searched for placeholders");
+        assert_eq!(Lang::En.f(m::MINUTES_SPENT, &[]), "{time} spent", "an unknown placeholder stays");
+        assert_eq!(Lang::En.f(m::MINUTES_SPENT, &[("time", "1 h")]), "1 h spent");
+    }
 
     #[test]
     fn every_message_has_both_languages_and_same_placeholders() {

@@ -23,7 +23,7 @@ pub use import::{ImportAction, ImportLine, ImportReport, LineError};
 pub use inbox::{HeldMail, MailSender};
 pub use pages::{
     AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketPeople, TicketWork,
-    Verdict, Verification,
+    TimelinePage, Verdict, Verification,
 };
 pub use query::{AuditQuery, Deferral, QueueTab, Scope, Sort, TicketQuery};
 pub use records::{AuditRow, MailState, OutboxRow, Snippet, TicketDetail, TicketPage, TimeEntry, WebhookRow};

@@ -226,6 +226,12 @@ impl App {
         self.pool.get()
     }
 
+    /// One connection and one read transaction for the rest of this request's reads on this
+    /// thread (see `db::ReadScope`); `web::handle` opens it for every `GET` and `HEAD`.
+    pub fn read_scope(&self) -> db::ReadScope<'_> {
+        db::ReadScope::begin(&self.pool)
+    }
+
     /// The database answers (`/healthz`).
     pub fn healthy(&self) -> bool {
         self.conn().and_then(|c| db::ping(&c)).is_ok()

@@ -34,7 +34,7 @@ pub fn resolve(app: &App, token: &str) -> Result<Option<Session>> {
         return Ok(None);
     }
     let hash = auth::token_hash(token);
-    let conn = app.conn()?;
+    let mut conn = app.conn()?;
     let Some(row) = sessions::get(&conn, &hash)? else {
         return Ok(None);
     };
@@ -65,11 +65,13 @@ pub fn resolve(app: &App, token: &str) -> Result<Option<Session>> {
     };
     let Some(principal) = principal.filter(|_| !idle_expired && !too_old) else {
         // Best effort: a read-only database must not turn an expired session into a 503.
-        let _ = sessions::delete(&conn, &hash);
+        // Through `db::write`: on a page's read transaction (`db::ReadScope`) a bare write would
+        // hold the write lock until the page is rendered.
+        let _ = db::write(&mut conn, |tx| sessions::delete(tx, &hash));
         return Ok(None);
     };
     if now - row.last_seen_at >= TOUCH_EVERY_SECS && app.claim_session_touch(&hash) {
-        let _ = sessions::touch(&conn, &hash, now);
+        let _ = db::write(&mut conn, |tx| sessions::touch(tx, &hash, now));
     }
     Ok(Some(Session { token_hash: hash, csrf: row.csrf, principal }))
 }

@@ -49,7 +49,12 @@ pub fn staff_by_username(app: &App, username: &str) -> Result<Option<StaffMember
 }
 
 pub fn ticket(app: &App, number: &str, kind: KindFilter) -> Result<TicketWork> {
-    let detail = crate::app::tickets::detail(app, Scope::Staff, number, kind)?;
+    ticket_page(app, number, kind, 1)
+}
+
+/// The ticket with page `page` of its timeline (see `TimelinePage`).
+pub fn ticket_page(app: &App, number: &str, kind: KindFilter, page: usize) -> Result<TicketWork> {
+    let detail = crate::app::tickets::detail_page(app, Scope::Staff, number, kind, page)?;
     let conn = app.conn()?;
     let customer = customers::get(&conn, detail.ticket.customer_id)?;
     let staff = staff::list(&conn)?;

@@ -11,7 +11,7 @@ use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
     month_key, ActivityKind, Customer, Detail, Field, FieldType, KindFilter, Overview, Priority, Scope, Status,
-    TicketDetail, TicketNo, TicketPage, TicketQuery,
+    TicketDetail, TicketNo, TicketPage, TicketQuery, TimelinePage,
 };
 
 pub const MAX_SUBJECT_CHARS: usize = 200;
@@ -34,14 +34,27 @@ pub fn queue(app: &App, query: &TicketQuery) -> Result<TicketPage> {
     tdb::list(&conn, Scope::Staff, query)
 }
 
+/// A ticket with the newest page of its timeline.
 pub fn detail(app: &App, scope: Scope, number: &str, kind: KindFilter) -> Result<Detail> {
+    detail_page(app, scope, number, kind, 1)
+}
+
+/// A ticket with page `page` of its timeline (1: the newest [`TimelinePage::SIZE`] activities).
+pub fn detail_page(app: &App, scope: Scope, number: &str, kind: KindFilter, page: usize) -> Result<Detail> {
     TicketNo::parse(number).ok_or(Error::NotFound)?;
     let conn = app.conn()?;
     let ticket = tdb::get(&conn, number, scope)?.ok_or(Error::NotFound)?;
-    let activities = tdb::activities(&conn, ticket.summary.id, scope, kind)?;
+    // One more than a page: whether older ones exist, without counting them.
+    let size = TimelinePage::SIZE;
+    let mut activities =
+        tdb::latest_activities(&conn, ticket.summary.id, scope, kind, TimelinePage::skip(page), size + 1)?;
+    let older = activities.len() > size;
+    if older {
+        activities.remove(0);
+    }
     let fields = tdb::fields(&conn, ticket.summary.id)?;
     let attachments = crate::db::attachments::list_for_ticket(&conn, ticket.summary.id, scope)?;
-    Ok(Detail { ticket, activities, fields, attachments })
+    Ok(Detail { ticket, activities, fields, attachments, timeline: TimelinePage { number: page, older, kind } })
 }
 
 pub struct NewTicketInput<'a> {

@@ -166,12 +166,79 @@ pub fn row<T, P: rusqlite::Params>(
 /// Writers of this process first line up in arrival order (see [`WriteQueue`]): SQLite's own
 /// busy handler lets a blocked writer sleep in growing steps and retry, so under load a
 /// writer could wait seconds while later ones got through.
+///
+/// Inside a request's read scope ([`ReadScope`]) the connection may still hold the request's
+/// read transaction: it ends here, and the request's later reads run in autocommit, so they
+/// see this write.
 pub fn write<T>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    end_read(conn)?;
     let _turn = WRITERS.enter(BUSY_TIMEOUT);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let out = f(&tx)?;
+    let out = f(&tx);
+    // Whatever the outcome, later reads of this request must not stay in an older snapshot.
+    SCOPE.with(|s| s.borrow_mut().as_mut().map(|s| s.wrote = true));
+    let out = out?;
     tx.commit()?;
     Ok(out)
+}
+
+/// Ends the read transaction a request scope left open on `conn`, if any (a pooled connection
+/// is otherwise always in autocommit between use-cases).
+fn end_read(conn: &Connection) -> Result<()> {
+    if !conn.is_autocommit() {
+        conn.execute_batch("COMMIT")?;
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// The open request scope of this thread, if any (see [`ReadScope`]).
+    static SCOPE: std::cell::RefCell<Option<ScopeSlot>> = const { std::cell::RefCell::new(None) };
+}
+
+struct ScopeSlot {
+    /// The pool the scope belongs to (its address): a connection goes only to its own pool.
+    pool: usize,
+    /// The request's connection while nobody holds it; `None` before the first use and while
+    /// lent out.
+    conn: Option<Connection>,
+    /// The read transaction was begun (at the first use).
+    began: bool,
+    /// Something was written on this thread since: reads run in autocommit from then on.
+    wrote: bool,
+}
+
+/// One connection and one read transaction for a request's reads. While it lives,
+/// [`Pool::get`] on this thread hands out the same connection, and the first use begins a
+/// deferred transaction on it: every statement of the page reads one snapshot, and SQLite
+/// takes and releases its WAL read lock once per request instead of once per statement.
+/// A write (`db::write`) ends the read transaction first; later reads of the request then run
+/// in autocommit and see the write. A connection asked for while the request's is in use
+/// (nested) comes from the pool as before. Dropping the scope ends the transaction and
+/// returns the connection to the pool.
+pub struct ReadScope<'a> {
+    pool: &'a Pool,
+}
+
+impl ReadScope<'_> {
+    pub fn begin(pool: &Pool) -> ReadScope<'_> {
+        SCOPE.with(|s| {
+            *s.borrow_mut() =
+                Some(ScopeSlot { pool: pool as *const Pool as usize, conn: None, began: false, wrote: false })
+        });
+        ReadScope { pool }
+    }
+}
+
+impl Drop for ReadScope<'_> {
+    fn drop(&mut self) {
+        let slot = SCOPE.with(|s| s.borrow_mut().take());
+        if let Some(conn) = slot.and_then(|s| s.conn) {
+            if end_read(&conn).is_ok() {
+                self.pool.put(conn);
+            }
+        }
+    }
 }
 
 static WRITERS: WriteQueue = WriteQueue::new();
@@ -292,18 +359,59 @@ impl Pool {
     }
 
     pub fn get(&self) -> Result<PooledConn<'_>> {
+        if let Some(conn) = self.scoped_conn()? {
+            return Ok(PooledConn { pool: self, conn: Some(conn), scoped: true });
+        }
+        Ok(PooledConn { pool: self, conn: Some(self.take()?), scoped: false })
+    }
+
+    fn take(&self) -> Result<Connection> {
         let idle = self.idle.lock().unpoisoned().pop();
-        let conn = match idle {
+        match idle {
+            Some(c) => Ok(c),
+            None => open(&self.path),
+        }
+    }
+
+    fn put(&self, conn: Connection) {
+        let mut idle = self.idle.lock().unpoisoned();
+        if idle.len() < self.max_idle {
+            idle.push(conn);
+        }
+    }
+
+    /// The request scope's connection, when this thread has a scope of this pool and its
+    /// connection is not lent out already.
+    fn scoped_conn(&self) -> Result<Option<Connection>> {
+        let me = self as *const Pool as usize;
+        let taken = SCOPE.with(|s| {
+            let mut s = s.borrow_mut();
+            let slot = s.as_mut().filter(|slot| slot.pool == me)?;
+            if !slot.began {
+                slot.began = true;
+                return Some((slot.conn.take(), true, false));
+            }
+            Some((Some(slot.conn.take()?), false, slot.wrote))
+        });
+        let Some((conn, first, wrote)) = taken else { return Ok(None) };
+        let conn = match conn {
             Some(c) => c,
-            None => open(&self.path)?,
+            None => self.take()?,
         };
-        Ok(PooledConn { pool: self, conn: Some(conn) })
+        if first {
+            conn.execute_batch("BEGIN")?;
+        } else if wrote {
+            end_read(&conn)?;
+        }
+        Ok(Some(conn))
     }
 }
 
 pub struct PooledConn<'a> {
     pool: &'a Pool,
     conn: Option<Connection>,
+    /// The request scope's connection: it goes back to the scope, not the pool.
+    scoped: bool,
 }
 
 impl Deref for PooledConn<'_> {
@@ -323,15 +431,26 @@ impl DerefMut for PooledConn<'_> {
 impl Drop for PooledConn<'_> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
+            let conn = if self.scoped { give_back_to_scope(self.pool, conn) } else { Some(conn) };
             // A connection left inside a transaction (a panic mid-use-case) is not reused.
-            if conn.is_autocommit() {
-                let mut idle = self.pool.idle.lock().unpoisoned();
-                if idle.len() < self.pool.max_idle {
-                    idle.push(conn);
-                }
+            if let Some(conn) = conn.filter(|c| c.is_autocommit()) {
+                self.pool.put(conn);
             }
         }
     }
+}
+
+/// Puts the scope's connection back into this thread's scope; hands it back when the scope is
+/// gone (then it goes to the pool if it is in autocommit).
+fn give_back_to_scope(pool: &Pool, conn: Connection) -> Option<Connection> {
+    let me = pool as *const Pool as usize;
+    SCOPE.with(|s| match s.borrow_mut().as_mut().filter(|slot| slot.pool == me && slot.conn.is_none()) {
+        Some(slot) => {
+            slot.conn = Some(conn);
+            None
+        }
+        None => Some(conn),
+    })
 }
 
 /// A consistent copy of the live database in a new file (`VACUUM INTO`), then that copy checked
@@ -485,6 +604,52 @@ pub fn restore_from(backup: &Path, target: &Path) -> std::result::Result<(), Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_scope_is_one_connection_one_snapshot_until_a_write() {
+        let dir = std::env::temp_dir().join(format!(
+            "ticketd-scope-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let setup = open(&path).unwrap();
+        setup.execute_batch("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);").unwrap();
+        let pool = Pool::new(&path, 4);
+        let count = |c: &Connection| c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).unwrap();
+        {
+            let _scope = ReadScope::begin(&pool);
+            let first = pool.get().unwrap();
+            assert!(!first.is_autocommit(), "the first use begins the read transaction");
+            assert_eq!(count(&first), 1);
+            // Nested while the request's connection is lent out: another one, in autocommit.
+            let nested = pool.get().unwrap();
+            assert!(nested.is_autocommit());
+            drop(nested);
+            drop(first);
+            // Another writer commits: the page still reads its snapshot, on the same connection.
+            setup.execute("INSERT INTO t VALUES (2)", []).unwrap();
+            let again = pool.get().unwrap();
+            assert!(!again.is_autocommit());
+            assert_eq!(count(&again), 1, "one snapshot for the whole page");
+            drop(again);
+            // A write of the request ends the snapshot; later reads see everything.
+            let mut w = pool.get().unwrap();
+            write(&mut w, |tx| Ok(tx.execute("INSERT INTO t VALUES (3)", [])?)).unwrap();
+            assert_eq!(count(&w), 3);
+            drop(w);
+            let after = pool.get().unwrap();
+            assert!(after.is_autocommit());
+            assert_eq!(count(&after), 3);
+        }
+        // Outside a scope: plain pooled connections in autocommit.
+        let plain = pool.get().unwrap();
+        assert!(plain.is_autocommit());
+        drop(plain);
+        drop(setup);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn writers_take_turns_in_order_and_a_stuck_turn_times_out() {

@@ -403,15 +403,16 @@ fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
         id: r.get(0)?,
         number: r.get(1)?,
         subject: r.get(2)?,
-        status: Status::parse(&r.get::<_, String>(3)?).unwrap_or(Status::Open),
-        priority: Priority::parse(&r.get::<_, String>(4)?).unwrap_or(Priority::Normal),
+        status: Status::parse(r.get_ref(3)?.as_str().unwrap_or_default()).unwrap_or(Status::Open),
+        priority: Priority::parse(r.get_ref(4)?.as_str().unwrap_or_default()).unwrap_or(Priority::Normal),
         customer_no: r.get(5)?,
         customer_name: r.get(6)?,
         assignee: r.get(7)?,
         created_at: r.get(8)?,
         activity_count: if staff { r.get(14)? } else { r.get(9)? },
         last_activity_at: if staff { r.get(15)? } else { r.get(10)? },
-        last_activity_kind: ActivityKind::parse(&r.get::<_, String>(11)?).unwrap_or(ActivityKind::Message),
+        last_activity_kind: ActivityKind::parse(r.get_ref(11)?.as_str().unwrap_or_default())
+            .unwrap_or(ActivityKind::Message),
         last_activity_by: r.get(12)?,
         minutes: r.get(13)?,
         // By name, so columns added to SUMMARY_COLS elsewhere do not shift them.
@@ -449,26 +450,59 @@ pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<Ticke
 }
 
 pub fn activities(conn: &Connection, ticket_id: i64, scope: Scope, kind: KindFilter) -> Result<Vec<Activity>> {
+    activities_where(conn, ticket_id, scope, kind, None)
+}
+
+/// One page of the timeline: the `limit` activities before the newest `skip`, oldest first.
+/// Walks the ticket's index from its newest end, so a page costs the same however long the
+/// ticket's history is (up to `skip`).
+pub fn latest_activities(
+    conn: &Connection,
+    ticket_id: i64,
+    scope: Scope,
+    kind: KindFilter,
+    skip: usize,
+    limit: usize,
+) -> Result<Vec<Activity>> {
+    let mut rows = activities_where(conn, ticket_id, scope, kind, Some((skip, limit)))?;
+    rows.reverse();
+    Ok(rows)
+}
+
+fn activities_where(
+    conn: &Connection,
+    ticket_id: i64,
+    scope: Scope,
+    kind: KindFilter,
+    newest: Option<(usize, usize)>,
+) -> Result<Vec<Activity>> {
     let internal_filter = if scope.is_customer() { "AND internal = 0" } else { "" };
     let kind_filter = match kind {
         KindFilter::All => "AND ?2 IS NULL",
         _ => "AND kind = ?2",
     };
     let kind_value = (kind != KindFilter::All).then(|| kind.as_str());
+    // LIMIT -1: all of them.
+    let (order, skip, limit) = match newest {
+        Some((skip, limit)) => ("created_at DESC, id DESC", skip as i64, limit as i64),
+        None => ("created_at, id", 0, -1),
+    };
     let sql = format!(
         "SELECT id, kind, internal, author_kind, author_name, body, minutes, email_from, email_to, email_subject,
                 old_value, new_value, created_at, contact_id
          FROM activities WHERE ticket_id = ?1 {internal_filter} {kind_filter}
-         ORDER BY created_at, id"
+         ORDER BY {order} LIMIT ?4 OFFSET ?3"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
-        .query_map(params![ticket_id, kind_value], |r| {
+        .query_map(params![ticket_id, kind_value, skip, limit], |r| {
             Ok(Activity {
                 id: r.get(0)?,
-                kind: ActivityKind::parse(&r.get::<_, String>(1)?).unwrap_or(ActivityKind::Message),
+                // Read in place: no String per row for a word that is parsed at once.
+                kind: ActivityKind::parse(r.get_ref(1)?.as_str().unwrap_or_default()).unwrap_or(ActivityKind::Message),
                 internal: r.get(2)?,
-                author_kind: AuthorKind::parse(&r.get::<_, String>(3)?).unwrap_or(AuthorKind::System),
+                author_kind: AuthorKind::parse(r.get_ref(3)?.as_str().unwrap_or_default())
+                    .unwrap_or(AuthorKind::System),
                 author_name: r.get(4)?,
                 body: r.get(5)?,
                 minutes: r.get(6)?,

@@ -20,6 +20,36 @@ pub struct Detail {
     pub fields: Vec<(String, String)>,
     /// Every attachment the principal may see, whatever the activity filter.
     pub attachments: Vec<Attachment>,
+    /// Which part of a long timeline `activities` is.
+    pub timeline: TimelinePage,
+}
+
+/// A long timeline is shown in pages of [`TimelinePage::SIZE`] activities, newest page first
+/// (`?page=1`, the default); each page oldest first, with links to the older and newer ones,
+/// so every activity stays reachable and a ticket with 10,000 activities opens as fast as one
+/// with 1,000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelinePage {
+    /// 1 = the newest activities.
+    pub number: usize,
+    /// There are older activities than these (page `number + 1`).
+    pub older: bool,
+    /// The activity filter the page was read with (its links keep it).
+    pub kind: super::KindFilter,
+}
+
+impl TimelinePage {
+    pub const SIZE: usize = 1000;
+
+    /// `?page=`: a positive number, else the first page.
+    pub fn parse(s: Option<&str>) -> usize {
+        s.and_then(|s| s.trim().parse::<usize>().ok()).filter(|n| (1..=1_000_000).contains(n)).unwrap_or(1)
+    }
+
+    /// The newest activities skipped before this page.
+    pub fn skip(number: usize) -> usize {
+        number.saturating_sub(1).saturating_mul(Self::SIZE)
+    }
 }
 
 /// The staff queue with its filter counts.

@@ -29,6 +29,32 @@ use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
 use crate::model::{url_encode, Priority, Status};
 
+/// Text spliced into markup and escaped exactly as maud escapes it (`&`, `<`, `>`, `"`), but
+/// copied a run of plain bytes at a time instead of byte by byte: maud's escaping was a quarter
+/// of the instructions of a ticket with 1,000 activities, almost all of it their bodies. Used
+/// for the long texts (activity bodies); everything else keeps maud's own.
+pub struct Text<'a>(pub &'a str);
+
+impl maud::Render for Text<'_> {
+    fn render_to(&self, out: &mut String) {
+        let s = self.0;
+        let mut plain = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let entity = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => continue,
+            };
+            out.push_str(&s[plain..i]);
+            out.push_str(entity);
+            plain = i + 1;
+        }
+        out.push_str(&s[plain..]);
+    }
+}
+
 /// Who is shown in the header.
 #[derive(Debug, Clone)]
 pub struct UserBox {
@@ -292,4 +318,18 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
     let parts: Vec<String> =
         pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
     parts.join("&")
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::Text;
+    use maud::html;
+
+    #[test]
+    fn text_is_escaped_exactly_as_maud_escapes() {
+        for s in ["", "plain", "<script>alert(\"x\")</script>", "a & b &amp; c", "Grüße > „Zitat“ <", "\"", "&<>\"'"]
+        {
+            assert_eq!(html! { (Text(s)) }.into_string(), html! { (s) }.into_string(), "{s:?}");
+        }
+    }
 }

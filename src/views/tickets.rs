@@ -8,10 +8,11 @@ use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
 use crate::model::{
     format_minutes, format_size, Activity, ActivityKind, Attachment, AuthorKind, Detail, Field, FieldType, Form,
-    KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary,
+    KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary, TimelinePage,
 };
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
+    Text,
 };
 
 pub struct OverviewView {
@@ -182,13 +183,14 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                 }
                 tbody {
                     @for t in rows {
+                        @let href = link(t);
                         tr data-ticket=(t.number) data-status=(t.status.as_str()) data-priority=(t.priority.as_str())
                             data-activities=(t.activity_count) data-minutes=[show_time.then_some(t.minutes)]
                             data-unread[staff && t.unread] data-follow-up=[t.follow_up_at.filter(|_| staff).map(|f| clock::iso_date(f, tz))] {
-                            td.ticket-no data-label=(c.t(m::TICKET_NO)) { a href=(link(t)) tabindex="-1" { (t.number) } }
+                            td.ticket-no data-label=(c.t(m::TICKET_NO)) { a href=(href) tabindex="-1" { (t.number) } }
                             td.subject data-label=(c.t(m::SUBJECT)) {
                                 @if staff && t.unread { span.badge.badge-unread { (c.t(m::UNREAD)) } " " }
-                                a href=(link(t)) { (t.subject) }
+                                a href=(href) { (t.subject) }
                                 @if let Some(f) = t.follow_up_at.filter(|_| staff) {
                                     " " span.badge.badge-follow-up { (c.t(m::FOLLOW_UP)) " " (clock::date(f, tz, lang)) }
                                 }
@@ -313,18 +315,48 @@ pub fn kind_filter(c: &Chrome, base: &str, current: KindFilter) -> Markup {
 /// A ticket's activities, oldest first, each with its files.
 pub fn timeline(c: &Chrome, d: &Detail, tz: &Tz, staff: bool, fields: &[Field]) -> Markup {
     let number = &d.ticket.summary.number;
+    // Files by activity, once: looking them up per activity was activities × files.
+    let mut files: std::collections::HashMap<i64, Vec<&Attachment>> = std::collections::HashMap::new();
+    for f in &d.attachments {
+        if let Some(id) = f.activity_id {
+            files.entry(id).or_default().push(f);
+        }
+    }
     html! {
         section.timeline aria-label=(c.t(m::ACTIVITIES)) {
             @if d.activities.is_empty() {
                 p.empty { (c.t(m::NO_ACTIVITIES_OF_KIND)) }
             }
+            @if d.timeline.older {
+                p.timeline-more { a href=(timeline_url(staff, number, &d.timeline, d.timeline.number + 1)) data-timeline-page=(d.timeline.number + 1) { (c.t(m::TIMELINE_OLDER)) } }
+            }
             ol.activities {
                 @for a in &d.activities {
-                    (activity(c, a, tz, staff, number, &d.attachments, fields))
+                    (activity(c, a, tz, staff, number, files.get(&a.id).map_or(&[][..], |v| &v[..]), fields))
                 }
+            }
+            @if d.timeline.number > 1 {
+                p.timeline-more { a href=(timeline_url(staff, number, &d.timeline, d.timeline.number - 1)) data-timeline-page=(d.timeline.number - 1) { (c.t(m::TIMELINE_NEWER)) } }
             }
         }
     }
+}
+
+/// Page `page` of the ticket's timeline, with the page's activity filter.
+fn timeline_url(staff: bool, number: &str, t: &TimelinePage, page: usize) -> String {
+    let mut url = ticket_url(staff, number);
+    let mut sep = '?';
+    if t.kind != KindFilter::All {
+        url.push_str("?kind=");
+        url.push_str(t.kind.as_str());
+        sep = '&';
+    }
+    if page > 1 {
+        url.push(sep);
+        url.push_str("page=");
+        url.push_str(&page.to_string());
+    }
+    url
 }
 
 /// What the customer is told about their ticket: dates, activities, time spent, fields.
@@ -532,16 +564,15 @@ pub fn activity(
     tz: &Tz,
     staff: bool,
     number: &str,
-    files: &[Attachment],
+    files: &[&Attachment],
     fields_config: &[Field],
 ) -> Markup {
     let lang = c.lang;
-    let files: Vec<&Attachment> = files.iter().filter(|f| f.activity_id == Some(a.id)).collect();
     // The viewer's own activities read "Sie"/"You"; a colleague's carry their name.
     let viewer = c.user.as_ref().and_then(|u| u.person);
-    let author = match a.author_kind {
-        AuthorKind::Customer if !staff && a.contact_id == viewer => c.t(m::YOU).to_string(),
-        _ => a.author_name.clone(),
+    let author: &str = match a.author_kind {
+        AuthorKind::Customer if !staff && a.contact_id == viewer => c.t(m::YOU),
+        _ => &a.author_name,
     };
     let side = match a.author_kind {
         AuthorKind::Customer => "from-customer",
@@ -553,14 +584,15 @@ pub fn activity(
         let new = a.new_value.as_deref().and_then(label).map(|m| lang.t(m)).unwrap_or("–");
         lang.f(msg, &[("old", old), ("new", new)])
     };
+    let created = clock::rfc3339(a.created_at);
     html! {
         li class={ "activity kind-" (a.kind.as_str()) " " (side) @if a.internal { " internal" } }
-            data-activity-kind=(a.kind.as_str()) data-created=(clock::rfc3339(a.created_at))
+            data-activity-kind=(a.kind.as_str()) data-created=(created)
             data-author-kind=(a.author_kind.as_str()) id={ "a" (a.id) } {
             div.activity-head {
                 span.kind { (c.t(a.kind.label())) }
                 @if !author.is_empty() { span.author { (author) } }
-                time datetime=(clock::rfc3339(a.created_at)) { (clock::datetime(a.created_at, tz, lang)) }
+                time datetime=(created) { (clock::datetime(a.created_at, tz, lang)) }
                 @if a.minutes > 0 && (staff || a.kind != ActivityKind::InternalNote) {
                     span.minutes { (c.f(m::MINUTES_SPENT, &[("time", &format_minutes(a.minutes))])) }
                 }
@@ -569,7 +601,7 @@ pub fn activity(
                 ActivityKind::Status => {
                     p.change { (change(m::STATUS_CHANGED, &|s| Status::parse(s).map(|s| if staff { s.staff_label() } else { s.label() }))) }
                     // A reason given by the system (closed automatically after `auto_close_days`).
-                    @if !a.body.is_empty() { div.body { (a.body) } }
+                    @if !a.body.is_empty() { div.body { (Text(&a.body)) } }
                 }
                 ActivityKind::Priority => {
                     p.change { (change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label()))) }
@@ -588,8 +620,8 @@ pub fn activity(
                             @if let Some(s) = &a.email_to { div { dt { (c.t(m::EMAIL_TO)) } dd { (s) } } }
                         }
                     }
-                    @if !a.body.is_empty() { div.body { (a.body) } }
-                    (activity_files(c, staff, number, &files))
+                    @if !a.body.is_empty() { div.body { (Text(&a.body)) } }
+                    (activity_files(c, staff, number, files))
                 }
             }
         }

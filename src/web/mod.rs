@@ -192,6 +192,9 @@ pub fn log_refusal(peer: std::net::SocketAddr, status: u16) {
 fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
     // Read before anything else: a commit after this point makes the page's ETag stale.
     let version = ctx::wants_etag(app, req).then(|| app.data_version()).flatten();
+    // Reads of a page share one connection and one read transaction (one snapshot, one WAL
+    // read lock); a write inside ends it first.
+    let _reads = matches!(req.method(), "GET" | "HEAD").then(|| app.read_scope());
     let mut ctx = match Ctx::new(app, req, request_id) {
         Ok(c) => c,
         Err(e) => {

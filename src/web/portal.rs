@@ -8,7 +8,7 @@ use crate::app::{account, tickets};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::AuthorKind;
-use crate::model::{Detail, Form, KindFilter, Principal, Realm, StatusFilter, TicketQuery};
+use crate::model::{Detail, Form, KindFilter, Principal, Realm, StatusFilter, TicketQuery, TimelinePage};
 use crate::views;
 use crate::web::ctx::safe_next;
 use crate::web::form::read_form;
@@ -236,7 +236,8 @@ pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let customer = ctx.customer()?.clone();
     ctx.allow_etag();
     let kind = KindFilter::parse(ctx.query("kind").as_deref());
-    let detail = tickets::detail(ctx.app, customer.scope(), number, kind)?;
+    let page = TimelinePage::parse(ctx.query("page").as_deref());
+    let detail = tickets::detail_page(ctx.app, customer.scope(), number, kind, page)?;
     render_ticket(ctx, detail, kind, String::new(), FieldErrors::new(), 200)
 }
 

@@ -199,7 +199,8 @@ pub fn ticket(ctx: &mut Ctx, number: &str) -> Result<Response> {
     let me = ctx.staff()?.clone();
     ctx.allow_etag();
     let kind = KindFilter::parse(ctx.query("kind").as_deref());
-    let work = work::ticket(ctx.app, number, kind)?;
+    let page = crate::model::TimelinePage::parse(ctx.query("page").as_deref());
+    let work = work::ticket_page(ctx.app, number, kind, page)?;
     work::mark_seen(ctx.app, &me, work.detail.ticket.summary.id)?;
     render_ticket(ctx, work, kind, Form::default(), FieldErrors::new(), 200)
 }

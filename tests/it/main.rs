@@ -39,5 +39,6 @@ mod security;
 mod settings;
 mod staff;
 mod staff_day;
+mod timeline_pages;
 mod totp;
 mod webhooks;

@@ -386,6 +386,7 @@ fn no_page_scans_tickets_or_activities() {
             &format!("/staff/tickets/{one}"),
             &format!("/staff/tickets/{big}"),
             &format!("/staff/tickets/{big}?kind=call"),
+            &format!("/staff/tickets/{big}?page=2"),
             "/staff/customers",
             "/staff/customers?q=B%C3%A4ckerei",
             "/staff/customers?page=2",
