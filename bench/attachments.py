@@ -103,7 +103,7 @@ def main():
     with open(cfg, "w") as f:
         f.write(f'listen = "127.0.0.1:{port}"\ndatabase = "{tmp}/t.db"\n'
                 f'[attachments]\nmax_file_bytes = "{args.mb + 1} MiB"\nmax_request_bytes = "{args.mb + 2} MiB"\n')
-    pw = "Bench-Passwort-1"
+    pw = "Lastprobe-Kennwort-Zz"  # neither the customer number nor the address in it
     subprocess.run([args.binary, "customer", "add", "--number", "1", "--name", "Bench GmbH", "--email",
                     "bench@bench.example", "--password-stdin", "--config", cfg], input=pw + "\n", text=True,
                    check=True, capture_output=True)
