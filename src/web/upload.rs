@@ -159,14 +159,8 @@ pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mu
                 up.finish(r);
             }
         } else {
-            let cap = form_limit.saturating_sub(text_total);
-            let mut value = Vec::new();
-            let n = field.data.by_ref().take(cap + 1).read_to_end(&mut value).map_err(|e| io_error(&e))?;
-            if n as u64 > cap {
-                return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
-            }
-            text_total += n as u64;
-            let value = String::from_utf8(value).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+            let value = read_text_field(&mut field.data, form_limit.saturating_sub(text_total))?;
+            text_total += value.len() as u64;
             fields.push((name, value));
         }
     }
@@ -230,14 +224,8 @@ pub fn read_file_form(
             }
             file = Some(data).filter(|d| !d.is_empty());
         } else {
-            let cap = form_limit.saturating_sub(text_total);
-            let mut value = Vec::new();
-            let n = field.data.by_ref().take(cap + 1).read_to_end(&mut value).map_err(|e| io_error(&e))?;
-            if n as u64 > cap {
-                return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
-            }
-            text_total += n as u64;
-            let value = String::from_utf8(value).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))?;
+            let value = read_text_field(&mut field.data, form_limit.saturating_sub(text_total))?;
+            text_total += value.len() as u64;
             fields.push((name, value));
         }
     }
@@ -247,4 +235,14 @@ pub fn read_file_form(
         return Err(Error::BadRequest(m::ERR_UPLOAD_INCOMPLETE));
     }
     Ok((Form::from_pairs(fields), file))
+}
+
+/// A text field of a multipart form, at most `cap` bytes (more: `413`), as UTF-8 (else `400`).
+fn read_text_field(data: &mut impl Read, cap: u64) -> Result<String> {
+    let mut value = Vec::new();
+    let n = data.take(cap + 1).read_to_end(&mut value).map_err(|e| io_error(&e))?;
+    if n as u64 > cap {
+        return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
+    }
+    String::from_utf8(value).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))
 }
