@@ -1323,6 +1323,20 @@ async function main() {
     );
   });
 
+  // Hour contingents (issue 22): the demo customer K-10001 has a 20-hour block.
+  await run.step('customer sees the remaining hours of their contingent on the overview and the time statement', async () => {
+    const { page, guard } = customer;
+    await go(page, guard, '/tickets');
+    const onOverview = await page.locator('[data-contingent-remaining-minutes]').first().getAttribute('data-contingent-remaining-minutes');
+    assert.match(onOverview, /^-?\d+$/, 'remaining minutes in the overview header');
+    await go(page, guard, '/account/time');
+    const onStatement = await page.locator('section.contingents [data-contingent-remaining-minutes]').first().getAttribute('data-contingent-remaining-minutes');
+    assert.equal(onStatement, onOverview, 'the same balance on the time statement');
+    assert.ok((await page.locator('section.contingents').innerText()).length > 0, 'bought, used and remaining shown in words');
+    await recordAxeClean(page, 'Time statement with an hour contingent', '/account/time');
+    await guard.check('contingent balance');
+  });
+
   // Settings in the browser: steps of their own file.
   await require('./settings').steps({ run, admin, customer, go, auditPage, submitAndWait });
 
