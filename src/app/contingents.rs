@@ -185,16 +185,23 @@ pub fn remaining(app: &App, customer: &Customer) -> Result<Option<i64>> {
     if !customer.sees_all() {
         return Ok(None);
     }
-    let conn = app.conn()?;
-    let Booked { ledger, .. } = ledger_since(&conn, app.tz, customer.id, None, clock::now())?;
-    Ok(ledger.active_remaining())
+    remaining_for(app, customer.id)
 }
 
 /// The same for a customer by id (the composer knows the ticket's customer id).
 pub fn remaining_for(app: &App, customer_id: i64) -> Result<Option<i64>> {
     let conn = app.conn()?;
-    let Booked { ledger, .. } = ledger_since(&conn, app.tz, customer_id, None, clock::now())?;
-    Ok(ledger.active_remaining())
+    let contingents = cdb::for_customer(&conn, customer_id)?;
+    let Some(start) = earliest(&contingents, app.tz) else {
+        return Ok(None);
+    };
+    let now = clock::now();
+    // Minutes and days only: a balance needs no texts (the overview shows it on every visit).
+    let items: Vec<TimeItem> = cdb::minutes_since(&conn, customer_id, start)?
+        .into_iter()
+        .map(|(activity_id, minutes, at)| TimeItem { activity_id, day: clock::iso_date(at, app.tz), minutes })
+        .collect();
+    Ok(book(&contingents, &items, &clock::iso_date(now, app.tz)).active_remaining())
 }
 
 /// Contingents with today's balances and the bookings of one month; `None` for a member, and

@@ -121,6 +121,19 @@ pub fn time_since(conn: &Connection, customer_id: i64, from: i64) -> Result<Vec<
     Ok(rows)
 }
 
+/// The same entries as [`time_since`] without their texts: (activity id, minutes, created_at),
+/// all a balance needs.
+pub fn minutes_since(conn: &Connection, customer_id: i64, from: i64) -> Result<Vec<(i64, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.minutes, a.created_at
+         FROM tickets t JOIN activities a ON a.ticket_id = t.id
+         WHERE t.customer_id = ?1 AND a.created_at >= ?2 AND a.minutes > 0
+         ORDER BY a.created_at, a.id",
+    )?;
+    let rows = stmt.query_map(params![customer_id, from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The customer of a ticket (by id).
 pub fn ticket_customer(conn: &Connection, ticket_id: i64) -> Result<Option<i64>> {
     conn.prepare_cached("SELECT customer_id FROM tickets WHERE id = ?1")?
