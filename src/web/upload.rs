@@ -167,10 +167,7 @@ pub fn read_upload(req: &Request, limits: &Attachments, form_limit: u64, up: &mu
     // The parser also stops quietly on a body cut short: only the closing boundary proves the
     // whole form arrived.
     drop(mp);
-    let tail = tail.borrow();
-    if !tail.windows(closing.len()).any(|w| w == closing.as_bytes()) {
-        return Err(Error::BadRequest(m::ERR_UPLOAD_INCOMPLETE));
-    }
+    ends_with_closing_boundary(&tail.borrow(), &closing)?;
     let form = Form::from_pairs(fields);
     Ok(if refused.is_empty() { Upload::Complete(form) } else { Upload::Refused { form, errors: refused } })
 }
@@ -230,10 +227,7 @@ pub fn read_file_form(
         }
     }
     drop(mp);
-    let tail = tail.borrow();
-    if !tail.windows(closing.len()).any(|w| w == closing.as_bytes()) {
-        return Err(Error::BadRequest(m::ERR_UPLOAD_INCOMPLETE));
-    }
+    ends_with_closing_boundary(&tail.borrow(), &closing)?;
     Ok((Form::from_pairs(fields), file))
 }
 
@@ -245,4 +239,14 @@ fn read_text_field(data: &mut impl Read, cap: u64) -> Result<String> {
         return Err(Error::TooLarge(m::ERR_BODY_TOO_LARGE));
     }
     String::from_utf8(value).map_err(|_| Error::BadRequest(m::ERR_BAD_FORM))
+}
+
+/// The parser stops quietly on a body cut short: only the closing boundary in what was read
+/// last proves the whole form arrived (else `400`).
+fn ends_with_closing_boundary(tail: &[u8], closing: &str) -> Result<()> {
+    if tail.windows(closing.len()).any(|w| w == closing.as_bytes()) {
+        Ok(())
+    } else {
+        Err(Error::BadRequest(m::ERR_UPLOAD_INCOMPLETE))
+    }
 }
