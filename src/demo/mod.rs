@@ -47,6 +47,9 @@ const SUPPORT_EMAIL: &str = "support@it-service.example";
 /// From this many activities on, one ticket gets exactly [`BENCH_ACTIVITIES`] (for benchmarks).
 const BENCH_THRESHOLD: usize = 5_000;
 const BENCH_ACTIVITIES: usize = 1_000;
+/// From this many activities on, a second one gets [`HUGE_ACTIVITIES`] (a ticket that must be paged).
+const HUGE_THRESHOLD: usize = 200_000;
+const HUGE_ACTIVITIES: usize = 10_000;
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 3_600;
@@ -218,8 +221,9 @@ fn report(p: &Prepared, activities: usize, started: Instant) -> String {
         let note = if m.created { "" } else { " (existed already; password unchanged)" };
         let _ = writeln!(s, "  {:<10} {:<6} {}{note}", m.username, m.role.as_str(), m.name);
     }
-    if let Some(b) = p.plans.iter().find(|p| p.bench) {
-        let _ = writeln!(s, "\nticket with {BENCH_ACTIVITIES} activities: {}", b.number);
+    for (i, b) in p.plans.iter().filter(|p| p.bench).enumerate() {
+        let nl = if i == 0 { "\n" } else { "" };
+        let _ = writeln!(s, "{nl}ticket with {} activities: {}", b.activities, b.number);
     }
     s
 }

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use super::corpus::FIRST_CUSTOMERS;
 use super::people::DemoCustomer;
 use super::rng::Rng;
-use super::{Options, BENCH_ACTIVITIES, BENCH_THRESHOLD, DAY, HISTORY_DAYS, HOUR, MINUTE};
+use super::{
+    Options, BENCH_ACTIVITIES, BENCH_THRESHOLD, DAY, HISTORY_DAYS, HOUR, HUGE_ACTIVITIES, HUGE_THRESHOLD, MINUTE,
+};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::model::{month_key, Priority, Status, TicketNo};
@@ -24,12 +26,13 @@ pub(super) struct Plan {
     pub(super) created_month: i64,
 }
 
-/// Activities per ticket, and whether the first ticket is the benchmark one.
-fn activity_counts(rng: &mut Rng, tickets: usize, total: usize) -> Result<(Vec<usize>, bool)> {
+/// Activities per ticket, and how many leading tickets are benchmark ones (0, 1 with
+/// [`BENCH_ACTIVITIES`], or 2: that one and one with [`HUGE_ACTIVITIES`]).
+fn activity_counts(rng: &mut Rng, tickets: usize, total: usize) -> Result<(Vec<usize>, usize)> {
     if total == 0 {
         // 2–12, mostly few.
         let counts = (0..tickets).map(|_| 2 + (rng.below(11) * rng.below(11) / 10) as usize).collect();
-        return Ok((counts, false));
+        return Ok((counts, 0));
     }
     if total < tickets {
         return Err(Error::Internal(format!(
@@ -37,9 +40,16 @@ fn activity_counts(rng: &mut Rng, tickets: usize, total: usize) -> Result<(Vec<u
              activity (use --activities 0 for a realistic number per ticket)"
         )));
     }
-    let bench = total >= BENCH_THRESHOLD && tickets >= 2 && total - BENCH_ACTIVITIES >= tickets - 1;
-    let (mut counts, rest_total) =
-        if bench { (vec![BENCH_ACTIVITIES], total - BENCH_ACTIVITIES) } else { (Vec::new(), total) };
+    let huge = BENCH_ACTIVITIES + HUGE_ACTIVITIES;
+    let mut counts = if total >= HUGE_THRESHOLD && tickets >= 3 && total - huge >= tickets - 2 {
+        vec![BENCH_ACTIVITIES, HUGE_ACTIVITIES]
+    } else if total >= BENCH_THRESHOLD && tickets >= 2 && total - BENCH_ACTIVITIES >= tickets - 1 {
+        vec![BENCH_ACTIVITIES]
+    } else {
+        Vec::new()
+    };
+    let bench = counts.len();
+    let rest_total = total - counts.iter().sum::<usize>();
     let n = tickets - counts.len();
     // Every ticket gets one; the rest is shared by random weights, the remainder round-robin.
     let weights: Vec<u64> = (0..n)
@@ -110,7 +120,7 @@ pub(super) fn plan_tickets(
     }
     let cumulative = customer_weights(rng, customers.len());
     let mut plans: Vec<Plan> =
-        counts.iter().enumerate().map(|(i, &k)| plan_one(rng, &cumulative, i, k, bench && i == 0, now, tz)).collect();
+        counts.iter().enumerate().map(|(i, &k)| plan_one(rng, &cumulative, i, k, i < bench, now, tz)).collect();
     plans.sort_by_key(|p| p.created_at);
     // Every status at least once: the newest tickets that can change status show them all, and
     // the first customer (the documented demo login K-10001) has an open, a waiting and a
@@ -196,12 +206,16 @@ mod tests {
     fn activity_totals_are_exact() {
         let mut rng = Rng::new(1);
         let (counts, bench) = activity_counts(&mut rng, 300, 7_777).unwrap();
-        assert!(bench);
+        assert_eq!(bench, 1);
         assert_eq!(counts[0], BENCH_ACTIVITIES);
         assert_eq!(counts.iter().sum::<usize>(), 7_777);
         assert!(counts.iter().all(|&c| c >= 1));
+        let (counts, bench) = activity_counts(&mut rng, 20_000, HUGE_THRESHOLD).unwrap();
+        assert_eq!(bench, 2);
+        assert_eq!(counts[..2], [BENCH_ACTIVITIES, HUGE_ACTIVITIES]);
+        assert_eq!(counts.iter().sum::<usize>(), HUGE_THRESHOLD);
         let (counts, bench) = activity_counts(&mut rng, 10, 10).unwrap();
-        assert!(!bench);
+        assert_eq!(bench, 0);
         assert_eq!(counts, vec![1; 10]);
         assert!(activity_counts(&mut rng, 10, 9).is_err());
         let (counts, _) = activity_counts(&mut rng, 500, 0).unwrap();
