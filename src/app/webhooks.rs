@@ -97,10 +97,15 @@ pub fn retry(app: &App, admin: &StaffMember, id: i64, address: &str) -> Result<(
     })
 }
 
-/// Starts the sender thread. Without `[[webhooks]]` it still runs once: events that pile up
-/// while nobody listens (written by the triggers all the same) are dropped at start and then
-/// every hour.
+/// Starts the sender thread. First the event triggers are switched on or off as
+/// `[[webhooks]]` says, so a portal without webhooks writes no event rows; events left from
+/// before (or written while the switch was on) are dropped at start and then every hour.
 pub fn spawn_sender(app: Arc<App>) -> std::io::Result<()> {
+    let active = !app.config().webhooks.is_empty();
+    if let Err(e) = with_conn(&app, |tx| wdb::set_active(tx, active)) {
+        // A read-only database still serves pages; its writes fail on their own.
+        log(&format!("cannot switch the webhook events {}: {e}", if active { "on" } else { "off" }));
+    }
     std::thread::Builder::new().name("ticketd-webhooks".into()).spawn(move || {
         if let Err(e) = with_conn(&app, |tx| wdb::release_in_flight(tx, clock::now())) {
             log(&format!("cannot read the deliveries: {e}"));

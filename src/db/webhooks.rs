@@ -80,6 +80,16 @@ pub fn next_due(conn: &Connection) -> Result<Option<i64>> {
     Ok(super::row(conn, "SELECT min(next_at) FROM webhook_deliveries WHERE state = 'pending'", [], |r| r.get(0))?)
 }
 
+/// Turns the event triggers on or off (off while no `[[webhooks]]` is configured, and during
+/// `ticketd demo`); returns what it was.
+pub fn set_active(conn: &Connection, active: bool) -> Result<bool> {
+    let was: bool = super::row(conn, "SELECT active FROM webhook_switch WHERE id = 1", [], |r| r.get(0))?;
+    if was != active {
+        conn.execute("UPDATE webhook_switch SET active = ?1 WHERE id = 1", [active])?;
+    }
+    Ok(was)
+}
+
 /// Whether events wait to be turned into deliveries.
 pub fn has_events(conn: &Connection) -> Result<bool> {
     Ok(super::row(conn, "SELECT EXISTS (SELECT 1 FROM webhook_events)", [], |r| r.get(0))?)

@@ -348,3 +348,16 @@ fn a_receiver_that_times_out_gets_the_event_again() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn without_webhooks_writes_leave_no_event_rows() {
+    let app = Builder::new().admin(ADA).customer(ANNA).start();
+    let mut anna = app.anna();
+    let t = create_ticket(&mut anna, "Ohne Haken", "Niemand hört zu.", "normal");
+    let mut ada = app.ada();
+    staff_activity(&mut ada, &t, &[("kind", "message"), ("body", "Antwort")]).expect(303);
+    staff_update(&mut ada, &t, &[("status", "waiting")]).expect(303);
+    assert_eq!(app.count("SELECT active FROM webhook_switch"), 0);
+    assert_eq!(app.count("SELECT count(*) FROM webhook_events"), 0);
+    assert_eq!(app.count("SELECT count(*) FROM webhook_deliveries"), 0);
+}
