@@ -447,8 +447,6 @@ fn serve(config: Config) -> Result<i32, String> {
     })?;
     tighten(&db::files_of(&config.database))?;
     replication_warning(&config);
-    // Made now, so the first login of an unknown account takes no longer than later ones.
-    app.dummy_hash();
     match bootstrap::ensure_first_admin(&app).map_err(describe)? {
         Some(bootstrap::FirstAdmin::Created(pw)) => {
             eprintln!("first start: created the admin account \"admin\" with the one-time password: {pw}");
@@ -482,6 +480,13 @@ fn serve(config: Config) -> Result<i32, String> {
         eprintln!("warning: [smtp] is set but base_url is not: e-mails cannot link to the portal");
     }
     let app = Arc::new(app);
+    // Made now, beside the start (a bcrypt hash: ~80 ms that the first page need not wait
+    // for), so the first login of an unknown account takes no longer than later ones: a login
+    // that comes sooner waits on the same `OnceLock`.
+    let warm = Arc::clone(&app);
+    let _ = std::thread::Builder::new().name("ticketd-dummy-hash".into()).spawn(move || {
+        warm.dummy_hash();
+    });
     crate::web::server::serve(app)?;
     Ok(0)
 }
