@@ -43,7 +43,7 @@ pub struct Smtp {
 
 /// `[inbound]`: mail in. `ticketd mail receive` needs none of it; IMAP polling runs in the
 /// server when `imap_host` is set.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Inbound {
     /// The address customers write to; notifications carry it as `Reply-To`.
