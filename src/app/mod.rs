@@ -157,6 +157,9 @@ impl App {
         let mut t = self.theme.write().unpoisoned();
         *c = std::sync::Arc::new(config);
         *t = std::sync::Arc::new(theme);
+        drop((c, t));
+        // The mail sender follows `[smtp]` changes before its next mail.
+        notify::wake();
     }
 
     /// The hotline key while the hotline is on (`[hotline] mode` in effect is not `off`).

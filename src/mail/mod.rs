@@ -25,7 +25,7 @@ pub enum SmtpSecurity {
 /// The `[smtp]` section. Its shape belongs to the mail side; `config` embeds it and checks it
 /// with [`is_sendable_address`] and [`relay::check_ca_file`], so `config` imports `mail` and
 /// never the reverse.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Smtp {
     pub host: String,
