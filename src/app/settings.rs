@@ -778,8 +778,12 @@ fn field_error(field: &str, msg: Msg) -> Error {
     Error::Invalid(fe)
 }
 
-/// `key: "old" → "new"` for the audit log; long values (CSS, the field list) are shortened.
+/// `key: "old" → "new"` for the audit log; long values (CSS) are shortened; the field list
+/// is told field by field.
 fn change_line(k: &KeyDef, old: &str, new: &str) -> String {
+    if k.key == "fields" {
+        return fields_change(old, new);
+    }
     let short = |s: &str| {
         if s.chars().count() > 80 {
             format!("{:?}…", s.chars().take(80).collect::<String>())
@@ -788,6 +792,30 @@ fn change_line(k: &KeyDef, old: &str, new: &str) -> String {
         }
     };
     format!("{}: {} → {}", k.key, short(old), short(new))
+}
+
+/// The field list's change for the audit log, field by field with its whole definition
+/// before and after (`fields.<key>: added {…}`, `{…} → {…}`, `removed`), or the new order.
+fn fields_change(old: &str, new: &str) -> String {
+    let parse = |s: &str| serde_json::from_str::<Vec<Field>>(s).unwrap_or_default();
+    let (before, after) = (parse(old), parse(new));
+    let json = |f: &Field| serde_json::to_string(f).unwrap_or_default();
+    let mut parts = Vec::new();
+    for f in &after {
+        match before.iter().find(|o| o.key == f.key) {
+            None => parts.push(format!("fields.{}: added {}", f.key, json(f))),
+            Some(o) if json(o) != json(f) => parts.push(format!("fields.{}: {} → {}", f.key, json(o), json(f))),
+            Some(_) => {}
+        }
+    }
+    for o in before.iter().filter(|o| !after.iter().any(|f| f.key == o.key)) {
+        parts.push(format!("fields.{}: removed {}", o.key, json(o)));
+    }
+    let order = |v: &[Field]| v.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ");
+    if parts.is_empty() && order(&before) != order(&after) {
+        parts.push(format!("fields: order {} → {}", order(&before), order(&after)));
+    }
+    parts.join("; ")
 }
 
 /// The WCAG contrast of the text the theme puts on `color` (white or near-black, whichever it

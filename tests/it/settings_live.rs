@@ -412,6 +412,14 @@ fn show_when_on_a_retired_field_is_refused_and_nothing_is_stored() {
     save(&mut ada, "/admin/settings/fields/alt", &[("label_de", "Alt"), ("type", "text"), ("retired", "1")])
         .expect_redirect("/admin/settings/fields");
     let stored = crate::harness::strings(&app.db(), "SELECT value FROM config_overrides WHERE key = 'fields'");
+    // The audit tells each change of the list field by field, before and after.
+    let audit =
+        crate::harness::strings(&app.db(), "SELECT detail FROM audit_log WHERE target = 'settings:fields' ORDER BY id");
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert!(audit[0].starts_with("fields.alt: added {\"key\":\"alt\""), "{audit:?}");
+    assert!(audit[1].starts_with("fields.alt: {") && audit[1].contains(" → {"), "{audit:?}");
+    let (was, now) = audit[1].split_once(" → ").unwrap();
+    assert!(!was.contains("\"retired\":true") && now.contains("\"retired\":true"), "{audit:?}");
     let r = save(
         &mut ada,
         new,
