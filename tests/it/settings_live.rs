@@ -433,3 +433,27 @@ fn show_when_on_a_retired_field_is_refused_and_nothing_is_stored() {
         "nothing stored"
     );
 }
+
+#[test]
+fn links_and_mail_in_values_are_checked_like_the_file() {
+    let app = office();
+    let mut ada = app.ada();
+    let r = save(&mut ada, "/admin/settings", &[("imprint_url", "javascript:alert(1)")]);
+    r.expect(422);
+    assert!(r.text().contains("id=\"err-imprint_url\""), "{}", r.text());
+    for (field, bad) in
+        [("poll_seconds", "0"), ("after_import", "move:"), ("after_import", "wegwerfen"), ("hold_days", "nie")]
+    {
+        let r = save(&mut ada, INBOUND, &[(field, bad)]);
+        r.expect(422);
+        assert!(r.text().contains(&format!("id=\"err-{field}\"")), "{field} = {bad:?}");
+    }
+    let r = save(&mut ada, "/admin/settings/mail", &[("max_attempts", "0")]);
+    r.expect(422);
+    assert!(r.text().contains("id=\"err-max_attempts\""));
+    assert_eq!(app.count("SELECT count(*) FROM config_overrides"), 0);
+    save(&mut ada, INBOUND, &[("poll_seconds", "120"), ("after_import", "move:Erledigt")]).expect_redirect(INBOUND);
+    let out = app.cli(&["config", "show"]).ok().stdout.clone();
+    assert!(out.contains("inbound.poll_seconds = \"120\"  # browser"), "{out}");
+    assert!(out.contains("inbound.after_import = \"move:Erledigt\"  # browser"), "{out}");
+}
