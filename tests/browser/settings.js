@@ -72,11 +72,15 @@ async function steps({ run, admin, customer, go, auditPage, submitAndWait }) {
     await page.fill('#label_de', 'Seriennummer des PCs');
     await page.fill('#label_en', 'Serial number of the PC');
     await submitAndWait(page, 'main form button[name="preview"]');
+    // The new label, in the freshly rendered preview (shown once the condition holds).
+    await page.locator('[data-settings-preview] #cf_geraet').selectOption('PC');
     assert.match(await page.locator('[data-settings-preview]').innerText(), /Seriennummer des PCs|Serial number of the PC/);
     assert.equal(await page.locator('#label_de').inputValue(), 'Seriennummer des PCs', 'the form as typed, not saved');
     await guard.check('field preview');
     await go(page, guard, '/admin/settings/fields/seriennummer');
-    assert.doesNotMatch(await page.locator('[data-settings-preview]').innerText(), /des PCs|of the PC/, 'nothing was saved');
+    const stored = await page.locator('[data-settings-preview]').textContent();
+    assert.match(stored, /Seriennummer|Serial number/, 'the stored label in the preview');
+    assert.doesNotMatch(stored, /des PCs|of the PC/, 'nothing was saved');
   });
 
   const pages = [
