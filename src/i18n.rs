@@ -925,7 +925,6 @@ pub mod m {
         SETTINGS_TEST_TO = "Testmail an", "Test mail to";
         SETTINGS_TEST_OK = "Antwort des Servers: {reply}", "The server replied: {reply}";
         SETTINGS_TEST_FAILED = "Test fehlgeschlagen: {reply}", "The test failed: {reply}";
-        SETTINGS_ERR_HOTLINE_RESTART = "Die Hotline war beim Start aus; sie lässt sich in der Konfigurationsdatei einschalten (danach neu starten).", "The hotline was off at start; turn it on in the configuration file (then restart).";
         SETTINGS_ERR_LOGO_SIZE = "Das Logo darf höchstens 512 KiB groß sein.", "The logo may be at most 512 KiB.";
         SETTINGS_ERR_LOGO_TYPE = "Bitte ein Logo als PNG, JPEG oder SVG hochladen.", "Please upload a PNG, JPEG or SVG logo.";
         SETTINGS_ERR_LOGO_SCRIPT = "SVG-Logos mit Skripten oder Ereignis-Attributen werden nicht angenommen.", "SVG logos with scripts or event attributes are not accepted.";
@@ -935,6 +934,22 @@ pub mod m {
         SETTINGS_OPT_TLS = "TLS", "TLS";
         SETTINGS_OPT_AUTO = "(Voreinstellung)", "(default)";
         SETTINGS_ERR_OPTIONS = "Eine Auswahl braucht Auswahlwerte; andere Arten haben keine.", "A select needs options; other types have none.";
+        // Settings in the browser, second pass (issue 25): IMAP and mail retries live, the
+        // hotline turned on at run time, the field form's preview, tests with the form's values.
+        SETTINGS_ERR_HOTLINE_KEY = "Die Hotline lässt sich nicht einschalten, weil die Schlüsseldatei nicht benutzbar ist: {why}", "The hotline cannot be turned on because its key file cannot be used: {why}";
+        SETTINGS_ERR_SECONDS = "Bitte eine Zahl von Sekunden zwischen 1 und 86400 angeben.", "Please give a number of seconds between 1 and 86400.";
+        SETTINGS_ERR_AFTER_IMPORT = "Bitte „seen“, „delete“ oder „move:<Ordner>“ angeben.", "Please give “seen”, “delete” or “move:<folder>”.";
+        SETTINGS_ERR_DAYS_REQUIRED = "Bitte eine Zahl zwischen 1 und 3650 angeben.", "Please give a number between 1 and 3650.";
+        SETTINGS_ERR_COUNT = "Bitte eine Zahl zwischen 1 und 100000 angeben.", "Please give a number between 1 and 100000.";
+        SETTINGS_POLL_SECONDS = "Abruf alle (Sekunden)", "Poll every (seconds)";
+        SETTINGS_AFTER_IMPORT = "Nach dem Import: seen (als gelesen markieren), delete (löschen) oder move:<Ordner> (verschieben)", "After the import: seen (flag as read), delete, or move:<folder>";
+        SETTINGS_HOLD_DAYS = "Zurückgehaltene E-Mails löschen nach (Tagen)", "Purge held mail after (days)";
+        SETTINGS_MAX_PER_SENDER = "E-Mails je Absender und Stunde, mehr werden zurückgehalten", "Mails per sender and hour; more are held";
+        SETTINGS_RETRY_SECONDS = "Erster neuer Versuch nach (Sekunden, verdoppelt sich bis zu einer Stunde)", "First retry after (seconds, doubling up to an hour)";
+        SETTINGS_MAX_ATTEMPTS = "Versuche, bevor eine E-Mail als fehlgeschlagen gilt", "Attempts before a mail counts as failed";
+        SETTINGS_PREVIEW_BUTTON = "Vorschau aktualisieren", "Update the preview";
+        SETTINGS_PREVIEW_FIELD = "Vorschau: Formular „Neues Ticket“ des Kunden mit diesem Feld (noch nicht gespeichert)", "Preview: the customer's new-ticket form with this field (not saved yet)";
+        SETTINGS_TEST_USES_FORM = "Der Test verwendet die Werte im Formular, auch ungespeicherte; ein leeres Passwortfeld nimmt das gespeicherte. Gespeichert wird dabei nichts.", "The test uses the values in the form, unsaved ones too; an empty password field uses the stored one. Nothing is saved by a test.";
     }
 }
 

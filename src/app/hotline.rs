@@ -316,7 +316,7 @@ pub fn reveal(
             None => customers::password_copy(tx, customer.id),
         }
     })?;
-    let key = app.hotline_key.as_ref().ok_or(Error::NotFound)?;
+    let key = app.hotline_key().ok_or(Error::NotFound)?;
     let opened = |s: &[u8]| match &person {
         Some(p) => key.open_contact(p.id, s),
         None => key.open(customer.id, s),

@@ -1,5 +1,5 @@
-//! Mail in by IMAP, in the server process: when `[inbound] imap_host` is set, a background
-//! thread polls the mailbox every `poll_seconds` (`mail::imap` speaks the protocol) and hands
+//! Mail in by IMAP, in the server process: while `[inbound] imap_host` is set (in the file or
+//! in the browser), a background thread polls the mailbox every `poll_seconds` (`mail::imap` speaks the protocol) and hands
 //! each new message to the one importer, [`inbound::import`] — the same one `ticketd mail
 //! receive` uses. The mailbox is changed (`after_import`) only after the import's transaction
 //! committed; see [`verdict`] for what becomes of a message the importer refuses.
@@ -21,30 +21,78 @@ use crate::app::App;
 use crate::clock;
 use crate::error::Error;
 use crate::mail::imap::{Imap, Verdict};
+use crate::mail::Inbound;
 
-/// Starts the poller when `[inbound] imap_host` is set; it ends with the process, and starts no
-/// poll once `stop` is set.
+/// Starts the poller thread; it ends with the process, and starts no poll once `stop` is set.
+///
+/// The thread reads the current settings (`app.config()`) before every poll and while it
+/// waits, so `[inbound]` changed in the browser applies without a restart: new server, login,
+/// folder, interval or `after_import` at the next poll; polling starts when `imap_host` is set
+/// and stops when it is removed. Settings that do not make a client (a bad `ca_file`) refuse
+/// the start, as before; at run time they are logged and polling waits for better ones.
 pub fn spawn_poller(app: Arc<App>, stop: Arc<AtomicBool>) -> std::io::Result<()> {
-    let Some(imap) = Imap::from_settings(&app.config().inbound).map_err(std::io::Error::other)? else {
-        return Ok(());
-    };
-    let every = app.config().inbound.poll_seconds.max(1);
-    log(&format!("polling {imap:?} every {every} s"));
+    let first = app.config();
+    let imap = Imap::from_settings(&first.inbound).map_err(std::io::Error::other)?;
+    let mut current = Current { inbound: first.inbound.clone(), poller: None };
+    if let Some(imap) = imap {
+        log(&format!("polling {imap:?} every {} s", first.inbound.poll_seconds.max(1)));
+        current.poller = Some(Poller::new(imap));
+    }
     std::thread::Builder::new().name("ticketd-imap".into()).spawn(move || {
-        let mut poller = Poller::new(imap);
         while !stop.load(Ordering::SeqCst) {
-            // A panic in one poll (a bug in the importer on one odd message) must not end
-            // polling for good: it is logged and counts as a failed poll.
-            let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poller.poll(&app, &stop)));
-            let wait = polled.unwrap_or_else(|_| {
-                log("a poll failed unexpectedly (panic); trying again later");
-                poller.failures += 1;
-                Duration::from_secs(backoff(app.config().inbound.poll_seconds.max(1), poller.failures))
-            });
-            sleep_unless_stopped(wait, &stop);
+            let cfg = app.config();
+            current.follow(&cfg.inbound);
+            let wait = match current.poller.as_mut() {
+                // A panic in one poll (a bug in the importer on one odd message) must not end
+                // polling for good: it is logged and counts as a failed poll.
+                Some(poller) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poller.poll(&app, &stop)))
+                    .unwrap_or_else(|_| {
+                        log("a poll failed unexpectedly (panic); trying again later");
+                        poller.failures += 1;
+                        Duration::from_secs(backoff(cfg.inbound.poll_seconds.max(1), poller.failures))
+                    }),
+                // Nothing to poll: wait for settings that name a server.
+                None => Duration::from_secs(3600),
+            };
+            drop(cfg);
+            sleep_until_stopped_or_changed(wait, &stop, &app, &current.inbound);
         }
     })?;
     Ok(())
+}
+
+/// The `[inbound]` settings the poller works with, and its client for them (`None`: no IMAP
+/// server set, or settings that make no client).
+struct Current {
+    inbound: Inbound,
+    poller: Option<Poller>,
+}
+
+impl Current {
+    /// Takes new settings: a new client (and a fresh failure count) when they changed.
+    fn follow(&mut self, now: &Inbound) {
+        if *now == self.inbound {
+            return;
+        }
+        self.inbound = now.clone();
+        let was_polling = self.poller.is_some();
+        self.poller = match Imap::from_settings(now) {
+            Ok(Some(imap)) => {
+                log(&format!("settings changed: polling {imap:?} every {} s", now.poll_seconds.max(1)));
+                Some(Poller::new(imap))
+            }
+            Ok(None) => {
+                if was_polling {
+                    log("settings changed: no IMAP server set, polling stopped");
+                }
+                None
+            }
+            Err(e) => {
+                log(&format!("settings changed, but they make no IMAP client: {e}; polling stopped"));
+                None
+            }
+        };
+    }
 }
 
 /// The poller's memory between polls: what was logged, how long to wait.
@@ -142,14 +190,25 @@ pub fn backoff(every: u64, failures: u32) -> u64 {
     crate::app::notify::backoff(every, failures).unsigned_abs()
 }
 
-fn sleep_unless_stopped(wait: Duration, stop: &AtomicBool) {
+/// Waits `wait`, or less: until a stop began or the `[inbound]` settings in effect are no
+/// longer `seen` (an admin saved new ones).
+fn sleep_until_stopped_or_changed(wait: Duration, stop: &AtomicBool, app: &App, seen: &Inbound) {
     let until = Instant::now() + wait;
+    let mut last = app.config();
     while !stop.load(Ordering::SeqCst) {
         let left = until.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return;
         }
         std::thread::sleep(left.min(Duration::from_millis(200)));
+        let now = app.config();
+        // A swap makes a new snapshot; only then are the settings compared.
+        if !Arc::ptr_eq(&now, &last) {
+            if now.inbound != *seen {
+                return;
+            }
+            last = now;
+        }
     }
 }
 

@@ -56,8 +56,10 @@ pub struct App {
     dummy_hash: std::sync::OnceLock<String>,
     /// Branding built from `[portal]`: theme stylesheet and logo; rebuilt with the config.
     theme: std::sync::RwLock<std::sync::Arc<crate::assets::Theme>>,
-    /// The key of the hotline's recoverable password copies; `None` when the hotline is off.
-    pub hotline_key: Option<crate::auth::hotline::HotlineKey>,
+    /// The key of the hotline's recoverable password copies: loaded (or created) at start when
+    /// the hotline is on, or when an admin turns it on in the browser (`app::settings`); read
+    /// it through [`App::hotline_key`], which gives nothing while the hotline is off.
+    hotline_key: std::sync::OnceLock<crate::auth::hotline::HotlineKey>,
     /// Sessions whose `last_seen_at` was written lately: one write per session and minute, not
     /// one per parallel request that noticed it was due.
     touched: std::sync::Mutex<std::collections::HashMap<Vec<u8>, std::time::Instant>>,
@@ -101,13 +103,12 @@ impl App {
         drop(conn);
         let tz = config.tz().map_err(|e| crate::error::Error::Internal(e.0))?;
         let default_lang = config.language().map_err(|e| crate::error::Error::Internal(e.0))?;
-        let hotline_key = match config.hotline.mode {
-            crate::config::HotlineMode::Off => None,
-            _ => Some(
-                crate::auth::hotline::HotlineKey::load_or_create(&config.hotline_key_path())
-                    .map_err(crate::error::Error::Internal)?,
-            ),
-        };
+        let hotline_key = std::sync::OnceLock::new();
+        if config.hotline.mode != crate::config::HotlineMode::Off {
+            let k = crate::auth::hotline::HotlineKey::load_or_create(&config.hotline_key_path())
+                .map_err(crate::error::Error::Internal)?;
+            let _ = hotline_key.set(k);
+        }
 
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let s = &config.security;
@@ -156,6 +157,28 @@ impl App {
         let mut t = self.theme.write().unpoisoned();
         *c = std::sync::Arc::new(config);
         *t = std::sync::Arc::new(theme);
+        drop((c, t));
+        // The mail sender follows `[smtp]` changes before its next mail.
+        notify::wake();
+    }
+
+    /// The hotline key while the hotline is on (`[hotline] mode` in effect is not `off`).
+    pub fn hotline_key(&self) -> Option<&crate::auth::hotline::HotlineKey> {
+        if self.config().hotline.mode == crate::config::HotlineMode::Off {
+            return None;
+        }
+        self.hotline_key.get()
+    }
+
+    /// Loads the hotline key file (`[hotline] key_file`, a file-only key), creating it when
+    /// missing, with the start's rules: mode 0600, refused when group or others may read it.
+    /// For turning the hotline on in the browser; a key loaded once stays.
+    pub(crate) fn load_hotline_key(&self) -> std::result::Result<&crate::auth::hotline::HotlineKey, String> {
+        if let Some(k) = self.hotline_key.get() {
+            return Ok(k);
+        }
+        let k = crate::auth::hotline::HotlineKey::load_or_create(&self.file_config.hotline_key_path())?;
+        Ok(self.hotline_key.get_or_init(|| k))
     }
 
     /// The hash unknown accounts are checked against (see the field).
@@ -208,7 +231,7 @@ impl App {
 
     /// The encrypted copy of a password for the hotline, when the hotline is on.
     pub fn seal_password(&self, customer_id: i64, password: &str) -> Result<Option<Vec<u8>>> {
-        match &self.hotline_key {
+        match self.hotline_key() {
             Some(k) => k.seal(customer_id, password).map(Some),
             None => Ok(None),
         }
@@ -216,7 +239,7 @@ impl App {
 
     /// The hotline copy of a contact's password, when the hotline is on.
     pub fn seal_contact_password(&self, contact_id: i64, password: &str) -> Result<Option<Vec<u8>>> {
-        match &self.hotline_key {
+        match self.hotline_key() {
             Some(k) => k.seal_contact(contact_id, password).map(Some),
             None => Ok(None),
         }

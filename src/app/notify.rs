@@ -405,14 +405,15 @@ pub fn backoff(retry_seconds: u64, attempts: u32) -> i64 {
     retry_seconds.saturating_mul(factor).min(cap) as i64
 }
 
-/// Starts the background sender when `[smtp]` is configured. It puts back what a crash left
+/// Starts the background sender; it sends while `[smtp]` is set (in the file or the
+/// browser) and follows changes to it without a restart. It puts back what a crash left
 /// mid-send, then delivers due mails one at a time; it never holds a transaction while
 /// talking to the relay.
 pub fn spawn_sender(app: Arc<App>) -> std::io::Result<()> {
-    let Some(smtp) = app.config().smtp.clone() else {
-        return Ok(());
-    };
-    let relay = Relay::from_config(&smtp).map_err(std::io::Error::other)?;
+    // Settings that make no relay refuse the start, as before; later changes (`[smtp]` set,
+    // changed or removed in the browser) are followed before every mail.
+    let mut seen = app.config().smtp.clone();
+    let mut relay = seen.as_ref().map(Relay::from_config).transpose().map_err(std::io::Error::other)?;
     std::thread::Builder::new().name("ticketd-mail".into()).spawn(move || {
         match with_conn(&app, |tx| outbox::release_in_flight(tx, clock::now())) {
             Ok(0) => {}
@@ -428,7 +429,30 @@ pub fn spawn_sender(app: Arc<App>) -> std::io::Result<()> {
                     log(&format!("cannot purge the outbox: {e}"));
                 }
             }
-            match deliver_next(&app, &relay, smtp.from.trim()) {
+            let smtp = app.config().smtp.clone();
+            if smtp != seen {
+                relay = match smtp.as_ref().map(Relay::from_config).transpose() {
+                    Ok(Some(r)) => {
+                        log("settings changed: sending through the new relay settings");
+                        Some(r)
+                    }
+                    Ok(None) => {
+                        log("settings changed: no relay set, sending stopped");
+                        None
+                    }
+                    Err(e) => {
+                        log(&format!("settings changed, but they make no relay: {e}; sending stopped"));
+                        None
+                    }
+                };
+                seen = smtp;
+            }
+            let (Some(r), Some(s)) = (relay.as_ref(), seen.as_ref()) else {
+                // Nothing to send through: a settings save wakes the sender.
+                sleep_until_woken(IDLE_WAIT);
+                continue;
+            };
+            match deliver_next(&app, r, s.from.trim()) {
                 Ok(true) => {}
                 Ok(false) => sleep_until_woken(idle_wait(&app)),
                 Err(e) => {

@@ -297,7 +297,7 @@ fn missing_password_copy(app: &App, principal: &Principal, pw: &str) -> Result<O
     let Principal::Customer(c) = principal else {
         return Ok(None);
     };
-    if app.hotline_key.is_none() {
+    if app.hotline_key().is_none() {
         return Ok(None);
     }
     if let Some(p) = &c.contact {

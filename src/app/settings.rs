@@ -15,7 +15,7 @@ use crate::config::{Config, HotlineMode, Require2fa};
 use crate::db::{self, audit, overrides, overrides::Override};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::{m, Msg};
-use crate::mail::{ImapSecurity, Smtp, SmtpSecurity};
+use crate::mail::{AfterImport, ImapSecurity, Smtp, SmtpSecurity};
 use crate::model::{Field, FieldOption, FieldType, ShowWhen, StaffMember, Text};
 use crate::sync::Unpoison;
 
@@ -397,6 +397,93 @@ pub const KEYS: &[KeyDef] = &[
         },
     },
     KeyDef {
+        key: "inbound.poll_seconds",
+        section: "inbound",
+        field: "poll_seconds",
+        get: |c| c.inbound.poll_seconds.to_string(),
+        set: |c, v| match v.trim().parse::<u64>() {
+            Ok(n) if (1..=86_400).contains(&n) => {
+                c.inbound.poll_seconds = n;
+                Ok(())
+            }
+            _ => Err(m::SETTINGS_ERR_SECONDS),
+        },
+    },
+    KeyDef {
+        key: "inbound.after_import",
+        section: "inbound",
+        field: "after_import",
+        get: |c| match &c.inbound.after_import {
+            AfterImport::Seen => "seen".to_string(),
+            AfterImport::Delete => "delete".to_string(),
+            AfterImport::Move(to) => format!("move:{to}"),
+        },
+        set: |c, v| {
+            let v = v.trim();
+            c.inbound.after_import = match v {
+                "seen" => AfterImport::Seen,
+                "delete" => AfterImport::Delete,
+                _ => match v.strip_prefix("move:").map(str::trim) {
+                    Some(to) if !to.is_empty() => AfterImport::Move(to.to_string()),
+                    _ => return Err(m::SETTINGS_ERR_AFTER_IMPORT),
+                },
+            };
+            Ok(())
+        },
+    },
+    KeyDef {
+        key: "inbound.hold_days",
+        section: "inbound",
+        field: "hold_days",
+        get: |c| c.inbound.hold_days.to_string(),
+        set: |c, v| match v.trim().parse::<u64>() {
+            Ok(d) if (1..=3650).contains(&d) => {
+                c.inbound.hold_days = d;
+                Ok(())
+            }
+            _ => Err(m::SETTINGS_ERR_DAYS_REQUIRED),
+        },
+    },
+    KeyDef {
+        key: "inbound.max_per_sender_per_hour",
+        section: "inbound",
+        field: "max_per_sender_per_hour",
+        get: |c| c.inbound.max_per_sender_per_hour.to_string(),
+        set: |c, v| match v.trim().parse::<u32>() {
+            Ok(n) if (1..=100_000).contains(&n) => {
+                c.inbound.max_per_sender_per_hour = n;
+                Ok(())
+            }
+            _ => Err(m::SETTINGS_ERR_COUNT),
+        },
+    },
+    KeyDef {
+        key: "notifications.retry_seconds",
+        section: "mail",
+        field: "retry_seconds",
+        get: |c| c.notifications.retry_seconds.to_string(),
+        set: |c, v| match v.trim().parse::<u64>() {
+            Ok(n) if (1..=86_400).contains(&n) => {
+                c.notifications.retry_seconds = n;
+                Ok(())
+            }
+            _ => Err(m::SETTINGS_ERR_SECONDS),
+        },
+    },
+    KeyDef {
+        key: "notifications.max_attempts",
+        section: "mail",
+        field: "max_attempts",
+        get: |c| c.notifications.max_attempts.to_string(),
+        set: |c, v| match v.trim().parse::<u32>() {
+            Ok(n) if (1..=100_000).contains(&n) => {
+                c.notifications.max_attempts = n;
+                Ok(())
+            }
+            _ => Err(m::SETTINGS_ERR_COUNT),
+        },
+    },
+    KeyDef {
         key: "fields",
         section: "fields",
         field: "fields",
@@ -599,12 +686,6 @@ pub fn save(app: &App, admin: &StaffMember, input: &SaveInput, address: &str) ->
             }
         }
     }
-    // The hotline key is loaded at start only when the hotline is on; turning it on from "off"
-    // takes effect with the next start, so it is refused here rather than half-working.
-    let hotline_on = input.values.iter().any(|(f, v)| *f == "hotline_mode" && v.trim() != "off");
-    if hotline_on && app.hotline_key.is_none() {
-        errors.add("hotline_mode", m::SETTINGS_ERR_HOTLINE_RESTART);
-    }
     let now = clock::now();
     let actor = format!("staff:{}", admin.username);
     let mut conn = app.conn()?;
@@ -663,6 +744,16 @@ pub fn save(app: &App, admin: &StaffMember, input: &SaveInput, address: &str) ->
             fe.add_with(field, m::SETTINGS_ERR_INVALID, vec![("why", e.0.clone())]);
             return Err(Error::Invalid(fe));
         }
+        // The hotline turned on (or on already): its key file is loaded, or created, as at
+        // start (0600, refused when others may read it) before anything is committed, so
+        // `reveal`/`verify` work at the next request or the save is refused at the field.
+        if cfg.hotline.mode != HotlineMode::Off {
+            if let Err(why) = app.load_hotline_key() {
+                let mut fe = FieldErrors::new();
+                fe.add_with("hotline_mode", m::SETTINGS_ERR_HOTLINE_KEY, vec![("why", why)]);
+                return Err(Error::Invalid(fe));
+            }
+        }
         if !changes.is_empty() {
             let next = read_version(tx, input.section)?.parse::<i64>().unwrap_or(0) + 1;
             db::settings::set(tx, &version_name(input.section), &next.to_string())?;
@@ -687,8 +778,12 @@ fn field_error(field: &str, msg: Msg) -> Error {
     Error::Invalid(fe)
 }
 
-/// `key: "old" → "new"` for the audit log; long values (CSS, the field list) are shortened.
+/// `key: "old" → "new"` for the audit log; long values (CSS) are shortened; the field list
+/// is told field by field.
 fn change_line(k: &KeyDef, old: &str, new: &str) -> String {
+    if k.key == "fields" {
+        return fields_change(old, new);
+    }
     let short = |s: &str| {
         if s.chars().count() > 80 {
             format!("{:?}…", s.chars().take(80).collect::<String>())
@@ -697,6 +792,30 @@ fn change_line(k: &KeyDef, old: &str, new: &str) -> String {
         }
     };
     format!("{}: {} → {}", k.key, short(old), short(new))
+}
+
+/// The field list's change for the audit log, field by field with its whole definition
+/// before and after (`fields.<key>: added {…}`, `{…} → {…}`, `removed`), or the new order.
+fn fields_change(old: &str, new: &str) -> String {
+    let parse = |s: &str| serde_json::from_str::<Vec<Field>>(s).unwrap_or_default();
+    let (before, after) = (parse(old), parse(new));
+    let json = |f: &Field| serde_json::to_string(f).unwrap_or_default();
+    let mut parts = Vec::new();
+    for f in &after {
+        match before.iter().find(|o| o.key == f.key) {
+            None => parts.push(format!("fields.{}: added {}", f.key, json(f))),
+            Some(o) if json(o) != json(f) => parts.push(format!("fields.{}: {} → {}", f.key, json(o), json(f))),
+            Some(_) => {}
+        }
+    }
+    for o in before.iter().filter(|o| !after.iter().any(|f| f.key == o.key)) {
+        parts.push(format!("fields.{}: removed {}", o.key, json(o)));
+    }
+    let order = |v: &[Field]| v.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ");
+    if parts.is_empty() && order(&before) != order(&after) {
+        parts.push(format!("fields: order {} → {}", order(&before), order(&after)));
+    }
+    parts.join("; ")
 }
 
 /// The WCAG contrast of the text the theme puts on `color` (white or near-black, whichever it
@@ -826,9 +945,24 @@ pub fn save_field(
         }
     }
     errors.into_result()?;
+    let field = field_from(key.clone(), kind, options, show_when, input);
+    match all.iter_mut().find(|f| f.key == key) {
+        Some(slot) => *slot = field,
+        None => all.push(field),
+    }
+    save_fields(app, admin, &all, version, address)
+}
+
+fn field_from(
+    key: String,
+    kind: FieldType,
+    options: Vec<FieldOption>,
+    show_when: Option<ShowWhen>,
+    input: &FieldInput,
+) -> Field {
     let label_en = if input.label_en.trim().is_empty() { input.label_de } else { input.label_en };
-    let field = Field {
-        key: key.clone(),
+    Field {
+        key,
         label: Text::Localized { de: input.label_de.trim().to_string(), en: label_en.trim().to_string() },
         kind,
         required: input.required,
@@ -838,12 +972,47 @@ pub fn save_field(
         list_column: input.list_column,
         customer_editable: input.customer_editable,
         retired: input.retired,
+    }
+}
+
+/// The active fields of the customer's new-ticket form as they would be with the field being
+/// edited (`existing`, or a new one) as the form has it, saved or not and checked or not: for
+/// the field form's preview. Input a save would refuse is shown as well as it can be (an
+/// unknown type as text, a select without options with none); nothing is stored.
+pub fn preview_fields(app: &App, existing: Option<&str>, input: &FieldInput) -> Vec<Field> {
+    let cfg = app.config();
+    let mut all = cfg.all_fields();
+    if existing.is_none() && input.key.trim().is_empty() && input.label_de.trim().is_empty() {
+        // A new field's empty form: the form as it is now.
+        all.retain(|f| !f.retired);
+        return all;
+    }
+    let key = match existing {
+        Some(k) => k.to_string(),
+        None if input.key.trim().is_empty() => "neues_feld".to_string(),
+        None => input.key.trim().to_string(),
     };
+    let kind = parse_type(input.kind).unwrap_or(FieldType::Text);
+    let options = if kind == FieldType::Select {
+        lines(input.options).into_iter().map(FieldOption::Plain).collect()
+    } else {
+        Vec::new()
+    };
+    let show_when = match input.show_when_field.trim() {
+        "" => None,
+        t if t == key => None,
+        t => Some(ShowWhen { field: t.to_string(), equals: None, any_of: Some(lines(input.show_when_values)) }),
+    };
+    let mut field = field_from(key.clone(), kind, options, show_when, input);
+    if field.label.get(crate::i18n::Lang::De).is_empty() {
+        field.label = Text::Plain(key.clone());
+    }
     match all.iter_mut().find(|f| f.key == key) {
         Some(slot) => *slot = field,
         None => all.push(field),
     }
-    save_fields(app, admin, &all, version, address)
+    all.retain(|f| !f.retired);
+    all
 }
 
 /// Moves a field one place up or down in the forms.
@@ -869,18 +1038,42 @@ pub fn version(app: &App, section: &str) -> Result<String> {
     read_version(&conn, section)
 }
 
-/// The "test" button of the SMTP settings: a test mail to `to` through the relay in effect;
-/// the relay's reply either way.
-pub fn test_mail(app: &App, to: &str) -> std::result::Result<String, String> {
-    crate::app::notify::send_test(&app.config(), to)
+/// The settings in effect with a section's form values on top, each checked as a save checks
+/// it (`422` at the field otherwise); a secret left empty keeps the one in effect. For the
+/// `test` buttons: nothing is stored, nothing swapped in.
+fn with_form_values(app: &App, section: &str, values: &[(&str, String)]) -> Result<Config> {
+    let mut probe = (*app.config()).clone();
+    let mut errors = FieldErrors::new();
+    for (field, value) in values {
+        let Some(k) = KEYS.iter().find(|k| k.section == section && k.field == *field) else { continue };
+        if is_secret(k.key) && value.is_empty() {
+            continue;
+        }
+        if let Err(msg) = (k.set)(&mut probe, value) {
+            errors.add(k.field, msg);
+        }
+    }
+    errors.into_result()?;
+    Ok(probe)
 }
 
-/// The "test" button of the IMAP settings: log in and select the folder; the server's answer.
-pub fn test_inbound(app: &App) -> std::result::Result<String, String> {
-    match crate::mail::imap::Imap::from_settings(&app.config().inbound)? {
-        Some(imap) => imap.check(),
-        None => Err("no IMAP server set".into()),
-    }
+/// The "test" button of the SMTP settings: a test mail to `to` through the relay as the form
+/// has it (unsaved values too; an empty password field uses the stored password); the relay's
+/// reply either way. Nothing is stored.
+pub fn test_mail(app: &App, values: &[(&str, String)], to: &str) -> Result<std::result::Result<String, String>> {
+    let probe = with_form_values(app, "mail", values)?;
+    Ok(crate::app::notify::send_test(&probe, to))
+}
+
+/// The "test" button of the IMAP settings: log in and select the folder of the server as the
+/// form has it (as [`test_mail`]); the server's answer. Nothing is stored.
+pub fn test_inbound(app: &App, values: &[(&str, String)]) -> Result<std::result::Result<String, String>> {
+    let probe = with_form_values(app, "inbound", values)?;
+    Ok(match crate::mail::imap::Imap::from_settings(&probe.inbound) {
+        Ok(Some(imap)) => imap.check(),
+        Ok(None) => Err("no IMAP server set".into()),
+        Err(e) => Err(e),
+    })
 }
 
 /// Largest logo accepted in the browser.

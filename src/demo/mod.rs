@@ -399,7 +399,7 @@ mod tests {
         let conn = db::open(&db.path).unwrap();
         assert_eq!(scalar(&conn, "SELECT count(*) FROM tickets"), 60);
         // The hotline copy of the demo password, as for customers created by staff.
-        if app.hotline_key.is_some() {
+        if app.hotline_key().is_some() {
             assert_eq!(scalar(&conn, "SELECT count(*) FROM customers WHERE password_copy IS NULL"), 0);
         }
         assert_eq!(scalar(&conn, "SELECT count(*) FROM activities"), 6_000);

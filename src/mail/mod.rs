@@ -25,7 +25,7 @@ pub enum SmtpSecurity {
 /// The `[smtp]` section. Its shape belongs to the mail side; `config` embeds it and checks it
 /// with [`is_sendable_address`] and [`relay::check_ca_file`], so `config` imports `mail` and
 /// never the reverse.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Smtp {
     pub host: String,
@@ -43,7 +43,7 @@ pub struct Smtp {
 
 /// `[inbound]`: mail in. `ticketd mail receive` needs none of it; IMAP polling runs in the
 /// server when `imap_host` is set.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Inbound {
     /// The address customers write to; notifications carry it as `Reply-To`.

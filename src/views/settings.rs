@@ -119,7 +119,8 @@ pub fn section(c: &Chrome, v: &SectionView) -> Markup {
                             input id="test_to" name="test_to" type="email" value=(v.values.str("test_to"));
                         }
                     }
-                    div.actions { button type="submit" name="test" value="1" { (c.t(m::SETTINGS_TEST)) } }
+                    p.help id="help-test" { (c.t(m::SETTINGS_TEST_USES_FORM)) }
+                    div.actions { button type="submit" name="test" value="1" aria-describedby="help-test" { (c.t(m::SETTINGS_TEST)) } }
                 }
             }
             @for r in v.rows.iter().filter(|r| r.source == "browser").map(|r| r.field).chain(v.logo.filter(|s| *s == "browser").map(|_| "logo")) {
@@ -291,6 +292,8 @@ pub struct FieldFormView {
     pub version: String,
     pub csrf: String,
     pub errors: FieldErrors,
+    /// The customer's new-ticket form with this field as the form holds it (not saved yet).
+    pub preview: Markup,
 }
 
 pub fn field_form(c: &Chrome, v: &FieldFormView) -> Markup {
@@ -374,8 +377,16 @@ pub fn field_form(c: &Chrome, v: &FieldFormView) -> Markup {
                 @if v.key.is_some() {
                     (check("retired", m::SETTINGS_FIELD_RETIRED))
                 }
-                div.actions { button.primary type="submit" { (c.t(m::SETTINGS_SAVE)) } }
+                div.actions {
+                    button.primary type="submit" { (c.t(m::SETTINGS_SAVE)) }
+                    " "
+                    button type="submit" name="preview" value="1" { (c.t(m::SETTINGS_PREVIEW_BUTTON)) }
+                }
             }
+        }
+        section.card data-settings-preview {
+            h2 { (c.t(m::SETTINGS_PREVIEW_FIELD)) }
+            (v.preview)
         }
     };
     layout(c, &title, None, content)

@@ -69,6 +69,8 @@ const MAIL: Section = Section {
             ("smtp_password", m::SETTINGS_PASSWORD_WRITE_ONLY, Kind::Password),
             ("smtp_from", m::SETTINGS_SMTP_FROM, Kind::Text),
             ("include_text", m::SETTINGS_INCLUDE_TEXT, Kind::Check),
+            ("retry_seconds", m::SETTINGS_RETRY_SECONDS, Kind::Number),
+            ("max_attempts", m::SETTINGS_MAX_ATTEMPTS, Kind::Number),
         ]
     },
     test: Some(true),
@@ -91,6 +93,10 @@ const INBOUND: Section = Section {
             ("imap_username", m::SETTINGS_USERNAME, Kind::Text),
             ("imap_password", m::SETTINGS_PASSWORD_WRITE_ONLY, Kind::Password),
             ("imap_folder", m::SETTINGS_IMAP_FOLDER, Kind::Text),
+            ("poll_seconds", m::SETTINGS_POLL_SECONDS, Kind::Number),
+            ("after_import", m::SETTINGS_AFTER_IMPORT, Kind::Text),
+            ("hold_days", m::SETTINGS_HOLD_DAYS, Kind::Number),
+            ("max_per_sender_per_hour", m::SETTINGS_MAX_PER_SENDER, Kind::Number),
         ]
     },
     test: Some(false),
@@ -232,37 +238,38 @@ fn save_section(ctx: &mut Ctx, s: &Section) -> Result<Response> {
             Err(e) => Err(e),
         };
     }
-    if f.get("test").is_some() && s.test.is_some() {
-        // Tries the settings in effect (saved ones), changes nothing.
-        let reply = match s.name {
-            "mail" => settings::test_mail(ctx.app, f.str("test_to")),
-            _ => settings::test_inbound(ctx.app),
-        };
-        let (ok, text) = match reply {
-            Ok(r) => (true, r),
-            Err(e) => (false, e),
-        };
-        let state = settings::section_state(ctx.app, s.name)?;
-        let mut shown = Form::default();
-        shown.set("version", state.version);
-        shown.set("test_to", f.str("test_to").to_string());
-        return render_section(ctx, s, Some(shown), FieldErrors::new(), 200, Some((ok, text)));
-    }
     let rows = (s.rows)();
+    let submitted: Vec<(&str, String)> = rows
+        .iter()
+        .filter_map(|(k, _, kind)| match (f.get(k), kind) {
+            (Some(v), _) => Some((*k, v.to_string())),
+            // An unticked box is not sent: it means off.
+            (None, Kind::Check) => Some((*k, String::new())),
+            (None, _) => None,
+        })
+        .collect();
+    if f.get("test").is_some() && s.test.is_some() {
+        // Tries the values in the form (saved or not; an empty password field means the
+        // stored one) and stores nothing; the form comes back as it was sent.
+        let reply = match s.name {
+            "mail" => settings::test_mail(ctx.app, &submitted, f.str("test_to")),
+            _ => settings::test_inbound(ctx.app, &submitted),
+        };
+        return match reply {
+            Ok(r) => {
+                let test = match r {
+                    Ok(r) => (true, r),
+                    Err(e) => (false, e),
+                };
+                render_section(ctx, s, Some(f), FieldErrors::new(), 200, Some(test))
+            }
+            Err(Error::Invalid(errors)) => render_section(ctx, s, Some(f), errors, 422, None),
+            Err(e) => Err(e),
+        };
+    }
     let fields: Vec<&'static str> = rows.iter().map(|(f, _, _)| *f).collect();
     let reset: Vec<&str> = f.get("reset").and_then(|r| fields.iter().copied().find(|x| *x == r)).into_iter().collect();
-    let values = if reset.is_empty() {
-        rows.iter()
-            .filter_map(|(k, _, kind)| match (f.get(k), kind) {
-                (Some(v), _) => Some((*k, v.to_string())),
-                // An unticked box is not sent: it means off.
-                (None, Kind::Check) => Some((*k, String::new())),
-                (None, _) => None,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let values = if reset.is_empty() { submitted } else { Vec::new() };
     let input = SaveInput { section: s.name, version: f.str("version"), values, reset };
     match settings::save(ctx.app, &me, &input, &ctx.address) {
         Ok(()) => {
@@ -401,8 +408,11 @@ fn render_field_form(
             (f.key.clone(), f.label.get(lang).to_string(), f.options.iter().map(|o| o.value().to_string()).collect())
         })
         .collect();
+    let shown = settings::preview_fields(ctx.app, key, &field_input(&values));
+    let preview = views::tickets::custom_fields(lang, &shown, &Form::default(), &FieldErrors::new());
     let view = views::settings::FieldFormView {
         key: key.map(str::to_string),
+        preview,
         values,
         others,
         version: match version {
@@ -436,13 +446,9 @@ pub fn field_update(ctx: &mut Ctx, key: &str) -> Result<Response> {
     field_save(ctx, Some(key))
 }
 
-fn field_save(ctx: &mut Ctx, key: Option<&str>) -> Result<Response> {
-    let me = admin(ctx)?;
-    let f = checked_form(ctx)?;
-    if let Some(k) = key {
-        field_values(k, ctx)?;
-    }
-    let input = FieldInput {
+/// The field form as submitted (or as [`field_values`] fills it).
+fn field_input(f: &Form) -> FieldInput<'_> {
+    FieldInput {
         key: f.str("key"),
         label_de: f.str("label_de"),
         label_en: f.str("label_en"),
@@ -455,7 +461,22 @@ fn field_save(ctx: &mut Ctx, key: Option<&str>) -> Result<Response> {
         list_column: !f.str("list_column").is_empty(),
         customer_editable: !f.str("customer_editable").is_empty(),
         retired: !f.str("retired").is_empty(),
-    };
+    }
+}
+
+fn field_save(ctx: &mut Ctx, key: Option<&str>) -> Result<Response> {
+    let me = admin(ctx)?;
+    let f = checked_form(ctx)?;
+    if let Some(k) = key {
+        field_values(k, ctx)?;
+    }
+    if f.get("preview").is_some() {
+        // "Update the preview": the form again with the preview of what it holds; nothing
+        // is checked or stored.
+        let version = Some(f.str("version").to_string());
+        return render_field_form(ctx, key, f, version, FieldErrors::new(), 200);
+    }
+    let input = field_input(&f);
     match settings::save_field(ctx.app, &me, key, &input, f.str("version"), &ctx.address) {
         Ok(()) => {
             ctx.set_flash(m::SETTINGS_SAVED);

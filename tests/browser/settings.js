@@ -60,6 +60,29 @@ async function steps({ run, admin, customer, go, auditPage, submitAndWait }) {
     await c.guard.check('conditional field');
   });
 
+  await run.step('settings: the field form previews the customer form, conditions live, changes after "preview"', async () => {
+    const { page, guard } = admin;
+    await go(page, guard, '/admin/settings/fields/seriennummer');
+    const preview = page.locator('[data-settings-preview]');
+    assert.equal(await preview.locator('[name="cf_seriennummer"]').count(), 1, 'the field in its preview');
+    await preview.locator('#cf_geraet').selectOption('Drucker');
+    assert.ok(!(await preview.locator('#cf_seriennummer').isVisible()), 'hidden for a printer in the preview');
+    await preview.locator('#cf_geraet').selectOption('PC');
+    assert.ok(await preview.locator('#cf_seriennummer').isVisible(), 'shown for a PC in the preview');
+    await page.fill('#label_de', 'Seriennummer des PCs');
+    await page.fill('#label_en', 'Serial number of the PC');
+    await submitAndWait(page, 'main form button[name="preview"]');
+    // The new label, in the freshly rendered preview (shown once the condition holds).
+    await page.locator('[data-settings-preview] #cf_geraet').selectOption('PC');
+    assert.match(await page.locator('[data-settings-preview]').innerText(), /Seriennummer des PCs|Serial number of the PC/);
+    assert.equal(await page.locator('#label_de').inputValue(), 'Seriennummer des PCs', 'the form as typed, not saved');
+    await guard.check('field preview');
+    await go(page, guard, '/admin/settings/fields/seriennummer');
+    const stored = await page.locator('[data-settings-preview]').textContent();
+    assert.match(stored, /Seriennummer|Serial number/, 'the stored label in the preview');
+    assert.doesNotMatch(stored, /des PCs|of the PC/, 'nothing was saved');
+  });
+
   const pages = [
     ['Admin: settings, portal', '/admin/settings'],
     ['Admin: settings, security', '/admin/settings/security'],

@@ -104,7 +104,7 @@ fn revealed(r: &Resp) -> Option<String> {
 
 /// A successful reveal: 200, not cached, exactly one password; returns it.
 #[track_caller]
-fn reveal_ok(c: &mut Client, no: &str, reason: &str, admin_password: &str) -> String {
+pub(crate) fn reveal_ok(c: &mut Client, no: &str, reason: &str, admin_password: &str) -> String {
     let r = reveal(c, no, reason, admin_password);
     r.expect(200);
     let cache = r.header("Cache-Control").unwrap_or_else(|| panic!("reveal of {no}: no Cache-Control"));

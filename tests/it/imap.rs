@@ -52,19 +52,19 @@ struct Shared {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Mode {
+pub(crate) enum Mode {
     Tls,
     Starttls,
 }
 
-struct Server {
-    port: u16,
+pub(crate) struct Server {
+    pub(crate) port: u16,
     shared: Arc<Shared>,
     stop: Arc<AtomicBool>,
 }
 
 impl Server {
-    fn start(mode: Mode, extensions: &[&'static str]) -> Server {
+    pub(crate) fn start(mode: Mode, extensions: &[&'static str]) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the IMAP server");
         let port = listener.local_addr().expect("address").port();
         listener.set_nonblocking(true).expect("nonblocking");
@@ -99,12 +99,12 @@ impl Server {
         Server { port, shared, stop }
     }
 
-    fn folder(&self, name: &str) {
+    pub(crate) fn folder(&self, name: &str) {
         self.shared.folders.lock().unwrap().insert(name.into(), Folder { uid_next: 1, messages: Vec::new() });
     }
 
     /// Delivers a message to `folder`, unseen; returns its UID.
-    fn deliver(&self, folder: &str, body: &str) -> u32 {
+    pub(crate) fn deliver(&self, folder: &str, body: &str) -> u32 {
         let mut folders = self.shared.folders.lock().unwrap();
         let f = folders.get_mut(folder).expect("folder exists");
         let uid = f.uid_next.max(1);
@@ -120,7 +120,7 @@ impl Server {
     }
 
     /// The messages of `folder`: (uid, flags, body).
-    fn messages(&self, folder: &str) -> Vec<(u32, Vec<String>, String)> {
+    pub(crate) fn messages(&self, folder: &str) -> Vec<(u32, Vec<String>, String)> {
         let folders = self.shared.folders.lock().unwrap();
         folders[folder]
             .messages
@@ -129,11 +129,11 @@ impl Server {
             .collect()
     }
 
-    fn flags(&self, folder: &str, uid: u32) -> Vec<String> {
+    pub(crate) fn flags(&self, folder: &str, uid: u32) -> Vec<String> {
         self.messages(folder).into_iter().find(|m| m.0 == uid).map(|m| m.1).expect("message still there")
     }
 
-    fn commands(&self) -> Vec<String> {
+    pub(crate) fn commands(&self) -> Vec<String> {
         self.shared.commands.lock().unwrap().clone()
     }
 
@@ -473,7 +473,7 @@ fn client(server: &Server, after: AfterImport) -> Imap {
     Imap::from_settings(&settings(server, ImapSecurity::Tls, after)).expect("settings").expect("imap_host set")
 }
 
-fn mail(n: u32) -> String {
+pub(crate) fn mail(n: u32) -> String {
     format!(
         "From: Anna Beispiel <anna.beispiel@example.com>\nTo: support@portal.example\n\
          Subject: Frage {n}\nMessage-ID: <frage-{n}@example.com>\n\nHallo, eine Frage ({n}).\n"
@@ -699,7 +699,7 @@ fn inbound_toml(server: &Server, keys: &str) -> String {
 }
 
 #[track_caller]
-fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+pub(crate) fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
     while !done() {
         assert!(Instant::now() < deadline, "{what}: not within {timeout:?}");

@@ -106,6 +106,11 @@ impl Sink {
         Sink { port, shared, stop }
     }
 
+    /// `AUTH PLAIN` as received: `|user|password`.
+    pub(crate) fn logins(&self) -> Vec<String> {
+        self.shared.logins.lock().unwrap().clone()
+    }
+
     pub(crate) fn mails(&self) -> Vec<Mail> {
         self.shared.mails.lock().unwrap().clone()
     }

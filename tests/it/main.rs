@@ -37,6 +37,7 @@ mod scale;
 mod secrets;
 mod security;
 mod settings;
+mod settings_live;
 mod staff;
 mod staff_day;
 mod timeline_pages;

@@ -6,9 +6,9 @@ use crate::harness::{create_staff, Builder, TestApp, ADA, ANNA, BOB};
 use crate::html;
 use crate::http::Client;
 
-const SMTP_SECRET: &str = "smtp-geheimnis-4711";
+pub(crate) const SMTP_SECRET: &str = "smtp-geheimnis-4711";
 
-fn office() -> TestApp {
+pub(crate) fn office() -> TestApp {
     Builder::new()
         .admin(ADA)
         .customer(ANNA)
@@ -18,20 +18,20 @@ fn office() -> TestApp {
         .start()
 }
 
-fn version(c: &mut Client, page: &str) -> String {
+pub(crate) fn version(c: &mut Client, page: &str) -> String {
     let r = c.get(page);
     r.expect(200);
     html::form_input(&r.text(), page, "version").expect("a version field")
 }
 
-fn save(c: &mut Client, page: &str, fields: &[(&str, &str)]) -> crate::http::Resp {
+pub(crate) fn save(c: &mut Client, page: &str, fields: &[(&str, &str)]) -> crate::http::Resp {
     let v = version(c, page);
     let mut all = vec![("version", v.as_str())];
     all.extend_from_slice(fields);
     c.submit(page, page, &all)
 }
 
-fn source_of(page: &str, field: &str) -> String {
+pub(crate) fn source_of(page: &str, field: &str) -> String {
     html::tags(page)
         .into_iter()
         .find(|t| t.get("data-setting") == Some(field))
