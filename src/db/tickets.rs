@@ -6,8 +6,8 @@ use rusqlite::{params, params_from_iter, Connection, Row, ToSql};
 use super::OptionalExt;
 use crate::error::Result;
 use crate::model::{
-    month_key, Activity, ActivityKind, AuthorKind, Deferral, KindFilter, Priority, Scope, Sort, Status, StatusFilter,
-    TicketDetail, TicketPage, TicketQuery, TicketSummary, TimeEntry,
+    month_key, Activity, ActivityKind, AuthorKind, Deferral, KindFilter, Priority, Scope, Sort, SortKey, Status,
+    StatusFilter, TicketDetail, TicketPage, TicketQuery, TicketSummary, TimeEntry,
 };
 
 /// The columns of [`Counters`], in the order of its fields.
@@ -696,22 +696,26 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
         conn.prepare_cached(&format!("SELECT count(*), coalesce(sum(t.minutes), 0) FROM tickets t {where_sql}"))?
             .query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
     };
-    let order = match (scope, q.sort) {
-        (_, Sort::Created) => "t.created_at DESC, t.id DESC",
-        (_, Sort::Stable) => "t.id ASC",
-        (_, Sort::Priority) => {
-            "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
-             t.staff_last_activity_at DESC, t.id DESC"
-        }
-        (Scope::Customer(_) | Scope::Member { .. }, Sort::LastActivity | Sort::CustomerActivity) => {
-            "t.last_activity_at DESC, t.id DESC"
-        }
-        // The expression of the indexes tickets_attention and tickets_active_attention (0016).
-        (Scope::Staff, Sort::CustomerActivity) => "coalesce(t.customer_activity_at, t.created_at) DESC, t.id DESC",
-        (Scope::Staff, Sort::LastActivity) => "t.staff_last_activity_at DESC, t.id DESC",
-    };
+    let keys = sort_keys(scope, q.sort);
+    let mut order: Vec<String> =
+        keys.iter().map(|(expr, desc)| if *desc { format!("{expr} DESC") } else { expr.to_string() }).collect();
+    order.push(if q.sort == Sort::Stable { "t.id ASC".into() } else { "t.id DESC".into() });
+    let order = order.join(", ");
     let page_size = q.page_size.max(1);
-    let offset = q.page.saturating_sub(1) * page_size;
+    // Keyset (issue 24): with the previous page's last key, read on from there in the index of
+    // the order; without one (a typed `?page=N`), skip OFFSET rows as before.
+    let mut args = args;
+    let mut where_sql = where_sql;
+    let cursor = q.after_key.as_ref().filter(|k| q.sort != Sort::Stable && k.0.len() == keys.len() + 1);
+    let offset = if let Some(key) = cursor {
+        let (clause, values) = after_clause(&keys, &key.0);
+        where_sql = if where_sql.is_empty() { format!("WHERE {clause}") } else { format!("{where_sql} AND {clause}") };
+        args.extend(values);
+        0
+    } else {
+        q.page.saturating_sub(1) * page_size
+    };
+    let key_cols: String = keys.iter().enumerate().map(|(i, (expr, _))| format!(", {expr} AS sort_k{i}")).collect();
     // Unread for the viewer: customer activity newer than what they saw (never seen: any).
     let unread = match (scope, q.viewer) {
         (Scope::Staff, Some(viewer)) => format!(
@@ -722,19 +726,73 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
         _ => "0".to_string(),
     };
     let sql = format!(
-        "SELECT {SUMMARY_COLS}, {unread} AS unread
+        "SELECT {SUMMARY_COLS}, {unread} AS unread{key_cols}
          FROM tickets t JOIN customers c ON c.id = t.customer_id LEFT JOIN staff s ON s.id = t.assignee_id
          {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
+    let mut last_key = None;
     let rows: Vec<TicketSummary> = stmt
         .query_map(params_from_iter(args.iter()), |r| {
-            Ok(TicketSummary { unread: r.get("unread")?, ..summary_from_row(r, scope)? })
+            let row = TicketSummary { unread: r.get("unread")?, ..summary_from_row(r, scope)? };
+            let mut key = Vec::with_capacity(keys.len() + 1);
+            for i in 0..keys.len() {
+                key.push(r.get::<_, i64>(format!("sort_k{i}").as_str())?);
+            }
+            key.push(row.id);
+            Ok((row, key))
         })?
+        .map(|r| {
+            r.map(|(row, key)| {
+                last_key = Some(key);
+                row
+            })
+        })
         .collect::<rusqlite::Result<_>>()?;
+    let next_after = last_key.filter(|_| rows.len() == page_size && q.sort != Sort::Stable).map(SortKey);
     let ids: Vec<i64> = rows.iter().map(|r: &TicketSummary| r.id).collect();
     let fields = fields_for(conn, &ids)?;
-    Ok(TicketPage { rows, total, minutes, fields, capped })
+    Ok(TicketPage { rows, total, minutes, fields, capped, next_after })
+}
+
+/// The columns a list is ordered by before the ticket id (which comes last, descending except
+/// for [`Sort::Stable`]), each with `true` for descending. The expressions are those of the
+/// indexes that serve the orders (tickets_attention and its month variants, 0016/0019).
+fn sort_keys(scope: Scope, sort: Sort) -> Vec<(&'static str, bool)> {
+    match (scope, sort) {
+        (_, Sort::Created) => vec![("t.created_at", true)],
+        (_, Sort::Stable) => vec![],
+        (_, Sort::Priority) => vec![
+            ("CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END", false),
+            ("t.staff_last_activity_at", true),
+        ],
+        (Scope::Customer(_) | Scope::Member { .. }, Sort::LastActivity | Sort::CustomerActivity) => {
+            vec![("t.last_activity_at", true)]
+        }
+        (Scope::Staff, Sort::CustomerActivity) => vec![("coalesce(t.customer_activity_at, t.created_at)", true)],
+        (Scope::Staff, Sort::LastActivity) => vec![("t.staff_last_activity_at", true)],
+    }
+}
+
+/// The rows after `key` (the keys' values, then the id) in the order of `keys` then `t.id
+/// DESC`: `k1 <= v1 AND (k1 < v1 OR (k1 = v1 AND (… t.id < id)))`. The first, redundant bound
+/// gives SQLite a range on the index's leading column.
+fn after_clause(keys: &[(&str, bool)], key: &[i64]) -> (String, Vec<Value>) {
+    let mut clause = "t.id < ?".to_string();
+    let mut values = vec![Value::Integer(key[keys.len()])];
+    for (i, (expr, desc)) in keys.iter().enumerate().rev() {
+        let op = if *desc { "<" } else { ">" };
+        clause = format!("({expr} {op} ? OR ({expr} = ? AND {clause}))");
+        let mut v = vec![Value::Integer(key[i]), Value::Integer(key[i])];
+        v.extend(values);
+        values = v;
+    }
+    if let Some((expr, desc)) = keys.first() {
+        let op = if *desc { "<=" } else { ">=" };
+        clause = format!("{expr} {op} ? AND {clause}");
+        values.insert(0, Value::Integer(key[0]));
+    }
+    (clause, values)
 }
 
 /// Months (`YYYYMM`) that have tickets, newest first, with counts.

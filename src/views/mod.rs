@@ -296,6 +296,20 @@ pub fn error_summary(lang: Lang, errors: &FieldErrors) -> Markup {
 
 /// Previous/next links with a page count.
 pub fn pagination(lang: Lang, base: &str, page: usize, total: i64, page_size: usize) -> Markup {
+    pagination_after(lang, base, page, total, page_size, None)
+}
+
+/// [`pagination`] whose "next" link also carries the last row's sort key (`after=`, issue 24),
+/// so the next page is read on from there; the page number stays in the link for the count.
+pub fn pagination_after(
+    lang: Lang,
+    base: &str,
+    page: usize,
+    total: i64,
+    page_size: usize,
+    next_after: Option<String>,
+) -> Markup {
+    let after = next_after.map(|k| format!("&after={k}")).unwrap_or_default();
     let pages = ((total.max(0) as usize).div_ceil(page_size.max(1))).max(1);
     let sep = if base.contains('?') { "&" } else { "?" };
     html! {
@@ -306,7 +320,7 @@ pub fn pagination(lang: Lang, base: &str, page: usize, total: i64, page_size: us
                 }
                 span.page-of { (lang.f(m::PAGE_OF, &[("page", &page.min(pages).to_string()), ("pages", &pages.to_string())])) }
                 @if page < pages {
-                    a.btn.btn-quiet rel="next" href={ (base) (sep) "page=" (page + 1) } { (lang.t(m::PAGE_NEXT)) " →" }
+                    a.btn.btn-quiet rel="next" href={ (base) (sep) "page=" (page + 1) (after) } { (lang.t(m::PAGE_NEXT)) " →" }
                 }
             }
         }

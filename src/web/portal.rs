@@ -184,6 +184,7 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
         status: Some(status),
         search: ctx.query("q"),
         page: page_param(ctx),
+        after_key: ctx.query("after").and_then(|k| crate::model::SortKey::parse(&k)),
         page_size: ctx.app.config().portal.page_size,
         ..TicketQuery::default()
     };

@@ -120,6 +120,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         fields: field_filters(ctx),
         sort: ctx.query("sort").map(|s| Sort::parse(Some(&s))).unwrap_or(Sort::CustomerActivity),
         page: page_param(ctx),
+        after_key: ctx.query("after").and_then(|k| crate::model::SortKey::parse(&k)),
         page_size: ctx.app.config().portal.page_size,
         deferral,
         viewer: Some(me.id),
