@@ -62,7 +62,7 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
         } @else {
             (ticket_table(c, &v.data.page, true, v.tz, true, &v.fields))
         }
-        (pagination_after(c.lang, &base, q.page, v.data.page.total, q.page_size, v.data.page.next_after.as_ref().map(ToString::to_string)))
+        (pagination_after(c.lang, &base, q.page, v.data.page.total, q.page_size, v.data.page.next_after.as_ref().map(ToString::to_string), v.data.page.rows.len() >= q.page_size))
     };
     layout(c, c.t(m::STAFF_QUEUE), v.notice, content)
 }

@@ -84,7 +84,7 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
         } @else {
             (ticket_table(c, &v.data.page, v.show_time, v.tz, false, &v.fields))
         }
-        (pagination_after(c.lang, &base, q.page, v.data.page.total, q.page_size, v.data.page.next_after.as_ref().map(ToString::to_string)))
+        (pagination_after(c.lang, &base, q.page, v.data.page.total, q.page_size, v.data.page.next_after.as_ref().map(ToString::to_string), v.data.page.rows.len() >= q.page_size))
     };
     layout(c, c.t(m::TICKETS_TITLE), v.notice, content)
 }
