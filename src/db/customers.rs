@@ -111,6 +111,9 @@ pub fn get_by_no(conn: &Connection, customer_no: &str) -> Result<Option<Customer
     super::row(conn, &sql, [customer_no], from_row).optional()
 }
 
+/// Up to this many matches a customer search sorts them; with more it walks the list's index.
+const SORT_MATCHES: i64 = 200;
+
 /// Staff search over number, name, e-mail and phone; an empty query lists all, by name.
 ///
 /// Every word of the query is the start of a word of the customer's number, name, e-mail or
@@ -146,10 +149,21 @@ pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result
     let total: i64 = conn
         .prepare_cached("SELECT count(*) FROM customer_lookup WHERE customer_lookup MATCH ?1")?
         .query_row([&terms], |r| r.get(0))?;
-    let sql = format!(
-        "SELECT {COLS} FROM customers WHERE id IN (SELECT rowid FROM customer_lookup WHERE customer_lookup MATCH ?1)
-         ORDER BY active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
-    );
+    // Few matches: read them and sort. Many (`GmbH`): walk customers_active_name in display
+    // order and keep the matches, so the page stops after its rows instead of sorting thousands
+    // (`+id`: not the rowid lookup; 2.0 → 0.7 ms for 3,000 matches of 10,000 customers).
+    let sql = if total <= SORT_MATCHES {
+        format!(
+            "SELECT {COLS} FROM customers WHERE id IN (SELECT rowid FROM customer_lookup WHERE customer_lookup MATCH ?1)
+             ORDER BY active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
+        )
+    } else {
+        format!(
+            "SELECT {COLS} FROM customers INDEXED BY customers_active_name
+             WHERE +id IN (SELECT rowid FROM customer_lookup WHERE customer_lookup MATCH ?1)
+             ORDER BY active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
+        )
+    };
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([&terms], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok((rows, total))

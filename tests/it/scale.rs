@@ -238,3 +238,41 @@ fn customers_and_callers_are_found_by_word_prefixes_umlauts_both_ways() {
         assert_eq!(cards, [want], "hotline q={q}");
     }
 }
+
+#[test]
+fn a_customer_search_with_many_matches_pages_in_name_order() {
+    let env = Builder::new().prepare();
+    {
+        let app = env.library_app();
+        let opts = ticketd::demo::Options { customers: 900, tickets: 900, activities: 900, seed: 24 };
+        ticketd::demo::fill(&app, &opts).unwrap_or_else(|e| panic!("demo data: {e}"));
+    }
+    let db = env.db();
+    let want: Vec<String> = {
+        let mut stmt = db
+            .prepare(
+                "SELECT customer_no FROM customers WHERE name LIKE '%GmbH%' OR email LIKE '%gmbh%'
+                 ORDER BY active DESC, name COLLATE NOCASE, id",
+            )
+            .expect("query");
+        stmt.query_map([], |r| r.get(0)).expect("rows").map(|r| r.expect("no")).collect()
+    };
+    drop(db);
+    assert!(want.len() > 250, "more matches than the search sorts ({})", want.len());
+    let app = env.start();
+    let mut staff = app.staff("mkoch", ticketd::demo::STAFF_PASSWORD);
+    let mut seen = Vec::new();
+    for page in 1..=20 {
+        let text = staff.get(&format!("/staff/customers?q=GmbH&page={page}")).text();
+        let rows: Vec<String> = crate::html::with_attr(&text, "data-customer")
+            .into_iter()
+            .map(|t| t.attr("data-customer").to_string())
+            .collect();
+        if rows.is_empty() {
+            break;
+        }
+        assert!(text.contains(&want.len().to_string()), "the total of all matches");
+        seen.extend(rows);
+    }
+    assert_eq!(seen, want, "every match once, across the pages, active first, by name");
+}
