@@ -581,7 +581,12 @@ fn staff_hits(conn: &Connection, fts: &str) -> Result<(String, bool)> {
 /// A member's tickets: those they opened and those they were added to (`?` twice: the contact).
 const MEMBER_FILTER: &str = "(t.contact_id = ? OR t.id IN (SELECT ticket_id FROM ticket_people WHERE contact_id = ?))";
 
-fn where_clause(scope: Scope, q: &TicketQuery, staff_hits: Option<&str>) -> (String, Vec<Value>) {
+/// The WHERE of a list. `page`: for the page's rows, not its count — the follow-up bound is
+/// then written `+t.follow_up_at` so no index takes it as a range and SQLite walks an index in
+/// display order instead (with it, "mine" at 1M tickets read an agent's 16,000 open tickets
+/// through `tickets_active_assignee_follow_up` and sorted them: 218 ms; without, 0.04 ms
+/// through `tickets_active_assignee_attention`, schema 0022).
+fn where_clause(scope: Scope, q: &TicketQuery, staff_hits: Option<&str>, page: bool) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
     if let Some(id) = scope.customer_id() {
@@ -654,7 +659,7 @@ fn where_clause(scope: Scope, q: &TicketQuery, staff_hits: Option<&str>) -> (Str
     match q.deferral {
         Deferral::Any => {}
         Deferral::Due(now) => {
-            clauses.push("t.follow_up_at <= ?".into());
+            clauses.push(if page { "+t.follow_up_at <= ?" } else { "t.follow_up_at <= ?" }.into());
             args.push(Value::Integer(now));
         }
         Deferral::Later(now) => {
@@ -744,13 +749,14 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
         }
         None => None,
     };
-    let (where_sql, args) = where_clause(scope, q, hits.as_deref());
     let (total, minutes): (i64, i64) = if let Some(t) = counted_totals(conn, scope, q)? {
         t
     } else {
+        let (where_sql, args) = where_clause(scope, q, hits.as_deref(), false);
         conn.prepare_cached(&format!("SELECT count(*), coalesce(sum(t.minutes), 0) FROM tickets t {where_sql}"))?
             .query_row(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
     };
+    let (where_sql, args) = where_clause(scope, q, hits.as_deref(), true);
     let keys = sort_keys(scope, q.sort);
     let mut order: Vec<String> =
         keys.iter().map(|(expr, desc)| if *desc { format!("{expr} DESC") } else { expr.to_string() }).collect();
