@@ -142,6 +142,9 @@ def measure(binary, db, n=7, log=None):
             ("staff customers list", staff, "/staff/customers"),
             ("staff customer search", staff, "/staff/customers?q=GmbH"),
             ("hotline by customer number", staff, f"/staff/hotline?q={customer}"),
+            # Not in the table, measured beside it: the queue's default view and "mine".
+            ("staff queue (active)", staff, "/staff/tickets"),
+            ("staff queue, mine", staff, "/staff/tickets?view=mine"),
         ]
         for name, c, path in pages:
             c.request("GET", path)  # warm the cache
