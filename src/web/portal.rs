@@ -189,7 +189,7 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
         ..TicketQuery::default()
     };
     if ctx.query("format").as_deref() == Some("csv") {
-        let all = TicketQuery { page: 1, page_size: EXPORT_MAX_ROWS, ..query };
+        let all = TicketQuery { page: 1, page_size: EXPORT_MAX_ROWS, after_key: None, ..query };
         let data = tickets::overview(ctx.app, &customer, &all)?;
         let x = views::export::ListExport {
             page: &data.page,

@@ -127,7 +127,7 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         ..TicketQuery::default()
     };
     if ctx.query("format").as_deref() == Some("csv") {
-        let all = TicketQuery { page: 1, page_size: crate::web::portal::EXPORT_MAX_ROWS, ..query };
+        let all = TicketQuery { page: 1, page_size: crate::web::portal::EXPORT_MAX_ROWS, after_key: None, ..query };
         let page = crate::app::tickets::queue(ctx.app, &all)?;
         let x = views::export::ListExport {
             page: &page,
