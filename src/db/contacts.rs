@@ -182,21 +182,19 @@ pub fn delete_sessions(conn: &Connection, id: i64, keep: Option<&[u8]>) -> Resul
     Ok(())
 }
 
-/// Contacts whose name, e-mail or phone matches (the hotline lookup), active ones first.
+/// Contacts whose name, e-mail or phone matches (the hotline lookup), active ones first: every
+/// word of the query starts a word of them, through the trigger-kept `contact_lookup` index
+/// (schema 0022), not by reading every contact (issue 24).
 pub fn search(conn: &Connection, q: &str, limit: usize) -> Result<Vec<Contact>> {
-    let q = q.trim();
-    if q.is_empty() {
+    let Some(terms) = super::tickets::fts_query(q.trim()) else {
         return Ok(Vec::new());
-    }
-    let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    };
     let sql = format!(
-        "SELECT {COLS} FROM contacts
-         WHERE name LIKE ?1 ESCAPE '\\' OR email LIKE lower(?1) ESCAPE '\\'
-            OR (phone <> '' AND replace(phone, ' ', '') LIKE replace(?1, ' ', '') ESCAPE '\\')
+        "SELECT {COLS} FROM contacts WHERE id IN (SELECT rowid FROM contact_lookup WHERE contact_lookup MATCH ?1)
          ORDER BY active DESC, name COLLATE NOCASE LIMIT {limit}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([like], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map([terms], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 

@@ -111,12 +111,20 @@ pub fn get_by_no(conn: &Connection, customer_no: &str) -> Result<Option<Customer
     super::row(conn, &sql, [customer_no], from_row).optional()
 }
 
+/// Up to this many matches a customer search sorts them; with more it walks the list's index.
+const SORT_MATCHES: i64 = 200;
+
 /// Staff search over number, name, e-mail and phone; an empty query lists all, by name.
+///
+/// Every word of the query is the start of a word of the customer's number, name, e-mail or
+/// phone (case, diacritics, umlauts written out folded, see schema 0022): found through the
+/// trigger-kept `customer_lookup` index, never by reading every customer (issue 24).
 pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result<(Vec<Customer>, i64)> {
     let q = q.trim();
     if q.is_empty() {
-        // The list without a search: a page from customers_active_name, no sort of them all.
-        let total: i64 = super::row(conn, "SELECT count(*) FROM customers", [], |r| r.get(0))?;
+        // The list without a search: a page from customers_active_name, no sort of them all,
+        // and the trigger-kept total (schema 0022).
+        let total: i64 = super::row(conn, "SELECT n FROM customer_total WHERE id = 1", [], |r| r.get(0))?;
         let sql = format!(
             "SELECT {COLS} FROM customers ORDER BY active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
         );
@@ -124,8 +132,7 @@ pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result
         let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
         return Ok((rows, total));
     }
-    // A customer number (what the hotline hears first) is found through its unique index,
-    // without reading every customer for the substring matches.
+    // A customer number (what the hotline hears first) is found through its unique index.
     if let Some(c) = get_by_no(conn, q)? {
         return Ok((if offset == 0 { vec![c] } else { Vec::new() }, 1));
     }
@@ -136,17 +143,29 @@ pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result
             return Ok((if offset == 0 { vec![c] } else { Vec::new() }, 1));
         }
     }
-    let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    let filter = "(?1 = '' OR customer_no = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE lower(?2) ESCAPE '\\'
-                   OR replace(phone, ' ', '') LIKE replace(?2, ' ', '') ESCAPE '\\')";
-    let total: i64 =
-        super::row(conn, &format!("SELECT count(*) FROM customers WHERE {filter}"), params![q, like], |r| r.get(0))?;
-    let sql = format!(
-        "SELECT {COLS} FROM customers WHERE {filter}
-         ORDER BY customer_no = ?1 DESC, active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![q, like], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let Some(terms) = super::tickets::fts_query(q) else {
+        return Ok((Vec::new(), 0));
+    };
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM customer_lookup WHERE customer_lookup MATCH ?1")?
+        .query_row([&terms], |r| r.get(0))?;
+    // Few matches: read them and sort. Many (`GmbH`): walk customers_active_name in display
+    // order and keep the matches, so the page stops after its rows instead of sorting thousands
+    // (`+id`: not the rowid lookup; 2.0 → 0.7 ms for 3,000 matches of 10,000 customers).
+    let sql = if total <= SORT_MATCHES {
+        format!(
+            "SELECT {COLS} FROM customers WHERE id IN (SELECT rowid FROM customer_lookup WHERE customer_lookup MATCH ?1)
+             ORDER BY active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
+        )
+    } else {
+        format!(
+            "SELECT {COLS} FROM customers INDEXED BY customers_active_name
+             WHERE +id IN (SELECT rowid FROM customer_lookup WHERE customer_lookup MATCH ?1)
+             ORDER BY active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"
+        )
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([&terms], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok((rows, total))
 }
 
@@ -154,14 +173,25 @@ pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result
 /// that new customers and edits never shift).
 pub fn page_after(conn: &Connection, q: &str, after_id: i64, limit: usize) -> Result<Vec<Customer>> {
     let q = q.trim();
-    let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    let sql = format!(
-        "SELECT {COLS} FROM customers
-         WHERE id > ?3 AND (?1 = '' OR customer_no = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE lower(?2) ESCAPE '\\')
-         ORDER BY id LIMIT {limit}"
-    );
+    let (sql, terms) = match super::tickets::fts_query(q) {
+        None if !q.is_empty() => return Ok(Vec::new()),
+        None => (format!("SELECT {COLS} FROM customers WHERE id > ?1 AND ?2 IS NULL ORDER BY id LIMIT {limit}"), None),
+        Some(terms) => (
+            format!(
+                "SELECT {COLS} FROM customers
+                 WHERE id > ?1 AND (customer_no = ?3
+                       OR id IN (SELECT rowid FROM customer_lookup WHERE customer_lookup MATCH ?2))
+                 ORDER BY id LIMIT {limit}"
+            ),
+            Some(terms),
+        ),
+    };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![q, like, after_id], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = if terms.is_some() {
+        stmt.query_map(params![after_id, terms, q], from_row)?.collect::<rusqlite::Result<_>>()?
+    } else {
+        stmt.query_map(params![after_id, terms], from_row)?.collect::<rusqlite::Result<_>>()?
+    };
     Ok(rows)
 }
 

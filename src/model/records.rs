@@ -14,6 +14,8 @@ pub struct TicketPage {
     /// Staff search read only the newest `db::tickets::SEARCH_ROWS` matching texts and there
     /// are more: `total` and `minutes` are lower bounds ("at least").
     pub capped: bool,
+    /// The sort key of the last row when more rows follow (the next page's `after=`).
+    pub next_after: Option<super::SortKey>,
 }
 
 /// A ticket as its page shows it.

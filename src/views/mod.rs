@@ -296,6 +296,23 @@ pub fn error_summary(lang: Lang, errors: &FieldErrors) -> Markup {
 
 /// Previous/next links with a page count.
 pub fn pagination(lang: Lang, base: &str, page: usize, total: i64, page_size: usize) -> Markup {
+    pagination_after(lang, base, page, total, page_size, None, true)
+}
+
+/// [`pagination`] whose "next" link also carries the last row's sort key (`after=`, issue 24),
+/// so the next page is read on from there; the page number stays in the link for the count.
+/// `more`: rows follow this page (a short page is the last, whatever the total says after
+/// tickets arrived since the first page).
+pub fn pagination_after(
+    lang: Lang,
+    base: &str,
+    page: usize,
+    total: i64,
+    page_size: usize,
+    next_after: Option<String>,
+    more: bool,
+) -> Markup {
+    let after = next_after.map(|k| format!("&after={k}")).unwrap_or_default();
     let pages = ((total.max(0) as usize).div_ceil(page_size.max(1))).max(1);
     let sep = if base.contains('?') { "&" } else { "?" };
     html! {
@@ -305,8 +322,8 @@ pub fn pagination(lang: Lang, base: &str, page: usize, total: i64, page_size: us
                     a.btn.btn-quiet rel="prev" href={ (base) (sep) "page=" (page - 1) } { "← " (lang.t(m::PAGE_PREV)) }
                 }
                 span.page-of { (lang.f(m::PAGE_OF, &[("page", &page.min(pages).to_string()), ("pages", &pages.to_string())])) }
-                @if page < pages {
-                    a.btn.btn-quiet rel="next" href={ (base) (sep) "page=" (page + 1) } { (lang.t(m::PAGE_NEXT)) " →" }
+                @if page < pages && more {
+                    a.btn.btn-quiet rel="next" href={ (base) (sep) "page=" (page + 1) (after) } { (lang.t(m::PAGE_NEXT)) " →" }
                 }
             }
         }

@@ -14,7 +14,9 @@ use crate::views::tickets::{
     custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, kind_filter, ticket_table,
     ticket_title, ticket_url, timeline,
 };
-use crate::views::{audit_words, described_by, error_summary, field_error, layout, pagination, query_string, Chrome};
+use crate::views::{
+    audit_words, described_by, error_summary, field_error, layout, pagination, pagination_after, query_string, Chrome,
+};
 
 pub struct QueueView {
     pub data: Queue,
@@ -60,7 +62,7 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
         } @else {
             (ticket_table(c, &v.data.page, true, v.tz, true, &v.fields))
         }
-        (pagination(c.lang, &base, q.page, v.data.page.total, q.page_size))
+        (pagination_after(c.lang, &base, q.page, v.data.page.total, q.page_size, v.data.page.next_after.as_ref().map(ToString::to_string), v.data.page.rows.len() >= q.page_size))
     };
     layout(c, c.t(m::STAFF_QUEUE), v.notice, content)
 }

@@ -11,8 +11,8 @@ use crate::model::{
     KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary, TimelinePage,
 };
 use crate::views::{
-    described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
-    Text,
+    described_by, error_summary, field_error, layout, pagination_after, priority_badge, query_string, status_badge,
+    Chrome, Text,
 };
 
 pub struct OverviewView {
@@ -84,7 +84,7 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
         } @else {
             (ticket_table(c, &v.data.page, v.show_time, v.tz, false, &v.fields))
         }
-        (pagination(c.lang, &base, q.page, v.data.page.total, q.page_size))
+        (pagination_after(c.lang, &base, q.page, v.data.page.total, q.page_size, v.data.page.next_after.as_ref().map(ToString::to_string), v.data.page.rows.len() >= q.page_size))
     };
     layout(c, c.t(m::TICKETS_TITLE), v.notice, content)
 }

@@ -184,11 +184,12 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
         status: Some(status),
         search: ctx.query("q"),
         page: page_param(ctx),
+        after_key: ctx.query("after").and_then(|k| crate::model::SortKey::parse(&k)),
         page_size: ctx.app.config().portal.page_size,
         ..TicketQuery::default()
     };
     if ctx.query("format").as_deref() == Some("csv") {
-        let all = TicketQuery { page: 1, page_size: EXPORT_MAX_ROWS, ..query };
+        let all = TicketQuery { page: 1, page_size: EXPORT_MAX_ROWS, after_key: None, ..query };
         let data = tickets::overview(ctx.app, &customer, &all)?;
         let x = views::export::ListExport {
             page: &data.page,

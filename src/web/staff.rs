@@ -120,13 +120,14 @@ pub fn queue(ctx: &mut Ctx) -> Result<Response> {
         fields: field_filters(ctx),
         sort: ctx.query("sort").map(|s| Sort::parse(Some(&s))).unwrap_or(Sort::CustomerActivity),
         page: page_param(ctx),
+        after_key: ctx.query("after").and_then(|k| crate::model::SortKey::parse(&k)),
         page_size: ctx.app.config().portal.page_size,
         deferral,
         viewer: Some(me.id),
         ..TicketQuery::default()
     };
     if ctx.query("format").as_deref() == Some("csv") {
-        let all = TicketQuery { page: 1, page_size: crate::web::portal::EXPORT_MAX_ROWS, ..query };
+        let all = TicketQuery { page: 1, page_size: crate::web::portal::EXPORT_MAX_ROWS, after_key: None, ..query };
         let page = crate::app::tickets::queue(ctx.app, &all)?;
         let x = views::export::ListExport {
             page: &page,
