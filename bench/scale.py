@@ -121,7 +121,7 @@ def measure(binary, db, n=7, log=None, timing="server"):
     server = subprocess.Popen([binary, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     out = {}
     try:
-        # The first start on a database of an older schema migrates it first (0022 at 1M: ~15 s).
+        # The first start on a database of an older schema migrates it first (0024 at 1M: ~15 s).
         deadline = time.monotonic() + 900
         while True:
             try:

@@ -184,7 +184,7 @@ pub fn delete_sessions(conn: &Connection, id: i64, keep: Option<&[u8]>) -> Resul
 
 /// Contacts whose name, e-mail or phone matches (the hotline lookup), active ones first: every
 /// word of the query starts a word of them, through the trigger-kept `contact_lookup` index
-/// (schema 0022), not by reading every contact (issue 24).
+/// (schema 0024), not by reading every contact (issue 24).
 pub fn search(conn: &Connection, q: &str, limit: usize) -> Result<Vec<Contact>> {
     let Some(terms) = super::tickets::fts_query(q.trim()) else {
         return Ok(Vec::new());

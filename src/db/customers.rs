@@ -117,13 +117,13 @@ const SORT_MATCHES: i64 = 200;
 /// Staff search over number, name, e-mail and phone; an empty query lists all, by name.
 ///
 /// Every word of the query is the start of a word of the customer's number, name, e-mail or
-/// phone (case, diacritics, umlauts written out folded, see schema 0022): found through the
+/// phone (case, diacritics, umlauts written out folded, see schema 0024): found through the
 /// trigger-kept `customer_lookup` index, never by reading every customer (issue 24).
 pub fn search(conn: &Connection, q: &str, limit: usize, offset: usize) -> Result<(Vec<Customer>, i64)> {
     let q = q.trim();
     if q.is_empty() {
         // The list without a search: a page from customers_active_name, no sort of them all,
-        // and the trigger-kept total (schema 0022).
+        // and the trigger-kept total (schema 0024).
         let total: i64 = super::row(conn, "SELECT n FROM customer_total WHERE id = 1", [], |r| r.get(0))?;
         let sql = format!(
             "SELECT {COLS} FROM customers ORDER BY active DESC, name COLLATE NOCASE LIMIT {limit} OFFSET {offset}"

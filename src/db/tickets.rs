@@ -585,7 +585,7 @@ const MEMBER_FILTER: &str = "(t.contact_id = ? OR t.id IN (SELECT ticket_id FROM
 /// then written `+t.follow_up_at` so no index takes it as a range and SQLite walks an index in
 /// display order instead (with it, "mine" at 1M tickets read an agent's 16,000 open tickets
 /// through `tickets_active_assignee_follow_up` and sorted them: 218 ms; without, 0.04 ms
-/// through `tickets_active_assignee_attention`, schema 0022).
+/// through `tickets_active_assignee_attention`, schema 0024).
 fn where_clause(scope: Scope, q: &TicketQuery, staff_hits: Option<&str>, page: bool) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
@@ -697,7 +697,7 @@ fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Op
         && q.after_id.is_none()
         && q.updated_since.is_none();
     // The active views (not closed, not deferred now), whole queue, mine or unassigned: from
-    // the trigger-kept open_counts (schema 0022), not a count of every open ticket.
+    // the trigger-kept open_counts (schema 0024), not a count of every open ticket.
     let active = matches!(scope, Scope::Staff)
         && q.status == Some(StatusFilter::Open)
         && q.exact_status.is_none()
@@ -969,7 +969,7 @@ pub fn view_counts(conn: &Connection, staff_id: i64, now: i64) -> Result<[i64; 4
 
 /// Count and time of the tickets not closed and not deferred at `now`, of everyone (`None`),
 /// one staff member or the unassigned (`Some(0)`): the trigger-kept `open_counts` (schema
-/// 0022) minus those deferred past now, which the partial indexes of 0016 hold (a few: a
+/// 0024) minus those deferred past now, which the partial indexes of 0016 hold (a few: a
 /// follow-up date ends when the customer writes).
 fn due_totals(conn: &Connection, assignee: Option<i64>, now: i64) -> Result<(i64, i64)> {
     let (open, deferred) = match assignee {

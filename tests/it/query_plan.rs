@@ -39,7 +39,7 @@ use crate::http::Client;
 /// collapsed. Delete an entry once its statement is gone: an entry that matches nothing fails
 /// the test, so the list cannot rot.
 const TOLERATED: &[(&str, &str)] = &[
-    // Empty since issue 24: the customers list's total is a counter (schema 0022) and customers
+    // Empty since issue 24: the customers list's total is a counter (schema 0024) and customers
     // and contacts are searched through their lookup indexes, not by `LIKE '%…%'`.
 ];
 
@@ -476,7 +476,7 @@ fn no_page_scans_tickets_or_activities() {
         "customer_counts"
     );
     assert_eq!(differ("SELECT count(*) FROM customer_counts WHERE n < 0 OR minutes < 0"), 0);
-    // Schema 0022: open tickets per assignee, the number of customers, a lookup row each.
+    // Schema 0024: open tickets per assignee, the number of customers, a lookup row each.
     assert_eq!(
         differ(
             "SELECT count(*) FROM (SELECT coalesce(assignee_id, 0), count(*), sum(minutes) FROM tickets
