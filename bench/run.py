@@ -1215,7 +1215,7 @@ http {{
         if scale is not None:
             log("scale table (bench/scale.py)")
             lines += ["", "### Scale: pages that used to grow with the database", ""]
-            lines += scale.run(self.binary, self.db, big.db)
+            lines += scale.run(self.binary, self.db, big.db, log=log)
         if not a.keep:
             shutil.rmtree(big.tmp, ignore_errors=True)
         return lines
