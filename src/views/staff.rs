@@ -14,7 +14,9 @@ use crate::views::tickets::{
     custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, kind_filter, ticket_table,
     ticket_title, ticket_url, timeline,
 };
-use crate::views::{audit_words, described_by, error_summary, field_error, layout, pagination, query_string, Chrome};
+use crate::views::{
+    audit_words, described_by, error_summary, field_error, layout, pagination, query_string, Chrome, Reserve,
+};
 
 pub struct QueueView {
     pub data: Queue,
@@ -209,6 +211,8 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
     let base = ticket_url(true, &t.number);
     let entered: Vec<(String, String)> = v.values.custom_fields().into_iter().collect();
     let content = html! {
+        // The timeline is most of the page: room for it at once.
+        (Reserve(d.activities.len() * 640 + 16384))
         p.back { a href="/staff/tickets" { "← " (c.t(m::STAFF_QUEUE)) } }
         article.ticket {
             header.ticket-head.card {

@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination, priority_badge, query_string, status_badge, Chrome,
-    Text,
+    Reserve, Text,
 };
 
 pub struct OverviewView {
@@ -182,6 +182,8 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                     }
                 }
                 tbody {
+                    // A row is ~900 bytes (staff, with fields more).
+                    (Reserve(rows.len() * 1024))
                     @for t in rows {
                         @let href = link(t);
                         tr data-ticket=(Text(&t.number)) data-status=(Text(t.status.as_str())) data-priority=(Text(t.priority.as_str()))
@@ -243,6 +245,8 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
     let stored = v.field_values.as_deref().unwrap_or(&v.detail.fields);
     let editable = customer_editable(&v.fields, &v.detail.fields);
     let content = html! {
+        // The timeline is most of the page: room for it at once.
+        (Reserve(v.detail.activities.len() * 640 + 16384))
         p.back { a href="/tickets" { "← " (c.t(m::BACK_TO_OVERVIEW)) } }
         article.ticket {
             header.ticket-head.card {
@@ -331,6 +335,8 @@ pub fn timeline(c: &Chrome, d: &Detail, tz: &Tz, staff: bool, fields: &[Field]) 
                 p.timeline-more { a href=(timeline_url(staff, number, &d.timeline, d.timeline.number + 1)) data-timeline-page=(d.timeline.number + 1) { (c.t(m::TIMELINE_OLDER)) } }
             }
             ol.activities {
+                // An entry is 300–700 bytes (a long text more; the buffer grows from there).
+                (Reserve(d.activities.len() * 640))
                 @for a in &d.activities {
                     (activity(c, a, tz, staff, number, files.get(&a.id).map_or(&[][..], |v| &v[..]), fields))
                 }
