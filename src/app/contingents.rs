@@ -17,8 +17,8 @@ use crate::db::{self, audit, customers, outbox};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::contingents::{
-    book, crossed, parse_hours, segment_days, Allowance, BookedEntry, Contingent, ContingentLine, ContingentReport, Ledger, TimeItem,
-    MAX_BLOCK_HOURS, MAX_MONTHLY_HOURS,
+    book, crossed, parse_hours, segment_days, Allowance, BookedEntry, Contingent, ContingentLine, ContingentReport,
+    Ledger, TimeItem, MAX_BLOCK_HOURS, MAX_MONTHLY_HOURS,
 };
 use crate::model::{Customer, StaffMember, TimeEntry};
 

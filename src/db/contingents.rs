@@ -133,11 +133,8 @@ pub fn minutes_between(conn: &Connection, customer_id: i64, from: i64, to: i64) 
     }
     // Whole spans [sa, sb); quarters [qa, sa·SPAN) and [sb·SPAN, qb) around them.
     let (sa, sb) = ((qa + SPAN - 1).div_euclid(SPAN), qb.div_euclid(SPAN));
-    let (head, spans, tail) = if sa >= sb {
-        ((qa, qb), (0, 0), (0, 0))
-    } else {
-        ((qa, sa * SPAN), (sa, sb), (sb * SPAN, qb))
-    };
+    let (head, spans, tail) =
+        if sa >= sb { ((qa, qb), (0, 0), (0, 0)) } else { ((qa, sa * SPAN), (sa, sb), (sb * SPAN, qb)) };
     let mut stmt = conn.prepare_cached(
         "SELECT (SELECT coalesce(sum(minutes), 0) FROM time_quarters WHERE customer_id = ?1 AND quarter >= ?2 AND quarter < ?3)
               + (SELECT coalesce(sum(minutes), 0) FROM time_spans WHERE customer_id = ?1 AND span >= ?4 AND span < ?5)
