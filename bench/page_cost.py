@@ -73,6 +73,8 @@ def main():
     ap.add_argument("--binary", default="target/release/ticketd")
     ap.add_argument("--db")
     ap.add_argument("-n", type=int, default=20, help="requests per page while counting")
+    ap.add_argument("--sql", action="store_true",
+                    help="also count the SQL statements of one request per page (TICKETD_SQL_LOG, native run)")
     ap.add_argument("--keep", help="copy each page's callgrind dump into this directory (for callgrind_annotate)")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="page-cost-")
@@ -92,13 +94,32 @@ def main():
     todo = pages(port, db)
     p.terminate()
     p.wait()
+    statements = {}
+    if a.sql:
+        # A native run with the statement log: one warm-up request per page, then one counted.
+        sql_log = os.path.join(tmp, "sql.log")
+        p = subprocess.Popen([a.binary, "serve", "--config", cfg], stdout=log, stderr=log,
+                             env={**os.environ, "TICKETD_SQL_LOG": sql_log})
+        assert wait_for(port, "/healthz"), "server did not start"
+        for label, cookie, path in todo:
+            fetch(port, "GET", path, cookie)
+            before = os.path.getsize(sql_log) if os.path.exists(sql_log) else 0
+            fetch(port, "GET", path, cookie)
+            with open(sql_log) as f:
+                f.seek(before)
+                lines = f.readlines()
+                statements[label] = len(lines)
+                if os.environ.get("PAGE_COST_SHOW_SQL"):
+                    print(label, *(" " + line[:160].rstrip() for line in lines), sep="\n", file=sys.stderr)
+        p.terminate()
+        p.wait()
     out = os.path.join(tmp, "cg.out")
     p = subprocess.Popen(["valgrind", "--tool=callgrind", "--compress-strings=no", "--compress-pos=no", f"--callgrind-out-file={out}.%p", a.binary, "serve",
                           "--config", cfg], stdout=log, stderr=log)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not wait_for(port, "/healthz"):
         pass
-    print(f"{'page':40} {'bytes':>8} {'instructions/request':>22}")
+    print(f"{'page':40} {'bytes':>8} {'instructions/request':>22}" + (f" {'statements':>11}" if a.sql else ""))
     for label, cookie, path in todo:
         for _ in range(3):
             status, body, _ = fetch(port, "GET", path, cookie)
@@ -110,7 +131,8 @@ def main():
         subprocess.run(["callgrind_control", "-d", str(p.pid)], check=True, capture_output=True)
         dump = sorted(set(glob.glob(f"{out}.{p.pid}*")) - before)[-1]
         total = int(re.search(r"^(?:summary|totals): (\d+)", open(dump).read(), re.M).group(1))
-        print(f"{label:40} {len(body):>8} {total // a.n:>22,}", flush=True)
+        extra = f" {statements[label]:>11}" if a.sql else ""
+        print(f"{label:40} {len(body):>8} {total // a.n:>22,}{extra}", flush=True)
         if a.keep:
             os.makedirs(a.keep, exist_ok=True)
             shutil.copy(dump, os.path.join(a.keep, re.sub(r"\W+", "_", label).strip("_") + ".callgrind"))

@@ -674,17 +674,24 @@ pub fn sniff_raster_image(head: &[u8]) -> Option<&'static str> {
 
 /// "1,2 MB" / "1.2 MB" style sizes.
 pub fn format_size(bytes: i64, lang: crate::i18n::Lang) -> String {
-    let (value, unit) = match bytes {
+    let (unit, name) = match bytes {
         b if b < 1024 => return format!("{b} B"),
-        b if b < 1024 * 1024 => (b as f64 / 1024.0, "KB"),
-        b if b < 1024 * 1024 * 1024 => (b as f64 / (1024.0 * 1024.0), "MB"),
-        b => (b as f64 / (1024.0 * 1024.0 * 1024.0), "GB"),
+        b if b < 1024 * 1024 => (1024_i128, "KB"),
+        b if b < 1024 * 1024 * 1024 => (1024 * 1024, "MB"),
+        _ => (1024 * 1024 * 1024, "GB"),
     };
-    let s = format!("{value:.1}");
-    match lang {
-        crate::i18n::Lang::De => format!("{} {unit}", s.replace('.', ",")),
-        crate::i18n::Lang::En => format!("{s} {unit}"),
+    // Tenths in integers, rounded half to even as `format!("{:.1}")` rounds the exact quotient
+    // (bytes over a power of two is exact in binary): no float formatting per page.
+    let scaled = i128::from(bytes) * 10;
+    let (mut tenths, rest) = (scaled / unit, scaled % unit);
+    if rest * 2 > unit || (rest * 2 == unit && tenths % 2 == 1) {
+        tenths += 1;
     }
+    let sep = match lang {
+        crate::i18n::Lang::De => ',',
+        crate::i18n::Lang::En => '.',
+    };
+    format!("{}{sep}{} {name}", tenths / 10, tenths % 10)
 }
 
 #[cfg(test)]
@@ -708,6 +715,34 @@ mod attachment_tests {
             assert_eq!(clean_file_name(raw), want, "{raw:?}");
         }
         assert_eq!(clean_file_name(&"x".repeat(1000)).chars().count(), 255);
+    }
+
+    #[test]
+    fn sizes_read_as_the_float_formatting_read_them() {
+        let float = |bytes: i64, lang: crate::i18n::Lang| {
+            let (value, unit) = match bytes {
+                b if b < 1024 => return format!("{b} B"),
+                b if b < 1024 * 1024 => (b as f64 / 1024.0, "KB"),
+                b if b < 1024 * 1024 * 1024 => (b as f64 / (1024.0 * 1024.0), "MB"),
+                b => (b as f64 / (1024.0 * 1024.0 * 1024.0), "GB"),
+            };
+            let s = format!("{value:.1}");
+            match lang {
+                crate::i18n::Lang::De => format!("{} {unit}", s.replace('.', ",")),
+                crate::i18n::Lang::En => format!("{s} {unit}"),
+            }
+        };
+        let mut x: i64 = 1;
+        let mut cases = vec![0, 1, 1023, 1024, 1075, 1126, 1127, 2304, 2355, 10 << 20, (25 << 20) + (1 << 19), 1 << 40];
+        for _ in 0..2000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            cases.push((x >> 20).rem_euclid(1 << (x.rem_euclid(40) + 1)));
+        }
+        for b in cases {
+            for lang in [crate::i18n::Lang::De, crate::i18n::Lang::En] {
+                assert_eq!(format_size(b, lang), float(b, lang), "{b}");
+            }
+        }
     }
 
     #[test]

@@ -17,8 +17,8 @@ use crate::db::{self, audit, customers, outbox};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::contingents::{
-    book, crossed, parse_hours, Allowance, BookedEntry, Contingent, ContingentLine, ContingentReport, Ledger, TimeItem,
-    MAX_BLOCK_HOURS, MAX_MONTHLY_HOURS,
+    book, crossed, parse_hours, segment_days, Allowance, BookedEntry, Contingent, ContingentLine, ContingentReport,
+    Ledger, TimeItem, MAX_BLOCK_HOURS, MAX_MONTHLY_HOURS,
 };
 use crate::model::{Customer, StaffMember, TimeEntry};
 
@@ -188,20 +188,25 @@ pub fn remaining(app: &App, customer: &Customer) -> Result<Option<i64>> {
     remaining_for(app, customer.id)
 }
 
-/// The same for a customer by id (the composer knows the ticket's customer id).
+/// The same for a customer by id (the composer knows the ticket's customer id). Books the
+/// minutes summed per run of days that booking treats alike (`segment_days`, sums kept by
+/// schema 0025's triggers), so the cost follows the contingents, not the customer's history.
 pub fn remaining_for(app: &App, customer_id: i64) -> Result<Option<i64>> {
     let conn = app.conn()?;
     let contingents = cdb::for_customer(&conn, customer_id)?;
-    let Some(start) = earliest(&contingents, app.tz) else {
-        return Ok(None);
-    };
-    let now = clock::now();
-    // Minutes and days only: a balance needs no texts (the overview shows it on every visit).
-    let items: Vec<TimeItem> = cdb::minutes_since(&conn, customer_id, start)?
-        .into_iter()
-        .map(|(activity_id, minutes, at)| TimeItem { activity_id, day: clock::iso_date(at, app.tz), minutes })
-        .collect();
-    Ok(book(&contingents, &items, &clock::iso_date(now, app.tz)).active_remaining())
+    let today = clock::iso_date(clock::now(), app.tz);
+    let runs = segment_days(&contingents, &today);
+    let starts: Vec<i64> =
+        runs.iter().map(|d| clock::parse_date(d).map_or(i64::MAX, |d| clock::day_start(d, app.tz))).collect();
+    let mut items = Vec::with_capacity(runs.len());
+    for (i, day) in runs.into_iter().enumerate() {
+        let to = starts.get(i + 1).copied().unwrap_or(i64::MAX);
+        let minutes = cdb::minutes_between(&conn, customer_id, starts[i], to)?;
+        if minutes != 0 {
+            items.push(TimeItem { activity_id: 0, day, minutes });
+        }
+    }
+    Ok(book(&contingents, &items, &today).active_remaining())
 }
 
 /// Contingents with today's balances and the bookings of one month; `None` for a member, and

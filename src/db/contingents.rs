@@ -121,17 +121,26 @@ pub fn time_since(conn: &Connection, customer_id: i64, from: i64) -> Result<Vec<
     Ok(rows)
 }
 
-/// The same entries as [`time_since`] without their texts: (activity id, minutes, created_at),
-/// all a balance needs.
-pub fn minutes_since(conn: &Connection, customer_id: i64, from: i64) -> Result<Vec<(i64, i64, i64)>> {
+/// The minutes a customer logged in `[from, to)` (instants; `to` may be `i64::MAX`), from the
+/// trigger-kept sums of schema 0025: the quarter hours of the partial spans at both ends and the
+/// whole spans between, so the cost does not grow with the customer's history. `from` and `to`
+/// are local midnights, which fall on quarter hours in every zone.
+pub fn minutes_between(conn: &Connection, customer_id: i64, from: i64, to: i64) -> Result<i64> {
+    const SPAN: i64 = 2048;
+    let (qa, qb) = (from.div_euclid(900), to.div_euclid(900) + i64::from(to.rem_euclid(900) > 0));
+    if qb <= qa {
+        return Ok(0);
+    }
+    // Whole spans [sa, sb); quarters [qa, sa·SPAN) and [sb·SPAN, qb) around them.
+    let (sa, sb) = ((qa + SPAN - 1).div_euclid(SPAN), qb.div_euclid(SPAN));
+    let (head, spans, tail) =
+        if sa >= sb { ((qa, qb), (0, 0), (0, 0)) } else { ((qa, sa * SPAN), (sa, sb), (sb * SPAN, qb)) };
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.minutes, a.created_at
-         FROM tickets t JOIN activities a ON a.ticket_id = t.id
-         WHERE t.customer_id = ?1 AND a.created_at >= ?2 AND a.minutes > 0
-         ORDER BY a.created_at, a.id",
+        "SELECT (SELECT coalesce(sum(minutes), 0) FROM time_quarters WHERE customer_id = ?1 AND quarter >= ?2 AND quarter < ?3)
+              + (SELECT coalesce(sum(minutes), 0) FROM time_spans WHERE customer_id = ?1 AND span >= ?4 AND span < ?5)
+              + (SELECT coalesce(sum(minutes), 0) FROM time_quarters WHERE customer_id = ?1 AND quarter >= ?6 AND quarter < ?7)",
     )?;
-    let rows = stmt.query_map(params![customer_id, from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt.query_row(params![customer_id, head.0, head.1, spans.0, spans.1, tail.0, tail.1], |r| r.get(0))?)
 }
 
 /// The customer of a ticket (by id).

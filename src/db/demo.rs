@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{params, Connection};
 
 use super::tickets::{self, Counters, NewActivity, NewTicket};
+use super::OptionalExt;
 use crate::error::Result;
 
 /// Settings for the one connection that fills the database. WAL stays; `NORMAL` syncs at
@@ -88,7 +89,19 @@ pub struct Writer<'c> {
     /// The last webhook event before the bulk write: the demo's own events are dropped at
     /// `finish` (demo tickets are no news for a CRM, and a million events would wait).
     events_before: i64,
+    /// The triggers suspended while the bulk write runs (name, SQL), put back by `finish`.
+    suspended: Vec<(String, String)>,
+    /// The highest activity id before the bulk write: `finish` adds the minutes of those after.
+    activities_before: i64,
 }
+
+/// Triggers on `tickets`/`activities` the bulk writer suspends for its transaction: the webhook
+/// events (`finish` deleted them again anyway: a million events for a CRM that demo tickets are
+/// no news to — they cost a JSON row with the body per activity, written and deleted) and the
+/// per-row minute sums of schema 0025, which `finish` writes in one grouped statement. They are
+/// dropped and created again from their own SQL inside the caller's transaction, so the schema
+/// after the commit is the same text.
+const SUSPENDED_TRIGGERS: &[&str] = &["webhook_ticket_created", "webhook_activity_created", "time_minutes_insert"];
 
 /// An activity's search row, held back until its chunk is written.
 struct HeldText {
@@ -117,6 +130,8 @@ impl<'c> Writer<'c> {
                 .max(0)
                 + 1,
             events_before: conn.query_row("SELECT coalesce(max(id), 0) FROM webhook_events", [], |r| r.get(0))?,
+            suspended: suspend_triggers(conn)?,
+            activities_before: conn.query_row("SELECT coalesce(max(id), 0) FROM activities", [], |r| r.get(0))?,
         })
     }
 
@@ -166,6 +181,41 @@ impl<'c> Writer<'c> {
     pub fn finish(mut self) -> Result<()> {
         self.write_search()?;
         self.conn.execute("DELETE FROM webhook_events WHERE id > ?1", [self.events_before])?;
+        // What `time_minutes_insert` would have added, row by row, in two grouped statements.
+        self.conn.execute(
+            "INSERT INTO time_quarters (customer_id, quarter, minutes)
+                 SELECT t.customer_id, a.created_at / 900, sum(a.minutes)
+                 FROM activities a JOIN tickets t ON t.id = a.ticket_id
+                 WHERE a.id > ?1 AND a.minutes > 0 GROUP BY 1, 2
+             ON CONFLICT (customer_id, quarter) DO UPDATE SET minutes = minutes + excluded.minutes",
+            [self.activities_before],
+        )?;
+        self.conn.execute(
+            "INSERT INTO time_spans (customer_id, span, minutes)
+                 SELECT t.customer_id, a.created_at / 1843200, sum(a.minutes)
+                 FROM activities a JOIN tickets t ON t.id = a.ticket_id
+                 WHERE a.id > ?1 AND a.minutes > 0 GROUP BY 1, 2
+             ON CONFLICT (customer_id, span) DO UPDATE SET minutes = minutes + excluded.minutes",
+            [self.activities_before],
+        )?;
+        for (_, sql) in &self.suspended {
+            self.conn.execute_batch(sql)?;
+        }
         Ok(())
     }
+}
+
+/// Drops the [`SUSPENDED_TRIGGERS`] that exist, returning their names and SQL.
+fn suspend_triggers(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for name in SUSPENDED_TRIGGERS {
+        let sql: Option<String> = conn
+            .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1", [name], |r| r.get(0))
+            .optional()?;
+        if let Some(sql) = sql {
+            conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+            out.push((name.to_string(), sql));
+        }
+    }
+    Ok(out)
 }

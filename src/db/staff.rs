@@ -84,7 +84,7 @@ pub fn get_opt(conn: &Connection, id: i64) -> Result<Option<StaffMember>> {
 
 pub fn list(conn: &Connection) -> Result<Vec<StaffMember>> {
     let sql = format!("SELECT {COLS} FROM staff ORDER BY active DESC, name COLLATE NOCASE");
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

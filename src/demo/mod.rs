@@ -343,6 +343,9 @@ mod tests {
             "SELECT rowid, text, ticket_id, internal FROM search ORDER BY rowid",
             "SELECT * FROM ticket_sequences ORDER BY year",
             "SELECT id, customer_no, name, email, phone FROM customers ORDER BY id",
+            "SELECT * FROM time_quarters ORDER BY customer_id, quarter",
+            "SELECT * FROM time_spans ORDER BY customer_id, span",
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name",
         ] {
             assert_eq!(dump(&b, sql), dump(&r, sql), "{sql}");
         }

@@ -307,6 +307,42 @@ pub fn book(contingents: &[Contingent], items: &[TimeItem], today: &str) -> Ledg
     Ledger { bookings, balances, uncovered, total }
 }
 
+/// The first days of the runs of days that [`book`] treats alike, from the earliest
+/// contingent's start on: within a run every day is covered by the same contingents, in the same
+/// order, in the same month (when an allowance makes months matter). Booking one entry per run
+/// with the run's summed minutes gives every balance that booking the single entries gives
+/// (what a day takes from the contingents depends only on the day's total), so a balance
+/// needs these sums, not the history. The last run is open-ended. Empty without contingents.
+pub fn segment_days(contingents: &[Contingent], today: &str) -> Vec<String> {
+    let parse = |d: &str| crate::clock::parse_date(d);
+    let mut days: Vec<time::Date> = Vec::new();
+    for c in contingents {
+        days.extend(parse(&c.valid_from));
+        days.extend(c.valid_until.as_deref().and_then(parse).and_then(|u| u.next_day()));
+    }
+    let Some(&first) = days.iter().min() else {
+        return Vec::new();
+    };
+    if contingents.iter().any(|c| matches!(c.allowance, Allowance::Monthly { .. })) {
+        // Month starts up to the one after today (and after the last boundary).
+        let last = days.iter().copied().max().unwrap_or(first).max(parse(today).unwrap_or(first));
+        let mut m = first.replace_day(1).unwrap_or(first);
+        while m <= last {
+            let next = match m.month() {
+                time::Month::December => time::Date::from_calendar_date(m.year() + 1, time::Month::January, 1),
+                month => time::Date::from_calendar_date(m.year(), month.next(), 1),
+            };
+            let Ok(next) = next else { break };
+            m = next;
+            days.push(m);
+        }
+    }
+    days.retain(|d| *d >= first);
+    days.sort_unstable();
+    days.dedup();
+    days.iter().map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())).collect()
+}
+
 /// Part (or all) of an entry, booked to one place, for the pages that list them.
 #[derive(Debug, Clone)]
 pub struct BookedEntry {
@@ -526,6 +562,45 @@ mod tests {
         let moved = items(&[("2026-01-03", 60)]);
         let l = book(&c, &moved, "2026-01-04");
         assert_eq!(l.balances[0].remaining, 60);
+    }
+
+    #[test]
+    fn booking_sums_per_run_of_days_gives_the_balances_of_booking_every_entry() {
+        let sets = vec![
+            vec![block(1, 20, "2025-03-10", None)],
+            vec![block(1, 8, "2025-03-10", Some("2025-09-30")), block(2, 30, "2025-06-01", None)],
+            vec![monthly(1, 3, false, "2025-02-15", None), block(2, 10, "2025-05-01", Some("2026-01-31"))],
+            vec![monthly(1, 4, true, "2025-04-01", Some("2025-12-31")), monthly(2, 2, false, "2025-01-01", None)],
+        ];
+        // Entries on days spread over two years, several on some days (a simple LCG).
+        let mut x: u64 = 7;
+        let mut entries = Vec::new();
+        let start = time::Date::from_calendar_date(2025, time::Month::January, 1).unwrap();
+        for i in 0..400 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let day = start + time::Duration::days(i64::from((i * 7 / 4) as u32 % 700));
+            let iso = format!("{:04}-{:02}-{:02}", day.year(), u8::from(day.month()), day.day());
+            entries.push(TimeItem { activity_id: i64::from(i) + 1, day: iso, minutes: (x >> 33) as i64 % 180 + 1 });
+        }
+        for today in ["2025-08-20", "2026-11-30"] {
+            let items: Vec<TimeItem> = entries.iter().filter(|e| e.day.as_str() <= today).cloned().collect();
+            for c in &sets {
+                let runs = segment_days(c, today);
+                let mut sums: Vec<TimeItem> = Vec::new();
+                for it in &items {
+                    let Some(run) = runs.iter().rev().find(|d| d.as_str() <= it.day.as_str()) else { continue };
+                    match sums.last_mut() {
+                        Some(last) if &last.day == run => last.minutes += it.minutes,
+                        _ => sums.push(TimeItem { activity_id: 0, day: run.clone(), minutes: it.minutes }),
+                    }
+                }
+                let first = runs.first().unwrap().as_str();
+                let since: Vec<TimeItem> = items.iter().filter(|i| i.day.as_str() >= first).cloned().collect();
+                let (whole, by_run) = (book(c, &since, today), book(c, &sums, today));
+                assert_eq!(whole.balances, by_run.balances, "{c:?} on {today}");
+                assert_eq!(whole.active_remaining(), by_run.active_remaining());
+            }
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::views::tickets::{
 };
 use crate::views::{
     audit_words, described_by, error_summary, field_error, layout, pagination, pagination_after, query_string, Chrome,
+    Reserve,
 };
 
 pub struct QueueView {
@@ -211,6 +212,8 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
     let base = ticket_url(true, &t.number);
     let entered: Vec<(String, String)> = v.values.custom_fields().into_iter().collect();
     let content = html! {
+        // The timeline is most of the page: room for it at once.
+        (Reserve(d.activities.len() * 640 + 16384))
         p.back { a href="/staff/tickets" { "← " (c.t(m::STAFF_QUEUE)) } }
         article.ticket {
             header.ticket-head.card {

@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::views::{
     described_by, error_summary, field_error, layout, pagination_after, priority_badge, query_string, status_badge,
-    Chrome, Text,
+    Chrome, Reserve, Text,
 };
 
 pub struct OverviewView {
@@ -182,36 +182,38 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                     }
                 }
                 tbody {
+                    // A row is ~900 bytes (staff, with fields more).
+                    (Reserve(rows.len() * 1024))
                     @for t in rows {
                         @let href = link(t);
-                        tr data-ticket=(t.number) data-status=(t.status.as_str()) data-priority=(t.priority.as_str())
+                        tr data-ticket=(Text(&t.number)) data-status=(Text(t.status.as_str())) data-priority=(Text(t.priority.as_str()))
                             data-activities=(t.activity_count) data-minutes=[show_time.then_some(t.minutes)]
                             data-unread[staff && t.unread] data-follow-up=[t.follow_up_at.filter(|_| staff).map(|f| clock::iso_date(f, tz))] {
-                            td.ticket-no data-label=(c.t(m::TICKET_NO)) { a href=(href) tabindex="-1" { (t.number) } }
-                            td.subject data-label=(c.t(m::SUBJECT)) {
-                                @if staff && t.unread { span.badge.badge-unread { (c.t(m::UNREAD)) } " " }
-                                a href=(href) { (t.subject) }
+                            td.ticket-no data-label=(Text(c.t(m::TICKET_NO))) { a href=(Text(&href)) tabindex="-1" { (Text(&t.number)) } }
+                            td.subject data-label=(Text(c.t(m::SUBJECT))) {
+                                @if staff && t.unread { span.badge.badge-unread { (Text(c.t(m::UNREAD))) } " " }
+                                a href=(Text(&href)) { (Text(&t.subject)) }
                                 @if let Some(f) = t.follow_up_at.filter(|_| staff) {
-                                    " " span.badge.badge-follow-up { (c.t(m::FOLLOW_UP)) " " (clock::date(f, tz, lang)) }
+                                    " " span.badge.badge-follow-up { (Text(c.t(m::FOLLOW_UP))) " " (clock::date(f, tz, lang)) }
                                 }
                             }
-                            @if staff { td.customer data-label=(c.t(m::CUSTOMER)) { (t.customer_name) " " span.muted.cno { "(" (t.customer_no) ")" } } }
-                            td data-label=(c.t(m::STATUS)) { (status_badge(lang, t.status, staff)) }
-                            td data-label=(c.t(m::PRIORITY)) { (priority_badge(lang, t.priority)) }
-                            @if staff { td.assignee data-label=(c.t(m::ASSIGNEE)) { (t.assignee.as_deref().unwrap_or("–")) } }
+                            @if staff { td.customer data-label=(Text(c.t(m::CUSTOMER))) { (Text(&t.customer_name)) " " span.muted.cno { "(" (Text(&t.customer_no)) ")" } } }
+                            td data-label=(Text(c.t(m::STATUS))) { (status_badge(lang, t.status, staff)) }
+                            td data-label=(Text(c.t(m::PRIORITY))) { (priority_badge(lang, t.priority)) }
+                            @if staff { td.assignee data-label=(Text(c.t(m::ASSIGNEE))) { (t.assignee.as_deref().unwrap_or("–")) } }
                             @for f in &columns { td data-label=(f.label.get(c.lang)) data-field=(f.key) { (value_of(t, f)) } }
-                            td.num data-label=(c.t(m::ACTIVITIES)) { (t.activity_count) }
-                            td.last data-label=(c.t(m::LAST_ACTIVITY)) {
-                                time datetime=(clock::rfc3339(t.last_activity_at)) { (clock::datetime(t.last_activity_at, tz, lang)) }
+                            td.num data-label=(Text(c.t(m::ACTIVITIES))) { (t.activity_count) }
+                            td.last data-label=(Text(c.t(m::LAST_ACTIVITY))) {
+                                time datetime=(Text(&clock::rfc3339(t.last_activity_at))) { (Text(&clock::datetime(t.last_activity_at, tz, lang))) }
                                 br;
                                 // The customer is "Sie" here as in the timeline (issue 19: one name per person).
                                 @let me = !staff && c.user.as_ref().is_some_and(|u| u.name == t.last_activity_by);
                                 span.muted {
-                                    (c.t(t.last_activity_kind.label()))
-                                    @if me { " · " (c.t(m::YOU)) } @else if !t.last_activity_by.is_empty() { " · " (t.last_activity_by) }
+                                    (Text(c.t(t.last_activity_kind.label())))
+                                    @if me { " · " (Text(c.t(m::YOU))) } @else if !t.last_activity_by.is_empty() { " · " (Text(&t.last_activity_by)) }
                                 }
                             }
-                            @if show_time { td.num data-label=(c.t(m::TIME_SPENT)) { (format_minutes(t.minutes)) } }
+                            @if show_time { td.num data-label=(Text(c.t(m::TIME_SPENT))) { (format_minutes(t.minutes)) } }
                         }
                     }
                 }
@@ -243,6 +245,8 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
     let stored = v.field_values.as_deref().unwrap_or(&v.detail.fields);
     let editable = customer_editable(&v.fields, &v.detail.fields);
     let content = html! {
+        // The timeline is most of the page: room for it at once.
+        (Reserve(v.detail.activities.len() * 640 + 16384))
         p.back { a href="/tickets" { "← " (c.t(m::BACK_TO_OVERVIEW)) } }
         article.ticket {
             header.ticket-head.card {
@@ -331,6 +335,8 @@ pub fn timeline(c: &Chrome, d: &Detail, tz: &Tz, staff: bool, fields: &[Field]) 
                 p.timeline-more { a href=(timeline_url(staff, number, &d.timeline, d.timeline.number + 1)) data-timeline-page=(d.timeline.number + 1) { (c.t(m::TIMELINE_OLDER)) } }
             }
             ol.activities {
+                // An entry is 300–700 bytes (a long text more; the buffer grows from there).
+                (Reserve(d.activities.len() * 640))
                 @for a in &d.activities {
                     (activity(c, a, tz, staff, number, files.get(&a.id).map_or(&[][..], |v| &v[..]), fields))
                 }
@@ -524,14 +530,11 @@ pub fn documents_panel(c: &Chrome, staff: bool, number: &str, files: &[Attachmen
 
 /// A file input that works without JavaScript; the script adds drag and drop and progress.
 pub fn file_input(c: &Chrome, id: &str, e: &FieldErrors) -> Markup {
-    let hint = c.f(
-        m::UPLOAD_HINT,
-        &[("size", &format_size(c.max_file_bytes as i64, c.lang)), ("count", &c.max_files.to_string())],
-    );
+    let size = format_size(c.max_file_bytes as i64, c.lang);
+    let hint = c.f(m::UPLOAD_HINT, &[("size", &size), ("count", &c.max_files.to_string())]);
     html! {
         div.field.dropzone data-dropzone {
             label for=(id) { (c.t(m::ADD_FILES)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
-            @let size = format_size(c.max_file_bytes as i64, c.lang);
             input #(id) type="file" name="attachments" multiple
                 aria-describedby={ "hint-" (id) @if e.get("attachments").is_some() { " err-attachments" } }
                 aria-invalid=[e.get("attachments").map(|_| "true")] autofocus[e.is_first("attachments")]
@@ -586,13 +589,13 @@ pub fn activity(
     };
     let created = clock::rfc3339(a.created_at);
     html! {
-        li class={ "activity kind-" (a.kind.as_str()) " " (side) @if a.internal { " internal" } }
-            data-activity-kind=(a.kind.as_str()) data-created=(created)
-            data-author-kind=(a.author_kind.as_str()) id={ "a" (a.id) } {
+        li class={ "activity kind-" (Text(a.kind.as_str())) " " (Text(side)) @if a.internal { " internal" } }
+            data-activity-kind=(Text(a.kind.as_str())) data-created=(Text(&created))
+            data-author-kind=(Text(a.author_kind.as_str())) id={ "a" (a.id) } {
             div.activity-head {
-                span.kind { (c.t(a.kind.label())) }
-                @if !author.is_empty() { span.author { (author) } }
-                time datetime=(created) { (clock::datetime(a.created_at, tz, lang)) }
+                span.kind { (Text(c.t(a.kind.label()))) }
+                @if !author.is_empty() { span.author { (Text(author)) } }
+                time datetime=(Text(&created)) { (Text(&clock::datetime(a.created_at, tz, lang))) }
                 @if a.minutes > 0 && (staff || a.kind != ActivityKind::InternalNote) {
                     span.minutes { (c.f(m::MINUTES_SPENT, &[("time", &format_minutes(a.minutes))])) }
                 }
@@ -615,9 +618,9 @@ pub fn activity(
                 _ => {
                     @if a.kind == ActivityKind::Email {
                         dl.email-meta {
-                            @if let Some(s) = &a.email_subject { div { dt { (c.t(m::SUBJECT)) } dd { (s) } } }
-                            @if let Some(s) = &a.email_from { div { dt { (c.t(m::EMAIL_FROM)) } dd { (s) } } }
-                            @if let Some(s) = &a.email_to { div { dt { (c.t(m::EMAIL_TO)) } dd { (s) } } }
+                            @if let Some(s) = &a.email_subject { div { dt { (Text(c.t(m::SUBJECT))) } dd { (s) } } }
+                            @if let Some(s) = &a.email_from { div { dt { (Text(c.t(m::EMAIL_FROM))) } dd { (s) } } }
+                            @if let Some(s) = &a.email_to { div { dt { (Text(c.t(m::EMAIL_TO))) } dd { (s) } } }
                         }
                     }
                     @if !a.body.is_empty() { div.body { (Text(&a.body)) } }
