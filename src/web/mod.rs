@@ -26,8 +26,9 @@ pub mod ticket_people;
 pub mod totp;
 pub mod upload;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rouille::{Request, Response};
@@ -49,7 +50,7 @@ pub fn handler(
     in_flight: Arc<guard::InFlight>,
     workers: usize,
 ) -> impl Fn(&Request) -> Response + Send + Sync + 'static {
-    let slots = Slots { used: Mutex::new(0), freed: Condvar::new(), max: workers.max(1) };
+    let slots = Slots::new(workers);
     move |req: &Request| {
         let started = Instant::now();
         let _busy = in_flight.enter(*req.remote_addr());
@@ -90,30 +91,62 @@ pub fn handler(
     }
 }
 
-/// A counting semaphore: requests in a handler at once.
+/// A counting semaphore: requests in a handler at once, served first come, first served. A
+/// freed slot is handed to the longest waiter (one wake-up, no barging by newcomers), so under
+/// load a request waits for the ones before it, not for luck: the tail latency follows the
+/// queue, not the scheduler.
 struct Slots {
-    used: Mutex<usize>,
-    freed: Condvar,
+    state: Mutex<SlotState>,
     max: usize,
+}
+
+struct SlotState {
+    used: usize,
+    waiting: VecDeque<Arc<Waiter>>,
+}
+
+struct Waiter {
+    granted: AtomicBool,
+    thread: std::thread::Thread,
 }
 
 struct SlotGuard<'a>(&'a Slots);
 
 impl Slots {
+    fn new(max: usize) -> Slots {
+        Slots { state: Mutex::new(SlotState { used: 0, waiting: VecDeque::new() }), max: max.max(1) }
+    }
+
     fn enter(&self) -> SlotGuard<'_> {
-        let mut n = self.used.lock().unpoisoned();
-        while *n >= self.max {
-            n = self.freed.wait(n).unpoisoned();
+        let me = {
+            let mut st = self.state.lock().unpoisoned();
+            if st.used < self.max && st.waiting.is_empty() {
+                st.used += 1;
+                return SlotGuard(self);
+            }
+            let me = Arc::new(Waiter { granted: AtomicBool::new(false), thread: std::thread::current() });
+            st.waiting.push_back(Arc::clone(&me));
+            me
+        };
+        // `park` may return spuriously; the flag says whether the slot is ours.
+        while !me.granted.load(Ordering::Acquire) {
+            std::thread::park();
         }
-        *n += 1;
         SlotGuard(self)
     }
 }
 
 impl Drop for SlotGuard<'_> {
     fn drop(&mut self) {
-        *self.0.used.lock().unpoisoned() -= 1;
-        self.0.freed.notify_one();
+        let mut st = self.0.state.lock().unpoisoned();
+        match st.waiting.pop_front() {
+            // The slot goes straight to the next in line: `used` stays.
+            Some(next) => {
+                next.granted.store(true, Ordering::Release);
+                next.thread.unpark();
+            }
+            None => st.used -= 1,
+        }
     }
 }
 
@@ -348,4 +381,38 @@ pub fn https_of(app: &App, peer: std::net::IpAddr, forwarded_proto: Option<&str>
     !app.config().trusted_proxies.is_empty()
         && app.config().trusted_proxy_addrs().contains(&peer)
         && forwarded_proto.is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Waiters get a freed slot in the order they came, and the slot count never exceeds `max`.
+    #[test]
+    fn slots_are_handed_out_first_come_first_served() {
+        let slots = Arc::new(Slots::new(1));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let held = slots.enter();
+        let mut threads = Vec::new();
+        for i in 0..5 {
+            let (s, o) = (Arc::clone(&slots), Arc::clone(&order));
+            threads.push(std::thread::spawn(move || {
+                let _g = s.enter();
+                o.lock().unwrap().push(i);
+                assert_eq!(s.state.lock().unwrap().used, 1);
+            }));
+            // Next thread only once this one is in line.
+            while slots.state.lock().unwrap().waiting.len() < i + 1 {
+                std::thread::yield_now();
+            }
+        }
+        drop(held);
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3, 4]);
+        assert_eq!(slots.state.lock().unwrap().used, 0);
+        // With nobody waiting a slot is taken at once.
+        drop(slots.enter());
+    }
 }
