@@ -135,8 +135,9 @@ smoke:
 	python3 ../shared/tools/contract_smoke.py
 
 ## ticketd on 100,000 tickets and 1,000,000 activities beside nginx serving the same byte sizes,
-## wrk on the other core (bench/run.py): prints the table and writes it into BENCHMARKS.md.
-## Installs nginx and wrk with apt-get when missing; about 7 minutes.
+## wrk on the other core, then the same pages on 1,000,000 tickets and bench/scale.py's table
+## (bench/run.py): prints the tables and writes them into BENCHMARKS.md.
+## Installs nginx and wrk with apt-get when missing; about 20 minutes, ~10 GB of temp space.
 bench: release bench-deps
 	python3 bench/run.py --binary target/release/ticketd --out BENCHMARKS.md
 
