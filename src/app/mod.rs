@@ -63,6 +63,8 @@ pub struct App {
     /// Sessions whose `last_seen_at` was written lately: one write per session and minute, not
     /// one per parallel request that noticed it was due.
     touched: std::sync::Mutex<std::collections::HashMap<Vec<u8>, std::time::Instant>>,
+    /// Sessions seen since the last flush (`sessions::flush_touches`): token hash → when.
+    pending_touches: std::sync::Mutex<Vec<(Vec<u8>, i64)>>,
     /// Moves with every commit to the database (see `db::Watcher`).
     watcher: db::Watcher,
     /// Generated passwords waiting to be shown once, keyed by the session that asked.
@@ -129,6 +131,7 @@ impl App {
             settings_key,
             watcher: db::Watcher::new(&config.database),
             touched: std::sync::Mutex::new(std::collections::HashMap::new()),
+            pending_touches: std::sync::Mutex::new(Vec::new()),
             hotline_key,
             config: std::sync::RwLock::new(std::sync::Arc::new(config)),
             file_config,
@@ -205,6 +208,16 @@ impl App {
                 true
             }
         }
+    }
+
+    /// Notes that a session was seen at `at`; written by the next `sessions::flush_touches`.
+    pub fn queue_session_touch(&self, token_hash: &[u8], at: i64) {
+        self.pending_touches.lock().unpoisoned().push((token_hash.to_vec(), at));
+    }
+
+    /// The session touches noted since the last call.
+    pub fn take_session_touches(&self) -> Vec<(Vec<u8>, i64)> {
+        std::mem::take(&mut *self.pending_touches.lock().unpoisoned())
     }
 
     /// Keeps a generated password for one display to the session that created it (POST →

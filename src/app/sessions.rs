@@ -71,7 +71,9 @@ pub fn resolve(app: &App, token: &str) -> Result<Option<Session>> {
         return Ok(None);
     };
     if now - row.last_seen_at >= TOUCH_EVERY_SECS && app.claim_session_touch(&hash) {
-        let _ = db::write(&mut conn, |tx| sessions::touch(tx, &hash, now));
+        // Written later in one batch (`flush_touches`): a page never waits for the write lock
+        // or an fsync just to say that its session is alive.
+        app.queue_session_touch(&hash, now);
     }
     Ok(Some(Session { token_hash: hash, csrf: row.csrf, principal }))
 }
@@ -331,4 +333,36 @@ pub fn purge_expired(app: &App) -> Result<usize> {
             now - (s.session_max_hours * 3600) as i64,
         )
     })
+}
+
+/// How often the noted session touches are written.
+pub const TOUCH_FLUSH_SECS: u64 = 10;
+
+/// Writes the session touches noted since the last call, all in one transaction; returns how
+/// many. A session's `last_seen_at` thus lags at most [`TOUCH_FLUSH_SECS`] behind its last
+/// request (idle expiry counts in minutes); a crash loses at most that lag.
+pub fn flush_touches(app: &App) -> Result<usize> {
+    let touches = app.take_session_touches();
+    if touches.is_empty() {
+        return Ok(0);
+    }
+    let mut conn = app.conn()?;
+    db::write(&mut conn, |tx| {
+        for (hash, at) in &touches {
+            sessions::touch(tx, hash, *at)?;
+        }
+        Ok(())
+    })?;
+    Ok(touches.len())
+}
+
+/// The thread that writes the session touches every [`TOUCH_FLUSH_SECS`].
+pub fn spawn_toucher(app: std::sync::Arc<App>) -> std::io::Result<()> {
+    std::thread::Builder::new().name("ticketd-sessions".into()).spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(TOUCH_FLUSH_SECS));
+        if let Err(e) = flush_touches(&app) {
+            eprintln!("{} sessions: cannot record session activity: {e}", crate::clock::rfc3339(crate::clock::now()));
+        }
+    })?;
+    Ok(())
 }

@@ -79,6 +79,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     crate::app::inbound_poll::spawn_poller(app.clone(), Arc::clone(&STOP))
         .map_err(|e| format!("cannot start the IMAP poller: {e}"))?;
     crate::app::inbound::spawn_purger(app.clone()).map_err(|e| format!("cannot start the inbox purge: {e}"))?;
+    crate::app::sessions::spawn_toucher(app.clone()).map_err(|e| format!("cannot start the session writer: {e}"))?;
     let in_flight = Arc::new(guard::InFlight::default());
     let handler: Arc<http::Handler> = Arc::new(super::handler(app.clone(), in_flight.clone(), workers));
     let refused: Arc<dyn Fn(SocketAddr, u16) + Send + Sync> = Arc::new(super::log_refusal);
@@ -86,6 +87,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     let stop = Arc::new(AtomicBool::new(false));
     guard::spawn_probe(bound, stop.clone());
     install_signal_handlers()?;
+    let stop_app = app.clone();
     let _ = std::thread::Builder::new().name("ticketd-stop".into()).spawn(move || {
         while !STOP.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(50));
@@ -107,6 +109,8 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
                 break;
             }
         }
+        // The last noted session touches, so a restart does not end sessions early.
+        let _ = crate::app::sessions::flush_touches(&stop_app);
         eprintln!("stopped");
         std::process::exit(0);
     });

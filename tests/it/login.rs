@@ -288,6 +288,32 @@ fn idle_and_old_sessions_end() {
     }
 }
 
+/// A page records that its session is alive without writing itself: the touch is noted and
+/// written by the session thread within its flush interval (a page never waits for the write
+/// lock or an fsync for it).
+#[test]
+fn session_activity_is_recorded_by_the_session_thread() {
+    let app = portal();
+    let mut c = app.anna();
+    let token = c.cookie("ticketd_session").unwrap().to_string();
+    let hash = ticketd::auth::token_hash(&token);
+    sql(&app, "UPDATE sessions SET last_seen_at = last_seen_at - 1800 WHERE token_hash = ?1", [hash.clone()]);
+    let before = ticketd::clock::now() - 1700;
+    c.get("/tickets").expect(200);
+    let conn = rusqlite::Connection::open(&app.db_path).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let seen: i64 = conn
+            .query_row("SELECT last_seen_at FROM sessions WHERE token_hash = ?1", [hash.clone()], |r| r.get(0))
+            .unwrap();
+        if seen > before {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "last_seen_at was never written");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
 #[test]
 fn an_inactive_customer_is_logged_out_and_gets_the_generic_answer() {
     let app = portal();
