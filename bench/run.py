@@ -1098,14 +1098,7 @@ http {{
         stripped = os.path.join(self.tmp, "ticketd.stripped")
         if subprocess.run(["strip", "-o", stripped, self.binary], capture_output=True).returncode == 0:
             self.binary_size = os.path.getsize(stripped)
-        self.dataset()
-        self.start_ticketd()
-        m = re.search(r"\((\d+) workers\)", open(self.ticketd_log).read())
-        self.ticketd_workers = f"{m.group(1)} request workers" if m else "?"
-        self.prepare_pages()
-        time.sleep(1)
-        self.rss_idle = status_kb(self.ticketd.pid, "VmRSS") / 1024
-        self.prepare_mixed()
+        self.start_and_prepare()
         self.start_nginx()
         self.run_pages()
         self.run_mixed()
@@ -1122,8 +1115,8 @@ http {{
 
     # -------------------------------------------------------------- ten times the data
 
-    def run_big(self):
-        """The 1M phase on its own dataset (no nginx): build, pages, mixed, memory, cold start."""
+    def start_and_prepare(self):
+        """Dataset, server, the measured pages and the mixed row's sessions; idle RSS."""
         self.dataset()
         self.start_ticketd()
         m = re.search(r"\((\d+) workers\)", open(self.ticketd_log).read())
@@ -1132,6 +1125,10 @@ http {{
         time.sleep(1)
         self.rss_idle = status_kb(self.ticketd.pid, "VmRSS") / 1024
         self.prepare_mixed()
+
+    def run_big(self):
+        """The 1M phase on its own dataset (no nginx): build, pages, mixed, memory, cold start."""
+        self.start_and_prepare()
         self.run_pages()
         self.run_mixed()
         # The ticket with 10,000 activities: the staff view opens its newest page of the timeline.

@@ -24,55 +24,20 @@ is reached as a user does, through the pager's "next" link (keyset, `after=`), a
 as a typed `?page=50` (OFFSET).
 """
 import argparse
-import http.client
 import os
 import re
-import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import CUSTOMER_PW, STAFF, STAFF_PW, Client, free_port  # noqa: E402
+
 NEXT = re.compile(r'rel="next" href="([^"]+)"')
-CUSTOMER_PW, STAFF, STAFF_PW = "Kunde-Demo-123", "mkoch", "Team-Demo-123"
 SIZES = {"100k": (1000, 100_000, 1_000_000), "1m": (10_000, 1_000_000, 10_000_000)}
-
-
-class Client:
-    def __init__(self, port):
-        self.port, self.cookies = port, {}
-
-    def request(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
-        h = dict(headers or {})
-        if self.cookies:
-            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items() if v)
-        conn.request(method, path, body=body, headers=h)
-        resp = conn.getresponse()
-        data = resp.read()
-        for k, v in resp.getheaders():
-            if k.lower() == "set-cookie":
-                name, _, rest = v.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        conn.close()
-        return resp, data
-
-    def login(self, page, login, password):
-        _, html = self.request("GET", page)
-        token = CSRF.search(html.decode()).group(1)
-        body = urllib.parse.urlencode({"login": login, "password": password, "csrf": token})
-        r, _ = self.request("POST", page, body, {"Content-Type": "application/x-www-form-urlencoded"})
-        assert r.status == 303, f"login {login}: {r.status}"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def customer_near_100(db):
@@ -135,8 +100,10 @@ def measure(binary, db, n=7, log=None, timing="server"):
                 time.sleep(0.1)
         customer = customer_near_100(db)
         cust, staff = Client(port), Client(port)
-        cust.login("/login", customer, CUSTOMER_PW)
-        staff.login("/staff/login", STAFF, STAFF_PW)
+        for c, page, login, password in ((cust, "/login", customer, CUSTOMER_PW),
+                                         (staff, "/staff/login", STAFF, STAFF_PW)):
+            r, _ = c.form(page, page, {"login": login, "password": password})
+            assert r.status == 303, f"login {login}: {r.status}"
         _, html = staff.request("GET", "/staff/tickets?view=all")
         m = re.search(r"year=(\d{4})&(?:amp;)?month=(\d+)", html.decode())
         year, month = (int(m.group(1)), int(m.group(2))) if m else (2025, 6)
