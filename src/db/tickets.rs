@@ -755,7 +755,14 @@ fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Op
         && q.fields.is_empty()
         && q.after_id.is_none()
         && q.updated_since.is_none();
-    if let (true, Deferral::Due(now)) = (active, q.deferral) {
+    // Deferred or not (`Any`, e.g. `?status=active&assignee=mine`): nothing is deferred past
+    // the end of time, so the same counters answer without subtracting anything.
+    let due_at = match q.deferral {
+        Deferral::Due(now) => Some(now),
+        Deferral::Any => Some(i64::MAX),
+        Deferral::Later(_) => None,
+    };
+    if let (true, Some(now)) = (active, due_at) {
         let who = match q.assignee {
             None => None,
             Some(None) => Some(0),

@@ -739,3 +739,26 @@ fn the_status_tabs_count_what_they_list() {
     }
     assert!(problems.is_empty(), "status tabs whose count differs from what they list:\n{}", problems.join("\n"));
 }
+
+/// "Not closed, mine" counts every open ticket of the agent, deferred ones too, from the kept
+/// counters; the default active view leaves the deferred one out.
+#[test]
+fn the_mine_totals_count_deferred_tickets_only_where_asked() {
+    let app = Builder::new().admin(ADA).customer(ANNA).start();
+    let mut ada = app.ada();
+    let due = staff_ticket(&mut ada, ANNA.number, "Fällig", "Heute dran.", &[]);
+    let later = staff_ticket(&mut ada, ANNA.number, "Später", "Nächste Woche.", &[]);
+    staff_activity(&mut ada, &due, &[("kind", "call"), ("body", "Telefonat"), ("minutes", "15")]).expect(303);
+    staff_activity(&mut ada, &later, &[("kind", "call"), ("body", "Telefonat"), ("minutes", "40")]).expect(303);
+    let follow_up = ticketd::clock::iso_date(ticketd::clock::now() + 3 * 86_400, time_tz_berlin());
+    staff_update(&mut ada, &later, &[("follow_up", &follow_up)]).expect(303);
+    let total = |c: &mut Client, query: &str| {
+        let text = c.get(&format!("/staff/tickets?{query}")).expect(200).text();
+        html::attr_values(&text, "data-total-minutes")
+    };
+    assert_eq!(total(&mut ada, "status=active&assignee=mine"), ["55"]);
+    assert_eq!(total(&mut ada, "view=mine"), ["15"]);
+    let mut want = vec![due.clone(), later.clone()];
+    want.sort();
+    assert_eq!(queued(&mut ada, "status=active&assignee=mine"), want);
+}
