@@ -375,9 +375,17 @@ def crash_round(args):
         c, _ = login(port)
         missing_ages, present_ages, files_checked = [], [], 0
         for t, number in enumerate(numbers):
-            status, _, page = c.get(f"/tickets/{number}")
-            assert status == 200, status
-            page = page.decode()
+            # Every page of the timeline (1,000 activities each, newest first): a busy run writes
+            # more than one page's worth to a ticket.
+            page, n = "", 1
+            while True:
+                status, _, part = c.get(f"/tickets/{number}" + (f"?page={n}" if n > 1 else ""))
+                assert status == 200, status
+                part = part.decode()
+                page += part
+                if f'data-timeline-page="{n + 1}"' not in part:
+                    break
+                n += 1
             links = attachment_links(page)
             for a in (a for a in log if a.ticket == t):
                 if a.kind == "reply":
