@@ -443,6 +443,13 @@ class Bench:
         self.db_per_1000 = size / tickets * 1000 / MIB
         self.facts.append(("database", f"{size / MIB:,.0f} MiB for {tickets:,} tickets and {activities:,} activities: "
                                        f"**{self.db_per_1000:.2f} MiB per 1,000 tickets** (with their activities and search index)"))
+        # The dataset's gigabytes are still being written back when it was just built or copied:
+        # a server measured then waits behind that writeback for every fsync and page-cache miss
+        # (the 1M phase's mixed row had its writer at p99 232 ms and a 72 ms p99 right after the
+        # build). Users meet a server whose disk has settled, so the runs start after a sync.
+        t0 = time.monotonic()
+        os.sync()
+        self.facts.append(("settle", f"`sync` after the dataset was ready: {time.monotonic() - t0:.1f} s"))
 
     def query(self, sql, *params):
         return (self.query_all(sql, *params) or [None])[0]

@@ -66,6 +66,34 @@ pub fn raise_fd_limit() -> Option<u64> {
     Some(lim.rlim_cur)
 }
 
+/// How often freed heap memory goes back to the system.
+const TRIM_EVERY: Duration = Duration::from_secs(5);
+
+/// Starts the thread that hands freed heap memory back to the system every few seconds.
+/// glibc keeps what its arenas freed until the top of a heap is free: after a burst (a
+/// thousand-activity ticket rendered on eight threads, 256 connections at once) the process
+/// kept ~40 MiB it no longer used (`make bench`: idle RSS 17.8 MiB before the page rows,
+/// 57 MiB after). `malloc_trim` releases the free pages inside the heaps too; what a later
+/// burst needs is faulted in again. Other C libraries: nothing to do.
+pub fn spawn_memory_trim(stop: Arc<AtomicBool>) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let spawned = std::thread::Builder::new().name("ticketd-trim".into()).stack_size(64 * 1024).spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(TRIM_EVERY);
+                // SAFETY: malloc_trim takes the allocator's own locks and reads or writes no
+                // memory of ours; it only returns free pages to the kernel.
+                unsafe { libc::malloc_trim(0) };
+            }
+        });
+        if let Err(e) = spawned {
+            eprintln!("warning: cannot start the memory trim thread: {e}");
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = stop;
+}
+
 /// Starts the self-probe: three failed probes in a row end the process (exit 70) so the
 /// supervisor restarts it. `stop` ends the probe.
 pub fn spawn_probe(addr: SocketAddr, stop: Arc<AtomicBool>) {

@@ -86,6 +86,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     let limits = limits(&app);
     let stop = Arc::new(AtomicBool::new(false));
     guard::spawn_probe(bound, stop.clone());
+    guard::spawn_memory_trim(stop.clone());
     install_signal_handlers()?;
     let stop_app = app.clone();
     let _ = std::thread::Builder::new().name("ticketd-stop".into()).spawn(move || {
