@@ -106,6 +106,93 @@ fn fold(c: char) -> char {
     }
 }
 
+/// A query word of at least this many characters matches as a prefix; shorter ones only whole
+/// (a prefix `"d"*` would merge the postings of every word starting with d: 0.7 s at a million
+/// tickets). `search_words` holds only words this long.
+pub const PREFIX_CHARS: usize = 3;
+
+/// A prefix with at most this many words in `search_words` becomes their exact terms
+/// (`"druck" OR "drucker" OR "druckt"`); with more, the prefix term `"dr…"*` as before. An OR of
+/// 50 exact terms read newest first costs ~1 ms at a million tickets, 200 terms 3–6 ms.
+pub const MAX_COMPLETIONS: usize = 50;
+
+/// Notes the words of a text newly put into the search index (`search` or `field_search`) in
+/// `search_words` (schema 0027), folded as [`words`] folds them: what a prefix in staff search
+/// may complete to. Words are never removed (a word no row holds any more costs one lookup of
+/// an empty doclist).
+pub fn note_words(conn: &Connection, text: &str) -> Result<()> {
+    let mut found: Vec<String> = words(text).filter(|w| w.chars().count() >= PREFIX_CHARS).collect();
+    found.sort_unstable();
+    found.dedup();
+    let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO search_words (word) VALUES (?1)")?;
+    for w in &found {
+        stmt.execute([w])?;
+    }
+    Ok(())
+}
+
+/// Fills `search_words` from the terms of both search indexes (what the migration does; the
+/// demo writer calls it once at the end instead of noting every text's words).
+pub fn fill_words(conn: &Connection) -> Result<()> {
+    for table in ["search", "field_search"] {
+        conn.execute_batch(&format!(
+            "CREATE VIRTUAL TABLE temp.search_terms USING fts5vocab(main, {table}, row);
+             INSERT OR IGNORE INTO search_words (word) SELECT term FROM temp.search_terms WHERE length(term) >= {PREFIX_CHARS};
+             DROP TABLE temp.search_terms;"
+        ))?;
+    }
+    Ok(())
+}
+
+/// Staff search's FTS5 query for what was typed (at most 8 words, all required): a word shorter
+/// than [`PREFIX_CHARS`] as a whole word; a longer one as itself or any word of
+/// `search_words` it begins (`("druck" OR "drucker" OR "druckt")`), exact terms that FTS5 reads
+/// lazily in rowid order, so `ORDER BY rowid LIMIT n` stops after n rows whatever the size of
+/// the database; with more than [`MAX_COMPLETIONS`] such words, the prefix term (`"dr…"*`),
+/// whose cost is all postings of its words. `None`: no words.
+pub fn staff_query(conn: &Connection, input: &str) -> Result<Option<String>> {
+    let mut groups: Vec<String> = Vec::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT word FROM search_words WHERE word >= ?1 AND word < ?2 ORDER BY word LIMIT ?3")?;
+    for w in query_terms(input) {
+        if w.chars().count() < PREFIX_CHARS {
+            groups.push(format!("\"{w}\""));
+            continue;
+        }
+        let upper = format!("{w}\u{10FFFF}");
+        let completions: Vec<String> = stmt
+            .query_map(rusqlite::params![w, upper, MAX_COMPLETIONS as i64 + 1], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if completions.len() > MAX_COMPLETIONS {
+            groups.push(format!("\"{w}\"*"));
+            continue;
+        }
+        let mut terms = vec![format!("\"{w}\"")];
+        terms.extend(completions.iter().filter(|c| **c != w).map(|c| format!("\"{c}\"")));
+        groups.push(if terms.len() == 1 { terms.remove(0) } else { format!("({})", terms.join(" OR ")) });
+    }
+    Ok((!groups.is_empty()).then(|| groups.join(" AND ")))
+}
+
+/// The ticket ids of the newest `limit` rows of the ticket search index that match `fts`
+/// (rowid order: activity rows have rowid −activity id, so ascending is newest first; subject
+/// rows, rowid = ticket id, come after them). The index is contentless (schema 0027): an
+/// activity row's ticket is looked up by the activity's id.
+pub fn text_hits(conn: &Connection, fts: &str, limit: usize) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT CASE WHEN s.rowid > 0 THEN s.rowid ELSE (SELECT a.ticket_id FROM activities a WHERE a.id = -s.rowid) END
+         FROM search s WHERE search MATCH ?1 ORDER BY s.rowid LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![fts, limit as i64], |r| r.get::<_, Option<i64>>(0))?;
+    let mut out = Vec::with_capacity(limit.min(1024));
+    for r in rows {
+        if let Some(id) = r? {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
