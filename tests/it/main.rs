@@ -34,6 +34,7 @@ mod portal;
 mod query_plan;
 mod replication;
 mod scale;
+mod search_index;
 mod secrets;
 mod security;
 mod settings;
