@@ -14,6 +14,7 @@ mod cli;
 mod conditional_get;
 mod contacts;
 mod contingents;
+mod deep_pages;
 mod details;
 mod edge;
 mod export;
