@@ -13,11 +13,12 @@
 -- e-mail subject, a newline, the body), so old databases whose first versions numbered
 -- activity rows differently end up as new ones. A one-time rebuild at the first start.
 --
--- `search_words`: every word of three characters or more that the index holds (folded as the
--- tokenizer folds them), so staff search turns `Druck` into `"druck" OR "drucker" OR "druckt"`
--- — exact terms, which FTS5 reads lazily newest first and stops after a page's rows, where a
--- prefix term `"druck"*` merges every posting of every such word first (grows with the data:
--- 3.8 ms at 1M tickets). Kept by `db::search::note_words` beside every `search` insert.
+-- `search_words`: every word of three characters or more that the indexes hold (`search` and
+-- the field values' `field_search`), folded as the tokenizer folds them, so staff search
+-- turns `Druck` into `"druck" OR "drucker" OR "druckt"`: exact terms, which FTS5 reads lazily
+-- newest first and stops after a page's rows, where a prefix term `"druck"*` merges every
+-- posting of every such word first (grows with the data: 3.8 ms at 1M tickets). Kept by
+-- `db::search::note_words` beside every insert into either index.
 
 CREATE VIRTUAL TABLE search_rebuilt USING fts5 (
     text,
@@ -36,3 +37,6 @@ CREATE TABLE search_words (word TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE VIRTUAL TABLE temp.search_terms USING fts5vocab(main, search, row);
 INSERT INTO search_words (word) SELECT term FROM temp.search_terms WHERE length(term) >= 3;
 DROP TABLE temp.search_terms;
+CREATE VIRTUAL TABLE temp.field_terms USING fts5vocab(main, field_search, row);
+INSERT OR IGNORE INTO search_words (word) SELECT term FROM temp.field_terms WHERE length(term) >= 3;
+DROP TABLE temp.field_terms;
