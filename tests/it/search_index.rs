@@ -20,6 +20,9 @@ fn staff_search_completes_prefixes_of_new_words_with_umlauts_and_many_completion
     // More than MAX_COMPLETIONS (50) words with one prefix: that prefix goes to FTS5 as a prefix term.
     let many: Vec<String> = (1..=60).map(|i| format!("Zyxwort{i:03}")).collect();
     let crowded = create_ticket(&mut bernd, "Viele Wörter", &many.join(" "), "normal");
+    // More than MAX_GROUPED (2,000) words with one prefix: the prefix term as typed.
+    let lots: Vec<String> = (0..2_100).map(|i| format!("Qrst{i:04}")).collect();
+    let flooded = create_ticket(&mut anna, "Noch mehr Wörter", &lots.join(" "), "normal");
 
     let all = |ada: &mut crate::http::Client, q: &str| queued(ada, &format!("view=all&q={q}"));
     // Prefixes of words no demo text has (noted by db::search::note_words as they were written),
@@ -37,7 +40,12 @@ fn staff_search_completes_prefixes_of_new_words_with_umlauts_and_many_completion
     // Two letters match whole words only.
     assert!(all(&mut ada, "pl").is_empty(), "a two-letter prefix is a whole word");
     // A prefix with more completions than the word list hands out, and one of them exactly.
-    assert_eq!(all(&mut ada, "zyxw"), [crowded.as_str()], "many completions: the prefix term");
+    assert_eq!(all(&mut ada, "zyxw"), [crowded.as_str()], "60 completions: grouped by the next character");
+    assert_eq!(all(&mut ada, "zyxwort"), [crowded.as_str()]);
+    assert_eq!(all(&mut ada, "qrst"), [flooded.as_str()], "2,100 completions: the prefix term");
+    assert_eq!(all(&mut ada, "qrst1"), [flooded.as_str()], "1,000 completions: grouped");
+    assert_eq!(all(&mut ada, "qrst2099"), [flooded.as_str()]);
+    assert!(all(&mut ada, "qrst21").is_empty());
     assert_eq!(all(&mut ada, "zyxwort04"), [crowded.as_str()], "ten completions: exact terms");
     assert_eq!(all(&mut ada, "Zyxwort042"), [crowded.as_str()]);
     assert!(all(&mut ada, "zyxwort0611").is_empty());
