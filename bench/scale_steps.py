@@ -5,6 +5,10 @@ handler every instruction) and wall time of the old and new SQL of the pages tha
 
     python3 bench/scale_steps.py DB [customer_no]
 
+Written for schema 0026 and before: its FTS statements read the `search` table's `ticket_id`
+and `internal` columns, which schema 0027 dropped (the index is contentless; staff search now
+reads rowids, `db::search::text_hits`). Run it on a database from before 0027.
+
 `ticketd_match` is registered as a Python function with the same meaning (word prefixes,
 case-folded); its own work is not in the step count, its calls are (one per row read).
 """

@@ -83,8 +83,6 @@ pub struct Writer<'c> {
     subjects: Vec<(i64, String)>,
     /// Activities' search rows, rowids descending.
     texts: Vec<HeldText>,
-    /// The rowid of the next subject row.
-    next_subject: i64,
     chunk: usize,
     /// The last webhook event before the bulk write: the demo's own events are dropped at
     /// `finish` (demo tickets are no news for a CRM, and a million events would wait).
@@ -109,8 +107,6 @@ const SUSPENDED_TRIGGERS: &[&str] = &["webhook_ticket_created", "webhook_activit
 struct HeldText {
     rowid: i64,
     text: String,
-    ticket_id: i64,
-    internal: bool,
 }
 
 impl<'c> Writer<'c> {
@@ -125,12 +121,6 @@ impl<'c> Writer<'c> {
             chunk: chunk.max(1),
             subjects: Vec::new(),
             texts: Vec::new(),
-            // What `tickets::insert` gets: the row after the highest, 1 in an empty table.
-            next_subject: conn
-                .query_row("SELECT max(rowid) FROM search", [], |r| r.get::<_, Option<i64>>(0))?
-                .unwrap_or(0)
-                .max(0)
-                + 1,
             events_before: conn.query_row("SELECT coalesce(max(id), 0) FROM webhook_events", [], |r| r.get(0))?,
             suspended: suspend_triggers(conn)?,
             activities_before: conn.query_row("SELECT coalesce(max(id), 0) FROM activities", [], |r| r.get(0))?,
@@ -153,8 +143,7 @@ impl<'c> Writer<'c> {
                 customer_last = Some(activity);
             }
             if let Some(text) = tickets::search_text(a) {
-                let internal = a.kind.is_internal();
-                self.texts.push(HeldText { rowid: -activity, text, ticket_id: id, internal });
+                self.texts.push(HeldText { rowid: -activity, text });
             }
         }
         if let Some(activity) = customer_last {
@@ -167,14 +156,13 @@ impl<'c> Writer<'c> {
     }
 
     /// Writes the held-back search rows: activities' (negative rowids) lowest first, then the
-    /// subjects', numbered on in ticket order as `tickets::insert` numbers them.
+    /// subjects' (rowid = ticket id) in ticket order, as `tickets::insert` numbers them.
     fn write_search(&mut self) -> Result<()> {
         for t in self.texts.drain(..).rev() {
-            tickets::index_text(self.conn, Some(t.rowid), &t.text, t.ticket_id, t.internal)?;
+            tickets::index_text(self.conn, t.rowid, &t.text)?;
         }
         for (ticket_id, subject) in self.subjects.drain(..) {
-            tickets::index_text(self.conn, Some(self.next_subject), &subject, ticket_id, false)?;
-            self.next_subject += 1;
+            tickets::index_text(self.conn, ticket_id, &subject)?;
         }
         Ok(())
     }
@@ -182,6 +170,9 @@ impl<'c> Writer<'c> {
     /// Writes what is still held back. Without it the last search rows are missing.
     pub fn finish(mut self) -> Result<()> {
         self.write_search()?;
+        // The words for staff search's prefixes, once from the index's terms (noting each
+        // text's words as `tickets::add_activity` does would cost a lookup per word).
+        super::search::fill_words(self.conn)?;
         self.conn.execute("DELETE FROM webhook_events WHERE id > ?1", [self.events_before])?;
         // What `time_minutes_insert` would have added, row by row, in two grouped statements.
         self.conn.execute(

@@ -106,6 +106,125 @@ fn fold(c: char) -> char {
     }
 }
 
+/// A query word of at least this many characters matches as a prefix; shorter ones only whole
+/// (a prefix `"d"*` would merge the postings of every word starting with d: 0.7 s at a million
+/// tickets). `search_words` holds only words this long.
+pub const PREFIX_CHARS: usize = 3;
+
+/// A prefix with at most this many words in `search_words` becomes their exact terms
+/// (`"druck" OR "drucker" OR "druckt"`); an OR of 50 exact terms read newest first costs ~1 ms
+/// at a million tickets, 200 terms 3–6 ms.
+pub const MAX_COMPLETIONS: usize = 50;
+
+/// With more words than [`MAX_COMPLETIONS`] (and at most this many), a prefix becomes the typed
+/// word itself (exact, read lazily: it may be in nearly every text, as `2024` of every e-mail
+/// subject is) and one group per next character: the group's words exactly while the terms stay
+/// within [`MAX_COMPLETIONS`], else the longer prefix (`"20241"*`, merged in full but holding
+/// only the longer words). With still more words, the prefix term as it was typed.
+pub const MAX_GROUPED: usize = 2000;
+
+/// Notes the words of a text newly put into the search index (`search` or `field_search`) in
+/// `search_words` (schema 0027), folded as [`words`] folds them: what a prefix in staff search
+/// may complete to. Words are never removed (a word no row holds any more costs one lookup of
+/// an empty doclist).
+pub fn note_words(conn: &Connection, text: &str) -> Result<()> {
+    let mut found: Vec<String> = words(text).filter(|w| w.chars().count() >= PREFIX_CHARS).collect();
+    found.sort_unstable();
+    found.dedup();
+    let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO search_words (word) VALUES (?1)")?;
+    for w in &found {
+        stmt.execute([w])?;
+    }
+    Ok(())
+}
+
+/// Fills `search_words` from the terms of both search indexes (what the migration does; the
+/// demo writer calls it once at the end instead of noting every text's words).
+pub fn fill_words(conn: &Connection) -> Result<()> {
+    for table in ["search", "field_search"] {
+        conn.execute_batch(&format!(
+            "CREATE VIRTUAL TABLE temp.search_terms USING fts5vocab(main, {table}, row);
+             INSERT OR IGNORE INTO search_words (word) SELECT term FROM temp.search_terms WHERE length(term) >= {PREFIX_CHARS};
+             DROP TABLE temp.search_terms;"
+        ))?;
+    }
+    Ok(())
+}
+
+/// Staff search's FTS5 query for what was typed (at most 8 words, all required): a word shorter
+/// than [`PREFIX_CHARS`] as a whole word; a longer one as itself or any word of
+/// `search_words` it begins (`("druck" OR "drucker" OR "druckt")`), exact terms that FTS5 reads
+/// lazily in rowid order, so `ORDER BY rowid LIMIT n` stops after n rows whatever the size of
+/// the database; with more than [`MAX_COMPLETIONS`] such words, grouped by their next
+/// character ([`grouped_terms`]); with more than [`MAX_GROUPED`], the prefix term (`"dr…"*`),
+/// whose cost is all postings of its words. `None`: no words.
+pub fn staff_query(conn: &Connection, input: &str) -> Result<Option<String>> {
+    let mut groups: Vec<String> = Vec::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT word FROM search_words WHERE word >= ?1 AND word < ?2 ORDER BY word LIMIT ?3")?;
+    for w in query_terms(input) {
+        if w.chars().count() < PREFIX_CHARS {
+            groups.push(format!("\"{w}\""));
+            continue;
+        }
+        let upper = format!("{w}\u{10FFFF}");
+        let completions: Vec<String> = stmt
+            .query_map(rusqlite::params![w, upper, MAX_GROUPED as i64 + 1], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let longer: Vec<&String> = completions.iter().filter(|c| **c != w).collect();
+        let terms = if completions.len() > MAX_GROUPED {
+            vec![format!("\"{w}\"*")]
+        } else if longer.len() <= MAX_COMPLETIONS {
+            std::iter::once(&w).chain(longer).map(|t| format!("\"{t}\"")).collect()
+        } else {
+            grouped_terms(&w, &longer)
+        };
+        groups.push(if terms.len() == 1 { terms[0].clone() } else { format!("({})", terms.join(" OR ")) });
+    }
+    Ok((!groups.is_empty()).then(|| groups.join(" AND ")))
+}
+
+/// The terms for a prefix `w` with many `longer` words (sorted): `w` exactly, then per next
+/// character the group's words exactly while at most [`MAX_COMPLETIONS`] terms are exact, else
+/// the group's prefix (see [`MAX_GROUPED`]).
+fn grouped_terms(w: &str, longer: &[&String]) -> Vec<String> {
+    let mut terms = vec![format!("\"{w}\"")];
+    let mut exact = 1;
+    let mut rest = longer;
+    while let Some(first) = rest.first() {
+        let next = first[w.len()..].chars().next().map(|c| c.len_utf8()).unwrap_or(0);
+        let prefix = &first[..w.len() + next];
+        let n = rest.iter().take_while(|c| c.starts_with(prefix)).count();
+        if exact + n <= MAX_COMPLETIONS {
+            terms.extend(rest[..n].iter().map(|t| format!("\"{t}\"")));
+            exact += n;
+        } else {
+            terms.push(format!("\"{prefix}\"*"));
+        }
+        rest = &rest[n..];
+    }
+    terms
+}
+
+/// The ticket ids of the newest `limit` rows of the ticket search index that match `fts`
+/// (rowid order: activity rows have rowid −activity id, so ascending is newest first; subject
+/// rows, rowid = ticket id, come after them). The index is contentless (schema 0027): an
+/// activity row's ticket is looked up by the activity's id.
+pub fn text_hits(conn: &Connection, fts: &str, limit: usize) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT CASE WHEN s.rowid > 0 THEN s.rowid ELSE (SELECT a.ticket_id FROM activities a WHERE a.id = -s.rowid) END
+         FROM search s WHERE search MATCH ?1 ORDER BY s.rowid LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![fts, limit as i64], |r| r.get::<_, Option<i64>>(0))?;
+    let mut out = Vec::with_capacity(limit.min(1024));
+    for r in rows {
+        if let Some(id) = r? {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +245,32 @@ mod tests {
         assert!(!m("Drucker", "rucker"), "a prefix, not a substring");
         assert!(!m("Drucker", "  "), "no words: no match");
         assert!(m("E-Mail: a.b@example.com", "example"));
+    }
+
+    #[test]
+    fn many_completions_are_grouped_by_their_next_character() {
+        let words: Vec<String> = (0..80).map(|i| format!("2024{}{}", i / 10, i % 10)).collect();
+        let longer: Vec<&String> = words.iter().collect();
+        let terms = grouped_terms("2024", &longer);
+        assert_eq!(terms[0], "\"2024\"", "the word itself, exactly");
+        let exact = terms.iter().filter(|t| !t.ends_with('*')).count();
+        assert!(exact <= MAX_COMPLETIONS, "{exact} exact terms");
+        assert_eq!(exact, 41, "the word and whole groups of ten while they fit: {terms:?}");
+        let prefixes: Vec<&String> = terms.iter().filter(|t| t.ends_with('*')).collect();
+        assert_eq!(prefixes, ["\"20244\"*", "\"20245\"*", "\"20246\"*", "\"20247\"*"]);
+        // Every word is covered by an exact term or a group's prefix.
+        for w in &words {
+            assert!(
+                terms
+                    .iter()
+                    .any(|t| *t == format!("\"{w}\"") || t.strip_suffix("\"*").is_some_and(|p| w.starts_with(&p[1..]))),
+                "{w} is covered"
+            );
+        }
+        // Multi-byte next characters group by the whole character.
+        let words: Vec<String> = ["grüße", "grüßen", "grün", "grund"].iter().map(|w| w.to_string()).collect();
+        let longer: Vec<&String> = words.iter().collect();
+        assert_eq!(grouped_terms("gr", &longer).len(), 5);
     }
 
     /// The function agrees with the FTS tables' tokenizer on what it finds.

@@ -45,7 +45,8 @@ pub struct NewTicket<'a> {
 /// A new ticket: no activities yet, its subject in the search index.
 pub fn insert(conn: &Connection, t: &NewTicket) -> Result<i64> {
     let id = insert_row(conn, t, None, &Counters::new(t.created_at))?;
-    index_text(conn, None, t.subject, id, false)?;
+    index_text(conn, id, t.subject)?;
+    super::search::note_words(conn, t.subject)?;
     Ok(id)
 }
 
@@ -81,17 +82,12 @@ pub(super) fn insert_row(conn: &Connection, t: &NewTicket, closed_at: Option<i64
         .insert(&*values)?)
 }
 
-/// A row of the search index: a ticket's subject (`rowid` `None`: the next free one) or an
-/// activity's text (`rowid` = `-activity id`).
-pub(super) fn index_text(
-    conn: &Connection,
-    rowid: Option<i64>,
-    text: &str,
-    ticket_id: i64,
-    internal: bool,
-) -> Result<()> {
-    conn.prepare_cached("INSERT INTO search (rowid, text, ticket_id, internal) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![rowid, text, ticket_id, internal])?;
+/// A row of the (contentless, schema 0027) search index: a ticket's subject (`rowid` = the
+/// ticket id) or an activity's text (`rowid` = `-activity id`); the ticket of a row follows from
+/// its rowid (`db::search::text_hits`). Words for prefix search: the caller's business
+/// (`db::search::note_words`; the demo writer fills them at its end).
+pub(super) fn index_text(conn: &Connection, rowid: i64, text: &str) -> Result<()> {
+    conn.prepare_cached("INSERT INTO search (rowid, text) VALUES (?1, ?2)")?.execute(params![rowid, text])?;
     Ok(())
 }
 
@@ -177,7 +173,8 @@ pub fn add_activity(conn: &Connection, ticket_id: i64, a: &NewActivity) -> Resul
         customer_spoke(conn, ticket_id, id)?;
     }
     if let Some(text) = search_text(a) {
-        index_text(conn, Some(-id), &text, ticket_id, a.kind.is_internal())?;
+        index_text(conn, -id, &text)?;
+        super::search::note_words(conn, &text)?;
     }
     Ok(id)
 }
@@ -353,7 +350,11 @@ fn reindex_fields(conn: &Connection, ticket_id: i64) -> Result<()> {
          SELECT ?1, group_concat(value, ' ') FROM ticket_fields WHERE ticket_id = ?1 HAVING count(*) > 0",
     )?
     .execute([ticket_id])?;
-    Ok(())
+    let values: Vec<String> = conn
+        .prepare_cached("SELECT value FROM ticket_fields WHERE ticket_id = ?1")?
+        .query_map([ticket_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    super::search::note_words(conn, &values.join(" "))
 }
 
 /// Replaces a ticket's field search row with `text` (values plus what people see for them).
@@ -362,6 +363,7 @@ pub fn index_fields(conn: &Connection, ticket_id: i64, text: &str) -> Result<()>
     if !text.trim().is_empty() {
         conn.prepare_cached("INSERT INTO field_search (rowid, text) VALUES (?1, ?2)")?
             .execute(params![ticket_id, text])?;
+        super::search::note_words(conn, text)?;
     }
     Ok(())
 }
@@ -577,36 +579,25 @@ pub fn fts_query(input: &str) -> Option<String> {
 /// with more, the queue counts the tickets of those and says "at least" (`TicketPage::capped`).
 pub const SEARCH_ROWS: usize = 500;
 
-/// Staff search's FTS query: like [`fts_query`], but a word of one or two characters must be a
-/// whole word, not a prefix (`"d"*` would merge the postings of every word starting with d:
-/// 0.7 s at a million tickets); from three characters on, words match as prefixes.
-pub fn staff_fts_query(input: &str) -> Option<String> {
-    let terms: Vec<String> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(8)
-        .map(|w| if w.chars().count() < 3 { format!("\"{w}\"") } else { format!("\"{w}\"*") })
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
-}
-
-/// The tickets of the newest [`SEARCH_ROWS`] texts and field rows that match, as a JSON array
-/// of ids, and whether there are more matches ("at least"): each FTS index asked once, for at
-/// most `SEARCH_ROWS + 1` rows in rowid order (activity rows have rowid = -activity id, so
-/// ascending is newest first; field rows have the ticket id, so descending is).
-fn staff_hits(conn: &Connection, fts: &str) -> Result<(String, bool)> {
-    let limit = SEARCH_ROWS as i64 + 1;
-    let mut ids: Vec<i64> = Vec::new();
-    let mut more = false;
-    for sql in [
-        "SELECT ticket_id FROM search WHERE search MATCH ?1 ORDER BY rowid LIMIT ?2",
-        "SELECT rowid FROM field_search WHERE field_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
-    ] {
-        let found: Vec<i64> =
-            conn.prepare_cached(sql)?.query_map(params![fts, limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        more |= found.len() > SEARCH_ROWS;
-        ids.extend(found.into_iter().take(SEARCH_ROWS));
-    }
+/// The tickets of the newest [`SEARCH_ROWS`] texts and field rows that match what staff typed,
+/// as a JSON array of ids, and whether there are more matches ("at least"); `None`: no words.
+/// Each FTS index is asked once, for at most `SEARCH_ROWS + 1` rows in rowid order (newest
+/// first), with exact terms wherever the prefixes allow (`db::search::staff_query`), so the
+/// cost is that of a page's rows, not of the database's.
+fn staff_hits(conn: &Connection, input: &str) -> Result<Option<(String, bool)>> {
+    let Some(fts) = super::search::staff_query(conn, input)? else {
+        return Ok(None);
+    };
+    let limit = SEARCH_ROWS + 1;
+    let mut ids: Vec<i64> = super::search::text_hits(conn, &fts, limit)?;
+    let mut more = ids.len() > SEARCH_ROWS;
+    ids.truncate(SEARCH_ROWS);
+    let fields: Vec<i64> = conn
+        .prepare_cached("SELECT rowid FROM field_search WHERE field_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2")?
+        .query_map(params![fts, limit as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    more |= fields.len() > SEARCH_ROWS;
+    ids.extend(fields.into_iter().take(SEARCH_ROWS));
     ids.sort_unstable();
     ids.dedup();
     let mut json = String::with_capacity(ids.len() * 8 + 2);
@@ -618,7 +609,7 @@ fn staff_hits(conn: &Connection, fts: &str) -> Result<(String, bool)> {
         json.push_str(&id.to_string());
     }
     json.push(']');
-    Ok((json, more))
+    Ok(Some((json, more)))
 }
 
 /// A member's tickets: those they opened and those they were added to (`?` twice: the contact).
@@ -793,15 +784,13 @@ fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Op
 }
 
 pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPage> {
-    let staff_fts = if matches!(scope, Scope::Staff) { q.search.as_deref().and_then(staff_fts_query) } else { None };
     let mut capped = false;
-    let hits = match &staff_fts {
-        Some(fts) => {
-            let (ids, more) = staff_hits(conn, fts)?;
+    let hits = match (scope, q.search.as_deref()) {
+        (Scope::Staff, Some(input)) => staff_hits(conn, input)?.map(|(ids, more)| {
             capped = more;
-            Some(ids)
-        }
-        None => None,
+            ids
+        }),
+        _ => None,
     };
     let (total, minutes): (i64, i64) = if let Some(t) = counted_totals(conn, scope, q)? {
         t
@@ -829,6 +818,23 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
         0
     } else {
         q.page.saturating_sub(1) * page_size
+    };
+    // A typed deep page (OFFSET): the skipped rows are counted from the order's index alone,
+    // their ids first (no join, no row read per skipped ticket: at 1M tickets the skipped rows
+    // of `?page=50` lie on thousands of table pages), then the page's 50 rows by id.
+    let offset = if offset > 0 {
+        let ids_sql =
+            format!("SELECT t.id FROM tickets t {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}");
+        let ids: Vec<i64> = conn
+            .prepare_cached(&ids_sql)?
+            .query_map(params_from_iter(args.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        where_sql = "WHERE t.id IN (SELECT value FROM json_each(?))".into();
+        args = vec![Value::Text(format!("[{}]", list.join(",")))];
+        0
+    } else {
+        offset
     };
     let key_cols: String = keys.iter().enumerate().map(|(i, (expr, _))| format!(", {expr} AS sort_k{i}")).collect();
     // Unread for the viewer: customer activity newer than what they saw (never seen: any).

@@ -40,7 +40,14 @@ fn staff_search_reads_the_newest_matches_and_says_at_least() {
     // A word in more than 500 texts and one in a few, straight from the index's texts.
     let db = env.db();
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
-    let mut stmt = db.prepare("SELECT text FROM search").expect("texts");
+    // The index is contentless (schema 0027): its texts are the subjects and activity texts.
+    let mut stmt = db
+        .prepare(
+            "SELECT subject FROM tickets UNION ALL
+             SELECT CASE WHEN coalesce(email_subject, '') <> '' THEN email_subject || char(10) || body ELSE body END
+             FROM activities",
+        )
+        .expect("texts");
     let texts: Vec<String> = stmt.query_map([], |r| r.get(0)).expect("rows").map(|r| r.expect("text")).collect();
     drop(stmt);
     for t in &texts {
