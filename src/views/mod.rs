@@ -85,6 +85,24 @@ impl maud::Render for Text<'_> {
     }
 }
 
+/// Appends `s` to `out`, escaped as maud escapes a splice ([`Text`]): for hand-written
+/// partials that write straight into the page's buffer instead of returning a `Markup` each.
+pub fn esc(out: &mut String, s: &str) {
+    maud::Render::render_to(&Text(s), out);
+}
+
+/// Appends what `write` writes to `out`, escaped as [`esc`] would escape it, without a `String`
+/// of its own for the common case: written in place, then escaped only if it needs it (dates
+/// and numbers never do).
+pub fn esc_with(out: &mut String, write: impl FnOnce(&mut String)) {
+    let start = out.len();
+    write(out);
+    if out.as_bytes()[start..].iter().any(|&b| SPECIAL[b as usize]) {
+        let raw = out.split_off(start);
+        esc(out, &raw);
+    }
+}
+
 /// Who is shown in the header.
 #[derive(Debug, Clone)]
 pub struct UserBox {
@@ -379,6 +397,9 @@ mod text_tests {
         for s in ["", "plain", "<script>alert(\"x\")</script>", "a & b &amp; c", "Grüße > „Zitat“ <", "\"", "&<>\"'"]
         {
             assert_eq!(html! { (Text(s)) }.into_string(), html! { (s) }.into_string(), "{s:?}");
+            let mut out = String::from("x");
+            super::esc_with(&mut out, |o| o.push_str(s));
+            assert_eq!(out, format!("x{}", html! { (s) }.into_string()), "{s:?}");
         }
     }
 }
