@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::views::{
     described_by, error_summary, esc, esc_with, field_error, layout, pagination_after, priority_badge, query_string,
-    status_badge, Chrome, Reserve, Text,
+    status_badge, Chrome, Reserve,
 };
 
 pub struct OverviewView {
@@ -162,8 +162,6 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
             .map(|(_, v)| display_value(c.lang, Some(f), v))
             .unwrap_or_default()
     };
-    let lang = c.lang;
-    let link = |t: &TicketSummary| ticket_url(staff, &t.number);
     html! {
         div.table-wrap {
             table.tickets {
@@ -185,40 +183,160 @@ pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, sta
                     // A row is ~900 bytes (staff, with fields more).
                     (Reserve(rows.len() * 1024))
                     @for t in rows {
-                        @let href = link(t);
-                        tr data-ticket=(Text(&t.number)) data-status=(Text(t.status.as_str())) data-priority=(Text(t.priority.as_str()))
-                            data-activities=(t.activity_count) data-minutes=[show_time.then_some(t.minutes)]
-                            data-unread[staff && t.unread] data-follow-up=[t.follow_up_at.filter(|_| staff).map(|f| clock::iso_date(f, tz))] {
-                            td.ticket-no data-label=(Text(c.t(m::TICKET_NO))) { a href=(Text(&href)) tabindex="-1" { (Text(&t.number)) } }
-                            td.subject data-label=(Text(c.t(m::SUBJECT))) {
-                                @if staff && t.unread { span.badge.badge-unread { (Text(c.t(m::UNREAD))) } " " }
-                                a href=(Text(&href)) { (Text(&t.subject)) }
-                                @if let Some(f) = t.follow_up_at.filter(|_| staff) {
-                                    " " span.badge.badge-follow-up { (Text(c.t(m::FOLLOW_UP))) " " (clock::date(f, tz, lang)) }
-                                }
-                            }
-                            @if staff { td.customer data-label=(Text(c.t(m::CUSTOMER))) { (Text(&t.customer_name)) " " span.muted.cno { "(" (Text(&t.customer_no)) ")" } } }
-                            td data-label=(Text(c.t(m::STATUS))) { (status_badge(lang, t.status, staff)) }
-                            td data-label=(Text(c.t(m::PRIORITY))) { (priority_badge(lang, t.priority)) }
-                            @if staff { td.assignee data-label=(Text(c.t(m::ASSIGNEE))) { (t.assignee.as_deref().unwrap_or("–")) } }
-                            @for f in &columns { td data-label=(f.label.get(c.lang)) data-field=(f.key) { (value_of(t, f)) } }
-                            td.num data-label=(Text(c.t(m::ACTIVITIES))) { (t.activity_count) }
-                            td.last data-label=(Text(c.t(m::LAST_ACTIVITY))) {
-                                time datetime=(Text(&clock::rfc3339(t.last_activity_at))) { (Text(&clock::datetime(t.last_activity_at, tz, lang))) }
-                                br;
-                                // The customer is "Sie" here as in the timeline (issue 19: one name per person).
-                                @let me = !staff && c.user.as_ref().is_some_and(|u| u.name == t.last_activity_by);
-                                span.muted {
-                                    (Text(c.t(t.last_activity_kind.label())))
-                                    @if me { " · " (Text(c.t(m::YOU))) } @else if !t.last_activity_by.is_empty() { " · " (Text(&t.last_activity_by)) }
-                                }
-                            }
-                            @if show_time { td.num data-label=(Text(c.t(m::TIME_SPENT))) { (format_minutes(t.minutes)) } }
-                        }
+                        (Row { c, t, show_time, tz, staff, columns: &columns, value_of: &value_of })
                     }
                 }
             }
         }
+    }
+}
+
+/// One row of [`ticket_table`], written by hand straight into the page's buffer (as a maud
+/// partial every row and badge was a `String` of its own, copied into the table). The bytes are
+/// exactly what the maud template wrote; every dynamic value goes through [`esc`] /
+/// [`esc_with`].
+struct Row<'a> {
+    c: &'a Chrome,
+    t: &'a TicketSummary,
+    show_time: bool,
+    tz: &'a Tz,
+    staff: bool,
+    columns: &'a [&'a Field],
+    value_of: &'a dyn Fn(&TicketSummary, &Field) -> String,
+}
+
+impl maud::Render for Row<'_> {
+    fn render_to(&self, out: &mut String) {
+        let Row { c, t, show_time, tz, staff, columns, value_of } = *self;
+        let lang = c.lang;
+        let label = |out: &mut String, msg: Msg| {
+            out.push_str(" data-label=\"");
+            esc(out, c.t(msg));
+            out.push('"');
+        };
+        let href = |out: &mut String| {
+            out.push_str("<a href=\"");
+            esc(out, if staff { "/staff/tickets/" } else { "/tickets/" });
+            esc(out, &t.number);
+            out.push('"');
+        };
+        out.push_str("<tr data-ticket=\"");
+        esc(out, &t.number);
+        out.push_str("\" data-status=\"");
+        esc(out, t.status.as_str());
+        out.push_str("\" data-priority=\"");
+        esc(out, t.priority.as_str());
+        out.push_str("\" data-activities=\"");
+        esc_with(out, |o| maud::Render::render_to(&t.activity_count, o));
+        out.push('"');
+        if show_time {
+            out.push_str(" data-minutes=\"");
+            esc_with(out, |o| maud::Render::render_to(&t.minutes, o));
+            out.push('"');
+        }
+        if staff && t.unread {
+            out.push_str(" data-unread");
+        }
+        let follow_up = t.follow_up_at.filter(|_| staff);
+        if let Some(f) = follow_up {
+            out.push_str(" data-follow-up=\"");
+            esc(out, &clock::iso_date(f, tz));
+            out.push('"');
+        }
+        out.push_str("><td class=\"ticket-no\"");
+        label(out, m::TICKET_NO);
+        out.push('>');
+        href(out);
+        out.push_str(" tabindex=\"-1\">");
+        esc(out, &t.number);
+        out.push_str("</a></td><td class=\"subject\"");
+        label(out, m::SUBJECT);
+        out.push('>');
+        if staff && t.unread {
+            out.push_str("<span class=\"badge badge-unread\">");
+            esc(out, c.t(m::UNREAD));
+            out.push_str("</span> ");
+        }
+        href(out);
+        out.push('>');
+        esc(out, &t.subject);
+        out.push_str("</a>");
+        if let Some(f) = follow_up {
+            out.push_str(" <span class=\"badge badge-follow-up\">");
+            esc(out, c.t(m::FOLLOW_UP));
+            out.push(' ');
+            esc(out, &clock::date(f, tz, lang));
+            out.push_str("</span>");
+        }
+        out.push_str("</td>");
+        if staff {
+            out.push_str("<td class=\"customer\"");
+            label(out, m::CUSTOMER);
+            out.push('>');
+            esc(out, &t.customer_name);
+            out.push_str(" <span class=\"muted cno\">(");
+            esc(out, &t.customer_no);
+            out.push_str(")</span></td>");
+        }
+        out.push_str("<td");
+        label(out, m::STATUS);
+        out.push_str("><span class=\"badge status status-");
+        esc(out, t.status.as_str());
+        out.push_str("\"><span class=\"dot\" aria-hidden=\"true\"></span>");
+        esc(out, lang.t(if staff { t.status.staff_label() } else { t.status.label() }));
+        out.push_str("</span></td><td");
+        label(out, m::PRIORITY);
+        out.push_str("><span class=\"badge prio prio-");
+        esc(out, t.priority.as_str());
+        out.push_str("\">");
+        esc(out, lang.t(t.priority.label()));
+        out.push_str("</span></td>");
+        if staff {
+            out.push_str("<td class=\"assignee\"");
+            label(out, m::ASSIGNEE);
+            out.push('>');
+            esc(out, t.assignee.as_deref().unwrap_or("–"));
+            out.push_str("</td>");
+        }
+        for f in columns {
+            out.push_str("<td data-label=\"");
+            esc(out, f.label.get(lang));
+            out.push_str("\" data-field=\"");
+            esc(out, &f.key);
+            out.push_str("\">");
+            esc(out, &value_of(t, f));
+            out.push_str("</td>");
+        }
+        out.push_str("<td class=\"num\"");
+        label(out, m::ACTIVITIES);
+        out.push('>');
+        esc_with(out, |o| maud::Render::render_to(&t.activity_count, o));
+        out.push_str("</td><td class=\"last\"");
+        label(out, m::LAST_ACTIVITY);
+        out.push_str("><time datetime=\"");
+        esc_with(out, |o| clock::push_rfc3339(o, t.last_activity_at));
+        out.push_str("\">");
+        esc_with(out, |o| clock::push_datetime(o, t.last_activity_at, tz, lang));
+        out.push_str("</time><br><span class=\"muted\">");
+        esc(out, c.t(t.last_activity_kind.label()));
+        // The customer is "Sie" here as in the timeline (issue 19: one name per person).
+        let me = !staff && c.user.as_ref().is_some_and(|u| u.name == t.last_activity_by);
+        if me {
+            out.push_str(" · ");
+            esc(out, c.t(m::YOU));
+        } else if !t.last_activity_by.is_empty() {
+            out.push_str(" · ");
+            esc(out, &t.last_activity_by);
+        }
+        out.push_str("</span></td>");
+        if show_time {
+            out.push_str("<td class=\"num\"");
+            label(out, m::TIME_SPENT);
+            out.push('>');
+            esc(out, &format_minutes(t.minutes));
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>");
     }
 }
 
