@@ -56,30 +56,58 @@ const SPECIAL: [bool; 256] = {
     t
 };
 
+/// The position of the first byte from `from` on that maud escapes. Eight bytes at a time:
+/// the four are `"` (0x22) and `&` (0x26), which differ only in bit 2, and `<` (0x3C) and `>`
+/// (0x3E), which differ only in bit 1; a word has such a byte iff one of the two masked words
+/// has a zero byte after the XOR (`(x - 0x01…) & !x & 0x80…` is exact for "has a zero byte").
+/// A byte at a time through [`SPECIAL`] this was 9 % of a ticket with 1,000 activities.
+fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
+    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI != 0;
+    let rest = bytes.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = from;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_ne_bytes(word);
+        let quote_amp = (v & !u64::from_ne_bytes([0x04; 8])) ^ u64::from_ne_bytes([0x22; 8]);
+        let angles = (v & !u64::from_ne_bytes([0x02; 8])) ^ u64::from_ne_bytes([0x3C; 8]);
+        if has_zero(quote_amp) || has_zero(angles) {
+            break;
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(|&b| SPECIAL[b as usize]).map(|i| at + i)
+}
+
 impl maud::Render for Text<'_> {
     fn render_to(&self, out: &mut String) {
         let s = self.0;
         let bytes = s.as_bytes();
-        // The common case, text with nothing to escape, is one table scan and one copy.
-        let Some(first) = bytes.iter().position(|&b| SPECIAL[b as usize]) else {
+        // The common case, text with nothing to escape, is one scan and one copy.
+        let Some(mut at) = next_special(bytes, 0) else {
             out.push_str(s);
             return;
         };
         out.reserve(s.len() + 8);
         let mut plain = 0;
-        for (i, &b) in bytes.iter().enumerate().skip(first) {
-            if !SPECIAL[b as usize] {
-                continue;
-            }
-            let entity = match b {
+        loop {
+            let entity = match bytes[at] {
                 b'&' => "&amp;",
                 b'<' => "&lt;",
                 b'>' => "&gt;",
                 _ => "&quot;",
             };
-            out.push_str(&s[plain..i]);
+            // The special bytes are ASCII: `at` is always a character boundary.
+            out.push_str(&s[plain..at]);
             out.push_str(entity);
-            plain = i + 1;
+            plain = at + 1;
+            match next_special(bytes, plain) {
+                Some(next) => at = next,
+                None => break,
+            }
         }
         out.push_str(&s[plain..]);
     }
@@ -400,6 +428,24 @@ mod text_tests {
             let mut out = String::from("x");
             super::esc_with(&mut out, |o| o.push_str(s));
             assert_eq!(out, format!("x{}", html! { (s) }.into_string()), "{s:?}");
+        }
+        // Every special byte at every position of a word and across words, beside multi-byte
+        // characters and bytes that differ from the specials in one bit ('$', '.', '<'^1 …).
+        let pieces = ["a", "ä", "€", "&", "<", ">", "\"", "'", "$", ".", "=", "?", ":", ">", "~", "\u{80}"];
+        let mut seed = 7u32;
+        for len in 0..80 {
+            let mut s = String::new();
+            for _ in 0..len {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                s.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
+            }
+            assert_eq!(html! { (Text(&s)) }.into_string(), html! { (s) }.into_string(), "{s:?}");
+        }
+        for n in 0..20 {
+            for special in ["&", "<", ">", "\""] {
+                let s = format!("{}{special}{}", "x".repeat(n), "y".repeat(n));
+                assert_eq!(html! { (Text(&s)) }.into_string(), html! { (s) }.into_string(), "{s:?}");
+            }
         }
     }
 }
