@@ -531,14 +531,13 @@ fn write_response<S: Stream>(s: &mut S, resp: Response, head_only: bool, close: 
     match size {
         _ if head_only => write_all_parts(s, &[&head]).is_ok() && !close,
         Some(len) if len <= INLINE_BODY => {
-            // Head and body in one buffer: one allocation, one write.
-            let mut whole = head;
-            let head_len = whole.len();
-            whole.reserve_exact(len);
-            if body.read_to_end(&mut whole).is_err() || whole.len() != head_len + len {
+            // Head and body in one write. The body is read into a buffer of its own: a rendered
+            // page (`web::html`) hands its buffer over instead of being copied.
+            let mut whole = Vec::new();
+            if body.read_to_end(&mut whole).is_err() || whole.len() != len {
                 return false;
             }
-            write_all_parts(s, &[&whole]).is_ok() && !close
+            write_all_parts(s, &[&head, &whole]).is_ok() && !close
         }
         _ => {
             // Large bodies (downloads) stream: memory stays at one piece per connection.
