@@ -196,10 +196,28 @@ impl Chrome {
 
 /// The one page frame.
 pub fn layout(c: &Chrome, title: &str, notice: Option<Msg>, content: Markup) -> Markup {
+    layout_with(c, title, notice, content.0.len(), &content)
+}
+
+/// Content in pieces, rendered one after the other into the buffer they are spliced into.
+pub struct Parts<'a>(pub &'a [&'a dyn maud::Render]);
+
+impl maud::Render for Parts<'_> {
+    fn render_to(&self, out: &mut String) {
+        for part in self.0 {
+            part.render_to(out);
+        }
+    }
+}
+
+/// [`layout`] around content that writes itself into the frame's buffer (a hand-written
+/// [`maud::Render`], or [`Parts`]), so a long page is not copied into its frame; `size`: about
+/// the content's length.
+pub fn layout_with(c: &Chrome, title: &str, notice: Option<Msg>, size: usize, content: &dyn maud::Render) -> Markup {
     let staff = c.user.as_ref().is_some_and(|u| u.staff);
     html! {
         // The frame around the content is a few kilobytes: room for all of it at once.
-        (Reserve(content.0.len() + 8192))
+        (Reserve(size + 8192))
         (DOCTYPE)
         html lang=(c.lang.code()) {
             head {

@@ -1,6 +1,6 @@
 //! Staff workspace and admin pages.
 
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 use time_tz::Tz;
 
 use crate::clock;
@@ -12,11 +12,11 @@ use crate::model::{
 };
 use crate::views::tickets::{
     custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, kind_filter, ticket_table,
-    ticket_title, ticket_url, timeline,
+    ticket_title, ticket_url, TicketTable, Timeline,
 };
 use crate::views::{
-    audit_words, described_by, error_summary, field_error, layout, pagination, pagination_after, query_string, Chrome,
-    Reserve,
+    audit_words, described_by, error_summary, field_error, layout, layout_with, pagination, pagination_after,
+    query_string, Chrome, Parts,
 };
 
 pub struct QueueView {
@@ -36,7 +36,8 @@ pub struct QueueView {
 pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
     let q = &v.query;
     let base = format!("/staff/tickets?{}", queue_params(v, v.tab, &v.status_param));
-    let content = html! {
+    // The table writes itself into the page's buffer between the parts before and after it.
+    let before = html! {
         div.page-head {
             h1 { (c.t(m::STAFF_QUEUE)) }
             a.btn.btn-primary href="/staff/tickets/new" { "+ " (c.t(m::NEW_TICKET_FOR_CUSTOMER)) }
@@ -60,12 +61,15 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
         }
         @if v.data.page.rows.is_empty() {
             div.empty.card { p { (c.t(m::NO_TICKETS)) } }
-        } @else {
-            (ticket_table(c, &v.data.page, true, v.tz, true, &v.fields))
         }
+    };
+    let table = TicketTable { c, page: &v.data.page, show_time: true, tz: v.tz, staff: true, fields: &v.fields };
+    let table: &dyn maud::Render = if v.data.page.rows.is_empty() { &"" } else { &table };
+    let after = html! {
         (pagination_after(c.lang, &base, q.page, v.data.page.total, q.page_size, v.data.page.next_after.as_ref().map(ToString::to_string), v.data.page.rows.len() >= q.page_size))
     };
-    layout(c, c.t(m::STAFF_QUEUE), v.notice, content)
+    let size = before.0.len() + v.data.page.rows.len() * 1024 + 2048 + after.0.len();
+    layout_with(c, c.t(m::STAFF_QUEUE), v.notice, size, &Parts(&[&before, table, &after]))
 }
 
 /// The queue's filters as a query string, with `view` and `status` in place of the current ones.
@@ -211,11 +215,10 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
     let t = &d.ticket.summary;
     let base = ticket_url(true, &t.number);
     let entered: Vec<(String, String)> = v.values.custom_fields().into_iter().collect();
-    let content = html! {
-        // The timeline is most of the page: room for it at once.
-        (Reserve(d.activities.len() * 640 + 16384))
+    // The timeline writes itself into the page's buffer between the parts before and after it.
+    let before = html! {
         p.back { a href="/staff/tickets" { "← " (c.t(m::STAFF_QUEUE)) } }
-        article.ticket {
+        (PreEscaped("<article class=\"ticket\">"))
             header.ticket-head.card {
                 (ticket_title(c, t, true))
                 (ticket_facts(c, v))
@@ -224,17 +227,19 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
             (field_edit_form(c, &format!("{base}/fields"), &v.csrf, &v.fields,
                 if entered.is_empty() { &d.fields } else { &entered }, &v.errors))
             // Wide screens: the timeline and the composer side by side; phones: one below the other.
-            div.ticket-work {
-                div.ticket-history {
+            (PreEscaped("<div class=\"ticket-work\"><div class=\"ticket-history\">"))
                     (kind_filter(c, &base, v.kind))
-                    (timeline(c, d, v.tz, true, &v.fields))
-                }
-                (composer(c, v))
-            }
-            (documents_panel(c, true, &t.number, &d.attachments, v.tz))
-        }
     };
-    layout(c, &format!("{} {}", t.number, t.subject), v.notice, content)
+    let timeline = Timeline { c, d, tz: v.tz, staff: true, fields: &v.fields };
+    let after = html! {
+                (PreEscaped("</div>"))
+                (composer(c, v))
+            (PreEscaped("</div>"))
+            (documents_panel(c, true, &t.number, &d.attachments, v.tz))
+        (PreEscaped("</article>"))
+    };
+    let size = before.0.len() + d.activities.len() * 640 + 512 + after.0.len();
+    layout_with(c, &format!("{} {}", t.number, t.subject), v.notice, size, &Parts(&[&before, &timeline, &after]))
 }
 
 /// What staff see about a ticket: the customer with a phone link, assignee, dates, counts, fields.

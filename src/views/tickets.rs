@@ -1,6 +1,6 @@
 //! The customer's ticket pages: overview, detail, new ticket.
 
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 use time_tz::Tz;
 
 use crate::clock;
@@ -11,8 +11,8 @@ use crate::model::{
     KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary, TimelinePage,
 };
 use crate::views::{
-    described_by, error_summary, esc, esc_with, field_error, layout, pagination_after, priority_badge, query_string,
-    status_badge, Chrome, Reserve,
+    described_by, error_summary, esc, esc_with, field_error, layout, layout_with, pagination_after, priority_badge,
+    query_string, status_badge, Chrome, Parts,
 };
 
 pub struct OverviewView {
@@ -64,7 +64,8 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
     } else {
         format!("/tickets?{filter_qs}&format=csv")
     };
-    let content = html! {
+    // The table writes itself into the page's buffer between the parts before and after it.
+    let before = html! {
         div.page-head {
             h1 { (c.t(m::TICKETS_TITLE)) }
             a.btn.btn-primary href="/tickets/new" { "+ " (c.t(m::NAV_NEW_TICKET)) }
@@ -81,12 +82,15 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
                 @if v.data.months.is_empty() { p { (c.t(m::NO_TICKETS_YET)) } a.btn.btn-primary href="/tickets/new" { (c.t(m::NAV_NEW_TICKET)) } }
                 @else { p { (c.t(m::NO_TICKETS)) } }
             }
-        } @else {
-            (ticket_table(c, &v.data.page, v.show_time, v.tz, false, &v.fields))
         }
+    };
+    let table = TicketTable { c, page: &v.data.page, show_time: v.show_time, tz: v.tz, staff: false, fields: &v.fields };
+    let table: &dyn maud::Render = if v.data.page.rows.is_empty() { &"" } else { &table };
+    let after = html! {
         (pagination_after(c.lang, &base, q.page, v.data.page.total, q.page_size, v.data.page.next_after.as_ref().map(ToString::to_string), v.data.page.rows.len() >= q.page_size))
     };
-    layout(c, c.t(m::TICKETS_TITLE), v.notice, content)
+    let size = before.0.len() + v.data.page.rows.len() * 1024 + 2048 + after.0.len();
+    layout_with(c, c.t(m::TICKETS_TITLE), v.notice, size, &Parts(&[&before, table, &after]))
 }
 
 /// The overview's filters: year and month (with counts), status, search.
@@ -153,41 +157,57 @@ fn overview_summary(c: &Chrome, v: &OverviewView) -> Markup {
 
 /// The list used by the overview and the staff queue.
 pub fn ticket_table(c: &Chrome, page: &TicketPage, show_time: bool, tz: &Tz, staff: bool, fields: &[Field]) -> Markup {
-    let rows = &page.rows;
-    let columns: Vec<&Field> = fields.iter().filter(|f| f.list_column).collect();
-    let value_of = |t: &TicketSummary, f: &Field| -> String {
-        page.fields
-            .get(&t.id)
-            .and_then(|vs| vs.iter().find(|(k, _)| *k == f.key))
-            .map(|(_, v)| display_value(c.lang, Some(f), v))
-            .unwrap_or_default()
-    };
-    html! {
-        div.table-wrap {
-            table.tickets {
-                thead {
-                    tr {
-                        th scope="col" { (c.t(m::TICKET_NO)) }
-                        th scope="col" { (c.t(m::SUBJECT)) }
-                        @if staff { th scope="col" { (c.t(m::CUSTOMER)) } }
-                        th scope="col" { (c.t(m::STATUS)) }
-                        th scope="col" { (c.t(m::PRIORITY)) }
-                        @if staff { th scope="col" { (c.t(m::ASSIGNEE)) } }
-                        @for f in &columns { th scope="col" { (f.label.get(c.lang)) } }
-                        th scope="col" .num { (c.t(m::ACTIVITIES)) }
-                        th scope="col" { (c.t(m::LAST_ACTIVITY)) }
-                        @if show_time { th scope="col" .num { (c.t(m::TIME_SPENT)) } }
-                    }
-                }
-                tbody {
-                    // A row is ~900 bytes (staff, with fields more).
-                    (Reserve(rows.len() * 1024))
-                    @for t in rows {
-                        (Row { c, t, show_time, tz, staff, columns: &columns, value_of: &value_of })
-                    }
+    html! { (TicketTable { c, page, show_time, tz, staff, fields }) }
+}
+
+/// [`ticket_table`] written straight into the page's buffer (as a `Markup` of its own the table
+/// was copied into the page once more).
+pub struct TicketTable<'a> {
+    pub c: &'a Chrome,
+    pub page: &'a TicketPage,
+    pub show_time: bool,
+    pub tz: &'a Tz,
+    pub staff: bool,
+    pub fields: &'a [Field],
+}
+
+impl maud::Render for TicketTable<'_> {
+    fn render_to(&self, out: &mut String) {
+        let TicketTable { c, page, show_time, tz, staff, fields } = *self;
+        let rows = &page.rows;
+        let columns: Vec<&Field> = fields.iter().filter(|f| f.list_column).collect();
+        let value_of = |t: &TicketSummary, f: &Field| -> String {
+            page.fields
+                .get(&t.id)
+                .and_then(|vs| vs.iter().find(|(k, _)| *k == f.key))
+                .map(|(_, v)| display_value(c.lang, Some(f), v))
+                .unwrap_or_default()
+        };
+        let head = html! {
+            thead {
+                tr {
+                    th scope="col" { (c.t(m::TICKET_NO)) }
+                    th scope="col" { (c.t(m::SUBJECT)) }
+                    @if staff { th scope="col" { (c.t(m::CUSTOMER)) } }
+                    th scope="col" { (c.t(m::STATUS)) }
+                    th scope="col" { (c.t(m::PRIORITY)) }
+                    @if staff { th scope="col" { (c.t(m::ASSIGNEE)) } }
+                    @for f in &columns { th scope="col" { (f.label.get(c.lang)) } }
+                    th scope="col" .num { (c.t(m::ACTIVITIES)) }
+                    th scope="col" { (c.t(m::LAST_ACTIVITY)) }
+                    @if show_time { th scope="col" .num { (c.t(m::TIME_SPENT)) } }
                 }
             }
+        };
+        // A row is ~900 bytes (staff, with fields more).
+        out.reserve(head.0.len() + rows.len() * 1024 + 128);
+        out.push_str("<div class=\"table-wrap\"><table class=\"tickets\">");
+        out.push_str(&head.0);
+        out.push_str("<tbody>");
+        for t in rows {
+            maud::Render::render_to(&Row { c, t, show_time, tz, staff, columns: &columns, value_of: &value_of }, out);
         }
+        out.push_str("</tbody></table></div>");
     }
 }
 
@@ -362,11 +382,10 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
     let base = ticket_url(false, &t.number);
     let stored = v.field_values.as_deref().unwrap_or(&v.detail.fields);
     let editable = customer_editable(&v.fields, &v.detail.fields);
-    let content = html! {
-        // The timeline is most of the page: room for it at once.
-        (Reserve(v.detail.activities.len() * 640 + 16384))
+    // The timeline writes itself into the page's buffer between the parts before and after it.
+    let before = html! {
         p.back { a href="/tickets" { "← " (c.t(m::BACK_TO_OVERVIEW)) } }
-        article.ticket {
+        (PreEscaped("<article class=\"ticket\">"))
             header.ticket-head.card {
                 (ticket_title(c, t, false))
                 (detail_facts(c, v))
@@ -376,14 +395,17 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
             }
             (field_edit_form(c, &format!("{base}/fields"), &v.csrf, &editable, stored, &v.errors))
             (kind_filter(c, &base, v.kind))
-            (timeline(c, &v.detail, v.tz, false, &v.fields))
+    };
+    let timeline = Timeline { c, d: &v.detail, tz: v.tz, staff: false, fields: &v.fields };
+    let after = html! {
             (reply_form(c, v))
             (documents_panel(c, false, &t.number, &v.detail.attachments, v.tz))
             (upload_form(c, v))
             (close_form(c, v))
-        }
+        (PreEscaped("</article>"))
     };
-    layout(c, &format!("{} {}", t.number, t.subject), v.notice, content)
+    let size = before.0.len() + v.detail.activities.len() * 640 + 512 + after.0.len();
+    layout_with(c, &format!("{} {}", t.number, t.subject), v.notice, size, &Parts(&[&before, &timeline, &after]))
 }
 
 /// The fields in the customer's "Angaben ändern" box: `customer_editable` ones, without those
@@ -436,33 +458,62 @@ pub fn kind_filter(c: &Chrome, base: &str, current: KindFilter) -> Markup {
 
 /// A ticket's activities, oldest first, each with its files.
 pub fn timeline(c: &Chrome, d: &Detail, tz: &Tz, staff: bool, fields: &[Field]) -> Markup {
-    let number = &d.ticket.summary.number;
-    // Files by activity, once: looking them up per activity was activities × files.
-    let mut files: std::collections::HashMap<i64, Vec<&Attachment>> = std::collections::HashMap::new();
-    for f in &d.attachments {
-        if let Some(id) = f.activity_id {
-            files.entry(id).or_default().push(f);
-        }
-    }
-    html! {
-        section.timeline aria-label=(c.t(m::ACTIVITIES)) {
-            @if d.activities.is_empty() {
-                p.empty { (c.t(m::NO_ACTIVITIES_OF_KIND)) }
-            }
-            @if d.timeline.older {
-                p.timeline-more { a href=(timeline_url(staff, number, &d.timeline, d.timeline.number + 1)) data-timeline-page=(d.timeline.number + 1) { (c.t(m::TIMELINE_OLDER)) } }
-            }
-            ol.activities {
-                // An entry is 300–700 bytes (a long text more; the buffer grows from there).
-                (Reserve(d.activities.len() * 640))
-                @for a in &d.activities {
-                    (Entry { c, a, tz, staff, number, files: files.get(&a.id).map_or(&[][..], |v| &v[..]), fields })
-                }
-            }
-            @if d.timeline.number > 1 {
-                p.timeline-more { a href=(timeline_url(staff, number, &d.timeline, d.timeline.number - 1)) data-timeline-page=(d.timeline.number - 1) { (c.t(m::TIMELINE_NEWER)) } }
+    html! { (Timeline { c, d, tz, staff, fields }) }
+}
+
+/// [`timeline`] written by hand straight into the page's buffer: the timeline is most of a
+/// ticket's page, and as a `Markup` of its own it was copied into the page once more.
+pub struct Timeline<'a> {
+    pub c: &'a Chrome,
+    pub d: &'a Detail,
+    pub tz: &'a Tz,
+    pub staff: bool,
+    pub fields: &'a [Field],
+}
+
+impl maud::Render for Timeline<'_> {
+    fn render_to(&self, out: &mut String) {
+        let Timeline { c, d, tz, staff, fields } = *self;
+        let number = &d.ticket.summary.number;
+        // Files by activity, once: looking them up per activity was activities × files.
+        let mut files: std::collections::HashMap<i64, Vec<&Attachment>> = std::collections::HashMap::new();
+        for f in &d.attachments {
+            if let Some(id) = f.activity_id {
+                files.entry(id).or_default().push(f);
             }
         }
+        let more = |out: &mut String, page: usize, label: Msg| {
+            out.push_str("<p class=\"timeline-more\"><a href=\"");
+            esc(out, &timeline_url(staff, number, &d.timeline, page));
+            out.push_str("\" data-timeline-page=\"");
+            esc_with(out, |o| maud::Render::render_to(&page, o));
+            out.push_str("\">");
+            esc(out, c.t(label));
+            out.push_str("</a></p>");
+        };
+        // An entry is 300–700 bytes (a long text more; the buffer grows from there).
+        out.reserve(d.activities.len() * 640 + 512);
+        out.push_str("<section class=\"timeline\" aria-label=\"");
+        esc(out, c.t(m::ACTIVITIES));
+        out.push_str("\">");
+        if d.activities.is_empty() {
+            out.push_str("<p class=\"empty\">");
+            esc(out, c.t(m::NO_ACTIVITIES_OF_KIND));
+            out.push_str("</p>");
+        }
+        if d.timeline.older {
+            more(out, d.timeline.number + 1, m::TIMELINE_OLDER);
+        }
+        out.push_str("<ol class=\"activities\">");
+        for a in &d.activities {
+            let files = files.get(&a.id).map_or(&[][..], |v| &v[..]);
+            maud::Render::render_to(&Entry { c, a, tz, staff, number, files, fields }, out);
+        }
+        out.push_str("</ol>");
+        if d.timeline.number > 1 {
+            more(out, d.timeline.number - 1, m::TIMELINE_NEWER);
+        }
+        out.push_str("</section>");
     }
 }
 
