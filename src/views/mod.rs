@@ -225,14 +225,14 @@ pub fn layout_with(c: &Chrome, title: &str, notice: Option<Msg>, size: usize, co
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="color-scheme" content="light dark";
                 meta name="referrer" content="same-origin";
-                title { (title) " – " (c.site_title) }
-                link rel="stylesheet" href=(c.css_url);
-                link rel="stylesheet" href=(c.theme_url);
-                link rel="icon" href=(c.icon_url) type="image/svg+xml";
-                script src=(c.js_url) defer {}
+                title { (Text(title)) " – " (Text(&c.site_title)) }
+                link rel="stylesheet" href=(Text(&c.css_url));
+                link rel="stylesheet" href=(Text(&c.theme_url));
+                link rel="icon" href=(Text(&c.icon_url)) type="image/svg+xml";
+                script src=(Text(&c.js_url)) defer {}
             }
             body class=[staff.then_some("staff")] {
-                a.skip-link href="#main" { (c.t(m::SKIP_TO_CONTENT)) }
+                a.skip-link href="#main" { (Text(c.t(m::SKIP_TO_CONTENT))) }
                 (header(c))
                 main #main tabindex="-1" {
                     @if let Some(n) = notice {
@@ -258,36 +258,36 @@ fn header(c: &Chrome) -> Markup {
                     } @else {
                         span.brand-mark aria-hidden="true" { "✓" }
                     }
-                    span.brand-title { (c.site_title) }
-                    @if staff { span.brand-area { (c.t(m::STAFF_AREA)) } }
+                    span.brand-title { (Text(&c.site_title)) }
+                    @if staff { span.brand-area { (Text(c.t(m::STAFF_AREA))) } }
                 }
                 @if let Some(u) = &c.user {
-                    nav.mainnav aria-label=(c.t(m::MAIN_NAV)) {
+                    nav.mainnav aria-label=(Text(c.t(m::MAIN_NAV))) {
                         @if u.staff {
-                            a href="/staff/tickets" aria-current=[c.path.starts_with("/staff/tickets").then_some("page")] { (c.t(m::STAFF_QUEUE)) }
-                            a href="/staff/customers" aria-current=[c.path.starts_with("/staff/customers").then_some("page")] { (c.t(m::NAV_CUSTOMERS)) }
+                            a href="/staff/tickets" aria-current=[c.path.starts_with("/staff/tickets").then_some("page")] { (Text(c.t(m::STAFF_QUEUE))) }
+                            a href="/staff/customers" aria-current=[c.path.starts_with("/staff/customers").then_some("page")] { (Text(c.t(m::NAV_CUSTOMERS))) }
                             // Held incoming mail (`/staff/inbox`, the mail-in feature).
-                            a href="/staff/inbox" aria-current=[c.path.starts_with("/staff/inbox").then_some("page")] { (c.t(m::NAV_INBOX)) }
+                            a href="/staff/inbox" aria-current=[c.path.starts_with("/staff/inbox").then_some("page")] { (Text(c.t(m::NAV_INBOX))) }
                             @if c.hotline {
-                                a href="/staff/hotline" aria-current=[c.path.starts_with("/staff/hotline").then_some("page")] { (c.t(m::NAV_HOTLINE)) }
+                                a href="/staff/hotline" aria-current=[c.path.starts_with("/staff/hotline").then_some("page")] { (Text(c.t(m::NAV_HOTLINE))) }
                             }
                             @if u.admin {
-                                a href="/admin/staff" aria-current=[c.path.starts_with("/admin/staff").then_some("page")] { (c.t(m::NAV_STAFF)) }
-                                a href="/admin/audit" aria-current=[c.path.starts_with("/admin/audit").then_some("page")] { (c.t(m::NAV_AUDIT)) }
+                                a href="/admin/staff" aria-current=[c.path.starts_with("/admin/staff").then_some("page")] { (Text(c.t(m::NAV_STAFF))) }
+                                a href="/admin/audit" aria-current=[c.path.starts_with("/admin/audit").then_some("page")] { (Text(c.t(m::NAV_AUDIT))) }
                                 // Always: without a relay the outbox says so (issue 19: admins did not find it).
-                                a href="/admin/outbox" aria-current=[c.path.starts_with("/admin/outbox").then_some("page")] { (c.t(m::NAV_OUTBOX)) }
+                                a href="/admin/outbox" aria-current=[c.path.starts_with("/admin/outbox").then_some("page")] { (Text(c.t(m::NAV_OUTBOX))) }
                                 // API tokens (issue 21).
-                                a href="/admin/api-tokens" aria-current=[c.path.starts_with("/admin/api-tokens").then_some("page")] { (c.t(m::API_TOKENS)) }
+                                a href="/admin/api-tokens" aria-current=[c.path.starts_with("/admin/api-tokens").then_some("page")] { (Text(c.t(m::API_TOKENS))) }
                                 // Settings in the browser (issue 25).
-                                a href="/admin/settings" aria-current=[c.path.starts_with("/admin/settings").then_some("page")] { (c.t(m::SETTINGS_TITLE)) }
+                                a href="/admin/settings" aria-current=[c.path.starts_with("/admin/settings").then_some("page")] { (Text(c.t(m::SETTINGS_TITLE))) }
                             }
                         } @else {
-                            a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (c.t(m::NAV_TICKETS)) }
-                            a href="/tickets/new" aria-current=[c.path.starts_with("/tickets/new").then_some("page")] { (c.t(m::NAV_NEW_TICKET_SHORT)) }
+                            a href="/tickets" aria-current=[(c.path == "/tickets" || c.path.starts_with("/tickets?")).then_some("page")] { (Text(c.t(m::NAV_TICKETS))) }
+                            a href="/tickets/new" aria-current=[c.path.starts_with("/tickets/new").then_some("page")] { (Text(c.t(m::NAV_NEW_TICKET_SHORT))) }
                             @if c.show_time {
-                                a href="/account/time" aria-current=[c.path.starts_with("/account/time").then_some("page")] { (c.t(m::NAV_TIME)) }
+                                a href="/account/time" aria-current=[c.path.starts_with("/account/time").then_some("page")] { (Text(c.t(m::NAV_TIME))) }
                             }
-                            a href="/account" aria-current=[(c.path == "/account" || c.path.starts_with("/account/password")).then_some("page")] { (c.t(m::NAV_ACCOUNT)) }
+                            a href="/account" aria-current=[(c.path == "/account" || c.path.starts_with("/account/password")).then_some("page")] { (Text(c.t(m::NAV_ACCOUNT))) }
                         }
                     }
                 }
@@ -295,13 +295,13 @@ fn header(c: &Chrome) -> Markup {
                     @if let Some(u) = &c.user {
                         div.userbox {
                             @if u.staff {
-                                a.user-name href="/staff/account" title=(c.t(m::ACCOUNT_TITLE)) { (u.name) }
+                                a.user-name href="/staff/account" title=(Text(c.t(m::ACCOUNT_TITLE))) { (u.name) }
                             } @else {
                                 span.user-name { (u.name) }
                             }
                             @if let Some(no) = &u.customer_no {
                                 span.customer-no data-customer-no=(no) {
-                                    span.label { (c.t(m::CUSTOMER_NO)) " " }
+                                    span.label { (Text(c.t(m::CUSTOMER_NO))) " " }
                                     (no)
                                 }
                             }
@@ -310,8 +310,8 @@ fn header(c: &Chrome) -> Markup {
                     (lang_switch(c))
                     @if let (Some(u), Some(csrf)) = (&c.user, &c.csrf) {
                         form.logout method="post" action=(if u.staff { "/staff/logout" } else { "/logout" }) {
-                            input type="hidden" name="csrf" value=(csrf);
-                            button.btn.btn-quiet type="submit" { (c.t(m::LOGOUT)) }
+                            input type="hidden" name="csrf" value=(Text(csrf));
+                            button.btn.btn-quiet type="submit" { (Text(c.t(m::LOGOUT))) }
                         }
                     }
                 }
@@ -322,13 +322,13 @@ fn header(c: &Chrome) -> Markup {
 
 fn lang_switch(c: &Chrome) -> Markup {
     html! {
-        nav.lang-switch aria-label=(c.t(m::LANGUAGE)) {
+        nav.lang-switch aria-label=(Text(c.t(m::LANGUAGE))) {
             @for (l, label) in [(Lang::De, "DE"), (Lang::En, "EN")] {
                 @let name = if l == Lang::De { m::LANG_DE.de } else { m::LANG_EN.en };
-                a href=(c.lang_url(l)) hreflang=(l.code()) lang=(l.code()) title=(name)
+                a href=(Text(&c.lang_url(l))) hreflang=(Text(l.code())) lang=(Text(l.code())) title=(Text(name))
                     aria-current=[(c.lang == l).then_some("true")] {
                     span aria-hidden="true" { (label) }
-                    span.visually-hidden { (name) }
+                    span.visually-hidden { (Text(name)) }
                 }
             }
         }
@@ -339,10 +339,10 @@ fn footer(c: &Chrome) -> Markup {
     html! {
         footer.site-footer {
             div.footer-inner {
-                span { (c.site_title) }
-                @if let Some(u) = &c.imprint_url { a href=(u) { (c.t(m::IMPRINT)) } }
-                @if let Some(u) = &c.privacy_url { a href=(u) { (c.t(m::PRIVACY)) } }
-                span.powered { (c.t(m::FOOTER_POWERED)) }
+                span { (Text(&c.site_title)) }
+                @if let Some(u) = &c.imprint_url { a href=(u) { (Text(c.t(m::IMPRINT))) } }
+                @if let Some(u) = &c.privacy_url { a href=(u) { (Text(c.t(m::PRIVACY))) } }
+                span.powered { (Text(c.t(m::FOOTER_POWERED))) }
             }
         }
     }
@@ -384,7 +384,7 @@ pub fn error_summary(lang: Lang, errors: &FieldErrors) -> Markup {
     html! {
         div.form-errors aria-live="assertive" {
             @if !errors.is_empty() {
-                p.notice.error role="alert" { (lang.t(m::ERR_FORM)) }
+                p.notice.error role="alert" { (Text(lang.t(m::ERR_FORM))) }
             }
         }
     }
@@ -413,13 +413,13 @@ pub fn pagination_after(
     let sep = if base.contains('?') { "&" } else { "?" };
     html! {
         @if pages > 1 {
-            nav.pagination aria-label=(lang.t(m::PAGINATION)) {
+            nav.pagination aria-label=(Text(lang.t(m::PAGINATION))) {
                 @if page > 1 {
-                    a.btn.btn-quiet rel="prev" href={ (base) (sep) "page=" (page - 1) } { "← " (lang.t(m::PAGE_PREV)) }
+                    a.btn.btn-quiet rel="prev" href={ (base) (sep) "page=" (page - 1) } { "← " (Text(lang.t(m::PAGE_PREV))) }
                 }
                 span.page-of { (lang.f(m::PAGE_OF, &[("page", &page.min(pages).to_string()), ("pages", &pages.to_string())])) }
                 @if page < pages && more {
-                    a.btn.btn-quiet rel="next" href={ (base) (sep) "page=" (page + 1) (after) } { (lang.t(m::PAGE_NEXT)) " →" }
+                    a.btn.btn-quiet rel="next" href={ (base) (sep) "page=" (page + 1) (after) } { (Text(lang.t(m::PAGE_NEXT))) " →" }
                 }
             }
         }

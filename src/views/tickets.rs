@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::views::{
     described_by, error_summary, esc, esc_with, field_error, layout, layout_with, pagination_after, priority_badge,
-    query_string, status_badge, Chrome, Parts,
+    query_string, status_badge, Chrome, Parts, Text,
 };
 
 pub struct OverviewView {
@@ -67,20 +67,20 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
     // The table writes itself into the page's buffer between the parts before and after it.
     let before = html! {
         div.page-head {
-            h1 { (c.t(m::TICKETS_TITLE)) }
-            a.btn.btn-primary href="/tickets/new" { "+ " (c.t(m::NAV_NEW_TICKET)) }
+            h1 { (Text(c.t(m::TICKETS_TITLE))) }
+            a.btn.btn-primary href="/tickets/new" { "+ " (Text(c.t(m::NAV_NEW_TICKET))) }
         }
         @if let Some(r) = v.contingent_remaining { (crate::views::contingents::header_balance(c, r)) }
         (overview_filters(c, v))
         div.exports {
-            a.btn.btn-quiet href=(csv_base) download { (c.t(m::EXPORT_CSV)) }
-            a.btn.btn-quiet href={ (csv_base) "&sep=comma" } download { (c.t(m::CSV_COMMA)) }
+            a.btn.btn-quiet href=(csv_base) download { (Text(c.t(m::EXPORT_CSV))) }
+            a.btn.btn-quiet href={ (csv_base) "&sep=comma" } download { (Text(c.t(m::CSV_COMMA))) }
         }
         (overview_summary(c, v))
         @if v.data.page.rows.is_empty() {
             div.empty.card {
-                @if v.data.months.is_empty() { p { (c.t(m::NO_TICKETS_YET)) } a.btn.btn-primary href="/tickets/new" { (c.t(m::NAV_NEW_TICKET)) } }
-                @else { p { (c.t(m::NO_TICKETS)) } }
+                @if v.data.months.is_empty() { p { (Text(c.t(m::NO_TICKETS_YET))) } a.btn.btn-primary href="/tickets/new" { (Text(c.t(m::NAV_NEW_TICKET))) } }
+                @else { p { (Text(c.t(m::NO_TICKETS))) } }
             }
         }
     };
@@ -100,20 +100,20 @@ fn overview_filters(c: &Chrome, v: &OverviewView) -> Markup {
     let selected_year = q.year.and_then(|y| years.iter().find(|(yy, _, _)| *yy == y));
     let filtered = q.year.is_some() || v.status != StatusFilter::All || q.search.is_some();
     html! {
-        form.filters.card method="get" action="/tickets" role="search" aria-label=(c.t(m::FILTERS)) {
+        form.filters.card method="get" action="/tickets" role="search" aria-label=(Text(c.t(m::FILTERS))) {
             div.field {
-                label for="f-year" { (c.t(m::YEAR)) }
+                label for="f-year" { (Text(c.t(m::YEAR))) }
                 select #f-year name="year" data-autosubmit {
-                    option value="" { (c.t(m::ALL_YEARS)) }
+                    option value="" { (Text(c.t(m::ALL_YEARS))) }
                     @for (y, n, _) in &years {
                         option value=(y) selected[q.year == Some(*y)] { (y) " (" (n) ")" }
                     }
                 }
             }
             div.field {
-                label for="f-month" { (c.t(m::MONTH)) }
+                label for="f-month" { (Text(c.t(m::MONTH))) }
                 select #f-month name="month" data-autosubmit disabled[selected_year.is_none()] {
-                    option value="" { (c.t(m::ALL_MONTHS)) }
+                    option value="" { (Text(c.t(m::ALL_MONTHS))) }
                     @if let Some((_, _, months)) = selected_year {
                         @for (mo, n) in months {
                             option value=(mo) selected[q.month == Some(*mo)] { (clock::month_name(*mo, c.lang)) " (" (n) ")" }
@@ -122,20 +122,20 @@ fn overview_filters(c: &Chrome, v: &OverviewView) -> Markup {
                 }
             }
             div.field {
-                label for="f-status" { (c.t(m::STATUS)) }
+                label for="f-status" { (Text(c.t(m::STATUS))) }
                 select #f-status name="status" data-autosubmit {
-                    option value="all" selected[v.status == StatusFilter::All] { (c.t(m::STATUS_ALL)) }
-                    option value="open" selected[v.status == StatusFilter::Open] { (c.t(m::STATUS_FILTER_OPEN)) }
-                    option value="closed" selected[v.status == StatusFilter::Closed] { (c.t(m::STATUS_FILTER_CLOSED)) }
+                    option value="all" selected[v.status == StatusFilter::All] { (Text(c.t(m::STATUS_ALL))) }
+                    option value="open" selected[v.status == StatusFilter::Open] { (Text(c.t(m::STATUS_FILTER_OPEN))) }
+                    option value="closed" selected[v.status == StatusFilter::Closed] { (Text(c.t(m::STATUS_FILTER_CLOSED))) }
                 }
             }
             div.field.grow {
-                label for="f-q" { (c.t(m::SEARCH)) }
-                input #f-q type="search" name="q" value=(q.search.as_deref().unwrap_or("")) placeholder=(c.t(m::SEARCH_PLACEHOLDER));
+                label for="f-q" { (Text(c.t(m::SEARCH))) }
+                input #f-q type="search" name="q" value=(q.search.as_deref().unwrap_or("")) placeholder=(Text(c.t(m::SEARCH_PLACEHOLDER)));
             }
             div.field.filter-actions {
-                button.btn type="submit" { (c.t(m::FILTER)) }
-                @if filtered { a.btn.btn-quiet href="/tickets" { (c.t(m::RESET_FILTERS)) } }
+                button.btn type="submit" { (Text(c.t(m::FILTER))) }
+                @if filtered { a.btn.btn-quiet href="/tickets" { (Text(c.t(m::RESET_FILTERS))) } }
             }
         }
     }
@@ -148,8 +148,8 @@ fn overview_summary(c: &Chrome, v: &OverviewView) -> Markup {
         div.summary {
             span.count { (if total == 1 { c.t(m::TICKETS_COUNT_ONE).to_string() } else { c.f(m::TICKETS_COUNT, &[("n", &total.to_string())]) }) }
             @if v.show_time {
-                span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
-                span.total-time { (c.t(m::TOTAL_TIME_ALL)) ": " strong data-all-minutes=(v.data.total_minutes_all) { (format_minutes(v.data.total_minutes_all)) } }
+                span.total-time { (Text(c.t(m::TOTAL_TIME_FILTERED))) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
+                span.total-time { (Text(c.t(m::TOTAL_TIME_ALL))) ": " strong data-all-minutes=(v.data.total_minutes_all) { (format_minutes(v.data.total_minutes_all)) } }
             }
         }
     }
@@ -186,16 +186,16 @@ impl maud::Render for TicketTable<'_> {
         let head = html! {
             thead {
                 tr {
-                    th scope="col" { (c.t(m::TICKET_NO)) }
-                    th scope="col" { (c.t(m::SUBJECT)) }
-                    @if staff { th scope="col" { (c.t(m::CUSTOMER)) } }
-                    th scope="col" { (c.t(m::STATUS)) }
-                    th scope="col" { (c.t(m::PRIORITY)) }
-                    @if staff { th scope="col" { (c.t(m::ASSIGNEE)) } }
+                    th scope="col" { (Text(c.t(m::TICKET_NO))) }
+                    th scope="col" { (Text(c.t(m::SUBJECT))) }
+                    @if staff { th scope="col" { (Text(c.t(m::CUSTOMER))) } }
+                    th scope="col" { (Text(c.t(m::STATUS))) }
+                    th scope="col" { (Text(c.t(m::PRIORITY))) }
+                    @if staff { th scope="col" { (Text(c.t(m::ASSIGNEE))) } }
                     @for f in &columns { th scope="col" { (f.label.get(c.lang)) } }
-                    th scope="col" .num { (c.t(m::ACTIVITIES)) }
-                    th scope="col" { (c.t(m::LAST_ACTIVITY)) }
-                    @if show_time { th scope="col" .num { (c.t(m::TIME_SPENT)) } }
+                    th scope="col" .num { (Text(c.t(m::ACTIVITIES))) }
+                    th scope="col" { (Text(c.t(m::LAST_ACTIVITY))) }
+                    @if show_time { th scope="col" .num { (Text(c.t(m::TIME_SPENT))) } }
                 }
             }
         };
@@ -384,13 +384,13 @@ pub fn detail(c: &Chrome, v: &DetailView) -> Markup {
     let editable = customer_editable(&v.fields, &v.detail.fields);
     // The timeline writes itself into the page's buffer between the parts before and after it.
     let before = html! {
-        p.back { a href="/tickets" { "← " (c.t(m::BACK_TO_OVERVIEW)) } }
+        p.back { a href="/tickets" { "← " (Text(c.t(m::BACK_TO_OVERVIEW))) } }
         (PreEscaped("<article class=\"ticket\">"))
             header.ticket-head.card {
                 (ticket_title(c, t, false))
                 (detail_facts(c, v))
                 @if v.people_link {
-                    p.people-link { a href={ (base) "/people" } { (c.t(m::PEOPLE_LINK)) } }
+                    p.people-link { a href={ (base) "/people" } { (Text(c.t(m::PEOPLE_LINK))) } }
                 }
             }
             (field_edit_form(c, &format!("{base}/fields"), &v.csrf, &editable, stored, &v.errors))
@@ -437,8 +437,8 @@ pub fn ticket_url(staff: bool, number: &str) -> String {
 /// The top of a ticket's head: print button, number, subject, status and priority.
 pub fn ticket_title(c: &Chrome, t: &TicketSummary, staff: bool) -> Markup {
     html! {
-        button.btn.btn-quiet.print-button type="button" data-print hidden { (c.t(m::PRINT)) }
-        p.ticket-number { (c.t(m::TICKET)) " " strong { (t.number) } }
+        button.btn.btn-quiet.print-button type="button" data-print hidden { (Text(c.t(m::PRINT))) }
+        p.ticket-number { (Text(c.t(m::TICKET))) " " strong { (t.number) } }
         h1 { (t.subject) }
         div.badges { (status_badge(c.lang, t.status, staff)) (priority_badge(c.lang, t.priority)) }
     }
@@ -447,7 +447,7 @@ pub fn ticket_title(c: &Chrome, t: &TicketSummary, staff: bool) -> Markup {
 /// The activity kinds as links above the timeline; `base` is the ticket's URL.
 pub fn kind_filter(c: &Chrome, base: &str, current: KindFilter) -> Markup {
     html! {
-        nav.kind-filter aria-label=(c.t(m::ACTIVITIES)) {
+        nav.kind-filter aria-label=(Text(c.t(m::ACTIVITIES))) {
             @for k in KindFilter::ALL {
                 a.chip href={ (base) @if *k != KindFilter::All { "?kind=" (k.as_str()) } }
                     aria-current=[(current == *k).then_some("page")] { (c.t(k.label())) }
@@ -540,16 +540,16 @@ fn detail_facts(c: &Chrome, v: &DetailView) -> Markup {
     let t = &v.detail.ticket.summary;
     html! {
         dl.facts.inline {
-            div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
-            div { dt { (c.t(m::LAST_ACTIVITY)) } dd { time datetime=(clock::rfc3339(t.last_activity_at)) { (clock::datetime(t.last_activity_at, v.tz, lang)) } } }
+            div { dt { (Text(c.t(m::CREATED))) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
+            div { dt { (Text(c.t(m::LAST_ACTIVITY))) } dd { time datetime=(clock::rfc3339(t.last_activity_at)) { (clock::datetime(t.last_activity_at, v.tz, lang)) } } }
             @if let Some(closed) = v.detail.ticket.closed_at {
                 @if t.status == Status::Closed {
-                    div { dt { (c.t(m::CLOSED_AT)) } dd { time datetime=(clock::rfc3339(closed)) { (clock::datetime(closed, v.tz, lang)) } } }
+                    div { dt { (Text(c.t(m::CLOSED_AT))) } dd { time datetime=(clock::rfc3339(closed)) { (clock::datetime(closed, v.tz, lang)) } } }
                 }
             }
-            div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }
+            div { dt { (Text(c.t(m::ACTIVITIES))) } dd { (t.activity_count) } }
             @if v.show_time {
-                div { dt { (c.t(m::TIME_SPENT)) } dd data-minutes=(t.minutes) { (format_minutes(t.minutes)) } }
+                div { dt { (Text(c.t(m::TIME_SPENT))) } dd data-minutes=(t.minutes) { (format_minutes(t.minutes)) } }
             }
             (custom_field_facts(lang, &v.fields, &v.detail.fields))
         }
@@ -562,22 +562,22 @@ fn reply_form(c: &Chrome, v: &DetailView) -> Markup {
     let e = &v.errors;
     html! {
         section.card.reply #reply aria-labelledby="reply-title" {
-            h2 #reply-title { (c.t(m::REPLY_TITLE)) }
+            h2 #reply-title { (Text(c.t(m::REPLY_TITLE))) }
             @if matches!(t.status, Status::Waiting | Status::Closed) {
-                p.muted { (c.t(m::REPLY_REOPENS)) }
+                p.muted { (Text(c.t(m::REPLY_REOPENS))) }
             }
             (error_summary(c.lang, e))
             form.stack method="post" action={ "/tickets/" (t.number) "/reply" } enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(v.csrf);
                 div.field {
-                    label for="body" { (c.t(m::REPLY_BODY)) }
+                    label for="body" { (Text(c.t(m::REPLY_BODY))) }
                     textarea #body name="body" rows="6" required maxlength="50000"
                         aria-invalid=[e.get("body").map(|_| "true")] autofocus[e.is_first("body")]
                         aria-describedby=[described_by(e, "body", false)] { (v.reply) }
                     (field_error(c.lang, e, "body"))
                 }
                 (file_input(c, "reply-files", e))
-                div.actions { button.btn.btn-primary type="submit" { (c.t(m::REPLY_BUTTON)) } }
+                div.actions { button.btn.btn-primary type="submit" { (Text(c.t(m::REPLY_BUTTON))) } }
             }
         }
     }
@@ -587,13 +587,13 @@ fn reply_form(c: &Chrome, v: &DetailView) -> Markup {
 fn upload_form(c: &Chrome, v: &DetailView) -> Markup {
     html! {
         section.card.upload aria-labelledby="upload-title" {
-            h2 #upload-title { (c.t(m::UPLOAD_DOCUMENTS)) }
+            h2 #upload-title { (Text(c.t(m::UPLOAD_DOCUMENTS))) }
             form.stack method="post" action={ "/tickets/" (v.detail.ticket.summary.number) "/attachments" } enctype="multipart/form-data" data-upload {
                 input type="hidden" name="csrf" value=(v.csrf);
                 // The handler files this form's messages under `documents` (see `web::portal::upload`).
                 @let own = v.errors.clone().renamed("attachments", "-").renamed("documents", "attachments");
                 (file_input(c, "doc-files", &own))
-                div.actions { button.btn type="submit" { (c.t(m::UPLOAD_BUTTON)) } }
+                div.actions { button.btn type="submit" { (Text(c.t(m::UPLOAD_BUTTON))) } }
             }
         }
     }
@@ -605,10 +605,10 @@ fn close_form(c: &Chrome, v: &DetailView) -> Markup {
     html! {
         @if v.can_close && t.status != Status::Closed {
             section.card.close-ticket {
-                p { (c.t(m::CLOSE_TICKET_HINT)) }
+                p { (Text(c.t(m::CLOSE_TICKET_HINT))) }
                 form method="post" action={ "/tickets/" (t.number) "/close" } {
                     input type="hidden" name="csrf" value=(v.csrf);
-                    button.btn type="submit" { (c.t(m::CLOSE_TICKET)) }
+                    button.btn type="submit" { (Text(c.t(m::CLOSE_TICKET))) }
                 }
             }
         }
@@ -624,7 +624,7 @@ pub fn custom_field_facts(lang: Lang, fields: &[Field], values: &[(String, Strin
                 dt {
                     @match field {
                         Some(f) => (f.label.get(lang)),
-                        None => { (key) " " span.muted { "(" (lang.t(m::FORMER_FIELD)) ")" } }
+                        None => { (key) " " span.muted { "(" (Text(lang.t(m::FORMER_FIELD))) ")" } }
                     }
                 }
                 dd { (display_value(lang, field, value)) }
@@ -657,13 +657,13 @@ pub fn attachment_url(staff: bool, number: &str, id: i64) -> String {
 fn activity_files(c: &Chrome, staff: bool, number: &str, files: &[&Attachment]) -> Markup {
     html! {
         @if !files.is_empty() {
-            ul.files aria-label=(c.t(m::ATTACHMENTS)) {
+            ul.files aria-label=(Text(c.t(m::ATTACHMENTS))) {
                 @for f in files {
                     li {
                         a href=(attachment_url(staff, number, f.id)) data-attachment=(f.id) download { (f.file_name) }
                         " " span.muted { "(" (format_size(f.size, c.lang)) ")" }
                         @if f.previewable {
-                            " " a.preview href={ (attachment_url(staff, number, f.id)) "?inline=1" } target="_blank" rel="noopener" { (c.t(m::PREVIEW)) }
+                            " " a.preview href={ (attachment_url(staff, number, f.id)) "?inline=1" } target="_blank" rel="noopener" { (Text(c.t(m::PREVIEW))) }
                         }
                     }
                 }
@@ -677,9 +677,9 @@ pub fn documents_panel(c: &Chrome, staff: bool, number: &str, files: &[Attachmen
     let lang = c.lang;
     html! {
         section.card.documents #documents aria-labelledby="documents-title" {
-            h2 #documents-title { (c.t(m::DOCUMENTS)) " " span.muted { "(" (files.len()) ")" } }
+            h2 #documents-title { (Text(c.t(m::DOCUMENTS))) " " span.muted { "(" (files.len()) ")" } }
             @if files.is_empty() {
-                p.muted { (c.t(m::NO_DOCUMENTS)) }
+                p.muted { (Text(c.t(m::NO_DOCUMENTS))) }
             } @else {
                 ul.doc-list {
                     @for f in files {
@@ -703,16 +703,16 @@ pub fn file_input(c: &Chrome, id: &str, e: &FieldErrors) -> Markup {
     let hint = c.f(m::UPLOAD_HINT, &[("size", &size), ("count", &c.max_files.to_string())]);
     html! {
         div.field.dropzone data-dropzone {
-            label for=(id) { (c.t(m::ADD_FILES)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
+            label for=(id) { (Text(c.t(m::ADD_FILES))) " " span.muted { "(" (Text(c.t(m::OPTIONAL))) ")" } }
             input #(id) type="file" name="attachments" multiple
                 aria-describedby={ "hint-" (id) @if e.get("attachments").is_some() { " err-attachments" } }
                 aria-invalid=[e.get("attachments").map(|_| "true")] autofocus[e.is_first("attachments")]
                 data-max-file-bytes=(c.max_file_bytes) data-max-files=(c.max_files)
-                data-msg-too-large=(c.f(m::ERR_FILE_TOO_LARGE_CLIENT, &[("size", &size)]))
-                data-msg-too-many=(c.f(m::ERR_TOO_MANY_FILES_CLIENT, &[("count", &c.max_files.to_string())]))
+                data-msg-too-large=(Text(&c.f(m::ERR_FILE_TOO_LARGE_CLIENT, &[("size", &size)])))
+                data-msg-too-many=(Text(&c.f(m::ERR_TOO_MANY_FILES_CLIENT, &[("count", &c.max_files.to_string())])))
                 data-max-request-bytes=(c.max_request_bytes)
-                data-msg-too-much=(c.f(m::ERR_FILES_TOO_LARGE_CLIENT, &[("size", &format_size(c.max_request_bytes as i64, c.lang))]));
-            p.help id={ "hint-" (id) } { (c.t(m::DROP_HERE)) ". " (hint) }
+                data-msg-too-much=(Text(&c.f(m::ERR_FILES_TOO_LARGE_CLIENT, &[("size", &format_size(c.max_request_bytes as i64, c.lang))])));
+            p.help id={ "hint-" (id) } { (Text(c.t(m::DROP_HERE))) ". " (Text(&hint)) }
             (field_error(c.lang, e, "attachments"))
         }
     }
@@ -887,26 +887,26 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
     let e = &v.errors;
     let prio = Priority::parse(v.values.str("priority")).unwrap_or(Priority::Normal);
     let content = html! {
-        div.page-head { h1 { (c.t(m::NEW_TICKET_TITLE)) } }
-        p.lead { (c.t(m::NEW_TICKET_INTRO)) }
+        div.page-head { h1 { (Text(c.t(m::NEW_TICKET_TITLE))) } }
+        p.lead { (Text(c.t(m::NEW_TICKET_INTRO))) }
         section.card {
             (error_summary(lang, e))
             form.stack method="post" action="/tickets" enctype="multipart/form-data" novalidate {
                 input type="hidden" name="csrf" value=(v.csrf);
                 div.field {
-                    label for="subject" { (c.t(m::SUBJECT)) " " span.req aria-hidden="true" { "*" } }
+                    label for="subject" { (Text(c.t(m::SUBJECT))) " " span.req aria-hidden="true" { "*" } }
                     input #subject type="text" name="subject" value=(v.values.str("subject")) required maxlength="200"
                         aria-invalid=[e.get("subject").map(|_| "true")] autofocus[e.is_first("subject")] aria-describedby=[described_by(e, "subject", false)];
                     (field_error(lang, e, "subject"))
                 }
                 div.field {
-                    label for="body" { (c.t(m::DESCRIPTION)) " " span.req aria-hidden="true" { "*" } }
+                    label for="body" { (Text(c.t(m::DESCRIPTION))) " " span.req aria-hidden="true" { "*" } }
                     textarea #body name="body" rows="8" required maxlength="50000"
                         aria-invalid=[e.get("body").map(|_| "true")] autofocus[e.is_first("body")] aria-describedby=[described_by(e, "body", false)] { (v.values.str("body")) }
                     (field_error(lang, e, "body"))
                 }
                 div.field {
-                    label for="priority" { (c.t(m::PRIORITY)) }
+                    label for="priority" { (Text(c.t(m::PRIORITY))) }
                     select #priority name="priority" aria-invalid=[e.get("priority").map(|_| "true")] autofocus[e.is_first("priority")] aria-describedby=[described_by(e, "priority", false)] {
                         @for p in Priority::ALL {
                             option value=(p.as_str()) selected[*p == prio] { (c.t(p.label())) }
@@ -916,7 +916,7 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                 }
                 (custom_fields(lang, &v.fields, &v.values, e))
                 (file_input(c, "new-files", e))
-                div.actions { button.btn.btn-primary type="submit" { (c.t(m::SUBMIT_TICKET)) } }
+                div.actions { button.btn.btn-primary type="submit" { (Text(c.t(m::SUBMIT_TICKET))) } }
             }
         }
     };
@@ -938,11 +938,11 @@ pub fn field_edit_form(
         @if !editable.is_empty() {
             // Open only for its own errors: an empty reply must not open this box (issue 19).
             details.card.field-edit open[e.fields().any(|f| f.starts_with("cf_"))] {
-                summary { (c.t(m::EDIT_DETAILS)) }
+                summary { (Text(c.t(m::EDIT_DETAILS))) }
                 form.stack method="post" action=(action) novalidate {
                     input type="hidden" name="csrf" value=(csrf);
                     (custom_fields(c.lang, &editable, &values, e))
-                    div.actions { button.btn type="submit" { (c.t(m::SAVE)) } }
+                    div.actions { button.btn type="submit" { (Text(c.t(m::SAVE))) } }
                 }
             }
         }
