@@ -966,11 +966,14 @@ pub fn set_assignee(conn: &Connection, ticket_id: i64, staff_id: Option<i64>) ->
 }
 
 /// Tickets per status, over all customers (the queue's tabs), from the trigger-kept counts.
+/// Tickets per status, and per month (`YYYYMM`, newest first, months with none left out).
+pub type QueueCounts = (Vec<(Status, i64)>, Vec<(i64, i64)>);
+
 /// The queue's status tabs and month picker from one pass over `ticket_counts` (schema 0009):
 /// [`status_counts`] and the staff's [`month_counts`] at once. Grouped in SQL these were two
 /// statements, the status one sorting every (month, status) row (13 % of a queue page); the
 /// rows come in key order (month, status), so the months sum as they pass.
-pub fn queue_counts(conn: &Connection) -> Result<(Vec<(Status, i64)>, Vec<(i64, i64)>)> {
+pub fn queue_counts(conn: &Connection) -> Result<QueueCounts> {
     let mut stmt = conn.prepare_cached("SELECT month, status, n FROM ticket_counts")?;
     let mut rows = stmt.query([])?;
     let mut statuses: Vec<(Status, i64)> = Vec::with_capacity(8);

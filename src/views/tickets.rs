@@ -84,7 +84,8 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
             }
         }
     };
-    let table = TicketTable { c, page: &v.data.page, show_time: v.show_time, tz: v.tz, staff: false, fields: &v.fields };
+    let table =
+        TicketTable { c, page: &v.data.page, show_time: v.show_time, tz: v.tz, staff: false, fields: &v.fields };
     let table: &dyn maud::Render = if v.data.page.rows.is_empty() { &"" } else { &table };
     let after = html! {
         (pagination_after(c.lang, &base, q.page, v.data.page.total, q.page_size, v.data.page.next_after.as_ref().map(ToString::to_string), v.data.page.rows.len() >= q.page_size))
