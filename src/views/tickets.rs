@@ -202,11 +202,14 @@ impl maud::Render for TicketTable<'_> {
         };
         // A row is ~900 bytes (staff, with fields more).
         out.reserve(head.0.len() + rows.len() * 1024 + 128);
+        let consts = (rows.len() >= 8).then(|| RowConsts::new(c, staff));
         out.push_str("<div class=\"table-wrap\"><table class=\"tickets\">");
         out.push_str(&head.0);
         out.push_str("<tbody>");
         for t in rows {
-            maud::Render::render_to(&Row { c, t, show_time, tz, staff, columns: &columns, value_of: &value_of }, out);
+            let row =
+                Row { c, t, show_time, tz, staff, columns: &columns, value_of: &value_of, consts: consts.as_ref() };
+            maud::Render::render_to(&row, out);
         }
         out.push_str("</tbody></table></div>");
     }
@@ -224,17 +227,73 @@ struct Row<'a> {
     staff: bool,
     columns: &'a [&'a Field],
     value_of: &'a dyn Fn(&TicketSummary, &Field) -> String,
+    /// `None`: escaped per row (a short table does not pay for the table of labels).
+    consts: Option<&'a RowConsts>,
+}
+
+/// The labels of [`Row`]'s `data-label` attributes, in the order `label(out, i)` names them.
+const LABELS: [Msg; 9] = [
+    m::TICKET_NO,
+    m::SUBJECT,
+    m::CUSTOMER,
+    m::STATUS,
+    m::PRIORITY,
+    m::ASSIGNEE,
+    m::ACTIVITIES,
+    m::LAST_ACTIVITY,
+    m::TIME_SPENT,
+];
+
+/// What every row writes alike, escaped once per table instead of once per row.
+struct RowConsts {
+    /// ` data-label="…"` by [`LABELS`].
+    labels: Vec<String>,
+    /// By `Status` (the order of `Status::ALL`, the enum's): name and label (this side's).
+    statuses: Vec<(String, String)>,
+    /// By `Priority`: name and label.
+    priorities: Vec<(String, String)>,
+    /// By `ActivityKind`: label.
+    kinds: Vec<String>,
+}
+
+impl RowConsts {
+    fn new(c: &Chrome, staff: bool) -> RowConsts {
+        let escaped = |s: &str| {
+            let mut out = String::new();
+            esc(&mut out, s);
+            out
+        };
+        RowConsts {
+            labels: LABELS.iter().map(|msg| format!(" data-label=\"{}\"", escaped(c.t(*msg)))).collect(),
+            statuses: Status::ALL
+                .iter()
+                .map(|s| (escaped(s.as_str()), escaped(c.t(if staff { s.staff_label() } else { s.label() }))))
+                .collect(),
+            priorities: Priority::ALL.iter().map(|p| (escaped(p.as_str()), escaped(c.t(p.label())))).collect(),
+            kinds: ActivityKind::ALL.iter().map(|k| escaped(c.t(k.label()))).collect(),
+        }
+    }
 }
 
 impl maud::Render for Row<'_> {
     fn render_to(&self, out: &mut String) {
-        let Row { c, t, show_time, tz, staff, columns, value_of } = *self;
+        let Row { c, t, show_time, tz, staff, columns, value_of, consts } = *self;
         let lang = c.lang;
-        let label = |out: &mut String, msg: Msg| {
-            out.push_str(" data-label=\"");
-            esc(out, c.t(msg));
-            out.push('"');
+        // ` data-label="…"` of column `i` of [`LABELS`], escaped once per table.
+        let label = |out: &mut String, i: usize| match consts.and_then(|k| k.labels.get(i)) {
+            Some(l) => out.push_str(l),
+            None => {
+                out.push_str(" data-label=\"");
+                esc(out, c.t(LABELS[i % LABELS.len()]));
+                out.push('"');
+            }
         };
+        let push = |out: &mut String, escaped: Option<&String>, raw: &str| match escaped {
+            Some(e) => out.push_str(e),
+            None => esc(out, raw),
+        };
+        let status = consts.and_then(|k| k.statuses.get(t.status as usize));
+        let priority = consts.and_then(|k| k.priorities.get(t.priority as usize));
         let href = |out: &mut String| {
             out.push_str("<a href=\"");
             esc(out, if staff { "/staff/tickets/" } else { "/tickets/" });
@@ -244,9 +303,9 @@ impl maud::Render for Row<'_> {
         out.push_str("<tr data-ticket=\"");
         esc(out, &t.number);
         out.push_str("\" data-status=\"");
-        esc(out, t.status.as_str());
+        push(out, status.map(|s| &s.0), t.status.as_str());
         out.push_str("\" data-priority=\"");
-        esc(out, t.priority.as_str());
+        push(out, priority.map(|p| &p.0), t.priority.as_str());
         out.push_str("\" data-activities=\"");
         esc_with(out, |o| maud::Render::render_to(&t.activity_count, o));
         out.push('"');
@@ -265,13 +324,13 @@ impl maud::Render for Row<'_> {
             out.push('"');
         }
         out.push_str("><td class=\"ticket-no\"");
-        label(out, m::TICKET_NO);
+        label(out, 0);
         out.push('>');
         href(out);
         out.push_str(" tabindex=\"-1\">");
         esc(out, &t.number);
         out.push_str("</a></td><td class=\"subject\"");
-        label(out, m::SUBJECT);
+        label(out, 1);
         out.push('>');
         if staff && t.unread {
             out.push_str("<span class=\"badge badge-unread\">");
@@ -292,7 +351,7 @@ impl maud::Render for Row<'_> {
         out.push_str("</td>");
         if staff {
             out.push_str("<td class=\"customer\"");
-            label(out, m::CUSTOMER);
+            label(out, 2);
             out.push('>');
             esc(out, &t.customer_name);
             out.push_str(" <span class=\"muted cno\">(");
@@ -300,21 +359,21 @@ impl maud::Render for Row<'_> {
             out.push_str(")</span></td>");
         }
         out.push_str("<td");
-        label(out, m::STATUS);
+        label(out, 3);
         out.push_str("><span class=\"badge status status-");
-        esc(out, t.status.as_str());
+        push(out, status.map(|s| &s.0), t.status.as_str());
         out.push_str("\"><span class=\"dot\" aria-hidden=\"true\"></span>");
-        esc(out, lang.t(if staff { t.status.staff_label() } else { t.status.label() }));
+        push(out, status.map(|s| &s.1), lang.t(if staff { t.status.staff_label() } else { t.status.label() }));
         out.push_str("</span></td><td");
-        label(out, m::PRIORITY);
+        label(out, 4);
         out.push_str("><span class=\"badge prio prio-");
-        esc(out, t.priority.as_str());
+        push(out, priority.map(|p| &p.0), t.priority.as_str());
         out.push_str("\">");
-        esc(out, lang.t(t.priority.label()));
+        push(out, priority.map(|p| &p.1), lang.t(t.priority.label()));
         out.push_str("</span></td>");
         if staff {
             out.push_str("<td class=\"assignee\"");
-            label(out, m::ASSIGNEE);
+            label(out, 5);
             out.push('>');
             esc(out, t.assignee.as_deref().unwrap_or("–"));
             out.push_str("</td>");
@@ -329,17 +388,17 @@ impl maud::Render for Row<'_> {
             out.push_str("</td>");
         }
         out.push_str("<td class=\"num\"");
-        label(out, m::ACTIVITIES);
+        label(out, 6);
         out.push('>');
         esc_with(out, |o| maud::Render::render_to(&t.activity_count, o));
         out.push_str("</td><td class=\"last\"");
-        label(out, m::LAST_ACTIVITY);
+        label(out, 7);
         out.push_str("><time datetime=\"");
         esc_with(out, |o| clock::push_rfc3339(o, t.last_activity_at));
         out.push_str("\">");
         esc_with(out, |o| clock::push_datetime(o, t.last_activity_at, tz, lang));
         out.push_str("</time><br><span class=\"muted\">");
-        esc(out, c.t(t.last_activity_kind.label()));
+        push(out, consts.and_then(|k| k.kinds.get(t.last_activity_kind as usize)), c.t(t.last_activity_kind.label()));
         // The customer is "Sie" here as in the timeline (issue 19: one name per person).
         let me = !staff && c.user.as_ref().is_some_and(|u| u.name == t.last_activity_by);
         if me {
@@ -352,7 +411,7 @@ impl maud::Render for Row<'_> {
         out.push_str("</span></td>");
         if show_time {
             out.push_str("<td class=\"num\"");
-            label(out, m::TIME_SPENT);
+            label(out, 8);
             out.push('>');
             esc(out, &format_minutes(t.minutes));
             out.push_str("</td>");
@@ -494,6 +553,9 @@ impl maud::Render for Timeline<'_> {
         };
         // An entry is 300–700 bytes (a long text more; the buffer grows from there).
         out.reserve(d.activities.len() * 640 + 512);
+        // Worth it from a few dozen entries on (a table of 12 kinds' strings against 5 splices
+        // an entry).
+        let consts = (d.activities.len() >= 32).then(|| EntryConsts::new(c));
         out.push_str("<section class=\"timeline\" aria-label=\"");
         esc(out, c.t(m::ACTIVITIES));
         out.push_str("\">");
@@ -508,7 +570,7 @@ impl maud::Render for Timeline<'_> {
         out.push_str("<ol class=\"activities\">");
         for a in &d.activities {
             let files = files.get(&a.id).map_or(&[][..], |v| &v[..]);
-            maud::Render::render_to(&Entry { c, a, tz, staff, number, files, fields }, out);
+            maud::Render::render_to(&Entry { c, a, tz, staff, number, files, fields, consts: consts.as_ref() }, out);
         }
         out.push_str("</ol>");
         if d.timeline.number > 1 {
@@ -740,7 +802,7 @@ pub fn activity(
     files: &[&Attachment],
     fields_config: &[Field],
 ) -> Markup {
-    html! { (Entry { c, a, tz, staff, number, files, fields: fields_config }) }
+    html! { (Entry { c, a, tz, staff, number, files, fields: fields_config, consts: None }) }
 }
 
 /// One entry of the timeline, written by hand straight into the page's buffer: as a maud
@@ -755,11 +817,45 @@ struct Entry<'a> {
     number: &'a str,
     files: &'a [&'a Attachment],
     fields: &'a [Field],
+    /// `None`: escaped per entry (a short timeline does not pay for the table).
+    consts: Option<&'a EntryConsts>,
+}
+
+/// What every entry of one activity kind, or by one author kind, writes alike — escaped once
+/// per timeline instead of once per entry (five short splices an entry).
+struct EntryConsts {
+    /// By `ActivityKind` (the order of `ActivityKind::ALL`): its name and its label, escaped.
+    kind: Vec<(String, String)>,
+    /// By `AuthorKind` (the order of `AuthorKind::ALL`): its side class and its name, escaped.
+    author: Vec<(String, String)>,
+}
+
+impl EntryConsts {
+    fn new(c: &Chrome) -> EntryConsts {
+        let escaped = |s: &str| {
+            let mut out = String::new();
+            esc(&mut out, s);
+            out
+        };
+        EntryConsts {
+            kind: ActivityKind::ALL.iter().map(|k| (escaped(k.as_str()), escaped(c.t(k.label())))).collect(),
+            author: AuthorKind::ALL.iter().map(|a| (escaped(side(*a)), escaped(a.as_str()))).collect(),
+        }
+    }
+}
+
+/// The class of an entry by who wrote it.
+fn side(a: AuthorKind) -> &'static str {
+    match a {
+        AuthorKind::Customer => "from-customer",
+        AuthorKind::Staff => "from-staff",
+        AuthorKind::System => "from-system",
+    }
 }
 
 impl maud::Render for Entry<'_> {
     fn render_to(&self, out: &mut String) {
-        let Entry { c, a, tz, staff, number, files, fields } = *self;
+        let Entry { c, a, tz, staff, number, files, fields, consts } = *self;
         let lang = c.lang;
         // The viewer's own activities read "Sie"/"You"; a colleague's carry their name.
         let viewer = c.user.as_ref().and_then(|u| u.person);
@@ -767,10 +863,13 @@ impl maud::Render for Entry<'_> {
             AuthorKind::Customer if !staff && a.contact_id == viewer => c.t(m::YOU),
             _ => &a.author_name,
         };
-        let side = match a.author_kind {
-            AuthorKind::Customer => "from-customer",
-            AuthorKind::Staff => "from-staff",
-            AuthorKind::System => "from-system",
+        // The declaration order of the kinds is the order of their `ALL` (`str_enum!`); should
+        // the table miss one, it is escaped here.
+        let kind = consts.and_then(|t| t.kind.get(a.kind as usize));
+        let by = consts.and_then(|t| t.author.get(a.author_kind as usize));
+        let push = |out: &mut String, escaped: Option<&String>, raw: &str| match escaped {
+            Some(e) => out.push_str(e),
+            None => esc(out, raw),
         };
         let change = |msg: Msg, label: &dyn Fn(&str) -> Option<Msg>| {
             let old = a.old_value.as_deref().and_then(label).map(|m| lang.t(m)).unwrap_or("–");
@@ -778,24 +877,24 @@ impl maud::Render for Entry<'_> {
             lang.f(msg, &[("old", old), ("new", new)])
         };
         out.push_str("<li class=\"activity kind-");
-        esc(out, a.kind.as_str());
+        push(out, kind.map(|k| &k.0), a.kind.as_str());
         out.push(' ');
-        esc(out, side);
+        push(out, by.map(|b| &b.0), side(a.author_kind));
         if a.internal {
             out.push_str(" internal");
         }
         out.push_str("\" data-activity-kind=\"");
-        esc(out, a.kind.as_str());
+        push(out, kind.map(|k| &k.0), a.kind.as_str());
         out.push_str("\" data-created=\"");
         let stamp = out.len();
         esc_with(out, |o| clock::push_rfc3339(o, a.created_at));
         let stamp = stamp..out.len();
         out.push_str("\" data-author-kind=\"");
-        esc(out, a.author_kind.as_str());
+        push(out, by.map(|b| &b.1), a.author_kind.as_str());
         out.push_str("\" id=\"a");
         esc_with(out, |o| maud::Render::render_to(&a.id, o));
         out.push_str("\"><div class=\"activity-head\"><span class=\"kind\">");
-        esc(out, c.t(a.kind.label()));
+        push(out, kind.map(|k| &k.1), c.t(a.kind.label()));
         out.push_str("</span>");
         if !author.is_empty() {
             out.push_str("<span class=\"author\">");
@@ -1279,6 +1378,18 @@ mod hand_written_tests {
                         let new = ticket_table(&c, &page, show_time, berlin(), staff, fields).into_string();
                         let old = old_ticket_table(&c, &page, show_time, berlin(), staff, fields).into_string();
                         assert_eq!(new, old, "{lang:?} staff={staff} show_time={show_time}");
+                        // A short table escapes per row (no table of labels).
+                        let short = TicketPage {
+                            rows: page.rows[..5].to_vec(),
+                            total: 5,
+                            minutes: 0,
+                            fields: page.fields.clone(),
+                            capped: false,
+                            next_after: None,
+                        };
+                        let new = ticket_table(&c, &short, show_time, berlin(), staff, fields).into_string();
+                        let old = old_ticket_table(&c, &short, show_time, berlin(), staff, fields).into_string();
+                        assert_eq!(new, old, "short: {lang:?} staff={staff} show_time={show_time}");
                     }
                 }
             }
@@ -1352,6 +1463,16 @@ mod hand_written_tests {
                     let old = old_timeline(&c, &detail, berlin(), staff, &fields).into_string();
                     assert_eq!(new, old, "{lang:?} staff={staff} page={number}");
                 }
+            }
+        }
+        // A short timeline escapes per entry (no table of kinds).
+        let all = std::mem::take(&mut detail.activities);
+        for chunk in all.chunks(9) {
+            detail.activities = chunk.to_vec();
+            for staff in [false, true] {
+                let c = chrome(Lang::En, staff);
+                let new = timeline(&c, &detail, berlin(), staff, &fields).into_string();
+                assert_eq!(new, old_timeline(&c, &detail, berlin(), staff, &fields).into_string());
             }
         }
         detail.activities.clear();
