@@ -109,24 +109,30 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
 /// `2026-11-28T13:05:00Z`. Written digit by digit: a ticket page writes one per activity, and
 /// `time`'s general formatter cost more than the rest of the activity's markup.
 pub fn rfc3339(ts: i64) -> String {
+    let mut s = String::with_capacity(20);
+    push_rfc3339(&mut s, ts);
+    s
+}
+
+/// [`rfc3339`] appended to `s` (a page writes its stamps straight into its buffer).
+pub fn push_rfc3339(s: &mut String, ts: i64) {
     let t = utc(ts);
     if !(1000..=9999).contains(&t.year()) {
-        return t.format(&Rfc3339).unwrap_or_default();
+        s.push_str(&t.format(&Rfc3339).unwrap_or_default());
+        return;
     }
-    let mut s = String::with_capacity(20);
-    push_year(&mut s, t.year());
+    push_year(s, t.year());
     s.push('-');
-    push2(&mut s, u8::from(t.month()));
+    push2(s, u8::from(t.month()));
     s.push('-');
-    push2(&mut s, t.day());
+    push2(s, t.day());
     s.push('T');
-    push2(&mut s, t.hour());
+    push2(s, t.hour());
     s.push(':');
-    push2(&mut s, t.minute());
+    push2(s, t.minute());
     s.push(':');
-    push2(&mut s, t.second());
+    push2(s, t.second());
     s.push('Z');
-    s
 }
 
 /// Two digits, zero-padded (`n` < 100).
@@ -185,13 +191,19 @@ pub fn month_name(month: u8, lang: Lang) -> &'static str {
 
 /// "28.11.2026, 14:05" (de) or "28 Nov 2026, 14:05" (en), local time.
 pub fn datetime(ts: i64, tz: &Tz, lang: Lang) -> String {
-    let l = local(ts, tz);
     let mut s = String::with_capacity(20);
+    push_datetime(&mut s, ts, tz, lang);
+    s
+}
+
+/// [`datetime`] appended to `s`.
+pub fn push_datetime(s: &mut String, ts: i64, tz: &Tz, lang: Lang) {
+    let l = local(ts, tz);
     match lang {
         Lang::De => {
-            push2(&mut s, l.day());
+            push2(s, l.day());
             s.push('.');
-            push2(&mut s, u8::from(l.month()));
+            push2(s, u8::from(l.month()));
             s.push('.');
         }
         Lang::En => {
@@ -204,12 +216,11 @@ pub fn datetime(ts: i64, tz: &Tz, lang: Lang) -> String {
             s.push(' ');
         }
     }
-    push_year(&mut s, l.year());
+    push_year(s, l.year());
     s.push_str(", ");
-    push2(&mut s, l.hour());
+    push2(s, l.hour());
     s.push(':');
-    push2(&mut s, l.minute());
-    s
+    push2(s, l.minute());
 }
 
 /// Date only.

@@ -32,11 +32,13 @@ fn actor(s: &StaffMember) -> String {
 
 pub fn queue(app: &App, me: &StaffMember, query: &TicketQuery, tab: QueueTab, now: i64) -> Result<Queue> {
     let conn = app.conn()?;
+    let page = tdb::list(&conn, Scope::Staff, query)?;
+    let (status_counts, months) = tdb::queue_counts(&conn)?;
     Ok(Queue {
-        page: tdb::list(&conn, Scope::Staff, query)?,
-        status_counts: tdb::status_counts(&conn)?,
+        page,
+        status_counts,
         staff: staff::list(&conn)?,
-        months: tdb::month_counts(&conn, Scope::Staff)?,
+        months,
         tab,
         view_counts: tdb::view_counts(&conn, me.id, now)?,
     })

@@ -1,6 +1,6 @@
 //! Staff workspace and admin pages.
 
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 use time_tz::Tz;
 
 use crate::clock;
@@ -12,11 +12,11 @@ use crate::model::{
 };
 use crate::views::tickets::{
     custom_field_facts, custom_fields, documents_panel, field_edit_form, file_input, kind_filter, ticket_table,
-    ticket_title, ticket_url, timeline,
+    ticket_title, ticket_url, TicketTable, Timeline,
 };
 use crate::views::{
-    audit_words, described_by, error_summary, field_error, layout, pagination, pagination_after, query_string, Chrome,
-    Reserve,
+    audit_words, described_by, error_summary, field_error, layout, layout_with, pagination, pagination_after,
+    query_string, Chrome, Parts, Text,
 };
 
 pub struct QueueView {
@@ -36,36 +36,40 @@ pub struct QueueView {
 pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
     let q = &v.query;
     let base = format!("/staff/tickets?{}", queue_params(v, v.tab, &v.status_param));
-    let content = html! {
+    // The table writes itself into the page's buffer between the parts before and after it.
+    let before = html! {
         div.page-head {
-            h1 { (c.t(m::STAFF_QUEUE)) }
-            a.btn.btn-primary href="/staff/tickets/new" { "+ " (c.t(m::NEW_TICKET_FOR_CUSTOMER)) }
+            h1 { (Text(c.t(m::STAFF_QUEUE))) }
+            a.btn.btn-primary href="/staff/tickets/new" { "+ " (Text(c.t(m::NEW_TICKET_FOR_CUSTOMER))) }
         }
         @if let Some(f) = &v.first_steps { (crate::views::first_steps::card(c, f)) }
         (queue_status_tabs(c, v))
         (queue_filters(c, v))
         div.exports {
-            a.btn.btn-quiet href={ (base) "&format=csv" } download { (c.t(m::EXPORT_CSV)) }
-            a.btn.btn-quiet href={ (base) "&format=csv&sep=comma" } download { (c.t(m::CSV_COMMA)) }
+            a.btn.btn-quiet href={ (base) "&format=csv" } download { (Text(c.t(m::EXPORT_CSV))) }
+            a.btn.btn-quiet href={ (base) "&format=csv&sep=comma" } download { (Text(c.t(m::CSV_COMMA))) }
         }
         div.summary {
             @if v.data.page.capped {
                 // Staff search stops counting (issue 24): a lower bound, said as one.
                 span.count data-capped { (c.f(m::TICKETS_COUNT_MORE, &[("n", &v.data.page.total.to_string())])) }
-                span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { "≥ " (format_minutes(v.data.page.minutes)) } }
+                span.total-time { (Text(c.t(m::TOTAL_TIME_FILTERED))) ": " strong data-total-minutes=(v.data.page.minutes) { "≥ " (format_minutes(v.data.page.minutes)) } }
             } @else {
                 span.count { (c.f(m::TICKETS_COUNT, &[("n", &v.data.page.total.to_string())])) }
-                span.total-time { (c.t(m::TOTAL_TIME_FILTERED)) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
+                span.total-time { (Text(c.t(m::TOTAL_TIME_FILTERED))) ": " strong data-total-minutes=(v.data.page.minutes) { (format_minutes(v.data.page.minutes)) } }
             }
         }
         @if v.data.page.rows.is_empty() {
-            div.empty.card { p { (c.t(m::NO_TICKETS)) } }
-        } @else {
-            (ticket_table(c, &v.data.page, true, v.tz, true, &v.fields))
+            div.empty.card { p { (Text(c.t(m::NO_TICKETS))) } }
         }
+    };
+    let table = TicketTable { c, page: &v.data.page, show_time: true, tz: v.tz, staff: true, fields: &v.fields };
+    let table: &dyn maud::Render = if v.data.page.rows.is_empty() { &"" } else { &table };
+    let after = html! {
         (pagination_after(c.lang, &base, q.page, v.data.page.total, q.page_size, v.data.page.next_after.as_ref().map(ToString::to_string), v.data.page.rows.len() >= q.page_size))
     };
-    layout(c, c.t(m::STAFF_QUEUE), v.notice, content)
+    let size = before.0.len() + v.data.page.rows.len() * 1024 + 2048 + after.0.len();
+    layout_with(c, c.t(m::STAFF_QUEUE), v.notice, size, &Parts(&[&before, table, &after]))
 }
 
 /// The queue's filters as a query string, with `view` and `status` in place of the current ones.
@@ -103,7 +107,7 @@ fn queue_status_tabs(c: &Chrome, v: &QueueView) -> Markup {
         (QueueTab::All, m::STATUS_ALL, all),
     ];
     html! {
-        nav.status-tabs aria-label=(c.t(m::QUEUE_VIEWS)) {
+        nav.status-tabs aria-label=(Text(c.t(m::QUEUE_VIEWS))) {
             @for (tab, label, n) in views {
                 a.chip href={ "/staff/tickets?" (queue_params(v, tab, "")) } data-view=(tab.as_str())
                     aria-current=[(v.tab == tab && v.status_param.is_empty()).then_some("page")] {
@@ -126,42 +130,42 @@ fn queue_filters(c: &Chrome, v: &QueueView) -> Markup {
     let mut years: Vec<i32> = v.data.months.iter().map(|(ym, _)| (ym / 100) as i32).collect();
     years.dedup();
     html! {
-        form.filters.card method="get" action="/staff/tickets" role="search" aria-label=(c.t(m::FILTERS)) {
+        form.filters.card method="get" action="/staff/tickets" role="search" aria-label=(Text(c.t(m::FILTERS))) {
             input type="hidden" name="status" value=(v.status_param);
             @if v.tab != QueueTab::Active { input type="hidden" name="view" value=(v.tab.as_str()); }
             div.field {
-                label for="f-priority" { (c.t(m::PRIORITY)) }
+                label for="f-priority" { (Text(c.t(m::PRIORITY))) }
                 select #f-priority name="priority" data-autosubmit {
-                    option value="" { (c.t(m::STATUS_ALL)) }
+                    option value="" { (Text(c.t(m::STATUS_ALL))) }
                     @for p in Priority::ALL { option value=(p.as_str()) selected[q.priority == Some(*p)] { (c.t(p.label())) } }
                 }
             }
             div.field {
-                label for="f-assignee" { (c.t(m::ASSIGNEE)) }
+                label for="f-assignee" { (Text(c.t(m::ASSIGNEE))) }
                 select #f-assignee name="assignee" data-autosubmit {
-                    option value="" { (c.t(m::STATUS_ALL)) }
-                    option value="mine" selected[v.assignee_param == "mine"] { (c.t(m::ASSIGNED_TO_ME)) }
-                    option value="unassigned" selected[v.assignee_param == "unassigned"] { (c.t(m::UNASSIGNED)) }
+                    option value="" { (Text(c.t(m::STATUS_ALL))) }
+                    option value="mine" selected[v.assignee_param == "mine"] { (Text(c.t(m::ASSIGNED_TO_ME))) }
+                    option value="unassigned" selected[v.assignee_param == "unassigned"] { (Text(c.t(m::UNASSIGNED))) }
                     @for s in v.data.staff.iter().filter(|s| s.active) {
                         option value=(s.username) selected[v.assignee_param == s.username] { (s.name) }
                     }
                 }
             }
             div.field {
-                label for="f-customer" { (c.t(m::CUSTOMER_NO)) }
+                label for="f-customer" { (Text(c.t(m::CUSTOMER_NO))) }
                 input #f-customer type="text" name="customer" value=(q.customer_no.as_deref().unwrap_or("")) size="10";
             }
             div.field {
-                label for="f-year" { (c.t(m::YEAR)) }
+                label for="f-year" { (Text(c.t(m::YEAR))) }
                 select #f-year name="year" data-autosubmit {
-                    option value="" { (c.t(m::ALL_YEARS)) }
+                    option value="" { (Text(c.t(m::ALL_YEARS))) }
                     @for y in &years { option value=(y) selected[q.year == Some(*y)] { (y) } }
                 }
             }
             div.field {
-                label for="f-month" { (c.t(m::MONTH)) }
+                label for="f-month" { (Text(c.t(m::MONTH))) }
                 select #f-month name="month" data-autosubmit disabled[q.year.is_none()] {
-                    option value="" { (c.t(m::ALL_MONTHS)) }
+                    option value="" { (Text(c.t(m::ALL_MONTHS))) }
                     @if let Some(y) = q.year {
                         @for (ym, n) in v.data.months.iter().rev().filter(|(ym, _)| ym / 100 == i64::from(y)) {
                             @let mo = (ym % 100) as u8;
@@ -171,21 +175,21 @@ fn queue_filters(c: &Chrome, v: &QueueView) -> Markup {
                 }
             }
             div.field.grow {
-                label for="f-q" { (c.t(m::SEARCH)) }
+                label for="f-q" { (Text(c.t(m::SEARCH))) }
                 input #f-q type="search" name="q" value=(q.search.as_deref().unwrap_or(""));
             }
             div.field {
-                label for="f-sort" { (c.t(m::SORT)) }
+                label for="f-sort" { (Text(c.t(m::SORT))) }
                 select #f-sort name="sort" data-autosubmit {
-                    option value="customer" selected[q.sort == Sort::CustomerActivity] { (c.t(m::SORT_CUSTOMER_ACTIVITY)) }
-                    option value="last" selected[q.sort == Sort::LastActivity] { (c.t(m::SORT_LAST)) }
-                    option value="created" selected[q.sort == Sort::Created] { (c.t(m::SORT_CREATED)) }
-                    option value="priority" selected[q.sort == Sort::Priority] { (c.t(m::SORT_PRIORITY)) }
+                    option value="customer" selected[q.sort == Sort::CustomerActivity] { (Text(c.t(m::SORT_CUSTOMER_ACTIVITY))) }
+                    option value="last" selected[q.sort == Sort::LastActivity] { (Text(c.t(m::SORT_LAST))) }
+                    option value="created" selected[q.sort == Sort::Created] { (Text(c.t(m::SORT_CREATED))) }
+                    option value="priority" selected[q.sort == Sort::Priority] { (Text(c.t(m::SORT_PRIORITY))) }
                 }
             }
             div.field.filter-actions {
-                button.btn type="submit" { (c.t(m::FILTER)) }
-                a.btn.btn-quiet href="/staff/tickets" { (c.t(m::RESET_FILTERS)) }
+                button.btn type="submit" { (Text(c.t(m::FILTER))) }
+                a.btn.btn-quiet href="/staff/tickets" { (Text(c.t(m::RESET_FILTERS))) }
             }
         }
     }
@@ -211,11 +215,10 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
     let t = &d.ticket.summary;
     let base = ticket_url(true, &t.number);
     let entered: Vec<(String, String)> = v.values.custom_fields().into_iter().collect();
-    let content = html! {
-        // The timeline is most of the page: room for it at once.
-        (Reserve(d.activities.len() * 640 + 16384))
-        p.back { a href="/staff/tickets" { "← " (c.t(m::STAFF_QUEUE)) } }
-        article.ticket {
+    // The timeline writes itself into the page's buffer between the parts before and after it.
+    let before = html! {
+        p.back { a href="/staff/tickets" { "← " (Text(c.t(m::STAFF_QUEUE))) } }
+        (PreEscaped("<article class=\"ticket\">"))
             header.ticket-head.card {
                 (ticket_title(c, t, true))
                 (ticket_facts(c, v))
@@ -224,17 +227,19 @@ pub fn ticket(c: &Chrome, v: &TicketView) -> Markup {
             (field_edit_form(c, &format!("{base}/fields"), &v.csrf, &v.fields,
                 if entered.is_empty() { &d.fields } else { &entered }, &v.errors))
             // Wide screens: the timeline and the composer side by side; phones: one below the other.
-            div.ticket-work {
-                div.ticket-history {
+            (PreEscaped("<div class=\"ticket-work\"><div class=\"ticket-history\">"))
                     (kind_filter(c, &base, v.kind))
-                    (timeline(c, d, v.tz, true, &v.fields))
-                }
-                (composer(c, v))
-            }
-            (documents_panel(c, true, &t.number, &d.attachments, v.tz))
-        }
     };
-    layout(c, &format!("{} {}", t.number, t.subject), v.notice, content)
+    let timeline = Timeline { c, d, tz: v.tz, staff: true, fields: &v.fields };
+    let after = html! {
+                (PreEscaped("</div>"))
+                (composer(c, v))
+            (PreEscaped("</div>"))
+            (documents_panel(c, true, &t.number, &d.attachments, v.tz))
+        (PreEscaped("</article>"))
+    };
+    let size = before.0.len() + d.activities.len() * 640 + 512 + after.0.len();
+    layout_with(c, &format!("{} {}", t.number, t.subject), v.notice, size, &Parts(&[&before, &timeline, &after]))
 }
 
 /// What staff see about a ticket: the customer with a phone link, assignee, dates, counts, fields.
@@ -245,23 +250,23 @@ fn ticket_facts(c: &Chrome, v: &TicketView) -> Markup {
     let customer = &v.work.customer;
     html! {
         dl.facts.inline {
-            div { dt { (c.t(m::CUSTOMER)) } dd {
+            div { dt { (Text(c.t(m::CUSTOMER))) } dd {
                 a href={ "/staff/customers/" (url_encode(&customer.customer_no)) } { (customer.name) }
                 " " span.muted.cno { "(" (customer.customer_no) ")" }
                 @if !customer.phone.is_empty() { br; a href={ "tel:" (customer.phone.replace(' ', "")) } { (customer.phone) } }
             } }
             @if !v.work.people.is_empty() {
-                div { dt { (c.t(m::PEOPLE_TITLE)) } dd {
+                div { dt { (Text(c.t(m::PEOPLE_TITLE))) } dd {
                     @for (i, p) in v.work.people.iter().enumerate() {
                         @if i > 0 { ", " }
                         span data-person=(p.id) title=(p.email) { (p.name) }
                     }
                 } }
             }
-            div { dt { (c.t(m::ASSIGNEE)) } dd { (t.assignee.as_deref().unwrap_or("–")) } }
-            div { dt { (c.t(m::CREATED)) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
-            div { dt { (c.t(m::ACTIVITIES)) } dd { (t.activity_count) } }
-            div { dt { (c.t(m::TIME_SPENT)) } dd data-minutes=(t.minutes) { (format_minutes(t.minutes)) } }
+            div { dt { (Text(c.t(m::ASSIGNEE))) } dd { (t.assignee.as_deref().unwrap_or("–")) } }
+            div { dt { (Text(c.t(m::CREATED))) } dd { time datetime=(clock::rfc3339(t.created_at)) { (clock::datetime(t.created_at, v.tz, lang)) } } }
+            div { dt { (Text(c.t(m::ACTIVITIES))) } dd { (t.activity_count) } }
+            div { dt { (Text(c.t(m::TIME_SPENT))) } dd data-minutes=(t.minutes) { (format_minutes(t.minutes)) } }
             (custom_field_facts(lang, &v.fields, &d.fields))
         }
     }
@@ -279,23 +284,23 @@ fn ticket_update_form(c: &Chrome, v: &TicketView) -> Markup {
         form.ticket-update method="post" action={ "/staff/tickets/" (t.number) } {
             input type="hidden" name="csrf" value=(v.csrf);
             div.field {
-                label for="u-status" { (c.t(m::STATUS)) }
+                label for="u-status" { (Text(c.t(m::STATUS))) }
                 select #u-status name="status" autofocus[e.is_first("status")] aria-describedby=[described_by(e, "status", false)] {
                     @for s in Status::ALL { option value=(s.as_str()) selected[*s == t.status] { (c.t(s.staff_label())) } }
                 }
                 (field_error(lang, e, "status"))
             }
             div.field {
-                label for="u-priority" { (c.t(m::PRIORITY)) }
+                label for="u-priority" { (Text(c.t(m::PRIORITY))) }
                 select #u-priority name="priority" autofocus[e.is_first("priority")] {
                     @for p in Priority::ALL { option value=(p.as_str()) selected[*p == t.priority] { (c.t(p.label())) } }
                 }
                 (field_error(lang, e, "priority"))
             }
             div.field {
-                label for="u-assignee" { (c.t(m::ASSIGNEE)) }
+                label for="u-assignee" { (Text(c.t(m::ASSIGNEE))) }
                 select #u-assignee name="assignee" autofocus[e.is_first("assignee")] {
-                    option value="" selected[assignee_username.is_empty()] { (c.t(m::UNASSIGNED)) }
+                    option value="" selected[assignee_username.is_empty()] { (Text(c.t(m::UNASSIGNED))) }
                     @for s in v.work.staff.iter().filter(|s| s.active || s.username == assignee_username) {
                         option value=(s.username) selected[s.username == assignee_username] { (s.name) }
                     }
@@ -303,7 +308,7 @@ fn ticket_update_form(c: &Chrome, v: &TicketView) -> Markup {
                 (field_error(lang, e, "assignee"))
             }
             (follow_up_field(c, v))
-            div.field.filter-actions { button.btn type="submit" { (c.t(m::SAVE)) } }
+            div.field.filter-actions { button.btn type="submit" { (Text(c.t(m::SAVE))) } }
         }
     }
 }
@@ -315,13 +320,13 @@ fn follow_up_field(c: &Chrome, v: &TicketView) -> Markup {
     let value = v.values.get("follow_up").map(str::to_string).unwrap_or(stored);
     html! {
         div.field {
-            label for="u-follow-up" { (c.t(m::FOLLOW_UP_ON)) }
+            label for="u-follow-up" { (Text(c.t(m::FOLLOW_UP_ON))) }
             input #u-follow-up type="date" name="follow_up" value=(value)
                 aria-invalid=[e.get("follow_up").map(|_| "true")]
                 aria-describedby={ "hint-follow-up" @if e.get("follow_up").is_some() { " err-follow_up" } };
             (field_error(c.lang, e, "follow_up"))
         }
-        p.help.follow-up-hint #hint-follow-up { (c.t(m::FOLLOW_UP_HINT)) }
+        p.help.follow-up-hint #hint-follow-up { (Text(c.t(m::FOLLOW_UP_HINT))) }
     }
 }
 
@@ -332,17 +337,17 @@ fn composer(c: &Chrome, v: &TicketView) -> Markup {
     let kind = v.values.get("kind").unwrap_or("message");
     html! {
         section.card.reply #composer aria-labelledby="composer-title" {
-            h2 #composer-title { (c.t(m::COMPOSER_TITLE)) }
+            h2 #composer-title { (Text(c.t(m::COMPOSER_TITLE))) }
             (error_summary(c.lang, e))
             form.stack.composer method="post" action={ "/staff/tickets/" (v.work.detail.ticket.summary.number) "/activities" } enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(v.csrf);
                 (kind_choice(c, kind))
-                p.help { (c.t(m::INTERNAL_HINT)) }
+                p.help { (Text(c.t(m::INTERNAL_HINT))) }
                 div.email-fields data-kind="email" {
                     (direction_choice(c, e, v.values.get("direction").unwrap_or("sent")))
                     @for (name, label) in [("email_from", m::EMAIL_FROM), ("email_to", m::EMAIL_TO), ("email_subject", m::SUBJECT)] {
                         div.field {
-                            label for=(name) { (c.t(label)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
+                            label for=(name) { (c.t(label)) " " span.muted { "(" (Text(c.t(m::KIND_EMAIL))) ")" } }
                             input #(name) type="text" name=(name) value=(v.values.str(name));
                         }
                     }
@@ -367,17 +372,17 @@ fn snippet_choice(c: &Chrome, v: &TicketView) -> Markup {
     let e = &v.errors;
     html! {
         div.field.snippet-field {
-            label for="c-snippet" { (c.t(m::SNIPPET)) }
+            label for="c-snippet" { (Text(c.t(m::SNIPPET))) }
             div.inline-controls {
                 select #c-snippet name="snippet" data-snippets aria-invalid=[e.get("snippet").map(|_| "true")]
                     aria-describedby=[described_by(e, "snippet", false)] {
-                    option value="" { (c.t(m::SNIPPET_NONE)) }
+                    option value="" { (Text(c.t(m::SNIPPET_NONE))) }
                     @for (id, title, text) in &v.snippets {
                         option value=(id) data-text=(text) { (title) }
                     }
                 }
-                button.btn type="submit" name="insert" value="1" data-snippet-insert { (c.t(m::SNIPPET_INSERT)) }
-                a.btn.btn-quiet href="/staff/snippets" { (c.t(m::SNIPPETS_MANAGE)) }
+                button.btn type="submit" name="insert" value="1" data-snippet-insert { (Text(c.t(m::SNIPPET_INSERT))) }
+                a.btn.btn-quiet href="/staff/snippets" { (Text(c.t(m::SNIPPETS_MANAGE))) }
             }
             (field_error(c.lang, e, "snippet"))
         }
@@ -390,10 +395,10 @@ fn status_after(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
     let chosen = values.get("status").unwrap_or("auto");
     html! {
         div.field.status-after {
-            label for="c-status" { (c.t(m::COMPOSER_STATUS_AFTER)) }
+            label for="c-status" { (Text(c.t(m::COMPOSER_STATUS_AFTER))) }
             select #c-status name="status" data-status-after aria-describedby=[described_by(e, "status", false)] {
-                option value="auto" selected[chosen == "auto"] { (c.t(m::STATUS_AUTO)) }
-                option value="" selected[chosen.is_empty()] { (c.t(m::STATUS_UNCHANGED)) }
+                option value="auto" selected[chosen == "auto"] { (Text(c.t(m::STATUS_AUTO))) }
+                option value="" selected[chosen.is_empty()] { (Text(c.t(m::STATUS_UNCHANGED))) }
                 @for s in Status::ALL { option value=(s.as_str()) selected[chosen == s.as_str()] { (c.t(s.staff_label())) } }
             }
             (field_error(c.lang, e, "status"))
@@ -414,7 +419,7 @@ fn send_buttons(c: &Chrome) -> Markup {
     };
     html! {
         div.actions.send-buttons {
-            button.btn.btn-primary type="submit" data-send-neutral { (c.t(m::SUBMIT_ENTRY)) }
+            button.btn.btn-primary type="submit" data-send-neutral { (Text(c.t(m::SUBMIT_ENTRY))) }
             @for k in COMPOSER_KINDS {
                 button.btn.btn-primary type="submit" data-send-for=(k.as_str()) { (c.t(label(*k))) }
             }
@@ -426,7 +431,7 @@ fn send_buttons(c: &Chrome) -> Markup {
 fn direction_choice(c: &Chrome, e: &FieldErrors, selected: &str) -> Markup {
     html! {
         fieldset.kind-choice.direction-choice {
-            legend { (c.t(m::EMAIL_DIRECTION)) " " span.muted { "(" (c.t(m::KIND_EMAIL)) ")" } }
+            legend { (Text(c.t(m::EMAIL_DIRECTION))) " " span.muted { "(" (Text(c.t(m::KIND_EMAIL))) ")" } }
             @for (value, label) in [("received", m::EMAIL_RECEIVED), ("sent", m::EMAIL_SENT)] {
                 label.check {
                     input type="radio" name="direction" value=(value) checked[selected == value];
@@ -442,7 +447,7 @@ fn direction_choice(c: &Chrome, e: &FieldErrors, selected: &str) -> Markup {
 fn kind_choice(c: &Chrome, selected: &str) -> Markup {
     html! {
         fieldset.kind-choice {
-            legend { (c.t(m::ACTIVITY_KIND)) }
+            legend { (Text(c.t(m::ACTIVITY_KIND))) }
             @for k in COMPOSER_KINDS {
                 label.check {
                     input type="radio" name="kind" value=(k.as_str()) checked[selected == k.as_str()];
@@ -457,7 +462,7 @@ fn kind_choice(c: &Chrome, selected: &str) -> Markup {
 fn activity_text(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
     html! {
         div.field {
-            label for="body" { (c.t(m::TEXT)) }
+            label for="body" { (Text(c.t(m::TEXT))) }
             textarea #body name="body" rows="6" maxlength="50000" aria-invalid=[e.get("body").map(|_| "true")] autofocus[e.is_first("body")]
                 aria-describedby=[described_by(e, "body", false)] { (values.str("body")) }
             (field_error(c.lang, e, "body"))
@@ -469,7 +474,7 @@ fn activity_text(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
 fn minutes_field(c: &Chrome, e: &FieldErrors, values: &Form) -> Markup {
     html! {
         div.field.minutes-field {
-            label for="minutes" { (c.t(m::MINUTES_LABEL)) }
+            label for="minutes" { (Text(c.t(m::MINUTES_LABEL))) }
             input #minutes type="number" name="minutes" min="0" max="10000" step="1" inputmode="numeric"
                 value=(values.str("minutes")) aria-invalid=[e.get("minutes").map(|_| "true")] autofocus[e.is_first("minutes")]
                 aria-describedby=[described_by(e, "minutes", false)];
@@ -493,24 +498,24 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
     let kind = v.values.get("kind").unwrap_or("call");
     let prio = Priority::parse(v.values.str("priority")).unwrap_or(Priority::Normal);
     let content = html! {
-        div.page-head { h1 { (c.t(m::NEW_TICKET_FOR_CUSTOMER)) } }
+        div.page-head { h1 { (Text(c.t(m::NEW_TICKET_FOR_CUSTOMER))) } }
         section.card {
             (error_summary(lang, e))
             form.stack method="post" action="/staff/tickets" enctype="multipart/form-data" novalidate {
                 input type="hidden" name="csrf" value=(v.csrf);
                 div.field {
-                    label for="customer" { (c.t(m::CUSTOMER_PICK)) " " span.req aria-hidden="true" { "*" } }
+                    label for="customer" { (Text(c.t(m::CUSTOMER_PICK))) " " span.req aria-hidden="true" { "*" } }
                     input #customer type="text" name="customer" value=(v.values.str("customer")) required autocomplete="off"
                         aria-invalid=[e.get("customer").map(|_| "true")] autofocus[e.is_first("customer")] aria-describedby=[described_by(e, "customer", true)];
-                    p.help #help-customer { (c.t(m::CUSTOMER_PICK_HELP)) }
+                    p.help #help-customer { (Text(c.t(m::CUSTOMER_PICK_HELP))) }
                     (field_error(lang, e, "customer"))
                 }
                 @if !v.contacts.is_empty() || e.get("contact").is_some() {
                     div.field {
-                        label for="contact" { (c.t(m::HOTLINE_CONTACT)) }
+                        label for="contact" { (Text(c.t(m::HOTLINE_CONTACT))) }
                         select #contact name="contact" aria-invalid=[e.get("contact").map(|_| "true")]
                             aria-describedby=[described_by(e, "contact", false)] {
-                            option value="" { (c.t(m::MAIN_ACCOUNT)) }
+                            option value="" { (Text(c.t(m::MAIN_ACCOUNT))) }
                             @for p in &v.contacts {
                                 option value=(p.id) selected[v.values.str("contact") == p.id.to_string()] { (p.name) " <" (p.email) ">" }
                             }
@@ -519,7 +524,7 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                     }
                 }
                 div.field {
-                    label for="subject" { (c.t(m::SUBJECT)) " " span.req aria-hidden="true" { "*" } }
+                    label for="subject" { (Text(c.t(m::SUBJECT))) " " span.req aria-hidden="true" { "*" } }
                     input #subject type="text" name="subject" value=(v.values.str("subject")) required maxlength="200"
                         aria-invalid=[e.get("subject").map(|_| "true")] autofocus[e.is_first("subject")] aria-describedby=[described_by(e, "subject", false)];
                     (field_error(lang, e, "subject"))
@@ -527,14 +532,14 @@ pub fn new_ticket(c: &Chrome, v: &NewTicketView) -> Markup {
                 (kind_choice(c, kind))
                 (activity_text(c, e, &v.values))
                 div.field {
-                    label for="priority" { (c.t(m::PRIORITY)) }
+                    label for="priority" { (Text(c.t(m::PRIORITY))) }
                     select #priority name="priority" {
                         @for p in Priority::ALL { option value=(p.as_str()) selected[*p == prio] { (c.t(p.label())) } }
                     }
                 }
                 (minutes_field(c, e, &v.values))
                 (custom_fields(lang, &v.fields, &v.values, e))
-                div.actions { button.btn.btn-primary type="submit" { (c.t(m::CREATE_TICKET)) } }
+                div.actions { button.btn.btn-primary type="submit" { (Text(c.t(m::CREATE_TICKET))) } }
             }
         }
     };
@@ -558,39 +563,39 @@ pub fn customers(c: &Chrome, v: &CustomersView) -> Markup {
     };
     let content = html! {
         div.page-head {
-            h1 { (c.t(m::CUSTOMERS)) }
-            a.btn.btn-primary href="/staff/customers/new" { "+ " (c.t(m::NEW_CUSTOMER)) }
-            a.btn.btn-quiet href="/staff/customers/import" { (c.t(m::IMPORT_LINK)) }
-            a.btn.btn-quiet href="/staff/customers?format=csv" download { (c.t(m::IMPORT_EXPORT_CSV)) }
+            h1 { (Text(c.t(m::CUSTOMERS))) }
+            a.btn.btn-primary href="/staff/customers/new" { "+ " (Text(c.t(m::NEW_CUSTOMER))) }
+            a.btn.btn-quiet href="/staff/customers/import" { (Text(c.t(m::IMPORT_LINK))) }
+            a.btn.btn-quiet href="/staff/customers?format=csv" download { (Text(c.t(m::IMPORT_EXPORT_CSV))) }
         }
-        form.filters.card method="get" action="/staff/customers" role="search" aria-label=(c.t(m::SEARCH)) {
+        form.filters.card method="get" action="/staff/customers" role="search" aria-label=(Text(c.t(m::SEARCH))) {
             div.field.grow {
-                label for="f-q" { (c.t(m::CUSTOMER_SEARCH)) }
+                label for="f-q" { (Text(c.t(m::CUSTOMER_SEARCH))) }
                 input #f-q type="search" name="q" value=(v.q);
             }
-            div.field.filter-actions { button.btn type="submit" { (c.t(m::SEARCH)) } }
+            div.field.filter-actions { button.btn type="submit" { (Text(c.t(m::SEARCH))) } }
         }
         div.summary { span.count { (c.f(m::CUSTOMERS_COUNT, &[("n", &v.total.to_string())])) } }
         @if v.rows.is_empty() {
-            div.empty.card { p { (c.t(m::NO_CUSTOMERS)) } }
+            div.empty.card { p { (Text(c.t(m::NO_CUSTOMERS))) } }
         } @else {
             div.table-wrap {
                 table.tickets.customers {
                     thead { tr {
-                        th scope="col" { (c.t(m::CUSTOMER_NO)) }
-                        th scope="col" { (c.t(m::NAME)) }
-                        th scope="col" { (c.t(m::EMAIL)) }
-                        th scope="col" { (c.t(m::PHONE)) }
-                        th scope="col" { (c.t(m::STATUS)) }
+                        th scope="col" { (Text(c.t(m::CUSTOMER_NO))) }
+                        th scope="col" { (Text(c.t(m::NAME))) }
+                        th scope="col" { (Text(c.t(m::EMAIL))) }
+                        th scope="col" { (Text(c.t(m::PHONE))) }
+                        th scope="col" { (Text(c.t(m::STATUS))) }
                     } }
                     tbody {
                         @for cu in &v.rows {
                             tr data-customer=(cu.customer_no) {
-                                td.ticket-no data-label=(c.t(m::CUSTOMER_NO)) { a.cno href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.customer_no) } }
-                                td.subject data-label=(c.t(m::NAME)) { a href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.name) } }
-                                td data-label=(c.t(m::EMAIL)) { (cu.email) }
-                                td data-label=(c.t(m::PHONE)) { (cu.phone) }
-                                td data-label=(c.t(m::STATUS)) { @if cu.active { (c.t(m::ACTIVE)) } @else { span.badge.inactive { (c.t(m::INACTIVE)) } } }
+                                td.ticket-no data-label=(Text(c.t(m::CUSTOMER_NO))) { a.cno href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.customer_no) } }
+                                td.subject data-label=(Text(c.t(m::NAME))) { a href={ "/staff/customers/" (url_encode(&cu.customer_no)) } { (cu.name) } }
+                                td data-label=(Text(c.t(m::EMAIL))) { (cu.email) }
+                                td data-label=(Text(c.t(m::PHONE))) { (cu.phone) }
+                                td data-label=(Text(c.t(m::STATUS))) { @if cu.active { (Text(c.t(m::ACTIVE))) } @else { span.badge.inactive { (Text(c.t(m::INACTIVE))) } } }
                             }
                         }
                     }
@@ -642,20 +647,20 @@ fn account_form_tail(c: &Chrome, e: &FieldErrors, values: &Form, new: bool, min_
     html! {
         @if new {
             div.field {
-                label for="password" { (c.t(m::PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
+                label for="password" { (Text(c.t(m::PASSWORD))) " " span.muted { "(" (Text(c.t(m::OPTIONAL))) ")" } }
                 input #password type="password" name="password" autocomplete="new-password"
                     aria-invalid=[e.get("password").map(|_| "true")] autofocus[e.is_first("password")] aria-describedby=[described_by(e, "password", true)];
-                p.help #help-password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) " " (c.f(m::PASSWORD_RULES, &[("min", &min_length.to_string())])) }
+                p.help #help-password { (Text(c.t(m::PASSWORD_GENERATED_IF_EMPTY))) " " (c.f(m::PASSWORD_RULES, &[("min", &min_length.to_string())])) }
                 (field_error(c.lang, e, "password"))
             }
         }
         div.field {
             label.check for="active" {
                 input #active type="checkbox" name="active" value="on" checked[!values.str("active").is_empty()];
-                " " (c.t(m::ACTIVE_LOGIN_ALLOWED))
+                " " (Text(c.t(m::ACTIVE_LOGIN_ALLOWED)))
             }
         }
-        div.actions { button.btn.btn-primary type="submit" { (c.t(m::SAVE)) } }
+        div.actions { button.btn.btn-primary type="submit" { (Text(c.t(m::SAVE))) } }
     }
 }
 
@@ -663,9 +668,9 @@ fn secret_box(c: &Chrome, secret: &Option<String>) -> Markup {
     html! {
         @if let Some(s) = secret {
             div.notice.warning.secret role="status" {
-                p { (c.t(m::GENERATED_PASSWORD)) }
+                p { (Text(c.t(m::GENERATED_PASSWORD))) }
                 p { code.secret-value data-generated-password { (s) } }
-                p.muted { (c.t(m::SHOWN_ONCE)) }
+                p.muted { (Text(c.t(m::SHOWN_ONCE))) }
             }
         }
     }
@@ -679,13 +684,13 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
         None => (c.t(m::NEW_CUSTOMER).to_string(), "/staff/customers".to_string()),
     };
     let content = html! {
-        p.back { a href="/staff/customers" { "← " (c.t(m::CUSTOMERS)) } }
+        p.back { a href="/staff/customers" { "← " (Text(c.t(m::CUSTOMERS))) } }
         div.page-head {
             h1 { (title) }
             @if let Some(p) = &v.existing {
                 div.actions {
-                    a.btn href={ "/staff/tickets/new?customer=" (url_encode(&p.customer.customer_no)) } { "+ " (c.t(m::NEW_TICKET_FOR_CUSTOMER)) }
-                    a.btn.btn-quiet href={ "/staff/customers/" (url_encode(&p.customer.customer_no)) "/time" } { (c.t(m::TIME_STATEMENT)) }
+                    a.btn href={ "/staff/tickets/new?customer=" (url_encode(&p.customer.customer_no)) } { "+ " (Text(c.t(m::NEW_TICKET_FOR_CUSTOMER))) }
+                    a.btn.btn-quiet href={ "/staff/customers/" (url_encode(&p.customer.customer_no)) "/time" } { (Text(c.t(m::TIME_STATEMENT))) }
                 }
             }
         }
@@ -710,26 +715,26 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
         }
         @if let Some(p) = &v.existing {
             section.card aria-labelledby="pw-title" {
-                h2 #pw-title { (c.t(m::SET_PASSWORD)) }
+                h2 #pw-title { (Text(c.t(m::SET_PASSWORD))) }
                 form.stack method="post" action={ (action) "/password" } novalidate {
                     input type="hidden" name="csrf" value=(v.csrf);
                     div.field {
-                        label for="new_password" { (c.t(m::NEW_PASSWORD)) " " span.muted { "(" (c.t(m::OPTIONAL)) ")" } }
+                        label for="new_password" { (Text(c.t(m::NEW_PASSWORD))) " " span.muted { "(" (Text(c.t(m::OPTIONAL))) ")" } }
                         input #new_password type="password" name="new_password" autocomplete="new-password"
                             aria-invalid=[e.get("new_password").map(|_| "true")] autofocus[e.is_first("new_password")] aria-describedby=[described_by(e, "new_password", true)];
-                        p.help #help-new_password { (c.t(m::PASSWORD_GENERATED_IF_EMPTY)) }
+                        p.help #help-new_password { (Text(c.t(m::PASSWORD_GENERATED_IF_EMPTY))) }
                         (field_error(lang, e, "new_password"))
                     }
-                    div.actions { button.btn type="submit" { (c.t(m::SET_PASSWORD)) } }
+                    div.actions { button.btn type="submit" { (Text(c.t(m::SET_PASSWORD))) } }
                 }
             }
             (crate::views::contacts::contact_list(c, crate::views::contacts::Side::Staff { customer_no: &p.customer.customer_no }, &p.contacts))
             section aria-labelledby="ct-title" {
-                h2 #ct-title { (c.t(m::TICKETS)) " " span.muted { "(" (c.f(m::OPEN_COUNT, &[("n", &p.open_tickets.to_string())])) ")" } }
-                @if p.tickets.rows.is_empty() { p.empty { (c.t(m::NO_TICKETS)) } }
+                h2 #ct-title { (Text(c.t(m::TICKETS))) " " span.muted { "(" (c.f(m::OPEN_COUNT, &[("n", &p.open_tickets.to_string())])) ")" } }
+                @if p.tickets.rows.is_empty() { p.empty { (Text(c.t(m::NO_TICKETS))) } }
                 @else { (ticket_table(c, &p.tickets, true, v.tz, true, &[])) }
                 @if p.tickets.total > p.tickets.rows.len() as i64 {
-                    p { a href={ "/staff/tickets?customer=" (url_encode(&p.customer.customer_no)) } { (c.t(m::ALL_TICKETS_OF_CUSTOMER)) } }
+                    p { a href={ "/staff/tickets?customer=" (url_encode(&p.customer.customer_no)) } { (Text(c.t(m::ALL_TICKETS_OF_CUSTOMER))) } }
                 }
             }
         }
@@ -740,26 +745,26 @@ pub fn customer_form(c: &Chrome, v: &CustomerFormView) -> Markup {
 pub fn staff_list(c: &Chrome, rows: &[StaffMember], notice: Option<Msg>) -> Markup {
     let content = html! {
         div.page-head {
-            h1 { (c.t(m::STAFF_MEMBERS)) }
-            a.btn.btn-primary href="/admin/staff/new" { "+ " (c.t(m::NEW_STAFF)) }
+            h1 { (Text(c.t(m::STAFF_MEMBERS))) }
+            a.btn.btn-primary href="/admin/staff/new" { "+ " (Text(c.t(m::NEW_STAFF))) }
         }
         div.table-wrap {
             table.tickets {
                 thead { tr {
-                    th scope="col" { (c.t(m::USERNAME)) }
-                    th scope="col" { (c.t(m::NAME)) }
-                    th scope="col" { (c.t(m::EMAIL)) }
-                    th scope="col" { (c.t(m::ROLE)) }
-                    th scope="col" { (c.t(m::STATUS)) }
+                    th scope="col" { (Text(c.t(m::USERNAME))) }
+                    th scope="col" { (Text(c.t(m::NAME))) }
+                    th scope="col" { (Text(c.t(m::EMAIL))) }
+                    th scope="col" { (Text(c.t(m::ROLE))) }
+                    th scope="col" { (Text(c.t(m::STATUS))) }
                 } }
                 tbody {
                     @for s in rows {
                         tr data-staff=(s.username) {
-                            td.ticket-no data-label=(c.t(m::USERNAME)) { a href={ "/admin/staff/" (s.username) } { (s.username) } }
-                            td.subject data-label=(c.t(m::NAME)) { (s.name) }
-                            td data-label=(c.t(m::EMAIL)) { (s.email) }
-                            td data-label=(c.t(m::ROLE)) { (c.t(role_label(s.role))) }
-                            td data-label=(c.t(m::STATUS)) { @if s.active { (c.t(m::ACTIVE)) } @else { span.badge.inactive { (c.t(m::INACTIVE)) } } }
+                            td.ticket-no data-label=(Text(c.t(m::USERNAME))) { a href={ "/admin/staff/" (s.username) } { (s.username) } }
+                            td.subject data-label=(Text(c.t(m::NAME))) { (s.name) }
+                            td data-label=(Text(c.t(m::EMAIL))) { (s.email) }
+                            td data-label=(Text(c.t(m::ROLE))) { (c.t(role_label(s.role))) }
+                            td data-label=(Text(c.t(m::STATUS))) { @if s.active { (Text(c.t(m::ACTIVE))) } @else { span.badge.inactive { (Text(c.t(m::INACTIVE))) } } }
                         }
                     }
                 }
@@ -795,7 +800,7 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
     };
     let role = v.values.str("role");
     let content = html! {
-        p.back { a href="/admin/staff" { "← " (c.t(m::STAFF_MEMBERS)) } }
+        p.back { a href="/admin/staff" { "← " (Text(c.t(m::STAFF_MEMBERS))) } }
         div.page-head { h1 { (title) } }
         (secret_box(c, &v.secret))
         section.card.narrow {
@@ -806,10 +811,10 @@ pub fn staff_form(c: &Chrome, v: &StaffFormView) -> Markup {
                 (text_field(c, e, &v.values, Input { name: "name", label: m::NAME, kind: "text", required: true, readonly: false }))
                 (text_field(c, e, &v.values, Input { name: "email", label: m::EMAIL, kind: "email", required: false, readonly: false }))
                 div.field {
-                    label for="role" { (c.t(m::ROLE)) }
+                    label for="role" { (Text(c.t(m::ROLE))) }
                     select #role name="role" aria-invalid=[e.get("role").map(|_| "true")] autofocus[e.is_first("role")] aria-describedby=[described_by(e, "role", false)] {
-                        option value="agent" selected[role != "admin"] { (c.t(m::ROLE_AGENT)) }
-                        option value="admin" selected[role == "admin"] { (c.t(m::ROLE_ADMIN)) }
+                        option value="agent" selected[role != "admin"] { (Text(c.t(m::ROLE_AGENT))) }
+                        option value="admin" selected[role == "admin"] { (Text(c.t(m::ROLE_ADMIN))) }
                     }
                     (field_error(lang, e, "role"))
                 }
@@ -844,51 +849,51 @@ pub fn audit(c: &Chrome, v: &AuditView) -> Markup {
     ]);
     let base = format!("/admin/audit?{qs}");
     let content = html! {
-        div.page-head { h1 { (c.t(m::AUDIT_LOG)) } }
-        form.filters.card method="get" action="/admin/audit" role="search" aria-label=(c.t(m::FILTERS)) {
+        div.page-head { h1 { (Text(c.t(m::AUDIT_LOG))) } }
+        form.filters.card method="get" action="/admin/audit" role="search" aria-label=(Text(c.t(m::FILTERS))) {
             div.field {
-                label for="f-actor" { (c.t(m::ACTOR)) }
+                label for="f-actor" { (Text(c.t(m::ACTOR))) }
                 input #f-actor type="text" name="actor" value=(q.actor.as_deref().unwrap_or("")) placeholder="staff:admin";
             }
             div.field {
-                label for="f-action" { (c.t(m::ACTION)) }
+                label for="f-action" { (Text(c.t(m::ACTION))) }
                 select #f-action name="action" data-autosubmit {
-                    option value="" { (c.t(m::STATUS_ALL)) }
+                    option value="" { (Text(c.t(m::STATUS_ALL))) }
                     @for a in &v.data.actions { option value=(a) selected[q.action.as_deref() == Some(a.as_str())] { (audit_words::action_text(lang, a)) } }
                 }
             }
             div.field {
-                label for="f-year" { (c.t(m::YEAR)) }
+                label for="f-year" { (Text(c.t(m::YEAR))) }
                 input #f-year type="number" name="year" value=[v.year] min="2000" max="9999";
             }
             div.field {
-                label for="f-month" { (c.t(m::MONTH)) }
+                label for="f-month" { (Text(c.t(m::MONTH))) }
                 select #f-month name="month" {
-                    option value="" { (c.t(m::ALL_MONTHS)) }
+                    option value="" { (Text(c.t(m::ALL_MONTHS))) }
                     @for mo in 1..=12u8 { option value=(mo) selected[v.month == Some(mo)] { (clock::month_name(mo, lang)) } }
                 }
             }
-            div.field.filter-actions { button.btn type="submit" { (c.t(m::FILTER)) } }
+            div.field.filter-actions { button.btn type="submit" { (Text(c.t(m::FILTER))) } }
         }
         div.table-wrap {
             table.tickets.audit {
                 thead { tr {
-                    th scope="col" { (c.t(m::WHEN)) }
-                    th scope="col" { (c.t(m::ACTOR)) }
-                    th scope="col" { (c.t(m::ACTION)) }
-                    th scope="col" { (c.t(m::TARGET)) }
-                    th scope="col" { (c.t(m::DETAIL)) }
-                    th scope="col" { (c.t(m::ADDRESS)) }
+                    th scope="col" { (Text(c.t(m::WHEN))) }
+                    th scope="col" { (Text(c.t(m::ACTOR))) }
+                    th scope="col" { (Text(c.t(m::ACTION))) }
+                    th scope="col" { (Text(c.t(m::TARGET))) }
+                    th scope="col" { (Text(c.t(m::DETAIL))) }
+                    th scope="col" { (Text(c.t(m::ADDRESS))) }
                 } }
                 tbody {
                     @for r in &v.data.rows {
                         tr data-audit=(r.id) data-action=(r.action) {
-                            td data-label=(c.t(m::WHEN)) { time datetime=(clock::rfc3339(r.created_at)) { (clock::datetime(r.created_at, v.tz, lang)) } }
-                            td data-label=(c.t(m::ACTOR)) data-actor=(r.actor) { (audit_words::principal(lang, &r.actor)) }
-                            td.subject data-label=(c.t(m::ACTION)) { (audit_words::action_text(lang, &r.action)) }
-                            td data-label=(c.t(m::TARGET)) { (audit_words::principal(lang, &r.target)) }
-                            td data-label=(c.t(m::DETAIL)) { (audit_words::detail(lang, &r.action, &r.detail)) }
-                            td data-label=(c.t(m::ADDRESS)) { (r.address) }
+                            td data-label=(Text(c.t(m::WHEN))) { time datetime=(clock::rfc3339(r.created_at)) { (clock::datetime(r.created_at, v.tz, lang)) } }
+                            td data-label=(Text(c.t(m::ACTOR))) data-actor=(r.actor) { (audit_words::principal(lang, &r.actor)) }
+                            td.subject data-label=(Text(c.t(m::ACTION))) { (audit_words::action_text(lang, &r.action)) }
+                            td data-label=(Text(c.t(m::TARGET))) { (audit_words::principal(lang, &r.target)) }
+                            td data-label=(Text(c.t(m::DETAIL))) { (audit_words::detail(lang, &r.action, &r.detail)) }
+                            td data-label=(Text(c.t(m::ADDRESS))) { (r.address) }
                         }
                     }
                 }

@@ -213,10 +213,10 @@ fn is_api_request(head: &[u8]) -> bool {
 
 /// Reads one head into `buf` (which may hold bytes read past the previous request) and parses
 /// it; the bytes after the head stay in `buf`.
-fn read_head<S: Stream>(s: &mut S, buf: &mut Vec<u8>, limits: &Limits) -> Result<Head, HeadError> {
+/// `chunk`: the connection's read buffer (zeroed once per connection, not per request).
+fn read_head<S: Stream>(s: &mut S, buf: &mut Vec<u8>, chunk: &mut [u8], limits: &Limits) -> Result<Head, HeadError> {
     let mut started = (!buf.is_empty()).then(Instant::now);
     let mut scanned = 0;
-    let mut chunk = [0u8; 8192];
     loop {
         match scan_head(buf, scanned) {
             Err(r) => return Err(HeadError::Refused(r)),
@@ -248,7 +248,7 @@ fn read_head<S: Stream>(s: &mut S, buf: &mut Vec<u8>, limits: &Limits) -> Result
             },
         };
         let _ = s.set_read_timeout(Some(timeout));
-        match s.read(&mut chunk) {
+        match s.read(chunk) {
             // Closed between requests, or with a head cut short: nobody to answer.
             Ok(0) => return Err(HeadError::Gone),
             Ok(n) => {
@@ -531,14 +531,13 @@ fn write_response<S: Stream>(s: &mut S, resp: Response, head_only: bool, close: 
     match size {
         _ if head_only => write_all_parts(s, &[&head]).is_ok() && !close,
         Some(len) if len <= INLINE_BODY => {
-            // Head and body in one buffer: one allocation, one write.
-            let mut whole = head;
-            let head_len = whole.len();
-            whole.reserve_exact(len);
-            if body.read_to_end(&mut whole).is_err() || whole.len() != head_len + len {
+            // Head and body in one write. The body is read into a buffer of its own: a rendered
+            // page (`web::html`) hands its buffer over instead of being copied.
+            let mut whole = Vec::new();
+            if body.read_to_end(&mut whole).is_err() || whole.len() != len {
                 return false;
             }
-            write_all_parts(s, &[&whole]).is_ok() && !close
+            write_all_parts(s, &[&head, &whole]).is_ok() && !close
         }
         _ => {
             // Large bodies (downloads) stream: memory stays at one piece per connection.
@@ -678,10 +677,11 @@ pub fn serve_connection<S: Stream>(
 ) -> ConnStats {
     let mut stats = ConnStats::default();
     let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
     // A client that stops reading its answer is cut off after a while.
     let _ = s.set_write_timeout(Some(limits.head_timeout * 6));
     loop {
-        let head = match read_head(&mut s, &mut buf, limits) {
+        let head = match read_head(&mut s, &mut buf, &mut chunk, limits) {
             Ok(h) => h,
             Err(HeadError::Gone) => return stats,
             Err(HeadError::Refused(Refused(status))) => {

@@ -309,7 +309,33 @@ pub fn next_request_id() -> String {
 }
 
 pub fn html(markup: maud::Markup) -> Response {
-    Response::from_data("text/html; charset=utf-8", markup.into_string())
+    let page = markup.into_string().into_bytes();
+    let len = page.len();
+    Response {
+        status_code: 200,
+        headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+        data: rouille::ResponseBody::from_reader_and_size(Page(std::io::Cursor::new(page)), len),
+        upgrade: None,
+    }
+}
+
+/// A rendered page as a response body. Reads like the `Cursor` rouille would use, but hands its
+/// buffer over whole to a `read_to_end` into an empty `Vec` (as `web::http` reads a body), so
+/// the page is not copied once more on its way to the socket.
+struct Page(std::io::Cursor<Vec<u8>>);
+
+impl std::io::Read for Page {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+
+    fn read_to_end(&mut self, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+        if buf.is_empty() && self.0.position() == 0 {
+            std::mem::swap(buf, self.0.get_mut());
+            return Ok(buf.len());
+        }
+        self.0.read_to_end(buf)
+    }
 }
 
 pub fn redirect(path: &str) -> Response {
