@@ -32,7 +32,9 @@ fn actor(s: &StaffMember) -> String {
 
 pub fn queue(app: &App, me: &StaffMember, query: &TicketQuery, tab: QueueTab, now: i64) -> Result<Queue> {
     let conn = app.conn()?;
-    let page = tdb::list(&conn, Scope::Staff, query)?;
+    // The table shows field values only in list columns: none configured, none read.
+    let with_fields = app.config().fields.iter().any(|f| f.list_column);
+    let page = tdb::list_with(&conn, Scope::Staff, query, with_fields)?;
     let (status_counts, months) = tdb::queue_counts(&conn)?;
     Ok(Queue {
         page,
@@ -527,7 +529,8 @@ pub fn customer_page(app: &App, customer_no: &str) -> Result<CustomerPage> {
     let customer = customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)?;
     let open_tickets = customers::open_ticket_count(&conn, customer.id)?;
     let query = TicketQuery { page: 1, page_size: 20, ..TicketQuery::default() };
-    let tickets = tdb::list(&conn, Scope::Customer(customer.id), &query)?;
+    // Its table shows no field columns.
+    let tickets = tdb::list_with(&conn, Scope::Customer(customer.id), &query, false)?;
     let contacts = contacts::list_for_customer(&conn, customer.id)?;
     Ok(CustomerPage { customer, open_tickets, tickets, contacts })
 }

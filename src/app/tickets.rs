@@ -21,8 +21,10 @@ pub const MAX_FIELD_CHARS: usize = 2_000;
 pub fn overview(app: &App, customer: &Customer, query: &TicketQuery) -> Result<Overview> {
     let conn = app.conn()?;
     let scope = customer.scope();
+    // The table shows field values only in list columns: none configured, none read.
+    let with_fields = app.config().fields.iter().any(|f| f.list_column);
     Ok(Overview {
-        page: tdb::list(&conn, scope, query)?,
+        page: tdb::list_with(&conn, scope, query, with_fields)?,
         months: tdb::month_counts(&conn, scope)?,
         total_minutes_all: tdb::total_minutes(&conn, scope)?,
     })
