@@ -860,25 +860,22 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, with_fields: 
          {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut last_key = None;
-    let rows: Vec<TicketSummary> = stmt
-        .query_map(params_from_iter(args.iter()), |r| {
-            let row = TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope)? };
-            let mut key = Vec::with_capacity(keys.len() + 1);
-            for i in 0..keys.len() {
-                key.push(r.get::<_, i64>(format!("sort_k{i}").as_str())?);
-            }
-            key.push(row.id);
-            Ok((row, key))
-        })?
-        .map(|r| {
-            r.map(|(row, key)| {
-                last_key = Some(key);
-                row
-            })
-        })
-        .collect::<rusqlite::Result<_>>()?;
-    let next_after = last_key.filter(|_| rows.len() == page_size && q.sort != Sort::Stable).map(SortKey);
+    // The sort keys follow `unread`, read by position (by name, each row formatted `sort_k{i}`
+    // and compared it with every column's name); only the last row's key is kept.
+    let mut last_key = [0i64; MAX_SORT_KEYS];
+    let mut rows: Vec<TicketSummary> = Vec::with_capacity(page_size.min(500));
+    let mut result = stmt.query(params_from_iter(args.iter()))?;
+    while let Some(r) = result.next()? {
+        for (i, k) in last_key.iter_mut().enumerate().take(keys.len()) {
+            *k = r.get(SUMMARY_LEN + 1 + i)?;
+        }
+        rows.push(TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope)? });
+    }
+    let next_after = rows.last().filter(|_| rows.len() == page_size && q.sort != Sort::Stable).map(|last| {
+        let mut key = last_key[..keys.len()].to_vec();
+        key.push(last.id);
+        SortKey(key)
+    });
     let fields = if with_fields {
         let ids: Vec<i64> = rows.iter().map(|r: &TicketSummary| r.id).collect();
         fields_for(conn, &ids)?
@@ -887,6 +884,9 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, with_fields: 
     };
     Ok(TicketPage { rows, total, minutes, fields, capped, next_after })
 }
+
+/// The most columns [`sort_keys`] gives (a `SortKey` has at most four parts, the id last).
+const MAX_SORT_KEYS: usize = 3;
 
 /// The columns a list is ordered by before the ticket id (which comes last, descending except
 /// for [`Sort::Stable`]), each with `true` for descending. The expressions are those of the
@@ -1154,6 +1154,16 @@ pub fn latest_time_entry(conn: &Connection, customer_id: i64, to: i64) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_order_has_more_sort_keys_than_a_page_keeps() {
+        use crate::model::Sort::*;
+        for scope in [Scope::Staff, Scope::Customer(1)] {
+            for sort in [Created, Stable, Priority, LastActivity, CustomerActivity] {
+                assert!(sort_keys(scope, sort).len() <= MAX_SORT_KEYS, "{sort:?}");
+            }
+        }
+    }
 
     #[test]
     fn fts_queries_quote_every_word() {
