@@ -25,7 +25,7 @@ pub use pages::{
     AuditPage, CallerCard, CustomerPage, Detail, Overview, Queue, Revealed, Statement, TicketPeople, TicketWork,
     TimelinePage, Verdict, Verification,
 };
-pub use query::{AuditQuery, Deferral, QueueTab, Scope, Sort, SortKey, TicketQuery};
+pub use query::{AuditQuery, Deferral, ListRead, QueueTab, Scope, Sort, SortKey, TicketQuery};
 pub use records::{AuditRow, MailState, OutboxRow, Snippet, TicketDetail, TicketPage, TimeEntry, WebhookRow};
 
 /// A ticket number as people see it: `YYYY-NNNNN`, a sequence per year.

@@ -12,8 +12,8 @@ use crate::db::{self, audit, contacts, customers, sessions, staff};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
-    ActivityKind, Customer, CustomerPage, KindFilter, Priority, Queue, QueueTab, Scope, StaffMember, Statement, Status,
-    TicketDetail, TicketNo, TicketQuery, TicketWork, COMPOSER_KINDS,
+    ActivityKind, Customer, CustomerPage, KindFilter, ListRead, Priority, Queue, QueueTab, Scope, StaffMember,
+    Statement, Status, TicketDetail, TicketNo, TicketQuery, TicketWork, COMPOSER_KINDS,
 };
 
 /// The stand-in `app::api_tokens::authenticate` makes for a token (username `api:<name>`).
@@ -32,7 +32,7 @@ fn actor(s: &StaffMember) -> String {
 
 pub fn queue(app: &App, me: &StaffMember, query: &TicketQuery, tab: QueueTab, now: i64) -> Result<Queue> {
     let conn = app.conn()?;
-    let page = tdb::list(&conn, Scope::Staff, query)?;
+    let page = tdb::list_with(&conn, Scope::Staff, query, ListRead::table(&app.config().fields, true))?;
     let (status_counts, months) = tdb::queue_counts(&conn)?;
     Ok(Queue {
         page,
@@ -527,7 +527,8 @@ pub fn customer_page(app: &App, customer_no: &str) -> Result<CustomerPage> {
     let customer = customers::get_by_no(&conn, customer_no)?.ok_or(Error::NotFound)?;
     let open_tickets = customers::open_ticket_count(&conn, customer.id)?;
     let query = TicketQuery { page: 1, page_size: 20, ..TicketQuery::default() };
-    let tickets = tdb::list(&conn, Scope::Customer(customer.id), &query)?;
+    // Its table shows no field columns.
+    let tickets = tdb::list_with(&conn, Scope::Customer(customer.id), &query, ListRead::table(&[], true))?;
     let contacts = contacts::list_for_customer(&conn, customer.id)?;
     Ok(CustomerPage { customer, open_tickets, tickets, contacts })
 }

@@ -10,19 +10,21 @@ use crate::db::{self};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::{
-    month_key, ActivityKind, Customer, Detail, Field, FieldType, KindFilter, Overview, Priority, Scope, Status,
-    TicketDetail, TicketNo, TicketPage, TicketQuery, TimelinePage,
+    month_key, ActivityKind, Customer, Detail, Field, FieldType, KindFilter, ListRead, Overview, Priority, Scope,
+    Status, TicketDetail, TicketNo, TicketPage, TicketQuery, TimelinePage,
 };
 
 pub const MAX_SUBJECT_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 50_000;
 pub const MAX_FIELD_CHARS: usize = 2_000;
 
-pub fn overview(app: &App, customer: &Customer, query: &TicketQuery) -> Result<Overview> {
+/// The customer's overview; `read`: what its rows carry besides what every table shows (the
+/// table: `ListRead::table(fields, false)`, the CSV export: `ListRead::ALL`).
+pub fn overview(app: &App, customer: &Customer, query: &TicketQuery, read: ListRead) -> Result<Overview> {
     let conn = app.conn()?;
     let scope = customer.scope();
     Ok(Overview {
-        page: tdb::list(&conn, scope, query)?,
+        page: tdb::list_with(&conn, scope, query, read)?,
         months: tdb::month_counts(&conn, scope)?,
         total_minutes_all: tdb::total_minutes(&conn, scope)?,
     })

@@ -63,6 +63,27 @@ pub struct TicketQuery {
     pub updated_since: Option<i64>,
 }
 
+/// What a ticket list reads besides the columns every table shows (`db::tickets::list_with`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListRead {
+    /// The rows' configured field values (`TicketPage::fields`); without, that map is empty.
+    pub fields: bool,
+    /// Each row's customer number and name and its assignee's name (the staff table's and the
+    /// exports' columns); without, they are empty and `None`.
+    pub people: bool,
+}
+
+impl ListRead {
+    /// Everything: exports, the API, anything that is not one known table.
+    pub const ALL: ListRead = ListRead { fields: true, people: true };
+
+    /// What a ticket table shows: field values only with a list-column field, customer and
+    /// assignee only on the staff side.
+    pub fn table(fields: &[super::Field], staff: bool) -> ListRead {
+        ListRead { fields: fields.iter().any(|f| f.list_column), people: staff }
+    }
+}
+
 /// A row's position in a list's order: the values of the sort's key columns and the ticket id,
 /// all integers (timestamps, the priority's rank). Written in URLs as `1733500000.4711`.
 #[derive(Debug, Clone, PartialEq, Eq)]

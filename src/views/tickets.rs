@@ -413,10 +413,27 @@ impl maud::Render for Row<'_> {
             out.push_str("<td class=\"num\"");
             label(out, 8);
             out.push('>');
-            esc(out, &format_minutes(t.minutes));
+            push_minutes(out, t.minutes);
             out.push_str("</td>");
         }
         out.push_str("</tr>");
+    }
+}
+
+/// [`format_minutes`] written in place (a table row's time: no `String` and no `format!` per
+/// row); digits, a sign, `h` and `min` need no escaping.
+fn push_minutes(out: &mut String, minutes: i64) {
+    let (h, m) = (minutes / 60, minutes % 60);
+    if h != 0 {
+        maud::Render::render_to(&h, out);
+        out.push_str(" h");
+        if m != 0 {
+            out.push(' ');
+        }
+    }
+    if m != 0 || h == 0 {
+        maud::Render::render_to(&m, out);
+        out.push_str(" min");
     }
 }
 
@@ -1113,6 +1130,17 @@ mod hand_written_tests {
     //! kind, status and priority, both languages, the staff and the customer side.
     use super::*;
     use crate::model::{TicketDetail, TimelinePage};
+
+    #[test]
+    fn minutes_written_in_place_are_format_minutes() {
+        let mut values: Vec<i64> = (-200..2000).collect();
+        values.extend([i64::MIN + 1, -61, -60, -59, 6000, 6001, 6059, 123_456_789, i64::MAX]);
+        for v in values {
+            let mut out = String::from("x");
+            push_minutes(&mut out, v);
+            assert_eq!(out, format!("x{}", format_minutes(v)), "{v}");
+        }
+    }
     use crate::views::{Reserve, UserBox};
 
     /// The list used by the overview and the staff queue.

@@ -8,7 +8,7 @@ use crate::app::{account, tickets};
 use crate::error::{Error, FieldErrors, Result};
 use crate::i18n::m;
 use crate::model::AuthorKind;
-use crate::model::{Detail, Form, KindFilter, Principal, Realm, StatusFilter, TicketQuery, TimelinePage};
+use crate::model::{Detail, Form, KindFilter, ListRead, Principal, Realm, StatusFilter, TicketQuery, TimelinePage};
 use crate::views;
 use crate::web::ctx::safe_next;
 use crate::web::form::read_form;
@@ -190,7 +190,7 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
     };
     if ctx.query("format").as_deref() == Some("csv") {
         let all = TicketQuery { page: 1, page_size: EXPORT_MAX_ROWS, after_key: None, ..query };
-        let data = tickets::overview(ctx.app, &customer, &all)?;
+        let data = tickets::overview(ctx.app, &customer, &all, ListRead::ALL)?;
         let x = views::export::ListExport {
             page: &data.page,
             fields: &ctx.app.config().fields,
@@ -202,7 +202,7 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
         };
         return Ok(csv_response(views::export::tickets_csv(&x), "tickets.csv"));
     }
-    let data = tickets::overview(ctx.app, &customer, &query)?;
+    let data = tickets::overview(ctx.app, &customer, &query, ListRead::table(&ctx.app.config().fields, false))?;
     let view = views::tickets::OverviewView {
         data,
         query,

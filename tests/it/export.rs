@@ -513,3 +513,28 @@ fn without_time_spent_the_customer_exports_leave_the_minutes_out() {
     let col = rows[0].iter().position(|h| h == "Aufwand in Minuten").expect("staff minutes column");
     assert_eq!(rows[1][col], "47");
 }
+
+/// Field values are read for a table only when a list column shows one (issue 20): with fields
+/// configured but none a list column, the tables show no field column and the CSV exports of
+/// both sides still carry every field's value.
+#[test]
+fn csv_exports_carry_field_values_when_no_field_is_a_list_column() {
+    let toml = FIELDS.replace("list_column = true", "list_column = false");
+    let app = Builder::new().admin(ADA).customer(ANNA).toml(&toml).start();
+    let mut anna = app.anna();
+    let number = ticket(&mut anna, "Notebook startet nicht", &[("cf_device", "laptop"), ("cf_details", "Piept.")]);
+    let mut ada = app.ada();
+    for (c, page) in [(&mut anna, "/tickets"), (&mut ada, "/staff/tickets")] {
+        let r = c.get(page);
+        r.expect(200);
+        let body = r.text();
+        assert!(body.contains(&number), "{page}: the ticket is listed");
+        assert!(!body.contains("data-field="), "{page}: no field column without a list column");
+    }
+    for (c, path) in [(&mut anna, "/tickets?format=csv"), (&mut ada, "/staff/tickets?format=csv")] {
+        let rows = python_csv(&get_csv(c, path), ';');
+        let table = by_ticket(&rows);
+        assert_eq!(table[&number]["Gerät"], "Notebook", "{path}");
+        assert_eq!(table[&number]["Details"], "Piept.", "{path}");
+    }
+}
