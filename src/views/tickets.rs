@@ -7,8 +7,8 @@ use crate::clock;
 use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
 use crate::model::{
-    format_minutes, format_size, Activity, ActivityKind, Attachment, AuthorKind, Detail, Field, FieldType, Form,
-    KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary, TimelinePage,
+    format_minutes, format_size, Activity, ActivityKind, ActivityRef, Attachment, AuthorKind, Detail, Field, FieldType,
+    Form, KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary, TimelinePage,
 };
 use crate::views::{
     described_by, error_summary, esc, esc_with, field_error, layout, layout_with, pagination_after, priority_badge,
@@ -568,7 +568,7 @@ impl maud::Render for Timeline<'_> {
             more(out, d.timeline.number + 1, m::TIMELINE_OLDER);
         }
         out.push_str("<ol class=\"activities\">");
-        for a in &d.activities {
+        for a in d.activities.iter() {
             let files = files.get(&a.id).map_or(&[][..], |v| &v[..]);
             maud::Render::render_to(&Entry { c, a, tz, staff, number, files, fields, consts: consts.as_ref() }, out);
         }
@@ -782,10 +782,10 @@ pub fn file_input(c: &Chrome, id: &str, e: &FieldErrors) -> Markup {
 }
 
 /// "Gerät: PC → Laptop", with labels from the config where the field still exists.
-fn field_change(lang: Lang, fields: &[Field], a: &Activity) -> String {
+fn field_change(lang: Lang, fields: &[Field], a: ActivityRef<'_>) -> String {
     let field = fields.iter().find(|f| f.key == a.body);
-    let label = field.map(|f| f.label.get(lang).to_string()).unwrap_or_else(|| a.body.clone());
-    let show = |v: &Option<String>| match v {
+    let label = field.map(|f| f.label.get(lang).to_string()).unwrap_or_else(|| a.body.to_string());
+    let show = |v: &Option<&str>| match v {
         Some(v) => display_value(lang, field, v),
         None => "–".to_string(),
     };
@@ -802,7 +802,7 @@ pub fn activity(
     files: &[&Attachment],
     fields_config: &[Field],
 ) -> Markup {
-    html! { (Entry { c, a, tz, staff, number, files, fields: fields_config, consts: None }) }
+    html! { (Entry { c, a: a.as_ref(), tz, staff, number, files, fields: fields_config, consts: None }) }
 }
 
 /// One entry of the timeline, written by hand straight into the page's buffer: as a maud
@@ -811,7 +811,7 @@ pub fn activity(
 /// maud template wrote; every dynamic value goes through [`esc`] / [`esc_with`].
 struct Entry<'a> {
     c: &'a Chrome,
-    a: &'a Activity,
+    a: ActivityRef<'a>,
     tz: &'a Tz,
     staff: bool,
     number: &'a str,
@@ -861,7 +861,7 @@ impl maud::Render for Entry<'_> {
         let viewer = c.user.as_ref().and_then(|u| u.person);
         let author: &str = match a.author_kind {
             AuthorKind::Customer if !staff && a.contact_id == viewer => c.t(m::YOU),
-            _ => &a.author_name,
+            _ => a.author_name,
         };
         // The declaration order of the kinds is the order of their `ALL` (`str_enum!`); should
         // the table miss one, it is escaped here.
@@ -872,8 +872,8 @@ impl maud::Render for Entry<'_> {
             None => esc(out, raw),
         };
         let change = |msg: Msg, label: &dyn Fn(&str) -> Option<Msg>| {
-            let old = a.old_value.as_deref().and_then(label).map(|m| lang.t(m)).unwrap_or("–");
-            let new = a.new_value.as_deref().and_then(label).map(|m| lang.t(m)).unwrap_or("–");
+            let old = a.old_value.and_then(label).map(|m| lang.t(m)).unwrap_or("–");
+            let new = a.new_value.and_then(label).map(|m| lang.t(m)).unwrap_or("–");
             lang.f(msg, &[("old", old), ("new", new)])
         };
         out.push_str("<li class=\"activity kind-");
@@ -920,7 +920,7 @@ impl maud::Render for Entry<'_> {
                 });
                 change_line(out, &text);
                 // A reason given by the system (closed automatically after `auto_close_days`).
-                body(out, &a.body);
+                body(out, a.body);
             }
             ActivityKind::Priority => {
                 change_line(out, &change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label())));
@@ -930,14 +930,14 @@ impl maud::Render for Entry<'_> {
                 out,
                 &lang.f(
                     m::ASSIGNEE_CHANGED,
-                    &[("old", a.old_value.as_deref().unwrap_or("–")), ("new", a.new_value.as_deref().unwrap_or("–"))],
+                    &[("old", a.old_value.unwrap_or("–")), ("new", a.new_value.unwrap_or("–"))],
                 ),
             ),
             _ => {
                 if a.kind == ActivityKind::Email {
                     out.push_str("<dl class=\"email-meta\">");
                     for (label, value) in
-                        [(m::SUBJECT, &a.email_subject), (m::EMAIL_FROM, &a.email_from), (m::EMAIL_TO, &a.email_to)]
+                        [(m::SUBJECT, a.email_subject), (m::EMAIL_FROM, a.email_from), (m::EMAIL_TO, a.email_to)]
                     {
                         if let Some(v) = value {
                             out.push_str("<div><dt>");
@@ -949,7 +949,7 @@ impl maud::Render for Entry<'_> {
                     }
                     out.push_str("</dl>");
                 }
-                body(out, &a.body);
+                body(out, a.body);
                 if !files.is_empty() {
                     out.push_str(&activity_files(c, staff, number, files).0);
                 }
@@ -1112,7 +1112,7 @@ mod hand_written_tests {
     //! templates they replaced, copied here as they were: byte for byte over every kind, author
     //! kind, status and priority, both languages, the staff and the customer side.
     use super::*;
-    use crate::model::{TicketDetail, TimelinePage};
+    use crate::model::{ActivityRows, TicketDetail, TimelinePage};
     use crate::views::{Reserve, UserBox};
 
     /// The list used by the overview and the staff queue.
@@ -1214,7 +1214,7 @@ mod hand_written_tests {
                 ol.activities {
                     // An entry is 300–700 bytes (a long text more; the buffer grows from there).
                     (Reserve(d.activities.len() * 640))
-                    @for a in &d.activities {
+                    @for a in &d.activities.to_vec() {
                         (old_activity(c, a, tz, staff, number, files.get(&a.id).map_or(&[][..], |v| &v[..]), fields))
                     }
                 }
@@ -1275,7 +1275,7 @@ mod hand_written_tests {
                         p.change { (change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label()))) }
                     }
                     ActivityKind::Field => {
-                        p.change { (field_change(lang, fields_config, a)) }
+                        p.change { (field_change(lang, fields_config, a.as_ref())) }
                     }
                     ActivityKind::Assignee => {
                         p.change { (lang.f(m::ASSIGNEE_CHANGED, &[("old", a.old_value.as_deref().unwrap_or("–")), ("new", a.new_value.as_deref().unwrap_or("–"))])) }
@@ -1446,7 +1446,7 @@ mod hand_written_tests {
         let attachments = vec![file(1, 1, "a <1>.pdf", true), file(2, 1, "b&c.txt", false), file(3, 4, "d.png", true)];
         let mut detail = Detail {
             ticket: TicketDetail { summary: summary(2), customer_id: 1, assignee_id: None, closed_at: None },
-            activities,
+            activities: ActivityRows::from(&activities[..]),
             fields: Vec::new(),
             attachments,
             timeline: TimelinePage { number: 1, older: false, kind: KindFilter::All },
@@ -1466,9 +1466,8 @@ mod hand_written_tests {
             }
         }
         // A short timeline escapes per entry (no table of kinds).
-        let all = std::mem::take(&mut detail.activities);
-        for chunk in all.chunks(9) {
-            detail.activities = chunk.to_vec();
+        for chunk in activities.chunks(9) {
+            detail.activities = ActivityRows::from(chunk);
             for staff in [false, true] {
                 let c = chrome(Lang::En, staff);
                 let new = timeline(&c, &detail, berlin(), staff, &fields).into_string();
