@@ -762,23 +762,68 @@ pub fn documents_panel(c: &Chrome, staff: bool, number: &str, files: &[Attachmen
 
 /// A file input that works without JavaScript; the script adds drag and drop and progress.
 pub fn file_input(c: &Chrome, id: &str, e: &FieldErrors) -> Markup {
-    let size = format_size(c.max_file_bytes as i64, c.lang);
-    let hint = c.f(m::UPLOAD_HINT, &[("size", &size), ("count", &c.max_files.to_string())]);
-    html! {
-        div.field.dropzone data-dropzone {
-            label for=(id) { (Text(c.t(m::ADD_FILES))) " " span.muted { "(" (Text(c.t(m::OPTIONAL))) ")" } }
-            input #(id) type="file" name="attachments" multiple
-                aria-describedby={ "hint-" (id) @if e.get("attachments").is_some() { " err-attachments" } }
-                aria-invalid=[e.get("attachments").map(|_| "true")] autofocus[e.is_first("attachments")]
-                data-max-file-bytes=(c.max_file_bytes) data-max-files=(c.max_files)
-                data-msg-too-large=(Text(&c.f(m::ERR_FILE_TOO_LARGE_CLIENT, &[("size", &size)])))
-                data-msg-too-many=(Text(&c.f(m::ERR_TOO_MANY_FILES_CLIENT, &[("count", &c.max_files.to_string())])))
-                data-max-request-bytes=(c.max_request_bytes)
-                data-msg-too-much=(Text(&c.f(m::ERR_FILES_TOO_LARGE_CLIENT, &[("size", &format_size(c.max_request_bytes as i64, c.lang))])));
-            p.help id={ "hint-" (id) } { (Text(c.t(m::DROP_HERE))) ". " (Text(&hint)) }
-            (field_error(c.lang, e, "attachments"))
+    with_upload_texts(c, |t| {
+        html! {
+            div.field.dropzone data-dropzone {
+                label for=(id) { (Text(c.t(m::ADD_FILES))) " " span.muted { "(" (Text(c.t(m::OPTIONAL))) ")" } }
+                input #(id) type="file" name="attachments" multiple
+                    aria-describedby={ "hint-" (id) @if e.get("attachments").is_some() { " err-attachments" } }
+                    aria-invalid=[e.get("attachments").map(|_| "true")] autofocus[e.is_first("attachments")]
+                    data-max-file-bytes=(c.max_file_bytes) data-max-files=(c.max_files)
+                    data-msg-too-large=(Text(&t.too_large))
+                    data-msg-too-many=(Text(&t.too_many))
+                    data-max-request-bytes=(c.max_request_bytes)
+                    data-msg-too-much=(Text(&t.too_much));
+                p.help id={ "hint-" (id) } { (Text(c.t(m::DROP_HERE))) ". " (Text(&t.hint)) }
+                (field_error(c.lang, e, "attachments"))
+            }
         }
-    }
+    })
+}
+
+/// The upload field's texts: they depend only on the language and the configured limits.
+/// Made once per process for each (a page has up to two upload fields, each three
+/// `format_size` and four `Lang::f` — 5 % of a ticket page with 10 activities).
+struct UploadTexts {
+    key: (Lang, u64, usize, u64),
+    hint: String,
+    too_large: String,
+    too_many: String,
+    too_much: String,
+}
+
+fn with_upload_texts<R>(c: &Chrome, f: impl FnOnce(&UploadTexts) -> R) -> R {
+    use std::sync::{Arc, Mutex};
+    static TEXTS: Mutex<Vec<Arc<UploadTexts>>> = Mutex::new(Vec::new());
+    let key = (c.lang, c.max_file_bytes, c.max_files, c.max_request_bytes);
+    let make = || {
+        let size = format_size(c.max_file_bytes as i64, c.lang);
+        let count = c.max_files.to_string();
+        Arc::new(UploadTexts {
+            key,
+            hint: c.f(m::UPLOAD_HINT, &[("size", &size), ("count", &count)]),
+            too_large: c.f(m::ERR_FILE_TOO_LARGE_CLIENT, &[("size", &size)]),
+            too_many: c.f(m::ERR_TOO_MANY_FILES_CLIENT, &[("count", &count)]),
+            too_much: c.f(m::ERR_FILES_TOO_LARGE_CLIENT, &[("size", &format_size(c.max_request_bytes as i64, c.lang))]),
+        })
+    };
+    let texts = {
+        // A poisoned lock only means another thread panicked while pushing: the list is whole.
+        let mut all = TEXTS.lock().unwrap_or_else(|p| p.into_inner());
+        match all.iter().find(|t| t.key == key) {
+            Some(t) => Arc::clone(t),
+            None => {
+                // Two languages, one configuration: a few entries (more only if limits change).
+                if all.len() >= 8 {
+                    all.clear();
+                }
+                let t = make();
+                all.push(Arc::clone(&t));
+                t
+            }
+        }
+    };
+    f(&texts)
 }
 
 /// "Gerät: PC → Laptop", with labels from the config where the field still exists.
