@@ -15,6 +15,7 @@ mod inbox;
 mod pages;
 mod query;
 mod records;
+mod timeline;
 
 pub use api::{ApiScope, ApiToken};
 pub use field::{field_shown, Field, FieldOption, FieldType, ShowWhen, Text};
@@ -27,6 +28,7 @@ pub use pages::{
 };
 pub use query::{AuditQuery, Deferral, ListRead, QueueTab, Scope, Sort, SortKey, TicketQuery};
 pub use records::{AuditRow, MailState, OutboxRow, Snippet, TicketDetail, TicketPage, TimeEntry, WebhookRow};
+pub use timeline::{ActivityRef, ActivityRows};
 
 /// A ticket number as people see it: `YYYY-NNNNN`, a sequence per year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

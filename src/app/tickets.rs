@@ -52,7 +52,7 @@ pub fn detail_page(app: &App, scope: Scope, number: &str, kind: KindFilter, page
         tdb::latest_activities(&conn, ticket.summary.id, scope, kind, TimelinePage::skip(page), size + 1)?;
     let older = activities.len() > size;
     if older {
-        activities.remove(0);
+        activities.remove_first();
     }
     let fields = tdb::fields(&conn, ticket.summary.id)?;
     let attachments = crate::db::attachments::list_for_ticket(&conn, ticket.summary.id, scope)?;

@@ -6,8 +6,8 @@ use rusqlite::{params, params_from_iter, Connection, Row, ToSql};
 use super::OptionalExt;
 use crate::error::Result;
 use crate::model::{
-    month_key, Activity, ActivityKind, AuthorKind, Deferral, KindFilter, ListRead, Priority, Scope, Sort, SortKey,
-    Status, StatusFilter, TicketDetail, TicketPage, TicketQuery, TicketSummary, TimeEntry,
+    month_key, Activity, ActivityKind, ActivityRef, ActivityRows, AuthorKind, Deferral, KindFilter, ListRead, Priority,
+    Scope, Sort, SortKey, Status, StatusFilter, TicketDetail, TicketPage, TicketQuery, TicketSummary, TimeEntry,
 };
 
 /// The columns of [`Counters`], in the order of its fields.
@@ -500,12 +500,13 @@ pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<Ticke
 }
 
 pub fn activities(conn: &Connection, ticket_id: i64, scope: Scope, kind: KindFilter) -> Result<Vec<Activity>> {
-    activities_where(conn, ticket_id, scope, kind, None)
+    activities_where(conn, ticket_id, scope, kind)
 }
 
 /// One page of the timeline: the `limit` activities before the newest `skip`, oldest first.
 /// Walks the ticket's index from its newest end, so a page costs the same however long the
-/// ticket's history is (up to `skip`).
+/// ticket's history is (up to `skip`). The texts are copied from SQLite's row into one buffer
+/// (no `String` per text column and row).
 pub fn latest_activities(
     conn: &Connection,
     ticket_id: i64,
@@ -513,39 +514,63 @@ pub fn latest_activities(
     kind: KindFilter,
     skip: usize,
     limit: usize,
-) -> Result<Vec<Activity>> {
-    let mut rows = activities_where(conn, ticket_id, scope, kind, Some((skip, limit)))?;
-    rows.reverse();
-    Ok(rows)
+) -> Result<ActivityRows> {
+    let mut stmt = conn.prepare_cached(&activities_sql(scope, kind, true))?;
+    let mut rows = stmt.query(params![ticket_id, kind_value(kind), skip as i64, limit as i64])?;
+    // ~100 bytes of text an activity (the demo's), the buffer grows from there.
+    let mut out = ActivityRows::with_capacity(limit.min(1024), limit.min(1024) * 128);
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+            r.get_ref(i)?
+                .as_str_or_null()
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+        };
+        out.push(ActivityRef {
+            id: r.get(0)?,
+            kind: ActivityKind::parse(r.get_ref(1)?.as_str().unwrap_or_default()).unwrap_or(ActivityKind::Message),
+            internal: r.get(2)?,
+            author_kind: AuthorKind::parse(r.get_ref(3)?.as_str().unwrap_or_default()).unwrap_or(AuthorKind::System),
+            author_name: text(4)?.unwrap_or_default(),
+            body: text(5)?.unwrap_or_default(),
+            minutes: r.get(6)?,
+            email_from: text(7)?,
+            email_to: text(8)?,
+            email_subject: text(9)?,
+            old_value: text(10)?,
+            new_value: text(11)?,
+            created_at: r.get(12)?,
+            contact_id: r.get(13)?,
+        });
+    }
+    out.reverse();
+    Ok(out)
 }
 
-fn activities_where(
-    conn: &Connection,
-    ticket_id: i64,
-    scope: Scope,
-    kind: KindFilter,
-    newest: Option<(usize, usize)>,
-) -> Result<Vec<Activity>> {
+fn kind_value(kind: KindFilter) -> Option<&'static str> {
+    (kind != KindFilter::All).then(|| kind.as_str())
+}
+
+/// The activities statement: `?1` ticket, `?2` kind (`NULL`: all), `?3` skip, `?4` limit
+/// (-1: all); newest first when `newest`.
+fn activities_sql(scope: Scope, kind: KindFilter, newest: bool) -> String {
     let internal_filter = if scope.is_customer() { "AND internal = 0" } else { "" };
     let kind_filter = match kind {
         KindFilter::All => "AND ?2 IS NULL",
         _ => "AND kind = ?2",
     };
-    let kind_value = (kind != KindFilter::All).then(|| kind.as_str());
-    // LIMIT -1: all of them.
-    let (order, skip, limit) = match newest {
-        Some((skip, limit)) => ("created_at DESC, id DESC", skip as i64, limit as i64),
-        None => ("created_at, id", 0, -1),
-    };
-    let sql = format!(
+    let order = if newest { "created_at DESC, id DESC" } else { "created_at, id" };
+    format!(
         "SELECT id, kind, internal, author_kind, author_name, body, minutes, email_from, email_to, email_subject,
                 old_value, new_value, created_at, contact_id
          FROM activities WHERE ticket_id = ?1 {internal_filter} {kind_filter}
          ORDER BY {order} LIMIT ?4 OFFSET ?3"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    )
+}
+
+fn activities_where(conn: &Connection, ticket_id: i64, scope: Scope, kind: KindFilter) -> Result<Vec<Activity>> {
+    let mut stmt = conn.prepare_cached(&activities_sql(scope, kind, false))?;
     let rows = stmt
-        .query_map(params![ticket_id, kind_value, skip, limit], |r| {
+        .query_map(params![ticket_id, kind_value(kind), 0i64, -1i64], |r| {
             Ok(Activity {
                 id: r.get(0)?,
                 // Read in place: no String per row for a word that is parsed at once.

@@ -1,7 +1,7 @@
 //! What a page shows: the view models `app` fills from one read and `views` render. Plain data.
 
 use super::{
-    Activity, Attachment, AuditRow, Contact, Customer, QueueTab, StaffMember, Status, TicketDetail, TicketPage,
+    ActivityRows, Attachment, AuditRow, Contact, Customer, QueueTab, StaffMember, Status, TicketDetail, TicketPage,
     TicketSummary, TimeEntry,
 };
 
@@ -16,7 +16,7 @@ pub struct Overview {
 /// A ticket with its history and files, as the principal may see them.
 pub struct Detail {
     pub ticket: TicketDetail,
-    pub activities: Vec<Activity>,
+    pub activities: ActivityRows,
     pub fields: Vec<(String, String)>,
     /// Every attachment the principal may see, whatever the activity filter.
     pub attachments: Vec<Attachment>,

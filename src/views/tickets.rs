@@ -7,8 +7,8 @@ use crate::clock;
 use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
 use crate::model::{
-    format_minutes, format_size, Activity, ActivityKind, Attachment, AuthorKind, Detail, Field, FieldType, Form,
-    KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary, TimelinePage,
+    format_minutes, format_size, Activity, ActivityKind, ActivityRef, Attachment, AuthorKind, Detail, Field, FieldType,
+    Form, KindFilter, Overview, Priority, Status, StatusFilter, TicketPage, TicketQuery, TicketSummary, TimelinePage,
 };
 use crate::views::{
     described_by, error_summary, esc, esc_with, field_error, layout, layout_with, pagination_after, priority_badge,
@@ -585,7 +585,7 @@ impl maud::Render for Timeline<'_> {
             more(out, d.timeline.number + 1, m::TIMELINE_OLDER);
         }
         out.push_str("<ol class=\"activities\">");
-        for a in &d.activities {
+        for a in d.activities.iter() {
             let files = files.get(&a.id).map_or(&[][..], |v| &v[..]);
             maud::Render::render_to(&Entry { c, a, tz, staff, number, files, fields, consts: consts.as_ref() }, out);
         }
@@ -779,30 +779,75 @@ pub fn documents_panel(c: &Chrome, staff: bool, number: &str, files: &[Attachmen
 
 /// A file input that works without JavaScript; the script adds drag and drop and progress.
 pub fn file_input(c: &Chrome, id: &str, e: &FieldErrors) -> Markup {
-    let size = format_size(c.max_file_bytes as i64, c.lang);
-    let hint = c.f(m::UPLOAD_HINT, &[("size", &size), ("count", &c.max_files.to_string())]);
-    html! {
-        div.field.dropzone data-dropzone {
-            label for=(id) { (Text(c.t(m::ADD_FILES))) " " span.muted { "(" (Text(c.t(m::OPTIONAL))) ")" } }
-            input #(id) type="file" name="attachments" multiple
-                aria-describedby={ "hint-" (id) @if e.get("attachments").is_some() { " err-attachments" } }
-                aria-invalid=[e.get("attachments").map(|_| "true")] autofocus[e.is_first("attachments")]
-                data-max-file-bytes=(c.max_file_bytes) data-max-files=(c.max_files)
-                data-msg-too-large=(Text(&c.f(m::ERR_FILE_TOO_LARGE_CLIENT, &[("size", &size)])))
-                data-msg-too-many=(Text(&c.f(m::ERR_TOO_MANY_FILES_CLIENT, &[("count", &c.max_files.to_string())])))
-                data-max-request-bytes=(c.max_request_bytes)
-                data-msg-too-much=(Text(&c.f(m::ERR_FILES_TOO_LARGE_CLIENT, &[("size", &format_size(c.max_request_bytes as i64, c.lang))])));
-            p.help id={ "hint-" (id) } { (Text(c.t(m::DROP_HERE))) ". " (Text(&hint)) }
-            (field_error(c.lang, e, "attachments"))
+    with_upload_texts(c, |t| {
+        html! {
+            div.field.dropzone data-dropzone {
+                label for=(id) { (Text(c.t(m::ADD_FILES))) " " span.muted { "(" (Text(c.t(m::OPTIONAL))) ")" } }
+                input #(id) type="file" name="attachments" multiple
+                    aria-describedby={ "hint-" (id) @if e.get("attachments").is_some() { " err-attachments" } }
+                    aria-invalid=[e.get("attachments").map(|_| "true")] autofocus[e.is_first("attachments")]
+                    data-max-file-bytes=(c.max_file_bytes) data-max-files=(c.max_files)
+                    data-msg-too-large=(Text(&t.too_large))
+                    data-msg-too-many=(Text(&t.too_many))
+                    data-max-request-bytes=(c.max_request_bytes)
+                    data-msg-too-much=(Text(&t.too_much));
+                p.help id={ "hint-" (id) } { (Text(c.t(m::DROP_HERE))) ". " (Text(&t.hint)) }
+                (field_error(c.lang, e, "attachments"))
+            }
         }
-    }
+    })
+}
+
+/// The upload field's texts: they depend only on the language and the configured limits.
+/// Made once per process for each (a page has up to two upload fields, each three
+/// `format_size` and four `Lang::f` — 5 % of a ticket page with 10 activities).
+struct UploadTexts {
+    key: (Lang, u64, usize, u64),
+    hint: String,
+    too_large: String,
+    too_many: String,
+    too_much: String,
+}
+
+fn with_upload_texts<R>(c: &Chrome, f: impl FnOnce(&UploadTexts) -> R) -> R {
+    use std::sync::{Arc, Mutex};
+    static TEXTS: Mutex<Vec<Arc<UploadTexts>>> = Mutex::new(Vec::new());
+    let key = (c.lang, c.max_file_bytes, c.max_files, c.max_request_bytes);
+    let make = || {
+        let size = format_size(c.max_file_bytes as i64, c.lang);
+        let count = c.max_files.to_string();
+        Arc::new(UploadTexts {
+            key,
+            hint: c.f(m::UPLOAD_HINT, &[("size", &size), ("count", &count)]),
+            too_large: c.f(m::ERR_FILE_TOO_LARGE_CLIENT, &[("size", &size)]),
+            too_many: c.f(m::ERR_TOO_MANY_FILES_CLIENT, &[("count", &count)]),
+            too_much: c.f(m::ERR_FILES_TOO_LARGE_CLIENT, &[("size", &format_size(c.max_request_bytes as i64, c.lang))]),
+        })
+    };
+    let texts = {
+        // A poisoned lock only means another thread panicked while pushing: the list is whole.
+        let mut all = TEXTS.lock().unwrap_or_else(|p| p.into_inner());
+        match all.iter().find(|t| t.key == key) {
+            Some(t) => Arc::clone(t),
+            None => {
+                // Two languages, one configuration: a few entries (more only if limits change).
+                if all.len() >= 8 {
+                    all.clear();
+                }
+                let t = make();
+                all.push(Arc::clone(&t));
+                t
+            }
+        }
+    };
+    f(&texts)
 }
 
 /// "Gerät: PC → Laptop", with labels from the config where the field still exists.
-fn field_change(lang: Lang, fields: &[Field], a: &Activity) -> String {
+fn field_change(lang: Lang, fields: &[Field], a: ActivityRef<'_>) -> String {
     let field = fields.iter().find(|f| f.key == a.body);
-    let label = field.map(|f| f.label.get(lang).to_string()).unwrap_or_else(|| a.body.clone());
-    let show = |v: &Option<String>| match v {
+    let label = field.map(|f| f.label.get(lang).to_string()).unwrap_or_else(|| a.body.to_string());
+    let show = |v: &Option<&str>| match v {
         Some(v) => display_value(lang, field, v),
         None => "–".to_string(),
     };
@@ -819,7 +864,7 @@ pub fn activity(
     files: &[&Attachment],
     fields_config: &[Field],
 ) -> Markup {
-    html! { (Entry { c, a, tz, staff, number, files, fields: fields_config, consts: None }) }
+    html! { (Entry { c, a: a.as_ref(), tz, staff, number, files, fields: fields_config, consts: None }) }
 }
 
 /// One entry of the timeline, written by hand straight into the page's buffer: as a maud
@@ -828,7 +873,7 @@ pub fn activity(
 /// maud template wrote; every dynamic value goes through [`esc`] / [`esc_with`].
 struct Entry<'a> {
     c: &'a Chrome,
-    a: &'a Activity,
+    a: ActivityRef<'a>,
     tz: &'a Tz,
     staff: bool,
     number: &'a str,
@@ -878,7 +923,7 @@ impl maud::Render for Entry<'_> {
         let viewer = c.user.as_ref().and_then(|u| u.person);
         let author: &str = match a.author_kind {
             AuthorKind::Customer if !staff && a.contact_id == viewer => c.t(m::YOU),
-            _ => &a.author_name,
+            _ => a.author_name,
         };
         // The declaration order of the kinds is the order of their `ALL` (`str_enum!`); should
         // the table miss one, it is escaped here.
@@ -889,8 +934,8 @@ impl maud::Render for Entry<'_> {
             None => esc(out, raw),
         };
         let change = |msg: Msg, label: &dyn Fn(&str) -> Option<Msg>| {
-            let old = a.old_value.as_deref().and_then(label).map(|m| lang.t(m)).unwrap_or("–");
-            let new = a.new_value.as_deref().and_then(label).map(|m| lang.t(m)).unwrap_or("–");
+            let old = a.old_value.and_then(label).map(|m| lang.t(m)).unwrap_or("–");
+            let new = a.new_value.and_then(label).map(|m| lang.t(m)).unwrap_or("–");
             lang.f(msg, &[("old", old), ("new", new)])
         };
         out.push_str("<li class=\"activity kind-");
@@ -937,7 +982,7 @@ impl maud::Render for Entry<'_> {
                 });
                 change_line(out, &text);
                 // A reason given by the system (closed automatically after `auto_close_days`).
-                body(out, &a.body);
+                body(out, a.body);
             }
             ActivityKind::Priority => {
                 change_line(out, &change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label())));
@@ -947,14 +992,14 @@ impl maud::Render for Entry<'_> {
                 out,
                 &lang.f(
                     m::ASSIGNEE_CHANGED,
-                    &[("old", a.old_value.as_deref().unwrap_or("–")), ("new", a.new_value.as_deref().unwrap_or("–"))],
+                    &[("old", a.old_value.unwrap_or("–")), ("new", a.new_value.unwrap_or("–"))],
                 ),
             ),
             _ => {
                 if a.kind == ActivityKind::Email {
                     out.push_str("<dl class=\"email-meta\">");
                     for (label, value) in
-                        [(m::SUBJECT, &a.email_subject), (m::EMAIL_FROM, &a.email_from), (m::EMAIL_TO, &a.email_to)]
+                        [(m::SUBJECT, a.email_subject), (m::EMAIL_FROM, a.email_from), (m::EMAIL_TO, a.email_to)]
                     {
                         if let Some(v) = value {
                             out.push_str("<div><dt>");
@@ -966,7 +1011,7 @@ impl maud::Render for Entry<'_> {
                     }
                     out.push_str("</dl>");
                 }
-                body(out, &a.body);
+                body(out, a.body);
                 if !files.is_empty() {
                     out.push_str(&activity_files(c, staff, number, files).0);
                 }
@@ -1129,7 +1174,7 @@ mod hand_written_tests {
     //! templates they replaced, copied here as they were: byte for byte over every kind, author
     //! kind, status and priority, both languages, the staff and the customer side.
     use super::*;
-    use crate::model::{TicketDetail, TimelinePage};
+    use crate::model::{ActivityRows, TicketDetail, TimelinePage};
 
     #[test]
     fn minutes_written_in_place_are_format_minutes() {
@@ -1242,7 +1287,7 @@ mod hand_written_tests {
                 ol.activities {
                     // An entry is 300–700 bytes (a long text more; the buffer grows from there).
                     (Reserve(d.activities.len() * 640))
-                    @for a in &d.activities {
+                    @for a in &d.activities.to_vec() {
                         (old_activity(c, a, tz, staff, number, files.get(&a.id).map_or(&[][..], |v| &v[..]), fields))
                     }
                 }
@@ -1303,7 +1348,7 @@ mod hand_written_tests {
                         p.change { (change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label()))) }
                     }
                     ActivityKind::Field => {
-                        p.change { (field_change(lang, fields_config, a)) }
+                        p.change { (field_change(lang, fields_config, a.as_ref())) }
                     }
                     ActivityKind::Assignee => {
                         p.change { (lang.f(m::ASSIGNEE_CHANGED, &[("old", a.old_value.as_deref().unwrap_or("–")), ("new", a.new_value.as_deref().unwrap_or("–"))])) }
@@ -1474,7 +1519,7 @@ mod hand_written_tests {
         let attachments = vec![file(1, 1, "a <1>.pdf", true), file(2, 1, "b&c.txt", false), file(3, 4, "d.png", true)];
         let mut detail = Detail {
             ticket: TicketDetail { summary: summary(2), customer_id: 1, assignee_id: None, closed_at: None },
-            activities,
+            activities: ActivityRows::from(&activities[..]),
             fields: Vec::new(),
             attachments,
             timeline: TimelinePage { number: 1, older: false, kind: KindFilter::All },
@@ -1494,9 +1539,8 @@ mod hand_written_tests {
             }
         }
         // A short timeline escapes per entry (no table of kinds).
-        let all = std::mem::take(&mut detail.activities);
-        for chunk in all.chunks(9) {
-            detail.activities = chunk.to_vec();
+        for chunk in activities.chunks(9) {
+            detail.activities = ActivityRows::from(chunk);
             for staff in [false, true] {
                 let c = chrome(Lang::En, staff);
                 let new = timeline(&c, &detail, berlin(), staff, &fields).into_string();

@@ -276,8 +276,12 @@ fn customer_json(c: &Customer, contacts: &[Contact]) -> Value {
 fn ticket_detail_json(ctx: &Ctx, caller: &Caller, number: &str) -> Result<Value> {
     let d = crate::app::tickets::detail(ctx.app, crate::model::Scope::Staff, number, KindFilter::All)?;
     let mut v = ticket_json(&d.ticket.summary, &d.fields);
-    let activities: Vec<Value> =
-        d.activities.iter().filter(|a| caller.staff_level() || !a.internal).map(activity_json).collect();
+    let activities: Vec<Value> = d
+        .activities
+        .iter()
+        .filter(|a| caller.staff_level() || !a.internal)
+        .map(|a| activity_json(&a.to_owned()))
+        .collect();
     v["activities"] = Value::Array(activities);
     Ok(v)
 }
