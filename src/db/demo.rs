@@ -11,21 +11,45 @@ use super::tickets::{self, Counters, NewActivity, NewTicket};
 use super::OptionalExt;
 use crate::error::Result;
 
-/// Settings for the one connection that fills the database. WAL stays; `NORMAL` syncs at
-/// checkpoints only, which in WAL mode still cannot corrupt the file; the large page cache
-/// keeps the one big transaction from spilling pages into the WAL early.
-pub fn tune_for_bulk(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
-        "PRAGMA synchronous = NORMAL;
+/// Settings for the one connection that fills the database: a large page cache, so the one
+/// big transaction does not spill pages early, and — when this is the only connection to the
+/// file — a rollback journal instead of the WAL for the fill. In WAL mode every new page was
+/// written twice (2.3 GB into the WAL, then 3 GB by the checkpoint, at a million tickets); with
+/// a rollback journal the pages the file did not have yet go straight into it and only pages
+/// that existed before are journaled (`synchronous = FULL`, so a crash mid-fill loses the fill,
+/// never data that was there). With other connections open (a running server) the switch is
+/// refused and the fill goes through the WAL as before (`NORMAL`: synced at checkpoints, which
+/// in WAL mode cannot corrupt the file). Returns whether the journal was switched, for
+/// [`finish_bulk`].
+pub fn tune_for_bulk(conn: &Connection) -> Result<bool> {
+    // Another connection holding the file makes the switch fail at once (no busy wait): the
+    // fill then stays in WAL mode.
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let mode = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0));
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    let switched = mode.is_ok_and(|m| !m.eq_ignore_ascii_case("wal"));
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = {};
          PRAGMA cache_size = -1000000;",
-    )?;
-    Ok(())
+        if switched { "FULL" } else { "NORMAL" }
+    ))?;
+    Ok(switched)
 }
 
-/// Copies the WAL into the database file and truncates it, so the file is complete and small
-/// afterwards. A reader that holds the WAL open only makes this a partial checkpoint.
-pub fn checkpoint(conn: &Connection) -> Result<()> {
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+/// After the fill: back to WAL, as every connection of the server opens the file; or, had the
+/// fill gone through the WAL, its content copied into the file and the WAL truncated, so the
+/// file is complete and small (a reader holding the WAL open makes that a partial checkpoint).
+pub fn finish_bulk(conn: &Connection, switched: bool) -> Result<()> {
+    if switched {
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(crate::error::Error::Internal(format!(
+                "database refused WAL mode after the demo fill (got {mode})"
+            )));
+        }
+    } else {
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
     Ok(())
 }
 

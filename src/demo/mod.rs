@@ -175,7 +175,7 @@ pub fn fill(app: &App, opts: &Options) -> Result<String> {
     let now = clock::now();
     // A connection of its own, so the bulk settings never reach the pool.
     let mut conn = db::open(&app.config().database)?;
-    ddb::tune_for_bulk(&conn)?;
+    let switched = ddb::tune_for_bulk(&conn)?;
     let (prepared, activities) = db::write(&mut conn, |tx| {
         // Demo data is no news for webhook receivers: no event rows (nor the free pages their
         // deletion would leave: half the file at a million tickets) while the demo writes.
@@ -200,7 +200,7 @@ pub fn fill(app: &App, opts: &Options) -> Result<String> {
         db::webhooks::set_active(tx, hooks_were_on)?;
         Ok((p, activities))
     })?;
-    ddb::checkpoint(&conn)?;
+    ddb::finish_bulk(&conn, switched)?;
     Ok(report(&prepared, activities, started))
 }
 
