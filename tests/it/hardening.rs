@@ -1738,42 +1738,7 @@ fn operations_upgrade_a_first_schema_database() {
     let v1 = fs::read_to_string(schema.join("0001_init.sql")).unwrap();
     let (subject, first, second) =
         ("Drucker druckt nicht", "Seit gestern nur leere Seiten.", "Nachtrag: zweiter Stock.");
-    {
-        let conn = rusqlite::Connection::open(&env.db_path).unwrap();
-        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).unwrap();
-        conn.execute_batch(&v1).unwrap();
-        conn.pragma_update(None, "user_version", 1).unwrap();
-        let hash = bcrypt::hash(ANNA.password, 4).unwrap();
-        let t: i64 = 1_710_500_000; // 2024-03-15
-        conn.execute(
-            "INSERT INTO customers (customer_no, name, email, phone, password_hash, created_at)
-             VALUES (?1, ?2, ?3, '', ?4, ?5)",
-            rusqlite::params![ANNA.number, ANNA.name, ANNA.email.to_lowercase(), hash, t],
-        )
-        .unwrap();
-        conn.execute("INSERT INTO ticket_sequences (year, last_seq) VALUES (2024, 7)", []).unwrap();
-        conn.execute(
-            "INSERT INTO tickets (number, customer_id, subject, status, priority, created_at, created_month,
-                                  activity_count, last_activity_at, last_activity_kind, last_activity_by,
-                                  staff_activity_count, staff_last_activity_at)
-             VALUES ('2024-00007', 1, ?1, 'open', 'normal', ?2, 202403, 2, ?3, 'message', ?4, 2, ?3)",
-            rusqlite::params![subject, t, t + 60, ANNA.name],
-        )
-        .unwrap();
-        for (body, at) in [(first, t), (second, t + 60)] {
-            conn.execute(
-                "INSERT INTO activities (ticket_id, kind, author_kind, customer_id, author_name, body, created_at)
-                 VALUES (1, 'message', 'customer', 1, ?1, ?2, ?3)",
-                rusqlite::params![ANNA.name, body, at],
-            )
-            .unwrap();
-        }
-        conn.execute(
-            "INSERT INTO search (text, ticket_id, internal) VALUES (?1, 1, 0), (?2, 1, 0), (?3, 1, 0)",
-            rusqlite::params![subject, first, second],
-        )
-        .unwrap();
-    }
+    write_first_schema_db(&env.db_path, &v1, subject, first, second);
 
     let check_old = env.cli(&["check"]);
     let version_after_check: i64 =
@@ -1824,6 +1789,46 @@ fn operations_upgrade_a_first_schema_database() {
 // ---------------------------------------------------------------------------------------------
 // 5. /healthz
 // ---------------------------------------------------------------------------------------------
+
+/// A database as the first release wrote it (schema `v1` = 0001, `user_version` 1): ANNA with
+/// ticket 2024-00007 (`subject`, two messages `first` and `second`) and its rows in the search
+/// index of that schema. For the upgrade tests.
+pub(crate) fn write_first_schema_db(db_path: &Path, v1: &str, subject: &str, first: &str, second: &str) {
+    let conn = rusqlite::Connection::open(db_path).unwrap();
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).unwrap();
+    conn.execute_batch(v1).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    let hash = bcrypt::hash(ANNA.password, 4).unwrap();
+    let t: i64 = 1_710_500_000; // 2024-03-15
+    conn.execute(
+        "INSERT INTO customers (customer_no, name, email, phone, password_hash, created_at)
+         VALUES (?1, ?2, ?3, '', ?4, ?5)",
+        rusqlite::params![ANNA.number, ANNA.name, ANNA.email.to_lowercase(), hash, t],
+    )
+    .unwrap();
+    conn.execute("INSERT INTO ticket_sequences (year, last_seq) VALUES (2024, 7)", []).unwrap();
+    conn.execute(
+        "INSERT INTO tickets (number, customer_id, subject, status, priority, created_at, created_month,
+                              activity_count, last_activity_at, last_activity_kind, last_activity_by,
+                              staff_activity_count, staff_last_activity_at)
+         VALUES ('2024-00007', 1, ?1, 'open', 'normal', ?2, 202403, 2, ?3, 'message', ?4, 2, ?3)",
+        rusqlite::params![subject, t, t + 60, ANNA.name],
+    )
+    .unwrap();
+    for (body, at) in [(first, t), (second, t + 60)] {
+        conn.execute(
+            "INSERT INTO activities (ticket_id, kind, author_kind, customer_id, author_name, body, created_at)
+             VALUES (1, 'message', 'customer', 1, ?1, ?2, ?3)",
+            rusqlite::params![ANNA.name, body, at],
+        )
+        .unwrap();
+    }
+    conn.execute(
+        "INSERT INTO search (text, ticket_id, internal) VALUES (?1, 1, 0), (?2, 1, 0), (?3, 1, 0)",
+        rusqlite::params![subject, first, second],
+    )
+    .unwrap();
+}
 
 #[test]
 fn healthz_is_ok_and_still_answers_when_the_database_directory_vanishes() {
