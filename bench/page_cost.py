@@ -59,7 +59,10 @@ def pages(port, db):
     big, = q("SELECT number FROM tickets ORDER BY staff_activity_count DESC LIMIT 1")
     y, m = divmod(month, 100)
     cc, sc = cust.cookie_header(), staff.cookie_header()
+    _, page, _ = fetch(port, "GET", "/tickets", cc)
+    css = re.search(r'href="(/assets/app\.[0-9a-f]+\.css)"', page.decode()).group(1)
     return [
+        ("CSS asset (the floor of a request)", cc, css),
         ("overview (one month, 50 rows)", cc, f"/tickets?year={y}&month={m}"),
         ("staff queue (active, mine)", sc, "/staff/tickets?status=active&assignee=mine"),
         ("staff queue (unfiltered)", sc, "/staff/tickets"),
