@@ -65,8 +65,6 @@ pub struct App {
     touched: std::sync::Mutex<std::collections::HashMap<Vec<u8>, std::time::Instant>>,
     /// Sessions seen since the last flush (`sessions::flush_touches`): token hash → when.
     pending_touches: std::sync::Mutex<Vec<(Vec<u8>, i64)>>,
-    /// Moves with every commit to the database (see `db::Watcher`).
-    watcher: db::Watcher,
     /// Generated passwords waiting to be shown once, keyed by the session that asked.
     secrets: std::sync::Mutex<Vec<PendingSecret>>,
     /// Logins waiting for their TOTP code (see `app::totp`), keyed by the hash of their cookie.
@@ -129,7 +127,6 @@ impl App {
             pending_2fa: std::sync::Mutex::new(std::collections::HashMap::new()),
             settings_lock: std::sync::Mutex::new(()),
             settings_key,
-            watcher: db::Watcher::new(&config.database),
             touched: std::sync::Mutex::new(std::collections::HashMap::new()),
             pending_touches: std::sync::Mutex::new(Vec::new()),
             hotline_key,
@@ -189,9 +186,10 @@ impl App {
         self.dummy_hash.get_or_init(|| crate::auth::password::dummy_hash(self.config().security.bcrypt_cost))
     }
 
-    /// A number that changes whenever anything commits to the database; `None` if unreadable.
+    /// The identity of the database state this request's reads see (`db::scope_version`): it
+    /// changes with every commit; `None` outside a read scope that has read, or after a write.
     pub fn data_version(&self) -> Option<i64> {
-        self.watcher.version()
+        db::scope_version()
     }
 
     /// `true` for the one caller that may write this session's `last_seen_at` now.

@@ -95,8 +95,12 @@ fn log_statements(conn: &mut Connection) {
     }
 }
 
-/// SQLite's memory, all connections together: page caches give way beyond it.
-pub const SQLITE_HEAP_LIMIT: i64 = 16 * 1024 * 1024;
+/// Each connection's page cache, in KiB (`PRAGMA cache_size` negative: a size, not pages).
+/// A request holds one connection; with the default 16 workers and the background threads
+/// about 20 connections are open when busy: ~20 MiB at most. Each connection's cache is its
+/// own (no process-wide cache and no lock: `.cargo/config.toml`), and a commit of another
+/// connection empties it at the next read anyway (WAL), so a larger one mostly holds memory.
+pub const CACHE_KIB: i64 = 1024;
 
 /// Per-connection settings, in one place.
 pub fn configure(conn: &Connection) -> Result<()> {
@@ -109,18 +113,12 @@ pub fn configure(conn: &Connection) -> Result<()> {
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Internal(format!("database refused WAL mode (got {mode})")));
     }
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -2000;",
-    )?;
-    // One bound for the whole process (the PRAGMA is process-wide): every pooled connection
-    // fills its 2 MB page cache, so SQLite held 24 MB with the eleven connections of a busy
-    // 100k-ticket run and would hold more with more workers. Over the limit, SQLite reuses
-    // the least recently used pages of any connection instead of allocating (make bench's
-    // 256-connection row: peak RSS 65 -> 54 MiB, CPU per request within the noise).
-    conn.execute_batch(&format!("PRAGMA soft_heap_limit = {SQLITE_HEAP_LIMIT};"))?;
+         PRAGMA cache_size = -{CACHE_KIB};"
+    ))?;
     // Checkpoints left to Litestream when it replicates (`replication = "litestream"`).
     replication::apply(conn)?;
     Ok(())
@@ -322,32 +320,49 @@ impl Drop for Turn<'_> {
     }
 }
 
-/// Notices commits: SQLite's `data_version` on a connection that never writes changes whenever
-/// any other connection — in this process or another — commits. Logged-in pages derive their
-/// `ETag` from it (`web::ctx`), so a `304` is never answered after anything changed.
-pub struct Watcher {
-    path: PathBuf,
-    conn: Mutex<Option<Connection>>,
+/// The identity of the database state the request's read transaction sees, when this thread
+/// has a request scope ([`ReadScope`]) whose read transaction is open (something was read) and
+/// nothing was written since: a hash of the WAL index header of the snapshot
+/// (`sqlite3_snapshot_get`, SQLite built with `SQLITE_ENABLE_SNAPSHOT`, see `.cargo/config.toml`).
+/// Every commit — of any connection, in this process or another — appends frames to the WAL
+/// (its frame count and last checksum change) or restarts it (new salts), so two states never
+/// share a header, and one state always has the same one: the version is the page's own
+/// snapshot, comparable across connections, read without a statement, a lock or a second read
+/// transaction. `None` when there is no such scope, or a brand-new WAL has no frame yet
+/// (SQLite gives no snapshot then): the page then has no `ETag`.
+pub fn scope_version() -> Option<i64> {
+    SCOPE.with(|s| {
+        let s = s.borrow();
+        let slot = s.as_ref().filter(|slot| slot.began && !slot.wrote)?;
+        let conn = slot.conn.as_ref().filter(|c| !c.is_autocommit())?;
+        snapshot_version(conn)
+    })
 }
 
-impl Watcher {
-    pub fn new(path: &Path) -> Watcher {
-        Watcher { path: path.to_path_buf(), conn: Mutex::new(None) }
+/// See [`scope_version`]: `conn` must be inside a read transaction.
+fn snapshot_version(conn: &Connection) -> Option<i64> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut snap: *mut rusqlite::ffi::sqlite3_snapshot = std::ptr::null_mut();
+    // SAFETY: the handle belongs to `conn`, which this thread holds (`&Connection`, and rusqlite
+    // connections are not shared between threads); the schema name is a NUL-terminated
+    // constant; on success SQLite hands us a snapshot object we free below, exactly once.
+    let rc = unsafe { rusqlite::ffi::sqlite3_snapshot_get(conn.handle(), c"main".as_ptr(), &mut snap) };
+    if rc != rusqlite::ffi::SQLITE_OK || snap.is_null() {
+        return None;
     }
-
-    /// The current version, or `None` when the database cannot be read (then nothing is cached).
-    pub fn version(&self) -> Option<i64> {
-        let mut slot = self.conn.lock().unpoisoned();
-        if slot.is_none() {
-            *slot = open(&self.path).ok();
-        }
-        let conn = slot.as_ref()?;
-        let v = conn.prepare_cached("PRAGMA data_version").and_then(|mut s| s.query_row([], |r| r.get(0)));
-        if v.is_err() {
-            *slot = None;
-        }
-        v.ok()
-    }
+    // SAFETY: `sqlite3_snapshot` is SQLite's opaque `{ unsigned char hidden[48] }` (the WAL
+    // index header), allocated by `sqlite3_snapshot_get` and valid until freed; we read its
+    // bytes, then free it once.
+    let bytes = unsafe {
+        std::slice::from_raw_parts(snap as *const u8, std::mem::size_of::<rusqlite::ffi::sqlite3_snapshot>())
+    };
+    static KEY: OnceLock<std::hash::RandomState> = OnceLock::new();
+    let mut h = KEY.get_or_init(std::hash::RandomState::new).build_hasher();
+    h.write(bytes);
+    let v = h.finish() as i64;
+    // SAFETY: see above; `snap` is not used after this.
+    unsafe { rusqlite::ffi::sqlite3_snapshot_free(snap) };
+    Some(v)
 }
 
 /// A bounded pool of open connections. The lock is held only to take or return one, never
@@ -656,6 +671,61 @@ mod tests {
         let plain = pool.get().unwrap();
         assert!(plain.is_autocommit());
         drop(plain);
+        drop(setup);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_scope_version_names_the_snapshot_and_moves_with_every_commit() {
+        let dir = std::env::temp_dir().join(format!(
+            "ticketd-version-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let setup = open(&path).unwrap();
+        setup.execute_batch("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);").unwrap();
+        let count = |c: &Connection| c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).unwrap();
+        // The version of one state, read in a read transaction of its own connection.
+        let at_state = || {
+            let c = open(&path).unwrap();
+            c.execute_batch("BEGIN").unwrap();
+            count(&c);
+            let v = snapshot_version(&c).expect("a snapshot");
+            c.execute_batch("COMMIT").unwrap();
+            v
+        };
+        let first = at_state();
+        assert_eq!(at_state(), first, "one state, one version, whichever connection reads it");
+        setup.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        let second = at_state();
+        assert_ne!(second, first, "a commit moves it");
+        // A checkpoint that empties the WAL: the next commit still moves it, and never back.
+        setup.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+        setup.execute("INSERT INTO t VALUES (3)", []).unwrap();
+        let third = at_state();
+        assert!(third != second && third != first, "a commit after a checkpoint moves it too");
+
+        let pool = Pool::new(&path, 4);
+        assert_eq!(scope_version(), None, "no request scope, no version");
+        {
+            let _scope = ReadScope::begin(&pool);
+            assert_eq!(scope_version(), None, "nothing read yet");
+            let c = pool.get().unwrap();
+            count(&c);
+            assert_eq!(scope_version(), None, "the connection is lent out");
+            drop(c);
+            assert_eq!(scope_version(), Some(third), "the page's snapshot");
+            // Another connection commits: the page still reads, and names, its snapshot.
+            setup.execute("INSERT INTO t VALUES (4)", []).unwrap();
+            assert_eq!(scope_version(), Some(third));
+            let mut w = pool.get().unwrap();
+            write(&mut w, |tx| Ok(tx.execute("INSERT INTO t VALUES (5)", [])?)).unwrap();
+            drop(w);
+            assert_eq!(scope_version(), None, "after a write of its own a page has no version");
+        }
+        assert_ne!(at_state(), third);
         drop(setup);
         let _ = std::fs::remove_dir_all(&dir);
     }

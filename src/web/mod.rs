@@ -223,8 +223,6 @@ pub fn log_refusal(peer: std::net::SocketAddr, status: u16) {
 }
 
 fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
-    // Read before anything else: a commit after this point makes the page's ETag stale.
-    let version = ctx::wants_etag(app, req).then(|| app.data_version()).flatten();
     // Reads of a page share one connection and one read transaction (one snapshot, one WAL
     // read lock); a write inside ends it first.
     let _reads = matches!(req.method(), "GET" | "HEAD").then(|| app.read_scope());
@@ -235,6 +233,9 @@ fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
             return (respond_error_lang(app, lang, request_id, &e), String::new());
         }
     };
+    // The session lookup began the page's read transaction: the version is that snapshot's,
+    // the one every later read of the page sees (none after a write: no `ETag` then).
+    let version = (ctx.session.is_some() && ctx::wants_etag(app, req)).then(|| app.data_version()).flatten();
     let user = ctx.principal_label();
     if let Some(not_modified) = version.and_then(|v| ctx.not_modified(v)) {
         return (not_modified, user);

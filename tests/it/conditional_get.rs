@@ -82,6 +82,36 @@ fn repeated_views_are_answered_304_and_every_change_shows_at_once() {
 }
 
 #[test]
+fn a_checkpoint_by_another_process_never_turns_a_change_into_a_304() {
+    // The version behind a tag is the page's own snapshot (its WAL index header): a checkpoint
+    // that empties the WAL must not make a later state look like an earlier one.
+    let app = portal();
+    let mut anna = app.anna();
+    let number = create_ticket(&mut anna, "Vor dem Checkpoint", "Text.", "normal");
+    let page = format!("/tickets/{number}");
+    anna.get(&page).expect(200); // clears the notice
+    let tag = etag(&anna.get(&page));
+    assert_eq!(revalidate(&mut anna, &page, &tag).status, 304);
+    let db = app.db();
+    for round in 0..3 {
+        let (busy, _, _): (i64, i64, i64) = db
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("checkpoint");
+        let same = revalidate(&mut anna, &page, &tag);
+        assert!(same.status == 304 || same.status == 200, "round {round} (busy {busy}): {}", same.status);
+        let subject = format!("Nach dem Checkpoint {round}");
+        db.execute("UPDATE tickets SET subject = ?2 WHERE number = ?1", [&number, &subject]).expect("update");
+        let changed = revalidate(&mut anna, &page, &tag);
+        assert_eq!(changed.status, 200, "round {round}: changed after a checkpoint");
+        assert!(changed.text().contains(&subject));
+        let fresh = anna.get(&page);
+        let new_tag = etag(&fresh);
+        assert_ne!(new_tag, tag);
+        assert_eq!(revalidate(&mut anna, &page, &new_tag).status, 304, "round {round}: the new state has its tag");
+    }
+}
+
+#[test]
 fn tags_stay_with_their_session_and_language_and_end_with_it() {
     let app = portal();
     let mut anna = app.anna();
