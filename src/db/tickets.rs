@@ -448,6 +448,58 @@ const SUMMARY_LEN: usize = col_count(SUMMARY_COLS);
 const FOLLOW_UP_AT: usize = col_index(SUMMARY_COLS, "t.follow_up_at");
 const CUSTOMER_ACTIVITY_AT: usize = col_index(SUMMARY_COLS, "t.customer_activity_at");
 
+/// An integer column by position through `get_ref` (`Row::get` goes through `FromSql` and its
+/// error mapping for the same `sqlite3_column_type` + `sqlite3_column_int64`).
+fn int_at(r: &Row, i: usize) -> rusqlite::Result<i64> {
+    Ok(r.get_ref(i)?.as_i64()?)
+}
+
+/// What the customer's table shows of a ticket (`ListRead { people: false }` on a customer's
+/// scope): no customer or assignee (the customer is the reader, the assignee is staff's
+/// business), none of the staff's counters, no follow-up date, no customer activity, no
+/// unread mark — nine columns less than [`SUMMARY_COLS`] and no join, per row.
+const CUSTOMER_COLS: &str = "t.id, t.number, t.subject, t.status, t.priority, t.activity_count, t.last_activity_at,
+     t.last_activity_kind, t.last_activity_by, t.minutes";
+const CUSTOMER_LEN: usize = col_count(CUSTOMER_COLS);
+
+/// A row of [`CUSTOMER_COLS`]; what the customer's table does not show stays empty (`0`,
+/// `None`, `""`). Integers through `get_ref` (one `sqlite3_column_type` each, no conversion
+/// layer), the three texts as `String`s.
+fn customer_summary_from_row(r: &Row) -> rusqlite::Result<TicketSummary> {
+    const ID: usize = col_index(CUSTOMER_COLS, "t.id");
+    const NUMBER: usize = col_index(CUSTOMER_COLS, "t.number");
+    const SUBJECT: usize = col_index(CUSTOMER_COLS, "t.subject");
+    const STATUS: usize = col_index(CUSTOMER_COLS, "t.status");
+    const PRIORITY: usize = col_index(CUSTOMER_COLS, "t.priority");
+    const ACTIVITY_COUNT: usize = col_index(CUSTOMER_COLS, "t.activity_count");
+    const LAST_AT: usize = col_index(CUSTOMER_COLS, "t.last_activity_at");
+    const LAST_KIND: usize = col_index(CUSTOMER_COLS, "t.last_activity_kind");
+    const LAST_BY: usize = col_index(CUSTOMER_COLS, "t.last_activity_by");
+    const MINUTES: usize = col_index(CUSTOMER_COLS, "t.minutes");
+    let int = |i: usize| int_at(r, i);
+    let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+    Ok(TicketSummary {
+        id: int(ID)?,
+        number: text(NUMBER)?.to_string(),
+        subject: text(SUBJECT)?.to_string(),
+        status: Status::parse(r.get_ref(STATUS)?.as_str().unwrap_or_default()).unwrap_or(Status::Open),
+        priority: Priority::parse(r.get_ref(PRIORITY)?.as_str().unwrap_or_default()).unwrap_or(Priority::Normal),
+        customer_no: String::new(),
+        customer_name: String::new(),
+        assignee: None,
+        created_at: 0,
+        activity_count: int(ACTIVITY_COUNT)?,
+        last_activity_at: int(LAST_AT)?,
+        last_activity_kind: ActivityKind::parse(r.get_ref(LAST_KIND)?.as_str().unwrap_or_default())
+            .unwrap_or(ActivityKind::Message),
+        last_activity_by: text(LAST_BY)?.to_string(),
+        minutes: int(MINUTES)?,
+        follow_up_at: None,
+        customer_activity_at: None,
+        unread: false,
+    })
+}
+
 fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
     let staff = matches!(scope, Scope::Staff);
     Ok(TicketSummary {
@@ -905,7 +957,12 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRea
         ),
         _ => "0".to_string(),
     };
-    let sql = if read.people {
+    // The customer's own table reads only what it shows (`CUSTOMER_COLS`); everything else,
+    // the staff's customer page and the exports included, reads the whole summary.
+    let customer_table = !read.people && scope.is_customer();
+    let sql = if customer_table {
+        format!("SELECT {CUSTOMER_COLS}{key_cols} FROM tickets t {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}")
+    } else if read.people {
         format!(
             "SELECT {SUMMARY_COLS}, {unread} AS unread{key_cols}
              FROM tickets t JOIN customers c ON c.id = t.customer_id LEFT JOIN staff s ON s.id = t.assignee_id
@@ -921,16 +978,22 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRea
         )
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    // The sort keys follow `unread`, read by position (by name, each row formatted `sort_k{i}`
-    // and compared it with every column's name); only the last row's key is kept.
+    // The sort keys follow the row's columns (and `unread`), read by position (by name, each
+    // row formatted `sort_k{i}` and compared it with every column's name); only the last row's
+    // key is kept.
+    let keys_at = if customer_table { CUSTOMER_LEN } else { SUMMARY_LEN + 1 };
     let mut last_key = [0i64; MAX_SORT_KEYS];
     let mut rows: Vec<TicketSummary> = Vec::with_capacity(page_size.min(500));
     let mut result = stmt.query(params_from_iter(args.iter()))?;
     while let Some(r) = result.next()? {
         for (i, k) in last_key.iter_mut().enumerate().take(keys.len()) {
-            *k = r.get(SUMMARY_LEN + 1 + i)?;
+            *k = int_at(r, keys_at + i)?;
         }
-        rows.push(TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope)? });
+        rows.push(if customer_table {
+            customer_summary_from_row(r)?
+        } else {
+            TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope)? }
+        });
     }
     let next_after = rows.last().filter(|_| rows.len() == page_size && q.sort != Sort::Stable).map(|last| {
         let mut key = last_key[..keys.len()].to_vec();
@@ -1017,6 +1080,27 @@ pub fn month_counts(conn: &Connection, scope: Scope) -> Result<Vec<(i64, i64)>> 
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([arg], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// [`month_counts`] and [`total_minutes`] at once (the overview shows both): a customer's from
+/// one pass over their `customer_counts` rows (one statement instead of two over the same
+/// rows), others' as the two functions give them.
+pub fn month_counts_and_total(conn: &Connection, scope: Scope) -> Result<(Vec<(i64, i64)>, i64)> {
+    let Scope::Customer(id) = scope else {
+        return Ok((month_counts(conn, scope)?, total_minutes(conn, scope)?));
+    };
+    let mut stmt = conn
+        .prepare_cached("SELECT month, n, minutes FROM customer_counts WHERE customer_id = ?1 ORDER BY month DESC")?;
+    let mut rows = stmt.query([id])?;
+    let (mut months, mut total) = (Vec::with_capacity(64), 0i64);
+    while let Some(r) = rows.next()? {
+        let n = int_at(r, 1)?;
+        if n > 0 {
+            months.push((int_at(r, 0)?, n));
+        }
+        total += int_at(r, 2)?;
+    }
+    Ok((months, total))
 }
 
 /// Time spent on all of a customer's tickets.
@@ -1241,6 +1325,31 @@ mod tests {
         assert_eq!(fts_query("\" OR 1=1 --").as_deref(), Some("\"OR\"* \"1\"* \"1\"*"));
         assert_eq!(fts_query("  "), None);
         assert_eq!(fts_query("Überweisung").as_deref(), Some("\"Überweisung\"*"));
+    }
+
+    #[test]
+    fn a_customers_month_counts_and_total_are_those_of_the_two_statements() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(include_str!("../../schema/0010_customer_counts.sql").split("INSERT INTO").next().unwrap())
+            .unwrap();
+        let rows = [(1, 202401, 3, 40), (1, 202402, 0, 0), (1, 202403, 2, 15), (1, 202405, 1, 0), (2, 202403, 9, 99)];
+        for (customer, month, n, minutes) in rows {
+            conn.execute(
+                "INSERT INTO customer_counts (customer_id, month, n, minutes) VALUES (?1, ?2, ?3, ?4)",
+                params![customer, month, n, minutes],
+            )
+            .unwrap();
+        }
+        for id in [1, 2, 3] {
+            let scope = Scope::Customer(id);
+            let (months, total) = month_counts_and_total(&conn, scope).unwrap();
+            assert_eq!(months, month_counts(&conn, scope).unwrap());
+            assert_eq!(total, total_minutes(&conn, scope).unwrap());
+        }
+        assert_eq!(
+            month_counts_and_total(&conn, Scope::Customer(1)).unwrap(),
+            (vec![(202405, 1), (202403, 2), (202401, 3)], 55)
+        );
     }
 
     #[test]
