@@ -23,11 +23,9 @@ pub const MAX_FIELD_CHARS: usize = 2_000;
 pub fn overview(app: &App, customer: &Customer, query: &TicketQuery, read: ListRead) -> Result<Overview> {
     let conn = app.conn()?;
     let scope = customer.scope();
-    Ok(Overview {
-        page: tdb::list_with(&conn, scope, query, read)?,
-        months: tdb::month_counts(&conn, scope)?,
-        total_minutes_all: tdb::total_minutes(&conn, scope)?,
-    })
+    let page = tdb::list_with(&conn, scope, query, read)?;
+    let (months, total_minutes_all) = tdb::month_counts_and_total(&conn, scope)?;
+    Ok(Overview { page, months, total_minutes_all })
 }
 
 /// The staff queue: every customer's tickets.
