@@ -7,7 +7,8 @@ use super::OptionalExt;
 use crate::error::Result;
 use crate::model::{
     month_key, Activity, ActivityKind, ActivityRef, ActivityRows, AuthorKind, Deferral, KindFilter, ListRead, Priority,
-    Scope, Sort, SortKey, Status, StatusFilter, TicketDetail, TicketPage, TicketQuery, TicketSummary, TimeEntry,
+    Scope, Sort, SortKey, StaffMember, Status, StatusFilter, TicketDetail, TicketPage, TicketQuery, TicketSummary,
+    TimeEntry,
 };
 
 /// The columns of [`Counters`], in the order of its fields.
@@ -445,6 +446,11 @@ const fn col_count(cols: &str) -> usize {
 }
 
 const SUMMARY_LEN: usize = col_count(SUMMARY_COLS);
+/// The assignee's name in [`SUMMARY_COLS`], and what the queue reads in its place
+/// ([`queue_list`]: the names from the staff list, no join).
+const ASSIGNEE_NAME: &str = "s.name";
+const ASSIGNEE_ID: &str = "t.assignee_id";
+const ASSIGNEE: usize = col_index(SUMMARY_COLS, ASSIGNEE_NAME);
 const FOLLOW_UP_AT: usize = col_index(SUMMARY_COLS, "t.follow_up_at");
 const CUSTOMER_ACTIVITY_AT: usize = col_index(SUMMARY_COLS, "t.customer_activity_at");
 
@@ -500,8 +506,16 @@ fn customer_summary_from_row(r: &Row) -> rusqlite::Result<TicketSummary> {
     })
 }
 
-fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
+/// `names`: the row has the assignee's id in [`ASSIGNEE`]'s place, its name is looked up there.
+fn summary_from_row(r: &Row, scope: Scope, names: Option<&[StaffMember]>) -> rusqlite::Result<TicketSummary> {
     let staff = matches!(scope, Scope::Staff);
+    let assignee = match names {
+        None => r.get(ASSIGNEE)?,
+        Some(names) => r
+            .get_ref(ASSIGNEE)?
+            .as_i64_or_null()?
+            .and_then(|id| names.iter().find(|s| s.id == id).map(|s| s.name.clone())),
+    };
     Ok(TicketSummary {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -510,7 +524,7 @@ fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
         priority: Priority::parse(r.get_ref(4)?.as_str().unwrap_or_default()).unwrap_or(Priority::Normal),
         customer_no: r.get(5)?,
         customer_name: r.get(6)?,
-        assignee: r.get(7)?,
+        assignee,
         created_at: r.get(8)?,
         activity_count: if staff { r.get(14)? } else { r.get(9)? },
         last_activity_at: if staff { r.get(15)? } else { r.get(10)? },
@@ -542,7 +556,7 @@ pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<Ticke
     let mut stmt = conn.prepare_cached(&sql)?;
     stmt.query_row(params![number, customer, contact], |r| {
         Ok(TicketDetail {
-            summary: summary_from_row(r, scope)?,
+            summary: summary_from_row(r, scope, None)?,
             customer_id: r.get(SUMMARY_LEN)?,
             assignee_id: r.get(SUMMARY_LEN + 1)?,
             closed_at: r.get(SUMMARY_LEN + 2)?,
@@ -825,7 +839,12 @@ fn where_clause(scope: Scope, q: &TicketQuery, hits: Option<&str>, page: bool) -
 
 /// Count and time total from the trigger-kept `ticket_counts` when a staff query filters by
 /// nothing but status and month; `None` when the rows must be counted.
-fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Option<(i64, i64)>> {
+fn counted_totals(
+    conn: &Connection,
+    scope: Scope,
+    q: &TicketQuery,
+    views: Option<&ViewTotals>,
+) -> Result<Option<(i64, i64)>> {
     let plain = matches!(scope, Scope::Staff)
         && q.priority.is_none()
         && q.assignee.is_none()
@@ -860,6 +879,9 @@ fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Op
             Some(None) => Some(0),
             Some(Some(id)) => Some(id),
         };
+        if let Some(t) = views.and_then(|v| v.due(who, now)) {
+            return Ok(Some(t));
+        }
         return Ok(Some(due_totals(conn, who, now)?));
     }
     if !plain {
@@ -894,6 +916,32 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
 /// overview), the customer's side shows neither customer nor assignee (no join with
 /// `customers` and `staff`, three `String`s less per row).
 pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRead) -> Result<TicketPage> {
+    list_counted(conn, scope, q, read, None, None)
+}
+
+/// The staff queue's [`list_with`]: an active view's totals come from the tabs' counts read
+/// before ([`view_totals`]), not from two more statements.
+/// `staff`: every staff member (`db::staff::list`, which the queue reads for its filter
+/// anyway): the rows' assignee names come from it instead of a join with `staff` (a B-tree
+/// seek per assigned row).
+pub fn queue_list(
+    conn: &Connection,
+    q: &TicketQuery,
+    read: ListRead,
+    views: &ViewTotals,
+    staff: &[StaffMember],
+) -> Result<TicketPage> {
+    list_counted(conn, Scope::Staff, q, read, Some(views), Some(staff))
+}
+
+fn list_counted(
+    conn: &Connection,
+    scope: Scope,
+    q: &TicketQuery,
+    read: ListRead,
+    views: Option<&ViewTotals>,
+    staff: Option<&[StaffMember]>,
+) -> Result<TicketPage> {
     let mut capped = false;
     let hits = match (scope, q.search.as_deref()) {
         (Scope::Staff, Some(input)) => staff_hits(conn, input)?.map(|(ids, more)| {
@@ -903,7 +951,7 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRea
         (_, Some(input)) if scope.is_customer() && fts_query(input).is_some() => Some(customer_hits(conn, scope, q)?),
         _ => None,
     };
-    let (total, minutes): (i64, i64) = if let Some(t) = counted_totals(conn, scope, q)? {
+    let (total, minutes): (i64, i64) = if let Some(t) = counted_totals(conn, scope, q, views)? {
         t
     } else {
         let (where_sql, args) = where_clause(scope, q, hits.as_deref(), false);
@@ -962,6 +1010,14 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRea
     let customer_table = !read.people && scope.is_customer();
     let sql = if customer_table {
         format!("SELECT {CUSTOMER_COLS}{key_cols} FROM tickets t {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}")
+    } else if let (true, Some(_)) = (read.people, staff) {
+        // The assignee's id where its name was (`ASSIGNEE`), the name then from `staff`.
+        let cols = SUMMARY_COLS.replacen(ASSIGNEE_NAME, ASSIGNEE_ID, 1);
+        format!(
+            "SELECT {cols}, {unread} AS unread{key_cols}
+             FROM tickets t JOIN customers c ON c.id = t.customer_id
+             {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}"
+        )
     } else if read.people {
         format!(
             "SELECT {SUMMARY_COLS}, {unread} AS unread{key_cols}
@@ -992,7 +1048,8 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRea
         rows.push(if customer_table {
             customer_summary_from_row(r)?
         } else {
-            TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope)? }
+            let names = staff.filter(|_| read.people);
+            TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope, names)? }
         });
     }
     let next_after = rows.last().filter(|_| rows.len() == page_size && q.sort != Sort::Stable).map(|last| {
@@ -1205,15 +1262,76 @@ pub fn set_follow_up(conn: &Connection, ticket_id: i64, at: Option<i64>) -> Resu
 /// Tickets in the queue's views: not closed and not deferred (all, mine, unassigned), and
 /// deferred past `now`; from the partial indexes of schema 0016.
 pub fn view_counts(conn: &Connection, staff_id: i64, now: i64) -> Result<[i64; 4]> {
-    let one = |sql: &str, args: &[&dyn ToSql]| -> Result<i64> {
-        Ok(conn.prepare_cached(sql)?.query_row(args, |r| r.get(0))?)
-    };
-    Ok([
-        due_totals(conn, None, now)?.0,
-        due_totals(conn, Some(staff_id), now)?.0,
-        due_totals(conn, Some(0), now)?.0,
-        one("SELECT count(*) FROM tickets WHERE status <> 'closed' AND follow_up_at > ?1", &[&now])?,
-    ])
+    Ok(view_totals(conn, now)?.counts(staff_id))
+}
+
+/// The not closed tickets per assignee and those of them deferred past `now`, from two
+/// statements: all of `open_counts` (one row per agent and one for the unassigned, schema
+/// 0024) and the deferred tickets' assignees and minutes (`tickets_active_follow_up`, 0016; a
+/// few — a follow-up date ends when the customer writes). The queue's tabs and its active
+/// view's totals all come from these; before, each tab asked both tables (seven statements
+/// a queue page, two more for the list's totals).
+pub fn view_totals(conn: &Connection, now: i64) -> Result<ViewTotals> {
+    let mut open = Vec::with_capacity(16);
+    let mut stmt = conn.prepare_cached("SELECT assignee_id, n, minutes FROM open_counts")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        open.push((int_at(r, 0)?, int_at(r, 1)?, int_at(r, 2)?));
+    }
+    // Not grouped in SQL: with `GROUP BY assignee_id` SQLite walks all open tickets in an
+    // assignee index instead of the few deferred ones in the follow-up index.
+    let mut deferred: Vec<(i64, i64, i64)> = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(assignee_id, 0), minutes FROM tickets WHERE status <> 'closed' AND follow_up_at > ?1",
+    )?;
+    let mut rows = stmt.query([now])?;
+    while let Some(r) = rows.next()? {
+        let (who, minutes) = (int_at(r, 0)?, int_at(r, 1)?);
+        match deferred.iter_mut().find(|(w, _, _)| *w == who) {
+            Some((_, n, m)) => {
+                *n += 1;
+                *m += minutes;
+            }
+            None => deferred.push((who, 1, minutes)),
+        }
+    }
+    Ok(ViewTotals { now, open, deferred })
+}
+
+/// What [`view_totals`] read: `(assignee, count, minutes)` rows, the assignee 0 for the
+/// unassigned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewTotals {
+    /// The instant the deferred tickets were counted at.
+    pub now: i64,
+    /// Not closed tickets per assignee (`open_counts`).
+    pub open: Vec<(i64, i64, i64)>,
+    /// Of those, the ones deferred past `now`.
+    pub deferred: Vec<(i64, i64, i64)>,
+}
+
+impl ViewTotals {
+    /// Count and minutes of everyone's (`None`), one agent's or the unassigned's (`Some(0)`)
+    /// tickets not closed and not deferred at `at` — as `due_totals` counts them. Known only for
+    /// `at` = `self.now` and `i64::MAX` (nothing is deferred past the end of time).
+    pub fn due(&self, who: Option<i64>, at: i64) -> Option<(i64, i64)> {
+        let sum = |rows: &[(i64, i64, i64)]| {
+            rows.iter().filter(|(w, _, _)| who.is_none_or(|who| *w == who)).fold((0, 0), |(n, m), r| (n + r.1, m + r.2))
+        };
+        let (n, minutes) = sum(&self.open);
+        let (dn, dminutes) = match at {
+            i64::MAX => (0, 0),
+            at if at == self.now => sum(&self.deferred),
+            _ => return None,
+        };
+        Some((n - dn, minutes - dminutes))
+    }
+
+    /// The tabs' counts: active, mine (`staff_id`), unassigned, deferred.
+    pub fn counts(&self, staff_id: i64) -> [i64; 4] {
+        let due = |who| self.due(who, self.now).map_or(0, |(n, _)| n);
+        [due(None), due(Some(staff_id)), due(Some(0)), self.deferred.iter().map(|r| r.1).sum()]
+    }
 }
 
 /// Count and time of the tickets not closed and not deferred at `now`, of everyone (`None`),
@@ -1310,6 +1428,15 @@ mod tests {
     }
 
     #[test]
+    fn the_queue_reads_the_assignees_id_in_the_place_of_the_name() {
+        assert_eq!(SUMMARY_COLS.matches(ASSIGNEE_NAME).count(), 1);
+        let cols = SUMMARY_COLS.replacen(ASSIGNEE_NAME, ASSIGNEE_ID, 1);
+        assert_eq!(col_count(&cols), SUMMARY_LEN);
+        assert_eq!(col_index(&cols, ASSIGNEE_ID), ASSIGNEE);
+        assert!(!cols.contains("s."), "{cols}");
+    }
+
+    #[test]
     fn no_order_has_more_sort_keys_than_a_page_keeps() {
         use crate::model::Sort::*;
         for scope in [Scope::Staff, Scope::Customer(1)] {
@@ -1353,6 +1480,26 @@ mod tests {
     }
 
     #[test]
+    fn view_totals_count_as_the_statements_per_view_did() {
+        // Agents 2 and 3, the unassigned (0); agent 2 and the unassigned have deferred tickets.
+        let v = ViewTotals {
+            now: 1_000,
+            open: vec![(0, 4, 40), (2, 10, 100), (3, 1, 5)],
+            deferred: vec![(2, 3, 30), (0, 1, 15)],
+        };
+        assert_eq!(v.due(None, 1_000), Some((11, 100)));
+        assert_eq!(v.due(Some(2), 1_000), Some((7, 70)));
+        assert_eq!(v.due(Some(0), 1_000), Some((3, 25)));
+        assert_eq!(v.due(Some(3), 1_000), Some((1, 5)));
+        assert_eq!(v.due(Some(-1), 1_000), Some((0, 0)), "an unknown agent has none");
+        assert_eq!(v.due(Some(2), i64::MAX), Some((10, 100)), "nothing is deferred past the end of time");
+        assert_eq!(v.due(None, i64::MAX), Some((15, 145)));
+        assert_eq!(v.due(None, 999), None, "another instant is not known");
+        assert_eq!(v.counts(2), [11, 7, 3, 4]);
+        assert_eq!(v.counts(3), [11, 1, 3, 4]);
+    }
+
+    #[test]
     fn queue_counts_are_the_status_and_month_counts_in_one_pass() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(include_str!("../../schema/0009_ticket_counts.sql").split("INSERT INTO").next().unwrap())
@@ -1374,9 +1521,11 @@ mod tests {
             )
             .unwrap();
         }
+        conn.execute("INSERT INTO ticket_counts (month, status, n, minutes) VALUES (202407, 'unknown', 4, 0)", [])
+            .unwrap();
         let (statuses, months) = queue_counts(&conn).unwrap();
         assert_eq!(statuses, status_counts(&conn).unwrap());
         assert_eq!(months, month_counts(&conn, Scope::Staff).unwrap());
-        assert_eq!(months, [(202405, 7), (202403, 3), (202401, 8)]);
+        assert_eq!(months, [(202407, 4), (202405, 7), (202403, 3), (202401, 8)]);
     }
 }
