@@ -7,8 +7,8 @@ use super::OptionalExt;
 use crate::error::Result;
 use crate::model::{
     month_key, Activity, ActivityKind, ActivityRef, ActivityRows, AuthorKind, Deferral, KindFilter, ListRead, Priority,
-    Scope, Sort, SortKey, StaffMember, Status, StatusFilter, TicketDetail, TicketPage, TicketQuery, TicketSummary,
-    TimeEntry,
+    Scope, Sort, SortKey, StaffMember, Status, StatusFilter, SummaryRef, SummaryRows, TicketDetail, TicketPage,
+    TicketQuery, TicketSummary, TimeEntry,
 };
 
 /// The columns of [`Counters`], in the order of its fields.
@@ -919,6 +919,12 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRea
     list_counted(conn, scope, q, read, None, None)
 }
 
+/// [`list_with`] for a ticket table (the customer's overview): the rows with their texts in
+/// one buffer ([`SummaryRows`]), no `String` per text and row.
+pub fn list_rows(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRead) -> Result<TicketPage<SummaryRows>> {
+    list_counted(conn, scope, q, read, None, None)
+}
+
 /// The staff queue's [`list_with`]: an active view's totals come from the tabs' counts read
 /// before ([`view_totals`]), not from two more statements.
 /// `staff`: every staff member (`db::staff::list`, which the queue reads for its filter
@@ -930,18 +936,141 @@ pub fn queue_list(
     read: ListRead,
     views: &ViewTotals,
     staff: &[StaffMember],
-) -> Result<TicketPage> {
+) -> Result<TicketPage<SummaryRows>> {
     list_counted(conn, Scope::Staff, q, read, Some(views), Some(staff))
 }
 
-fn list_counted(
+/// How a list's row is read: the customer's table's columns ([`CUSTOMER_COLS`]) or the whole
+/// summary, its assignee's name from `names` when given.
+#[derive(Clone, Copy)]
+enum RowRead<'a> {
+    Customer,
+    Summary { scope: Scope, names: Option<&'a [StaffMember]> },
+}
+
+/// Where a list's rows go: `TicketSummary`s, or a table's rows with their texts in one buffer.
+trait ListSink: Sized {
+    fn with_capacity(rows: usize) -> Self;
+    fn push_row(&mut self, r: &Row, how: RowRead) -> rusqlite::Result<()>;
+    fn count(&self) -> usize;
+    fn id_at(&self, i: usize) -> i64;
+}
+
+impl ListSink for Vec<TicketSummary> {
+    fn with_capacity(rows: usize) -> Self {
+        Vec::with_capacity(rows)
+    }
+    fn push_row(&mut self, r: &Row, how: RowRead) -> rusqlite::Result<()> {
+        self.push(match how {
+            RowRead::Customer => customer_summary_from_row(r)?,
+            RowRead::Summary { scope, names } => {
+                TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope, names)? }
+            }
+        });
+        Ok(())
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id_at(&self, i: usize) -> i64 {
+        self[i].id
+    }
+}
+
+impl ListSink for SummaryRows {
+    fn with_capacity(rows: usize) -> Self {
+        // ~70 bytes of text a row (number, subject, names).
+        SummaryRows::with_capacity(rows, rows * 96)
+    }
+    /// The same columns as `Vec<TicketSummary>`'s reader, the texts borrowed from the row and
+    /// copied into the buffer once.
+    fn push_row(&mut self, r: &Row, how: RowRead) -> rusqlite::Result<()> {
+        let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+        let status = |i: usize| -> rusqlite::Result<Status> {
+            Ok(Status::parse(r.get_ref(i)?.as_str().unwrap_or_default()).unwrap_or(Status::Open))
+        };
+        let priority = |i: usize| -> rusqlite::Result<Priority> {
+            Ok(Priority::parse(r.get_ref(i)?.as_str().unwrap_or_default()).unwrap_or(Priority::Normal))
+        };
+        let kind = |i: usize| -> rusqlite::Result<ActivityKind> {
+            Ok(ActivityKind::parse(r.get_ref(i)?.as_str().unwrap_or_default()).unwrap_or(ActivityKind::Message))
+        };
+        match how {
+            RowRead::Customer => {
+                const C: &str = CUSTOMER_COLS;
+                self.push(SummaryRef {
+                    id: int_at(r, const { col_index(C, "t.id") })?,
+                    number: text(const { col_index(C, "t.number") })?,
+                    subject: text(const { col_index(C, "t.subject") })?,
+                    status: status(const { col_index(C, "t.status") })?,
+                    priority: priority(const { col_index(C, "t.priority") })?,
+                    customer_no: "",
+                    customer_name: "",
+                    assignee: None,
+                    activity_count: int_at(r, const { col_index(C, "t.activity_count") })?,
+                    last_activity_at: int_at(r, const { col_index(C, "t.last_activity_at") })?,
+                    last_activity_kind: kind(const { col_index(C, "t.last_activity_kind") })?,
+                    last_activity_by: text(const { col_index(C, "t.last_activity_by") })?,
+                    minutes: int_at(r, const { col_index(C, "t.minutes") })?,
+                    follow_up_at: None,
+                    unread: false,
+                });
+            }
+            RowRead::Summary { scope, names } => {
+                const S: &str = SUMMARY_COLS;
+                let staff = matches!(scope, Scope::Staff);
+                let assignee = match names {
+                    None => r.get_ref(ASSIGNEE)?.as_str_or_null()?,
+                    Some(names) => r
+                        .get_ref(ASSIGNEE)?
+                        .as_i64_or_null()?
+                        .and_then(|id| names.iter().find(|s| s.id == id).map(|s| s.name.as_str())),
+                };
+                let (count, last_at) = if staff {
+                    (
+                        const { col_index(S, "t.staff_activity_count") },
+                        const { col_index(S, "t.staff_last_activity_at") },
+                    )
+                } else {
+                    (const { col_index(S, "t.activity_count") }, const { col_index(S, "t.last_activity_at") })
+                };
+                self.push(SummaryRef {
+                    id: int_at(r, const { col_index(S, "t.id") })?,
+                    number: text(const { col_index(S, "t.number") })?,
+                    subject: text(const { col_index(S, "t.subject") })?,
+                    status: status(const { col_index(S, "t.status") })?,
+                    priority: priority(const { col_index(S, "t.priority") })?,
+                    customer_no: text(const { col_index(S, "c.customer_no") })?,
+                    customer_name: text(const { col_index(S, "c.name") })?,
+                    assignee,
+                    activity_count: int_at(r, count)?,
+                    last_activity_at: int_at(r, last_at)?,
+                    last_activity_kind: kind(const { col_index(S, "t.last_activity_kind") })?,
+                    last_activity_by: text(const { col_index(S, "t.last_activity_by") })?,
+                    minutes: int_at(r, const { col_index(S, "t.minutes") })?,
+                    follow_up_at: Some(int_at(r, FOLLOW_UP_AT)?).filter(|v| *v > 0),
+                    unread: int_at(r, SUMMARY_LEN)? != 0,
+                });
+            }
+        }
+        Ok(())
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id_at(&self, i: usize) -> i64 {
+        self.id(i)
+    }
+}
+
+fn list_counted<R: ListSink>(
     conn: &Connection,
     scope: Scope,
     q: &TicketQuery,
     read: ListRead,
     views: Option<&ViewTotals>,
     staff: Option<&[StaffMember]>,
-) -> Result<TicketPage> {
+) -> Result<TicketPage<R>> {
     let mut capped = false;
     let hits = match (scope, q.search.as_deref()) {
         (Scope::Staff, Some(input)) => staff_hits(conn, input)?.map(|(ids, more)| {
@@ -1039,26 +1168,27 @@ fn list_counted(
     // key is kept.
     let keys_at = if customer_table { CUSTOMER_LEN } else { SUMMARY_LEN + 1 };
     let mut last_key = [0i64; MAX_SORT_KEYS];
-    let mut rows: Vec<TicketSummary> = Vec::with_capacity(page_size.min(500));
+    let mut rows = R::with_capacity(page_size.min(500));
+    let how = if customer_table {
+        RowRead::Customer
+    } else {
+        RowRead::Summary { scope, names: staff.filter(|_| read.people) }
+    };
     let mut result = stmt.query(params_from_iter(args.iter()))?;
     while let Some(r) = result.next()? {
         for (i, k) in last_key.iter_mut().enumerate().take(keys.len()) {
             *k = int_at(r, keys_at + i)?;
         }
-        rows.push(if customer_table {
-            customer_summary_from_row(r)?
-        } else {
-            let names = staff.filter(|_| read.people);
-            TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope, names)? }
-        });
+        rows.push_row(r, how)?;
     }
-    let next_after = rows.last().filter(|_| rows.len() == page_size && q.sort != Sort::Stable).map(|last| {
+    let n = rows.count();
+    let next_after = (n > 0 && n == page_size && q.sort != Sort::Stable).then(|| {
         let mut key = last_key[..keys.len()].to_vec();
-        key.push(last.id);
+        key.push(rows.id_at(n - 1));
         SortKey(key)
     });
     let fields = if read.fields {
-        let ids: Vec<i64> = rows.iter().map(|r: &TicketSummary| r.id).collect();
+        let ids: Vec<i64> = (0..n).map(|i| rows.id_at(i)).collect();
         fields_for(conn, &ids)?
     } else {
         Default::default()
