@@ -315,20 +315,29 @@ impl maud::Render for Row<'_> {
         };
         let status = consts.and_then(|k| k.statuses.get(t.status as usize));
         let priority = consts.and_then(|k| k.priorities.get(t.priority as usize));
-        let href = |out: &mut String| {
-            out.push_str("<a href=\"");
-            esc(out, if staff { "/staff/tickets/" } else { "/tickets/" });
+        // The number (four times a row) and the activity count (twice) are escaped once, where
+        // they first appear; later places copy those bytes of `out`.
+        out.push_str("<tr data-ticket=\"");
+        let number = {
+            let start = out.len();
             esc(out, t.number);
+            start..out.len()
+        };
+        let href = |out: &mut String| {
+            out.push_str(if staff { "<a href=\"/staff/tickets/" } else { "<a href=\"/tickets/" });
+            out.extend_from_within(number.clone());
             out.push('"');
         };
-        out.push_str("<tr data-ticket=\"");
-        esc(out, t.number);
         out.push_str("\" data-status=\"");
         push(out, status.map(|s| &s.0), t.status.as_str());
         out.push_str("\" data-priority=\"");
         push(out, priority.map(|p| &p.0), t.priority.as_str());
         out.push_str("\" data-activities=\"");
-        esc_with(out, |o| maud::Render::render_to(&t.activity_count, o));
+        let activities = {
+            let start = out.len();
+            esc_with(out, |o| maud::Render::render_to(&t.activity_count, o));
+            start..out.len()
+        };
         out.push('"');
         if show_time {
             out.push_str(" data-minutes=\"");
@@ -349,7 +358,7 @@ impl maud::Render for Row<'_> {
         out.push('>');
         href(out);
         out.push_str(" tabindex=\"-1\">");
-        esc(out, t.number);
+        out.extend_from_within(number.clone());
         out.push_str("</a></td><td class=\"subject\"");
         label(out, 1);
         out.push('>');
@@ -411,7 +420,7 @@ impl maud::Render for Row<'_> {
         out.push_str("<td class=\"num\"");
         label(out, 6);
         out.push('>');
-        esc_with(out, |o| maud::Render::render_to(&t.activity_count, o));
+        out.extend_from_within(activities);
         out.push_str("</td><td class=\"last\"");
         label(out, 7);
         out.push_str("><time datetime=\"");
