@@ -838,7 +838,8 @@ fn where_clause(scope: Scope, q: &TicketQuery, hits: Option<&str>, page: bool) -
 }
 
 /// Count and time total from the trigger-kept `ticket_counts` when a staff query filters by
-/// nothing but status and month; `None` when the rows must be counted.
+/// nothing but status and month, from `customer_counts` when a customer's filters by nothing
+/// but month; `None` when the rows must be counted.
 fn counted_totals(
     conn: &Connection,
     scope: Scope,
@@ -884,14 +885,38 @@ fn counted_totals(
         }
         return Ok(Some(due_totals(conn, who, now)?));
     }
-    if !plain {
-        return Ok(None);
-    }
     let (from, to) = match (q.year, q.month) {
         (Some(y), Some(m)) => (month_key(y, m), month_key(y, m)),
         (Some(y), None) => (month_key(y, 1), month_key(y, 12)),
         _ => (i64::MIN, i64::MAX),
     };
+    // A customer's overview of all statuses, by month or not: from the trigger-kept
+    // `customer_counts` (schema 0010, what the month picker shows), not a count of the
+    // month's tickets in `tickets_customer_month`.
+    if let Scope::Customer(id) = scope {
+        let all_statuses = q.status.is_none_or(|s| s == StatusFilter::All) && q.exact_status.is_none();
+        let unfiltered = q.priority.is_none()
+            && q.assignee.is_none()
+            && q.customer_no.is_none()
+            && q.search.is_none()
+            && q.fields.is_empty()
+            && q.deferral == Deferral::Any
+            && q.after_id.is_none()
+            && q.updated_since.is_none();
+        if !(all_statuses && unfiltered) {
+            return Ok(None);
+        }
+        return Ok(Some(
+            conn.prepare_cached(
+                "SELECT coalesce(sum(n), 0), coalesce(sum(minutes), 0) FROM customer_counts
+                 WHERE customer_id = ?1 AND month BETWEEN ?2 AND ?3",
+            )?
+            .query_row(params![id, from, to], |r| Ok((int_at(r, 0)?, int_at(r, 1)?)))?,
+        ));
+    }
+    if !plain {
+        return Ok(None);
+    }
     let status_sql = match (q.exact_status, q.status) {
         (Some(_), _) => "status = ?3",
         (None, Some(StatusFilter::Open)) => "status <> 'closed' AND ?3 IS NULL",
