@@ -446,11 +446,45 @@ const fn col_count(cols: &str) -> usize {
 }
 
 const SUMMARY_LEN: usize = col_count(SUMMARY_COLS);
-/// The assignee's name in [`SUMMARY_COLS`], and what the queue reads in its place
-/// ([`queue_list`]: the names from the staff list, no join).
-const ASSIGNEE_NAME: &str = "s.name";
-const ASSIGNEE_ID: &str = "t.assignee_id";
-const ASSIGNEE: usize = col_index(SUMMARY_COLS, ASSIGNEE_NAME);
+/// What the staff queue's table shows of a ticket ([`queue_list`]): the staff's counters, the
+/// follow-up date, the customer, and the assignee's id — its name comes from the staff list
+/// (no join with `staff`); not `created_at`, the customer's counters or the customer activity.
+/// `unread` and the sort keys follow.
+const QUEUE_COLS: &str = "t.id, t.number, t.subject, t.status, t.priority, c.customer_no, c.name, t.assignee_id,
+     t.staff_activity_count, t.staff_last_activity_at, t.last_activity_kind, t.last_activity_by, t.minutes,
+     t.follow_up_at";
+const QUEUE_LEN: usize = col_count(QUEUE_COLS);
+
+/// A row of [`QUEUE_COLS`], borrowed from the row and from `names` (every staff member).
+fn queue_ref<'r>(r: &'r Row, names: &'r [StaffMember]) -> rusqlite::Result<SummaryRef<'r>> {
+    const Q: &str = QUEUE_COLS;
+    let text = |i: usize| -> rusqlite::Result<&'r str> { Ok(r.get_ref(i)?.as_str()?) };
+    let assignee = r
+        .get_ref(const { col_index(Q, "t.assignee_id") })?
+        .as_i64_or_null()?
+        .and_then(|id| names.iter().find(|s| s.id == id).map(|s| s.name.as_str()));
+    Ok(SummaryRef {
+        id: int_at(r, const { col_index(Q, "t.id") })?,
+        number: text(const { col_index(Q, "t.number") })?,
+        subject: text(const { col_index(Q, "t.subject") })?,
+        status: Status::parse(text(const { col_index(Q, "t.status") }).unwrap_or_default()).unwrap_or(Status::Open),
+        priority: Priority::parse(text(const { col_index(Q, "t.priority") }).unwrap_or_default())
+            .unwrap_or(Priority::Normal),
+        customer_no: text(const { col_index(Q, "c.customer_no") })?,
+        customer_name: text(const { col_index(Q, "c.name") })?,
+        assignee,
+        activity_count: int_at(r, const { col_index(Q, "t.staff_activity_count") })?,
+        last_activity_at: int_at(r, const { col_index(Q, "t.staff_last_activity_at") })?,
+        last_activity_kind: ActivityKind::parse(
+            text(const { col_index(Q, "t.last_activity_kind") }).unwrap_or_default(),
+        )
+        .unwrap_or(ActivityKind::Message),
+        last_activity_by: text(const { col_index(Q, "t.last_activity_by") })?,
+        minutes: int_at(r, const { col_index(Q, "t.minutes") })?,
+        follow_up_at: Some(int_at(r, const { col_index(Q, "t.follow_up_at") })?).filter(|v| *v > 0),
+        unread: int_at(r, QUEUE_LEN)? != 0,
+    })
+}
 const FOLLOW_UP_AT: usize = col_index(SUMMARY_COLS, "t.follow_up_at");
 const CUSTOMER_ACTIVITY_AT: usize = col_index(SUMMARY_COLS, "t.customer_activity_at");
 
@@ -506,16 +540,8 @@ fn customer_summary_from_row(r: &Row) -> rusqlite::Result<TicketSummary> {
     })
 }
 
-/// `names`: the row has the assignee's id in [`ASSIGNEE`]'s place, its name is looked up there.
-fn summary_from_row(r: &Row, scope: Scope, names: Option<&[StaffMember]>) -> rusqlite::Result<TicketSummary> {
+fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
     let staff = matches!(scope, Scope::Staff);
-    let assignee = match names {
-        None => r.get(ASSIGNEE)?,
-        Some(names) => r
-            .get_ref(ASSIGNEE)?
-            .as_i64_or_null()?
-            .and_then(|id| names.iter().find(|s| s.id == id).map(|s| s.name.clone())),
-    };
     Ok(TicketSummary {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -524,7 +550,7 @@ fn summary_from_row(r: &Row, scope: Scope, names: Option<&[StaffMember]>) -> rus
         priority: Priority::parse(r.get_ref(4)?.as_str().unwrap_or_default()).unwrap_or(Priority::Normal),
         customer_no: r.get(5)?,
         customer_name: r.get(6)?,
-        assignee,
+        assignee: r.get(7)?,
         created_at: r.get(8)?,
         activity_count: if staff { r.get(14)? } else { r.get(9)? },
         last_activity_at: if staff { r.get(15)? } else { r.get(10)? },
@@ -556,7 +582,7 @@ pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<Ticke
     let mut stmt = conn.prepare_cached(&sql)?;
     stmt.query_row(params![number, customer, contact], |r| {
         Ok(TicketDetail {
-            summary: summary_from_row(r, scope, None)?,
+            summary: summary_from_row(r, scope)?,
             customer_id: r.get(SUMMARY_LEN)?,
             assignee_id: r.get(SUMMARY_LEN + 1)?,
             closed_at: r.get(SUMMARY_LEN + 2)?,
@@ -965,12 +991,13 @@ pub fn queue_list(
     list_counted(conn, Scope::Staff, q, read, Some(views), Some(staff))
 }
 
-/// How a list's row is read: the customer's table's columns ([`CUSTOMER_COLS`]) or the whole
-/// summary, its assignee's name from `names` when given.
+/// How a list's row is read: the customer's table's columns ([`CUSTOMER_COLS`]), the queue's
+/// ([`QUEUE_COLS`], the assignees' names from `names`) or the whole summary.
 #[derive(Clone, Copy)]
 enum RowRead<'a> {
     Customer,
-    Summary { scope: Scope, names: Option<&'a [StaffMember]> },
+    Queue { names: &'a [StaffMember] },
+    Summary { scope: Scope },
 }
 
 /// Where a list's rows go: `TicketSummary`s, or a table's rows with their texts in one buffer.
@@ -988,9 +1015,29 @@ impl ListSink for Vec<TicketSummary> {
     fn push_row(&mut self, r: &Row, how: RowRead) -> rusqlite::Result<()> {
         self.push(match how {
             RowRead::Customer => customer_summary_from_row(r)?,
-            RowRead::Summary { scope, names } => {
-                TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope, names)? }
+            RowRead::Queue { names } => {
+                let t = queue_ref(r, names)?;
+                TicketSummary {
+                    id: t.id,
+                    number: t.number.to_string(),
+                    subject: t.subject.to_string(),
+                    status: t.status,
+                    priority: t.priority,
+                    customer_no: t.customer_no.to_string(),
+                    customer_name: t.customer_name.to_string(),
+                    assignee: t.assignee.map(str::to_string),
+                    created_at: 0,
+                    activity_count: t.activity_count,
+                    last_activity_at: t.last_activity_at,
+                    last_activity_kind: t.last_activity_kind,
+                    last_activity_by: t.last_activity_by.to_string(),
+                    minutes: t.minutes,
+                    follow_up_at: t.follow_up_at,
+                    customer_activity_at: None,
+                    unread: t.unread,
+                }
             }
+            RowRead::Summary { scope } => TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope)? },
         });
         Ok(())
     }
@@ -1041,16 +1088,11 @@ impl ListSink for SummaryRows {
                     unread: false,
                 });
             }
-            RowRead::Summary { scope, names } => {
+            RowRead::Queue { names } => self.push(queue_ref(r, names)?),
+            RowRead::Summary { scope } => {
                 const S: &str = SUMMARY_COLS;
                 let staff = matches!(scope, Scope::Staff);
-                let assignee = match names {
-                    None => r.get_ref(ASSIGNEE)?.as_str_or_null()?,
-                    Some(names) => r
-                        .get_ref(ASSIGNEE)?
-                        .as_i64_or_null()?
-                        .and_then(|id| names.iter().find(|s| s.id == id).map(|s| s.name.as_str())),
-                };
+                let assignee = r.get_ref(const { col_index(S, "s.name") })?.as_str_or_null()?;
                 let (count, last_at) = if staff {
                     (
                         const { col_index(S, "t.staff_activity_count") },
@@ -1162,13 +1204,13 @@ fn list_counted<R: ListSink>(
     // The customer's own table reads only what it shows (`CUSTOMER_COLS`); everything else,
     // the staff's customer page and the exports included, reads the whole summary.
     let customer_table = !read.people && scope.is_customer();
+    // The staff queue's table reads only what it shows (`QUEUE_COLS`).
+    let queue = staff.filter(|_| read.people && matches!(scope, Scope::Staff));
     let sql = if customer_table {
         format!("SELECT {CUSTOMER_COLS}{key_cols} FROM tickets t {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}")
-    } else if let (true, Some(_)) = (read.people, staff) {
-        // The assignee's id where its name was (`ASSIGNEE`), the name then from `staff`.
-        let cols = SUMMARY_COLS.replacen(ASSIGNEE_NAME, ASSIGNEE_ID, 1);
+    } else if queue.is_some() {
         format!(
-            "SELECT {cols}, {unread} AS unread{key_cols}
+            "SELECT {QUEUE_COLS}, {unread} AS unread{key_cols}
              FROM tickets t JOIN customers c ON c.id = t.customer_id
              {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}"
         )
@@ -1191,13 +1233,17 @@ fn list_counted<R: ListSink>(
     // The sort keys follow the row's columns (and `unread`), read by position (by name, each
     // row formatted `sort_k{i}` and compared it with every column's name); only the last row's
     // key is kept.
-    let keys_at = if customer_table { CUSTOMER_LEN } else { SUMMARY_LEN + 1 };
+    let keys_at = match (customer_table, queue) {
+        (true, _) => CUSTOMER_LEN,
+        (false, Some(_)) => QUEUE_LEN + 1,
+        (false, None) => SUMMARY_LEN + 1,
+    };
     let mut last_key = [0i64; MAX_SORT_KEYS];
     let mut rows = R::with_capacity(page_size.min(500));
-    let how = if customer_table {
-        RowRead::Customer
-    } else {
-        RowRead::Summary { scope, names: staff.filter(|_| read.people) }
+    let how = match (customer_table, queue) {
+        (true, _) => RowRead::Customer,
+        (false, Some(names)) => RowRead::Queue { names },
+        (false, None) => RowRead::Summary { scope },
     };
     let mut result = stmt.query(params_from_iter(args.iter()))?;
     while let Some(r) = result.next()? {
@@ -1583,12 +1629,14 @@ mod tests {
     }
 
     #[test]
-    fn the_queue_reads_the_assignees_id_in_the_place_of_the_name() {
-        assert_eq!(SUMMARY_COLS.matches(ASSIGNEE_NAME).count(), 1);
-        let cols = SUMMARY_COLS.replacen(ASSIGNEE_NAME, ASSIGNEE_ID, 1);
-        assert_eq!(col_count(&cols), SUMMARY_LEN);
-        assert_eq!(col_index(&cols, ASSIGNEE_ID), ASSIGNEE);
-        assert!(!cols.contains("s."), "{cols}");
+    fn the_queue_reads_its_own_columns_and_no_staff_join() {
+        assert_eq!(col_count(QUEUE_COLS), 14);
+        assert_eq!(col_index(QUEUE_COLS, "t.follow_up_at"), QUEUE_LEN - 1);
+        assert!(!QUEUE_COLS.contains("s."), "{QUEUE_COLS}");
+        // Every column it reads is one the whole summary has, but the assignee's id.
+        for col in QUEUE_COLS.split(',').map(str::trim).filter(|c| *c != "t.assignee_id") {
+            assert!(SUMMARY_COLS.split(',').any(|c| c.trim() == col), "{col}");
+        }
     }
 
     #[test]
