@@ -15,6 +15,7 @@ mod inbox;
 mod pages;
 mod query;
 mod records;
+mod table;
 mod timeline;
 
 pub use api::{ApiScope, ApiToken};
@@ -28,6 +29,7 @@ pub use pages::{
 };
 pub use query::{AuditQuery, Deferral, ListRead, QueueTab, Scope, Sort, SortKey, TicketQuery};
 pub use records::{AuditRow, MailState, OutboxRow, Snippet, TicketDetail, TicketPage, TimeEntry, WebhookRow};
+pub use table::{SummaryRef, SummaryRows, TableRows};
 pub use timeline::{ActivityRef, ActivityRows};
 
 /// A ticket number as people see it: `YYYY-NNNNN`, a sequence per year.

@@ -32,16 +32,12 @@ fn actor(s: &StaffMember) -> String {
 
 pub fn queue(app: &App, me: &StaffMember, query: &TicketQuery, tab: QueueTab, now: i64) -> Result<Queue> {
     let conn = app.conn()?;
-    let page = tdb::list_with(&conn, Scope::Staff, query, ListRead::table(&app.config().fields, true))?;
+    // The tabs' counts first: an active view's totals come from them.
+    let views = tdb::view_totals(&conn, now)?;
+    let staff = staff::list(&conn)?;
+    let page = tdb::queue_list(&conn, query, ListRead::table(&app.config().fields, true), &views, &staff)?;
     let (status_counts, months) = tdb::queue_counts(&conn)?;
-    Ok(Queue {
-        page,
-        status_counts,
-        staff: staff::list(&conn)?,
-        months,
-        tab,
-        view_counts: tdb::view_counts(&conn, me.id, now)?,
-    })
+    Ok(Queue { page, status_counts, staff, months, tab, view_counts: views.counts(me.id) })
 }
 
 /// Finds a staff member by username, for the assignee filter.

@@ -18,16 +18,20 @@ pub const MAX_SUBJECT_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 50_000;
 pub const MAX_FIELD_CHARS: usize = 2_000;
 
-/// The customer's overview; `read`: what its rows carry besides what every table shows (the
-/// table: `ListRead::table(fields, false)`, the CSV export: `ListRead::ALL`).
+/// The customer's overview; `read`: what its rows carry besides what every table shows
+/// (`ListRead::table(fields, false)`; the CSV export reads [`overview_rows`]).
 pub fn overview(app: &App, customer: &Customer, query: &TicketQuery, read: ListRead) -> Result<Overview> {
     let conn = app.conn()?;
     let scope = customer.scope();
-    Ok(Overview {
-        page: tdb::list_with(&conn, scope, query, read)?,
-        months: tdb::month_counts(&conn, scope)?,
-        total_minutes_all: tdb::total_minutes(&conn, scope)?,
-    })
+    let page = tdb::list_rows(&conn, scope, query, read)?;
+    let (months, total_minutes_all) = tdb::month_counts_and_total(&conn, scope)?;
+    Ok(Overview { page, months, total_minutes_all })
+}
+
+/// The customer's tickets as the CSV export writes them: every column, field values included.
+pub fn overview_rows(app: &App, customer: &Customer, query: &TicketQuery) -> Result<TicketPage> {
+    let conn = app.conn()?;
+    tdb::list_with(&conn, customer.scope(), query, ListRead::ALL)
 }
 
 /// The staff queue: every customer's tickets.

@@ -7,7 +7,8 @@ use super::OptionalExt;
 use crate::error::Result;
 use crate::model::{
     month_key, Activity, ActivityKind, ActivityRef, ActivityRows, AuthorKind, Deferral, KindFilter, ListRead, Priority,
-    Scope, Sort, SortKey, Status, StatusFilter, TicketDetail, TicketPage, TicketQuery, TicketSummary, TimeEntry,
+    Scope, Sort, SortKey, StaffMember, Status, StatusFilter, SummaryRef, SummaryRows, TicketDetail, TicketPage,
+    TicketQuery, TicketSummary, TimeEntry,
 };
 
 /// The columns of [`Counters`], in the order of its fields.
@@ -445,8 +446,99 @@ const fn col_count(cols: &str) -> usize {
 }
 
 const SUMMARY_LEN: usize = col_count(SUMMARY_COLS);
+/// What the staff queue's table shows of a ticket ([`queue_list`]): the staff's counters, the
+/// follow-up date, the customer, and the assignee's id — its name comes from the staff list
+/// (no join with `staff`); not `created_at`, the customer's counters or the customer activity.
+/// `unread` and the sort keys follow.
+const QUEUE_COLS: &str = "t.id, t.number, t.subject, t.status, t.priority, c.customer_no, c.name, t.assignee_id,
+     t.staff_activity_count, t.staff_last_activity_at, t.last_activity_kind, t.last_activity_by, t.minutes,
+     t.follow_up_at";
+const QUEUE_LEN: usize = col_count(QUEUE_COLS);
+
+/// A row of [`QUEUE_COLS`], borrowed from the row and from `names` (every staff member).
+fn queue_ref<'r>(r: &'r Row, names: &'r [StaffMember]) -> rusqlite::Result<SummaryRef<'r>> {
+    const Q: &str = QUEUE_COLS;
+    let text = |i: usize| -> rusqlite::Result<&'r str> { Ok(r.get_ref(i)?.as_str()?) };
+    let assignee = r
+        .get_ref(const { col_index(Q, "t.assignee_id") })?
+        .as_i64_or_null()?
+        .and_then(|id| names.iter().find(|s| s.id == id).map(|s| s.name.as_str()));
+    Ok(SummaryRef {
+        id: int_at(r, const { col_index(Q, "t.id") })?,
+        number: text(const { col_index(Q, "t.number") })?,
+        subject: text(const { col_index(Q, "t.subject") })?,
+        status: Status::parse(text(const { col_index(Q, "t.status") }).unwrap_or_default()).unwrap_or(Status::Open),
+        priority: Priority::parse(text(const { col_index(Q, "t.priority") }).unwrap_or_default())
+            .unwrap_or(Priority::Normal),
+        customer_no: text(const { col_index(Q, "c.customer_no") })?,
+        customer_name: text(const { col_index(Q, "c.name") })?,
+        assignee,
+        activity_count: int_at(r, const { col_index(Q, "t.staff_activity_count") })?,
+        last_activity_at: int_at(r, const { col_index(Q, "t.staff_last_activity_at") })?,
+        last_activity_kind: ActivityKind::parse(
+            text(const { col_index(Q, "t.last_activity_kind") }).unwrap_or_default(),
+        )
+        .unwrap_or(ActivityKind::Message),
+        last_activity_by: text(const { col_index(Q, "t.last_activity_by") })?,
+        minutes: int_at(r, const { col_index(Q, "t.minutes") })?,
+        follow_up_at: Some(int_at(r, const { col_index(Q, "t.follow_up_at") })?).filter(|v| *v > 0),
+        unread: int_at(r, QUEUE_LEN)? != 0,
+    })
+}
 const FOLLOW_UP_AT: usize = col_index(SUMMARY_COLS, "t.follow_up_at");
 const CUSTOMER_ACTIVITY_AT: usize = col_index(SUMMARY_COLS, "t.customer_activity_at");
+
+/// An integer column by position through `get_ref` (`Row::get` goes through `FromSql` and its
+/// error mapping for the same `sqlite3_column_type` + `sqlite3_column_int64`).
+fn int_at(r: &Row, i: usize) -> rusqlite::Result<i64> {
+    Ok(r.get_ref(i)?.as_i64()?)
+}
+
+/// What the customer's table shows of a ticket (`ListRead { people: false }` on a customer's
+/// scope): no customer or assignee (the customer is the reader, the assignee is staff's
+/// business), none of the staff's counters, no follow-up date, no customer activity, no
+/// unread mark — nine columns less than [`SUMMARY_COLS`] and no join, per row.
+const CUSTOMER_COLS: &str = "t.id, t.number, t.subject, t.status, t.priority, t.activity_count, t.last_activity_at,
+     t.last_activity_kind, t.last_activity_by, t.minutes";
+const CUSTOMER_LEN: usize = col_count(CUSTOMER_COLS);
+
+/// A row of [`CUSTOMER_COLS`]; what the customer's table does not show stays empty (`0`,
+/// `None`, `""`). Integers through `get_ref` (one `sqlite3_column_type` each, no conversion
+/// layer), the three texts as `String`s.
+fn customer_summary_from_row(r: &Row) -> rusqlite::Result<TicketSummary> {
+    const ID: usize = col_index(CUSTOMER_COLS, "t.id");
+    const NUMBER: usize = col_index(CUSTOMER_COLS, "t.number");
+    const SUBJECT: usize = col_index(CUSTOMER_COLS, "t.subject");
+    const STATUS: usize = col_index(CUSTOMER_COLS, "t.status");
+    const PRIORITY: usize = col_index(CUSTOMER_COLS, "t.priority");
+    const ACTIVITY_COUNT: usize = col_index(CUSTOMER_COLS, "t.activity_count");
+    const LAST_AT: usize = col_index(CUSTOMER_COLS, "t.last_activity_at");
+    const LAST_KIND: usize = col_index(CUSTOMER_COLS, "t.last_activity_kind");
+    const LAST_BY: usize = col_index(CUSTOMER_COLS, "t.last_activity_by");
+    const MINUTES: usize = col_index(CUSTOMER_COLS, "t.minutes");
+    let int = |i: usize| int_at(r, i);
+    let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+    Ok(TicketSummary {
+        id: int(ID)?,
+        number: text(NUMBER)?.to_string(),
+        subject: text(SUBJECT)?.to_string(),
+        status: Status::parse(r.get_ref(STATUS)?.as_str().unwrap_or_default()).unwrap_or(Status::Open),
+        priority: Priority::parse(r.get_ref(PRIORITY)?.as_str().unwrap_or_default()).unwrap_or(Priority::Normal),
+        customer_no: String::new(),
+        customer_name: String::new(),
+        assignee: None,
+        created_at: 0,
+        activity_count: int(ACTIVITY_COUNT)?,
+        last_activity_at: int(LAST_AT)?,
+        last_activity_kind: ActivityKind::parse(r.get_ref(LAST_KIND)?.as_str().unwrap_or_default())
+            .unwrap_or(ActivityKind::Message),
+        last_activity_by: text(LAST_BY)?.to_string(),
+        minutes: int(MINUTES)?,
+        follow_up_at: None,
+        customer_activity_at: None,
+        unread: false,
+    })
+}
 
 fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
     let staff = matches!(scope, Scope::Staff);
@@ -772,8 +864,14 @@ fn where_clause(scope: Scope, q: &TicketQuery, hits: Option<&str>, page: bool) -
 }
 
 /// Count and time total from the trigger-kept `ticket_counts` when a staff query filters by
-/// nothing but status and month; `None` when the rows must be counted.
-fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Option<(i64, i64)>> {
+/// nothing but status and month, from `customer_counts` when a customer's filters by nothing
+/// but month; `None` when the rows must be counted.
+fn counted_totals(
+    conn: &Connection,
+    scope: Scope,
+    q: &TicketQuery,
+    views: Option<&ViewTotals>,
+) -> Result<Option<(i64, i64)>> {
     let plain = matches!(scope, Scope::Staff)
         && q.priority.is_none()
         && q.assignee.is_none()
@@ -808,16 +906,43 @@ fn counted_totals(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<Op
             Some(None) => Some(0),
             Some(Some(id)) => Some(id),
         };
+        if let Some(t) = views.and_then(|v| v.due(who, now)) {
+            return Ok(Some(t));
+        }
         return Ok(Some(due_totals(conn, who, now)?));
-    }
-    if !plain {
-        return Ok(None);
     }
     let (from, to) = match (q.year, q.month) {
         (Some(y), Some(m)) => (month_key(y, m), month_key(y, m)),
         (Some(y), None) => (month_key(y, 1), month_key(y, 12)),
         _ => (i64::MIN, i64::MAX),
     };
+    // A customer's overview of all statuses, by month or not: from the trigger-kept
+    // `customer_counts` (schema 0010, what the month picker shows), not a count of the
+    // month's tickets in `tickets_customer_month`.
+    if let Scope::Customer(id) = scope {
+        let all_statuses = q.status.is_none_or(|s| s == StatusFilter::All) && q.exact_status.is_none();
+        let unfiltered = q.priority.is_none()
+            && q.assignee.is_none()
+            && q.customer_no.is_none()
+            && q.search.is_none()
+            && q.fields.is_empty()
+            && q.deferral == Deferral::Any
+            && q.after_id.is_none()
+            && q.updated_since.is_none();
+        if !(all_statuses && unfiltered) {
+            return Ok(None);
+        }
+        return Ok(Some(
+            conn.prepare_cached(
+                "SELECT coalesce(sum(n), 0), coalesce(sum(minutes), 0) FROM customer_counts
+                 WHERE customer_id = ?1 AND month BETWEEN ?2 AND ?3",
+            )?
+            .query_row(params![id, from, to], |r| Ok((int_at(r, 0)?, int_at(r, 1)?)))?,
+        ));
+    }
+    if !plain {
+        return Ok(None);
+    }
     let status_sql = match (q.exact_status, q.status) {
         (Some(_), _) => "status = ?3",
         (None, Some(StatusFilter::Open)) => "status <> 'closed' AND ?3 IS NULL",
@@ -842,6 +967,177 @@ pub fn list(conn: &Connection, scope: Scope, q: &TicketQuery) -> Result<TicketPa
 /// overview), the customer's side shows neither customer nor assignee (no join with
 /// `customers` and `staff`, three `String`s less per row).
 pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRead) -> Result<TicketPage> {
+    list_counted(conn, scope, q, read, None, None)
+}
+
+/// [`list_with`] for a ticket table (the customer's overview): the rows with their texts in
+/// one buffer ([`SummaryRows`]), no `String` per text and row.
+pub fn list_rows(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRead) -> Result<TicketPage<SummaryRows>> {
+    list_counted(conn, scope, q, read, None, None)
+}
+
+/// The staff queue's [`list_with`]: an active view's totals come from the tabs' counts read
+/// before ([`view_totals`]), not from two more statements.
+/// `staff`: every staff member (`db::staff::list`, which the queue reads for its filter
+/// anyway): the rows' assignee names come from it instead of a join with `staff` (a B-tree
+/// seek per assigned row).
+pub fn queue_list(
+    conn: &Connection,
+    q: &TicketQuery,
+    read: ListRead,
+    views: &ViewTotals,
+    staff: &[StaffMember],
+) -> Result<TicketPage<SummaryRows>> {
+    list_counted(conn, Scope::Staff, q, read, Some(views), Some(staff))
+}
+
+/// How a list's row is read: the customer's table's columns ([`CUSTOMER_COLS`]), the queue's
+/// ([`QUEUE_COLS`], the assignees' names from `names`) or the whole summary.
+#[derive(Clone, Copy)]
+enum RowRead<'a> {
+    Customer,
+    Queue { names: &'a [StaffMember] },
+    Summary { scope: Scope },
+}
+
+/// Where a list's rows go: `TicketSummary`s, or a table's rows with their texts in one buffer.
+trait ListSink: Sized {
+    fn with_capacity(rows: usize) -> Self;
+    fn push_row(&mut self, r: &Row, how: RowRead) -> rusqlite::Result<()>;
+    fn count(&self) -> usize;
+    fn id_at(&self, i: usize) -> i64;
+}
+
+impl ListSink for Vec<TicketSummary> {
+    fn with_capacity(rows: usize) -> Self {
+        Vec::with_capacity(rows)
+    }
+    fn push_row(&mut self, r: &Row, how: RowRead) -> rusqlite::Result<()> {
+        self.push(match how {
+            RowRead::Customer => customer_summary_from_row(r)?,
+            RowRead::Queue { names } => {
+                let t = queue_ref(r, names)?;
+                TicketSummary {
+                    id: t.id,
+                    number: t.number.to_string(),
+                    subject: t.subject.to_string(),
+                    status: t.status,
+                    priority: t.priority,
+                    customer_no: t.customer_no.to_string(),
+                    customer_name: t.customer_name.to_string(),
+                    assignee: t.assignee.map(str::to_string),
+                    created_at: 0,
+                    activity_count: t.activity_count,
+                    last_activity_at: t.last_activity_at,
+                    last_activity_kind: t.last_activity_kind,
+                    last_activity_by: t.last_activity_by.to_string(),
+                    minutes: t.minutes,
+                    follow_up_at: t.follow_up_at,
+                    customer_activity_at: None,
+                    unread: t.unread,
+                }
+            }
+            RowRead::Summary { scope } => TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope)? },
+        });
+        Ok(())
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id_at(&self, i: usize) -> i64 {
+        self[i].id
+    }
+}
+
+impl ListSink for SummaryRows {
+    fn with_capacity(rows: usize) -> Self {
+        // ~70 bytes of text a row (number, subject, names).
+        SummaryRows::with_capacity(rows, rows * 96)
+    }
+    /// The same columns as `Vec<TicketSummary>`'s reader, the texts borrowed from the row and
+    /// copied into the buffer once.
+    fn push_row(&mut self, r: &Row, how: RowRead) -> rusqlite::Result<()> {
+        let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+        let status = |i: usize| -> rusqlite::Result<Status> {
+            Ok(Status::parse(r.get_ref(i)?.as_str().unwrap_or_default()).unwrap_or(Status::Open))
+        };
+        let priority = |i: usize| -> rusqlite::Result<Priority> {
+            Ok(Priority::parse(r.get_ref(i)?.as_str().unwrap_or_default()).unwrap_or(Priority::Normal))
+        };
+        let kind = |i: usize| -> rusqlite::Result<ActivityKind> {
+            Ok(ActivityKind::parse(r.get_ref(i)?.as_str().unwrap_or_default()).unwrap_or(ActivityKind::Message))
+        };
+        match how {
+            RowRead::Customer => {
+                const C: &str = CUSTOMER_COLS;
+                self.push(SummaryRef {
+                    id: int_at(r, const { col_index(C, "t.id") })?,
+                    number: text(const { col_index(C, "t.number") })?,
+                    subject: text(const { col_index(C, "t.subject") })?,
+                    status: status(const { col_index(C, "t.status") })?,
+                    priority: priority(const { col_index(C, "t.priority") })?,
+                    customer_no: "",
+                    customer_name: "",
+                    assignee: None,
+                    activity_count: int_at(r, const { col_index(C, "t.activity_count") })?,
+                    last_activity_at: int_at(r, const { col_index(C, "t.last_activity_at") })?,
+                    last_activity_kind: kind(const { col_index(C, "t.last_activity_kind") })?,
+                    last_activity_by: text(const { col_index(C, "t.last_activity_by") })?,
+                    minutes: int_at(r, const { col_index(C, "t.minutes") })?,
+                    follow_up_at: None,
+                    unread: false,
+                });
+            }
+            RowRead::Queue { names } => self.push(queue_ref(r, names)?),
+            RowRead::Summary { scope } => {
+                const S: &str = SUMMARY_COLS;
+                let staff = matches!(scope, Scope::Staff);
+                let assignee = r.get_ref(const { col_index(S, "s.name") })?.as_str_or_null()?;
+                let (count, last_at) = if staff {
+                    (
+                        const { col_index(S, "t.staff_activity_count") },
+                        const { col_index(S, "t.staff_last_activity_at") },
+                    )
+                } else {
+                    (const { col_index(S, "t.activity_count") }, const { col_index(S, "t.last_activity_at") })
+                };
+                self.push(SummaryRef {
+                    id: int_at(r, const { col_index(S, "t.id") })?,
+                    number: text(const { col_index(S, "t.number") })?,
+                    subject: text(const { col_index(S, "t.subject") })?,
+                    status: status(const { col_index(S, "t.status") })?,
+                    priority: priority(const { col_index(S, "t.priority") })?,
+                    customer_no: text(const { col_index(S, "c.customer_no") })?,
+                    customer_name: text(const { col_index(S, "c.name") })?,
+                    assignee,
+                    activity_count: int_at(r, count)?,
+                    last_activity_at: int_at(r, last_at)?,
+                    last_activity_kind: kind(const { col_index(S, "t.last_activity_kind") })?,
+                    last_activity_by: text(const { col_index(S, "t.last_activity_by") })?,
+                    minutes: int_at(r, const { col_index(S, "t.minutes") })?,
+                    follow_up_at: Some(int_at(r, FOLLOW_UP_AT)?).filter(|v| *v > 0),
+                    unread: int_at(r, SUMMARY_LEN)? != 0,
+                });
+            }
+        }
+        Ok(())
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id_at(&self, i: usize) -> i64 {
+        self.id(i)
+    }
+}
+
+fn list_counted<R: ListSink>(
+    conn: &Connection,
+    scope: Scope,
+    q: &TicketQuery,
+    read: ListRead,
+    views: Option<&ViewTotals>,
+    staff: Option<&[StaffMember]>,
+) -> Result<TicketPage<R>> {
     let mut capped = false;
     let hits = match (scope, q.search.as_deref()) {
         (Scope::Staff, Some(input)) => staff_hits(conn, input)?.map(|(ids, more)| {
@@ -851,7 +1147,7 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRea
         (_, Some(input)) if scope.is_customer() && fts_query(input).is_some() => Some(customer_hits(conn, scope, q)?),
         _ => None,
     };
-    let (total, minutes): (i64, i64) = if let Some(t) = counted_totals(conn, scope, q)? {
+    let (total, minutes): (i64, i64) = if let Some(t) = counted_totals(conn, scope, q, views)? {
         t
     } else {
         let (where_sql, args) = where_clause(scope, q, hits.as_deref(), false);
@@ -905,7 +1201,20 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRea
         ),
         _ => "0".to_string(),
     };
-    let sql = if read.people {
+    // The customer's own table reads only what it shows (`CUSTOMER_COLS`); everything else,
+    // the staff's customer page and the exports included, reads the whole summary.
+    let customer_table = !read.people && scope.is_customer();
+    // The staff queue's table reads only what it shows (`QUEUE_COLS`).
+    let queue = staff.filter(|_| read.people && matches!(scope, Scope::Staff));
+    let sql = if customer_table {
+        format!("SELECT {CUSTOMER_COLS}{key_cols} FROM tickets t {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}")
+    } else if queue.is_some() {
+        format!(
+            "SELECT {QUEUE_COLS}, {unread} AS unread{key_cols}
+             FROM tickets t JOIN customers c ON c.id = t.customer_id
+             {where_sql} ORDER BY {order} LIMIT {page_size} OFFSET {offset}"
+        )
+    } else if read.people {
         format!(
             "SELECT {SUMMARY_COLS}, {unread} AS unread{key_cols}
              FROM tickets t JOIN customers c ON c.id = t.customer_id LEFT JOIN staff s ON s.id = t.assignee_id
@@ -921,24 +1230,36 @@ pub fn list_with(conn: &Connection, scope: Scope, q: &TicketQuery, read: ListRea
         )
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    // The sort keys follow `unread`, read by position (by name, each row formatted `sort_k{i}`
-    // and compared it with every column's name); only the last row's key is kept.
+    // The sort keys follow the row's columns (and `unread`), read by position (by name, each
+    // row formatted `sort_k{i}` and compared it with every column's name); only the last row's
+    // key is kept.
+    let keys_at = match (customer_table, queue) {
+        (true, _) => CUSTOMER_LEN,
+        (false, Some(_)) => QUEUE_LEN + 1,
+        (false, None) => SUMMARY_LEN + 1,
+    };
     let mut last_key = [0i64; MAX_SORT_KEYS];
-    let mut rows: Vec<TicketSummary> = Vec::with_capacity(page_size.min(500));
+    let mut rows = R::with_capacity(page_size.min(500));
+    let how = match (customer_table, queue) {
+        (true, _) => RowRead::Customer,
+        (false, Some(names)) => RowRead::Queue { names },
+        (false, None) => RowRead::Summary { scope },
+    };
     let mut result = stmt.query(params_from_iter(args.iter()))?;
     while let Some(r) = result.next()? {
         for (i, k) in last_key.iter_mut().enumerate().take(keys.len()) {
-            *k = r.get(SUMMARY_LEN + 1 + i)?;
+            *k = int_at(r, keys_at + i)?;
         }
-        rows.push(TicketSummary { unread: r.get(SUMMARY_LEN)?, ..summary_from_row(r, scope)? });
+        rows.push_row(r, how)?;
     }
-    let next_after = rows.last().filter(|_| rows.len() == page_size && q.sort != Sort::Stable).map(|last| {
+    let n = rows.count();
+    let next_after = (n > 0 && n == page_size && q.sort != Sort::Stable).then(|| {
         let mut key = last_key[..keys.len()].to_vec();
-        key.push(last.id);
+        key.push(rows.id_at(n - 1));
         SortKey(key)
     });
     let fields = if read.fields {
-        let ids: Vec<i64> = rows.iter().map(|r: &TicketSummary| r.id).collect();
+        let ids: Vec<i64> = (0..n).map(|i| rows.id_at(i)).collect();
         fields_for(conn, &ids)?
     } else {
         Default::default()
@@ -1017,6 +1338,27 @@ pub fn month_counts(conn: &Connection, scope: Scope) -> Result<Vec<(i64, i64)>> 
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([arg], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// [`month_counts`] and [`total_minutes`] at once (the overview shows both): a customer's from
+/// one pass over their `customer_counts` rows (one statement instead of two over the same
+/// rows), others' as the two functions give them.
+pub fn month_counts_and_total(conn: &Connection, scope: Scope) -> Result<(Vec<(i64, i64)>, i64)> {
+    let Scope::Customer(id) = scope else {
+        return Ok((month_counts(conn, scope)?, total_minutes(conn, scope)?));
+    };
+    let mut stmt = conn
+        .prepare_cached("SELECT month, n, minutes FROM customer_counts WHERE customer_id = ?1 ORDER BY month DESC")?;
+    let mut rows = stmt.query([id])?;
+    let (mut months, mut total) = (Vec::with_capacity(64), 0i64);
+    while let Some(r) = rows.next()? {
+        let n = int_at(r, 1)?;
+        if n > 0 {
+            months.push((int_at(r, 0)?, n));
+        }
+        total += int_at(r, 2)?;
+    }
+    Ok((months, total))
 }
 
 /// Time spent on all of a customer's tickets.
@@ -1121,15 +1463,76 @@ pub fn set_follow_up(conn: &Connection, ticket_id: i64, at: Option<i64>) -> Resu
 /// Tickets in the queue's views: not closed and not deferred (all, mine, unassigned), and
 /// deferred past `now`; from the partial indexes of schema 0016.
 pub fn view_counts(conn: &Connection, staff_id: i64, now: i64) -> Result<[i64; 4]> {
-    let one = |sql: &str, args: &[&dyn ToSql]| -> Result<i64> {
-        Ok(conn.prepare_cached(sql)?.query_row(args, |r| r.get(0))?)
-    };
-    Ok([
-        due_totals(conn, None, now)?.0,
-        due_totals(conn, Some(staff_id), now)?.0,
-        due_totals(conn, Some(0), now)?.0,
-        one("SELECT count(*) FROM tickets WHERE status <> 'closed' AND follow_up_at > ?1", &[&now])?,
-    ])
+    Ok(view_totals(conn, now)?.counts(staff_id))
+}
+
+/// The not closed tickets per assignee and those of them deferred past `now`, from two
+/// statements: all of `open_counts` (one row per agent and one for the unassigned, schema
+/// 0024) and the deferred tickets' assignees and minutes (`tickets_active_follow_up`, 0016; a
+/// few — a follow-up date ends when the customer writes). The queue's tabs and its active
+/// view's totals all come from these; before, each tab asked both tables (seven statements
+/// a queue page, two more for the list's totals).
+pub fn view_totals(conn: &Connection, now: i64) -> Result<ViewTotals> {
+    let mut open = Vec::with_capacity(16);
+    let mut stmt = conn.prepare_cached("SELECT assignee_id, n, minutes FROM open_counts")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        open.push((int_at(r, 0)?, int_at(r, 1)?, int_at(r, 2)?));
+    }
+    // Not grouped in SQL: with `GROUP BY assignee_id` SQLite walks all open tickets in an
+    // assignee index instead of the few deferred ones in the follow-up index.
+    let mut deferred: Vec<(i64, i64, i64)> = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(assignee_id, 0), minutes FROM tickets WHERE status <> 'closed' AND follow_up_at > ?1",
+    )?;
+    let mut rows = stmt.query([now])?;
+    while let Some(r) = rows.next()? {
+        let (who, minutes) = (int_at(r, 0)?, int_at(r, 1)?);
+        match deferred.iter_mut().find(|(w, _, _)| *w == who) {
+            Some((_, n, m)) => {
+                *n += 1;
+                *m += minutes;
+            }
+            None => deferred.push((who, 1, minutes)),
+        }
+    }
+    Ok(ViewTotals { now, open, deferred })
+}
+
+/// What [`view_totals`] read: `(assignee, count, minutes)` rows, the assignee 0 for the
+/// unassigned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewTotals {
+    /// The instant the deferred tickets were counted at.
+    pub now: i64,
+    /// Not closed tickets per assignee (`open_counts`).
+    pub open: Vec<(i64, i64, i64)>,
+    /// Of those, the ones deferred past `now`.
+    pub deferred: Vec<(i64, i64, i64)>,
+}
+
+impl ViewTotals {
+    /// Count and minutes of everyone's (`None`), one agent's or the unassigned's (`Some(0)`)
+    /// tickets not closed and not deferred at `at` — as `due_totals` counts them. Known only for
+    /// `at` = `self.now` and `i64::MAX` (nothing is deferred past the end of time).
+    pub fn due(&self, who: Option<i64>, at: i64) -> Option<(i64, i64)> {
+        let sum = |rows: &[(i64, i64, i64)]| {
+            rows.iter().filter(|(w, _, _)| who.is_none_or(|who| *w == who)).fold((0, 0), |(n, m), r| (n + r.1, m + r.2))
+        };
+        let (n, minutes) = sum(&self.open);
+        let (dn, dminutes) = match at {
+            i64::MAX => (0, 0),
+            at if at == self.now => sum(&self.deferred),
+            _ => return None,
+        };
+        Some((n - dn, minutes - dminutes))
+    }
+
+    /// The tabs' counts: active, mine (`staff_id`), unassigned, deferred.
+    pub fn counts(&self, staff_id: i64) -> [i64; 4] {
+        let due = |who| self.due(who, self.now).map_or(0, |(n, _)| n);
+        [due(None), due(Some(staff_id)), due(Some(0)), self.deferred.iter().map(|r| r.1).sum()]
+    }
 }
 
 /// Count and time of the tickets not closed and not deferred at `now`, of everyone (`None`),
@@ -1226,6 +1629,17 @@ mod tests {
     }
 
     #[test]
+    fn the_queue_reads_its_own_columns_and_no_staff_join() {
+        assert_eq!(col_count(QUEUE_COLS), 14);
+        assert_eq!(col_index(QUEUE_COLS, "t.follow_up_at"), QUEUE_LEN - 1);
+        assert!(!QUEUE_COLS.contains("s."), "{QUEUE_COLS}");
+        // Every column it reads is one the whole summary has, but the assignee's id.
+        for col in QUEUE_COLS.split(',').map(str::trim).filter(|c| *c != "t.assignee_id") {
+            assert!(SUMMARY_COLS.split(',').any(|c| c.trim() == col), "{col}");
+        }
+    }
+
+    #[test]
     fn no_order_has_more_sort_keys_than_a_page_keeps() {
         use crate::model::Sort::*;
         for scope in [Scope::Staff, Scope::Customer(1)] {
@@ -1241,6 +1655,51 @@ mod tests {
         assert_eq!(fts_query("\" OR 1=1 --").as_deref(), Some("\"OR\"* \"1\"* \"1\"*"));
         assert_eq!(fts_query("  "), None);
         assert_eq!(fts_query("Überweisung").as_deref(), Some("\"Überweisung\"*"));
+    }
+
+    #[test]
+    fn a_customers_month_counts_and_total_are_those_of_the_two_statements() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(include_str!("../../schema/0010_customer_counts.sql").split("INSERT INTO").next().unwrap())
+            .unwrap();
+        let rows = [(1, 202401, 3, 40), (1, 202402, 0, 0), (1, 202403, 2, 15), (1, 202405, 1, 0), (2, 202403, 9, 99)];
+        for (customer, month, n, minutes) in rows {
+            conn.execute(
+                "INSERT INTO customer_counts (customer_id, month, n, minutes) VALUES (?1, ?2, ?3, ?4)",
+                params![customer, month, n, minutes],
+            )
+            .unwrap();
+        }
+        for id in [1, 2, 3] {
+            let scope = Scope::Customer(id);
+            let (months, total) = month_counts_and_total(&conn, scope).unwrap();
+            assert_eq!(months, month_counts(&conn, scope).unwrap());
+            assert_eq!(total, total_minutes(&conn, scope).unwrap());
+        }
+        assert_eq!(
+            month_counts_and_total(&conn, Scope::Customer(1)).unwrap(),
+            (vec![(202405, 1), (202403, 2), (202401, 3)], 55)
+        );
+    }
+
+    #[test]
+    fn view_totals_count_as_the_statements_per_view_did() {
+        // Agents 2 and 3, the unassigned (0); agent 2 and the unassigned have deferred tickets.
+        let v = ViewTotals {
+            now: 1_000,
+            open: vec![(0, 4, 40), (2, 10, 100), (3, 1, 5)],
+            deferred: vec![(2, 3, 30), (0, 1, 15)],
+        };
+        assert_eq!(v.due(None, 1_000), Some((11, 100)));
+        assert_eq!(v.due(Some(2), 1_000), Some((7, 70)));
+        assert_eq!(v.due(Some(0), 1_000), Some((3, 25)));
+        assert_eq!(v.due(Some(3), 1_000), Some((1, 5)));
+        assert_eq!(v.due(Some(-1), 1_000), Some((0, 0)), "an unknown agent has none");
+        assert_eq!(v.due(Some(2), i64::MAX), Some((10, 100)), "nothing is deferred past the end of time");
+        assert_eq!(v.due(None, i64::MAX), Some((15, 145)));
+        assert_eq!(v.due(None, 999), None, "another instant is not known");
+        assert_eq!(v.counts(2), [11, 7, 3, 4]);
+        assert_eq!(v.counts(3), [11, 1, 3, 4]);
     }
 
     #[test]
@@ -1265,9 +1724,11 @@ mod tests {
             )
             .unwrap();
         }
+        conn.execute("INSERT INTO ticket_counts (month, status, n, minutes) VALUES (202407, 'unknown', 4, 0)", [])
+            .unwrap();
         let (statuses, months) = queue_counts(&conn).unwrap();
         assert_eq!(statuses, status_counts(&conn).unwrap());
         assert_eq!(months, month_counts(&conn, Scope::Staff).unwrap());
-        assert_eq!(months, [(202405, 7), (202403, 3), (202401, 8)]);
+        assert_eq!(months, [(202407, 4), (202405, 7), (202403, 3), (202401, 8)]);
     }
 }

@@ -1,13 +1,13 @@
 //! What a page shows: the view models `app` fills from one read and `views` render. Plain data.
 
 use super::{
-    ActivityRows, Attachment, AuditRow, Contact, Customer, QueueTab, StaffMember, Status, TicketDetail, TicketPage,
-    TicketSummary, TimeEntry,
+    ActivityRows, Attachment, AuditRow, Contact, Customer, QueueTab, StaffMember, Status, SummaryRows, TicketDetail,
+    TicketPage, TicketSummary, TimeEntry,
 };
 
 /// The customer's ticket overview.
 pub struct Overview {
-    pub page: TicketPage,
+    pub page: TicketPage<SummaryRows>,
     /// `(YYYYMM, count)`, newest first: only months that have tickets.
     pub months: Vec<(i64, i64)>,
     pub total_minutes_all: i64,
@@ -54,7 +54,7 @@ impl TimelinePage {
 
 /// The staff queue with its filter counts.
 pub struct Queue {
-    pub page: TicketPage,
+    pub page: TicketPage<SummaryRows>,
     pub status_counts: Vec<(Status, i64)>,
     pub staff: Vec<StaffMember>,
     pub months: Vec<(i64, i64)>,

@@ -69,7 +69,10 @@ pub struct ListRead {
     /// The rows' configured field values (`TicketPage::fields`); without, that map is empty.
     pub fields: bool,
     /// Each row's customer number and name and its assignee's name (the staff table's and the
-    /// exports' columns); without, they are empty and `None`.
+    /// exports' columns); without, they are empty and `None`. On a customer's scope, without
+    /// also means the customer's own table: the rows carry only what it shows (number, subject,
+    /// status, priority, the customer's counters, the last activity, the minutes); `created_at`
+    /// is 0 and the staff-only values (follow-up, customer activity, unread) are empty.
     pub people: bool,
 }
 

@@ -4,9 +4,11 @@ use std::collections::HashMap;
 
 use super::{ActivityKind, TicketSummary};
 
-/// One page of an overview or queue, with the totals over every page.
-pub struct TicketPage {
-    pub rows: Vec<TicketSummary>,
+/// One page of an overview or queue, with the totals over every page. `R`: its rows —
+/// `TicketSummary`s, or a table's rows with their texts in one buffer (`SummaryRows`: the
+/// overview's and the queue's page).
+pub struct TicketPage<R = Vec<TicketSummary>> {
+    pub rows: R,
     pub total: i64,
     pub minutes: i64,
     /// Configured field values of the rows, by ticket id.

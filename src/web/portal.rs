@@ -190,9 +190,9 @@ pub fn overview(ctx: &mut Ctx) -> Result<Response> {
     };
     if ctx.query("format").as_deref() == Some("csv") {
         let all = TicketQuery { page: 1, page_size: EXPORT_MAX_ROWS, after_key: None, ..query };
-        let data = tickets::overview(ctx.app, &customer, &all, ListRead::ALL)?;
+        let page = tickets::overview_rows(ctx.app, &customer, &all)?;
         let x = views::export::ListExport {
-            page: &data.page,
+            page: &page,
             fields: &ctx.app.config().fields,
             staff: false,
             show_time: ctx.app.config().portal.show_time_spent,
