@@ -20,7 +20,7 @@ mod timeline;
 
 pub use api::{ApiScope, ApiToken};
 pub use field::{field_shown, Field, FieldOption, FieldType, ShowWhen, Text};
-pub use form::{url_encode, Form};
+pub use form::{push_url_encoded, url_encode, Form};
 pub use import::{ImportAction, ImportLine, ImportReport, LineError};
 pub use inbox::{HeldMail, MailSender};
 pub use pages::{

@@ -53,6 +53,11 @@ pub fn url_encode(s: &str) -> String {
     utf8_percent_encode(s, URL_TEXT).to_string()
 }
 
+/// [`url_encode`] appended to `out`, without a `String` of its own.
+pub fn push_url_encoded(out: &mut String, s: &str) {
+    out.extend(utf8_percent_encode(s, URL_TEXT));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

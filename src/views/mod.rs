@@ -27,7 +27,7 @@ use maud::{html, Markup, DOCTYPE};
 
 use crate::error::FieldErrors;
 use crate::i18n::{m, Lang, Msg};
-use crate::model::{url_encode, Priority, Status};
+use crate::model::{Priority, Status};
 
 /// Text spliced into markup and escaped exactly as maud escapes it (`&`, `<`, `>`, `"`), but
 /// copied a run of plain bytes at a time instead of byte by byte: maud's escaping was a quarter
@@ -428,9 +428,34 @@ pub fn pagination_after(
 
 /// A query string from pairs, skipping empty values.
 pub fn query_string(pairs: &[(&str, String)]) -> String {
-    let parts: Vec<String> =
-        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
-    parts.join("&")
+    let mut out = String::new();
+    for (k, v) in pairs {
+        push_pair(&mut out, k, v);
+    }
+    out
+}
+
+/// [`query_string`] of borrowed values: written into one `String`, no `String` per value (the
+/// staff queue builds a dozen of these per page).
+pub fn query_string_of(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(64);
+    for (k, v) in pairs {
+        push_pair(&mut out, k, v);
+    }
+    out
+}
+
+/// `k=v` (encoded) after a `&` when `out` has pairs already; nothing for an empty value.
+fn push_pair(out: &mut String, k: &str, v: &str) {
+    if v.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('&');
+    }
+    out.push_str(k);
+    out.push('=');
+    crate::model::push_url_encoded(out, v);
 }
 
 #[cfg(test)]

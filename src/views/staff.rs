@@ -16,7 +16,7 @@ use crate::views::tickets::{
 };
 use crate::views::{
     audit_words, described_by, error_summary, field_error, layout, layout_with, pagination, pagination_after,
-    query_string, Chrome, Parts, Text,
+    query_string, query_string_of, Chrome, Parts, Text,
 };
 
 pub struct QueueView {
@@ -75,20 +75,20 @@ pub fn queue(c: &Chrome, v: &QueueView) -> Markup {
 /// The queue's filters as a query string, with `view` and `status` in place of the current ones.
 fn queue_params(v: &QueueView, tab: QueueTab, status: &str) -> String {
     let q = &v.query;
-    let view = if tab == QueueTab::Active { String::new() } else { tab.as_str().to_string() };
+    let view = if tab == QueueTab::Active { "" } else { tab.as_str() };
     // The views mine/unassigned set the assignee themselves.
-    let assignee =
-        if matches!(tab, QueueTab::Mine | QueueTab::Unassigned) { String::new() } else { v.assignee_param.clone() };
-    query_string(&[
+    let assignee = if matches!(tab, QueueTab::Mine | QueueTab::Unassigned) { "" } else { &v.assignee_param };
+    let (year, month) = (q.year.map(|y| y.to_string()), q.month.map(|m| m.to_string()));
+    query_string_of(&[
         ("view", view),
-        ("status", status.to_string()),
-        ("priority", q.priority.map(|p| p.as_str().to_string()).unwrap_or_default()),
+        ("status", status),
+        ("priority", q.priority.map(|p| p.as_str()).unwrap_or_default()),
         ("assignee", assignee),
-        ("customer", q.customer_no.clone().unwrap_or_default()),
-        ("year", q.year.map(|y| y.to_string()).unwrap_or_default()),
-        ("month", q.month.map(|m| m.to_string()).unwrap_or_default()),
-        ("q", q.search.clone().unwrap_or_default()),
-        ("sort", if q.sort == Sort::CustomerActivity { String::new() } else { q.sort.as_str().to_string() }),
+        ("customer", q.customer_no.as_deref().unwrap_or_default()),
+        ("year", year.as_deref().unwrap_or_default()),
+        ("month", month.as_deref().unwrap_or_default()),
+        ("q", q.search.as_deref().unwrap_or_default()),
+        ("sort", if q.sort == Sort::CustomerActivity { "" } else { q.sort.as_str() }),
     ])
 }
 
