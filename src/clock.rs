@@ -101,6 +101,22 @@ pub fn per_second(
     })
 }
 
+/// [`per_second`], appended to `out` instead of cloned.
+pub fn per_second_into(
+    cell: &'static std::thread::LocalKey<std::cell::RefCell<(i64, String)>>,
+    format: impl FnOnce(i64) -> String,
+    out: &mut String,
+) {
+    let now = now();
+    cell.with(|c| {
+        let mut last = c.borrow_mut();
+        if last.0 != now || last.1.is_empty() {
+            *last = (now, format(now));
+        }
+        out.push_str(&last.1);
+    })
+}
+
 /// An RFC 3339 instant (`2026-05-01T08:00:00Z`, any offset) as Unix seconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     time::OffsetDateTime::parse(s.trim(), &Rfc3339).ok().map(|t| t.unix_timestamp())
