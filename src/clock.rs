@@ -101,20 +101,21 @@ pub fn per_second(
     })
 }
 
-/// [`per_second`], appended to `out` instead of cloned.
-pub fn per_second_into(
-    cell: &'static std::thread::LocalKey<std::cell::RefCell<(i64, String)>>,
+/// [`per_second`] with one slot for the whole process instead of one per thread (a server thread
+/// serves one connection, so a per-thread text is formatted again on each new connection),
+/// appended to `out` instead of cloned.
+pub fn per_second_shared(
+    slot: &'static std::sync::Mutex<(i64, String)>,
     format: impl FnOnce(i64) -> String,
     out: &mut String,
 ) {
+    use crate::sync::Unpoison;
     let now = now();
-    cell.with(|c| {
-        let mut last = c.borrow_mut();
-        if last.0 != now || last.1.is_empty() {
-            *last = (now, format(now));
-        }
-        out.push_str(&last.1);
-    })
+    let mut last = slot.lock().unpoisoned();
+    if last.0 != now || last.1.is_empty() {
+        *last = (now, format(now));
+    }
+    out.push_str(&last.1);
 }
 
 /// An RFC 3339 instant (`2026-05-01T08:00:00Z`, any offset) as Unix seconds.
@@ -315,6 +316,31 @@ mod tests {
             t.to_string()
         });
         assert!(calls <= 2 && first.parse::<i64>().is_ok() && again.parse::<i64>().is_ok());
+        assert!(calls == 1 || first != again, "formatted again only when the second changed");
+    }
+
+    #[test]
+    fn shared_per_second_texts_are_formatted_once_a_second() {
+        static SLOT: std::sync::Mutex<(i64, String)> = std::sync::Mutex::new((i64::MIN, String::new()));
+        let mut calls = 0;
+        let (mut first, mut again) = (String::from(">"), String::from(">"));
+        per_second_shared(
+            &SLOT,
+            |t| {
+                calls += 1;
+                t.to_string()
+            },
+            &mut first,
+        );
+        per_second_shared(
+            &SLOT,
+            |t| {
+                calls += 1;
+                t.to_string()
+            },
+            &mut again,
+        );
+        assert!(calls <= 2 && first[1..].parse::<i64>().is_ok() && again[1..].parse::<i64>().is_ok());
         assert!(calls == 1 || first != again, "formatted again only when the second changed");
     }
 

@@ -442,12 +442,10 @@ fn reason(code: u16) -> &'static str {
     }
 }
 
-/// The `Date` header line for now, formatted once per second per thread, appended to `out`.
+/// The `Date` header line for now, formatted once per second, appended to `out`.
 fn push_date_line(out: &mut String) {
-    thread_local! {
-        static LAST: RefCell<(i64, String)> = const { RefCell::new((i64::MIN, String::new())) };
-    }
-    crate::clock::per_second_into(&LAST, date_line_at, out)
+    static LAST: std::sync::Mutex<(i64, String)> = std::sync::Mutex::new((i64::MIN, String::new()));
+    crate::clock::per_second_shared(&LAST, date_line_at, out)
 }
 
 /// `Date: Mon, 07 Dec 2026 06:05:28 GMT` and its line break (RFC 9110's IMF-fixdate), written
@@ -516,7 +514,7 @@ fn encode(resp: Response, close: bool) -> Encoded {
             continue;
         }
         // Header values are ours, but a stray line break must never split a header.
-        if k.contains(['\r', '\n']) || v.contains(['\r', '\n']) {
+        if has_line_break(k) || has_line_break(v) {
             continue;
         }
         for part in [k, ": ", v, "\r\n"] {
@@ -540,6 +538,11 @@ fn encode(resp: Response, close: bool) -> Encoded {
     }
     h.push_str("\r\n");
     Encoded { head: h.into_bytes(), body, size, close }
+}
+
+/// A `\r` or `\n` in `s` (a byte loop: `str::contains` with a char set decodes each char).
+fn has_line_break(s: &str) -> bool {
+    s.bytes().any(|b| b == b'\r' || b == b'\n')
 }
 
 /// `n` in decimal, appended.

@@ -175,6 +175,10 @@ fn login_wait(app: &App, req: &Request) -> Option<Response> {
 /// and the backslash that introduces an escape are written as escapes, so a client cannot
 /// forge, hide or reorder lines.
 pub fn log_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    // Printable ASCII but the backslash, as nearly every line is: checked byte by byte.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'\\') {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let special =
         |c: char| c.is_control() || c == '\\' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !s.chars().any(special) {
@@ -318,7 +322,7 @@ pub fn log_line(request_id: &str, msg: &str) {
     eprintln!("{} {} error: {}", clock_stamp(), request_id, log_safe(msg));
 }
 
-/// The log's time stamp, formatted once per second per thread.
+/// The log's time stamp, formatted once per second.
 fn clock_stamp() -> String {
     let mut s = String::with_capacity(20);
     clock_stamp_into(&mut s);
@@ -327,10 +331,8 @@ fn clock_stamp() -> String {
 
 /// [`clock_stamp`] appended to `out`.
 fn clock_stamp_into(out: &mut String) {
-    thread_local! {
-        static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
-    }
-    crate::clock::per_second_into(&LAST, crate::clock::rfc3339, out)
+    static LAST: Mutex<(i64, String)> = Mutex::new((i64::MIN, String::new()));
+    crate::clock::per_second_shared(&LAST, crate::clock::rfc3339, out)
 }
 
 static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -357,9 +359,12 @@ fn request_id(prefix: &str, n: u64) -> String {
 pub fn html(markup: maud::Markup) -> Response {
     let page = markup.into_string().into_bytes();
     let len = page.len();
+    // Room for what `Ctx::finish` and `security_headers` add, so the list grows once.
+    let mut headers = Vec::with_capacity(12);
+    headers.push(("Content-Type".into(), "text/html; charset=utf-8".into()));
     Response {
         status_code: 200,
-        headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+        headers,
         data: rouille::ResponseBody::from_reader_and_size(Page(std::io::Cursor::new(page)), len),
         upgrade: None,
     }
@@ -399,6 +404,7 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 
 /// Added to every response: pages, assets, errors, redirects.
 pub fn security_headers(mut r: Response, https: bool) -> Response {
+    r.headers.reserve(8);
     let has = |r: &Response, name: &str| r.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
     if !has(&r, "Content-Security-Policy") {
         r.headers.push(("Content-Security-Policy".into(), CSP.into()));
@@ -504,6 +510,43 @@ mod tests {
         assert_eq!(slots.state.lock().unwrap().used, 0);
         // With nobody waiting a slot is taken at once.
         drop(slots.enter());
+    }
+
+    #[test]
+    fn log_lines_escape_what_they_did_before() {
+        let slow = |s: &str| -> String {
+            let special =
+                |c: char| c.is_control() || c == '\\' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            let mut out = String::new();
+            for c in s.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if special(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out
+        };
+        for s in [
+            "",
+            "/tickets?year=2026&month=5",
+            "a b~",
+            "x\\y",
+            "\x7f",
+            "\x1b[31m",
+            "line\nnext\r",
+            "Käse",
+            "\u{202e}evil",
+            "\u{2066}x\u{2069}",
+            "\u{85}",
+            " ~!\"#$%&'()*+,-./:;<=>?@[]^_`{|}",
+        ] {
+            assert_eq!(log_safe(s), slow(s), "{s:?}");
+        }
+        assert!(matches!(log_safe("/tickets/2026-00001"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]
