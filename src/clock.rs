@@ -109,9 +109,9 @@ pub fn per_second_shared(
     format: impl FnOnce(i64) -> String,
     out: &mut String,
 ) {
-    use crate::sync::Unpoison;
     let now = now();
-    let mut last = slot.lock().unpoisoned();
+    // A panic while the slot was held leaves a whole text or the empty one: both usable.
+    let mut last = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if last.0 != now || last.1.is_empty() {
         *last = (now, format(now));
     }
