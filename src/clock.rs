@@ -101,6 +101,23 @@ pub fn per_second(
     })
 }
 
+/// [`per_second`] with one slot for the whole process instead of one per thread (a server thread
+/// serves one connection, so a per-thread text is formatted again on each new connection),
+/// appended to `out` instead of cloned.
+pub fn per_second_shared(
+    slot: &'static std::sync::Mutex<(i64, String)>,
+    format: impl FnOnce(i64) -> String,
+    out: &mut String,
+) {
+    let now = now();
+    // A panic while the slot was held leaves a whole text or the empty one: both usable.
+    let mut last = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if last.0 != now || last.1.is_empty() {
+        *last = (now, format(now));
+    }
+    out.push_str(&last.1);
+}
+
 /// An RFC 3339 instant (`2026-05-01T08:00:00Z`, any offset) as Unix seconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     time::OffsetDateTime::parse(s.trim(), &Rfc3339).ok().map(|t| t.unix_timestamp())
@@ -299,6 +316,31 @@ mod tests {
             t.to_string()
         });
         assert!(calls <= 2 && first.parse::<i64>().is_ok() && again.parse::<i64>().is_ok());
+        assert!(calls == 1 || first != again, "formatted again only when the second changed");
+    }
+
+    #[test]
+    fn shared_per_second_texts_are_formatted_once_a_second() {
+        static SLOT: std::sync::Mutex<(i64, String)> = std::sync::Mutex::new((i64::MIN, String::new()));
+        let mut calls = 0;
+        let (mut first, mut again) = (String::from(">"), String::from(">"));
+        per_second_shared(
+            &SLOT,
+            |t| {
+                calls += 1;
+                t.to_string()
+            },
+            &mut first,
+        );
+        per_second_shared(
+            &SLOT,
+            |t| {
+                calls += 1;
+                t.to_string()
+            },
+            &mut again,
+        );
+        assert!(calls <= 2 && first[1..].parse::<i64>().is_ok() && again[1..].parse::<i64>().is_ok());
         assert!(calls == 1 || first != again, "formatted again only when the second changed");
     }
 

@@ -186,11 +186,18 @@ impl Chrome {
 
     /// The current URL with `lang` set.
     pub fn lang_url(&self, lang: Lang) -> String {
+        // The other parameters as they are, `lang` last; written straight into one string.
         let (path, query) = self.path.split_once('?').unwrap_or((&self.path, ""));
-        let mut pairs: Vec<String> =
-            query.split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).map(str::to_string).collect();
-        pairs.push(format!("lang={}", lang.code()));
-        format!("{path}?{}", pairs.join("&"))
+        let mut url = String::with_capacity(self.path.len() + 9);
+        url.push_str(path);
+        url.push('?');
+        for pair in query.split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")) {
+            url.push_str(pair);
+            url.push('&');
+        }
+        url.push_str("lang=");
+        url.push_str(lang.code());
+        url
     }
 }
 
@@ -488,6 +495,60 @@ mod text_tests {
             for special in ["&", "<", ">", "\""] {
                 let s = format!("{}{special}{}", "x".repeat(n), "y".repeat(n));
                 assert_eq!(html! { (Text(&s)) }.into_string(), html! { (s) }.into_string(), "{s:?}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod chrome_tests {
+    use super::Chrome;
+    use crate::i18n::Lang;
+
+    /// The language switch's links, as they were built before (pairs collected and joined).
+    fn joined(path: &str, lang: Lang) -> String {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let mut pairs: Vec<String> =
+            query.split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).map(str::to_string).collect();
+        pairs.push(format!("lang={}", lang.code()));
+        format!("{path}?{}", pairs.join("&"))
+    }
+
+    #[test]
+    fn language_links_keep_the_other_parameters() {
+        for path in [
+            "/",
+            "/tickets",
+            "/tickets?",
+            "/tickets?lang=en",
+            "/tickets?year=2026&month=5&lang=de&x",
+            "/s?&&a=1&&lang=&lang=en&b=%20",
+            "/?langx=1&lang",
+            "/staff/tickets?status=active&assignee=mine",
+        ] {
+            for lang in [Lang::De, Lang::En] {
+                let c = Chrome {
+                    lang,
+                    site_title: String::new(),
+                    logo_url: None,
+                    theme_url: String::new(),
+                    css_url: String::new(),
+                    js_url: String::new(),
+                    icon_url: String::new(),
+                    user: None,
+                    path: path.into(),
+                    csrf: None,
+                    imprint_url: None,
+                    privacy_url: None,
+                    login_text: None,
+                    show_time: false,
+                    hotline: false,
+                    mail: false,
+                    max_file_bytes: 0,
+                    max_files: 0,
+                    max_request_bytes: 0,
+                };
+                assert_eq!(c.lang_url(lang), joined(path, lang), "{path}");
             }
         }
     }

@@ -27,6 +27,10 @@ pub struct Ctx<'a> {
     pub session: Option<Session>,
     pub https: bool,
     pub address: String,
+    /// The request's path, percent-decoded (rouille's `url()`, taken once).
+    pub path: std::rc::Rc<str>,
+    /// The cookies this context reads, found in one pass over the `Cookie` header.
+    cookies: RequestCookies<'a>,
     anon_csrf: Option<String>,
     flash: Option<Msg>,
     set_cookies: Vec<String>,
@@ -50,45 +54,117 @@ fn cookie_name(name: &str, https: bool) -> String {
 }
 
 fn cookie<'r>(app: &App, req: &'r Request, name: &str) -> Option<&'r str> {
-    let name = cookie_name(name, super::is_https(app, req));
-    rouille::input::cookies(req).find(|(k, _)| *k == name).map(|(_, v)| v)
+    find_cookie(req.header("Cookie").unwrap_or(""), name, super::is_https(app, req))
+}
+
+/// The value of cookie `name` in a `Cookie` header (its `__Host-` name over HTTPS, see
+/// [`cookie_name`]): the first pair with that name, read as rouille's `input::cookies` reads
+/// pairs (split at `;`, then at the first `=`, both sides trimmed, quotes around the value
+/// dropped). Borrows from the header; nothing is allocated.
+pub fn find_cookie<'h>(header: &'h str, name: &str, https: bool) -> Option<&'h str> {
+    header.split(';').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        let k = k.trim();
+        let wanted = if https { k.strip_prefix("__Host-") == Some(name) } else { k == name };
+        wanted.then(|| v.trim().trim_matches('"'))
+    })
+}
+
+/// The cookies a request context reads, from one pass over the `Cookie` header.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RequestCookies<'h> {
+    pub session: Option<&'h str>,
+    pub csrf: Option<&'h str>,
+    pub lang: Option<&'h str>,
+    pub flash: Option<&'h str>,
+    pub pending_2fa: Option<&'h str>,
+}
+
+impl<'h> RequestCookies<'h> {
+    /// Each one as [`find_cookie`] finds it (the first pair of its name wins).
+    pub fn parse(header: &'h str, https: bool) -> RequestCookies<'h> {
+        let mut c = RequestCookies::default();
+        for pair in header.split(';') {
+            let Some((k, v)) = pair.split_once('=') else { continue };
+            let k = k.trim();
+            let k = if https {
+                match k.strip_prefix("__Host-") {
+                    Some(k) => k,
+                    None => continue,
+                }
+            } else {
+                k
+            };
+            let slot = match k {
+                SESSION_COOKIE => &mut c.session,
+                CSRF_COOKIE => &mut c.csrf,
+                LANG_COOKIE => &mut c.lang,
+                FLASH_COOKIE => &mut c.flash,
+                PENDING_2FA_COOKIE => &mut c.pending_2fa,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(v.trim().trim_matches('"'));
+            }
+        }
+        c
+    }
 }
 
 /// `?lang=`, then the cookie, then `Accept-Language`, then `default_language`.
 pub fn negotiate_language(app: &App, req: &Request) -> Lang {
-    req.get_param("lang")
-        .and_then(|l| Lang::parse(&l))
-        .or_else(|| cookie(app, req, LANG_COOKIE).and_then(Lang::parse))
+    language_of(app, req, lang_param(req), cookie(app, req, LANG_COOKIE))
+}
+
+/// A valid `?lang=` of the request (no query string: nothing parsed, nothing allocated).
+fn lang_param(req: &Request) -> Option<Lang> {
+    if req.raw_query_string().is_empty() {
+        return None;
+    }
+    req.get_param("lang").and_then(|l| Lang::parse(&l))
+}
+
+/// [`negotiate_language`] from the parameter and the cookie, already read.
+fn language_of(app: &App, req: &Request, param: Option<Lang>, cookie: Option<&str>) -> Lang {
+    param
+        .or_else(|| cookie.and_then(Lang::parse))
         .or_else(|| req.header("Accept-Language").and_then(Lang::from_accept_language))
         .unwrap_or(app.default_lang)
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(app: &'a App, req: &'a Request, request_id: &str) -> Result<Ctx<'a>> {
-        let lang = negotiate_language(app, req);
+    /// `address`: the client's, as [`super::client_address`] gives it.
+    pub fn new(app: &'a App, req: &'a Request, request_id: &str, address: String) -> Result<Ctx<'a>> {
+        let https = super::is_https(app, req);
+        let cookies = RequestCookies::parse(req.header("Cookie").unwrap_or(""), https);
+        let param = lang_param(req);
+        let lang = language_of(app, req, param, cookies.lang);
+        // The decoded path, once: rouille decodes it into a new `String` at each `url()`.
+        let path: std::rc::Rc<str> = req.url().into();
         // Assets and the health check never need to know who asks: no session lookup there.
         // Nor does the API (issue 21): a bearer token, no cookies, no CSRF.
-        let api = super::api::is_api(&req.url());
-        let sessionless = req.url().starts_with("/assets/") || req.url() == "/healthz" || api;
-        let session = match cookie(app, req, SESSION_COOKIE).filter(|_| !sessionless) {
+        let api = super::api::is_api(&path);
+        let sessionless = path.starts_with("/assets/") || &*path == "/healthz" || api;
+        let session = match cookies.session.filter(|_| !sessionless) {
             Some(token) => sessions::resolve(app, token)?,
             None => None,
         };
-        let anon_csrf = cookie(app, req, CSRF_COOKIE)
+        let anon_csrf = cookies
+            .csrf
             .filter(|_| !api)
             .filter(|t| t.len() == 48 && t.bytes().all(|b| b.is_ascii_hexdigit()))
             .map(str::to_string);
-        let flash = cookie(app, req, FLASH_COOKIE)
-            .filter(|_| !api)
-            .and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
+        let flash = cookies.flash.filter(|_| !api).and_then(|k| m::ALL.iter().find(|msg| msg.key == k).copied());
         let mut ctx = Ctx {
             app,
             req,
             request_id: request_id.to_string(),
             lang,
             session,
-            https: super::is_https(app, req),
-            address: super::client_address(app, req),
+            https,
+            address,
+            path,
+            cookies,
             anon_csrf,
             flash,
             set_cookies: Vec::new(),
@@ -102,7 +178,7 @@ impl<'a> Ctx<'a> {
         if ctx.flash.is_some() && req.method() == "GET" {
             ctx.clear_cookie(FLASH_COOKIE);
         }
-        if let Some(l) = req.get_param("lang").and_then(|l| Lang::parse(&l)).filter(|_| !api) {
+        if let Some(l) = param.filter(|_| !api) {
             ctx.set_cookie(LANG_COOKIE, l.code(), Some(365 * 24 * 3600));
             if let Some(s) = &ctx.session {
                 // Remembered for e-mails; failing to store it must not fail the page.
@@ -203,7 +279,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn pending_2fa_token(&self) -> Option<&str> {
-        cookie(self.app, self.req, PENDING_2FA_COOKIE)
+        self.cookies.pending_2fa
     }
 
     pub fn set_pending_2fa_cookie(&mut self, token: &str) {
@@ -260,7 +336,8 @@ impl<'a> Ctx<'a> {
     /// its strings, was ~4 % of a small page.
     fn etag_for(&self, version: i64) -> Option<String> {
         use std::hash::{BuildHasher, Hasher};
-        if self.session.is_none() || !self.set_cookies.is_empty() || !wants_etag(self.app, self.req) {
+        let get = matches!(self.req.method(), "GET" | "HEAD");
+        if self.session.is_none() || !self.set_cookies.is_empty() || !get || self.cookies.session.is_none() {
             return None;
         }
         static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
@@ -277,7 +354,7 @@ impl<'a> Ctx<'a> {
             h.write_usize(part.len());
             h.write(part.as_bytes());
         }
-        h.write_i32(crate::clock::local(crate::clock::now(), self.app.tz).date().to_julian_day());
+        h.write_i32(today(self.app.tz));
         Some(format!("\"{:016x}\"", h.finish()))
     }
 
@@ -346,6 +423,9 @@ fn local_path(path: &str) -> String {
 
 /// The page frame's view model from the config, the theme and who is logged in.
 pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, csrf: Option<String>) -> Chrome {
+    // The embedded files and their hashes are fixed for the life of the process.
+    static URLS: std::sync::OnceLock<[String; 3]> = std::sync::OnceLock::new();
+    let urls = URLS.get_or_init(|| [assets::url("app.css"), assets::url("app.js"), assets::url("favicon.svg")]);
     let p = &app.config().portal;
     let user = principal.map(|pr| match pr {
         Principal::Customer(c) => {
@@ -361,9 +441,9 @@ pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, 
         site_title: p.title.clone(),
         logo_url: app.theme().logo_url(),
         theme_url: app.theme().css_url(),
-        css_url: assets::url("app.css"),
-        js_url: assets::url("app.js"),
-        icon_url: assets::url("favicon.svg"),
+        css_url: urls[0].clone(),
+        js_url: urls[1].clone(),
+        icon_url: urls[2].clone(),
         user,
         path: local_path(path),
         csrf,
@@ -377,6 +457,19 @@ pub fn chrome(app: &App, lang: Lang, principal: Option<&Principal>, path: &str, 
         max_files: app.config().attachments.max_files_per_request,
         max_request_bytes: app.config().attachments.max_request_bytes.0,
     }
+}
+
+/// Today's Julian day in `tz` (for the `ETag`), worked out once a second, not per request.
+fn today(tz: &'static time_tz::Tz) -> i32 {
+    use crate::sync::Unpoison;
+    static LAST: std::sync::Mutex<(i64, usize, i32)> = std::sync::Mutex::new((i64::MIN, 0, 0));
+    let now = crate::clock::now();
+    let key = std::ptr::from_ref(tz) as usize;
+    let mut last = LAST.lock().unpoisoned();
+    if last.0 != now || last.1 != key {
+        *last = (now, key, crate::clock::local(now, tz).date().to_julian_day());
+    }
+    last.2
 }
 
 /// A request whose page may be answered by its `ETag`: a `GET` or `HEAD` with a session cookie.
@@ -402,7 +495,43 @@ pub fn safe_next(next: Option<&str>, default: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{find_cookie, safe_next, RequestCookies};
+
+    /// What rouille's `input::cookies` finds for `name` (how cookies were read before).
+    fn rouille_way(header: &str, name: &str, https: bool) -> Option<String> {
+        let name = if https { format!("__Host-{name}") } else { name.to_string() };
+        header.split(';').find_map(|c| {
+            let mut s = c.splitn(2, '=');
+            let (k, v) = (s.next()?, s.next()?);
+            (k.trim() == name).then(|| v.trim().trim_matches('"').to_string())
+        })
+    }
+
+    #[test]
+    fn cookies_are_read_in_one_pass_as_before() {
+        let names = ["ticketd_session", "ticketd_csrf", "ticketd_lang", "ticketd_flash", "ticketd_2fa"];
+        for header in [
+            "",
+            "ticketd_session=abc",
+            "ticketd_session=abc; ticketd_lang=en",
+            " ticketd_session = \"abc\" ;ticketd_csrf=x=y; ticketd_flash",
+            "ticketd_session=first; ticketd_session=second",
+            "__Host-ticketd_session=s; ticketd_session=plain; __Host-ticketd_lang=de",
+            "other=1; ticketd_sessionx=no; xticketd_session=no; ticketd_2fa=p;;",
+            "__Host-ticketd_2fa=; ticketd_flash=saved",
+            "=v; ticketd_lang",
+        ] {
+            for https in [false, true] {
+                let c = RequestCookies::parse(header, https);
+                let got = [c.session, c.csrf, c.lang, c.flash, c.pending_2fa];
+                for (name, got) in names.iter().zip(got) {
+                    let want = rouille_way(header, name, https);
+                    assert_eq!(got.map(str::to_string), want, "{header:?} {name} https={https}");
+                    assert_eq!(find_cookie(header, name, https).map(str::to_string), want, "{header:?} {name}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn next_stays_local() {

@@ -122,9 +122,19 @@ fn is_digits(v: &str) -> bool {
 /// Parses one complete head (as delimited by [`scan_head`]) and applies the rules.
 /// `body_limit(multipart)` is the largest body allowed for that kind.
 pub fn parse_head(raw: &[u8], max_headers: usize, body_limit: impl Fn(bool) -> u64) -> Result<Head, Refused> {
-    let mut slots = vec![httparse::EMPTY_HEADER; max_headers];
-    let mut req = httparse::Request::new(&mut slots);
-    match req.parse(raw) {
+    // Header slots need no initialising (httparse writes those it uses): on the stack up to the
+    // usual limit, else one allocation.
+    const ON_STACK: usize = 128;
+    let mut stack = [const { std::mem::MaybeUninit::<httparse::Header<'_>>::uninit() }; ON_STACK];
+    let mut heap = Vec::new();
+    let slots = if max_headers <= ON_STACK {
+        &mut stack[..max_headers]
+    } else {
+        heap.reserve_exact(max_headers);
+        &mut heap.spare_capacity_mut()[..max_headers]
+    };
+    let mut req = httparse::Request::new(&mut []);
+    match req.parse_with_uninit_headers(raw, slots) {
         Ok(httparse::Status::Complete(n)) if n == raw.len() => {}
         Err(httparse::Error::TooManyHeaders) => return Err(TOO_LARGE_HEAD),
         _ => return Err(BAD),
@@ -432,17 +442,44 @@ fn reason(code: u16) -> &'static str {
     }
 }
 
-/// The `Date` header line for now, formatted once per second per thread.
-fn date_line() -> String {
-    thread_local! {
-        static LAST: RefCell<(i64, String)> = const { RefCell::new((i64::MIN, String::new())) };
+/// The `Date` header line for now, formatted once per second, appended to `out`.
+fn push_date_line(out: &mut String) {
+    static LAST: std::sync::Mutex<(i64, String)> = std::sync::Mutex::new((i64::MIN, String::new()));
+    crate::clock::per_second_shared(&LAST, date_line_at, out)
+}
+
+/// `Date: Mon, 07 Dec 2026 06:05:28 GMT` and its line break (RFC 9110's IMF-fixdate), written
+/// by hand: `time`'s formatter cost as much as the rest of the head, once per thread a second.
+fn date_line_at(now: i64) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let t = crate::clock::utc(now);
+    let two = |s: &mut String, n: u8| {
+        s.push(char::from(b'0' + n / 10));
+        s.push(char::from(b'0' + n % 10));
+    };
+    let mut s = String::with_capacity(40);
+    s.push_str("Date: ");
+    s.push_str(DAYS[usize::from(t.weekday().number_days_from_monday())]);
+    s.push_str(", ");
+    two(&mut s, t.day());
+    s.push(' ');
+    s.push_str(MONTHS[usize::from(u8::from(t.month()) - 1)]);
+    s.push(' ');
+    let year = t.year();
+    if (0..=9999).contains(&year) {
+        s.push_str(&format!("{year:04}"));
+    } else {
+        s.push_str(&year.to_string());
     }
-    crate::clock::per_second(&LAST, |now| {
-        let f = time::macros::format_description!(
-            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-        );
-        format!("Date: {}\r\n", crate::clock::utc(now).format(&f).unwrap_or_default())
-    })
+    s.push(' ');
+    two(&mut s, t.hour());
+    s.push(':');
+    two(&mut s, t.minute());
+    s.push(':');
+    two(&mut s, t.second());
+    s.push_str(" GMT\r\n");
+    s
 }
 
 /// An encoded response head, its body and how the connection goes on.
@@ -456,10 +493,14 @@ struct Encoded {
 /// Status line, `Date` and header lines of `resp`. Framing headers come from us:
 /// `Content-Length` when the size is known, else `Connection: close`.
 fn encode(resp: Response, close: bool) -> Encoded {
-    use std::fmt::Write as _;
+    // Pieces pushed one after the other: `write!` per header line cost more than the rest.
     let mut h = String::with_capacity(640);
-    let _ = write!(h, "HTTP/1.1 {} {}\r\n", resp.status_code, reason(resp.status_code));
-    h.push_str(&date_line());
+    h.push_str("HTTP/1.1 ");
+    push_number(&mut h, u64::from(resp.status_code));
+    h.push(' ');
+    h.push_str(reason(resp.status_code));
+    h.push_str("\r\n");
+    push_date_line(&mut h);
     let mut close = close;
     for (k, v) in &resp.headers {
         if k.eq_ignore_ascii_case("connection") {
@@ -473,17 +514,21 @@ fn encode(resp: Response, close: bool) -> Encoded {
             continue;
         }
         // Header values are ours, but a stray line break must never split a header.
-        if k.contains(['\r', '\n']) || v.contains(['\r', '\n']) {
+        if has_line_break(k) || has_line_break(v) {
             continue;
         }
-        let _ = write!(h, "{k}: {v}\r\n");
+        for part in [k, ": ", v, "\r\n"] {
+            h.push_str(part);
+        }
     }
     let no_body = resp.status_code == 204 || resp.status_code == 304 || (100..200).contains(&resp.status_code);
     let (body, size) = resp.data.into_reader_and_size();
     let size = if no_body { Some(0) } else { size };
     match size {
         Some(n) if !no_body => {
-            let _ = write!(h, "Content-Length: {n}\r\n");
+            h.push_str("Content-Length: ");
+            push_number(&mut h, n as u64);
+            h.push_str("\r\n");
         }
         Some(_) => {}
         None => close = true,
@@ -493,6 +538,26 @@ fn encode(resp: Response, close: bool) -> Encoded {
     }
     h.push_str("\r\n");
     Encoded { head: h.into_bytes(), body, size, close }
+}
+
+/// A `\r` or `\n` in `s` (a byte loop: `str::contains` with a char set decodes each char).
+fn has_line_break(s: &str) -> bool {
+    s.bytes().any(|b| b == b'\r' || b == b'\n')
+}
+
+/// `n` in decimal, appended.
+fn push_number(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 /// Writes all of `parts` with as few system calls as the socket allows.
@@ -592,7 +657,11 @@ fn refusal_bytes_as(status: u16, json: bool) -> Vec<u8> {
          Connection: close\r\n{retry}X-Content-Type-Options: nosniff\r\n\
          Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\nReferrer-Policy: same-origin\r\n\
          X-Frame-Options: DENY\r\nCache-Control: no-store\r\n\r\n{body}",
-        date_line(),
+        {
+            let mut date = String::with_capacity(40);
+            push_date_line(&mut date);
+            date
+        },
         body.len()
     )
     .into_bytes()
@@ -945,6 +1014,23 @@ pub fn fuzz_connection(input: &[u8], handler: &(dyn Fn(&Request) -> Response + '
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_lines_are_imf_fixdates() {
+        let f = time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        );
+        for ts in [0, 1, 86_399, 951_782_400, 1_796_623_528, 1_798_761_599, 4_102_444_800, 253_402_300_799] {
+            let want = format!("Date: {}\r\n", crate::clock::utc(ts).format(&f).unwrap());
+            assert_eq!(date_line_at(ts), want, "{ts}");
+        }
+        let mut h = String::new();
+        for n in [0u64, 9, 10, 200, 304, 65_379, u64::MAX] {
+            h.clear();
+            push_number(&mut h, n);
+            assert_eq!(h, n.to_string());
+        }
+    }
 
     #[test]
     fn refusals_of_api_requests_are_json() {

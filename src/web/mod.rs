@@ -55,6 +55,8 @@ pub fn handler(
         let started = Instant::now();
         let _busy = in_flight.enter(*req.remote_addr());
         let request_id = next_request_id();
+        // Once per request: the context and the access log both need it.
+        let address = client_address(&app, req);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if server::stopping() {
                 let r = Response::text("shutting down\n")
@@ -66,7 +68,7 @@ pub fn handler(
                 return (busy, String::new());
             }
             let _slot = slots.enter();
-            handle(&app, req, &request_id)
+            handle(&app, req, &request_id, &address)
         }));
         let (response, user) = match result {
             Ok(r) => r,
@@ -79,7 +81,7 @@ pub fn handler(
         if !guard::is_probe(req.remote_addr()) {
             access_log(
                 &request_id,
-                &client_address(&app, req),
+                &address,
                 req.method(),
                 req.raw_url(),
                 started.elapsed().as_micros(),
@@ -173,6 +175,10 @@ fn login_wait(app: &App, req: &Request) -> Option<Response> {
 /// and the backslash that introduces an escape are written as escapes, so a client cannot
 /// forge, hide or reorder lines.
 pub fn log_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    // Printable ASCII but the backslash, as nearly every line is: checked byte by byte.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'\\') {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let special =
         |c: char| c.is_control() || c == '\\' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !s.chars().any(special) {
@@ -204,16 +210,41 @@ fn without_link_token(url: &str) -> std::borrow::Cow<'_, str> {
 /// status, user (`-` when nobody is logged in). Request text is escaped ([`log_safe`]).
 pub fn access_log(request_id: &str, address: &str, method: &str, url: &str, micros: u128, status: u16, user: &str) {
     // One write per line: stderr is unbuffered, and a line in pieces costs a syscall each.
-    let line = format!(
-        "{} {request_id} {} {} {} {micros}us {status} {}\n",
-        clock_stamp(),
-        log_safe(address),
-        log_safe(method),
-        log_safe(&without_link_token(url)),
-        if user.is_empty() { "-".into() } else { log_safe(user) },
-    );
+    // Written piece by piece into one buffer (no `format!` machinery per request).
+    let mut line = String::with_capacity(64 + request_id.len() + address.len() + url.len() + user.len());
+    clock_stamp_into(&mut line);
+    for part in [" ", request_id, " "] {
+        line.push_str(part);
+    }
+    line.push_str(&log_safe(address));
+    line.push(' ');
+    line.push_str(&log_safe(method));
+    line.push(' ');
+    line.push_str(&log_safe(&without_link_token(url)));
+    line.push(' ');
+    push_decimal(&mut line, micros);
+    line.push_str("us ");
+    push_decimal(&mut line, u128::from(status));
+    line.push(' ');
+    line.push_str(if user.is_empty() { "-".into() } else { log_safe(user) }.as_ref());
+    line.push('\n');
     use std::io::Write;
     let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
+/// `n` in decimal, appended.
+fn push_decimal(out: &mut String, mut n: u128) {
+    let mut digits = [0u8; 39];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| d as char));
 }
 
 /// The access line of a request the server refused before any handler saw it (a malformed or
@@ -222,11 +253,11 @@ pub fn log_refusal(peer: std::net::SocketAddr, status: u16) {
     access_log(&next_request_id(), &peer.ip().to_string(), "-", "-", 0, status, "");
 }
 
-fn handle(app: &App, req: &Request, request_id: &str) -> (Response, String) {
+fn handle(app: &App, req: &Request, request_id: &str, address: &str) -> (Response, String) {
     // Reads of a page share one connection and one read transaction (one snapshot, one WAL
     // read lock); a write inside ends it first.
     let _reads = matches!(req.method(), "GET" | "HEAD").then(|| app.read_scope());
-    let mut ctx = match Ctx::new(app, req, request_id) {
+    let mut ctx = match Ctx::new(app, req, request_id, address.to_string()) {
         Ok(c) => c,
         Err(e) => {
             let lang = ctx::negotiate_language(app, req);
@@ -267,7 +298,7 @@ fn respond_error_with(app: &App, lang: crate::i18n::Lang, request_id: &str, e: &
         log_line(request_id, detail);
     }
     // `/api/` answers in JSON, whatever the error (issue 21).
-    if ctx.is_some_and(|c| api::is_api(c.req.url().as_str())) {
+    if ctx.is_some_and(|c| api::is_api(&c.path)) {
         return api::error_response(e, lang);
     }
     let page = views::errors::error_page(&views::errors::ErrorView {
@@ -292,12 +323,17 @@ pub fn log_line(request_id: &str, msg: &str) {
     eprintln!("{} {} error: {}", clock_stamp(), request_id, log_safe(msg));
 }
 
-/// The log's time stamp, formatted once per second per thread.
+/// The log's time stamp, formatted once per second.
 fn clock_stamp() -> String {
-    thread_local! {
-        static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
-    }
-    crate::clock::per_second(&LAST, crate::clock::rfc3339)
+    let mut s = String::with_capacity(20);
+    clock_stamp_into(&mut s);
+    s
+}
+
+/// [`clock_stamp`] appended to `out`.
+fn clock_stamp_into(out: &mut String) {
+    static LAST: Mutex<(i64, String)> = Mutex::new((i64::MIN, String::new()));
+    crate::clock::per_second_shared(&LAST, crate::clock::rfc3339, out)
 }
 
 static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -306,15 +342,30 @@ static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(0);
 pub fn next_request_id() -> String {
     static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let prefix = PREFIX.get_or_init(|| crate::auth::random_hex(3).unwrap_or_else(|_| "000000".into()));
-    format!("{prefix}-{:x}", REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed))
+    request_id(prefix, REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// `{prefix}-{n:x}`, written by hand (one per request).
+fn request_id(prefix: &str, n: u64) -> String {
+    let mut id = String::with_capacity(prefix.len() + 17);
+    id.push_str(prefix);
+    id.push('-');
+    let digits = (64 - n.leading_zeros()).div_ceil(4).max(1);
+    for i in (0..digits).rev() {
+        id.push(char::from(b"0123456789abcdef"[((n >> (i * 4)) & 0xf) as usize]));
+    }
+    id
 }
 
 pub fn html(markup: maud::Markup) -> Response {
     let page = markup.into_string().into_bytes();
     let len = page.len();
+    // Room for what `Ctx::finish` and `security_headers` add, so the list grows once.
+    let mut headers = Vec::with_capacity(12);
+    headers.push(("Content-Type".into(), "text/html; charset=utf-8".into()));
     Response {
         status_code: 200,
-        headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+        headers,
         data: rouille::ResponseBody::from_reader_and_size(Page(std::io::Cursor::new(page)), len),
         upgrade: None,
     }
@@ -354,6 +405,7 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 
 /// Added to every response: pages, assets, errors, redirects.
 pub fn security_headers(mut r: Response, https: bool) -> Response {
+    r.headers.reserve(8);
     let has = |r: &Response, name: &str| r.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
     if !has(&r, "Content-Security-Policy") {
         r.headers.push(("Content-Security-Policy".into(), CSP.into()));
@@ -381,7 +433,7 @@ pub fn client_address(app: &App, req: &Request) -> String {
 /// [`client_address`] from its parts: the peer and its `X-Forwarded-For`.
 pub fn address_of(app: &App, peer: std::net::IpAddr, forwarded_for: Option<&str>) -> String {
     if app.config().trusted_proxies.is_empty() {
-        return peer.to_string();
+        return ip_text(peer);
     }
     let trusted = app.config().trusted_proxy_addrs();
     if !trusted.contains(&peer) {
@@ -396,6 +448,24 @@ pub fn address_of(app: &App, peer: std::net::IpAddr, forwarded_for: Option<&str>
         })
         .map(|ip| ip.to_string())
         .unwrap_or_else(|| peer.to_string())
+}
+
+/// An address as `Display` writes it; IPv4 (nearly every peer) digit by digit, without the
+/// formatting machinery.
+fn ip_text(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let mut s = String::with_capacity(15);
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    s.push('.');
+                }
+                push_decimal(&mut s, u128::from(octet));
+            }
+            s
+        }
+        ip => ip.to_string(),
+    }
 }
 
 /// HTTPS directly, or per a trusted proxy's `X-Forwarded-Proto`.
@@ -441,5 +511,62 @@ mod tests {
         assert_eq!(slots.state.lock().unwrap().used, 0);
         // With nobody waiting a slot is taken at once.
         drop(slots.enter());
+    }
+
+    #[test]
+    fn log_lines_escape_what_they_did_before() {
+        let slow = |s: &str| -> String {
+            let special =
+                |c: char| c.is_control() || c == '\\' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            let mut out = String::new();
+            for c in s.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if special(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out
+        };
+        for s in [
+            "",
+            "/tickets?year=2026&month=5",
+            "a b~",
+            "x\\y",
+            "\x7f",
+            "\x1b[31m",
+            "line\nnext\r",
+            "Käse",
+            "\u{202e}evil",
+            "\u{2066}x\u{2069}",
+            "\u{85}",
+            " ~!\"#$%&'()*+,-./:;<=>?@[]^_`{|}",
+        ] {
+            assert_eq!(log_safe(s), slow(s), "{s:?}");
+        }
+        assert!(matches!(log_safe("/tickets/2026-00001"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn request_ids_count_in_hex() {
+        for n in [0u64, 1, 15, 16, 255, 4096, 0xdead_beef, u64::MAX] {
+            assert_eq!(request_id("a1b2c3", n), format!("a1b2c3-{n:x}"));
+        }
+    }
+
+    #[test]
+    fn addresses_and_numbers_are_written_as_display_writes_them() {
+        for ip in ["127.0.0.1", "0.0.0.0", "255.255.255.255", "10.20.3.100", "::1", "2001:db8::7", "::ffff:1.2.3.4"] {
+            let ip: std::net::IpAddr = ip.parse().unwrap();
+            assert_eq!(ip_text(ip), ip.to_string());
+        }
+        for n in [0u128, 7, 10, 99, 100, 65_535, u128::from(u64::MAX), u128::MAX] {
+            let mut s = String::from("x");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
     }
 }

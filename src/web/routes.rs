@@ -10,7 +10,7 @@ use crate::web::{
 };
 
 pub fn route(ctx: &mut Ctx) -> Result<Response> {
-    let path = ctx.req.url();
+    let path = std::rc::Rc::clone(&ctx.path);
     let method = match ctx.req.method() {
         "HEAD" => "GET",
         m => m,

@@ -329,6 +329,46 @@ fn an_inactive_customer_is_logged_out_and_gets_the_generic_answer() {
     app.bernd();
 }
 
+/// Every request checks the session's person again (since issue 20 in the same statement that
+/// finds the session): a staff member made inactive, and a contact made inactive, left without a
+/// password or moved to another customer, is logged out at the next request and the session row
+/// is gone; the customer's main account stays in.
+#[test]
+fn a_session_ends_when_its_person_may_no_longer_log_in() {
+    let app = Builder::new().customer(ANNA).customer(BERND).admin(ADA).start();
+    let mut ada = app.ada();
+    ada.get("/staff/tickets").expect(200);
+    sql(&app, "UPDATE staff SET active = 0 WHERE username = ?1", [ADA.username]);
+    let r = ada.get("/staff/tickets");
+    assert_eq!(r.status, 303, "an inactive staff member is out");
+    assert!(r.location().starts_with("/staff/login?next="), "{}", r.location());
+    assert_eq!(app.count("SELECT count(*) FROM sessions WHERE staff_id IS NOT NULL"), 0);
+
+    let cases = [
+        ("inactive", "active = 0"),
+        ("without a password", "password_hash = NULL"),
+        ("moved to another customer", "customer_id = (SELECT id FROM customers WHERE customer_no = '20034')"),
+    ];
+    for (what, change) in cases {
+        sql(&app, "DELETE FROM contacts", []);
+        sql(
+            &app,
+            "INSERT INTO contacts (customer_id, name, email, password_hash, created_at)
+             SELECT id, 'Clara Kollegin', 'clara@example.com', password_hash, 0 FROM customers WHERE customer_no = ?1",
+            [ANNA.number],
+        );
+        let mut clara = app.customer("clara@example.com", ANNA.password);
+        clara.get("/tickets").expect(200);
+        let mut anna = app.anna();
+        sql(&app, &format!("UPDATE contacts SET {change}"), []);
+        let r = clara.get("/tickets");
+        assert_eq!(r.status, 303, "a contact {what} is out");
+        assert!(r.location().starts_with("/login?next="), "{what}: {}", r.location());
+        assert_eq!(app.count("SELECT count(*) FROM sessions WHERE contact_id IS NOT NULL"), 0, "{what}");
+        anna.get("/tickets").expect(200);
+    }
+}
+
 #[test]
 fn repeated_failures_from_one_address_are_throttled() {
     let app = Builder::new().customer(ANNA).security("login_max_failures_per_address = 3").start();
