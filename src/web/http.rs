@@ -224,7 +224,15 @@ fn is_api_request(head: &[u8]) -> bool {
 /// Reads one head into `buf` (which may hold bytes read past the previous request) and parses
 /// it; the bytes after the head stay in `buf`.
 /// `chunk`: the connection's read buffer (zeroed once per connection, not per request).
-fn read_head<S: Stream>(s: &mut S, buf: &mut Vec<u8>, chunk: &mut [u8], limits: &Limits) -> Result<Head, HeadError> {
+/// `timeout_set`: the read timeout this connection's socket has, as last set here (`None`:
+/// unknown); an unchanged one is not set again (a system call per request on keep-alive).
+fn read_head<S: Stream>(
+    s: &mut S,
+    buf: &mut Vec<u8>,
+    chunk: &mut [u8],
+    limits: &Limits,
+    timeout_set: &mut Option<Duration>,
+) -> Result<Head, HeadError> {
     let mut started = (!buf.is_empty()).then(Instant::now);
     let mut scanned = 0;
     loop {
@@ -257,7 +265,10 @@ fn read_head<S: Stream>(s: &mut S, buf: &mut Vec<u8>, chunk: &mut [u8], limits: 
                 _ => return Err(HeadError::Refused(Refused(408))),
             },
         };
-        let _ = s.set_read_timeout(Some(timeout));
+        if *timeout_set != Some(timeout) {
+            let _ = s.set_read_timeout(Some(timeout));
+            *timeout_set = Some(timeout);
+        }
         match s.read(chunk) {
             // Closed between requests, or with a head cut short: nobody to answer.
             Ok(0) => return Err(HeadError::Gone),
@@ -747,10 +758,11 @@ pub fn serve_connection<S: Stream>(
     let mut stats = ConnStats::default();
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
+    let mut timeout_set = None;
     // A client that stops reading its answer is cut off after a while.
     let _ = s.set_write_timeout(Some(limits.head_timeout * 6));
     loop {
-        let head = match read_head(&mut s, &mut buf, &mut chunk, limits) {
+        let head = match read_head(&mut s, &mut buf, &mut chunk, limits, &mut timeout_set) {
             Ok(h) => h,
             Err(HeadError::Gone) => return stats,
             Err(HeadError::Refused(Refused(status))) => {
@@ -767,6 +779,10 @@ pub fn serve_connection<S: Stream>(
         stats.heads_accepted += 1;
         let Some(mut body) = body_of(&head, &mut buf, &s, limits) else { return stats };
         let progress = body.progress.clone();
+        if progress.on_socket.get() > 0 {
+            // The body is read from the socket with timeouts of its own (the same socket).
+            timeout_set = None;
+        }
         let mut data = Vec::new();
         if !head.multipart && head.content_length > 0 {
             // Small (at most the form limit): read whole before the handler runs.
