@@ -193,7 +193,8 @@ pub fn write<T>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T>
 /// is otherwise always in autocommit between use-cases).
 fn end_read(conn: &Connection) -> Result<()> {
     if !conn.is_autocommit() {
-        conn.execute_batch("COMMIT")?;
+        // Prepared once per connection: `execute_batch` parsed the statement on every request.
+        conn.prepare_cached("COMMIT")?.execute([])?;
     }
     Ok(())
 }
@@ -423,7 +424,7 @@ impl Pool {
             None => self.take()?,
         };
         if first {
-            conn.execute_batch("BEGIN")?;
+            conn.prepare_cached("BEGIN")?.execute([])?;
         } else if wrote {
             end_read(&conn)?;
         }

@@ -607,7 +607,7 @@ pub fn latest_activities(
     skip: usize,
     limit: usize,
 ) -> Result<ActivityRows> {
-    let mut stmt = conn.prepare_cached(&activities_sql(scope, kind, true))?;
+    let mut stmt = conn.prepare_cached(activities_sql(scope, kind, true))?;
     let mut rows = stmt.query(params![ticket_id, kind_value(kind), skip as i64, limit as i64])?;
     // ~100 bytes of text an activity (the demo's), the buffer grows from there.
     let mut out = ActivityRows::with_capacity(limit.min(1024), limit.min(1024) * 128);
@@ -644,23 +644,34 @@ fn kind_value(kind: KindFilter) -> Option<&'static str> {
 
 /// The activities statement: `?1` ticket, `?2` kind (`NULL`: all), `?3` skip, `?4` limit
 /// (-1: all); newest first when `newest`.
-fn activities_sql(scope: Scope, kind: KindFilter, newest: bool) -> String {
-    let internal_filter = if scope.is_customer() { "AND internal = 0" } else { "" };
-    let kind_filter = match kind {
-        KindFilter::All => "AND ?2 IS NULL",
-        _ => "AND kind = ?2",
-    };
-    let order = if newest { "created_at DESC, id DESC" } else { "created_at, id" };
-    format!(
-        "SELECT id, kind, internal, author_kind, author_name, body, minutes, email_from, email_to, email_subject,
-                old_value, new_value, created_at, contact_id
-         FROM activities WHERE ticket_id = ?1 {internal_filter} {kind_filter}
-         ORDER BY {order} LIMIT ?4 OFFSET ?3"
-    )
+/// The eight texts are made once per process (a `format!` per ticket page before).
+fn activities_sql(scope: Scope, kind: KindFilter, newest: bool) -> &'static str {
+    static ALL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let texts = ALL.get_or_init(|| {
+        let mut v = Vec::with_capacity(8);
+        for customer in [false, true] {
+            for any_kind in [false, true] {
+                for newest in [false, true] {
+                    let internal_filter = if customer { "AND internal = 0" } else { "" };
+                    let kind_filter = if any_kind { "AND ?2 IS NULL" } else { "AND kind = ?2" };
+                    let order = if newest { "created_at DESC, id DESC" } else { "created_at, id" };
+                    v.push(format!(
+                        "SELECT id, kind, internal, author_kind, author_name, body, minutes, email_from, email_to,
+                                email_subject, old_value, new_value, created_at, contact_id
+                         FROM activities WHERE ticket_id = ?1 {internal_filter} {kind_filter}
+                         ORDER BY {order} LIMIT ?4 OFFSET ?3"
+                    ));
+                }
+            }
+        }
+        v
+    });
+    let i = usize::from(scope.is_customer()) * 4 + usize::from(kind == KindFilter::All) * 2 + usize::from(newest);
+    &texts[i]
 }
 
 fn activities_where(conn: &Connection, ticket_id: i64, scope: Scope, kind: KindFilter) -> Result<Vec<Activity>> {
-    let mut stmt = conn.prepare_cached(&activities_sql(scope, kind, false))?;
+    let mut stmt = conn.prepare_cached(activities_sql(scope, kind, false))?;
     let rows = stmt
         .query_map(params![ticket_id, kind_value(kind), 0i64, -1i64], |r| {
             Ok(Activity {
