@@ -630,10 +630,11 @@ pub fn restore_from(backup: &Path, target: &Path) -> std::result::Result<(), Str
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_read_scope_is_one_connection_one_snapshot_until_a_write() {
+    /// A fresh database in a directory of its own with one table `t` of one row: the directory,
+    /// the file and the connection that made it.
+    fn table_t(tag: &str) -> (PathBuf, PathBuf, Connection) {
         let dir = std::env::temp_dir().join(format!(
-            "ticketd-scope-{}-{:?}",
+            "ticketd-{tag}-{}-{:?}",
             std::process::id(),
             std::thread::current().id()
         ));
@@ -641,6 +642,12 @@ mod tests {
         let path = dir.join("t.db");
         let setup = open(&path).unwrap();
         setup.execute_batch("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);").unwrap();
+        (dir, path, setup)
+    }
+
+    #[test]
+    fn a_read_scope_is_one_connection_one_snapshot_until_a_write() {
+        let (dir, path, setup) = table_t("scope");
         let pool = Pool::new(&path, 4);
         let count = |c: &Connection| c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).unwrap();
         {
@@ -678,15 +685,7 @@ mod tests {
 
     #[test]
     fn a_scope_version_names_the_snapshot_and_moves_with_every_commit() {
-        let dir = std::env::temp_dir().join(format!(
-            "ticketd-version-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("t.db");
-        let setup = open(&path).unwrap();
-        setup.execute_batch("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);").unwrap();
+        let (dir, path, setup) = table_t("version");
         let count = |c: &Connection| c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).unwrap();
         // The version of one state, read in a read transaction of its own connection.
         let at_state = || {

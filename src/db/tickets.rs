@@ -874,6 +874,19 @@ fn where_clause(scope: Scope, q: &TicketQuery, hits: Option<&str>, page: bool) -
     (sql, args)
 }
 
+/// No filter but status, month and year (and the sort): a query the trigger-kept counts
+/// (`open_counts`, `customer_counts`) can answer without counting tickets.
+fn no_filter_beyond_status_and_month(q: &TicketQuery) -> bool {
+    q.priority.is_none()
+        && q.assignee.is_none()
+        && q.customer_no.is_none()
+        && q.search.is_none()
+        && q.fields.is_empty()
+        && q.deferral == Deferral::Any
+        && q.after_id.is_none()
+        && q.updated_since.is_none()
+}
+
 /// Count and time total from the trigger-kept `ticket_counts` when a staff query filters by
 /// nothing but status and month, from `customer_counts` when a customer's filters by nothing
 /// but month; `None` when the rows must be counted.
@@ -883,15 +896,7 @@ fn counted_totals(
     q: &TicketQuery,
     views: Option<&ViewTotals>,
 ) -> Result<Option<(i64, i64)>> {
-    let plain = matches!(scope, Scope::Staff)
-        && q.priority.is_none()
-        && q.assignee.is_none()
-        && q.customer_no.is_none()
-        && q.search.is_none()
-        && q.fields.is_empty()
-        && q.deferral == Deferral::Any
-        && q.after_id.is_none()
-        && q.updated_since.is_none();
+    let plain = matches!(scope, Scope::Staff) && no_filter_beyond_status_and_month(q);
     // The active views (not closed, not deferred now), whole queue, mine or unassigned: from
     // the trigger-kept open_counts (schema 0024), not a count of every open ticket.
     let active = matches!(scope, Scope::Staff)
@@ -932,14 +937,7 @@ fn counted_totals(
     // month's tickets in `tickets_customer_month`.
     if let Scope::Customer(id) = scope {
         let all_statuses = q.status.is_none_or(|s| s == StatusFilter::All) && q.exact_status.is_none();
-        let unfiltered = q.priority.is_none()
-            && q.assignee.is_none()
-            && q.customer_no.is_none()
-            && q.search.is_none()
-            && q.fields.is_empty()
-            && q.deferral == Deferral::Any
-            && q.after_id.is_none()
-            && q.updated_since.is_none();
+        let unfiltered = no_filter_beyond_status_and_month(q);
         if !(all_statuses && unfiltered) {
             return Ok(None);
         }

@@ -507,7 +507,7 @@ fn encode(resp: Response, close: bool) -> Encoded {
     // Pieces pushed one after the other: `write!` per header line cost more than the rest.
     let mut h = String::with_capacity(640);
     h.push_str("HTTP/1.1 ");
-    push_number(&mut h, u64::from(resp.status_code));
+    super::push_decimal(&mut h, u128::from(resp.status_code));
     h.push(' ');
     h.push_str(reason(resp.status_code));
     h.push_str("\r\n");
@@ -538,7 +538,7 @@ fn encode(resp: Response, close: bool) -> Encoded {
     match size {
         Some(n) if !no_body => {
             h.push_str("Content-Length: ");
-            push_number(&mut h, n as u64);
+            super::push_decimal(&mut h, n as u128);
             h.push_str("\r\n");
         }
         Some(_) => {}
@@ -554,21 +554,6 @@ fn encode(resp: Response, close: bool) -> Encoded {
 /// A `\r` or `\n` in `s` (a byte loop: `str::contains` with a char set decodes each char).
 fn has_line_break(s: &str) -> bool {
     s.bytes().any(|b| b == b'\r' || b == b'\n')
-}
-
-/// `n` in decimal, appended.
-fn push_number(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 /// Writes all of `parts` with as few system calls as the socket allows.
@@ -1043,7 +1028,7 @@ mod tests {
         let mut h = String::new();
         for n in [0u64, 9, 10, 200, 304, 65_379, u64::MAX] {
             h.clear();
-            push_number(&mut h, n);
+            crate::web::push_decimal(&mut h, u128::from(n));
             assert_eq!(h, n.to_string());
         }
     }

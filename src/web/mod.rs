@@ -232,8 +232,8 @@ pub fn access_log(request_id: &str, address: &str, method: &str, url: &str, micr
     let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
-/// `n` in decimal, appended.
-fn push_decimal(out: &mut String, mut n: u128) {
+/// `n` in decimal, appended (the access line, the response head), without `format!`.
+pub(crate) fn push_decimal(out: &mut String, mut n: u128) {
     let mut digits = [0u8; 39];
     let mut i = digits.len();
     loop {
