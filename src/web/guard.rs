@@ -3,46 +3,38 @@
 //! (for example after descriptor exhaustion) and exits non-zero so the supervisor restarts us.
 //! Per-connection limits live in the server, `web::http`.
 
-use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::sync::Unpoison;
-
-/// Which peers have a request in our handler right now.
+/// How many requests are in our handler right now (a graceful stop waits for none). A counter:
+/// a map of peers behind a mutex was taken twice per request, and on a busy core threads
+/// waited for it.
 #[derive(Default)]
 pub struct InFlight {
-    peers: Mutex<HashMap<SocketAddr, u32>>,
+    requests: AtomicUsize,
 }
 
 pub struct InFlightGuard<'a> {
     set: &'a InFlight,
-    peer: SocketAddr,
 }
 
 impl InFlight {
-    pub fn enter(&self, peer: SocketAddr) -> InFlightGuard<'_> {
-        *self.peers.lock().unpoisoned().entry(peer).or_insert(0) += 1;
-        InFlightGuard { set: self, peer }
+    pub fn enter(&self) -> InFlightGuard<'_> {
+        self.requests.fetch_add(1, Ordering::AcqRel);
+        InFlightGuard { set: self }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.peers.lock().unpoisoned().is_empty()
+        self.requests.load(Ordering::Acquire) == 0
     }
 }
 
 impl Drop for InFlightGuard<'_> {
     fn drop(&mut self) {
-        let mut map = self.set.peers.lock().unpoisoned();
-        if let Some(n) = map.get_mut(&self.peer) {
-            *n -= 1;
-            if *n == 0 {
-                map.remove(&self.peer);
-            }
-        }
+        self.set.requests.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -64,6 +56,23 @@ pub fn raise_fd_limit() -> Option<u64> {
         }
     }
     Some(lim.rlim_cur)
+}
+
+/// Marks the calling thread as a batch thread for the kernel's scheduler (Linux `SCHED_BATCH`):
+/// when its socket wakes it, it waits for the running request to finish (or to use up its time
+/// slice) instead of cutting in. Every connection thread is one, so on a busy core a request
+/// runs to its end: with wake-up preemption, dozens of requests were half done at once, each
+/// holding a worker slot, and every finished request handed its slot to a parked waiter (a
+/// futex wake and two context switches per request, the mixed bench's most frequent waits).
+/// Best effort: where the call fails, the thread simply keeps the default policy.
+pub fn batch_scheduling() {
+    #[cfg(target_os = "linux")]
+    {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: `param` is a live `sched_param` on our stack that the call only reads;
+        // pid 0 is the calling thread, and SCHED_BATCH needs no privilege.
+        let _ = unsafe { libc::sched_setscheduler(0, libc::SCHED_BATCH, &param) };
+    }
 }
 
 /// How often freed heap memory goes back to the system.

@@ -967,6 +967,7 @@ pub fn run(
         let (limits, handler, refused) = (limits.clone(), handler.clone(), refused.clone());
         let spawned = std::thread::Builder::new().name("ticketd-conn".into()).stack_size(512 * 1024).spawn(move || {
             let _slot = slot;
+            super::guard::batch_scheduling();
             serve_connection(s, peer, &limits, &*handler, &*refused);
         });
         if let Err(e) = spawned {

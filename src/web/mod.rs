@@ -53,7 +53,7 @@ pub fn handler(
     let slots = Slots::new(workers);
     move |req: &Request| {
         let started = Instant::now();
-        let _busy = in_flight.enter(*req.remote_addr());
+        let _busy = in_flight.enter();
         let request_id = next_request_id();
         // Once per request: the context and the access log both need it.
         let address = client_address(&app, req);
