@@ -418,7 +418,11 @@ impl<'a> Ctx<'a> {
 /// The request path as a link target that stays on this site: `//host/x` or `/\\host/x` (which
 /// a browser reads as another host) become `/host/x`.
 fn local_path(path: &str) -> String {
-    format!("/{}", path.trim_start_matches(['/', '\\']))
+    let rest = path.trim_start_matches(['/', '\\']);
+    let mut out = String::with_capacity(rest.len() + 1);
+    out.push('/');
+    out.push_str(rest);
+    out
 }
 
 /// The page frame's view model from the config, the theme and who is logged in.
