@@ -62,6 +62,7 @@ pub fn serve(app: Arc<App>) -> Result<(), String> {
     let addr = app.config().listen_addr().map_err(|e| e.0)?;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let workers = if app.config().workers == 0 { cores * 8 } else { app.config().workers };
+    guard::limit_malloc_arenas(cores);
     if let Some(n) = guard::raise_fd_limit() {
         if n < 4096 {
             eprintln!("warning: only {n} file descriptors allowed; raise LimitNOFILE");
