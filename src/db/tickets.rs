@@ -565,21 +565,29 @@ fn summary_from_row(r: &Row, scope: Scope) -> rusqlite::Result<TicketSummary> {
 }
 
 pub fn get(conn: &Connection, number: &str, scope: Scope) -> Result<Option<TicketDetail>> {
-    let (filter, customer, contact) = match scope {
-        Scope::Customer(id) => ("AND t.customer_id = ?2 AND ?3 IS NULL", Some(id), None),
-        Scope::Member { customer, contact } => (
-            "AND t.customer_id = ?2 AND (t.contact_id = ?3 OR t.id IN (SELECT ticket_id FROM ticket_people WHERE contact_id = ?3))",
-            Some(customer),
-            Some(contact),
-        ),
-        Scope::Staff => ("AND ?2 IS NULL AND ?3 IS NULL", None, None),
-    };
-    let sql = format!(
-        "SELECT {SUMMARY_COLS}, t.customer_id, t.assignee_id, t.closed_at
+    const FILTERS: [&str; 3] = [
+        "AND t.customer_id = ?2 AND ?3 IS NULL",
+        "AND t.customer_id = ?2 AND (t.contact_id = ?3 OR t.id IN (SELECT ticket_id FROM ticket_people WHERE contact_id = ?3))",
+        "AND ?2 IS NULL AND ?3 IS NULL",
+    ];
+    // The three texts are made once per process (a `format!` per ticket page before).
+    static SQL: std::sync::OnceLock<[String; 3]> = std::sync::OnceLock::new();
+    let texts = SQL.get_or_init(|| {
+        FILTERS.map(|filter| {
+            format!(
+                "SELECT {SUMMARY_COLS}, t.customer_id, t.assignee_id, t.closed_at
          FROM tickets t JOIN customers c ON c.id = t.customer_id LEFT JOIN staff s ON s.id = t.assignee_id
          WHERE t.number = ?1 {filter}"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+            )
+        })
+    });
+    let (i, customer, contact) = match scope {
+        Scope::Customer(id) => (0, Some(id), None),
+        Scope::Member { customer, contact } => (1, Some(customer), Some(contact)),
+        Scope::Staff => (2, None, None),
+    };
+    let sql = &texts[i];
+    let mut stmt = conn.prepare_cached(sql)?;
     stmt.query_row(params![number, customer, contact], |r| {
         Ok(TicketDetail {
             summary: summary_from_row(r, scope)?,

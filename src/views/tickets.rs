@@ -603,6 +603,7 @@ impl maud::Render for Timeline<'_> {
         // Worth it from a few dozen entries on (a table of 12 kinds' strings against 5 splices
         // an entry).
         let consts = (d.activities.len() >= 32).then(|| EntryConsts::new(c));
+        let stamps = clock::Stamps::new(tz);
         out.push_str("<section class=\"timeline\" aria-label=\"");
         esc(out, c.t(m::ACTIVITIES));
         out.push_str("\">");
@@ -617,7 +618,7 @@ impl maud::Render for Timeline<'_> {
         out.push_str("<ol class=\"activities\">");
         for a in d.activities.iter() {
             let files = files.get(&a.id).map_or(&[][..], |v| &v[..]);
-            maud::Render::render_to(&Entry { c, a, tz, staff, number, files, fields, consts: consts.as_ref() }, out);
+            maud::Render::render_to(&Entry { c, a, stamps: &stamps, staff, number, files, fields, consts: consts.as_ref() }, out);
         }
         out.push_str("</ol>");
         if d.timeline.number > 1 {
@@ -894,7 +895,8 @@ pub fn activity(
     files: &[&Attachment],
     fields_config: &[Field],
 ) -> Markup {
-    html! { (Entry { c, a: a.as_ref(), tz, staff, number, files, fields: fields_config, consts: None }) }
+    let stamps = clock::Stamps::new(tz);
+    html! { (Entry { c, a: a.as_ref(), stamps: &stamps, staff, number, files, fields: fields_config, consts: None }) }
 }
 
 /// One entry of the timeline, written by hand straight into the page's buffer: as a maud
@@ -904,7 +906,8 @@ pub fn activity(
 struct Entry<'a> {
     c: &'a Chrome,
     a: ActivityRef<'a>,
-    tz: &'a Tz,
+    /// The page's time zone, with the offset of the week asked last.
+    stamps: &'a clock::Stamps<'a>,
     staff: bool,
     number: &'a str,
     files: &'a [&'a Attachment],
@@ -947,7 +950,7 @@ fn side(a: AuthorKind) -> &'static str {
 
 impl maud::Render for Entry<'_> {
     fn render_to(&self, out: &mut String) {
-        let Entry { c, a, tz, staff, number, files, fields, consts } = *self;
+        let Entry { c, a, stamps, staff, number, files, fields, consts } = *self;
         let lang = c.lang;
         // The viewer's own activities read "Sie"/"You"; a colleague's carry their name.
         let viewer = c.user.as_ref().and_then(|u| u.person);
@@ -979,7 +982,7 @@ impl maud::Render for Entry<'_> {
         push(out, kind.map(|k| &k.0), a.kind.as_str());
         out.push_str("\" data-created=\"");
         let stamp = out.len();
-        esc_with(out, |o| clock::push_rfc3339(o, a.created_at));
+        esc_with(out, |o| stamps.push_rfc3339(o, a.created_at));
         let stamp = stamp..out.len();
         out.push_str("\" data-author-kind=\"");
         push(out, by.map(|b| &b.1), a.author_kind.as_str());
@@ -997,11 +1000,11 @@ impl maud::Render for Entry<'_> {
         // The stamp written above, already escaped: copied, not formatted again.
         out.extend_from_within(stamp);
         out.push_str("\">");
-        esc_with(out, |o| clock::push_datetime(o, a.created_at, tz, lang));
+        esc_with(out, |o| stamps.push_datetime(o, a.created_at, lang));
         out.push_str("</time>");
         if a.minutes > 0 && (staff || a.kind != ActivityKind::InternalNote) {
             out.push_str("<span class=\"minutes\">");
-            esc(out, &c.f(m::MINUTES_SPENT, &[("time", &format_minutes(a.minutes))]));
+            push_minutes_spent(out, c, a.minutes);
             out.push_str("</span>");
         }
         out.push_str("</div>");
@@ -1048,6 +1051,19 @@ impl maud::Render for Entry<'_> {
             }
         }
         out.push_str("</li>");
+    }
+}
+
+/// `c.f(MINUTES_SPENT, time: format_minutes(minutes))`, escaped, written in place: a
+/// `format!` and two `String`s per entry with time before.
+fn push_minutes_spent(out: &mut String, c: &Chrome, minutes: i64) {
+    match c.t(m::MINUTES_SPENT).split_once("{time}") {
+        Some((before, after)) if !before.contains('{') && !after.contains('{') => {
+            esc(out, before);
+            push_minutes(out, minutes);
+            esc(out, after);
+        }
+        _ => esc(out, &c.f(m::MINUTES_SPENT, &[("time", &format_minutes(minutes))])),
     }
 }
 
