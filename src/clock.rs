@@ -294,13 +294,18 @@ fn short_month_en(m: Month) -> &'static str {
 /// A week's offset is taken as the whole week's when the zone gives the same offset at the
 /// week's first and last second: this assumes no zone changes its offset twice within seven
 /// days (summer time lasts months; the test below checks 1970–2039 of several zones every two
-/// hours). In a week with a change, each instant is asked for its own offset.
+/// hours). A week with a change is taken day by day, alike.
 pub struct Stamps<'a> {
     tz: &'a Tz,
-    /// `[start, end)` in UTC seconds with one offset (seconds east of UTC).
+    /// `[start, end)` in UTC seconds with one offset (seconds east of UTC): the last week
+    /// and the last day found to have one.
     week: std::cell::Cell<(i64, i64, i64)>,
-    /// The start of the week of the last instant asked for on its own.
-    seen: std::cell::Cell<i64>,
+    day: std::cell::Cell<(i64, i64, i64)>,
+    /// The starts of the week and the day of the last instant asked for on its own, and of
+    /// the last week found to have a change.
+    seen_week: std::cell::Cell<i64>,
+    seen_day: std::cell::Cell<i64>,
+    changing_week: std::cell::Cell<i64>,
 }
 
 impl<'a> Stamps<'a> {
@@ -310,7 +315,15 @@ impl<'a> Stamps<'a> {
     const RANGE: std::ops::Range<i64> = -62_135_596_800 + 86_400..253_402_300_800 - 86_400;
 
     pub fn new(tz: &'a Tz) -> Stamps<'a> {
-        Stamps { tz, week: std::cell::Cell::new((0, 0, 0)), seen: std::cell::Cell::new(i64::MIN) }
+        use std::cell::Cell;
+        Stamps {
+            tz,
+            week: Cell::new((0, 0, 0)),
+            day: Cell::new((0, 0, 0)),
+            seen_week: Cell::new(i64::MIN),
+            seen_day: Cell::new(i64::MIN),
+            changing_week: Cell::new(i64::MIN),
+        }
     }
 
     fn offset_at(&self, ts: i64) -> i64 {
@@ -320,38 +333,60 @@ impl<'a> Stamps<'a> {
 
     /// The zone's offset at `ts` (seconds east of UTC).
     fn offset(&self, ts: i64) -> i64 {
-        let (start, end, offset) = self.week.get();
-        if (start..end).contains(&ts) {
-            return offset;
-        }
-        let start = ts - ts.rem_euclid(Self::WEEK);
-        // A week is checked (two more questions) only when a second instant falls into it: a
-        // short timeline, an instant a week, asks once per instant as before.
-        if self.seen.get() == start {
-            let offset = self.offset_at(start);
-            if self.offset_at(start + Self::WEEK - 1) == offset {
-                self.week.set((start, start + Self::WEEK, offset));
+        for span in [&self.week, &self.day] {
+            let (start, end, offset) = span.get();
+            if (start..end).contains(&ts) {
                 return offset;
             }
         }
-        self.seen.set(start);
+        let week = ts - ts.rem_euclid(Self::WEEK);
+        let day = ts - ts.rem_euclid(86_400);
+        // A window is checked (two more questions) only when a second instant falls into it:
+        // a short timeline, an instant a week, asks once per instant as before. A week in which
+        // the offset changes is taken day by day.
+        if self.changing_week.get() != week {
+            if self.seen_week.get() == week {
+                if let Some(offset) = self.constant(week, Self::WEEK) {
+                    self.week.set((week, week + Self::WEEK, offset));
+                    return offset;
+                }
+                self.changing_week.set(week);
+            } else {
+                self.seen_week.set(week);
+                self.seen_day.set(day);
+                return self.offset_at(ts);
+            }
+        }
+        if self.seen_day.get() == day {
+            if let Some(offset) = self.constant(day, 86_400) {
+                self.day.set((day, day + 86_400, offset));
+                return offset;
+            }
+        }
+        self.seen_day.set(day);
         self.offset_at(ts)
+    }
+
+    /// The offset of `[start, start + len)` when its first and last second have the same.
+    fn constant(&self, start: i64, len: i64) -> Option<i64> {
+        let offset = self.offset_at(start);
+        (self.offset_at(start + len - 1) == offset).then_some(offset)
     }
 
     /// [`push_rfc3339`].
     pub fn push_rfc3339(&self, s: &mut String, ts: i64) {
         match civil(ts) {
             Some((y, mo, d, secs)) if Self::RANGE.contains(&ts) && (1000..=9999).contains(&y) => {
-                push_year(s, y);
-                s.push('-');
-                push2(s, mo);
-                s.push('-');
-                push2(s, d);
-                s.push('T');
-                push_clock(s, secs);
-                s.push(':');
-                push2(s, (secs % 60) as u8);
-                s.push('Z');
+                // Into a buffer, then one copy (a `push` per character cost more than the date).
+                let mut b = *b"0000-00-00T00:00:00Z";
+                put2(&mut b[0..2], (y / 100) as u8);
+                put2(&mut b[2..4], (y % 100) as u8);
+                put2(&mut b[5..7], mo);
+                put2(&mut b[8..10], d);
+                put2(&mut b[11..13], (secs / 3600) as u8);
+                put2(&mut b[14..16], (secs / 60 % 60) as u8);
+                put2(&mut b[17..19], (secs % 60) as u8);
+                s.push_str(std::str::from_utf8(&b).unwrap_or_default());
             }
             _ => push_rfc3339(s, ts),
         }
@@ -359,40 +394,48 @@ impl<'a> Stamps<'a> {
 
     /// [`push_datetime`] in this zone.
     pub fn push_datetime(&self, s: &mut String, ts: i64, lang: Lang) {
-        if !Self::RANGE.contains(&ts) {
-            return push_datetime(s, ts, self.tz, lang);
-        }
-        let Some((y, mo, d, secs)) = civil(ts + self.offset(ts)) else {
+        let local = if Self::RANGE.contains(&ts) { civil(ts + self.offset(ts)) } else { None };
+        let Some((y, mo, d, secs)) = local.filter(|(y, ..)| (1000..=9999).contains(y)) else {
             return push_datetime(s, ts, self.tz, lang);
         };
-        match lang {
+        // "28.11.2026, 14:05" / "28 Nov 2026, 14:05": built in a buffer, copied once.
+        let mut b = [0u8; 24];
+        let n = match lang {
             Lang::De => {
-                push2(s, d);
-                s.push('.');
-                push2(s, mo);
-                s.push('.');
+                put2(&mut b[0..2], d);
+                b[2] = b'.';
+                put2(&mut b[3..5], mo);
+                b[5] = b'.';
+                6
             }
             Lang::En => {
+                let mut n = 0;
                 if d >= 10 {
-                    s.push(char::from(b'0' + d / 10));
+                    b[0] = b'0' + d / 10;
+                    n = 1;
                 }
-                s.push(char::from(b'0' + d % 10));
-                s.push(' ');
-                s.push_str(short_month_en(Month::try_from(mo).unwrap_or(Month::January)));
-                s.push(' ');
+                b[n] = b'0' + d % 10;
+                b[n + 1] = b' ';
+                let month = short_month_en(Month::try_from(mo).unwrap_or(Month::January)).as_bytes();
+                b[n + 2..n + 2 + month.len()].copy_from_slice(month);
+                b[n + 2 + month.len()] = b' ';
+                n + 3 + month.len()
             }
-        }
-        push_year(s, y);
-        s.push_str(", ");
-        push_clock(s, secs);
+        };
+        // `n`: where the year starts; then ", HH:MM".
+        b[n..n + 11].copy_from_slice(b"0000, 00:00");
+        put2(&mut b[n..n + 2], (y / 100) as u8);
+        put2(&mut b[n + 2..n + 4], (y % 100) as u8);
+        put2(&mut b[n + 6..n + 8], (secs / 3600) as u8);
+        put2(&mut b[n + 9..n + 11], (secs / 60 % 60) as u8);
+        s.push_str(std::str::from_utf8(&b[..n + 11]).unwrap_or_default());
     }
 }
 
-/// `HH:MM` of the seconds of a day.
-fn push_clock(s: &mut String, secs: i64) {
-    push2(s, (secs / 3600) as u8);
-    s.push(':');
-    push2(s, (secs / 60 % 60) as u8);
+/// Two digits, zero-padded, into `b[0..2]` (`n` < 100).
+fn put2(b: &mut [u8], n: u8) {
+    b[0] = b'0' + n / 10 % 10;
+    b[1] = b'0' + n % 10;
 }
 
 /// Year, month, day and the seconds of the day of `ts` seconds since 1970 (proleptic
@@ -439,6 +482,15 @@ mod stamps_tests {
                 push_rfc3339(&mut b, ts);
                 assert_eq!(a, b, "{ts}");
                 ts += 2 * 3_600 + 7 * 60 + 13;
+            }
+            // Out of order, around summer time changes too.
+            for i in 0..20_000i64 {
+                let ts = 1_600_000_000 + (i * 7_919 * 3_607) % 300_000_000;
+                a.clear();
+                b.clear();
+                stamps.push_datetime(&mut a, ts, Lang::De);
+                push_datetime(&mut b, ts, tz, Lang::De);
+                assert_eq!(a, b, "{name} {ts}");
             }
             // Far from now, and around the edges of what is written by hand.
             for ts in [-62_000_000_000, -30_000_000_000, -1, 253_402_000_000, i64::MIN, i64::MAX] {

@@ -615,7 +615,37 @@ pub fn latest_activities(
     skip: usize,
     limit: usize,
 ) -> Result<ActivityRows> {
-    let sql = activities_sql(scope, kind, true);
+    let mut out = read_activities(conn, ticket_id, scope, kind, true, skip, limit)?;
+    out.reverse();
+    Ok(out)
+}
+
+/// The first `limit` activities of the ticket, oldest first: the whole timeline when there are
+/// fewer. What [`latest_activities`] reads for a ticket known to have fewer than `limit`,
+/// read in the table's order: a ticket's activities were mostly written one after another, so
+/// their rows mostly follow each other and SQLite steps to the next row instead of seeking it
+/// from the table's root (`sqlite3BtreeTableMoveto` takes the next row when the rowid asked
+/// for is one more than the cursor's; reading newest first, every row was a seek).
+pub fn first_activities(
+    conn: &Connection,
+    ticket_id: i64,
+    scope: Scope,
+    kind: KindFilter,
+    limit: usize,
+) -> Result<ActivityRows> {
+    read_activities(conn, ticket_id, scope, kind, false, 0, limit)
+}
+
+fn read_activities(
+    conn: &Connection,
+    ticket_id: i64,
+    scope: Scope,
+    kind: KindFilter,
+    newest: bool,
+    skip: usize,
+    limit: usize,
+) -> Result<ActivityRows> {
+    let sql = activities_sql(scope, kind, newest);
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params![ticket_id, kind_value(kind), skip as i64, limit as i64])?;
     // ~100 bytes of text an activity (the demo's), the buffer grows from there.
@@ -628,7 +658,6 @@ pub fn latest_activities(
             None => out.push(activity_ref(r)?),
         }
     }
-    out.reverse();
     Ok(out)
 }
 

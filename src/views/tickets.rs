@@ -981,8 +981,9 @@ impl maud::Render for Entry<'_> {
         out.push_str("\" data-activity-kind=\"");
         push(out, kind.map(|k| &k.0), a.kind.as_str());
         out.push_str("\" data-created=\"");
+        // Stamps are digits, letters and `-.,: ` (nothing to escape): written as they are.
         let stamp = out.len();
-        esc_with(out, |o| stamps.push_rfc3339(o, a.created_at));
+        stamps.push_rfc3339(out, a.created_at);
         let stamp = stamp..out.len();
         out.push_str("\" data-author-kind=\"");
         push(out, by.map(|b| &b.1), a.author_kind.as_str());
@@ -1000,7 +1001,7 @@ impl maud::Render for Entry<'_> {
         // The stamp written above, already escaped: copied, not formatted again.
         out.extend_from_within(stamp);
         out.push_str("\">");
-        esc_with(out, |o| stamps.push_datetime(o, a.created_at, lang));
+        stamps.push_datetime(out, a.created_at, lang);
         out.push_str("</time>");
         if a.minutes > 0 && (staff || a.kind != ActivityKind::InternalNote) {
             out.push_str("<span class=\"minutes\">");
@@ -1057,8 +1058,13 @@ impl maud::Render for Entry<'_> {
 /// `c.f(MINUTES_SPENT, time: format_minutes(minutes))`, escaped, written in place: a
 /// `format!` and two `String`s per entry with time before.
 fn push_minutes_spent(out: &mut String, c: &Chrome, minutes: i64) {
-    match c.t(m::MINUTES_SPENT).split_once("{time}") {
-        Some((before, after)) if !before.contains('{') && !after.contains('{') => {
+    // `{` found by a byte search (`split_once` with a `&str` pattern sets up a substring
+    // search per call).
+    let text = c.t(m::MINUTES_SPENT);
+    let at = text.bytes().position(|b| b == b'{').unwrap_or(text.len());
+    let (before, rest) = text.split_at(at);
+    match rest.strip_prefix("{time}") {
+        Some(after) if !after.contains('{') => {
             esc(out, before);
             push_minutes(out, minutes);
             esc(out, after);
