@@ -725,11 +725,21 @@ impl RowReader {
 
     /// The row the statement stands on (valid until its next step: the caller copies it).
     fn activity(&self) -> rusqlite::Result<ActivityRef<'_>> {
+        // The two words are matched as bytes (no UTF-8 check for them).
+        let (kind, author_kind) = (self.bytes(2), self.bytes(4));
         Ok(ActivityRef {
             id: self.int(1),
-            kind: ActivityKind::parse(self.text(2)?.unwrap_or_default()).unwrap_or(ActivityKind::Message),
+            kind: ActivityKind::ALL
+                .iter()
+                .copied()
+                .find(|k| Some(k.as_str().as_bytes()) == kind)
+                .unwrap_or(ActivityKind::Message),
             internal: self.int(3) != 0,
-            author_kind: AuthorKind::parse(self.text(4)?.unwrap_or_default()).unwrap_or(AuthorKind::System),
+            author_kind: AuthorKind::ALL
+                .iter()
+                .copied()
+                .find(|k| Some(k.as_str().as_bytes()) == author_kind)
+                .unwrap_or(AuthorKind::System),
             author_name: self.text(5)?.unwrap_or_default(),
             body: self.text(6)?.unwrap_or_default(),
             minutes: self.int(7),
@@ -755,17 +765,22 @@ impl RowReader {
         (!null).then(|| self.int(i))
     }
 
-    fn text(&self, i: i32) -> rusqlite::Result<Option<&str>> {
+    /// A text's bytes (`None`: SQL `NULL`).
+    fn bytes(&self, i: i32) -> Option<&[u8]> {
         // SAFETY: as in `int`; the text (first the pointer, then its length, as SQLite asks)
         // stays valid until the next step, which needs `&mut` of the rows this borrows from.
-        let bytes = unsafe {
+        unsafe {
             let p = rusqlite::ffi::sqlite3_column_text(self.0, i);
             if p.is_null() {
-                return Ok(None);
+                return None;
             }
             let n = rusqlite::ffi::sqlite3_column_bytes(self.0, i);
-            std::slice::from_raw_parts(p, usize::try_from(n).unwrap_or(0))
-        };
+            Some(std::slice::from_raw_parts(p, usize::try_from(n).unwrap_or(0)))
+        }
+    }
+
+    fn text(&self, i: i32) -> rusqlite::Result<Option<&str>> {
+        let Some(bytes) = self.bytes(i) else { return Ok(None) };
         std::str::from_utf8(bytes).map(Some).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(i as usize, rusqlite::types::Type::Text, Box::new(e))
         })

@@ -913,30 +913,69 @@ struct Entry<'a> {
     files: &'a [&'a Attachment],
     fields: &'a [Field],
     /// `None`: escaped per entry (a short timeline does not pay for the table).
-    consts: Option<&'a EntryConsts>,
+    consts: Option<&'a EntryConsts<'a>>,
 }
 
-/// What every entry of one activity kind, or by one author kind, writes alike — escaped once
-/// per timeline instead of once per entry (five short splices an entry).
-struct EntryConsts {
-    /// By `ActivityKind` (the order of `ActivityKind::ALL`): its name and its label, escaped.
-    kind: Vec<(String, String)>,
-    /// By `AuthorKind` (the order of `AuthorKind::ALL`): its side class and its name, escaped.
-    author: Vec<(String, String)>,
+/// What every entry of one activity kind, or by one author kind, writes alike — written once
+/// per timeline instead of once per entry: the three runs of an entry's head around its stamp
+/// and id (a dozen short splices and escapes an entry before), each made by the same function
+/// that writes it for a short timeline, when first needed.
+struct EntryConsts<'c> {
+    c: &'c Chrome,
+    /// By kind, author kind and `internal`: [`open_tag`].
+    open: Vec<std::cell::OnceCell<String>>,
+    /// By author kind: [`author_attr`].
+    author: Vec<std::cell::OnceCell<String>>,
+    /// By kind: [`kind_label`].
+    label: Vec<std::cell::OnceCell<String>>,
 }
 
-impl EntryConsts {
-    fn new(c: &Chrome) -> EntryConsts {
-        let escaped = |s: &str| {
-            let mut out = String::new();
-            esc(&mut out, s);
-            out
-        };
-        EntryConsts {
-            kind: ActivityKind::ALL.iter().map(|k| (escaped(k.as_str()), escaped(c.t(k.label())))).collect(),
-            author: AuthorKind::ALL.iter().map(|a| (escaped(side(*a)), escaped(a.as_str()))).collect(),
-        }
+impl<'c> EntryConsts<'c> {
+    fn new(c: &'c Chrome) -> EntryConsts<'c> {
+        let cells = |n: usize| (0..n).map(|_| std::cell::OnceCell::new()).collect();
+        let (kinds, authors) = (ActivityKind::ALL.len(), AuthorKind::ALL.len());
+        EntryConsts { c, open: cells(kinds * authors * 2), author: cells(authors), label: cells(kinds) }
     }
+
+    /// Appends `write`'s text for slot `i` of `cells`, made on first use; `false`: no such
+    /// slot (a kind missing from `ALL`), nothing written.
+    fn push(out: &mut String, cells: &[std::cell::OnceCell<String>], i: usize, write: impl FnOnce(&mut String)) -> bool {
+        let Some(cell) = cells.get(i) else { return false };
+        out.push_str(cell.get_or_init(|| {
+            let mut s = String::new();
+            write(&mut s);
+            s
+        }));
+        true
+    }
+}
+
+/// `<li class="activity kind-… from-…[ internal]" data-activity-kind="…" data-created="`
+fn open_tag(out: &mut String, kind: ActivityKind, by: AuthorKind, internal: bool) {
+    out.push_str("<li class=\"activity kind-");
+    esc(out, kind.as_str());
+    out.push(' ');
+    esc(out, side(by));
+    if internal {
+        out.push_str(" internal");
+    }
+    out.push_str("\" data-activity-kind=\"");
+    esc(out, kind.as_str());
+    out.push_str("\" data-created=\"");
+}
+
+/// `" data-author-kind="…" id="a`
+fn author_attr(out: &mut String, by: AuthorKind) {
+    out.push_str("\" data-author-kind=\"");
+    esc(out, by.as_str());
+    out.push_str("\" id=\"a");
+}
+
+/// `"><div class="activity-head"><span class="kind">…</span>`
+fn kind_label(out: &mut String, c: &Chrome, kind: ActivityKind) {
+    out.push_str("\"><div class=\"activity-head\"><span class=\"kind\">");
+    esc(out, c.t(kind.label()));
+    out.push_str("</span>");
 }
 
 /// The class of an entry by who wrote it.
@@ -959,39 +998,28 @@ impl maud::Render for Entry<'_> {
             _ => a.author_name,
         };
         // The declaration order of the kinds is the order of their `ALL` (`str_enum!`); should
-        // the table miss one, it is escaped here.
-        let kind = consts.and_then(|t| t.kind.get(a.kind as usize));
-        let by = consts.and_then(|t| t.author.get(a.author_kind as usize));
-        let push = |out: &mut String, escaped: Option<&String>, raw: &str| match escaped {
-            Some(e) => out.push_str(e),
-            None => esc(out, raw),
-        };
+        // a table miss one, the text is written here.
         let change = |msg: Msg, label: &dyn Fn(&str) -> Option<Msg>| {
             let old = a.old_value.and_then(label).map(|m| lang.t(m)).unwrap_or("–");
             let new = a.new_value.and_then(label).map(|m| lang.t(m)).unwrap_or("–");
             lang.f(msg, &[("old", old), ("new", new)])
         };
-        out.push_str("<li class=\"activity kind-");
-        push(out, kind.map(|k| &k.0), a.kind.as_str());
-        out.push(' ');
-        push(out, by.map(|b| &b.0), side(a.author_kind));
-        if a.internal {
-            out.push_str(" internal");
+        let (k, by) = (a.kind as usize, a.author_kind as usize);
+        let open = (k * AuthorKind::ALL.len() + by) * 2 + usize::from(a.internal);
+        if !consts.is_some_and(|t| EntryConsts::push(out, &t.open, open, |o| open_tag(o, a.kind, a.author_kind, a.internal))) {
+            open_tag(out, a.kind, a.author_kind, a.internal);
         }
-        out.push_str("\" data-activity-kind=\"");
-        push(out, kind.map(|k| &k.0), a.kind.as_str());
-        out.push_str("\" data-created=\"");
         // Stamps are digits, letters and `-.,: ` (nothing to escape): written as they are.
         let stamp = out.len();
         stamps.push_rfc3339(out, a.created_at);
         let stamp = stamp..out.len();
-        out.push_str("\" data-author-kind=\"");
-        push(out, by.map(|b| &b.1), a.author_kind.as_str());
-        out.push_str("\" id=\"a");
+        if !consts.is_some_and(|t| EntryConsts::push(out, &t.author, by, |o| author_attr(o, a.author_kind))) {
+            author_attr(out, a.author_kind);
+        }
         esc_with(out, |o| maud::Render::render_to(&a.id, o));
-        out.push_str("\"><div class=\"activity-head\"><span class=\"kind\">");
-        push(out, kind.map(|k| &k.1), c.t(a.kind.label()));
-        out.push_str("</span>");
+        if !consts.is_some_and(|t| EntryConsts::push(out, &t.label, k, |o| kind_label(o, t.c, a.kind))) {
+            kind_label(out, c, a.kind);
+        }
         if !author.is_empty() {
             out.push_str("<span class=\"author\">");
             esc(out, author);
