@@ -289,7 +289,7 @@ fn short_month_en(m: Month) -> &'static str {
 /// binary search over its transitions) and `time`'s calendar conversion were ~10 % of a ticket
 /// with 1,000 activities. Here the offset is asked for once per UTC week (of more than one
 /// instant), and the calendar date is computed from the day number (Howard Hinnant's
-/// `civil_from_days`).
+/// `civil_from_days`), once per day written.
 ///
 /// A week's offset is taken as the whole week's when the zone gives the same offset at the
 /// week's first and last second: this assumes no zone changes its offset twice within seven
@@ -306,6 +306,9 @@ pub struct Stamps<'a> {
     seen_week: std::cell::Cell<i64>,
     seen_day: std::cell::Cell<i64>,
     changing_week: std::cell::Cell<i64>,
+    /// The date of the last instant written, in UTC and in the zone.
+    utc_day: std::cell::Cell<DayText>,
+    local_day: std::cell::Cell<DayText>,
 }
 
 impl<'a> Stamps<'a> {
@@ -323,6 +326,8 @@ impl<'a> Stamps<'a> {
             seen_week: Cell::new(i64::MIN),
             seen_day: Cell::new(i64::MIN),
             changing_week: Cell::new(i64::MIN),
+            utc_day: Cell::new(DayText { day: 0, lang: None, len: 0, text: [0; 16] }),
+            local_day: Cell::new(DayText { day: 0, lang: None, len: 0, text: [0; 16] }),
         }
     }
 
@@ -375,61 +380,98 @@ impl<'a> Stamps<'a> {
 
     /// [`push_rfc3339`].
     pub fn push_rfc3339(&self, s: &mut String, ts: i64) {
-        match civil(ts) {
-            Some((y, mo, d, secs)) if Self::RANGE.contains(&ts) && (1000..=9999).contains(&y) => {
-                // Into a buffer, then one copy (a `push` per character cost more than the date).
-                let mut b = *b"0000-00-00T00:00:00Z";
-                put2(&mut b[0..2], (y / 100) as u8);
-                put2(&mut b[2..4], (y % 100) as u8);
-                put2(&mut b[5..7], mo);
-                put2(&mut b[8..10], d);
-                put2(&mut b[11..13], (secs / 3600) as u8);
-                put2(&mut b[14..16], (secs / 60 % 60) as u8);
-                put2(&mut b[17..19], (secs % 60) as u8);
-                s.push_str(std::str::from_utf8(&b).unwrap_or_default());
-            }
-            _ => push_rfc3339(s, ts),
-        }
+        let (day, secs) = (ts.div_euclid(86_400), ts.rem_euclid(86_400));
+        let Some((date, n)) = Self::RANGE.contains(&ts).then(|| self.date(&self.utc_day, day, None)).flatten() else {
+            return push_rfc3339(s, ts);
+        };
+        // Into a buffer, then one copy (a `push` per character cost more than the date).
+        let mut b = *b"0000-00-00T00:00:00Z";
+        b[..n].copy_from_slice(&date[..n]);
+        put2(&mut b[11..13], (secs / 3600) as u8);
+        put2(&mut b[14..16], (secs / 60 % 60) as u8);
+        put2(&mut b[17..19], (secs % 60) as u8);
+        s.push_str(std::str::from_utf8(&b).unwrap_or_default());
     }
 
     /// [`push_datetime`] in this zone.
     pub fn push_datetime(&self, s: &mut String, ts: i64, lang: Lang) {
-        let local = if Self::RANGE.contains(&ts) { civil(ts + self.offset(ts)) } else { None };
-        let Some((y, mo, d, secs)) = local.filter(|(y, ..)| (1000..=9999).contains(y)) else {
+        let local = Self::RANGE.contains(&ts).then(|| ts + self.offset(ts));
+        let (day, secs) = local.map_or((0, 0), |l| (l.div_euclid(86_400), l.rem_euclid(86_400)));
+        let Some((date, n)) = local.and_then(|_| self.date(&self.local_day, day, Some(lang))) else {
             return push_datetime(s, ts, self.tz, lang);
         };
         // "28.11.2026, 14:05" / "28 Nov 2026, 14:05": built in a buffer, copied once.
         let mut b = [0u8; 24];
+        b[..n].copy_from_slice(&date[..n]);
+        b[n..n + 7].copy_from_slice(b", 00:00");
+        put2(&mut b[n + 2..n + 4], (secs / 3600) as u8);
+        put2(&mut b[n + 5..n + 7], (secs / 60 % 60) as u8);
+        s.push_str(std::str::from_utf8(&b[..n + 7]).unwrap_or_default());
+    }
+
+    /// The date of day number `day` (days since 1970-01-01) as [`push_rfc3339`] (`lang`
+    /// `None`) or [`push_datetime`] writes it, and its length; kept in `cell` for the next
+    /// instant of the same day (a timeline has about two a day). `None`: a year that is not
+    /// four digits.
+    fn date(&self, cell: &std::cell::Cell<DayText>, day: i64, lang: Option<Lang>) -> Option<([u8; 16], usize)> {
+        let last = cell.get();
+        if last.len > 0 && last.day == day && last.lang == lang {
+            return Some((last.text, usize::from(last.len)));
+        }
+        let (y, mo, d, _) = civil(day.checked_mul(86_400)?)?;
+        if !(1000..=9999).contains(&y) {
+            return None;
+        }
+        let mut b = [0u8; 16];
         let n = match lang {
-            Lang::De => {
-                put2(&mut b[0..2], d);
-                b[2] = b'.';
-                put2(&mut b[3..5], mo);
-                b[5] = b'.';
-                6
+            None => {
+                b[..10].copy_from_slice(b"0000-00-00");
+                put2(&mut b[0..2], (y / 100) as u8);
+                put2(&mut b[2..4], (y % 100) as u8);
+                put2(&mut b[5..7], mo);
+                put2(&mut b[8..10], d);
+                10
             }
-            Lang::En => {
-                let mut n = 0;
-                if d >= 10 {
-                    b[0] = b'0' + d / 10;
-                    n = 1;
-                }
-                b[n] = b'0' + d % 10;
-                b[n + 1] = b' ';
-                let month = short_month_en(Month::try_from(mo).unwrap_or(Month::January)).as_bytes();
-                b[n + 2..n + 2 + month.len()].copy_from_slice(month);
-                b[n + 2 + month.len()] = b' ';
-                n + 3 + month.len()
+            Some(lang) => {
+                let n = match lang {
+                    Lang::De => {
+                        put2(&mut b[0..2], d);
+                        b[2] = b'.';
+                        put2(&mut b[3..5], mo);
+                        b[5] = b'.';
+                        6
+                    }
+                    Lang::En => {
+                        let mut n = 0;
+                        if d >= 10 {
+                            b[0] = b'0' + d / 10;
+                            n = 1;
+                        }
+                        b[n] = b'0' + d % 10;
+                        b[n + 1] = b' ';
+                        let month = short_month_en(Month::try_from(mo).unwrap_or(Month::January)).as_bytes();
+                        b[n + 2..n + 2 + month.len()].copy_from_slice(month);
+                        b[n + 2 + month.len()] = b' ';
+                        n + 3 + month.len()
+                    }
+                };
+                put2(&mut b[n..n + 2], (y / 100) as u8);
+                put2(&mut b[n + 2..n + 4], (y % 100) as u8);
+                n + 4
             }
         };
-        // `n`: where the year starts; then ", HH:MM".
-        b[n..n + 11].copy_from_slice(b"0000, 00:00");
-        put2(&mut b[n..n + 2], (y / 100) as u8);
-        put2(&mut b[n + 2..n + 4], (y % 100) as u8);
-        put2(&mut b[n + 6..n + 8], (secs / 3600) as u8);
-        put2(&mut b[n + 9..n + 11], (secs / 60 % 60) as u8);
-        s.push_str(std::str::from_utf8(&b[..n + 11]).unwrap_or_default());
+        cell.set(DayText { day, lang, len: n as u8, text: b });
+        Some((b, n))
     }
+}
+
+/// A day's date as [`Stamps`] writes it (`len` 0: none yet).
+#[derive(Clone, Copy)]
+struct DayText {
+    day: i64,
+    lang: Option<Lang>,
+    len: u8,
+    text: [u8; 16],
 }
 
 /// Two digits, zero-padded, into `b[0..2]` (`n` < 100).
