@@ -6,9 +6,9 @@ use rusqlite::{params, params_from_iter, Connection, Row, ToSql};
 use super::OptionalExt;
 use crate::error::Result;
 use crate::model::{
-    month_key, Activity, ActivityKind, ActivityRef, ActivityRows, AuthorKind, Deferral, KindFilter, ListRead, Priority,
-    Scope, Sort, SortKey, StaffMember, Status, StatusFilter, SummaryRef, SummaryRows, TicketDetail, TicketPage,
-    TicketQuery, TicketSummary, TimeEntry,
+    month_key, Activity, ActivityFields, ActivityKind, ActivityRef, ActivityRows, ActivityRowsBuilder, AuthorKind,
+    Deferral, KindFilter, ListRead, Priority, Scope, Sort, SortKey, StaffMember, Status, StatusFilter, SummaryRef,
+    SummaryRows, TicketDetail, TicketPage, TicketQuery, TicketSummary, TimeEntry,
 };
 
 /// The columns of [`Counters`], in the order of its fields.
@@ -649,16 +649,16 @@ fn read_activities(
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params![ticket_id, kind_value(kind), skip as i64, limit as i64])?;
     // ~100 bytes of text an activity (the demo's), the buffer grows from there.
-    let mut out = ActivityRows::with_capacity(limit.min(1024), limit.min(1024) * 128);
+    let mut out = ActivityRowsBuilder::with_capacity(limit.min(1024), limit.min(1024) * 128);
     // The statement's SQLite handle, found after the first step (see `RowReader`).
     let mut reader: Option<Option<RowReader>> = None;
     while let Some(r) = rows.next()? {
         match *reader.get_or_insert_with(|| RowReader::find(conn, sql)) {
-            Some(raw) => out.push(raw.activity()?),
-            None => out.push(activity_ref(r)?),
+            Some(raw) => raw.push_to(&mut out),
+            None => out.push_ref(activity_ref(r)?),
         }
     }
-    Ok(out)
+    Ok(out.finish().map_err(rusqlite::Error::Utf8Error)?)
 }
 
 /// An activity row of [`activities_sql`] read through rusqlite (`RowReader` reads the same).
@@ -723,11 +723,12 @@ impl RowReader {
         None
     }
 
-    /// The row the statement stands on (valid until its next step: the caller copies it).
-    fn activity(&self) -> rusqlite::Result<ActivityRef<'_>> {
-        // The two words are matched as bytes (no UTF-8 check for them).
+    /// Appends the row the statement stands on to `out` (its texts copied as bytes, checked
+    /// as UTF-8 once for all rows by `ActivityRowsBuilder::finish`).
+    fn push_to(&self, out: &mut ActivityRowsBuilder) {
+        // The two words are matched as bytes.
         let (kind, author_kind) = (self.bytes(2), self.bytes(4));
-        Ok(ActivityRef {
+        let fields = ActivityFields {
             id: self.int(1),
             kind: ActivityKind::ALL
                 .iter()
@@ -740,17 +741,11 @@ impl RowReader {
                 .copied()
                 .find(|k| Some(k.as_str().as_bytes()) == author_kind)
                 .unwrap_or(AuthorKind::System),
-            author_name: self.text(5)?.unwrap_or_default(),
-            body: self.text(6)?.unwrap_or_default(),
-            minutes: self.int(7),
-            email_from: self.text(8)?,
-            email_to: self.text(9)?,
-            email_subject: self.text(10)?,
-            old_value: self.text(11)?,
-            new_value: self.text(12)?,
-            created_at: self.int(13),
             contact_id: self.nullable_int(0),
-        })
+            minutes: self.int(7),
+            created_at: self.int(13),
+        };
+        out.push(fields, [5, 6, 8, 9, 10, 11, 12].map(|i| self.bytes(i)));
     }
 
     fn int(&self, i: i32) -> i64 {
@@ -768,7 +763,8 @@ impl RowReader {
     /// A text's bytes (`None`: SQL `NULL`).
     fn bytes(&self, i: i32) -> Option<&[u8]> {
         // SAFETY: as in `int`; the text (first the pointer, then its length, as SQLite asks)
-        // stays valid until the next step, which needs `&mut` of the rows this borrows from.
+        // stays valid until the statement's next step or reset, and `push_to` hands it to the
+        // builder, which copies it, before `read_activities` steps again.
         unsafe {
             let p = rusqlite::ffi::sqlite3_column_text(self.0, i);
             if p.is_null() {
@@ -777,13 +773,6 @@ impl RowReader {
             let n = rusqlite::ffi::sqlite3_column_bytes(self.0, i);
             Some(std::slice::from_raw_parts(p, usize::try_from(n).unwrap_or(0)))
         }
-    }
-
-    fn text(&self, i: i32) -> rusqlite::Result<Option<&str>> {
-        let Some(bytes) = self.bytes(i) else { return Ok(None) };
-        std::str::from_utf8(bytes).map(Some).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i as usize, rusqlite::types::Type::Text, Box::new(e))
-        })
     }
 }
 

@@ -618,7 +618,10 @@ impl maud::Render for Timeline<'_> {
         out.push_str("<ol class=\"activities\">");
         for a in d.activities.iter() {
             let files = files.get(&a.id).map_or(&[][..], |v| &v[..]);
-            maud::Render::render_to(&Entry { c, a, stamps: &stamps, staff, number, files, fields, consts: consts.as_ref() }, out);
+            maud::Render::render_to(
+                &Entry { c, a, stamps: &stamps, staff, number, files, fields, consts: consts.as_ref() },
+                out,
+            );
         }
         out.push_str("</ol>");
         if d.timeline.number > 1 {
@@ -939,7 +942,12 @@ impl<'c> EntryConsts<'c> {
 
     /// Appends `write`'s text for slot `i` of `cells`, made on first use; `false`: no such
     /// slot (a kind missing from `ALL`), nothing written.
-    fn push(out: &mut String, cells: &[std::cell::OnceCell<String>], i: usize, write: impl FnOnce(&mut String)) -> bool {
+    fn push(
+        out: &mut String,
+        cells: &[std::cell::OnceCell<String>],
+        i: usize,
+        write: impl FnOnce(&mut String),
+    ) -> bool {
         let Some(cell) = cells.get(i) else { return false };
         out.push_str(cell.get_or_init(|| {
             let mut s = String::new();
@@ -1006,7 +1014,9 @@ impl maud::Render for Entry<'_> {
         };
         let (k, by) = (a.kind as usize, a.author_kind as usize);
         let open = (k * AuthorKind::ALL.len() + by) * 2 + usize::from(a.internal);
-        if !consts.is_some_and(|t| EntryConsts::push(out, &t.open, open, |o| open_tag(o, a.kind, a.author_kind, a.internal))) {
+        if !consts
+            .is_some_and(|t| EntryConsts::push(out, &t.open, open, |o| open_tag(o, a.kind, a.author_kind, a.internal)))
+        {
             open_tag(out, a.kind, a.author_kind, a.internal);
         }
         // Stamps are digits, letters and `-.,: ` (nothing to escape): written as they are.
