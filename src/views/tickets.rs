@@ -931,13 +931,40 @@ struct EntryConsts<'c> {
     author: Vec<std::cell::OnceCell<String>>,
     /// By kind: [`kind_label`].
     label: Vec<std::cell::OnceCell<String>>,
+    /// By old and new status, by old and new priority ([`pair_slot`]): the change line.
+    status: Vec<std::cell::OnceCell<String>>,
+    priority: Vec<std::cell::OnceCell<String>>,
 }
+
+/// The slot of a change from `old` to `new` (values' positions in their enum; `None`: not a
+/// known value, written "–") among [`PAIR_SLOTS`]; a position from [`PAIR_VALUES`] on has none
+/// (`PAIR_SLOTS`: the line is written each time).
+fn pair_slot(old: Option<usize>, new: Option<usize>) -> usize {
+    let i = |v: Option<usize>| match v {
+        None => Some(PAIR_VALUES),
+        Some(v) => (v < PAIR_VALUES).then_some(v),
+    };
+    match (i(old), i(new)) {
+        (Some(o), Some(n)) => o * (PAIR_VALUES + 1) + n,
+        _ => PAIR_SLOTS,
+    }
+}
+
+const PAIR_VALUES: usize = 8;
+const PAIR_SLOTS: usize = (PAIR_VALUES + 1) * (PAIR_VALUES + 1);
 
 impl<'c> EntryConsts<'c> {
     fn new(c: &'c Chrome) -> EntryConsts<'c> {
         let cells = |n: usize| (0..n).map(|_| std::cell::OnceCell::new()).collect();
         let (kinds, authors) = (ActivityKind::ALL.len(), AuthorKind::ALL.len());
-        EntryConsts { c, open: cells(kinds * authors * 2), author: cells(authors), label: cells(kinds) }
+        EntryConsts {
+            c,
+            open: cells(kinds * authors * 2),
+            author: cells(authors),
+            label: cells(kinds),
+            status: cells(PAIR_SLOTS),
+            priority: cells(PAIR_SLOTS),
+        }
     }
 
     /// Appends `write`'s text for slot `i` of `cells`, made on first use; `false`: no such
@@ -1048,16 +1075,31 @@ impl maud::Render for Entry<'_> {
         }
         out.push_str("</div>");
         match a.kind {
+            // A change line depends only on the two values it names: written once per pair.
             ActivityKind::Status => {
-                let text = change(m::STATUS_CHANGED, &|s| {
-                    Status::parse(s).map(|s| if staff { s.staff_label() } else { s.label() })
-                });
-                change_line(out, &text);
+                let write = |o: &mut String| {
+                    let text = change(m::STATUS_CHANGED, &|s| {
+                        Status::parse(s).map(|s| if staff { s.staff_label() } else { s.label() })
+                    });
+                    change_line(o, &text);
+                };
+                let pos = |v: Option<&str>| v.and_then(Status::parse).map(|s| s as usize);
+                let pair = pair_slot(pos(a.old_value), pos(a.new_value));
+                if !consts.is_some_and(|t| EntryConsts::push(out, &t.status, pair, write)) {
+                    write(out);
+                }
                 // A reason given by the system (closed automatically after `auto_close_days`).
                 body(out, a.body);
             }
             ActivityKind::Priority => {
-                change_line(out, &change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label())));
+                let write = |o: &mut String| {
+                    change_line(o, &change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label())));
+                };
+                let pos = |v: Option<&str>| v.and_then(Priority::parse).map(|p| p as usize);
+                let pair = pair_slot(pos(a.old_value), pos(a.new_value));
+                if !consts.is_some_and(|t| EntryConsts::push(out, &t.priority, pair, write)) {
+                    write(out);
+                }
             }
             ActivityKind::Field => change_line(out, &field_change(lang, fields, a)),
             ActivityKind::Assignee => change_line(
