@@ -30,7 +30,7 @@ pub use pages::{
 pub use query::{AuditQuery, Deferral, ListRead, QueueTab, Scope, Sort, SortKey, TicketQuery};
 pub use records::{AuditRow, MailState, OutboxRow, Snippet, TicketDetail, TicketPage, TimeEntry, WebhookRow};
 pub use table::{SummaryRef, SummaryRows, TableRows};
-pub use timeline::{ActivityRef, ActivityRows};
+pub use timeline::{ActivityFields, ActivityRef, ActivityRows, ActivityRowsBuilder};
 
 /// A ticket number as people see it: `YYYY-NNNNN`, a sequence per year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

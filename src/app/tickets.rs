@@ -52,8 +52,15 @@ pub fn detail_page(app: &App, scope: Scope, number: &str, kind: KindFilter, page
     let ticket = tdb::get(&conn, number, scope)?.ok_or(Error::NotFound)?;
     // One more than a page: whether older ones exist, without counting them.
     let size = TimelinePage::SIZE;
-    let mut activities =
-        tdb::latest_activities(&conn, ticket.summary.id, scope, kind, TimelinePage::skip(page), size + 1)?;
+    let id = ticket.summary.id;
+    // A ticket whose count says the newest page is all of it reads it oldest first (cheaper,
+    // `tdb::first_activities`); if there are more after all, the newest page is read as usual.
+    let short = page == 1 && usize::try_from(ticket.summary.activity_count).is_ok_and(|n| n <= size);
+    let first = if short { Some(tdb::first_activities(&conn, id, scope, kind, size + 1)?) } else { None };
+    let mut activities = match first {
+        Some(all) if all.len() <= size => all,
+        _ => tdb::latest_activities(&conn, id, scope, kind, TimelinePage::skip(page), size + 1)?,
+    };
     let older = activities.len() > size;
     if older {
         activities.remove_first();

@@ -198,6 +198,105 @@ impl ActivityRows {
     }
 }
 
+/// [`ActivityRows`] filled from texts as bytes (as SQLite hands them out), checked as UTF-8
+/// once for the whole buffer in [`finish`](Self::finish) instead of once per text (five checks
+/// a row, ~6 % of a ticket with 1,000 activities, most of it the checks' fixed cost).
+#[derive(Debug, Default)]
+pub struct ActivityRowsBuilder {
+    texts: Vec<u8>,
+    rows: Vec<Row>,
+}
+
+/// An activity as [`ActivityRowsBuilder::push`] takes it: the fields of [`ActivityRef`] but
+/// its texts, which come as bytes beside it.
+#[derive(Debug, Clone, Copy)]
+pub struct ActivityFields {
+    pub id: i64,
+    pub kind: ActivityKind,
+    pub internal: bool,
+    pub author_kind: AuthorKind,
+    pub contact_id: Option<i64>,
+    pub minutes: i64,
+    pub created_at: i64,
+}
+
+impl ActivityRowsBuilder {
+    /// Room for `rows` activities with `text_bytes` bytes of text in all.
+    pub fn with_capacity(rows: usize, text_bytes: usize) -> ActivityRowsBuilder {
+        ActivityRowsBuilder { texts: Vec::with_capacity(text_bytes), rows: Vec::with_capacity(rows) }
+    }
+
+    /// Appends an activity; `texts`: author_name, body, email_from, email_to, email_subject,
+    /// old_value, new_value (`None`: `NULL`; author and body read as `""` then). Texts beyond
+    /// 4 GiB in all are not kept (`""`), as in [`ActivityRows::push`].
+    pub fn push(&mut self, a: ActivityFields, texts: [Option<&[u8]>; 7]) {
+        let mut spans = [NONE; 7];
+        for (span, text) in spans.iter_mut().zip(texts) {
+            let Some(s) = text else { continue };
+            let start = self.texts.len();
+            *span = match (u32::try_from(start), u32::try_from(start + s.len())) {
+                (Ok(a), Ok(b)) if b != u32::MAX => {
+                    self.texts.extend_from_slice(s);
+                    (a, b)
+                }
+                _ => (0, 0),
+            };
+        }
+        self.rows.push(Row {
+            id: a.id,
+            kind: a.kind,
+            internal: a.internal,
+            author_kind: a.author_kind,
+            contact_id: a.contact_id,
+            minutes: a.minutes,
+            created_at: a.created_at,
+            texts: spans,
+        });
+    }
+
+    /// Appends a copy of `a`.
+    pub fn push_ref(&mut self, a: ActivityRef<'_>) {
+        let fields = ActivityFields {
+            id: a.id,
+            kind: a.kind,
+            internal: a.internal,
+            author_kind: a.author_kind,
+            contact_id: a.contact_id,
+            minutes: a.minutes,
+            created_at: a.created_at,
+        };
+        let texts =
+            [Some(a.author_name), Some(a.body), a.email_from, a.email_to, a.email_subject, a.old_value, a.new_value];
+        self.push(fields, texts.map(|t| t.map(str::as_bytes)));
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows, their texts checked as UTF-8 at once (and each text's ends as character
+    /// boundaries); `Err`: a text is not UTF-8.
+    pub fn finish(self) -> Result<ActivityRows, std::str::Utf8Error> {
+        let texts = match String::from_utf8(self.texts) {
+            Ok(t) => t,
+            Err(e) => return Err(e.utf8_error()),
+        };
+        // A text cut inside a character is not UTF-8 on its own, though the whole buffer is.
+        for r in &self.rows {
+            for &(a, b) in &r.texts {
+                if (a, b) != NONE && !(texts.is_char_boundary(a as usize) && texts.is_char_boundary(b as usize)) {
+                    std::str::from_utf8(texts.as_bytes().get(a as usize..b as usize).unwrap_or_default())?;
+                }
+            }
+        }
+        Ok(ActivityRows { texts, rows: self.rows })
+    }
+}
+
 impl From<&[Activity]> for ActivityRows {
     fn from(all: &[Activity]) -> ActivityRows {
         let mut rows = ActivityRows::with_capacity(all.len(), 0);
@@ -241,5 +340,34 @@ mod tests {
         assert_eq!(rows.len(), 2);
         rows.clear();
         assert!(rows.is_empty());
+
+        // Built from bytes: the same rows; UTF-8 checked once, and per text at its ends.
+        let mut b = ActivityRowsBuilder::with_capacity(0, 0);
+        for a in &all {
+            b.push_ref(a.as_ref());
+        }
+        assert_eq!(b.len(), 3);
+        assert_eq!(format!("{:?}", b.finish().map(|r| r.to_vec())), format!("{:?}", Ok::<_, ()>(all.clone())));
+        let fields = ActivityFields {
+            id: 1,
+            kind: ActivityKind::Message,
+            internal: false,
+            author_kind: AuthorKind::Customer,
+            contact_id: None,
+            minutes: 0,
+            created_at: 0,
+        };
+        let split = "ü".as_bytes();
+        let mut b = ActivityRowsBuilder::default();
+        b.push(fields, [Some(&split[..1]), Some(&split[1..]), None, None, None, None, None]);
+        assert!(b.finish().is_err(), "a character cut between two texts");
+        let mut b = ActivityRowsBuilder::default();
+        b.push(fields, [Some(b"\xff"), None, None, None, None, None, None]);
+        assert!(b.finish().is_err());
+        let mut b = ActivityRowsBuilder::default();
+        b.push(fields, [None, None, Some(b""), None, None, None, None]);
+        let rows = b.finish().expect("utf-8");
+        let a = rows.iter().next().expect("one");
+        assert_eq!((a.author_name, a.body, a.email_from, a.email_to), ("", "", Some(""), None));
     }
 }

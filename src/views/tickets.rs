@@ -603,6 +603,7 @@ impl maud::Render for Timeline<'_> {
         // Worth it from a few dozen entries on (a table of 12 kinds' strings against 5 splices
         // an entry).
         let consts = (d.activities.len() >= 32).then(|| EntryConsts::new(c));
+        let stamps = clock::Stamps::new(tz);
         out.push_str("<section class=\"timeline\" aria-label=\"");
         esc(out, c.t(m::ACTIVITIES));
         out.push_str("\">");
@@ -617,7 +618,10 @@ impl maud::Render for Timeline<'_> {
         out.push_str("<ol class=\"activities\">");
         for a in d.activities.iter() {
             let files = files.get(&a.id).map_or(&[][..], |v| &v[..]);
-            maud::Render::render_to(&Entry { c, a, tz, staff, number, files, fields, consts: consts.as_ref() }, out);
+            maud::Render::render_to(
+                &Entry { c, a, stamps: &stamps, staff, number, files, fields, consts: consts.as_ref() },
+                out,
+            );
         }
         out.push_str("</ol>");
         if d.timeline.number > 1 {
@@ -894,7 +898,8 @@ pub fn activity(
     files: &[&Attachment],
     fields_config: &[Field],
 ) -> Markup {
-    html! { (Entry { c, a: a.as_ref(), tz, staff, number, files, fields: fields_config, consts: None }) }
+    let stamps = clock::Stamps::new(tz);
+    html! { (Entry { c, a: a.as_ref(), stamps: &stamps, staff, number, files, fields: fields_config, consts: None }) }
 }
 
 /// One entry of the timeline, written by hand straight into the page's buffer: as a maud
@@ -904,36 +909,108 @@ pub fn activity(
 struct Entry<'a> {
     c: &'a Chrome,
     a: ActivityRef<'a>,
-    tz: &'a Tz,
+    /// The page's time zone, with the offset of the week asked last.
+    stamps: &'a clock::Stamps<'a>,
     staff: bool,
     number: &'a str,
     files: &'a [&'a Attachment],
     fields: &'a [Field],
     /// `None`: escaped per entry (a short timeline does not pay for the table).
-    consts: Option<&'a EntryConsts>,
+    consts: Option<&'a EntryConsts<'a>>,
 }
 
-/// What every entry of one activity kind, or by one author kind, writes alike — escaped once
-/// per timeline instead of once per entry (five short splices an entry).
-struct EntryConsts {
-    /// By `ActivityKind` (the order of `ActivityKind::ALL`): its name and its label, escaped.
-    kind: Vec<(String, String)>,
-    /// By `AuthorKind` (the order of `AuthorKind::ALL`): its side class and its name, escaped.
-    author: Vec<(String, String)>,
+/// What every entry of one activity kind, or by one author kind, writes alike — written once
+/// per timeline instead of once per entry: the three runs of an entry's head around its stamp
+/// and id (a dozen short splices and escapes an entry before), each made by the same function
+/// that writes it for a short timeline, when first needed.
+struct EntryConsts<'c> {
+    c: &'c Chrome,
+    /// By kind, author kind and `internal`: [`open_tag`].
+    open: Vec<std::cell::OnceCell<String>>,
+    /// By author kind: [`author_attr`].
+    author: Vec<std::cell::OnceCell<String>>,
+    /// By kind: [`kind_label`].
+    label: Vec<std::cell::OnceCell<String>>,
+    /// By old and new status, by old and new priority ([`pair_slot`]): the change line.
+    status: Vec<std::cell::OnceCell<String>>,
+    priority: Vec<std::cell::OnceCell<String>>,
 }
 
-impl EntryConsts {
-    fn new(c: &Chrome) -> EntryConsts {
-        let escaped = |s: &str| {
-            let mut out = String::new();
-            esc(&mut out, s);
-            out
-        };
+/// The slot of a change from `old` to `new` (values' positions in their enum; `None`: not a
+/// known value, written "–") among [`PAIR_SLOTS`]; a position from [`PAIR_VALUES`] on has none
+/// (`PAIR_SLOTS`: the line is written each time).
+fn pair_slot(old: Option<usize>, new: Option<usize>) -> usize {
+    let i = |v: Option<usize>| match v {
+        None => Some(PAIR_VALUES),
+        Some(v) => (v < PAIR_VALUES).then_some(v),
+    };
+    match (i(old), i(new)) {
+        (Some(o), Some(n)) => o * (PAIR_VALUES + 1) + n,
+        _ => PAIR_SLOTS,
+    }
+}
+
+const PAIR_VALUES: usize = 8;
+const PAIR_SLOTS: usize = (PAIR_VALUES + 1) * (PAIR_VALUES + 1);
+
+impl<'c> EntryConsts<'c> {
+    fn new(c: &'c Chrome) -> EntryConsts<'c> {
+        let cells = |n: usize| (0..n).map(|_| std::cell::OnceCell::new()).collect();
+        let (kinds, authors) = (ActivityKind::ALL.len(), AuthorKind::ALL.len());
         EntryConsts {
-            kind: ActivityKind::ALL.iter().map(|k| (escaped(k.as_str()), escaped(c.t(k.label())))).collect(),
-            author: AuthorKind::ALL.iter().map(|a| (escaped(side(*a)), escaped(a.as_str()))).collect(),
+            c,
+            open: cells(kinds * authors * 2),
+            author: cells(authors),
+            label: cells(kinds),
+            status: cells(PAIR_SLOTS),
+            priority: cells(PAIR_SLOTS),
         }
     }
+
+    /// Appends `write`'s text for slot `i` of `cells`, made on first use; `false`: no such
+    /// slot (a kind missing from `ALL`), nothing written.
+    fn push(
+        out: &mut String,
+        cells: &[std::cell::OnceCell<String>],
+        i: usize,
+        write: impl FnOnce(&mut String),
+    ) -> bool {
+        let Some(cell) = cells.get(i) else { return false };
+        out.push_str(cell.get_or_init(|| {
+            let mut s = String::new();
+            write(&mut s);
+            s
+        }));
+        true
+    }
+}
+
+/// `<li class="activity kind-… from-…[ internal]" data-activity-kind="…" data-created="`
+fn open_tag(out: &mut String, kind: ActivityKind, by: AuthorKind, internal: bool) {
+    out.push_str("<li class=\"activity kind-");
+    esc(out, kind.as_str());
+    out.push(' ');
+    esc(out, side(by));
+    if internal {
+        out.push_str(" internal");
+    }
+    out.push_str("\" data-activity-kind=\"");
+    esc(out, kind.as_str());
+    out.push_str("\" data-created=\"");
+}
+
+/// `" data-author-kind="…" id="a`
+fn author_attr(out: &mut String, by: AuthorKind) {
+    out.push_str("\" data-author-kind=\"");
+    esc(out, by.as_str());
+    out.push_str("\" id=\"a");
+}
+
+/// `"><div class="activity-head"><span class="kind">…</span>`
+fn kind_label(out: &mut String, c: &Chrome, kind: ActivityKind) {
+    out.push_str("\"><div class=\"activity-head\"><span class=\"kind\">");
+    esc(out, c.t(kind.label()));
+    out.push_str("</span>");
 }
 
 /// The class of an entry by who wrote it.
@@ -947,7 +1024,7 @@ fn side(a: AuthorKind) -> &'static str {
 
 impl maud::Render for Entry<'_> {
     fn render_to(&self, out: &mut String) {
-        let Entry { c, a, tz, staff, number, files, fields, consts } = *self;
+        let Entry { c, a, stamps, staff, number, files, fields, consts } = *self;
         let lang = c.lang;
         // The viewer's own activities read "Sie"/"You"; a colleague's carry their name.
         let viewer = c.user.as_ref().and_then(|u| u.person);
@@ -956,38 +1033,30 @@ impl maud::Render for Entry<'_> {
             _ => a.author_name,
         };
         // The declaration order of the kinds is the order of their `ALL` (`str_enum!`); should
-        // the table miss one, it is escaped here.
-        let kind = consts.and_then(|t| t.kind.get(a.kind as usize));
-        let by = consts.and_then(|t| t.author.get(a.author_kind as usize));
-        let push = |out: &mut String, escaped: Option<&String>, raw: &str| match escaped {
-            Some(e) => out.push_str(e),
-            None => esc(out, raw),
-        };
+        // a table miss one, the text is written here.
         let change = |msg: Msg, label: &dyn Fn(&str) -> Option<Msg>| {
             let old = a.old_value.and_then(label).map(|m| lang.t(m)).unwrap_or("–");
             let new = a.new_value.and_then(label).map(|m| lang.t(m)).unwrap_or("–");
             lang.f(msg, &[("old", old), ("new", new)])
         };
-        out.push_str("<li class=\"activity kind-");
-        push(out, kind.map(|k| &k.0), a.kind.as_str());
-        out.push(' ');
-        push(out, by.map(|b| &b.0), side(a.author_kind));
-        if a.internal {
-            out.push_str(" internal");
+        let (k, by) = (a.kind as usize, a.author_kind as usize);
+        let open = (k * AuthorKind::ALL.len() + by) * 2 + usize::from(a.internal);
+        if !consts
+            .is_some_and(|t| EntryConsts::push(out, &t.open, open, |o| open_tag(o, a.kind, a.author_kind, a.internal)))
+        {
+            open_tag(out, a.kind, a.author_kind, a.internal);
         }
-        out.push_str("\" data-activity-kind=\"");
-        push(out, kind.map(|k| &k.0), a.kind.as_str());
-        out.push_str("\" data-created=\"");
+        // Stamps are digits, letters and `-.,: ` (nothing to escape): written as they are.
         let stamp = out.len();
-        esc_with(out, |o| clock::push_rfc3339(o, a.created_at));
+        stamps.push_rfc3339(out, a.created_at);
         let stamp = stamp..out.len();
-        out.push_str("\" data-author-kind=\"");
-        push(out, by.map(|b| &b.1), a.author_kind.as_str());
-        out.push_str("\" id=\"a");
+        if !consts.is_some_and(|t| EntryConsts::push(out, &t.author, by, |o| author_attr(o, a.author_kind))) {
+            author_attr(out, a.author_kind);
+        }
         esc_with(out, |o| maud::Render::render_to(&a.id, o));
-        out.push_str("\"><div class=\"activity-head\"><span class=\"kind\">");
-        push(out, kind.map(|k| &k.1), c.t(a.kind.label()));
-        out.push_str("</span>");
+        if !consts.is_some_and(|t| EntryConsts::push(out, &t.label, k, |o| kind_label(o, t.c, a.kind))) {
+            kind_label(out, c, a.kind);
+        }
         if !author.is_empty() {
             out.push_str("<span class=\"author\">");
             esc(out, author);
@@ -997,25 +1066,40 @@ impl maud::Render for Entry<'_> {
         // The stamp written above, already escaped: copied, not formatted again.
         out.extend_from_within(stamp);
         out.push_str("\">");
-        esc_with(out, |o| clock::push_datetime(o, a.created_at, tz, lang));
+        stamps.push_datetime(out, a.created_at, lang);
         out.push_str("</time>");
         if a.minutes > 0 && (staff || a.kind != ActivityKind::InternalNote) {
             out.push_str("<span class=\"minutes\">");
-            esc(out, &c.f(m::MINUTES_SPENT, &[("time", &format_minutes(a.minutes))]));
+            push_minutes_spent(out, c, a.minutes);
             out.push_str("</span>");
         }
         out.push_str("</div>");
         match a.kind {
+            // A change line depends only on the two values it names: written once per pair.
             ActivityKind::Status => {
-                let text = change(m::STATUS_CHANGED, &|s| {
-                    Status::parse(s).map(|s| if staff { s.staff_label() } else { s.label() })
-                });
-                change_line(out, &text);
+                let write = |o: &mut String| {
+                    let text = change(m::STATUS_CHANGED, &|s| {
+                        Status::parse(s).map(|s| if staff { s.staff_label() } else { s.label() })
+                    });
+                    change_line(o, &text);
+                };
+                let pos = |v: Option<&str>| v.and_then(Status::parse).map(|s| s as usize);
+                let pair = pair_slot(pos(a.old_value), pos(a.new_value));
+                if !consts.is_some_and(|t| EntryConsts::push(out, &t.status, pair, write)) {
+                    write(out);
+                }
                 // A reason given by the system (closed automatically after `auto_close_days`).
                 body(out, a.body);
             }
             ActivityKind::Priority => {
-                change_line(out, &change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label())));
+                let write = |o: &mut String| {
+                    change_line(o, &change(m::PRIORITY_CHANGED, &|s| Priority::parse(s).map(|p| p.label())));
+                };
+                let pos = |v: Option<&str>| v.and_then(Priority::parse).map(|p| p as usize);
+                let pair = pair_slot(pos(a.old_value), pos(a.new_value));
+                if !consts.is_some_and(|t| EntryConsts::push(out, &t.priority, pair, write)) {
+                    write(out);
+                }
             }
             ActivityKind::Field => change_line(out, &field_change(lang, fields, a)),
             ActivityKind::Assignee => change_line(
@@ -1048,6 +1132,24 @@ impl maud::Render for Entry<'_> {
             }
         }
         out.push_str("</li>");
+    }
+}
+
+/// `c.f(MINUTES_SPENT, time: format_minutes(minutes))`, escaped, written in place: a
+/// `format!` and two `String`s per entry with time before.
+fn push_minutes_spent(out: &mut String, c: &Chrome, minutes: i64) {
+    // `{` found by a byte search (`split_once` with a `&str` pattern sets up a substring
+    // search per call).
+    let text = c.t(m::MINUTES_SPENT);
+    let at = text.bytes().position(|b| b == b'{').unwrap_or(text.len());
+    let (before, rest) = text.split_at(at);
+    match rest.strip_prefix("{time}") {
+        Some(after) if !after.contains('{') => {
+            esc(out, before);
+            push_minutes(out, minutes);
+            esc(out, after);
+        }
+        _ => esc(out, &c.f(m::MINUTES_SPENT, &[("time", &format_minutes(minutes))])),
     }
 }
 

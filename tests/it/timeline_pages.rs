@@ -101,4 +101,13 @@ fn a_long_timeline_comes_in_pages_and_every_activity_stays_reachable() {
     seen.dedup();
     assert_eq!(seen.len(), visible.len());
     assert!(pages.iter().all(|p| p.len() <= 1_000));
+
+    // The ticket's counters only choose which end is read first (a ticket they call short is
+    // read oldest first): with counters that say 2, staff still get the newest 1,000 first.
+    app.db()
+        .execute("UPDATE tickets SET activity_count = 2, staff_activity_count = 2 WHERE number = ?1", [&big])
+        .expect("counters");
+    let (pages, _) = walk(&mut staff, &format!("/staff/tickets/{big}"));
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [1_000, 3]);
+    assert_eq!(pages[0][..], all[3..], "page 1: the newest 1,000, oldest first");
 }
