@@ -434,6 +434,10 @@ const fn col_index(cols: &str, name: &str) -> usize {
 
 /// [`col_index`] at run time: `None` when `cols` has no column `name`.
 fn col_position(cols: &str, name: &str) -> Option<usize> {
+    // Most keys are expressions no list selects: one pass over the text says so.
+    if !cols.contains(name) {
+        return None;
+    }
     cols.split(',').position(|c| c.trim() == name)
 }
 
@@ -1370,30 +1374,23 @@ pub fn month_counts(conn: &Connection, scope: Scope) -> Result<Vec<(i64, i64)>> 
 }
 
 /// [`month_counts`] and [`total_minutes`] at once (the overview shows both): a customer's from
-/// one pass over their `customer_counts` rows as one row — the months as one text
-/// (`group_concat` of `<month> <n>` items) and the minutes' sum; a row per month through
-/// rusqlite cost ~1,400 instructions (7 % of an overview with three years of months). Others'
-/// as the two functions give them.
+/// one pass over their `customer_counts` rows (one statement instead of two over the same
+/// rows), others' as the two functions give them.
 pub fn month_counts_and_total(conn: &Connection, scope: Scope) -> Result<(Vec<(i64, i64)>, i64)> {
     let Scope::Customer(id) = scope else {
         return Ok((month_counts(conn, scope)?, total_minutes(conn, scope)?));
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT group_concat(month || ' ' || n), coalesce(sum(minutes), 0) FROM customer_counts WHERE customer_id = ?1",
-    )?;
-    let mut months = Vec::with_capacity(64);
-    let total = stmt.query_row([id], |r| {
-        for item in r.get_ref(0)?.as_str_or_null()?.unwrap_or_default().split(',') {
-            let Some((month, n)) = item.split_once(' ') else { continue };
-            let (Ok(month), Ok(n)) = (month.parse::<i64>(), n.parse::<i64>()) else { continue };
-            if n > 0 {
-                months.push((month, n));
-            }
+    let mut stmt = conn
+        .prepare_cached("SELECT month, n, minutes FROM customer_counts WHERE customer_id = ?1 ORDER BY month DESC")?;
+    let mut rows = stmt.query([id])?;
+    let (mut months, mut total) = (Vec::with_capacity(64), 0i64);
+    while let Some(r) = rows.next()? {
+        let n = int_at(r, 1)?;
+        if n > 0 {
+            months.push((int_at(r, 0)?, n));
         }
-        int_at(r, 1)
-    })?;
-    // Newest first (the items come in key order, oldest first).
-    months.sort_by_key(|(m, _)| std::cmp::Reverse(*m));
+        total += int_at(r, 2)?;
+    }
     Ok((months, total))
 }
 
@@ -1426,51 +1423,29 @@ pub fn set_assignee(conn: &Connection, ticket_id: i64, staff_id: Option<i64>) ->
 /// Tickets per status, and per month (`YYYYMM`, newest first, months with none left out).
 pub type QueueCounts = (Vec<(Status, i64)>, Vec<(i64, i64)>);
 
-/// The queue's status tabs and month picker from one pass over `ticket_counts` (schema 0009):
-/// [`status_counts`] and the staff's [`month_counts`] at once. Grouped in SQL these were two
-/// statements, the status one sorting every (month, status) row (13 % of a queue page). The
-/// (month, status) rows come as one text, `group_concat` of `<month><status><n>` items (the
-/// status is letters and `_`, schema 0001's CHECK): a row per (month, status) through rusqlite
-/// cost ~1,500 instructions (a step and three column reads), 17 % of a queue page.
+/// The queue's status tabs and month picker: [`status_counts`] and the staff's [`month_counts`]
+/// from the trigger-kept sums of `ticket_counts` per month and per status (schema 0028): ~35
+/// rows instead of every (month, status) row of `ticket_counts` (125 in three years; a row
+/// through rusqlite costs ~1,500 instructions, a step and three column reads: 17 % of a queue
+/// page). Summing those rows in SQL (`GROUP BY`, `FILTER`, `group_concat`) cost more, not less.
 pub fn queue_counts(conn: &Connection) -> Result<QueueCounts> {
-    let mut stmt = conn.prepare_cached("SELECT group_concat(month || status || n) FROM ticket_counts")?;
     let mut statuses: Vec<(Status, i64)> = Vec::with_capacity(8);
-    let mut months: Vec<(i64, i64)> = Vec::with_capacity(64);
-    stmt.query_row([], |r| {
-        for item in r.get_ref(0)?.as_str_or_null()?.unwrap_or_default().split(',') {
-            let Some((month, status, n)) = month_status_n(item) else { continue };
-            if let Some(status) = Status::parse(status) {
-                match statuses.iter_mut().find(|(s, _)| *s == status) {
-                    Some((_, sum)) => *sum += n,
-                    None => statuses.push((status, n)),
-                }
-            }
-            months.push((month, n));
+    let mut stmt = conn.prepare_cached("SELECT status, n FROM ticket_status_counts")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(status) = named(r, 0, Status::ALL, Status::as_str)? {
+            statuses.push((status, int_at(r, 1)?));
         }
-        Ok(())
-    })?;
-    // As `GROUP BY status` and `… GROUP BY month HAVING sum(n) > 0 ORDER BY month DESC` gave
-    // them (the items come in key order; sorted anyway, which costs nothing then).
+    }
+    // As `GROUP BY status` gave them (the key's order is the same; sorted anyway).
     statuses.sort_by_key(|(s, _)| s.as_str());
-    months.sort_by_key(|(m, _)| std::cmp::Reverse(*m));
-    months.dedup_by(|next, kept| {
-        let same = next.0 == kept.0;
-        if same {
-            kept.1 += next.1;
-        }
-        same
-    });
-    months.retain(|(_, n)| *n > 0);
+    let mut months: Vec<(i64, i64)> = Vec::with_capacity(64);
+    let mut stmt = conn.prepare_cached("SELECT month, n FROM ticket_month_counts WHERE n > 0 ORDER BY month DESC")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        months.push((int_at(r, 0)?, int_at(r, 1)?));
+    }
     Ok((statuses, months))
-}
-
-/// An item `<month><status><n>` of [`queue_counts`]: the digits, the letters, the rest.
-fn month_status_n(item: &str) -> Option<(i64, &str, i64)> {
-    let digits = item.bytes().take_while(u8::is_ascii_digit).count();
-    let (month, rest) = item.split_at(digits);
-    let letters = rest.bytes().take_while(|b| b.is_ascii_lowercase() || *b == b'_').count();
-    let (status, n) = rest.split_at(letters);
-    Some((month.parse().ok()?, status, n.parse().ok()?))
 }
 
 pub fn status_counts(conn: &Connection) -> Result<Vec<(Status, i64)>> {
@@ -1757,10 +1732,9 @@ mod tests {
     }
 
     #[test]
-    fn queue_counts_are_the_status_and_month_counts_in_one_pass() {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(include_str!("../../schema/0009_ticket_counts.sql").split("INSERT INTO").next().unwrap())
-            .unwrap();
+    fn queue_counts_are_the_status_and_month_counts_of_ticket_counts() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrate(&mut conn).unwrap();
         let rows = [
             (202401, "open", 3),
             (202401, "closed", 5),
@@ -1784,5 +1758,20 @@ mod tests {
         assert_eq!(statuses, status_counts(&conn).unwrap());
         assert_eq!(months, month_counts(&conn, Scope::Staff).unwrap());
         assert_eq!(months, [(202407, 4), (202405, 7), (202403, 3), (202401, 8)]);
+        // The sums follow the rows' changes as the triggers on `tickets` make them.
+        conn.execute_batch(
+            "UPDATE ticket_counts SET n = n - 1 WHERE month = 202401 AND status = 'open';
+             INSERT INTO ticket_counts (month, status, n, minutes) VALUES (202401, 'waiting', 1, 0)
+                 ON CONFLICT (month, status) DO UPDATE SET n = n + 1;
+             UPDATE ticket_counts SET n = n - 7 WHERE month = 202405;
+             UPDATE ticket_counts SET n = n + 2 WHERE month = 202406;
+             DELETE FROM ticket_counts WHERE status = 'unknown';",
+        )
+        .unwrap();
+        let (statuses, months) = queue_counts(&conn).unwrap();
+        assert_eq!(statuses, status_counts(&conn).unwrap());
+        assert_eq!(months, month_counts(&conn, Scope::Staff).unwrap());
+        assert_eq!(months, [(202406, 2), (202403, 3), (202401, 8)]);
+        assert_eq!(statuses, [(Status::Closed, 5), (Status::InProgress, 1), (Status::Open, 4), (Status::Waiting, 3)]);
     }
 }
