@@ -53,3 +53,43 @@ BEGIN
     UPDATE ticket_month_counts SET n = n - OLD.n WHERE month = OLD.month;
     UPDATE ticket_status_counts SET n = n - OLD.n WHERE status = OLD.status;
 END;
+
+-- The customer's overview showed its year picker (each year's total) and its month picker (the
+-- selected year's months) from every month row of the customer in `customer_counts` (schema
+-- 0010; three years: 36 rows a request). This holds the sums per customer and year, kept by
+-- triggers on `customer_counts` in the same transaction (its rows change only through the
+-- triggers on `tickets`); the overview reads these and the selected year's months.
+CREATE TABLE customer_year_counts (
+    customer_id INTEGER NOT NULL,
+    year        INTEGER NOT NULL,             -- month / 100
+    n           INTEGER NOT NULL,
+    minutes     INTEGER NOT NULL,
+    PRIMARY KEY (customer_id, year)
+) WITHOUT ROWID;
+
+INSERT INTO customer_year_counts (customer_id, year, n, minutes)
+    SELECT customer_id, month / 100, sum(n), sum(minutes) FROM customer_counts GROUP BY 1, 2;
+
+CREATE TRIGGER customer_year_counts_insert AFTER INSERT ON customer_counts
+BEGIN
+    INSERT INTO customer_year_counts (customer_id, year, n, minutes)
+        VALUES (NEW.customer_id, NEW.month / 100, NEW.n, NEW.minutes)
+        ON CONFLICT (customer_id, year) DO UPDATE SET n = n + excluded.n, minutes = minutes + excluded.minutes;
+END;
+
+CREATE TRIGGER customer_year_counts_update AFTER UPDATE OF customer_id, month, n, minutes ON customer_counts
+WHEN OLD.n IS NOT NEW.n OR OLD.minutes IS NOT NEW.minutes OR OLD.month IS NOT NEW.month
+     OR OLD.customer_id IS NOT NEW.customer_id
+BEGIN
+    UPDATE customer_year_counts SET n = n - OLD.n, minutes = minutes - OLD.minutes
+        WHERE customer_id = OLD.customer_id AND year = OLD.month / 100;
+    INSERT INTO customer_year_counts (customer_id, year, n, minutes)
+        VALUES (NEW.customer_id, NEW.month / 100, NEW.n, NEW.minutes)
+        ON CONFLICT (customer_id, year) DO UPDATE SET n = n + excluded.n, minutes = minutes + excluded.minutes;
+END;
+
+CREATE TRIGGER customer_year_counts_delete AFTER DELETE ON customer_counts
+BEGIN
+    UPDATE customer_year_counts SET n = n - OLD.n, minutes = minutes - OLD.minutes
+        WHERE customer_id = OLD.customer_id AND year = OLD.month / 100;
+END;
