@@ -484,8 +484,13 @@ fn queue_ref<'r>(r: &'r Row, names: &'r [StaffMember]) -> rusqlite::Result<Summa
         assignee,
         activity_count: int_at(r, const { col_index(Q, "t.staff_activity_count") })?,
         last_activity_at: int_at(r, const { col_index(Q, "t.staff_last_activity_at") })?,
-        last_activity_kind: named(r, const { col_index(Q, "t.last_activity_kind") }, ActivityKind::ALL, ActivityKind::as_str)?
-            .unwrap_or(ActivityKind::Message),
+        last_activity_kind: named(
+            r,
+            const { col_index(Q, "t.last_activity_kind") },
+            ActivityKind::ALL,
+            ActivityKind::as_str,
+        )?
+        .unwrap_or(ActivityKind::Message),
         last_activity_by: text(const { col_index(Q, "t.last_activity_by") })?,
         minutes: int_at(r, const { col_index(Q, "t.minutes") })?,
         follow_up_at: Some(int_at(r, const { col_index(Q, "t.follow_up_at") })?).filter(|v| *v > 0),
@@ -1425,8 +1430,9 @@ pub fn overview_counts(conn: &Connection, scope: Scope, year: Option<i32>) -> Re
         }
         return Ok((years, months, total));
     };
-    let mut stmt =
-        conn.prepare_cached("SELECT year, n, minutes FROM customer_year_counts WHERE customer_id = ?1 ORDER BY year DESC")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT year, n, minutes FROM customer_year_counts WHERE customer_id = ?1 ORDER BY year DESC",
+    )?;
     let mut rows = stmt.query([id])?;
     let (mut years, mut total) = (Vec::with_capacity(8), 0i64);
     while let Some(r) = rows.next()? {
@@ -1794,7 +1800,9 @@ mod tests {
                  ON CONFLICT (customer_id, month) DO UPDATE SET n = n + 1, minutes = minutes + 5;",
         )
         .unwrap();
-        for (id, year) in [(1, Some(2024)), (1, None), (1, Some(2025)), (1, Some(2019)), (2, Some(2024)), (3, Some(2024))] {
+        for (id, year) in
+            [(1, Some(2024)), (1, None), (1, Some(2025)), (1, Some(2019)), (2, Some(2024)), (3, Some(2024))]
+        {
             let scope = Scope::Customer(id);
             let (years, months, total) = overview_counts(&conn, scope, year).unwrap();
             let (all, all_total) = month_counts_and_total(&conn, scope).unwrap();

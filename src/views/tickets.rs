@@ -39,8 +39,11 @@ fn years(years: &[(i32, i64)], months: &[(i64, i64)]) -> Vec<YearCounts> {
     years
         .iter()
         .map(|&(y, n)| {
-            let mut list: Vec<(u8, i64)> =
-                months.iter().filter(|(ym, _)| ym / 100 == i64::from(y)).map(|&(ym, n)| ((ym % 100) as u8, n)).collect();
+            let mut list: Vec<(u8, i64)> = months
+                .iter()
+                .filter(|(ym, _)| ym / 100 == i64::from(y))
+                .map(|&(ym, n)| ((ym % 100) as u8, n))
+                .collect();
             list.sort_by_key(|(mo, _)| *mo);
             (y, n, list)
         })
