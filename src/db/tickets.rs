@@ -790,7 +790,7 @@ const MEMBER_FILTER: &str = "(t.contact_id = ? OR t.id IN (SELECT ticket_id FROM
 /// then written `+t.follow_up_at` so no index takes it as a range and SQLite walks an index in
 /// display order instead (with it, "mine" at 1M tickets read an agent's 16,000 open tickets
 /// through `tickets_active_assignee_follow_up` and sorted them: 218 ms; without, 0.04 ms
-/// through `tickets_active_assignee_attention`, schema 0024).
+/// through `tickets_active_assignee_attention`, schema 0024; now `tickets_active_assignee_queue`).
 fn where_clause(scope: Scope, q: &TicketQuery, hits: Option<&str>, page: bool) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
