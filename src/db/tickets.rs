@@ -465,7 +465,8 @@ const QUEUE_COLS: &str = "t.id, t.number, t.subject, t.status, t.priority, c.cus
 const QUEUE_LEN: usize = col_count(QUEUE_COLS);
 
 /// A row of [`QUEUE_COLS`], borrowed from the row and from `names` (every staff member).
-fn queue_ref<'r>(r: &'r Row, names: &'r [StaffMember]) -> rusqlite::Result<SummaryRef<'r>> {
+/// `with_id`: the id read, or 0 (see `ListSink::push_row`).
+fn queue_ref<'r>(r: &'r Row, names: &'r [StaffMember], with_id: bool) -> rusqlite::Result<SummaryRef<'r>> {
     const Q: &str = QUEUE_COLS;
     let text = |i: usize| -> rusqlite::Result<&'r str> { Ok(r.get_ref(i)?.as_str()?) };
     let assignee = r
@@ -473,7 +474,7 @@ fn queue_ref<'r>(r: &'r Row, names: &'r [StaffMember]) -> rusqlite::Result<Summa
         .as_i64_or_null()?
         .and_then(|id| names.iter().find(|s| s.id == id).map(|s| s.name.as_str()));
     Ok(SummaryRef {
-        id: int_at(r, const { col_index(Q, "t.id") })?,
+        id: if with_id { int_at(r, const { col_index(Q, "t.id") })? } else { 0 },
         number: text(const { col_index(Q, "t.number") })?,
         subject: text(const { col_index(Q, "t.subject") })?,
         status: named(r, const { col_index(Q, "t.status") }, Status::ALL, Status::as_str)?.unwrap_or(Status::Open),
@@ -1032,7 +1033,9 @@ enum RowRead<'a> {
 /// Where a list's rows go: `TicketSummary`s, or a table's rows with their texts in one buffer.
 trait ListSink: Sized {
     fn with_capacity(rows: usize) -> Self;
-    fn push_row(&mut self, r: &Row, how: RowRead) -> rusqlite::Result<()>;
+    /// `with_id`: whether the ticket id is read (a table needs it only for its field values
+    /// and the last row's cursor; a `TicketSummary` always has it).
+    fn push_row(&mut self, r: &Row, how: RowRead, with_id: bool) -> rusqlite::Result<()>;
     fn count(&self) -> usize;
     fn id_at(&self, i: usize) -> i64;
 }
@@ -1041,11 +1044,11 @@ impl ListSink for Vec<TicketSummary> {
     fn with_capacity(rows: usize) -> Self {
         Vec::with_capacity(rows)
     }
-    fn push_row(&mut self, r: &Row, how: RowRead) -> rusqlite::Result<()> {
+    fn push_row(&mut self, r: &Row, how: RowRead, _with_id: bool) -> rusqlite::Result<()> {
         self.push(match how {
             RowRead::Customer => customer_summary_from_row(r)?,
             RowRead::Queue { names } => {
-                let t = queue_ref(r, names)?;
+                let t = queue_ref(r, names, true)?;
                 TicketSummary {
                     id: t.id,
                     number: t.number.to_string(),
@@ -1085,7 +1088,8 @@ impl ListSink for SummaryRows {
     }
     /// The same columns as `Vec<TicketSummary>`'s reader, the texts borrowed from the row and
     /// copied into the buffer once.
-    fn push_row(&mut self, r: &Row, how: RowRead) -> rusqlite::Result<()> {
+    fn push_row(&mut self, r: &Row, how: RowRead, with_id: bool) -> rusqlite::Result<()> {
+        let id = |i: usize| if with_id { int_at(r, i) } else { Ok(0) };
         let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
         let status = |i: usize| -> rusqlite::Result<Status> {
             Ok(named(r, i, Status::ALL, Status::as_str)?.unwrap_or(Status::Open))
@@ -1100,7 +1104,7 @@ impl ListSink for SummaryRows {
             RowRead::Customer => {
                 const C: &str = CUSTOMER_COLS;
                 self.push(SummaryRef {
-                    id: int_at(r, const { col_index(C, "t.id") })?,
+                    id: id(const { col_index(C, "t.id") })?,
                     number: text(const { col_index(C, "t.number") })?,
                     subject: text(const { col_index(C, "t.subject") })?,
                     status: status(const { col_index(C, "t.status") })?,
@@ -1117,7 +1121,7 @@ impl ListSink for SummaryRows {
                     unread: false,
                 });
             }
-            RowRead::Queue { names } => self.push(queue_ref(r, names)?),
+            RowRead::Queue { names } => self.push(queue_ref(r, names, with_id)?),
             RowRead::Summary { scope } => {
                 const S: &str = SUMMARY_COLS;
                 let staff = matches!(scope, Scope::Staff);
@@ -1131,7 +1135,7 @@ impl ListSink for SummaryRows {
                     (const { col_index(S, "t.activity_count") }, const { col_index(S, "t.last_activity_at") })
                 };
                 self.push(SummaryRef {
-                    id: int_at(r, const { col_index(S, "t.id") })?,
+                    id: id(const { col_index(S, "t.id") })?,
                     number: text(const { col_index(S, "t.number") })?,
                     subject: text(const { col_index(S, "t.subject") })?,
                     status: status(const { col_index(S, "t.status") })?,
@@ -1294,11 +1298,18 @@ fn list_counted<R: ListSink>(
         (false, None) => RowRead::Summary { scope },
     };
     let mut result = stmt.query(params_from_iter(args.iter()))?;
+    // The sort key and the id of a row are needed only for the cursor, which comes from the
+    // row at `page_size - 1` (a full page); the ids of all rows when their field values are read.
+    let mut at = 0;
     while let Some(r) = result.next()? {
-        for (i, k) in last_key.iter_mut().enumerate().take(keys.len()) {
-            *k = int_at(r, keys_at[i])?;
+        let last = at + 1 == page_size;
+        if last {
+            for (i, k) in last_key.iter_mut().enumerate().take(keys.len()) {
+                *k = int_at(r, keys_at[i])?;
+            }
         }
-        rows.push_row(r, how)?;
+        rows.push_row(r, how, last || read.fields)?;
+        at += 1;
     }
     let n = rows.count();
     let next_after = (n > 0 && n == page_size && q.sort != Sort::Stable).then(|| {
