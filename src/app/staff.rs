@@ -36,7 +36,7 @@ pub fn queue(app: &App, me: &StaffMember, query: &TicketQuery, tab: QueueTab, no
     let views = tdb::view_totals(&conn, now)?;
     let staff = staff::list(&conn)?;
     let page = tdb::queue_list(&conn, query, ListRead::table(&app.config().fields, true), &views, &staff)?;
-    let (status_counts, months) = tdb::queue_counts(&conn, query.year)?;
+    let (status_counts, months) = tdb::queue_counts(&conn)?;
     Ok(Queue { page, status_counts, staff, months, tab, view_counts: views.counts(me.id) })
 }
 

@@ -1501,9 +1501,7 @@ pub type QueueCounts = (Vec<(Status, i64)>, Vec<(i64, i64)>);
 /// rows instead of every (month, status) row of `ticket_counts` (125 in three years; a row
 /// through rusqlite costs ~1,500 instructions, a step and three column reads: 17 % of a queue
 /// page). Summing those rows in SQL (`GROUP BY`, `FILTER`, `group_concat`) cost more, not less.
-/// The months: what the pickers show — every month of `year`, and of each year the newest month
-/// with tickets (the year picker's entry), found by a seek per year instead of a row per month.
-pub fn queue_counts(conn: &Connection, year: Option<i32>) -> Result<QueueCounts> {
+pub fn queue_counts(conn: &Connection) -> Result<QueueCounts> {
     let mut statuses: Vec<(Status, i64)> = Vec::with_capacity(8);
     let mut stmt = conn.prepare_cached("SELECT status, n FROM ticket_status_counts")?;
     let mut rows = stmt.query([])?;
@@ -1514,31 +1512,12 @@ pub fn queue_counts(conn: &Connection, year: Option<i32>) -> Result<QueueCounts>
     }
     // As `GROUP BY status` gave them (the key's order is the same; sorted anyway).
     statuses.sort_by_key(|(s, _)| s.as_str());
-    let mut months: Vec<(i64, i64)> = Vec::with_capacity(32);
-    let mut stmt = conn.prepare_cached(
-        "WITH RECURSIVE newest(m) AS (
-             SELECT (SELECT max(month) FROM ticket_month_counts WHERE n > 0)
-             UNION ALL
-             SELECT (SELECT max(month) FROM ticket_month_counts WHERE month < newest.m / 100 * 100 AND n > 0)
-             FROM newest WHERE newest.m IS NOT NULL
-         )
-         SELECT c.month, c.n FROM newest JOIN ticket_month_counts c ON c.month = newest.m",
-    )?;
+    let mut months: Vec<(i64, i64)> = Vec::with_capacity(64);
+    let mut stmt = conn.prepare_cached("SELECT month, n FROM ticket_month_counts WHERE n > 0 ORDER BY month DESC")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         months.push((int_at(r, 0)?, int_at(r, 1)?));
     }
-    if let Some(y) = year {
-        let mut stmt = conn.prepare_cached(
-            "SELECT month, n FROM ticket_month_counts WHERE month BETWEEN ?1 AND ?2 AND n > 0 ORDER BY month DESC",
-        )?;
-        let mut rows = stmt.query([month_key(y, 1), month_key(y, 12)])?;
-        while let Some(r) = rows.next()? {
-            months.push((int_at(r, 0)?, int_at(r, 1)?));
-        }
-    }
-    months.sort_by_key(|(m, _)| std::cmp::Reverse(*m));
-    months.dedup_by_key(|(m, _)| *m);
     Ok((statuses, months))
 }
 
@@ -1899,24 +1878,10 @@ mod tests {
         }
         conn.execute("INSERT INTO ticket_counts (month, status, n, minutes) VALUES (202407, 'unknown', 4, 0)", [])
             .unwrap();
-        let (statuses, months) = queue_counts(&conn, Some(2024)).unwrap();
+        let (statuses, months) = queue_counts(&conn).unwrap();
         assert_eq!(statuses, status_counts(&conn).unwrap());
         assert_eq!(months, month_counts(&conn, Scope::Staff).unwrap());
         assert_eq!(months, [(202407, 4), (202405, 7), (202403, 3), (202401, 8)]);
-        // Of the other years the newest month each.
-        conn.execute_batch(
-            "INSERT INTO ticket_counts (month, status, n, minutes) VALUES (202212, 'open', 0, 0), (202211, 'open', 2, 0),
-                 (202210, 'closed', 5, 0), (202302, 'waiting', 1, 0), (202502, 'open', 0, 0)",
-        )
-        .unwrap();
-        assert_eq!(queue_counts(&conn, None).unwrap().1, [(202407, 4), (202302, 1), (202211, 2)]);
-        assert_eq!(queue_counts(&conn, Some(2022)).unwrap().1, [(202407, 4), (202302, 1), (202211, 2), (202210, 5)]);
-        assert_eq!(
-            queue_counts(&conn, Some(2024)).unwrap().1,
-            [(202407, 4), (202405, 7), (202403, 3), (202401, 8), (202302, 1), (202211, 2)]
-        );
-        assert_eq!(queue_counts(&conn, Some(2025)).unwrap().1, [(202407, 4), (202302, 1), (202211, 2)]);
-        conn.execute_batch("DELETE FROM ticket_counts WHERE month < 202400 OR month > 202500;").unwrap();
         // The sums follow the rows' changes as the triggers on `tickets` make them.
         conn.execute_batch(
             "UPDATE ticket_counts SET n = n - 1 WHERE month = 202401 AND status = 'open';
@@ -1927,7 +1892,7 @@ mod tests {
              DELETE FROM ticket_counts WHERE status = 'unknown';",
         )
         .unwrap();
-        let (statuses, months) = queue_counts(&conn, Some(2024)).unwrap();
+        let (statuses, months) = queue_counts(&conn).unwrap();
         assert_eq!(statuses, status_counts(&conn).unwrap());
         assert_eq!(months, month_counts(&conn, Scope::Staff).unwrap());
         assert_eq!(months, [(202406, 2), (202403, 3), (202401, 8)]);

@@ -60,9 +60,6 @@ pub struct Queue {
     pub page: TicketPage<SummaryRows>,
     pub status_counts: Vec<(Status, i64)>,
     pub staff: Vec<StaffMember>,
-    /// `(YYYYMM, count)`, newest first, months with tickets: every month of the selected year,
-    /// of the other years one each (the year picker shows the years, the month picker the
-    /// selected year's months).
     pub months: Vec<(i64, i64)>,
     /// The view shown.
     pub tab: QueueTab,
