@@ -48,6 +48,9 @@ for with_fields in (False, True, 2):
               ("queue page 3", sc, "/staff/tickets?page=3"), ("queue search", sc, "/staff/tickets?q=Drucker"),
               ("overview all", cc, "/tickets"), ("overview all en", cc, "/tickets?lang=en"), ("overview open", cc, "/tickets?status=open"),
               ("overview empty month", cc, "/tickets?year=2020&month=1"), ("queue empty search", sc, "/staff/tickets?q=xyzqxyzq"),
+              ("queue year", sc, "/staff/tickets?year=2025"), ("queue year month", sc, "/staff/tickets?year=2025&month=3"),
+              ("queue no such year", sc, "/staff/tickets?year=2019"), ("overview year", cc, "/tickets?year=2025"),
+              ("overview year month", cc, "/tickets?year=2025&month=3"),
               ("customer page", sc, "/staff/customers/K-10001"), ("customers", sc, "/staff/customers"), ("export", cc, "/account/export"),
               ("overview csv", cc, "/tickets?format=csv"), ("queue csv", sc, "/staff/tickets?format=csv"), ("overview month csv en", cc, todo[0][2] + "&format=csv&lang=en")]
     # the next page through the pager's cursor
