@@ -41,15 +41,21 @@ for with_fields in (False, True, 2):
     extra = []
     for label, cookie, path in todo[:3]:
         extra.append((label + " en", cookie, path + ("&" if "?" in path else "?") + "lang=en"))
-    sc = todo[1][1]; cc = todo[0][1]
+    # The cookies and the overview's month by the pages' paths (page_cost.pages lists the CSS
+    # asset first since it measures it too).
+    sc = next(c for _, c, path in todo if path.startswith("/staff/tickets"))
+    cc, month_path = next((c, path) for _, c, path in todo if path.startswith("/tickets?"))
     extra += [("queue all", sc, "/staff/tickets?view=all"), ("queue unassigned", sc, "/staff/tickets?assignee=none"),
               ("queue closed", sc, "/staff/tickets?status=closed"), ("queue prio", sc, "/staff/tickets?sort=priority"),
               ("queue created", sc, "/staff/tickets?sort=created"), ("queue waiting", sc, "/staff/tickets?status=waiting"),
               ("queue page 3", sc, "/staff/tickets?page=3"), ("queue search", sc, "/staff/tickets?q=Drucker"),
               ("overview all", cc, "/tickets"), ("overview all en", cc, "/tickets?lang=en"), ("overview open", cc, "/tickets?status=open"),
               ("overview empty month", cc, "/tickets?year=2020&month=1"), ("queue empty search", sc, "/staff/tickets?q=xyzqxyzq"),
+              ("queue year", sc, "/staff/tickets?year=2025"), ("queue year month", sc, "/staff/tickets?year=2025&month=3"),
+              ("queue no such year", sc, "/staff/tickets?year=2019"), ("overview year", cc, "/tickets?year=2025"),
+              ("overview year month", cc, "/tickets?year=2025&month=3"),
               ("customer page", sc, "/staff/customers/K-10001"), ("customers", sc, "/staff/customers"), ("export", cc, "/account/export"),
-              ("overview csv", cc, "/tickets?format=csv"), ("queue csv", sc, "/staff/tickets?format=csv"), ("overview month csv en", cc, todo[0][2] + "&format=csv&lang=en")]
+              ("overview csv", cc, "/tickets?format=csv"), ("queue csv", sc, "/staff/tickets?format=csv"), ("overview month csv en", cc, month_path + "&format=csv&lang=en")]
     # the next page through the pager's cursor
     st, body, _ = fetch(port, "GET", "/staff/tickets", sc)
     import re

@@ -24,8 +24,8 @@ pub fn overview(app: &App, customer: &Customer, query: &TicketQuery, read: ListR
     let conn = app.conn()?;
     let scope = customer.scope();
     let page = tdb::list_rows(&conn, scope, query, read)?;
-    let (months, total_minutes_all) = tdb::month_counts_and_total(&conn, scope)?;
-    Ok(Overview { page, months, total_minutes_all })
+    let (years, months, total_minutes_all) = tdb::overview_counts(&conn, scope, query.year)?;
+    Ok(Overview { page, years, months, total_minutes_all })
 }
 
 /// The customer's tickets as the CSV export writes them: every column, field values included.

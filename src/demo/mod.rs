@@ -355,6 +355,9 @@ mod tests {
             "SELECT id, customer_no, name, email, phone FROM customers ORDER BY id",
             "SELECT * FROM time_quarters ORDER BY customer_id, quarter",
             "SELECT * FROM time_spans ORDER BY customer_id, span",
+            "SELECT * FROM ticket_month_counts ORDER BY month",
+            "SELECT * FROM ticket_status_counts ORDER BY status",
+            "SELECT * FROM customer_year_counts ORDER BY customer_id, year",
             "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name",
         ] {
             assert_eq!(dump(&b, sql), dump(&r, sql), "{sql}");

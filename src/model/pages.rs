@@ -8,7 +8,10 @@ use super::{
 /// The customer's ticket overview.
 pub struct Overview {
     pub page: TicketPage<SummaryRows>,
-    /// `(YYYYMM, count)`, newest first: only months that have tickets.
+    /// `(year, count)`, newest first: only years that have tickets (the year picker).
+    pub years: Vec<(i32, i64)>,
+    /// `(YYYYMM, count)`, newest first: only months that have tickets; at least those of the
+    /// selected year (the month picker), all of them for a member.
     pub months: Vec<(i64, i64)>,
     pub total_minutes_all: i64,
 }

@@ -33,22 +33,21 @@ pub struct OverviewView {
 /// A year with its ticket count and its months with counts.
 type YearCounts = (i32, i64, Vec<(u8, i64)>);
 
-fn years(months: &[(i64, i64)]) -> Vec<YearCounts> {
-    let mut out: Vec<YearCounts> = Vec::new();
-    for &(ym, n) in months {
-        let (y, mo) = ((ym / 100) as i32, (ym % 100) as u8);
-        match out.last_mut() {
-            Some((yy, total, list)) if *yy == y => {
-                *total += n;
-                list.push((mo, n));
-            }
-            _ => out.push((y, n, vec![(mo, n)])),
-        }
-    }
-    for (_, _, list) in &mut out {
-        list.sort_by_key(|(mo, _)| *mo);
-    }
-    out
+/// From the years `(year, count)` and the months `(YYYYMM, count)` known of them (the selected
+/// year's at least), both newest first.
+fn years(years: &[(i32, i64)], months: &[(i64, i64)]) -> Vec<YearCounts> {
+    years
+        .iter()
+        .map(|&(y, n)| {
+            let mut list: Vec<(u8, i64)> = months
+                .iter()
+                .filter(|(ym, _)| ym / 100 == i64::from(y))
+                .map(|&(ym, n)| ((ym % 100) as u8, n))
+                .collect();
+            list.sort_by_key(|(mo, _)| *mo);
+            (y, n, list)
+        })
+        .collect()
 }
 
 pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
@@ -80,7 +79,7 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
         (overview_summary(c, v))
         @if v.data.page.rows.is_empty() {
             div.empty.card {
-                @if v.data.months.is_empty() { p { (Text(c.t(m::NO_TICKETS_YET))) } a.btn.btn-primary href="/tickets/new" { (Text(c.t(m::NAV_NEW_TICKET))) } }
+                @if v.data.years.is_empty() { p { (Text(c.t(m::NO_TICKETS_YET))) } a.btn.btn-primary href="/tickets/new" { (Text(c.t(m::NAV_NEW_TICKET))) } }
                 @else { p { (Text(c.t(m::NO_TICKETS))) } }
             }
         }
@@ -98,7 +97,7 @@ pub fn overview(c: &Chrome, v: &OverviewView) -> Markup {
 /// The overview's filters: year and month (with counts), status, search.
 fn overview_filters(c: &Chrome, v: &OverviewView) -> Markup {
     let q = &v.query;
-    let years = years(&v.data.months);
+    let years = years(&v.data.years, &v.data.months);
     let selected_year = q.year.and_then(|y| years.iter().find(|(yy, _, _)| *yy == y));
     let filtered = q.year.is_some() || v.status != StatusFilter::All || q.search.is_some();
     html! {
