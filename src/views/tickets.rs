@@ -213,9 +213,12 @@ impl<R: TableRows> maud::Render for TicketTable<'_, R> {
         out.push_str("<div class=\"table-wrap\"><table class=\"tickets\">");
         out.push_str(&head.0);
         out.push_str("<tbody>");
+        // The rows' time stamps: the zone asked once per week of rows, not once per row.
+        let stamps = clock::Stamps::new(tz);
         for i in 0..rows.len() {
             let t = &rows.row(i);
-            let row = Row { c, t, show_time, tz, staff, columns: &columns, value_of: &value_of, consts };
+            let row =
+                Row { c, t, show_time, tz, stamps: &stamps, staff, columns: &columns, value_of: &value_of, consts };
             maud::Render::render_to(&row, out);
         }
         out.push_str("</tbody></table></div>");
@@ -231,6 +234,7 @@ struct Row<'a> {
     t: &'a SummaryRef<'a>,
     show_time: bool,
     tz: &'a Tz,
+    stamps: &'a clock::Stamps<'a>,
     staff: bool,
     columns: &'a [&'a Field],
     value_of: &'a dyn Fn(&SummaryRef, &Field) -> String,
@@ -297,7 +301,7 @@ impl RowConsts {
 
 impl maud::Render for Row<'_> {
     fn render_to(&self, out: &mut String) {
-        let Row { c, t, show_time, tz, staff, columns, value_of, consts } = *self;
+        let Row { c, t, show_time, tz, stamps, staff, columns, value_of, consts } = *self;
         let lang = c.lang;
         // ` data-label="…"` of column `i` of [`LABELS`], escaped once per table.
         let label = |out: &mut String, i: usize| match consts.and_then(|k| k.labels.get(i)) {
@@ -425,7 +429,7 @@ impl maud::Render for Row<'_> {
         out.push_str("><time datetime=\"");
         esc_with(out, |o| clock::push_rfc3339(o, t.last_activity_at));
         out.push_str("\">");
-        esc_with(out, |o| clock::push_datetime(o, t.last_activity_at, tz, lang));
+        esc_with(out, |o| stamps.push_datetime(o, t.last_activity_at, lang));
         out.push_str("</time><br><span class=\"muted\">");
         push(out, consts.and_then(|k| k.kinds.get(t.last_activity_kind as usize)), c.t(t.last_activity_kind.label()));
         // The customer is "Sie" here as in the timeline (issue 19: one name per person).
