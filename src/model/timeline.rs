@@ -96,46 +96,6 @@ pub struct ActivityRows {
 }
 
 impl ActivityRows {
-    /// Room for `rows` activities with `text_bytes` bytes of text in all.
-    pub fn with_capacity(rows: usize, text_bytes: usize) -> ActivityRows {
-        ActivityRows { texts: String::with_capacity(text_bytes), rows: Vec::with_capacity(rows) }
-    }
-
-    /// Appends a copy of `a`. Texts beyond 4 GiB in all are not kept (`""`; a page never
-    /// comes near).
-    pub fn push(&mut self, a: ActivityRef<'_>) {
-        let mut span = |s: Option<&str>| -> Span {
-            let Some(s) = s else { return NONE };
-            let start = self.texts.len();
-            match (u32::try_from(start), u32::try_from(start + s.len())) {
-                (Ok(a), Ok(b)) if b != u32::MAX => {
-                    self.texts.push_str(s);
-                    (a, b)
-                }
-                _ => (0, 0),
-            }
-        };
-        let texts = [
-            span(Some(a.author_name)),
-            span(Some(a.body)),
-            span(a.email_from),
-            span(a.email_to),
-            span(a.email_subject),
-            span(a.old_value),
-            span(a.new_value),
-        ];
-        self.rows.push(Row {
-            id: a.id,
-            kind: a.kind,
-            internal: a.internal,
-            author_kind: a.author_kind,
-            contact_id: a.contact_id,
-            minutes: a.minutes,
-            created_at: a.created_at,
-            texts,
-        });
-    }
-
     pub fn len(&self) -> usize {
         self.rows.len()
     }
@@ -228,7 +188,7 @@ impl ActivityRowsBuilder {
 
     /// Appends an activity; `texts`: author_name, body, email_from, email_to, email_subject,
     /// old_value, new_value (`None`: `NULL`; author and body read as `""` then). Texts beyond
-    /// 4 GiB in all are not kept (`""`), as in [`ActivityRows::push`].
+    /// 4 GiB in all are not kept (`""`; a page never comes near).
     pub fn push(&mut self, a: ActivityFields, texts: [Option<&[u8]>; 7]) {
         let mut spans = [NONE; 7];
         for (span, text) in spans.iter_mut().zip(texts) {
@@ -299,11 +259,12 @@ impl ActivityRowsBuilder {
 
 impl From<&[Activity]> for ActivityRows {
     fn from(all: &[Activity]) -> ActivityRows {
-        let mut rows = ActivityRows::with_capacity(all.len(), 0);
+        let mut rows = ActivityRowsBuilder::with_capacity(all.len(), 0);
         for a in all {
-            rows.push(a.as_ref());
+            rows.push_ref(a.as_ref());
         }
-        rows
+        // Texts from `String`s are UTF-8 and cut at character boundaries: `finish` cannot fail.
+        rows.finish().unwrap_or_default()
     }
 }
 
