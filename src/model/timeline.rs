@@ -77,13 +77,7 @@ const NONE: Span = (0, u32::MAX);
 
 #[derive(Debug, Clone, Copy)]
 struct Row {
-    id: i64,
-    kind: ActivityKind,
-    internal: bool,
-    author_kind: AuthorKind,
-    contact_id: Option<i64>,
-    minutes: i64,
-    created_at: i64,
+    fields: ActivityFields,
     /// author_name, body, email_from, email_to, email_subject, old_value, new_value.
     texts: [Span; 7],
 }
@@ -131,20 +125,20 @@ impl ActivityRows {
     fn entry(&self, r: &Row) -> ActivityRef<'_> {
         let t = |i: usize| self.text(r.texts[i]);
         ActivityRef {
-            id: r.id,
-            kind: r.kind,
-            internal: r.internal,
-            author_kind: r.author_kind,
+            id: r.fields.id,
+            kind: r.fields.kind,
+            internal: r.fields.internal,
+            author_kind: r.fields.author_kind,
             author_name: t(0).unwrap_or(""),
-            contact_id: r.contact_id,
+            contact_id: r.fields.contact_id,
             body: t(1).unwrap_or(""),
-            minutes: r.minutes,
+            minutes: r.fields.minutes,
             email_from: t(2),
             email_to: t(3),
             email_subject: t(4),
             old_value: t(5),
             new_value: t(6),
-            created_at: r.created_at,
+            created_at: r.fields.created_at,
         }
     }
 
@@ -202,16 +196,7 @@ impl ActivityRowsBuilder {
                 _ => (0, 0),
             };
         }
-        self.rows.push(Row {
-            id: a.id,
-            kind: a.kind,
-            internal: a.internal,
-            author_kind: a.author_kind,
-            contact_id: a.contact_id,
-            minutes: a.minutes,
-            created_at: a.created_at,
-            texts: spans,
-        });
+        self.rows.push(Row { fields: a, texts: spans });
     }
 
     /// Appends a copy of `a`.
